@@ -1,0 +1,211 @@
+package sqltext
+
+import (
+	"reflect"
+	"testing"
+)
+
+func TestLock(t *testing.T) {
+	tests := []struct {
+		sql  string
+		want Lock
+	}{
+		{"SELECT balance FROM accounts WHERE id = $1", NoLock},
+		{"SELECT balance FROM accounts WHERE id = $1 FOR UPDATE", RowUpdate},
+		{"select balance from accounts where id = ? for update nowait", RowUpdate},
+		{"SELECT n FROM t WHERE id = $1 FOR NO KEY UPDATE", RowUpdate},
+		{"SELECT n FROM t WHERE id = $1 FOR SHARE", RowShare},
+		{"SELECT n FROM t WHERE id = $1 FOR KEY SHARE", RowShare},
+		{"SELECT n FROM t WHERE id = ? LOCK IN SHARE MODE", RowShare},
+		{"SELECT pg_advisory_xact_lock($1)", AdvisoryXact},
+		{"SELECT pg_advisory_lock(hashtext($1))", AdvisorySession},
+		{"SELECT GET_LOCK(?, 10)", AdvisorySession},
+		{"LOCK TABLE accounts IN EXCLUSIVE MODE", Table},
+		{"LOCK TABLES accounts WRITE", Table},
+		{"BEGIN IMMEDIATE", Database},
+		{"-- FOR UPDATE in a comment\nSELECT n FROM t", NoLock},
+		{"SELECT 'FOR UPDATE' FROM t", NoLock},
+		{"SELECT \"for\" FROM t", NoLock},
+		{"WITH x AS (SELECT id FROM t WHERE id = $1 FOR UPDATE) SELECT n FROM t JOIN x USING (id)", RowUpdate},
+		{"", NoLock},
+	}
+	for _, tt := range tests {
+		if got := Parse(tt.sql).Lock; got != tt.want {
+			t.Errorf("Parse(%q).Lock = %v, want %v", tt.sql, got, tt.want)
+		}
+	}
+}
+
+func TestKind(t *testing.T) {
+	tests := []struct {
+		sql  string
+		want Kind
+	}{
+		{"SELECT 1", Select},
+		{"  update t set n = 1", Update},
+		{"INSERT INTO t (a) VALUES ($1)", Insert},
+		{"REPLACE INTO t (a) VALUES (?)", Insert},
+		{"DELETE FROM t WHERE id = $1", Delete},
+		{"BEGIN", Begin},
+		{"START TRANSACTION", Begin},
+		{"COMMIT", End},
+		{"ROLLBACK", End},
+		{"SET TRANSACTION ISOLATION LEVEL SERIALIZABLE", SetIsolation},
+		{"SET search_path = x", Unknown},
+		{"VACUUM", Unknown},
+		{"WITH c AS (SELECT 1) UPDATE t SET n = 2", Update},
+	}
+	for _, tt := range tests {
+		if got := Parse(tt.sql).Kind; got != tt.want {
+			t.Errorf("Parse(%q).Kind = %v, want %v", tt.sql, got, tt.want)
+		}
+	}
+}
+
+func TestColumns(t *testing.T) {
+	tests := []struct {
+		sql  string
+		want []string
+	}{
+		{"SELECT balance FROM accounts WHERE id = $1", []string{"balance"}},
+		{"SELECT a.balance, a.version FROM accounts a", []string{"balance", "version"}},
+		{"SELECT n AS views, count(*) total, lower(name) FROM t", []string{"views", "total", ""}},
+		{"SELECT DISTINCT stock, sold FROM books FOR UPDATE", []string{"stock", "sold"}},
+		{"SELECT \"Stock\" FROM books", []string{"Stock"}},
+	}
+	for _, tt := range tests {
+		if got := Parse(tt.sql).Columns; !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("Parse(%q).Columns = %q, want %q", tt.sql, got, tt.want)
+		}
+	}
+}
+
+func TestSets(t *testing.T) {
+	p := func(i int) Param { return Param{Index: i} }
+	tests := []struct {
+		sql  string
+		want []Assignment
+	}{
+		{"UPDATE accounts SET balance = $1 WHERE id = $2",
+			[]Assignment{{Column: "balance", Params: []Param{p(0)}, Bare: true}}},
+		{"UPDATE accounts SET balance = balance + $1 WHERE id = $2",
+			[]Assignment{{Column: "balance", Self: true, Params: []Param{p(0)}}}},
+		{"UPDATE accounts a SET balance = a.balance - ? WHERE id = ?",
+			[]Assignment{{Column: "balance", Self: true, Params: []Param{p(0)}}}},
+		{"UPDATE books SET stock = ?, sold = sold + ? WHERE id = ?",
+			[]Assignment{{Column: "stock", Params: []Param{p(0)}, Bare: true}, {Column: "sold", Self: true, Params: []Param{p(1)}}}},
+		{"UPDATE t SET updated_at = now(), n = $2 WHERE id = $1",
+			[]Assignment{{Column: "updated_at"}, {Column: "n", Params: []Param{p(1)}, Bare: true}}},
+		{"UPDATE t SET n = :n WHERE id = :id",
+			[]Assignment{{Column: "n", Params: []Param{{Index: -1, Name: "n"}}, Bare: true}}},
+		{"UPDATE t SET t.n = GREATEST(t.n - $1, 0) WHERE id = $2",
+			[]Assignment{{Column: "n", Self: true, Params: []Param{p(0)}}}},
+		{"INSERT INTO counters (name, n) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET n = counters.n + EXCLUDED.n",
+			[]Assignment{{Column: "n", Self: true, Params: []Param{p(1)}}}},
+		{"INSERT INTO counters (name, n) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET n = EXCLUDED.n",
+			[]Assignment{{Column: "n", Params: []Param{p(1)}}}},
+		{"INSERT INTO counters (name, n) VALUES (?, ?) ON DUPLICATE KEY UPDATE n = n + VALUES(n)",
+			[]Assignment{{Column: "n", Self: true, Params: []Param{p(1)}}}},
+		{"INSERT INTO counters (name, n) VALUES (?, ?) ON DUPLICATE KEY UPDATE n = VALUES(n)",
+			[]Assignment{{Column: "n", Params: []Param{p(1)}}}},
+		{"INSERT INTO counters (name, n) VALUES (?, ?) AS new ON DUPLICATE KEY UPDATE n = new.n",
+			[]Assignment{{Column: "n", Params: []Param{p(1)}}}},
+		{"REPLACE INTO counters (name, n) VALUES (?, ?)",
+			[]Assignment{{Column: "name", Params: []Param{p(0)}, Bare: true}, {Column: "n", Params: []Param{p(1)}, Bare: true}}},
+		{"INSERT INTO ledger (account_id, amount) VALUES ($1, $2)", nil},
+		{"INSERT INTO t (a) VALUES ($1) ON CONFLICT DO NOTHING", nil},
+	}
+	for _, tt := range tests {
+		got := Parse(tt.sql).Sets
+		for i := range got { // offsets are checked in TestAssignmentOffsets
+			got[i].ExprStart, got[i].ExprEnd = 0, 0
+		}
+		if !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("Parse(%q).Sets =\n  %+v\nwant\n  %+v", tt.sql, got, tt.want)
+		}
+	}
+}
+
+func TestAssignmentOffsets(t *testing.T) {
+	sql := "UPDATE accounts SET balance = $1, note = 'x' WHERE id = $2"
+	st := Parse(sql)
+	if len(st.Sets) != 2 {
+		t.Fatalf("got %d assignments, want 2", len(st.Sets))
+	}
+	if got := sql[st.Sets[0].ExprStart:st.Sets[0].ExprEnd]; got != "$1" {
+		t.Errorf("first expression = %q, want $1", got)
+	}
+	if got := sql[st.Sets[1].ExprStart:st.Sets[1].ExprEnd]; got != "'x'" {
+		t.Errorf("second expression = %q, want 'x'", got)
+	}
+}
+
+func TestWhere(t *testing.T) {
+	tests := []struct {
+		sql  string
+		want []Comparison
+	}{
+		{"UPDATE accounts SET balance = $1, version = version + 1 WHERE id = $2 AND version = $3",
+			[]Comparison{{"id", Param{Index: 1}}, {"version", Param{Index: 2}}}},
+		{"UPDATE books SET stock = ? WHERE id = ? AND stock = ?",
+			[]Comparison{{"id", Param{Index: 1}}, {"stock", Param{Index: 2}}}},
+		{"UPDATE t SET n = $1 WHERE $2 = t.id", []Comparison{{"id", Param{Index: 1}}}},
+		{"UPDATE t SET n = ? WHERE id <=> ?", []Comparison{{"id", Param{Index: 1}}}},
+		{"UPDATE t SET n = $1", nil},
+	}
+	for _, tt := range tests {
+		if got := Parse(tt.sql).Where; !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("Parse(%q).Where = %+v, want %+v", tt.sql, got, tt.want)
+		}
+	}
+}
+
+func TestReturning(t *testing.T) {
+	st := Parse("UPDATE counters SET n = n + $1 WHERE name = $2 RETURNING n")
+	if !st.Returning || !reflect.DeepEqual(st.Columns, []string{"n"}) {
+		t.Errorf("RETURNING: got %v %q, want true [n]", st.Returning, st.Columns)
+	}
+	if st.Table != "counters" {
+		t.Errorf("Table = %q, want counters", st.Table)
+	}
+}
+
+func TestSerializable(t *testing.T) {
+	for _, sql := range []string{
+		"SET TRANSACTION ISOLATION LEVEL SERIALIZABLE",
+		"set session transaction isolation level serializable",
+		"BEGIN ISOLATION LEVEL SERIALIZABLE",
+		"START TRANSACTION ISOLATION LEVEL SERIALIZABLE",
+	} {
+		if !Parse(sql).Serializable {
+			t.Errorf("Parse(%q).Serializable = false", sql)
+		}
+	}
+	if Parse("SET TRANSACTION ISOLATION LEVEL READ COMMITTED").Serializable {
+		t.Error("READ COMMITTED parsed as serializable")
+	}
+}
+
+func TestVersionColumn(t *testing.T) {
+	for c, want := range map[string]bool{"version": true, "lock_version": true, "row_version": true, "Version": true, "balance": false, "conversion": false} {
+		if got := IsVersionColumn(c); got != want {
+			t.Errorf("IsVersionColumn(%q) = %v, want %v", c, got, want)
+		}
+	}
+}
+
+// FuzzParse checks that Parse never panics and that assignment offsets stay
+// inside the text.
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{"UPDATE t SET n = n + $1 WHERE id = $2", "INSERT INTO t (a) VALUES (?) ON DUPLICATE KEY UPDATE a = VALUES(a)", "SELECT (", "UPDATE t SET", "'", "\"", "[", "$", "?", "WITH"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		st := Parse(s)
+		for _, a := range st.Sets {
+			if a.ExprStart < 0 || a.ExprEnd > len(s) || a.ExprStart > a.ExprEnd {
+				t.Fatalf("assignment offsets [%d,%d) outside %q", a.ExprStart, a.ExprEnd, s)
+			}
+		}
+	})
+}
