@@ -1,0 +1,268 @@
+// Command loadharness drives the fixture services with concurrent clients and prints,
+// per service, strategy and backend, how many operations ran, the expected and the
+// final value, how many updates were lost, errors, retries, throughput and latency.
+//
+//	loadharness -service counter -strategy all -backend all
+//	loadharness -strategy racy,atomic -backend postgres -workers 1,8,32 -ops 5000
+//	loadharness -backend mariadb -chaos
+//	loadharness -url http://127.0.0.1:8080 -strategy atomic -backend postgres
+//
+// In process (the default) every row gets a private database or key prefix of its
+// own, created for the run and dropped after it. With -url it drives a server started
+// with fixtureserver, on a counter of its own. -json prints one JSON object per row.
+// The exit status is 1 if a correct strategy lost an update or broke an invariant.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/signal"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/lostupdate/lostupdate/correct_fixtures/backend"
+	"github.com/lostupdate/lostupdate/correct_fixtures/chaos"
+	"github.com/lostupdate/lostupdate/correct_fixtures/harness"
+	"github.com/lostupdate/lostupdate/correct_fixtures/internal/registry"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// config is the parsed command line.
+type config struct {
+	service    string
+	strategies string
+	backends   string
+	workers    []int
+	ops        int64
+	duration   time.Duration
+	chaos      bool
+	chaosEvery time.Duration
+	url        string
+	json       bool
+	flushTo    string
+	flushEvery time.Duration
+}
+
+func parseFlags(args []string, stderr io.Writer) (config, error) {
+	var c config
+	fs := flag.NewFlagSet("loadharness", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.service, "service", "counter", "service to drive")
+	fs.StringVar(&c.strategies, "strategy", "all", "strategies, comma-separated, or all (racy is the racy original)")
+	fs.StringVar(&c.backends, "backend", "all", "backends, comma-separated, or all: postgres, mariadb, sqlite, redis, memcached")
+	workers := fs.String("workers", "32", "concurrent clients; a comma-separated list runs each (a throughput-vs-concurrency sweep)")
+	fs.Int64Var(&c.ops, "ops", 2000, "operations per run, across all workers (0: only -duration counts)")
+	fs.DurationVar(&c.duration, "duration", 0, "stop each run after this long (0: only -ops counts)")
+	fs.BoolVar(&c.chaos, "chaos", false, "kill the run's backend connections during the run")
+	fs.DurationVar(&c.chaosEvery, "chaos-every", 100*time.Millisecond, "how often -chaos kills")
+	fs.StringVar(&c.url, "url", "", "drive a running fixtureserver at this base URL instead of running in process")
+	fs.BoolVar(&c.json, "json", false, "print one JSON object per row")
+	fs.StringVar(&c.flushTo, "flush-to", "sqlite", "SQL backend the cache strategy flushes to")
+	fs.DurationVar(&c.flushEvery, "flush-every", time.Second, "cache strategy flush interval")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	for _, w := range strings.Split(*workers, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(w))
+		if err != nil || n < 1 {
+			return c, fmt.Errorf("-workers: %q is not a positive number", w)
+		}
+		c.workers = append(c.workers, n)
+	}
+	if c.ops <= 0 && c.duration <= 0 {
+		return c, errors.New("set -ops or -duration")
+	}
+	return c, nil
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	c, err := parseFlags(args, stderr)
+	if err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(stderr, "loadharness:", err)
+		}
+		return 2
+	}
+	svc, err := registry.Lookup(c.service)
+	if err != nil {
+		fmt.Fprintln(stderr, "loadharness:", err)
+		return 2
+	}
+	var results []harness.Result
+	var notes []string
+	if c.url != "" {
+		results, err = runRemote(ctx, c, svc)
+	} else {
+		results, notes, err = runInProcess(ctx, c, svc)
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "loadharness:", err)
+		return 2
+	}
+	if c.json {
+		err = harness.WriteJSON(stdout, results)
+	} else {
+		err = harness.WriteTable(stdout, results)
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "loadharness:", err)
+		return 2
+	}
+	notes = append(notes, harness.Notes(results)...)
+	noteOut := stdout
+	if c.json {
+		noteOut = stderr
+	}
+	if len(notes) > 0 {
+		fmt.Fprintln(noteOut)
+	}
+	for _, n := range notes {
+		fmt.Fprintln(noteOut, "note:", n)
+	}
+	status := 0
+	for _, r := range results {
+		if r.Strategy != "racy" && (r.Lost != 0 || r.Violation != "") {
+			fmt.Fprintf(stderr, "loadharness: FAIL: %s/%s/%s lost %d, invariant: %q\n", r.Service, r.Strategy, r.Backend, r.Lost, r.Violation)
+			status = 1
+		}
+	}
+	return status
+}
+
+// selected returns the names in list (comma-separated, or "all" for every one of all).
+func selected(list string, all []string) ([]string, bool, error) {
+	if list == "all" {
+		return all, true, nil
+	}
+	var out []string
+	for _, n := range strings.Split(list, ",") {
+		n = strings.TrimSpace(n)
+		if !slices.Contains(all, n) {
+			return nil, false, fmt.Errorf("unknown name %q: want one of %s, or all", n, strings.Join(all, ", "))
+		}
+		out = append(out, n)
+	}
+	return out, false, nil
+}
+
+func runInProcess(ctx context.Context, c config, svc registry.Service) ([]harness.Result, []string, error) {
+	var stratNames []string
+	for _, s := range svc.Strategies {
+		stratNames = append(stratNames, s.Name)
+	}
+	strats, allStrats, err := selected(c.strategies, stratNames)
+	if err != nil {
+		return nil, nil, fmt.Errorf("-strategy: %w", err)
+	}
+	var kindNames []string
+	for _, k := range backend.Kinds() {
+		kindNames = append(kindNames, string(k))
+	}
+	kinds, allKinds, err := selected(c.backends, kindNames)
+	if err != nil {
+		return nil, nil, fmt.Errorf("-backend: %w", err)
+	}
+	// A combination asked for by name must run; one that "all" produced may be
+	// skipped with a note.
+	explicit := !allStrats && !allKinds
+	flushTo, err := backend.ParseKind(c.flushTo)
+	if err != nil || !flushTo.IsSQL() {
+		return nil, nil, fmt.Errorf("-flush-to %q: want postgres, mariadb or sqlite", c.flushTo)
+	}
+
+	var results []harness.Result
+	var notes []string
+	for _, kn := range kinds {
+		kind := backend.Kind(kn)
+		for _, sn := range strats {
+			st, _ := svc.Strategy(sn)
+			id := svc.Name + "/" + sn + "/" + kn
+			if !st.Supports(kind) {
+				_, err := st.Open(ctx, &backend.Env{Kind: kind}, registry.Options{})
+				msg := fmt.Sprintf("%s: refused: %v", id, err)
+				if explicit {
+					return nil, nil, errors.New(msg)
+				}
+				notes = append(notes, msg)
+				continue
+			}
+			for _, w := range c.workers {
+				r, err := runOne(ctx, c, svc, st, kind, flushTo, w)
+				if err != nil {
+					if !explicit && (errors.Is(err, backend.ErrUnavailable) || errors.Is(err, backend.ErrUnsupported)) {
+						notes = append(notes, fmt.Sprintf("%s: skipped: %v", id, err))
+						break
+					}
+					return nil, nil, fmt.Errorf("%s: %w", id, err)
+				}
+				results = append(results, r)
+			}
+		}
+	}
+	return results, notes, nil
+}
+
+// runOne runs one row on a private share of the backend.
+func runOne(ctx context.Context, c config, svc registry.Service, st registry.Strategy, kind, flushTo backend.Kind, workers int) (harness.Result, error) {
+	env, err := backend.Provision(ctx, kind, backend.Options{MaxConns: workers, FlushTo: flushTo})
+	if err != nil {
+		return harness.Result{}, err
+	}
+	defer env.Close(context.WithoutCancel(ctx))
+	cfg := harness.Config{Workers: workers, Ops: c.ops, Duration: c.duration}
+	if c.chaos {
+		m, err := chaos.For(env)
+		if err != nil {
+			return harness.Result{}, err
+		}
+		defer m.Close()
+		cfg.Chaos, cfg.ChaosEvery = m, c.chaosEvery
+	}
+	inst, err := st.Open(ctx, env, registry.Options{FlushEvery: c.flushEvery})
+	if err != nil {
+		return harness.Result{}, err
+	}
+	defer inst.Close()
+	return harness.Run(ctx, harness.Labels{Service: svc.Name, Strategy: st.Name, Backend: string(kind)}, inst.Workload, cfg)
+}
+
+func runRemote(ctx context.Context, c config, svc registry.Service) ([]harness.Result, error) {
+	if c.chaos {
+		return nil, errors.New("-chaos needs the in-process mode: over -url the harness cannot tell the run's connections from the server's others")
+	}
+	label := func(v string) string {
+		if v == "all" || strings.Contains(v, ",") {
+			return "remote"
+		}
+		return v
+	}
+	var results []harness.Result
+	for _, w := range c.workers {
+		hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: w, MaxConnsPerHost: w}, Timeout: time.Minute}
+		key := strconv.FormatInt(time.Now().UnixNano(), 36)
+		wl := svc.Remote(strings.TrimRight(c.url, "/"), hc, key)
+		r, err := harness.Run(ctx, harness.Labels{Service: svc.Name, Strategy: label(c.strategies), Backend: label(c.backends)}, wl,
+			harness.Config{Workers: w, Ops: c.ops, Duration: c.duration})
+		hc.CloseIdleConnections()
+		if err != nil {
+			return nil, err
+		}
+		results = append(results, r)
+	}
+	return results, nil
+}

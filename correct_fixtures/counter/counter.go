@@ -1,0 +1,201 @@
+// Package counter is the page-view counter fixture service: POST
+// /counters/{name}/incr adds `by` (default 1) to a named counter and returns its new
+// value; GET /counters/{name} reads it. It is the simplest lost update there is: read
+// n, add one in Go, write n back, and two requests that read the same n count once.
+//
+// Every strategy that makes the increment safe is a [Store] built by [Open]; the
+// strategies are listed by [Strategies]:
+//
+//   - forupdate: SELECT … FOR UPDATE in a transaction (BEGIN IMMEDIATE on SQLite);
+//   - atomic: UPDATE … SET n = n + $1 … RETURNING n;
+//   - upsert: INSERT … ON CONFLICT DO UPDATE SET n = counters.n + EXCLUDED.n;
+//   - optimistic: a version column and a conditional UPDATE, retried;
+//   - serializable: a SERIALIZABLE transaction, retried on serialization failures;
+//   - advisory: pg_advisory_xact_lock / GET_LOCK around the read and the write;
+//   - cache: Redis INCRBY or Memcached Increment, flushed to the database periodically.
+//
+// The racy original, the one a static analyzer must flag, lives in the module
+// github.com/lostupdate/lostupdate/testdata/services (package counter there); it
+// implements the same Store so that it is served by [NewHandler] and driven by the
+// same harness workload ([NewWorkload]).
+//
+// # The shape a fixture service has
+//
+// bookstore and bank follow the same shape: a Store interface for the service's
+// operations; Migrations for its tables (package migrate); one file per strategy,
+// each a Store built from a *backend.Env, refusing with backend.ErrUnsupported a
+// backend it cannot run on; a Strategies list; NewHandler on package httpjson;
+// a Client that is the same Store over HTTP; and a harness.Workload (NewWorkload) that
+// says what one operation is, what it changes and which invariants must hold.
+package counter
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/lostupdate/lostupdate/correct_fixtures/backend"
+	"github.com/lostupdate/lostupdate/correct_fixtures/retry"
+)
+
+// Store increments and reads named counters. Implementations are safe for concurrent
+// use (except the racy original, which is the point).
+type Store interface {
+	// Incr adds by (> 0) to counter name, creating it at 0 if it does not exist, and
+	// returns the new value.
+	Incr(ctx context.Context, name string, by int64) (int64, error)
+	// Get returns counter name's value, or an error wrapping ErrNotFound.
+	Get(ctx context.Context, name string) (int64, error)
+	// Close stops any background work (the cache strategy's flusher); it does not
+	// close the backend, which belongs to the caller.
+	Close() error
+}
+
+// Flusher is implemented by stores that keep counts in a cache and write them
+// through to the database later: Flush writes what is pending now, Durable reads
+// what the database holds.
+type Flusher interface {
+	Flush(ctx context.Context) error
+	Durable(ctx context.Context, name string) (int64, error)
+}
+
+var (
+	// ErrNotFound is returned (wrapped) by Get for a counter that was never incremented.
+	ErrNotFound = errors.New("counter not found")
+	// ErrOverflow is returned (wrapped) when an increment would take a counter past
+	// the largest int64.
+	ErrOverflow = errors.New("counter would overflow int64")
+	// ErrInvalid is returned (wrapped) for a bad name or amount.
+	ErrInvalid = errors.New("invalid counter request")
+)
+
+// MaxBy is the largest amount one request may add.
+const MaxBy = 1_000_000_000
+
+var namePattern = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,64}$`)
+
+// ValidateName reports whether name can name a counter: 1 to 64 letters, digits,
+// '_', '.' or '-'.
+func ValidateName(name string) error {
+	if !namePattern.MatchString(name) {
+		return fmt.Errorf("%w: name %q must be 1 to 64 letters, digits, '_', '.' or '-'", ErrInvalid, name)
+	}
+	return nil
+}
+
+// ValidateBy reports whether by is an amount one request may add.
+func ValidateBy(by int64) error {
+	if by < 1 || by > MaxBy {
+		return fmt.Errorf("%w: by must be between 1 and %d, got %d", ErrInvalid, MaxBy, by)
+	}
+	return nil
+}
+
+// addChecked returns n + by, or ErrOverflow; strategies that compute the new value in
+// Go use it where the database would have refused the overflow itself.
+func addChecked(name string, n, by int64) (int64, error) {
+	if n > math.MaxInt64-by {
+		return 0, fmt.Errorf("counter %q at %d plus %d: %w", name, n, by, ErrOverflow)
+	}
+	return n + by, nil
+}
+
+// Options tune the strategies.
+type Options struct {
+	// Retry bounds the retries of optimistic, serializable and of every transaction
+	// that the database rolled back because of a concurrent one; zero means retry.Default().
+	Retry retry.Policy
+	// FlushEvery is how often the cache strategy writes pending counts through to the
+	// database; 0 means one second.
+	FlushEvery time.Duration
+	// OnFlushError receives the errors of background flushes (the pending counts stay
+	// in the cache and are tried again); nil drops them.
+	OnFlushError func(error)
+}
+
+func (o Options) retry() retry.Policy {
+	if o.Retry.Attempts == 0 {
+		return retry.Default()
+	}
+	return o.Retry
+}
+
+func (o Options) flushEvery() time.Duration {
+	if o.FlushEvery > 0 {
+		return o.FlushEvery
+	}
+	return time.Second
+}
+
+// Strategy is one way of making the counter safe.
+type Strategy struct {
+	// Name is how the harness and the server select it.
+	Name string
+	// Summary says in a line what it does.
+	Summary string
+	// Backends are the backends it runs on; Open refuses the others.
+	Backends []backend.Kind
+	// New builds the Store on env once Open has checked the backend and created the
+	// schema.
+	New func(ctx context.Context, env *backend.Env, o Options) (Store, error)
+}
+
+// Supports reports whether s runs on k.
+func (s Strategy) Supports(k backend.Kind) bool { return slices.Contains(s.Backends, k) }
+
+// Open builds s on env after creating the schema. It refuses a backend s cannot run
+// on with an error wrapping backend.ErrUnsupported that says why and what to use.
+func (s Strategy) Open(ctx context.Context, env *backend.Env, o Options) (Store, error) {
+	if !s.Supports(env.Kind) {
+		return nil, fmt.Errorf("counter strategy %q on %s: %w: %s", s.Name, env.Kind, backend.ErrUnsupported, refusal(s.Name, env.Kind))
+	}
+	if err := Migrate(ctx, env); err != nil {
+		return nil, err
+	}
+	return s.New(ctx, env, o)
+}
+
+// refusal says why a strategy does not run on a backend, and what to use instead.
+func refusal(strategy string, k backend.Kind) string {
+	switch {
+	case k.IsCache():
+		return "a cache has no transactions or SQL; use strategy cache"
+	case strategy == "cache":
+		return "the cache strategy runs on redis or memcached (it flushes to a SQL database)"
+	case strategy == "advisory" && k == backend.SQLite:
+		return "SQLite has no advisory locks; use forupdate, which takes SQLite's write lock with BEGIN IMMEDIATE"
+	}
+	return "not implemented for this backend"
+}
+
+var sqlKinds = []backend.Kind{backend.Postgres, backend.MariaDB, backend.SQLite}
+
+// Strategies returns every correct strategy, in the order the harness runs them.
+func Strategies() []Strategy {
+	return []Strategy{
+		{Name: "forupdate", Summary: "SELECT … FOR UPDATE in a transaction (SQLite: BEGIN IMMEDIATE), new value computed in Go", Backends: sqlKinds, New: openForUpdate},
+		{Name: "atomic", Summary: "UPDATE … SET n = n + $1 … RETURNING n (MariaDB: LAST_INSERT_ID(n + ?))", Backends: sqlKinds, New: openAtomic},
+		{Name: "upsert", Summary: "INSERT … ON CONFLICT DO UPDATE SET n = counters.n + EXCLUDED.n / ON DUPLICATE KEY UPDATE", Backends: sqlKinds, New: openUpsert},
+		{Name: "optimistic", Summary: "version column; UPDATE … WHERE version = $3, retried with jitter when no row changed", Backends: sqlKinds, New: openOptimistic},
+		{Name: "serializable", Summary: "SERIALIZABLE transaction, retried on 40001 / 1213 / 1205 / SQLITE_BUSY", Backends: sqlKinds, New: openSerializable},
+		{Name: "advisory", Summary: "pg_advisory_xact_lock in the transaction / GET_LOCK on one connection", Backends: []backend.Kind{backend.Postgres, backend.MariaDB}, New: openAdvisory},
+		{Name: "cache", Summary: "Redis INCRBY / Memcached Increment, flushed to the database every interval", Backends: []backend.Kind{backend.Redis, backend.Memcached}, New: openCache},
+	}
+}
+
+// Lookup returns the strategy called name.
+func Lookup(name string) (Strategy, error) {
+	var names []string
+	for _, s := range Strategies() {
+		if s.Name == name {
+			return s, nil
+		}
+		names = append(names, s.Name)
+	}
+	return Strategy{}, fmt.Errorf("unknown counter strategy %q: want one of %s", name, strings.Join(names, ", "))
+}

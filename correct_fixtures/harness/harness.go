@@ -1,0 +1,310 @@
+// Package harness drives a fixture service with concurrent clients and measures what
+// happened: how many operations the clients saw succeed, whether the final state is
+// what those operations imply (and if not, how much was lost), errors, retries,
+// throughput and latency percentiles.
+//
+// # Plugging in a service
+//
+// A service (counter, bookstore, bank) plugs in by implementing [Workload] for one
+// strategy on one backend: Setup prepares the state and returns the measured value at
+// the start (a counter's count, a book's stock, an account's balance); Do performs one
+// client operation and returns the change it makes to that value (+by for an
+// increment, −qty for a sale, ±amount for a deposit or withdrawal; 0 for a request
+// the service rightly refused, such as a sale with too little stock); Final reads the
+// value after the run; Check verifies the service's own invariants (cache and
+// database agree; sold + stock == initial; balance == sum(ledger)).
+//
+// The harness adds the changes of the operations the clients saw succeed to the
+// starting value: that is Result.Expected. An operation that failed may or may not
+// have taken effect (its connection can die after the commit and before the reply),
+// so its change widens the range of final values that are consistent with what the
+// clients saw rather than counting either way. Result.Lost is how far Final lies
+// outside that range: updates lost below it, or changes applied twice above it. For a
+// correct strategy Lost is 0 whatever the failures; the bank closes the range to a
+// point with idempotency keys, the counter (which has none) reports it.
+//
+// # Results and reports
+//
+// [Run] returns one [Result]; [WriteTable] and [WriteJSON] print a list of them. A
+// sweep over Config.Workers gives the points of a throughput-against-concurrency
+// chart: a chart renderer (an SVG writer, to come) takes the same []Result and needs
+// nothing else from this package.
+package harness
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/lostupdate/lostupdate/correct_fixtures/retry"
+)
+
+// Op identifies one client operation: the worker that performs it and its sequence
+// number in the run (0, 1, 2 … across all workers).
+type Op struct {
+	Worker int
+	Seq    int64
+}
+
+// Outcome is what one operation changes.
+type Outcome struct {
+	// Delta is the change the operation makes to the measured value when it takes
+	// effect. Set it also when Do returns an error: it is what a failed operation
+	// may have changed. A request the service rightly refused has Delta 0.
+	Delta int64
+}
+
+// Workload is one service under one strategy on one backend, as the harness drives it.
+// Its methods are called concurrently from the workers (Do) and once each before and
+// after the run (Setup, Final, Check).
+type Workload interface {
+	// Setup prepares the state the run starts from and returns the measured value then.
+	Setup(ctx context.Context) (int64, error)
+	// Do performs one client operation.
+	Do(ctx context.Context, op Op) (Outcome, error)
+	// Final reads the measured value after the run.
+	Final(ctx context.Context) (int64, error)
+	// Check verifies the service's invariants after the run; a violation is an error
+	// that says which invariant and by how much.
+	Check(ctx context.Context, r Result) error
+}
+
+// Chaos disturbs the backend during a run; see package chaos.
+type Chaos interface {
+	// Kill drops the run's connections to the backend and returns how many it dropped.
+	Kill(ctx context.Context) (int, error)
+}
+
+// Config says how hard and how long to drive a Workload.
+type Config struct {
+	// Workers is the number of concurrent clients; 0 means 32.
+	Workers int
+	// Ops is the total number of operations across all workers. If Duration is set
+	// the run also stops when it has passed; if Ops is 0 only Duration counts.
+	Ops int64
+	// Duration bounds the run's time.
+	Duration time.Duration
+	// OpTimeout bounds each operation; 0 means 30 s.
+	OpTimeout time.Duration
+	// Chaos, if set, is called every ChaosEvery (0 means 100 ms) during the run.
+	Chaos      Chaos
+	ChaosEvery time.Duration
+}
+
+// Labels name what a Result measured.
+type Labels struct {
+	Service, Strategy, Backend string
+}
+
+// Result is the measurement of one run. The JSON fields are the ones the harness
+// command prints with -json; the others are kept for tests and notes.
+type Result struct {
+	Service  string `json:"service"`
+	Strategy string `json:"strategy"`
+	Backend  string `json:"backend"`
+	Workers  int    `json:"workers"`
+	// Ops is the number of operations attempted.
+	Ops int64 `json:"ops"`
+	// Expected is the starting value plus the changes of the operations that succeeded.
+	Expected int64 `json:"expected"`
+	// Final is the value read after the run.
+	Final int64 `json:"final"`
+	// Lost is how far Final lies outside the values consistent with what the clients
+	// saw (see the package doc): 0 means nothing was lost or applied twice.
+	Lost int64 `json:"lost"`
+	// Errors is the number of operations that failed.
+	Errors int64 `json:"errors"`
+	// Retries is the number of times strategies ran a transaction or a write again.
+	Retries int64 `json:"retries"`
+	// OpsPerSec is successful operations per second of wall time.
+	OpsPerSec float64 `json:"ops_per_sec"`
+	P50Ms     float64 `json:"p50_ms"`
+	P99Ms     float64 `json:"p99_ms"`
+
+	// Succeeded is the number of operations that succeeded.
+	Succeeded int64 `json:"-"`
+	// UnsureLow and UnsureHigh bound the final value given the failed operations:
+	// [Expected+sum of their negative deltas, Expected+sum of their positive deltas].
+	UnsureLow  int64 `json:"-"`
+	UnsureHigh int64 `json:"-"`
+	// Kills is the number of connections the chaos monkey dropped.
+	Kills int `json:"-"`
+	// Elapsed is the wall time of the operations.
+	Elapsed time.Duration `json:"-"`
+	// FirstError is the text of the first failed operation's error, for the notes.
+	FirstError string `json:"-"`
+	// Violation is the error Check returned, if any.
+	Violation string `json:"-"`
+}
+
+// workerTally is what one worker counted; merged after the run.
+type workerTally struct {
+	ok, failed        int64
+	sum, unsLo, unsHi int64
+	latencies         []time.Duration
+	firstErr          error
+}
+
+// Run drives w with cfg and measures the result. It returns an error only when the
+// run could not be measured (Setup or Final failed, or the chaos monkey failed); a
+// lost update or a violated invariant is reported in the Result.
+func Run(ctx context.Context, l Labels, w Workload, cfg Config) (Result, error) {
+	workers := cfg.Workers
+	if workers <= 0 {
+		workers = 32
+	}
+	if cfg.Ops <= 0 && cfg.Duration <= 0 {
+		return Result{}, fmt.Errorf("harness: %s/%s/%s: set Ops or Duration", l.Service, l.Strategy, l.Backend)
+	}
+	opTimeout := orDefault(cfg.OpTimeout, 30*time.Second)
+	start, err := w.Setup(ctx)
+	if err != nil {
+		return Result{}, fmt.Errorf("harness: set up %s/%s on %s: %w", l.Service, l.Strategy, l.Backend, err)
+	}
+
+	var retries retry.Counter
+	runCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	if cfg.Duration > 0 {
+		runCtx, stop = context.WithTimeout(runCtx, cfg.Duration)
+		defer stop()
+	}
+	opCtx := retry.WithCounter(ctx, &retries)
+
+	var (
+		next     atomic.Int64
+		tallies  = make([]workerTally, workers)
+		wg       sync.WaitGroup
+		began    = time.Now()
+		chaosErr error
+		kills    int
+		chaosWG  sync.WaitGroup
+	)
+	if cfg.Chaos != nil {
+		chaosWG.Go(func() {
+			kills, chaosErr = runChaos(runCtx, cfg.Chaos, orDefault(cfg.ChaosEvery, 100*time.Millisecond))
+		})
+	}
+	for i := range workers {
+		wg.Go(func() {
+			t := &tallies[i]
+			for runCtx.Err() == nil {
+				seq := next.Add(1) - 1
+				if cfg.Ops > 0 && seq >= cfg.Ops {
+					return
+				}
+				// Operations run on a context of their own, not runCtx: the end of
+				// the run must not cancel an operation half-way and leave it unsure.
+				octx, cancel := context.WithTimeout(opCtx, opTimeout)
+				t0 := time.Now()
+				out, err := w.Do(octx, Op{Worker: i, Seq: seq})
+				t.latencies = append(t.latencies, time.Since(t0))
+				cancel()
+				if err != nil {
+					t.failed++
+					if t.firstErr == nil {
+						t.firstErr = err
+					}
+					if out.Delta < 0 {
+						t.unsLo += out.Delta
+					} else {
+						t.unsHi += out.Delta
+					}
+					continue
+				}
+				t.ok++
+				t.sum += out.Delta
+			}
+		})
+	}
+	wg.Wait()
+	elapsed := time.Since(began)
+	stop()
+	chaosWG.Wait()
+	if chaosErr != nil {
+		return Result{}, fmt.Errorf("harness: chaos during %s/%s on %s: %w", l.Service, l.Strategy, l.Backend, chaosErr)
+	}
+
+	r := Result{Service: l.Service, Strategy: l.Strategy, Backend: l.Backend, Workers: workers, Kills: kills, Elapsed: elapsed}
+	var lat []time.Duration
+	r.Expected = start
+	for _, t := range tallies {
+		r.Succeeded += t.ok
+		r.Errors += t.failed
+		r.Expected += t.sum
+		r.UnsureLow += t.unsLo
+		r.UnsureHigh += t.unsHi
+		lat = append(lat, t.latencies...)
+		if t.firstErr != nil && r.FirstError == "" {
+			r.FirstError = t.firstErr.Error()
+		}
+	}
+	r.UnsureLow += r.Expected
+	r.UnsureHigh += r.Expected
+	r.Ops = r.Succeeded + r.Errors
+	r.Retries = retries.Load()
+	if elapsed > 0 {
+		r.OpsPerSec = float64(r.Succeeded) / elapsed.Seconds()
+	}
+	r.P50Ms, r.P99Ms = percentileMs(lat, 0.50), percentileMs(lat, 0.99)
+
+	if r.Final, err = w.Final(ctx); err != nil {
+		return r, fmt.Errorf("harness: read final value of %s/%s on %s: %w", l.Service, l.Strategy, l.Backend, err)
+	}
+	r.Lost = lostOutside(r.Final, r.UnsureLow, r.UnsureHigh)
+	if err := w.Check(ctx, r); err != nil {
+		r.Violation = err.Error()
+	}
+	return r, nil
+}
+
+// lostOutside returns how far final lies outside [lo, hi].
+func lostOutside(final, lo, hi int64) int64 {
+	switch {
+	case final < lo:
+		return lo - final
+	case final > hi:
+		return final - hi
+	}
+	return 0
+}
+
+// percentileMs returns the p-quantile of ds in milliseconds (nearest rank); ds is sorted in place.
+func percentileMs(ds []time.Duration, p float64) float64 {
+	if len(ds) == 0 {
+		return 0
+	}
+	slices.Sort(ds)
+	i := int(p*float64(len(ds))+0.5) - 1
+	i = min(max(i, 0), len(ds)-1)
+	return float64(ds[i].Microseconds()) / 1000
+}
+
+func runChaos(ctx context.Context, c Chaos, every time.Duration) (int, error) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	total := 0
+	for {
+		select {
+		case <-ctx.Done():
+			return total, nil
+		case <-t.C:
+			n, err := c.Kill(ctx)
+			if err != nil && ctx.Err() == nil && !errors.Is(err, context.Canceled) {
+				return total, err
+			}
+			total += n
+		}
+	}
+}
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d > 0 {
+		return d
+	}
+	return def
+}
