@@ -1,0 +1,323 @@
+// Package apis is the table of database APIs that lostupdate understands:
+// for each library function or method, what it does to data (load, write,
+// lock, begin or end a transaction) and where its SQL text, arguments and
+// destinations are. Libraries are recognised by package path and type name
+// through go/types, never by local names or import aliases, and the whole
+// table lives here so that adding a library is one edit.
+package apis
+
+import (
+	"go/types"
+	"strings"
+)
+
+// Op is what a call does.
+type Op int
+
+// The operations. A "handle" is a value that runs statements: *sql.DB,
+// *sql.Conn, *sql.Tx, *sql.Stmt or *gorm.DB.
+const (
+	None Op = iota
+
+	// database/sql
+	Query    // runs SQL and returns *sql.Row or *sql.Rows to scan (QueryRow, Query)
+	Exec     // runs SQL and returns sql.Result (Exec)
+	Prepare  // returns a *sql.Stmt bound to the receiver with SQL text
+	StmtOn   // (*sql.Tx).Stmt: rebinds a statement to a transaction
+	Scan     // (*sql.Row).Scan, (*sql.Rows).Scan: copies a row into destinations
+	Begin    // starts a transaction and returns its handle
+	End      // Commit or Rollback
+	OpenConn // (*sql.DB).Conn: reserves one connection
+
+	// GORM
+	Chain       // returns a *gorm.DB derived from the receiver (Where, Model, Clauses, …)
+	GormLoad    // First, Take, Last, Find, Scan, Pluck, Count: fills Dest
+	GormSave    // Save: writes every field of Value
+	GormUpdate  // Update, UpdateColumn: writes Value to the column named by Column
+	GormUpdates // Updates, UpdateColumns: writes the fields or map entries of Value
+	GormCreate  // Create: inserts; never a lost update
+	GormRow     // Row, Rows: runs the chain's query and returns *sql.Row/*sql.Rows
+	RunInTx     // Transaction: runs Callback with a transaction handle
+	RunOnConn   // Connection: runs Callback with a handle bound to one connection
+
+	// sync
+	MutexLock
+	MutexUnlock
+)
+
+// Lib is the library an API belongs to.
+type Lib int
+
+// The libraries.
+const (
+	NoLib Lib = iota
+	SQL       // database/sql
+	GORM      // gorm.io/gorm
+	Sync      // sync
+)
+
+// Spec describes one API. Argument indexes do not count the receiver; -1
+// means the API has no such argument.
+type Spec struct {
+	Op  Op
+	Lib Lib
+	// SQL is the index of the SQL text argument.
+	SQL int
+	// Args is the index of the first argument bound to placeholders (the
+	// rest are variadic).
+	Args int
+	// Dest is the index of the first destination of a load.
+	Dest int
+	// Column is the index of a column-name argument.
+	Column int
+	// Value is the index of the value a GORM write stores.
+	Value int
+	// Opts is the index of the *sql.TxOptions argument.
+	Opts int
+	// Callback is the index of the function run in a transaction.
+	Callback int
+}
+
+func spec(op Op, lib Lib) Spec {
+	return Spec{Op: op, Lib: lib, SQL: -1, Args: -1, Dest: -1, Column: -1, Value: -1, Opts: -1, Callback: -1}
+}
+
+func (s Spec) sql(i int) Spec      { s.SQL, s.Args = i, i+1; return s }
+func (s Spec) args(i int) Spec     { s.Args = i; return s }
+func (s Spec) dest(i int) Spec     { s.Dest = i; return s }
+func (s Spec) column(i int) Spec   { s.Column = i; return s }
+func (s Spec) value(i int) Spec    { s.Value = i; return s }
+func (s Spec) opts(i int) Spec     { s.Opts = i; return s }
+func (s Spec) callback(i int) Spec { s.Callback = i; return s }
+
+const (
+	sqlPkg   = "database/sql"
+	gormPkg  = "gorm.io/gorm"
+	clausePk = "gorm.io/gorm/clause"
+	syncPkg  = "sync"
+)
+
+// table maps types.Func.FullName() of a library function to its Spec.
+var table = buildTable()
+
+func buildTable() map[string]Spec {
+	t := make(map[string]Spec)
+	add := func(recv string, names string, s Spec) {
+		for _, n := range strings.Fields(names) {
+			t["("+recv+")."+n] = s
+		}
+	}
+	// database/sql handles: the same methods on *DB, *Tx and *Conn.
+	for _, h := range []string{"*database/sql.DB", "*database/sql.Tx", "*database/sql.Conn"} {
+		add(h, "Query QueryRow", spec(Query, SQL).sql(0))
+		add(h, "QueryContext QueryRowContext", spec(Query, SQL).sql(1))
+		add(h, "Exec", spec(Exec, SQL).sql(0))
+		add(h, "ExecContext", spec(Exec, SQL).sql(1))
+		add(h, "Prepare", spec(Prepare, SQL).sql(0))
+		add(h, "PrepareContext", spec(Prepare, SQL).sql(1))
+	}
+	add("*database/sql.Stmt", "Query QueryRow", spec(Query, SQL).args(0))
+	add("*database/sql.Stmt", "QueryContext QueryRowContext", spec(Query, SQL).args(1))
+	add("*database/sql.Stmt", "Exec", spec(Exec, SQL).args(0))
+	add("*database/sql.Stmt", "ExecContext", spec(Exec, SQL).args(1))
+	add("*database/sql.Tx", "Stmt", spec(StmtOn, SQL).value(0))
+	add("*database/sql.Tx", "StmtContext", spec(StmtOn, SQL).value(1))
+	add("*database/sql.Row", "Scan", spec(Scan, SQL).dest(0))
+	add("*database/sql.Rows", "Scan", spec(Scan, SQL).dest(0))
+	add("*database/sql.DB", "Begin", spec(Begin, SQL))
+	add("*database/sql.DB", "BeginTx", spec(Begin, SQL).opts(1))
+	add("*database/sql.Conn", "BeginTx", spec(Begin, SQL).opts(1))
+	add("*database/sql.Tx", "Commit Rollback", spec(End, SQL))
+	add("*database/sql.DB", "Conn", spec(OpenConn, SQL))
+
+	// GORM v2.
+	const g = "*gorm.io/gorm.DB"
+	add(g, "Assign Attrs Debug Distinct Group Having InnerJoins Joins Limit MapColumns Model Not Offset Omit Or Order Preload Select Session Table Unscoped Where WithContext Clauses Set InstanceSet Scopes", spec(Chain, GORM))
+	add(g, "Raw", spec(Chain, GORM).sql(0))
+	add(g, "Exec", spec(Exec, GORM).sql(0))
+	add(g, "First Take Last Find FirstOrInit FirstOrCreate Scan Count", spec(GormLoad, GORM).dest(0))
+	add(g, "Pluck", spec(GormLoad, GORM).dest(1).column(0))
+	add(g, "Row Rows", spec(GormRow, GORM))
+	add(g, "Save", spec(GormSave, GORM).value(0))
+	add(g, "Update UpdateColumn", spec(GormUpdate, GORM).column(0).value(1))
+	add(g, "Updates UpdateColumns", spec(GormUpdates, GORM).value(0))
+	add(g, "Create CreateInBatches", spec(GormCreate, GORM).value(0))
+	add(g, "Begin", spec(Begin, GORM).opts(0))
+	add(g, "Commit Rollback", spec(End, GORM))
+	add(g, "Transaction", spec(RunInTx, GORM).callback(0).opts(1))
+	add(g, "Connection", spec(RunOnConn, GORM).callback(0))
+
+	// sync: a mutex held around load and save protects one process only.
+	for _, m := range []string{"*sync.Mutex", "*sync.RWMutex"} {
+		add(m, "Lock", spec(MutexLock, Sync))
+		add(m, "Unlock", spec(MutexUnlock, Sync))
+	}
+	add("*sync.RWMutex", "RLock", spec(MutexLock, Sync))
+	add("*sync.RWMutex", "RUnlock", spec(MutexUnlock, Sync))
+	return t
+}
+
+// Lookup returns the Spec of a function or method, and whether it is a
+// known API. Methods of an interface whose method set mirrors a database/sql
+// handle (a "DBTX" interface, as written by hand or by sqlc) are recognised
+// by name and result type.
+func Lookup(fn *types.Func) (Spec, bool) {
+	if fn == nil {
+		return Spec{}, false
+	}
+	fn = fn.Origin()
+	if s, ok := table[fn.FullName()]; ok {
+		return s, true
+	}
+	sig, ok := fn.Type().(*types.Signature)
+	if !ok || sig.Recv() == nil || !types.IsInterface(sig.Recv().Type()) {
+		return Spec{}, false
+	}
+	return lookupInterface(fn.Name(), sig)
+}
+
+// lookupInterface recognises QueryRowContext & co. declared on an interface
+// by their result types.
+func lookupInterface(name string, sig *types.Signature) (Spec, bool) {
+	ctx := 0
+	base := name
+	if b, ok := strings.CutSuffix(name, "Context"); ok {
+		base, ctx = b, 1
+	}
+	if sig.Params().Len() <= ctx || !isString(sig.Params().At(ctx).Type()) || sig.Results().Len() == 0 {
+		return Spec{}, false
+	}
+	res := sig.Results().At(0).Type()
+	switch base {
+	case "QueryRow", "Query":
+		if IsNamed(res, sqlPkg, "Row") || IsNamed(res, sqlPkg, "Rows") {
+			return spec(Query, SQL).sql(ctx), true
+		}
+	case "Exec":
+		if IsNamed(res, sqlPkg, "Result") {
+			return spec(Exec, SQL).sql(ctx), true
+		}
+	case "Prepare":
+		if IsNamed(res, sqlPkg, "Stmt") {
+			return spec(Prepare, SQL).sql(ctx), true
+		}
+	}
+	return Spec{}, false
+}
+
+func isString(t types.Type) bool {
+	b, ok := t.Underlying().(*types.Basic)
+	return ok && b.Kind() == types.String
+}
+
+// IsNamed reports whether t, or what t points to, is the named type
+// pkg.name.
+func IsNamed(t types.Type, pkg, name string) bool {
+	if p, ok := types.Unalias(t).(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	n, ok := types.Unalias(t).(*types.Named)
+	if !ok {
+		return false
+	}
+	obj := n.Obj()
+	return obj.Name() == name && obj.Pkg() != nil && obj.Pkg().Path() == pkg
+}
+
+// HandleKind is what a handle type says about transactions.
+type HandleKind int
+
+// The handle kinds.
+const (
+	NotHandle HandleKind = iota
+	Pool                 // *sql.DB: each statement may run on another connection, in autocommit
+	Conn                 // *sql.Conn: one connection, autocommit unless BEGIN was run on it
+	Tx                   // *sql.Tx: a transaction
+	Stmt                 // *sql.Stmt: runs on the handle it was prepared on
+	GormDB               // *gorm.DB: a pool or a transaction, depending on where it came from
+	Interface            // an interface with database/sql methods (DBTX): a pool or a transaction
+)
+
+// HandleKindOf classifies a type as a database handle.
+func HandleKindOf(t types.Type) HandleKind {
+	switch {
+	case isPtrTo(t, sqlPkg, "DB"):
+		return Pool
+	case isPtrTo(t, sqlPkg, "Conn"):
+		return Conn
+	case isPtrTo(t, sqlPkg, "Tx"):
+		return Tx
+	case isPtrTo(t, sqlPkg, "Stmt"):
+		return Stmt
+	case isPtrTo(t, gormPkg, "DB"):
+		return GormDB
+	}
+	if iface, ok := t.Underlying().(*types.Interface); ok && iface.NumMethods() > 0 && !isLibraryInterface(t) {
+		for i := 0; i < iface.NumMethods(); i++ {
+			m := iface.Method(i)
+			if s, ok := lookupInterface(m.Name(), m.Type().(*types.Signature)); ok && (s.Op == Query || s.Op == Exec) {
+				return Interface
+			}
+		}
+	}
+	return NotHandle
+}
+
+// isLibraryInterface excludes database/sql/driver interfaces and the like.
+func isLibraryInterface(t types.Type) bool {
+	n, ok := types.Unalias(t).(*types.Named)
+	return ok && n.Obj().Pkg() != nil && strings.HasPrefix(n.Obj().Pkg().Path(), "database/sql")
+}
+
+func isPtrTo(t types.Type, pkg, name string) bool {
+	p, ok := types.Unalias(t).(*types.Pointer)
+	return ok && IsNamed(p.Elem(), pkg, name)
+}
+
+// IsTxOptions reports whether t is *sql.TxOptions.
+func IsTxOptions(t types.Type) bool { return isPtrTo(t, sqlPkg, "TxOptions") }
+
+// IsTxOptionsStruct reports whether t is sql.TxOptions.
+func IsTxOptionsStruct(t types.Type) bool { return IsNamed(t, sqlPkg, "TxOptions") }
+
+// IsGormExpr reports whether t is a GORM SQL expression (gorm.Expr's
+// clause.Expr, or clause.NamedExpr): a value GORM writes as SQL, so that
+// Update("n", gorm.Expr("n + ?", 1)) is an atomic update.
+func IsGormExpr(t types.Type) bool {
+	return IsNamed(t, clausePk, "Expr") || IsNamed(t, clausePk, "NamedExpr")
+}
+
+// IsGormLocking reports whether t is clause.Locking.
+func IsGormLocking(t types.Type) bool { return IsNamed(t, clausePk, "Locking") }
+
+// IsGormOptimisticVersion reports whether t is the version field type of
+// the gorm.io/plugin/optimisticlock plugin, which makes every update of
+// the model conditional on the version it read.
+func IsGormOptimisticVersion(t types.Type) bool {
+	return IsNamed(t, "gorm.io/plugin/optimisticlock", "Version")
+}
+
+// IsSerializable reports whether an isolation level constant (the value of
+// sql.IsolationLevel) prevents lost updates by itself.
+func IsSerializable(level int64) bool {
+	const levelSerializable, levelLinearizable = 6, 7 // database/sql constants
+	return level == levelSerializable || level == levelLinearizable
+}
+
+// GormQueryOption is the GORM v1 setting key that GORM v2 ignores.
+const GormQueryOption = "gorm:query_option"
+
+// Libraries are the package paths whose import makes a package worth
+// analysing.
+var Libraries = []string{sqlPkg, gormPkg}
+
+// IsLibrary reports whether path is one of the libraries themselves (their
+// own code is not analysed).
+func IsLibrary(path string) bool {
+	for _, l := range Libraries {
+		if path == l || strings.HasPrefix(path, l+"/") {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,30 @@
+// Package analyzer defines the lostupdate analyzer.
+//
+// # Analyzer lostupdate
+//
+// lostupdate: report database writes that can lose a concurrent update
+//
+// A lost update happens when code loads a row, changes a value it read in
+// Go, and writes it back: two requests that do it at once both read 1000,
+// one writes 1100, the other 900, and one update is gone. PostgreSQL's
+// READ COMMITTED and MySQL's REPEATABLE READ both allow it, so a plain
+// transaction does not help.
+//
+// The analyzer follows values from a load (QueryRow(…).Scan, rows.Scan,
+// GORM First/Take/Find/Scan, or a function whose summary says it loads)
+// through variables, struct fields, pointers, arithmetic, conversions and
+// calls to a write (Exec with UPDATE or an upsert, GORM Save, Update,
+// Updates, UpdateColumn(s), or a function whose summary says it saves),
+// and reports the write unless the load took a row lock (FOR UPDATE, FOR
+// NO KEY UPDATE, clause.Locking{Strength: "UPDATE"}) on the same
+// transaction, the write is atomic (SET n = n + $1, gorm.Expr) or checks a
+// version or the old value, or the transaction is SERIALIZABLE.
+//
+// It also reports the traps that look like protection: a row lock outside
+// a transaction, a lock taken after the value was read, a lock on one
+// handle and the write on another, GORM v1's gorm:query_option, a shared
+// lock, and a sync.Mutex, which does not span server processes.
+//
+// A //lostupdate:ignore comment with a reason, on the write's line, the
+// line above it, or in the doc comment of the function, silences it.
+package analyzer

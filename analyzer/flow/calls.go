@@ -1,0 +1,735 @@
+package flow
+
+import (
+	"go/token"
+	"go/types"
+	"slices"
+	"strconv"
+
+	"golang.org/x/tools/go/ssa"
+
+	"github.com/lostupdate/lostupdate/analyzer/apis"
+	"github.com/lostupdate/lostupdate/analyzer/sqltext"
+	"github.com/lostupdate/lostupdate/analyzer/summary"
+)
+
+// call applies a call instruction.
+func (c *funcCtx) call(st *state, e *env, call *ssa.Call) {
+	cc := call.Common()
+	if spec, ok := c.spec(cc); ok {
+		c.api(st, e, call, spec)
+		return
+	}
+	if p, ok := e.resolve(cc.Value).(*ssa.Parameter); ok && !cc.IsInvoke() {
+		if i := c.paramIndex(p); i >= 0 {
+			c.callParam(e, call, i)
+		}
+	}
+	if fn := cc.StaticCallee(); fn != nil && fn.Parent() != nil {
+		c.defaultCall(e, call) // a closure: it ran where it was created
+		return
+	}
+	if sum, obj := c.summaryOf(cc); sum != nil {
+		c.applySummary(st, e, call, sum, obj, allArgs(cc), nil)
+		return
+	}
+	c.defaultCall(e, call)
+}
+
+// summaryOf returns the summary of the function a call invokes: computed
+// here for a function of this package, a fact for another package's.
+func (c *funcCtx) summaryOf(cc *ssa.CallCommon) (*summary.Summary, *types.Func) {
+	obj := calleeObj(cc)
+	if fn := cc.StaticCallee(); fn != nil {
+		if fn.Origin() != nil {
+			fn = fn.Origin()
+		}
+		if fn.Pkg == c.a.pkg && fn.Synthetic == "" && fn.Parent() == nil && len(fn.Blocks) > 0 {
+			return c.a.Func(fn).Summary, obj
+		}
+	}
+	if obj != nil && c.a.facts != nil {
+		return c.a.facts.Summary(obj), obj
+	}
+	return nil, obj
+}
+
+// defaultCall assumes that the results of a call are computed from its
+// arguments.
+func (c *funcCtx) defaultCall(e *env, call *ssa.Call) {
+	var ls labels
+	for _, a := range allArgs(call.Common()) {
+		ls = ls.union(c.taint(e, a))
+	}
+	c.setVal(call, c.changed(ls))
+}
+
+// callParam records that the function calls its function parameter i
+// with a transaction: it runs its callback in a transaction.
+func (c *funcCtx) callParam(e *env, call *ssa.Call, i int) {
+	for k, a := range call.Common().Args {
+		if h, ok := c.carriesTx(e, a, 0); ok {
+			r := summary.RunInTx{Callback: i, Arg: k, Kind: h.Kind, Serializable: h.Serializable}
+			if !slices.Contains(c.runsInTx, r) {
+				c.runsInTx = append(c.runsInTx, r)
+			}
+		}
+	}
+}
+
+// carriesTx reports whether v is a transaction handle or a value built from
+// one (sqlc's New(tx), a repository struct holding tx).
+func (c *funcCtx) carriesTx(e *env, v ssa.Value, depth int) (Handle, bool) {
+	if depth > 4 {
+		return Handle{}, false
+	}
+	if h := c.handleOf(e, v); h.Kind == summary.Tx && apis.HandleKindOf(v.Type()) != apis.NotHandle {
+		return h, true
+	}
+	switch x := peel(e.resolve(v)).(type) {
+	case *ssa.Call:
+		if _, ok := c.spec(x.Common()); ok {
+			return Handle{}, false
+		}
+		for _, a := range x.Common().Args {
+			if h, ok := c.carriesTx(e, a, depth+1); ok {
+				return h, true
+			}
+		}
+	case *ssa.Alloc:
+		for _, ref := range *x.Referrers() {
+			if fa, ok := ref.(*ssa.FieldAddr); ok {
+				for _, r := range *fa.Referrers() {
+					if s, ok := r.(*ssa.Store); ok && s.Addr == fa {
+						if h, ok := c.carriesTx(e, s.Val, depth+1); ok {
+							return h, true
+						}
+					}
+				}
+			}
+		}
+	}
+	return Handle{}, false
+}
+
+// txCallbacks returns the indexes (into the call's Args) of the function
+// arguments a call runs in a transaction.
+func (c *funcCtx) txCallbacks(call *ssa.Call) []int {
+	cc := call.Common()
+	if spec, ok := c.spec(cc); ok {
+		if (spec.Op == apis.RunInTx || spec.Op == apis.RunOnConn) && spec.Callback >= 0 {
+			off := 0
+			if recv, _ := splitArgs(cc); recv != nil && !cc.IsInvoke() {
+				off = 1
+			}
+			return []int{spec.Callback + off}
+		}
+		return nil
+	}
+	if fn := cc.StaticCallee(); fn != nil && fn.Parent() != nil {
+		return nil
+	}
+	sum, _ := c.summaryOf(cc)
+	if sum == nil {
+		return nil
+	}
+	var idx []int
+	for _, r := range sum.RunsInTx {
+		if r.Callback < len(cc.Args) {
+			idx = append(idx, r.Callback)
+		}
+	}
+	return idx
+}
+
+// api applies a call of a known database API.
+func (c *funcCtx) api(st *state, e *env, call *ssa.Call, spec apis.Spec) {
+	recv, args := splitArgs(call.Common())
+	arg := func(i int) ssa.Value {
+		if i >= 0 && i < len(args) {
+			return args[i]
+		}
+		return nil
+	}
+	switch spec.Op {
+	case apis.Query:
+		q := c.sqlQuery(e, call, spec)
+		c.queries[call] = q
+		c.statement(st, e, call, q)
+	case apis.Exec:
+		c.statement(st, e, call, c.sqlQuery(e, call, spec))
+	case apis.Scan:
+		q := c.rowsQuery(e, recv)
+		dests, _ := c.varargs(e, arg(spec.Dest))
+		c.loadInto(st, e, call, q, dests, q.stmt.Columns)
+	case apis.End:
+		if recv != nil {
+			st.release(c.handleOf(e, recv))
+		}
+	case apis.GormLoad:
+		q := c.chainQuery(e, call, recv)
+		var cols []string
+		if spec.Column >= 0 {
+			if col, ok := c.sqlText(e, arg(spec.Column)); ok {
+				cols = []string{col}
+			}
+		} else if q.known {
+			cols = nil // a struct or slice destination: columns come from fields
+		}
+		if d := arg(spec.Dest); d != nil {
+			c.loadInto(st, e, call, q, []ssa.Value{d}, cols)
+		}
+		if q.lock == summary.Row {
+			c.lock(st, call, 2, q.handle, LockRow, c.inTx(st, q.handle), q.lockPos)
+		}
+	case apis.GormRow:
+		c.queries[call] = c.chainQuery(e, call, recv)
+	case apis.GormSave, apis.GormUpdate, apis.GormUpdates:
+		c.gormWrite(st, e, call, spec, recv, args)
+	case apis.RunInTx, apis.RunOnConn:
+		kind := summary.Tx
+		if spec.Op == apis.RunOnConn {
+			kind = summary.Conn
+		}
+		h := Handle{root: call, Kind: kind, Param: -1, Name: "the transaction", Serializable: c.serializableCall(e, call, spec), Begin: call.Pos()}
+		if cb := arg(spec.Callback); cb != nil {
+			c.runCallback(st, e, call, cb, 0, h)
+		}
+	case apis.MutexLock:
+		st.mutex++
+	case apis.MutexUnlock:
+		if st.mutex > 0 {
+			st.mutex--
+		}
+	}
+}
+
+// chainQuery describes the query a GORM finisher runs.
+func (c *funcCtx) chainQuery(e *env, call *ssa.Call, recv ssa.Value) *query {
+	ch := c.gormChain(e, recv)
+	q := &query{handle: ch.handle, lock: ch.lock, lockPos: ch.lockPos, pos: call.Pos(), lib: apis.GORM, sqlArg: -1}
+	if ch.raw != nil {
+		q.known, q.stmt = ch.raw.known, ch.raw.stmt
+	}
+	return q
+}
+
+// inTx reports whether a handle runs in a transaction at this point.
+func (c *funcCtx) inTx(st *state, h Handle) bool {
+	return h.Kind == summary.Tx || st.inManualTx(h)
+}
+
+// statement applies what an SQL statement does: lock, write, begin or end
+// a transaction.
+func (c *funcCtx) statement(st *state, e *env, call *ssa.Call, q *query) {
+	if !q.known {
+		return
+	}
+	s := &q.stmt
+	inTx := c.inTx(st, q.handle)
+	switch s.Kind {
+	case sqltext.Select:
+		if k, ok := lockKindOf(s.Lock); ok {
+			c.lock(st, call, 0, q.handle, k, inTx, token.NoPos)
+		}
+	case sqltext.Update, sqltext.Insert, sqltext.Delete:
+		c.sqlWrite(st, e, call, q, inTx)
+		if s.Kind != sqltext.Insert || len(s.Sets) > 0 {
+			if inTx || q.handle.Kind == summary.Unknown {
+				c.lock(st, call, 1, q.handle, LockWrite, inTx, token.NoPos)
+			}
+		}
+	case sqltext.LockTable:
+		c.lock(st, call, 0, q.handle, LockTable, inTx, token.NoPos)
+	case sqltext.Begin:
+		if k := keyOf(q.handle); !slices.Contains(st.manual, k) {
+			st.manual = append(st.manual, k)
+		}
+		if s.Serializable {
+			st.serial = unionKeys(st.serial, []handleKey{keyOf(q.handle)})
+		}
+		if s.Lock == sqltext.Database {
+			c.lock(st, call, 0, q.handle, LockDatabase, true, token.NoPos)
+		}
+	case sqltext.End:
+		st.release(q.handle)
+	case sqltext.SetIsolation:
+		if s.Serializable {
+			st.serial = unionKeys(st.serial, []handleKey{keyOf(q.handle)})
+		}
+	}
+}
+
+// lockKindOf maps the lock of a SELECT to a lock event kind.
+func lockKindOf(l sqltext.Lock) (LockKind, bool) {
+	switch l {
+	case sqltext.RowUpdate:
+		return LockRow, true
+	case sqltext.AdvisoryXact:
+		return LockAdvisoryXact, true
+	case sqltext.AdvisorySession:
+		return LockAdvisorySession, true
+	case sqltext.Table:
+		return LockTable, true
+	case sqltext.Database:
+		return LockDatabase, true
+	}
+	return 0, false
+}
+
+// sqlWrite records the values an UPDATE or upsert writes, unless the write
+// checks a version or the old value.
+func (c *funcCtx) sqlWrite(st *state, e *env, call *ssa.Call, q *query, inTx bool) {
+	s := &q.stmt
+	for _, w := range s.Where {
+		if sqltext.IsVersionColumn(w.Column) || s.Assigns(w.Column) != nil {
+			return // optimistic: the write only happens if nothing changed
+		}
+	}
+	var vals []Written
+	for i := range s.Sets {
+		a := &s.Sets[i]
+		if a.Self {
+			continue
+		}
+		var ls labels
+		arg := -1
+		for _, p := range a.Params {
+			v, idx := q.param(p)
+			if v == nil {
+				continue
+			}
+			ls = ls.union(c.taint(e, v))
+			if a.Bare {
+				arg = idx
+			}
+		}
+		if len(ls) > 0 {
+			vals = append(vals, Written{Column: a.Column, Labels: ls, Arg: arg, Assign: a})
+		}
+	}
+	if len(vals) == 0 {
+		return
+	}
+	w := c.write(st, call, 0, WriteSQL, q.handle, inTx, vals)
+	w.Stmt, w.SQL, w.SQLArg, w.Lib = s, q.text, q.sqlArg, q.lib
+}
+
+// gormWrite records what Save, Update(s) and UpdateColumn(s) write.
+func (c *funcCtx) gormWrite(st *state, e *env, call *ssa.Call, spec apis.Spec, recv ssa.Value, args []ssa.Value) {
+	ch := c.gormChain(e, recv)
+	inTx := c.inTx(st, ch.handle)
+	if inTx || ch.handle.Kind == summary.Unknown {
+		defer c.lock(st, call, 1, ch.handle, LockWrite, inTx, token.NoPos)
+	}
+	if spec.Value >= len(args) {
+		return
+	}
+	value := args[spec.Value]
+	model := ch.model
+	var vals []Written
+	kind := WriteGormUpdates
+	switch spec.Op {
+	case apis.GormSave:
+		kind, model = WriteGormSave, value
+		vals = c.objectWrites(st, e, value, "")
+	case apis.GormUpdate:
+		kind = WriteGormUpdate
+		if isGormExprValue(value) {
+			return // Update("n", gorm.Expr("n + ?", d)): atomic
+		}
+		col, _ := c.sqlText(e, args[spec.Column])
+		if ls := c.taint(e, value); len(ls) > 0 {
+			vals = []Written{{Column: col, Labels: ls, Arg: spec.Value}}
+		}
+	case apis.GormUpdates:
+		vals = c.objectWrites(st, e, value, "")
+		if model == nil {
+			model = value
+		}
+	}
+	if model != nil && hasOptimisticVersion(model.Type()) {
+		return
+	}
+	for _, w := range ch.where {
+		if sqltext.IsVersionColumn(w) || slices.ContainsFunc(vals, func(v Written) bool { return v.Column == w }) {
+			return
+		}
+	}
+	if len(vals) == 0 {
+		return
+	}
+	w := c.write(st, call, 0, kind, ch.handle, inTx, vals)
+	w.Lib = apis.GORM
+}
+
+// objectWrites returns the changed fields of the object a value points to
+// (or is), as GORM writes them; for an object reached from a parameter of
+// the function, also a whole-object write of that parameter.
+func (c *funcCtx) objectWrites(st *state, e *env, v ssa.Value, sub string) []Written {
+	v = peel(e.resolve(v))
+	var base ssa.Value
+	var path string
+	if isPointerLike(v.Type()) {
+		base, path = c.loc(e, v)
+	} else {
+		base, path = c.valKey(e, v)
+	}
+	path += sub
+	var vals []Written
+	paths, entries := st.dirtyUnder(base, path)
+	for i, en := range entries {
+		if en.atomic || len(en.labels) == 0 {
+			continue
+		}
+		col := ""
+		if en.field != nil {
+			col = columnName(en.field.Name(), en.tag)
+		} else if k := mapColumn(paths[i]); k != "" {
+			col = k
+		}
+		vals = append(vals, Written{Column: col, Name: c.nameOf(base) + renderPath(paths[i]), Labels: en.labels, Arg: -1})
+	}
+	if p, ok := base.(*ssa.Parameter); ok {
+		if i := c.paramIndex(p); i >= 0 {
+			l := c.label(Label{Param: i, PPath: path, Name: p.Name() + renderPath(path)})
+			vals = append(vals, Written{Name: l.Name, Labels: labels{l}, Arg: -1, Whole: true})
+		}
+	}
+	return vals
+}
+
+// mapColumn returns the key of a path ending in a map entry ({key}).
+func mapColumn(path string) string {
+	if len(path) < 2 || path[len(path)-1] != '}' {
+		return ""
+	}
+	i := len(path) - 2
+	for i >= 0 && path[i] != '{' {
+		i--
+	}
+	if i < 0 {
+		return ""
+	}
+	return path[i+1 : len(path)-1]
+}
+
+// hasOptimisticVersion reports whether a model type has a field of the
+// optimisticlock plugin's Version type.
+func hasOptimisticVersion(t types.Type) bool {
+	for range 3 {
+		switch u := t.Underlying().(type) {
+		case *types.Pointer:
+			t = u.Elem()
+			continue
+		case *types.Slice:
+			t = u.Elem()
+			continue
+		case *types.Struct:
+			for i := 0; i < u.NumFields(); i++ {
+				if apis.IsGormOptimisticVersion(u.Field(i).Type()) {
+					return true
+				}
+			}
+		}
+		break
+	}
+	return false
+}
+
+// loadInto records a load whose values land in the destinations.
+func (c *funcCtx) loadInto(st *state, e *env, call *ssa.Call, q *query, dests []ssa.Value, columns []string) {
+	l := c.load(st, call, 0, q.handle, q.lock, q.lockPos, q.lib, q.pos)
+	for k, d := range dests {
+		if d == nil {
+			continue
+		}
+		base, path := c.loc(e, d)
+		col := ""
+		if k < len(columns) {
+			col = columns[k]
+		}
+		en := entry{}
+		if fa, ok := peel(e.resolve(d)).(*ssa.FieldAddr); ok {
+			en.field, en.tag = fieldOf(fa.X.Type(), fa.Field), fieldTag(fa.X.Type(), fa.Field)
+		}
+		en.labels = labels{c.label(Label{Load: l, Name: c.nameOf(base) + renderPath(path), Column: col})}
+		st.set(base, path, en)
+	}
+}
+
+// load returns the load event of an instruction, updated with the state.
+func (c *funcCtx) load(st *state, instr ssa.Instruction, sub int, h Handle, lock summary.Lock, lockPos token.Pos, lib apis.Lib, pos token.Pos) *Load {
+	k := eventKey{instr, sub}
+	l := c.loads[k]
+	if l == nil {
+		l = &Load{Pos: pos, ScanPos: instr.Pos(), Handle: h, Lock: lock, LockPos: lockPos, Lib: lib, seq: c.a.next()}
+		c.loads[k] = l
+	}
+	l.InTx = l.InTx || c.inTx(st, h)
+	l.Held = unionLocks(l.Held, st.locks)
+	l.Mutex = l.Mutex || st.mutex > 0
+	return l
+}
+
+// lock records a lock event and holds it in the state.
+func (c *funcCtx) lock(st *state, instr ssa.Instruction, sub int, h Handle, kind LockKind, inTx bool, pos token.Pos) {
+	k := eventKey{instr, 100 + sub}
+	ev := c.lockEvs[k]
+	if ev == nil {
+		if !pos.IsValid() {
+			pos = instr.Pos()
+		}
+		ev = &LockEvent{Pos: pos, Handle: h, Kind: kind, seq: c.a.next()}
+		c.lockEvs[k] = ev
+	}
+	ev.InTx = ev.InTx || inTx
+	if !slices.Contains(st.locks, ev) {
+		st.locks = append(st.locks, ev)
+	}
+}
+
+// write records a write event.
+func (c *funcCtx) write(st *state, call *ssa.Call, sub int, kind WriteKind, h Handle, inTx bool, vals []Written) *Write {
+	k := eventKey{call, sub}
+	w := c.writes[k]
+	if w == nil {
+		w = &Write{Pos: call.Pos(), Call: call, Kind: kind, Handle: h, SQLArg: -1, seq: c.a.next()}
+		c.writes[k] = w
+	}
+	w.InTx = w.InTx || inTx
+	w.Serializable = w.Serializable || st.serializable(h)
+	w.Held = unionLocks(w.Held, st.locks)
+	w.Mutex = w.Mutex || st.mutex > 0
+	for _, v := range vals {
+		i := slices.IndexFunc(w.Values, func(x Written) bool { return x.Column == v.Column && x.Name == v.Name && x.Whole == v.Whole })
+		if i < 0 {
+			w.Values = append(w.Values, v)
+		} else {
+			w.Values[i].Labels = labels(w.Values[i].Labels).union(v.Labels)
+		}
+	}
+	return w
+}
+
+func unionLocks(a, b []*LockEvent) []*LockEvent {
+	for _, l := range b {
+		if !slices.Contains(a, l) {
+			a = append(a, l)
+		}
+	}
+	return a
+}
+
+// runCallback runs a function value with its parameter arg bound to a
+// transaction handle.
+func (c *funcCtx) runCallback(st *state, e *env, call *ssa.Call, cb ssa.Value, arg int, h Handle) {
+	switch f := e.resolve(cb).(type) {
+	case *ssa.MakeClosure:
+		c.inline(st, e, f.Fn.(*ssa.Function), f.Bindings, map[int]Handle{arg: h})
+	case *ssa.Function:
+		if f.Parent() != nil {
+			c.inline(st, e, f, nil, map[int]Handle{arg: h})
+			return
+		}
+		fake := &ssa.CallCommon{Value: f}
+		if sum, obj := c.summaryOf(fake); sum != nil {
+			c.applySummary(st, e, call, sum, obj, make([]ssa.Value, len(f.Params)), map[int]Handle{arg: h})
+		}
+	case *ssa.Parameter:
+		if i := c.paramIndex(f); i >= 0 {
+			r := summary.RunInTx{Callback: i, Arg: arg, Kind: h.Kind, Serializable: h.Serializable}
+			if !slices.Contains(c.runsInTx, r) {
+				c.runsInTx = append(c.runsInTx, r)
+			}
+		}
+	}
+}
+
+// internalHandle identifies a handle that a callee opened itself.
+type internalHandle struct {
+	fn   *types.Func
+	kind summary.HandleKind
+	path string
+}
+
+// mapHandle translates a callee's handle reference to the caller's handle.
+func (c *funcCtx) mapHandle(e *env, args []ssa.Value, ref summary.HandleRef, callee *types.Func, overrides map[int]Handle) Handle {
+	if ref.Param >= 0 {
+		if h, ok := overrides[ref.Param]; ok {
+			return h
+		}
+		if ref.Param < len(args) && args[ref.Param] != nil {
+			a := args[ref.Param]
+			if ref.Path == "" {
+				h := c.handleOf(e, a)
+				if h.Kind == summary.Unknown && ref.Kind != summary.Unknown {
+					h.Kind = ref.Kind
+				}
+				return h
+			}
+			var base ssa.Value
+			var path string
+			if isPointerLike(a.Type()) {
+				base, path = c.loc(e, a)
+			} else {
+				base, path = c.valKey(e, a)
+			}
+			if h, ok := e.handle(base); ok {
+				return h
+			}
+			h := Handle{root: base, path: path + ref.Path, Kind: ref.Kind, Param: -1, Name: c.nameOf(base) + renderPath(path+ref.Path)}
+			if p, ok := base.(*ssa.Parameter); ok {
+				if i := c.paramIndex(p); i >= 0 {
+					h.Param, h.Path = i, path+ref.Path
+				}
+			}
+			return h
+		}
+	}
+	name := "a handle"
+	if callee != nil {
+		name = callee.Name() + "'s own " + ref.Kind.String()
+	}
+	return Handle{root: internalHandle{callee, ref.Kind, ref.Path + strconv.Itoa(ref.Param)}, Kind: ref.Kind, Param: -1, Name: name}
+}
+
+// readSource returns the caller's labels of data a callee reads from a
+// parameter.
+func (c *funcCtx) readSource(st *state, e *env, args []ssa.Value, src summary.Source) labels {
+	if src.Param < 0 || src.Param >= len(args) || args[src.Param] == nil {
+		return nil
+	}
+	a := args[src.Param]
+	if isPointerLike(a.Type()) {
+		base, path := c.loc(e, a)
+		return c.readLoc(st, e, base, path+src.Path, c.nameOf(base)+renderPath(path+src.Path), "")
+	}
+	if src.Path == "" {
+		return c.taint(e, a)
+	}
+	base, path := c.valKey(e, a)
+	return c.readLoc(st, e, base, path+src.Path, c.nameOf(base)+renderPath(path+src.Path), "")
+}
+
+// applySummary applies a callee's summary at a call.
+func (c *funcCtx) applySummary(st *state, e *env, call *ssa.Call, sum *summary.Summary, callee *types.Func, args []ssa.Value, overrides map[int]Handle) {
+	nres := 0
+	if callee != nil {
+		if sig, ok := callee.Type().(*types.Signature); ok {
+			nres = sig.Results().Len()
+		}
+	}
+	res := make([]labels, nres)
+	for _, f := range sum.Flows {
+		if f.Result < 0 || f.Result >= nres {
+			continue
+		}
+		var ls labels
+		for _, src := range f.From {
+			ls = ls.union(c.readSource(st, e, args, src))
+		}
+		if f.Changed {
+			ls = c.changed(ls)
+		}
+		res[f.Result] = res[f.Result].union(ls)
+	}
+	for _, m := range sum.Mutates {
+		if m.Param < 0 || m.Param >= len(args) || args[m.Param] == nil || !isPointerLike(args[m.Param].Type()) {
+			continue
+		}
+		var ls labels
+		for _, src := range m.From {
+			ls = ls.union(c.readSource(st, e, args, src))
+		}
+		if m.Changed {
+			ls = c.changed(ls)
+		}
+		base, path := c.loc(e, args[m.Param])
+		st.set(base, path+m.Path, entry{labels: ls, dirty: true})
+	}
+	for i, ld := range sum.Loads {
+		h := c.mapHandle(e, args, ld.Handle, callee, overrides)
+		l := c.load(st, call, 10+i, h, ld.Lock, token.NoPos, apis.NoLib, call.Pos())
+		l.Via, l.Site = callee, ld.Site
+		l.InTx = l.InTx || ld.Handle.InTx && ld.Handle.Param >= 0
+		name := "the result of " + FuncName(callee)
+		if ld.Result < 0 && ld.Into < len(args) && args[ld.Into] != nil {
+			base, path := c.loc(e, args[ld.Into])
+			name = c.nameOf(base) + renderPath(path+ld.Path)
+			st.set(base, path+ld.Path, entry{labels: labels{c.label(Label{Load: l, Name: name, Column: ld.Column})}})
+		} else if ld.Result >= 0 && ld.Result < nres {
+			res[ld.Result] = res[ld.Result].union(labels{c.label(Label{Load: l, Name: name, Column: ld.Column})})
+		}
+		if ld.Lock == summary.Row {
+			c.lock(st, call, 20+i, h, LockRow, c.inTx(st, h) || ld.Handle.InTx, token.NoPos)
+		}
+	}
+	for i, w := range sum.Writes {
+		if w.Param < 0 || w.Param >= len(args) || args[w.Param] == nil {
+			continue
+		}
+		h := c.mapHandle(e, args, w.Handle, callee, overrides)
+		var vals []Written
+		if w.Whole {
+			vals = c.objectWrites(st, e, args[w.Param], w.Path)
+		} else if ls := c.readSource(st, e, args, summary.Source{Param: w.Param, Path: w.Path}); len(ls) > 0 {
+			if w.Changed {
+				ls = c.changed(ls)
+			}
+			vals = []Written{{Column: w.Column, Labels: ls, Arg: -1}}
+		}
+		inTx := c.inTx(st, h) || w.Handle.InTx && w.Handle.Param >= 0
+		if len(vals) > 0 {
+			wr := c.write(st, call, 30+i, WriteCallee, h, inTx, vals)
+			wr.Via, wr.Site, wr.LockedFirst = callee, w.Site, wr.LockedFirst || w.LockedFirst
+		}
+		if inTx {
+			c.lock(st, call, 30+i, h, LockWrite, true, token.NoPos)
+		}
+	}
+	for i, lk := range sum.Locks {
+		h := c.mapHandle(e, args, lk.Handle, callee, overrides)
+		c.lock(st, call, 40+i, h, LockCallee, c.inTx(st, h) || h.Kind == summary.Unknown, token.NoPos)
+	}
+	for i, r := range sum.RunsInTx {
+		if r.Callback < 0 || r.Callback >= len(args) || args[r.Callback] == nil {
+			continue
+		}
+		h := Handle{root: internalHandle{callee, r.Kind, "run" + strconv.Itoa(i)}, Kind: r.Kind, Param: -1, Serializable: r.Serializable, Name: "the transaction of " + FuncName(callee), Begin: call.Pos()}
+		c.runCallback(st, e, call, args[r.Callback], r.Arg, h)
+	}
+	switch {
+	case nres == 1:
+		c.setVal(call, res[0])
+	case nres > 1:
+		old := c.callRes[call]
+		for i := range res {
+			if i < len(old) {
+				res[i] = old[i].union(res[i])
+			}
+		}
+		c.callRes[call] = res
+	}
+}
+
+// FuncName renders a function for messages: pkg.Func or Type.Method.
+func FuncName(fn *types.Func) string {
+	if fn == nil {
+		return "a function"
+	}
+	if sig, ok := fn.Type().(*types.Signature); ok && sig.Recv() != nil {
+		t := sig.Recv().Type()
+		if p, ok := t.(*types.Pointer); ok {
+			t = p.Elem()
+		}
+		if n, ok := types.Unalias(t).(*types.Named); ok {
+			return n.Obj().Name() + "." + fn.Name()
+		}
+		return fn.Name()
+	}
+	if fn.Pkg() != nil {
+		return fn.Pkg().Name() + "." + fn.Name()
+	}
+	return fn.Name()
+}

@@ -1,0 +1,257 @@
+// Package flow is lostupdate's value-flow engine. It runs over a package in
+// SSA form and records, for each function, the events that matter for lost
+// updates: loads (a row read into Go values), writes (a value written back
+// to the database), locks, and transaction boundaries, each on an
+// identified database handle. Values carry labels that say which load (or,
+// inside a function summary, which parameter) they derive from and whether
+// they were changed since; memory (locals, struct fields, pointers, slices,
+// maps) is tracked flow-sensitively by access path, so that a later reload
+// into the same variable replaces the stale value.
+//
+// Closures run at the point where they are created, except those passed to
+// a transaction runner (gorm's DB.Transaction, or a function whose summary
+// says it runs its callback in a transaction), which run at that call with
+// their handle parameter bound to the transaction. Calls to other functions
+// of the package use their summaries (computed on demand), calls into other
+// packages use their facts, and any other call is assumed to compute its
+// results from its arguments.
+//
+// The engine decides nothing: the analyzer judges the events.
+package flow
+
+import (
+	"go/token"
+	"go/types"
+
+	"golang.org/x/tools/go/ssa"
+
+	"github.com/lostupdate/lostupdate/analyzer/apis"
+	"github.com/lostupdate/lostupdate/analyzer/sqltext"
+	"github.com/lostupdate/lostupdate/analyzer/summary"
+)
+
+// Facts gives the summaries of functions of other packages.
+type Facts interface {
+	// Summary returns the summary of fn, or nil.
+	Summary(fn *types.Func) *summary.Summary
+}
+
+// Handle is a database handle as the analysis identifies it: two handles
+// are the same when they have the same root and access path.
+type Handle struct {
+	root any
+	path string
+	// Kind says whether the handle is in a transaction by construction.
+	Kind summary.HandleKind
+	// Name is the handle as written in the source ("tx", "r.db").
+	Name string
+	// Param is the index of the analysed function's parameter the handle
+	// is reached from, or -1.
+	Param int
+	// Path is the access path from that parameter.
+	Path string
+	// Serializable reports a transaction begun with a SERIALIZABLE
+	// isolation level.
+	Serializable bool
+	// Begin is where the transaction began, if known.
+	Begin token.Pos
+}
+
+// Same reports whether h and o are the same handle.
+func (h Handle) Same(o Handle) bool { return h.root != nil && h.root == o.root && h.path == o.path }
+
+// Known reports whether the handle could be identified at all.
+func (h Handle) Known() bool { return h.root != nil }
+
+// Ref returns the handle as a summary reference.
+func (h Handle) Ref(inTx bool) summary.HandleRef {
+	return summary.HandleRef{Param: h.Param, Path: h.Path, Kind: h.Kind, InTx: inTx}
+}
+
+// LockKind is a lock taken by a statement.
+type LockKind int
+
+// The lock kinds.
+const (
+	LockRow             LockKind = iota // FOR UPDATE and friends
+	LockShare                           // FOR SHARE
+	LockAdvisoryXact                    // pg_advisory_xact_lock
+	LockAdvisorySession                 // pg_advisory_lock, GET_LOCK
+	LockTable                           // LOCK TABLE(S)
+	LockDatabase                        // BEGIN IMMEDIATE
+	LockWrite                           // an UPDATE/DELETE in a transaction locks the rows it writes
+	LockCallee                          // a lock a called function left held
+)
+
+// LockEvent is a lock taken on a handle.
+type LockEvent struct {
+	Pos    token.Pos
+	Handle Handle
+	Kind   LockKind
+	// InTx reports that the handle was in a transaction when the lock was
+	// taken; a row or transaction-scoped lock outside one is released when
+	// the statement ends.
+	InTx bool
+	seq  int
+}
+
+// Effective reports whether the lock is still held after the statement
+// that took it, so that it can protect a later load.
+func (l *LockEvent) Effective() bool {
+	switch l.Kind {
+	case LockShare:
+		return false
+	case LockAdvisorySession, LockTable, LockDatabase:
+		return l.Handle.Kind != summary.Pool || l.InTx
+	case LockCallee:
+		return true
+	}
+	return l.InTx || l.Handle.Kind == summary.Unknown
+}
+
+// Load is a read of database values into Go values.
+type Load struct {
+	// Pos is the call that ran the query (QueryRow, First, a repository
+	// method), ScanPos the Scan that copied the row, if separate.
+	Pos     token.Pos
+	ScanPos token.Pos
+	Handle  Handle
+	Lock    summary.Lock
+	// LockPos is where the lock was requested (a Clauses or Set call), if
+	// not in the query itself.
+	LockPos token.Pos
+	// InTx reports that the handle was in a transaction.
+	InTx bool
+	// Held are the locks held when the load ran.
+	Held []*LockEvent
+	// Mutex reports that a sync mutex was held.
+	Mutex bool
+	// Lib is the library of the load (for messages and fixes).
+	Lib apis.Lib
+	// Via is the function the load happened in, for loads reported by a
+	// summary; Site is where in that function.
+	Via  *types.Func
+	Site string
+	seq  int
+}
+
+// Label says that a value derives from a load (Load != nil) or, inside a
+// function being summarised, from a parameter.
+type Label struct {
+	Load   *Load
+	Param  int
+	PPath  string
+	Name   string // the Go expression that read it: "p.Stock"
+	Column string // the database column, when known
+	// Changed reports that the value was computed from the loaded one
+	// rather than copied.
+	Changed bool
+}
+
+// WriteKind is how a write reached the database.
+type WriteKind int
+
+// The write kinds.
+const (
+	WriteSQL         WriteKind = iota // Exec/QueryRow with UPDATE or an upsert
+	WriteGormSave                     // gorm Save
+	WriteGormUpdate                   // gorm Update/UpdateColumn
+	WriteGormUpdates                  // gorm Updates/UpdateColumns
+	WriteCallee                       // a function whose summary says it writes
+)
+
+// Written is one value a write stores.
+type Written struct {
+	Column string
+	// Name is the Go expression of the value, for messages ("p.Stock").
+	Name   string
+	Labels []*Label
+	// Arg is the index of the call argument that carries the value, or -1.
+	Arg int
+	// Assign is the SQL assignment that stores the value, for SQL writes.
+	Assign *sqltext.Assignment
+	// Whole reports a write of every changed field of the object a
+	// parameter label names (GORM Save of a parameter).
+	Whole bool
+}
+
+// Write is a statement that writes values derived from loads back.
+type Write struct {
+	Pos    token.Pos
+	Call   *ssa.Call
+	Kind   WriteKind
+	Lib    apis.Lib
+	Handle Handle
+	InTx   bool
+	// Serializable reports that the write's transaction is SERIALIZABLE.
+	Serializable bool
+	Values       []Written
+	// Held are the locks held when the write ran.
+	Held  []*LockEvent
+	Mutex bool
+	// Stmt is the SQL statement, for SQL writes, and SQL its text.
+	Stmt *sqltext.Statement
+	SQL  string
+	// SQLArg is the index of the SQL text argument (receiver excluded).
+	SQLArg int
+	// Via is the function that writes, for WriteCallee; Site is where.
+	Via  *types.Func
+	Site string
+	// LockedFirst reports that the callee locked the handle before it
+	// wrote.
+	LockedFirst bool
+	seq         int
+}
+
+// Result is the analysis of one function (with the closures it contains).
+type Result struct {
+	Fn      *ssa.Function
+	Loads   []*Load
+	Writes  []*Write
+	Summary *summary.Summary
+}
+
+// Analysis analyses the functions of one package.
+type Analysis struct {
+	pkg     *ssa.Package
+	fset    *token.FileSet
+	facts   Facts
+	names   map[ssa.Value]string
+	results map[*ssa.Function]*Result
+	active  map[*ssa.Function]bool
+	seq     int
+}
+
+// New prepares the analysis of pkg, which must have been built with
+// ssa.GlobalDebug so that values have source names.
+func New(fset *token.FileSet, pkg *ssa.Package, facts Facts) *Analysis {
+	return &Analysis{
+		pkg:     pkg,
+		fset:    fset,
+		facts:   facts,
+		results: make(map[*ssa.Function]*Result),
+		active:  make(map[*ssa.Function]bool),
+	}
+}
+
+// Func analyses a source function (not a closure: closures are analysed
+// with the function that contains them) and returns the result, computing
+// it once.
+func (a *Analysis) Func(fn *ssa.Function) *Result {
+	if r, ok := a.results[fn]; ok {
+		return r
+	}
+	if a.active[fn] { // recursion: callers see no summary
+		return &Result{Fn: fn, Summary: &summary.Summary{}}
+	}
+	a.active[fn] = true
+	r := newFuncCtx(a, fn).run()
+	delete(a.active, fn)
+	a.results[fn] = r
+	return r
+}
+
+func (a *Analysis) next() int {
+	a.seq++
+	return a.seq
+}

@@ -1,0 +1,730 @@
+package flow
+
+import (
+	"go/constant"
+	"go/token"
+	"go/types"
+	"regexp"
+	"strings"
+
+	"golang.org/x/tools/go/ssa"
+
+	"github.com/lostupdate/lostupdate/analyzer/apis"
+	"github.com/lostupdate/lostupdate/analyzer/sqltext"
+	"github.com/lostupdate/lostupdate/analyzer/summary"
+)
+
+// spec returns the API spec of a call, if the callee is a known API.
+func (c *funcCtx) spec(cc *ssa.CallCommon) (apis.Spec, bool) {
+	return apis.Lookup(calleeObj(cc))
+}
+
+// calleeObj returns the function or method a call invokes statically (or
+// the interface method it invokes dynamically).
+func calleeObj(cc *ssa.CallCommon) *types.Func {
+	if cc.IsInvoke() {
+		return cc.Method
+	}
+	if fn := cc.StaticCallee(); fn != nil {
+		if fn.Origin() != nil {
+			fn = fn.Origin()
+		}
+		if obj, ok := fn.Object().(*types.Func); ok {
+			return obj
+		}
+	}
+	return nil
+}
+
+// splitArgs returns the receiver (nil for a function) and the other
+// arguments of a call.
+func splitArgs(cc *ssa.CallCommon) (recv ssa.Value, args []ssa.Value) {
+	if cc.IsInvoke() {
+		return cc.Value, cc.Args
+	}
+	if obj := calleeObj(cc); obj != nil {
+		if sig, ok := obj.Type().(*types.Signature); ok && sig.Recv() != nil && len(cc.Args) > 0 {
+			return cc.Args[0], cc.Args[1:]
+		}
+	}
+	return nil, cc.Args
+}
+
+// allArgs returns the arguments of a call as the callee's parameters see
+// them: the receiver first, for methods.
+func allArgs(cc *ssa.CallCommon) []ssa.Value {
+	if cc.IsInvoke() {
+		return append([]ssa.Value{cc.Value}, cc.Args...)
+	}
+	return cc.Args
+}
+
+// peel strips interface conversions and type changes.
+func peel(v ssa.Value) ssa.Value {
+	for range maxDepth {
+		switch x := v.(type) {
+		case *ssa.MakeInterface:
+			v = x.X
+		case *ssa.ChangeType:
+			v = x.X
+		case *ssa.ChangeInterface:
+			v = x.X
+		default:
+			return v
+		}
+	}
+	return v
+}
+
+// handleOf identifies the database handle that value v is.
+func (c *funcCtx) handleOf(e *env, v ssa.Value) Handle { return c.handleDepth(e, v, 0) }
+
+func (c *funcCtx) handleDepth(e *env, v ssa.Value, depth int) Handle {
+	v = e.resolve(v)
+	if h, ok := e.handle(v); ok {
+		return h
+	}
+	if depth > maxDepth || v == nil {
+		return Handle{Param: -1}
+	}
+	switch x := v.(type) {
+	case *ssa.Call:
+		if spec, ok := c.spec(x.Common()); ok {
+			recv, _ := splitArgs(x.Common())
+			switch spec.Op {
+			case apis.Chain, apis.Prepare, apis.StmtOn:
+				if recv != nil {
+					return c.handleDepth(e, recv, depth+1)
+				}
+			case apis.Begin:
+				kind := summary.Tx
+				return Handle{root: x, Kind: kind, Param: -1, Name: c.nameOf(x), Serializable: c.serializableCall(e, x, spec), Begin: x.Pos()}
+			case apis.OpenConn:
+				return Handle{root: x, Kind: summary.Conn, Param: -1, Name: c.nameOf(x)}
+			}
+		}
+	case *ssa.Extract:
+		if call, ok := x.Tuple.(*ssa.Call); ok && x.Index == 0 {
+			h := c.handleDepth(e, call, depth+1)
+			if h.root == call {
+				h.Name = c.nameOf(x)
+			}
+			return h
+		}
+	case *ssa.UnOp:
+		if x.Op == token.MUL {
+			base, path := c.loc(e, x.X)
+			return c.handleAt(e, base, path, x.Type(), depth)
+		}
+	case *ssa.Field:
+		base, path := c.valKey(e, x.X)
+		return c.handleAt(e, base, path+"."+fieldOf(x.X.Type(), x.Field).Name(), x.Type(), depth)
+	case *ssa.MakeInterface:
+		return c.handleDepth(e, x.X, depth+1)
+	case *ssa.ChangeType:
+		return c.handleDepth(e, x.X, depth+1)
+	case *ssa.ChangeInterface:
+		return c.handleDepth(e, x.X, depth+1)
+	case *ssa.TypeAssert:
+		return c.handleDepth(e, x.X, depth+1)
+	case *ssa.Phi:
+		var h Handle
+		for _, edge := range x.Edges {
+			if edge == x {
+				continue
+			}
+			eh := c.handleDepth(e, edge, depth+1)
+			if h.Known() && !h.Same(eh) {
+				return c.handleAt(e, x, "", x.Type(), depth)
+			}
+			h = eh
+		}
+		if h.Known() {
+			return h
+		}
+	}
+	return c.handleAt(e, v, "", v.Type(), depth)
+}
+
+// valKey returns the location that holds a struct value, for field paths.
+func (c *funcCtx) valKey(e *env, v ssa.Value) (ssa.Value, string) {
+	v = e.resolve(v)
+	if u, ok := v.(*ssa.UnOp); ok && u.Op == token.MUL {
+		return c.loc(e, u.X)
+	}
+	return v, ""
+}
+
+// handleAt returns the handle stored at base+path, or the value base
+// itself when path is "". t is the handle's type.
+func (c *funcCtx) handleAt(e *env, base ssa.Value, path string, t types.Type, depth int) Handle {
+	if h, ok := e.handle(base); ok {
+		// A field of a transaction callback's parameter (sqlc's
+		// Queries{db: tx}) is the transaction.
+		return h
+	}
+	if a, ok := base.(*ssa.Alloc); ok && path == "" {
+		// A variable the handle was stored in (captured by a closure).
+		if h, ok := c.storedHandle(e, a, depth); ok {
+			return h
+		}
+	}
+	h := Handle{root: base, path: path, Param: -1, Name: c.nameOf(base) + renderPath(path)}
+	if p, ok := base.(*ssa.Parameter); ok {
+		if i := c.paramIndex(p); i >= 0 {
+			h.Param, h.Path = i, path
+		}
+	}
+	switch apis.HandleKindOf(t) {
+	case apis.Pool:
+		h.Kind = summary.Pool
+	case apis.Conn:
+		h.Kind = summary.Conn
+	case apis.Tx:
+		h.Kind = summary.Tx
+	case apis.GormDB:
+		switch b := base.(type) {
+		case *ssa.Parameter, *ssa.FreeVar, *ssa.Phi:
+			if path == "" {
+				h.Kind = summary.Unknown
+			} else {
+				h.Kind = summary.Pool
+			}
+		case *ssa.Call:
+			if obj := calleeObj(b.Common()); obj != nil && obj.Pkg() != nil && obj.Pkg().Path() == "gorm.io/gorm" && obj.Name() == "Open" {
+				h.Kind = summary.Pool
+			}
+		default:
+			// A struct field or package variable: the pool the service
+			// was built with.
+			h.Kind = summary.Pool
+		}
+	}
+	return h
+}
+
+// storedHandle returns the handle stored into a local variable, when every
+// store agrees.
+func (c *funcCtx) storedHandle(e *env, a *ssa.Alloc, depth int) (Handle, bool) {
+	var h Handle
+	found := false
+	for _, ref := range *a.Referrers() {
+		st, ok := ref.(*ssa.Store)
+		if !ok || st.Addr != a {
+			continue
+		}
+		sh := c.handleDepth(e, st.Val, depth+1)
+		if found && !sh.Same(h) {
+			return Handle{}, false
+		}
+		h, found = sh, true
+	}
+	return h, found && h.Known()
+}
+
+// serializableCall reports whether a Begin call asks for SERIALIZABLE.
+func (c *funcCtx) serializableCall(e *env, call *ssa.Call, spec apis.Spec) bool {
+	if spec.Opts < 0 {
+		return false
+	}
+	_, args := splitArgs(call.Common())
+	if spec.Opts >= len(args) {
+		return false
+	}
+	opt := args[spec.Opts]
+	if _, ok := opt.Type().Underlying().(*types.Slice); ok {
+		vals, _ := c.varargs(e, opt)
+		for _, v := range vals {
+			if c.serializableOpts(e, v) {
+				return true
+			}
+		}
+		return false
+	}
+	return c.serializableOpts(e, opt)
+}
+
+// serializableOpts reports whether a *sql.TxOptions value has a
+// SERIALIZABLE isolation level: a composite literal, or a package variable
+// initialised with one.
+func (c *funcCtx) serializableOpts(e *env, v ssa.Value) bool {
+	v = peel(e.resolve(v))
+	switch x := v.(type) {
+	case *ssa.Alloc:
+		return isolationStored(x)
+	case *ssa.UnOp:
+		if g, ok := x.X.(*ssa.Global); ok && x.Op == token.MUL {
+			return c.globalSerializable(g)
+		}
+	}
+	return false
+}
+
+// isolationStored reports whether a SERIALIZABLE constant is stored into
+// the Isolation field of an allocated sql.TxOptions.
+func isolationStored(a *ssa.Alloc) bool {
+	for _, ref := range *a.Referrers() {
+		fa, ok := ref.(*ssa.FieldAddr)
+		if !ok || fieldOf(fa.X.Type(), fa.Field).Name() != "Isolation" {
+			continue
+		}
+		for _, r := range *fa.Referrers() {
+			if st, ok := r.(*ssa.Store); ok {
+				if k, ok := st.Val.(*ssa.Const); ok && k.Value != nil {
+					if n, ok := constant.Int64Val(k.Value); ok && apis.IsSerializable(n) {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
+}
+
+// globalSerializable looks for the initialisation of a package variable
+// holding *sql.TxOptions in the package's init function.
+func (c *funcCtx) globalSerializable(g *ssa.Global) bool {
+	init := g.Pkg.Func("init")
+	if init == nil {
+		return false
+	}
+	for _, b := range init.Blocks {
+		for _, instr := range b.Instrs {
+			if st, ok := instr.(*ssa.Store); ok && st.Addr == g {
+				if a, ok := peel(st.Val).(*ssa.Alloc); ok && isolationStored(a) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// varargs returns the values of a variadic argument built by the
+// compiler (a slice of a fresh array), by position. ok is false for a
+// slice the program built itself.
+func (c *funcCtx) varargs(e *env, v ssa.Value) ([]ssa.Value, bool) {
+	v = e.resolve(v)
+	if k, ok := v.(*ssa.Const); ok && k.IsNil() {
+		return nil, true
+	}
+	sl, ok := v.(*ssa.Slice)
+	if !ok {
+		return nil, false
+	}
+	arr, ok := sl.X.(*ssa.Alloc)
+	if !ok {
+		return nil, false
+	}
+	var vals []ssa.Value
+	for _, ref := range *arr.Referrers() {
+		ia, ok := ref.(*ssa.IndexAddr)
+		if !ok {
+			continue
+		}
+		k, ok := ia.Index.(*ssa.Const)
+		if !ok || k.Value == nil {
+			return nil, false
+		}
+		i, _ := constant.Int64Val(k.Value)
+		for _, r := range *ia.Referrers() {
+			if st, ok := r.(*ssa.Store); ok && st.Addr == ia {
+				for int(i) >= len(vals) {
+					vals = append(vals, nil)
+				}
+				vals[i] = st.Val
+			}
+		}
+	}
+	return vals, true
+}
+
+// sqlText returns the SQL text a string value holds: a constant, a
+// concatenation, or fmt.Sprintf with a constant format. Parts that are not
+// constant become an opaque identifier.
+func (c *funcCtx) sqlText(e *env, v ssa.Value) (string, bool) {
+	return c.sqlTextDepth(e, v, 0)
+}
+
+const dynamic = " __dynamic__ "
+
+var printfVerb = regexp.MustCompile(`%[-+# 0]*[0-9*]*(?:\.[0-9*]*)?[a-zA-Z%]`)
+
+func (c *funcCtx) sqlTextDepth(e *env, v ssa.Value, depth int) (string, bool) {
+	v = e.resolve(v)
+	if depth > maxDepth {
+		return "", false
+	}
+	switch x := v.(type) {
+	case *ssa.Const:
+		if x.Value != nil && x.Value.Kind() == constant.String {
+			return constant.StringVal(x.Value), true
+		}
+	case *ssa.BinOp:
+		if x.Op == token.ADD {
+			l, lok := c.sqlTextDepth(e, x.X, depth+1)
+			r, rok := c.sqlTextDepth(e, x.Y, depth+1)
+			if !lok {
+				l = dynamic
+			}
+			if !rok {
+				r = dynamic
+			}
+			return l + r, lok || rok
+		}
+	case *ssa.Call:
+		if obj := calleeObj(x.Common()); obj != nil && obj.Pkg() != nil && obj.Pkg().Path() == "fmt" && obj.Name() == "Sprintf" && len(x.Common().Args) > 0 {
+			if f, ok := c.sqlTextDepth(e, x.Common().Args[0], depth+1); ok {
+				return printfVerb.ReplaceAllStringFunc(f, func(verb string) string {
+					if verb == "%%" {
+						return "%"
+					}
+					return dynamic
+				}), true
+			}
+		}
+	case *ssa.Phi:
+		for _, edge := range x.Edges {
+			if edge == x {
+				continue
+			}
+			if s, ok := c.sqlTextDepth(e, edge, depth+1); ok {
+				return s, true
+			}
+		}
+	case *ssa.UnOp:
+		if g, ok := x.X.(*ssa.Global); ok && x.Op == token.MUL {
+			return c.globalString(g)
+		}
+	case *ssa.ChangeType:
+		return c.sqlTextDepth(e, x.X, depth+1)
+	case *ssa.Convert:
+		return c.sqlTextDepth(e, x.X, depth+1)
+	}
+	return "", false
+}
+
+// globalString returns the constant a package-level string variable is
+// initialised with.
+func (c *funcCtx) globalString(g *ssa.Global) (string, bool) {
+	init := g.Pkg.Func("init")
+	if init == nil {
+		return "", false
+	}
+	for _, b := range init.Blocks {
+		for _, instr := range b.Instrs {
+			if st, ok := instr.(*ssa.Store); ok && st.Addr == g {
+				if k, ok := st.Val.(*ssa.Const); ok && k.Value != nil && k.Value.Kind() == constant.String {
+					return constant.StringVal(k.Value), true
+				}
+			}
+		}
+	}
+	return "", false
+}
+
+// query is what the analysis knows about a statement a call runs.
+type query struct {
+	handle Handle
+	known  bool // the SQL text is known
+	text   string
+	stmt   sqltext.Statement
+	// lock is the lock the query takes (from its text or a GORM clause),
+	// lockPos where a GORM clause asked for it.
+	lock    summary.Lock
+	lockPos token.Pos
+	pos     token.Pos
+	// args are the values bound to placeholders, by position; named the
+	// sql.Named ones.
+	args      []ssa.Value
+	argsKnown bool
+	named     map[string]ssa.Value
+	lib       apis.Lib
+	// sqlArg is the index of the SQL text argument of the call (receiver
+	// excluded), or -1.
+	sqlArg int
+}
+
+// param returns the value bound to a placeholder.
+func (q *query) param(p sqltext.Param) (ssa.Value, int) {
+	if p.Index < 0 {
+		if v, ok := q.named[p.Name]; ok {
+			return v, -1
+		}
+		return nil, -1
+	}
+	if p.Index < len(q.args) {
+		return q.args[p.Index], p.Index
+	}
+	return nil, -1
+}
+
+// lockOf converts the lock of SQL text to the lock of a load.
+func lockOf(l sqltext.Lock) summary.Lock {
+	switch l {
+	case sqltext.RowUpdate:
+		return summary.Row
+	case sqltext.RowShare:
+		return summary.Share
+	}
+	return summary.NoLock
+}
+
+// sqlQuery describes the statement of a database/sql or GORM Exec/Query
+// call.
+func (c *funcCtx) sqlQuery(e *env, call *ssa.Call, spec apis.Spec) *query {
+	recv, args := splitArgs(call.Common())
+	q := &query{pos: call.Pos(), lib: spec.Lib, sqlArg: spec.SQL}
+	var text string
+	switch {
+	case spec.Lib == apis.GORM:
+		ch := c.gormChain(e, recv)
+		q.handle = ch.handle
+	case spec.SQL < 0 && recv != nil: // *sql.Stmt
+		q.handle, text, q.known = c.prepared(e, recv)
+	default:
+		if recv != nil {
+			q.handle = c.handleOf(e, recv)
+		} else {
+			q.handle = Handle{Param: -1}
+		}
+	}
+	if spec.SQL >= 0 && spec.SQL < len(args) {
+		text, q.known = c.sqlText(e, args[spec.SQL])
+	}
+	if q.known {
+		q.text = text
+		q.stmt = sqltext.Parse(text)
+		q.lock = lockOf(q.stmt.Lock)
+	}
+	if spec.Args >= 0 && spec.Args < len(args) {
+		q.args, q.argsKnown = c.varargs(e, args[spec.Args])
+		q.named = make(map[string]ssa.Value)
+		for i, a := range q.args {
+			if a == nil {
+				continue
+			}
+			inner := peel(a)
+			if nc, ok := inner.(*ssa.Call); ok {
+				if obj := calleeObj(nc.Common()); obj != nil && obj.FullName() == "database/sql.Named" && len(nc.Common().Args) == 2 {
+					if name, ok := c.sqlText(e, nc.Common().Args[0]); ok {
+						q.named[name] = nc.Common().Args[1]
+						q.args[i] = nc.Common().Args[1]
+					}
+				}
+			}
+		}
+	}
+	return q
+}
+
+// prepared returns the handle and SQL text of a prepared statement.
+func (c *funcCtx) prepared(e *env, v ssa.Value) (Handle, string, bool) {
+	for range maxDepth {
+		v = e.resolve(v)
+		switch x := v.(type) {
+		case *ssa.Extract:
+			v = x.Tuple
+			continue
+		case *ssa.UnOp:
+			if a, ok := x.X.(*ssa.Alloc); ok && x.Op == token.MUL {
+				if sv := storedValue(a); sv != nil {
+					v = sv
+					continue
+				}
+			}
+		case *ssa.Call:
+			spec, ok := c.spec(x.Common())
+			if !ok {
+				break
+			}
+			recv, args := splitArgs(x.Common())
+			switch spec.Op {
+			case apis.Prepare:
+				text, known := "", false
+				if spec.SQL < len(args) {
+					text, known = c.sqlText(e, args[spec.SQL])
+				}
+				return c.handleOf(e, recv), text, known
+			case apis.StmtOn:
+				_, text, known := c.prepared(e, args[spec.Value])
+				return c.handleOf(e, recv), text, known
+			}
+		}
+		break
+	}
+	return Handle{Param: -1}, "", false
+}
+
+// storedValue returns the only value stored into a local variable.
+func storedValue(a *ssa.Alloc) ssa.Value {
+	var v ssa.Value
+	for _, ref := range *a.Referrers() {
+		if st, ok := ref.(*ssa.Store); ok && st.Addr == a {
+			if v != nil {
+				return nil
+			}
+			v = st.Val
+		}
+	}
+	return v
+}
+
+// rowsQuery returns the query whose rows a *sql.Row or *sql.Rows value
+// holds.
+func (c *funcCtx) rowsQuery(e *env, v ssa.Value) *query {
+	for range maxDepth {
+		v = e.resolve(v)
+		if q, ok := c.queries[v]; ok {
+			return q
+		}
+		switch x := v.(type) {
+		case *ssa.Extract:
+			v = x.Tuple
+			continue
+		case *ssa.UnOp:
+			if a, ok := x.X.(*ssa.Alloc); ok && x.Op == token.MUL {
+				if sv := storedValue(a); sv != nil {
+					v = sv
+					continue
+				}
+			}
+		case *ssa.Phi:
+			for _, edge := range x.Edges {
+				if q, ok := c.queries[e.resolve(edge)]; ok {
+					return q
+				}
+			}
+		}
+		break
+	}
+	return &query{handle: Handle{Param: -1}, lib: apis.SQL, sqlArg: -1}
+}
+
+// chain is what a GORM method chain says about the statement it builds.
+type chain struct {
+	handle  Handle
+	lock    summary.Lock
+	lockPos token.Pos
+	// model is the argument of Model(…).
+	model ssa.Value
+	// where are the equality tests of Where(…) conditions, checks whether
+	// one of them tests a version column.
+	where []string
+	// raw is the SQL of Raw(…), if any.
+	raw *query
+}
+
+// gormChain walks a GORM method chain back to its handle, collecting the
+// locking clause, the model, the conditions and raw SQL.
+func (c *funcCtx) gormChain(e *env, v ssa.Value) chain {
+	var ch chain
+	for range 64 {
+		v = e.resolve(v)
+		call, ok := v.(*ssa.Call)
+		if !ok {
+			break
+		}
+		spec, ok := c.spec(call.Common())
+		if !ok || spec.Lib != apis.GORM || spec.Op != apis.Chain {
+			break
+		}
+		recv, args := splitArgs(call.Common())
+		switch calleeObj(call.Common()).Name() {
+		case "Clauses":
+			if len(args) > 0 {
+				vals, _ := c.varargs(e, args[0])
+				for _, a := range vals {
+					if a == nil {
+						continue
+					}
+					x := peel(a)
+					if !apis.IsGormLocking(x.Type()) {
+						continue
+					}
+					if l := lockingStrength(e.resolve(x)); l > ch.lock {
+						ch.lock, ch.lockPos = l, call.Pos()
+					}
+				}
+			}
+		case "Set", "InstanceSet":
+			if len(args) > 0 {
+				if key, ok := c.sqlText(e, args[0]); ok && key == apis.GormQueryOption && ch.lock < summary.QueryOption {
+					ch.lock, ch.lockPos = summary.QueryOption, call.Pos()
+				}
+			}
+		case "Model":
+			if len(args) > 0 && ch.model == nil {
+				ch.model = args[0]
+			}
+		case "Where":
+			if len(args) > 0 {
+				if cond, ok := c.sqlText(e, args[0]); ok {
+					st := sqltext.Parse("UPDATE t SET x = 1 WHERE " + cond)
+					for _, w := range st.Where {
+						ch.where = append(ch.where, w.Column)
+					}
+				}
+			}
+		case "Raw":
+			if ch.raw == nil {
+				ch.raw = c.sqlQuery(e, call, spec)
+			}
+		}
+		v = recv
+	}
+	ch.handle = c.handleOf(e, v)
+	if ch.raw != nil {
+		ch.raw.handle = ch.handle
+		if ch.raw.lock > ch.lock {
+			ch.lock = ch.raw.lock
+		}
+	}
+	return ch
+}
+
+// lockingStrength returns the lock a clause.Locking value asks for: the
+// Strength stored in its composite literal; a value built elsewhere is
+// taken to lock rows.
+func lockingStrength(v ssa.Value) summary.Lock {
+	strength := ""
+	known := false
+	switch x := v.(type) {
+	case *ssa.Const:
+		return summary.NoLock // the zero clause.Locking
+	case *ssa.UnOp:
+		if a, ok := x.X.(*ssa.Alloc); ok && x.Op == token.MUL {
+			known = true
+			for _, ref := range *a.Referrers() {
+				fa, ok := ref.(*ssa.FieldAddr)
+				if !ok || fieldOf(fa.X.Type(), fa.Field).Name() != "Strength" {
+					continue
+				}
+				for _, r := range *fa.Referrers() {
+					st, ok := r.(*ssa.Store)
+					if !ok {
+						continue
+					}
+					if k, ok := st.Val.(*ssa.Const); ok && k.Value != nil && k.Value.Kind() == constant.String {
+						strength = constant.StringVal(k.Value)
+					} else {
+						known = false
+					}
+				}
+			}
+		}
+	}
+	if !known {
+		return summary.Row
+	}
+	switch s := strings.ToUpper(strings.TrimSpace(strength)); s {
+	case "":
+		return summary.NoLock
+	case "SHARE", "KEY SHARE":
+		return summary.Share
+	}
+	return summary.Row
+}
+
+// gormExpr reports whether t is a GORM SQL expression type.
+func gormExpr(t types.Type) bool { return apis.IsGormExpr(t) }

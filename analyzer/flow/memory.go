@@ -1,0 +1,359 @@
+package flow
+
+import (
+	"go/constant"
+	"go/token"
+	"go/types"
+	"reflect"
+	"strings"
+	"unicode"
+
+	"golang.org/x/tools/go/ssa"
+)
+
+// maxDepth bounds recursive walks over SSA operands.
+const maxDepth = 24
+
+// loc returns the memory location a pointer value points to, as a base
+// value and an access path: FieldAddr appends ".Field", IndexAddr "[k]"
+// (a constant array index) or "[]" (any element), and a pointer loaded
+// from memory "*". Two pointers with the same base and path alias.
+func (c *funcCtx) loc(e *env, v ssa.Value) (ssa.Value, string) {
+	return c.locDepth(e, v, 0)
+}
+
+func (c *funcCtx) locDepth(e *env, v ssa.Value, depth int) (ssa.Value, string) {
+	v = e.resolve(v)
+	if depth > maxDepth {
+		return v, ""
+	}
+	switch x := v.(type) {
+	case *ssa.FieldAddr:
+		b, p := c.locDepth(e, x.X, depth+1)
+		return b, p + "." + fieldOf(x.X.Type(), x.Field).Name()
+	case *ssa.IndexAddr:
+		if _, ok := x.X.Type().Underlying().(*types.Slice); ok {
+			b, p := c.valueLoc(e, x.X, depth+1)
+			return b, p + "[]"
+		}
+		b, p := c.locDepth(e, x.X, depth+1)
+		if k, ok := x.Index.(*ssa.Const); ok && k.Value != nil {
+			return b, p + "[" + k.Value.ExactString() + "]"
+		}
+		return b, p + "[]"
+	case *ssa.UnOp:
+		if x.Op == token.MUL {
+			b, p := c.locDepth(e, x.X, depth+1)
+			return b, p + "*"
+		}
+	case *ssa.MakeInterface:
+		return c.locDepth(e, x.X, depth+1)
+	case *ssa.ChangeType:
+		return c.locDepth(e, x.X, depth+1)
+	case *ssa.ChangeInterface:
+		return c.locDepth(e, x.X, depth+1)
+	case *ssa.TypeAssert:
+		return c.locDepth(e, x.X, depth+1)
+	case *ssa.Convert:
+		if isPointerLike(x.X.Type()) {
+			return c.locDepth(e, x.X, depth+1)
+		}
+	case *ssa.Slice:
+		if _, ok := x.X.Type().Underlying().(*types.Slice); ok {
+			return c.valueLoc(e, x.X, depth+1)
+		}
+		return c.locDepth(e, x.X, depth+1)
+	case *ssa.Phi:
+		var base ssa.Value
+		var path string
+		for i, edge := range x.Edges {
+			if edge == x {
+				continue
+			}
+			b, p := c.locDepth(e, edge, depth+1)
+			if i > 0 && base != nil && (b != base || p != path) {
+				return v, ""
+			}
+			base, path = b, p
+		}
+		if base != nil {
+			return base, path
+		}
+	}
+	return v, ""
+}
+
+// valueLoc returns where a slice value's elements live: the location of
+// the slice header it was loaded from, so that ps[i] and the variable ps
+// that a load filled share a location.
+func (c *funcCtx) valueLoc(e *env, v ssa.Value, depth int) (ssa.Value, string) {
+	v = e.resolve(v)
+	if u, ok := v.(*ssa.UnOp); ok && u.Op == token.MUL {
+		b, p := c.locDepth(e, u.X, depth+1)
+		return b, p + "*"
+	}
+	return c.locDepth(e, v, depth)
+}
+
+func isPointerLike(t types.Type) bool {
+	switch t.Underlying().(type) {
+	case *types.Pointer, *types.Slice, *types.Map:
+		return true
+	}
+	return false
+}
+
+// fieldOf returns field i of the struct that pointer (or struct) type t
+// refers to.
+func fieldOf(t types.Type, i int) *types.Var {
+	if p, ok := t.Underlying().(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	if s, ok := t.Underlying().(*types.Struct); ok && i < s.NumFields() {
+		return s.Field(i)
+	}
+	return types.NewVar(token.NoPos, nil, "?", types.Typ[types.Invalid])
+}
+
+// fieldTag returns the tag of field i of the struct t refers to.
+func fieldTag(t types.Type, i int) string {
+	if p, ok := t.Underlying().(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	if s, ok := t.Underlying().(*types.Struct); ok && i < s.NumFields() {
+		return s.Tag(i)
+	}
+	return ""
+}
+
+// mapKey renders a map key as a path segment.
+func mapKey(k ssa.Value) string {
+	if c, ok := k.(*ssa.Const); ok && c.Value != nil && c.Value.Kind() == constant.String {
+		return "{" + constant.StringVal(c.Value) + "}"
+	}
+	return "{}"
+}
+
+// store records a store of val at addr.
+func (c *funcCtx) store(st *state, e *env, addr, val ssa.Value) {
+	base, path := c.loc(e, addr)
+	ent := entry{labels: c.taint(e, val), dirty: true, atomic: isGormExprValue(val)}
+	if fa, ok := e.resolve(addr).(*ssa.FieldAddr); ok {
+		ent.field = fieldOf(fa.X.Type(), fa.Field)
+		ent.tag = fieldTag(fa.X.Type(), fa.Field)
+	}
+	st.set(base, path, ent)
+}
+
+// readMem returns the labels of the value loaded through pointer ptr: the
+// entry covering its location renamed to the expression read, plus any
+// entries within it; without an entry, the labels of the base (a record
+// returned by a load, or a parameter of the summarised function).
+func (c *funcCtx) readMem(st *state, e *env, ptr ssa.Value) labels {
+	base, path := c.loc(e, ptr)
+	name := c.nameOf(base) + renderPath(path)
+	column := ""
+	if fa, ok := e.resolve(ptr).(*ssa.FieldAddr); ok {
+		column = columnName(fieldOf(fa.X.Type(), fa.Field).Name(), fieldTag(fa.X.Type(), fa.Field))
+	}
+	return c.readLoc(st, e, base, path, name, column)
+}
+
+func (c *funcCtx) readLoc(st *state, e *env, base ssa.Value, path, name, column string) labels {
+	cover, coverPath, found, subs := st.lookup(base, path)
+	var ls labels
+	if found {
+		col := column
+		if coverPath == path {
+			col = columnFromEntry(cover, column)
+		}
+		ls = c.renamed(cover.labels, name, col)
+	} else {
+		ls = c.renamed(c.baseLabels(e, base, path), name, column)
+	}
+	for _, s := range subs {
+		ls = ls.union(c.renamed(s.labels, name, ""))
+	}
+	return ls
+}
+
+// columnFromEntry keeps the column a load recorded for exactly this
+// location (a Scan destination), or derives it from the field.
+func columnFromEntry(en entry, fallback string) string {
+	for _, l := range en.labels {
+		if l.Column != "" {
+			return l.Column
+		}
+	}
+	if en.field != nil {
+		return columnName(en.field.Name(), en.tag)
+	}
+	return fallback
+}
+
+// baseLabels returns the labels of data reached from base without a
+// memory entry: a root parameter yields a parameter label for the path;
+// any other value its own labels.
+func (c *funcCtx) baseLabels(e *env, base ssa.Value, path string) labels {
+	if p, ok := base.(*ssa.Parameter); ok {
+		if i := c.paramIndex(p); i >= 0 {
+			return labels{c.label(Label{Param: i, PPath: path, Name: p.Name() + renderPath(path)})}
+		}
+		return nil
+	}
+	return c.taint(e, base)
+}
+
+// readField returns the labels of a field of a struct value; a field of a
+// struct loaded from memory is read from the field's own location.
+func (c *funcCtx) readField(st *state, e *env, f *ssa.Field) labels {
+	if u, ok := e.resolve(f.X).(*ssa.UnOp); ok && u.Op == token.MUL {
+		base, path := c.loc(e, u.X)
+		fv := fieldOf(f.X.Type(), f.Field)
+		name := c.nameOf(base) + renderPath(path) + "." + fv.Name()
+		return c.readLoc(st, e, base, path+"."+fv.Name(), name, columnName(fv.Name(), fieldTag(f.X.Type(), f.Field)))
+	}
+	return c.taint(e, f.X)
+}
+
+// readLookup returns the labels of a map or string element.
+func (c *funcCtx) readLookup(st *state, e *env, l *ssa.Lookup) labels {
+	if _, ok := l.X.Type().Underlying().(*types.Map); ok {
+		base, path := c.loc(e, l.X)
+		return c.readLoc(st, e, base, path+mapKey(l.Index), c.nameOf(base), "")
+	}
+	return c.taint(e, l.X)
+}
+
+// pointee returns the labels of the memory a pointer result refers to
+// (for summaries of functions that return a pointer to a loaded record).
+func (c *funcCtx) pointee(st *state, e *env, v ssa.Value) labels {
+	if !isPointerLike(v.Type()) {
+		return nil
+	}
+	base, path := c.loc(e, v)
+	cover, _, found, subs := st.lookup(base, path)
+	var ls labels
+	if found {
+		ls = cover.labels
+	}
+	for _, s := range subs {
+		ls = ls.union(s.labels)
+	}
+	return ls
+}
+
+// renderPath turns an access path into Go syntax: ".acc*.Balance" →
+// ".acc.Balance", "[]" → "[i]".
+func renderPath(p string) string {
+	if p == "" {
+		return ""
+	}
+	p = strings.ReplaceAll(p, "*", "")
+	p = strings.ReplaceAll(p, "[]", "[i]")
+	p = strings.ReplaceAll(p, "{}", "[k]")
+	var b strings.Builder
+	for i := 0; i < len(p); i++ {
+		if p[i] == '{' {
+			j := strings.IndexByte(p[i:], '}')
+			if j > 0 {
+				b.WriteString(`["` + p[i+1:i+j] + `"]`)
+				i += j
+				continue
+			}
+		}
+		b.WriteByte(p[i])
+	}
+	return b.String()
+}
+
+// columnName returns the column GORM maps a struct field to: the column
+// named in a `gorm:"column:…"` tag, else the snake_case of the field name
+// (UserID → user_id, LastLogin → last_login).
+func columnName(field, tag string) string {
+	if field == "" {
+		return ""
+	}
+	for _, part := range strings.Split(reflect.StructTag(tag).Get("gorm"), ";") {
+		if col, ok := strings.CutPrefix(strings.TrimSpace(part), "column:"); ok && col != "" {
+			return col
+		}
+	}
+	return snake(field)
+}
+
+func snake(s string) string {
+	rs := []rune(s)
+	var b strings.Builder
+	for i, r := range rs {
+		if unicode.IsUpper(r) {
+			if i > 0 && (unicode.IsLower(rs[i-1]) || unicode.IsDigit(rs[i-1]) ||
+				i+1 < len(rs) && unicode.IsLower(rs[i+1]) && unicode.IsUpper(rs[i-1])) {
+				b.WriteByte('_')
+			}
+			b.WriteRune(unicode.ToLower(r))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// nameOf returns the Go name of a value for messages: the variable it is
+// bound to, a parameter or global name, or a description of the call that
+// produced it.
+func (c *funcCtx) nameOf(v ssa.Value) string {
+	if c.names == nil {
+		c.names = make(map[ssa.Value]string)
+		debugNames(c.root, c.names)
+	}
+	if n, ok := c.names[v]; ok {
+		return n
+	}
+	switch x := v.(type) {
+	case *ssa.Parameter:
+		return x.Name()
+	case *ssa.FreeVar:
+		return x.Name()
+	case *ssa.Global:
+		return x.Name()
+	case *ssa.Alloc:
+		if x.Comment != "" && !strings.Contains(x.Comment, "lit") && x.Comment != "varargs" && x.Comment != "new" {
+			return x.Comment
+		}
+	case *ssa.Extract:
+		if call, ok := x.Tuple.(*ssa.Call); ok {
+			return c.nameOf(call)
+		}
+	case *ssa.Call:
+		if fn := x.Common().StaticCallee(); fn != nil {
+			return fn.Name() + "()"
+		}
+		if m := x.Common().Method; m != nil {
+			return m.Name() + "()"
+		}
+	}
+	return "the value"
+}
+
+// debugNames maps the values of fn and its closures to the source
+// identifiers that denote them (from the DebugRef instructions that
+// ssa.GlobalDebug adds).
+func debugNames(fn *ssa.Function, names map[ssa.Value]string) {
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			ref, ok := instr.(*ssa.DebugRef)
+			if !ok {
+				continue
+			}
+			if obj, ok := ref.Object().(*types.Var); ok && obj != nil {
+				if _, dup := names[ref.X]; !dup {
+					names[ref.X] = obj.Name()
+				}
+			}
+		}
+	}
+	for _, anon := range fn.AnonFuncs {
+		debugNames(anon, names)
+	}
+}

@@ -1,0 +1,431 @@
+package flow
+
+import (
+	"go/token"
+	"go/types"
+	"slices"
+
+	"golang.org/x/tools/go/ssa"
+
+	"github.com/lostupdate/lostupdate/analyzer/summary"
+)
+
+const (
+	// maxPasses bounds the fixpoint iteration over one function body;
+	// labels and memory only grow, so two or three passes suffice for
+	// all but contrived loops.
+	maxPasses = 6
+	// maxInline bounds the nesting of inlined closures.
+	maxInline = 8
+)
+
+// env binds the free variables and parameters of an inlined closure to
+// values of the function it runs in, and handle parameters of a
+// transaction callback to the transaction.
+type env struct {
+	parent  *env
+	fn      *ssa.Function
+	depth   int
+	bind    map[ssa.Value]ssa.Value
+	handles map[ssa.Value]Handle
+}
+
+// resolve maps a free variable or bound parameter to the value it stands
+// for in the outermost function.
+func (e *env) resolve(v ssa.Value) ssa.Value {
+	for x := e; x != nil; x = x.parent {
+		if b, ok := x.bind[v]; ok {
+			v = b
+			continue
+		}
+	}
+	return v
+}
+
+// handle returns the transaction handle a callback parameter is bound to.
+func (e *env) handle(v ssa.Value) (Handle, bool) {
+	for x := e; x != nil; x = x.parent {
+		if h, ok := x.handles[v]; ok {
+			return h, true
+		}
+	}
+	return Handle{}, false
+}
+
+// loadKey identifies a load event: the instruction, and for loads reported
+// by a callee's summary, which of its loads.
+type eventKey struct {
+	instr ssa.Instruction
+	sub   int
+}
+
+// funcCtx is the analysis of one source function and its closures.
+type funcCtx struct {
+	a        *Analysis
+	root     *ssa.Function
+	vals     map[ssa.Value]labels
+	callRes  map[ssa.Value][]labels // per-result labels of calls with summaries
+	loads    map[eventKey]*Load
+	writes   map[eventKey]*Write
+	lockEvs  map[eventKey]*LockEvent
+	interned map[Label]*Label
+	queries  map[ssa.Value]*query
+	consumed map[*ssa.MakeClosure]bool
+	inlined  map[*ssa.Function]bool
+	ret      []labels
+	exit     *state
+	runsInTx []summary.RunInTx
+	grew     bool // a value gained labels in this pass
+	names    map[ssa.Value]string
+}
+
+func newFuncCtx(a *Analysis, fn *ssa.Function) *funcCtx {
+	return &funcCtx{
+		a:        a,
+		root:     fn,
+		vals:     make(map[ssa.Value]labels),
+		callRes:  make(map[ssa.Value][]labels),
+		loads:    make(map[eventKey]*Load),
+		writes:   make(map[eventKey]*Write),
+		lockEvs:  make(map[eventKey]*LockEvent),
+		interned: make(map[Label]*Label),
+		queries:  make(map[ssa.Value]*query),
+		consumed: make(map[*ssa.MakeClosure]bool),
+		inlined:  make(map[*ssa.Function]bool),
+		ret:      make([]labels, fn.Signature.Results().Len()),
+	}
+}
+
+// run analyses the function and the closures it creates, and returns the
+// events and the summary.
+func (c *funcCtx) run() *Result {
+	c.markConsumed(c.root)
+	root := &env{fn: c.root}
+	c.exit = c.body(c.root, root, newState())
+	// Closures that never ran inline (created in a way the analysis does
+	// not follow) are analysed on their own.
+	var leftovers func(fn *ssa.Function)
+	leftovers = func(fn *ssa.Function) {
+		for _, anon := range fn.AnonFuncs {
+			if !c.inlined[anon] {
+				c.inlined[anon] = true
+				c.body(anon, &env{parent: root, fn: anon, depth: 1}, newState())
+			}
+			leftovers(anon)
+		}
+	}
+	leftovers(c.root)
+
+	r := &Result{Fn: c.root}
+	for _, l := range c.loads {
+		r.Loads = append(r.Loads, l)
+	}
+	slices.SortFunc(r.Loads, func(x, y *Load) int { return x.seq - y.seq })
+	for _, w := range c.writes {
+		r.Writes = append(r.Writes, w)
+	}
+	slices.SortFunc(r.Writes, func(x, y *Write) int { return x.seq - y.seq })
+	r.Summary = c.summarize(r)
+	return r
+}
+
+// markConsumed marks closures that are passed straight to a transaction
+// runner: they run at that call, not where they are created.
+func (c *funcCtx) markConsumed(fn *ssa.Function) {
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			call, ok := instr.(*ssa.Call)
+			if !ok {
+				continue
+			}
+			for _, cb := range c.txCallbacks(call) {
+				if mc, ok := call.Common().Args[cb].(*ssa.MakeClosure); ok {
+					c.consumed[mc] = true
+				}
+			}
+		}
+	}
+	for _, anon := range fn.AnonFuncs {
+		c.markConsumed(anon)
+	}
+}
+
+// body runs the dataflow over fn's blocks from the entry state and returns
+// the state at its returns.
+func (c *funcCtx) body(fn *ssa.Function, e *env, entry *state) *state {
+	if len(fn.Blocks) == 0 {
+		return entry
+	}
+	order := reversePostorder(fn)
+	out := make([]*state, len(fn.Blocks))
+	for pass := 0; pass < maxPasses; pass++ {
+		changed := false
+		c.grew = false
+		for _, b := range order {
+			var st *state
+			if b.Index == 0 {
+				st = entry.clone()
+			} else {
+				for _, p := range b.Preds {
+					if out[p.Index] == nil {
+						continue
+					}
+					if st == nil {
+						st = out[p.Index].clone()
+					} else {
+						st.join(out[p.Index])
+					}
+				}
+				if st == nil {
+					continue
+				}
+			}
+			c.transfer(b, st, e)
+			if out[b.Index] == nil || !out[b.Index].equal(st) {
+				changed = true
+			}
+			out[b.Index] = st
+		}
+		if !changed && !c.grew {
+			break
+		}
+	}
+	var exit *state
+	for _, b := range fn.Blocks {
+		if len(b.Instrs) == 0 || out[b.Index] == nil {
+			continue
+		}
+		if _, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return); !ok {
+			continue
+		}
+		if exit == nil {
+			exit = out[b.Index].clone()
+		} else {
+			exit.join(out[b.Index])
+		}
+	}
+	if exit == nil {
+		return entry
+	}
+	return exit
+}
+
+// reversePostorder orders the reachable blocks of fn.
+func reversePostorder(fn *ssa.Function) []*ssa.BasicBlock {
+	seen := make([]bool, len(fn.Blocks))
+	var post []*ssa.BasicBlock
+	var visit func(b *ssa.BasicBlock)
+	visit = func(b *ssa.BasicBlock) {
+		seen[b.Index] = true
+		for _, s := range b.Succs {
+			if !seen[s.Index] {
+				visit(s)
+			}
+		}
+		post = append(post, b)
+	}
+	visit(fn.Blocks[0])
+	if fn.Recover != nil && !seen[fn.Recover.Index] {
+		visit(fn.Recover)
+	}
+	slices.Reverse(post)
+	return post
+}
+
+// transfer applies the instructions of b to st.
+func (c *funcCtx) transfer(b *ssa.BasicBlock, st *state, e *env) {
+	for _, instr := range b.Instrs {
+		switch in := instr.(type) {
+		case *ssa.Alloc:
+			// A variable declared in a loop body is a new variable on
+			// each iteration.
+			delete(st.mem, ssa.Value(in))
+		case *ssa.Store:
+			c.store(st, e, in.Addr, in.Val)
+		case *ssa.MapUpdate:
+			base, path := c.loc(e, in.Map)
+			e := entry{labels: c.taint(e, in.Value), dirty: true, atomic: isGormExprValue(in.Value)}
+			st.set(base, path+mapKey(in.Key), e)
+		case *ssa.UnOp:
+			switch in.Op {
+			case token.MUL:
+				c.setVal(in, c.readMem(st, e, in.X))
+			case token.ARROW:
+			default:
+				c.setVal(in, c.changed(c.taint(e, in.X)))
+			}
+		case *ssa.BinOp:
+			c.setVal(in, c.changed(c.taint(e, in.X).union(c.taint(e, in.Y))))
+		case *ssa.Convert:
+			c.setVal(in, c.taint(e, in.X))
+		case *ssa.ChangeType:
+			c.setVal(in, c.taint(e, in.X))
+		case *ssa.MakeInterface:
+			c.setVal(in, c.taint(e, in.X))
+		case *ssa.ChangeInterface:
+			c.setVal(in, c.taint(e, in.X))
+		case *ssa.MultiConvert:
+			c.setVal(in, c.taint(e, in.X))
+		case *ssa.SliceToArrayPointer:
+			c.setVal(in, c.taint(e, in.X))
+		case *ssa.TypeAssert:
+			c.setVal(in, c.taint(e, in.X))
+		case *ssa.Slice:
+			c.setVal(in, c.taint(e, in.X))
+		case *ssa.FieldAddr:
+			c.setVal(in, c.taint(e, in.X))
+		case *ssa.IndexAddr:
+			c.setVal(in, c.taint(e, in.X))
+		case *ssa.Field:
+			c.setVal(in, c.readField(st, e, in))
+		case *ssa.Index:
+			c.setVal(in, c.taint(e, in.X))
+		case *ssa.Lookup:
+			c.setVal(in, c.readLookup(st, e, in))
+		case *ssa.Extract:
+			c.setVal(in, c.extract(e, in))
+		case *ssa.Phi:
+			var ls labels
+			for _, edge := range in.Edges {
+				ls = ls.union(c.taint(e, edge))
+			}
+			c.setVal(in, ls)
+		case *ssa.MakeClosure:
+			if !c.consumed[in] {
+				c.inline(st, e, in.Fn.(*ssa.Function), in.Bindings, nil)
+			}
+		case *ssa.Call:
+			c.call(st, e, in)
+		case *ssa.Return:
+			if e.fn == c.root {
+				for i, r := range in.Results {
+					if i < len(c.ret) {
+						c.ret[i] = c.ret[i].union(c.taint(e, r)).union(c.pointee(st, e, r))
+					}
+				}
+			}
+		}
+	}
+}
+
+// inline runs closure fn at the current point: its free variables bound to
+// bindings, and the parameters in handles bound to transaction handles.
+func (c *funcCtx) inline(st *state, e *env, fn *ssa.Function, bindings []ssa.Value, handles map[int]Handle) {
+	if e.depth >= maxInline || len(fn.Blocks) == 0 {
+		return
+	}
+	c.inlined[fn] = true
+	child := &env{parent: e, fn: fn, depth: e.depth + 1, bind: make(map[ssa.Value]ssa.Value), handles: make(map[ssa.Value]Handle)}
+	for i, fv := range fn.FreeVars {
+		if i < len(bindings) {
+			child.bind[fv] = e.resolve(bindings[i])
+		}
+	}
+	for i, h := range handles {
+		if i < len(fn.Params) {
+			child.handles[fn.Params[i]] = h
+		}
+	}
+	exit := c.body(fn, child, st)
+	*st = *exit.clone()
+}
+
+// setVal records the labels of an SSA value, noting growth so that the
+// fixpoint iteration runs again.
+func (c *funcCtx) setVal(v ssa.Value, ls labels) {
+	old := c.vals[v]
+	if len(ls) == 0 || old.contains(ls) {
+		return
+	}
+	c.vals[v] = old.union(ls)
+	c.grew = true
+}
+
+// taint returns the labels of value v.
+func (c *funcCtx) taint(e *env, v ssa.Value) labels {
+	v = e.resolve(v)
+	switch x := v.(type) {
+	case nil, *ssa.Const, *ssa.Function, *ssa.Global, *ssa.Builtin:
+		return nil
+	case *ssa.Parameter:
+		if i := c.paramIndex(x); i >= 0 {
+			return labels{c.label(Label{Param: i, Name: x.Name()})}
+		}
+		return nil
+	}
+	return c.vals[v]
+}
+
+// paramIndex returns the index of a parameter of the root function, or -1.
+func (c *funcCtx) paramIndex(p *ssa.Parameter) int {
+	if p.Parent() != c.root {
+		return -1
+	}
+	return slices.Index(c.root.Params, p)
+}
+
+// label interns a label.
+func (c *funcCtx) label(l Label) *Label {
+	if p, ok := c.interned[l]; ok {
+		return p
+	}
+	p := &l
+	c.interned[l] = p
+	return p
+}
+
+// changed returns the labels marked as computed values.
+func (c *funcCtx) changed(ls labels) labels {
+	if len(ls) == 0 {
+		return nil
+	}
+	out := make(labels, 0, len(ls))
+	for _, l := range ls {
+		if l.Changed {
+			out = append(out, l)
+			continue
+		}
+		m := *l
+		m.Changed = true
+		out = append(out, c.label(m))
+	}
+	return out
+}
+
+// renamed returns ls as read through the Go expression name, at a column.
+func (c *funcCtx) renamed(ls labels, name, column string) labels {
+	out := make(labels, 0, len(ls))
+	for _, l := range ls {
+		m := *l
+		if l.Load != nil || m.Name == "" {
+			m.Name = name
+		}
+		if column != "" {
+			m.Column = column
+		}
+		out = append(out, c.label(m))
+	}
+	return out
+}
+
+// extract returns the labels of one result of a tuple-valued call.
+func (c *funcCtx) extract(e *env, x *ssa.Extract) labels {
+	if res, ok := c.callRes[x.Tuple]; ok {
+		if x.Index < len(res) {
+			return res[x.Index]
+		}
+		return nil
+	}
+	return c.taint(e, x.Tuple)
+}
+
+// isGormExprValue reports whether v (or the value it boxes) is a GORM SQL
+// expression.
+func isGormExprValue(v ssa.Value) bool {
+	if mi, ok := v.(*ssa.MakeInterface); ok {
+		v = mi.X
+	}
+	return isGormExprType(v.Type())
+}
+
+func isGormExprType(t types.Type) bool { return gormExpr(t) }

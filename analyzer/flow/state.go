@@ -1,0 +1,296 @@
+package flow
+
+import (
+	"go/types"
+	"slices"
+	"strings"
+
+	"golang.org/x/tools/go/ssa"
+)
+
+// maxLabels bounds the labels a value carries, so that per-instruction work
+// stays constant on generated or pathological code.
+const maxLabels = 16
+
+// labels is a small set of labels, in insertion order without duplicates.
+type labels []*Label
+
+func (s labels) union(t labels) labels {
+	if len(t) == 0 {
+		return s
+	}
+	if len(s) == 0 {
+		return t
+	}
+	out := slices.Clone(s)
+	for _, l := range t {
+		if len(out) >= maxLabels {
+			break
+		}
+		if !slices.Contains(out, l) {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+func (s labels) contains(t labels) bool {
+	for _, l := range t {
+		if !slices.Contains(s, l) {
+			return false
+		}
+	}
+	return true
+}
+
+// entry is what the analysis knows about one memory location.
+type entry struct {
+	labels labels
+	// dirty reports a store since the object was loaded (or created).
+	dirty bool
+	// field and tag are the struct field of the location's last path
+	// element and its tag.
+	field *types.Var
+	tag   string
+	// atomic reports a stored GORM SQL expression (gorm.Expr).
+	atomic bool
+}
+
+func (e entry) join(o entry) entry {
+	return entry{
+		labels: e.labels.union(o.labels),
+		dirty:  e.dirty || o.dirty,
+		field:  cmpOr(e.field, o.field),
+		tag:    cmpOr(e.tag, o.tag),
+		atomic: e.atomic && o.atomic,
+	}
+}
+
+func cmpOr[T comparable](a, b T) T {
+	var zero T
+	if a != zero {
+		return a
+	}
+	return b
+}
+
+func (e entry) equal(o entry) bool {
+	return len(e.labels) == len(o.labels) && e.labels.contains(o.labels) && e.dirty == o.dirty && e.atomic == o.atomic
+}
+
+// handleKey identifies a handle in sets of the state.
+type handleKey struct {
+	root any
+	path string
+}
+
+func keyOf(h Handle) handleKey { return handleKey{h.root, h.path} }
+
+// state is the analysis state at a program point: memory by base value and
+// access path, the locks held, the handles in a transaction begun by SQL
+// text, and whether a sync mutex is held.
+type state struct {
+	mem    map[ssa.Value]map[string]entry
+	locks  []*LockEvent
+	manual []handleKey // BEGIN ran on these handles
+	serial []handleKey // SET TRANSACTION ISOLATION LEVEL SERIALIZABLE ran on these
+	mutex  int
+}
+
+func newState() *state { return &state{mem: make(map[ssa.Value]map[string]entry)} }
+
+func (s *state) clone() *state {
+	c := &state{
+		mem:    make(map[ssa.Value]map[string]entry, len(s.mem)),
+		locks:  slices.Clone(s.locks),
+		manual: slices.Clone(s.manual),
+		serial: slices.Clone(s.serial),
+		mutex:  s.mutex,
+	}
+	for b, m := range s.mem {
+		c.mem[b] = cloneMap(m)
+	}
+	return c
+}
+
+func cloneMap(m map[string]entry) map[string]entry {
+	c := make(map[string]entry, len(m))
+	for k, v := range m {
+		c[k] = v
+	}
+	return c
+}
+
+// join merges o into s: a location, lock or transaction is in the result
+// if it is on either path.
+func (s *state) join(o *state) {
+	for b, om := range o.mem {
+		m, ok := s.mem[b]
+		if !ok {
+			s.mem[b] = cloneMap(om)
+			continue
+		}
+		for p, oe := range om {
+			if e, ok := m[p]; ok {
+				m[p] = e.join(oe)
+			} else {
+				m[p] = oe
+			}
+		}
+	}
+	for _, l := range o.locks {
+		if !slices.Contains(s.locks, l) {
+			s.locks = append(s.locks, l)
+		}
+	}
+	s.manual = unionKeys(s.manual, o.manual)
+	s.serial = unionKeys(s.serial, o.serial)
+	s.mutex = max(s.mutex, o.mutex)
+}
+
+func unionKeys(a, b []handleKey) []handleKey {
+	for _, k := range b {
+		if !slices.Contains(a, k) {
+			a = append(a, k)
+		}
+	}
+	return a
+}
+
+func (s *state) equal(o *state) bool {
+	if len(s.mem) != len(o.mem) || len(s.locks) != len(o.locks) || len(s.manual) != len(o.manual) ||
+		len(s.serial) != len(o.serial) || s.mutex != o.mutex {
+		return false
+	}
+	for b, m := range s.mem {
+		om, ok := o.mem[b]
+		if !ok || len(om) != len(m) {
+			return false
+		}
+		for p, e := range m {
+			if oe, ok := om[p]; !ok || !e.equal(oe) {
+				return false
+			}
+		}
+	}
+	for _, l := range s.locks {
+		if !slices.Contains(o.locks, l) {
+			return false
+		}
+	}
+	return true
+}
+
+// weak reports whether a path names many locations (a slice element, a map
+// entry with an unknown key), so that a store adds to what is there rather
+// than replacing it.
+func weak(path string) bool { return strings.Contains(path, "[]") || strings.Contains(path, "{}") }
+
+// set stores e at base+path: a strong update replaces the location and
+// everything under it; a weak one merges.
+func (s *state) set(base ssa.Value, path string, e entry) {
+	m := s.mem[base]
+	if m == nil {
+		m = make(map[string]entry)
+		s.mem[base] = m
+	}
+	if weak(path) {
+		if old, ok := m[path]; ok {
+			e = old.join(e)
+		}
+		m[path] = e
+		return
+	}
+	for p := range m {
+		if p != path && under(p, path) {
+			delete(m, p)
+		}
+	}
+	m[path] = e
+}
+
+// under reports whether path p is within path q (q a prefix at a segment
+// boundary, or equal).
+func under(p, q string) bool {
+	if !strings.HasPrefix(p, q) {
+		return false
+	}
+	if len(p) == len(q) || q == "" {
+		return true
+	}
+	switch p[len(q)] {
+	case '.', '[', '*', '{':
+		return true
+	}
+	return false
+}
+
+// parent returns the path without its last segment.
+func parent(p string) string {
+	for i := len(p) - 1; i > 0; i-- {
+		switch p[i] {
+		case '.', '[', '*', '{':
+			return p[:i]
+		}
+	}
+	return ""
+}
+
+// lookup returns the entry covering base+path (the longest prefix), the
+// path of that entry, and the entries strictly under path, sorted by path.
+func (s *state) lookup(base ssa.Value, path string) (cover entry, coverPath string, found bool, subs []entry) {
+	m := s.mem[base]
+	if m == nil {
+		return entry{}, "", false, nil
+	}
+	for p := path; ; p = parent(p) {
+		if e, ok := m[p]; ok {
+			cover, coverPath, found = e, p, true
+			break
+		}
+		if p == "" {
+			break
+		}
+	}
+	var keys []string
+	for p := range m {
+		if p != path && under(p, path) {
+			keys = append(keys, p)
+		}
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		subs = append(subs, m[k])
+	}
+	return cover, coverPath, found, subs
+}
+
+// dirtyUnder returns the changed locations within base+path, sorted.
+func (s *state) dirtyUnder(base ssa.Value, path string) (paths []string, entries []entry) {
+	m := s.mem[base]
+	var keys []string
+	for p, e := range m {
+		if e.dirty && under(p, path) {
+			keys = append(keys, p)
+		}
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		entries = append(entries, m[k])
+	}
+	return keys, entries
+}
+
+func (s *state) inManualTx(h Handle) bool { return slices.Contains(s.manual, keyOf(h)) }
+
+func (s *state) serializable(h Handle) bool {
+	return h.Serializable || slices.Contains(s.serial, keyOf(h))
+}
+
+// release drops the locks and the manual transaction of handle h (COMMIT,
+// ROLLBACK, tx.Commit()).
+func (s *state) release(h Handle) {
+	k := keyOf(h)
+	s.locks = slices.DeleteFunc(s.locks, func(l *LockEvent) bool { return keyOf(l.Handle) == k })
+	s.manual = slices.DeleteFunc(s.manual, func(x handleKey) bool { return x == k })
+}

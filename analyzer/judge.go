@@ -1,0 +1,144 @@
+package analyzer
+
+import (
+	"cmp"
+	"go/token"
+	"slices"
+
+	"github.com/lostupdate/lostupdate/analyzer/flow"
+	"github.com/lostupdate/lostupdate/analyzer/summary"
+)
+
+// The categories of diagnostics. Each has a section of the README with a
+// before/after example; the diagnostic URL points to it.
+const (
+	// CategoryLostUpdate: a value read without a lock is written back.
+	CategoryLostUpdate = "lost-update"
+	// CategoryLockOutsideTx: a row lock taken outside a transaction,
+	// released when its statement ends.
+	CategoryLockOutsideTx = "lock-outside-tx"
+	// CategoryStaleRead: a lock taken after the value was read.
+	CategoryStaleRead = "stale-read"
+	// CategoryOtherHandle: a locked load on one handle, the write on
+	// another.
+	CategoryOtherHandle = "lock-other-handle"
+	// CategoryQueryOption: GORM v1's Set("gorm:query_option", "FOR
+	// UPDATE"), a no-op under GORM v2.
+	CategoryQueryOption = "gorm-query-option"
+	// CategoryShareLock: FOR SHARE / LOCK IN SHARE MODE before a write.
+	CategoryShareLock = "share-lock"
+	// CategoryMutex: a sync.Mutex held around the sequence.
+	CategoryMutex = "mutex"
+)
+
+// Categories lists every category, in the order of the README.
+var Categories = []string{
+	CategoryLostUpdate, CategoryLockOutsideTx, CategoryStaleRead, CategoryOtherHandle,
+	CategoryQueryOption, CategoryShareLock, CategoryMutex, categoryDirective,
+}
+
+// finding is one lost update: a write, the value it writes, the load that
+// value came from, and why the load does not protect it.
+type finding struct {
+	category string
+	write    *flow.Write
+	value    flow.Written
+	label    *flow.Label
+	// lock is the lock that matters to the message (the late lock of a
+	// stale read), if any.
+	lock *flow.LockEvent
+}
+
+// judge decides whether a write loses updates: for each value it writes
+// that was computed from a load, whether that load was protected. It
+// returns the finding for the earliest unprotected load, or nil.
+func judge(w *flow.Write) *finding {
+	type cand struct {
+		value flow.Written
+		label *flow.Label
+	}
+	var cands []cand
+	for _, v := range w.Values {
+		for _, l := range v.Labels {
+			if l.Load != nil && l.Changed {
+				cands = append(cands, cand{v, l})
+			}
+		}
+	}
+	slices.SortStableFunc(cands, func(a, b cand) int {
+		return cmp.Or(cmp.Compare(a.label.Load.Pos, b.label.Load.Pos), cmp.Compare(a.label.Name, b.label.Name), cmp.Compare(a.value.Column, b.value.Column))
+	})
+	for _, c := range cands {
+		if cat, lock := classify(w, c.label.Load); cat != "" {
+			return &finding{category: cat, write: w, value: c.value, label: c.label, lock: lock}
+		}
+	}
+	return nil
+}
+
+// classify returns the category of a write of a value read by load l, or
+// "" when the load protects the write.
+func classify(w *flow.Write, l *flow.Load) (string, *flow.LockEvent) {
+	hw := w.Handle
+	switch l.Lock {
+	case summary.QueryOption:
+		return CategoryQueryOption, nil
+	case summary.Share:
+		return CategoryShareLock, nil
+	case summary.Row:
+		if l.Handle.Same(hw) {
+			if l.InTx || hw.Kind == summary.Unknown {
+				return "", nil
+			}
+			return CategoryLockOutsideTx, nil
+		}
+		if heldOn(l.Held, hw) || w.Serializable {
+			return "", nil
+		}
+		switch {
+		case l.Handle.Kind == summary.Tx || hw.Kind == summary.Tx || l.InTx || w.InTx:
+			return CategoryOtherHandle, nil
+		case l.Handle.Kind == summary.Unknown || hw.Kind == summary.Unknown:
+			return "", nil // two parameters: they may be the same transaction
+		}
+		return CategoryLockOutsideTx, nil
+	}
+	if heldOn(l.Held, hw) || w.Serializable {
+		return "", nil
+	}
+	if lk := lateLock(w, l); lk != nil {
+		return CategoryStaleRead, lk
+	}
+	if w.LockedFirst {
+		return CategoryStaleRead, nil
+	}
+	if w.Mutex && l.Mutex {
+		return CategoryMutex, nil
+	}
+	return CategoryLostUpdate, nil
+}
+
+// heldOn reports whether an effective lock on handle h is among held.
+func heldOn(held []*flow.LockEvent, h flow.Handle) bool {
+	for _, lk := range held {
+		if lk.Handle.Same(h) && lk.Effective() {
+			return true
+		}
+	}
+	return false
+}
+
+// lateLock returns the earliest effective lock on the write's handle that
+// was taken after the load.
+func lateLock(w *flow.Write, l *flow.Load) *flow.LockEvent {
+	var late *flow.LockEvent
+	for _, lk := range w.Held {
+		if !lk.Handle.Same(w.Handle) || !lk.Effective() || slices.Contains(l.Held, lk) || lk.Kind == flow.LockWrite {
+			continue
+		}
+		if late == nil || lk.Pos < late.Pos || lk.Pos == late.Pos && lk.Pos == token.NoPos {
+			late = lk
+		}
+	}
+	return late
+}

@@ -1,0 +1,168 @@
+package analyzer
+
+import (
+	_ "embed"
+	"flag"
+	"fmt"
+	"go/ast"
+	"go/types"
+	"slices"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+
+	"github.com/lostupdate/lostupdate/analyzer/apis"
+	"github.com/lostupdate/lostupdate/analyzer/flow"
+	"github.com/lostupdate/lostupdate/analyzer/report"
+	"github.com/lostupdate/lostupdate/analyzer/summary"
+)
+
+//go:embed doc.go
+var doc string
+
+// URL is the documentation of the analyzer; each category has a section
+// there, which a diagnostic's URL names.
+const URL = "https://github.com/lostupdate/lostupdate#categories"
+
+const categoryDirective = report.CategoryDirective
+
+// Config configures the analyzer.
+type Config struct {
+	// Disable lists categories not to report (see Categories).
+	Disable []string
+}
+
+// DefaultConfig returns the configuration of the default Analyzer: every
+// category reported.
+func DefaultConfig() Config { return Config{} }
+
+// Analyzer is the lostupdate analyzer with the default configuration,
+// bound to its command-line flags.
+var Analyzer = New(DefaultConfig())
+
+// New returns an analyzer that reports lost updates with configuration
+// cfg. Its flags (-disable) change cfg, so that the command line, go vet
+// and golangci-lint settings share one path.
+func New(cfg Config) *analysis.Analyzer {
+	r := &runner{cfg: cfg}
+	a := &analysis.Analyzer{
+		Name:      "lostupdate",
+		Doc:       analysisDoc(),
+		URL:       URL,
+		Run:       r.run,
+		FactTypes: []analysis.Fact{(*summary.Summary)(nil)},
+	}
+	a.Flags.Var((*categoryList)(&r.cfg.Disable), "disable", "comma-separated categories not to report: "+strings.Join(Categories, ", "))
+	return a
+}
+
+// analysisDoc extracts the package comment of doc.go.
+func analysisDoc() string {
+	var lines []string
+	for _, line := range strings.Split(doc, "\n") {
+		if strings.HasPrefix(line, "package ") {
+			break
+		}
+		line = strings.TrimPrefix(strings.TrimPrefix(line, "//"), " ")
+		if strings.HasPrefix(line, "# Analyzer") {
+			continue
+		}
+		lines = append(lines, line)
+	}
+	return strings.TrimSpace(strings.Join(lines, "\n"))
+}
+
+// categoryList is a comma-separated list of categories, as a flag.
+type categoryList []string
+
+var _ flag.Value = (*categoryList)(nil)
+
+func (l *categoryList) String() string { return strings.Join(*l, ",") }
+
+func (l *categoryList) Set(s string) error {
+	*l = nil
+	for _, c := range strings.Split(s, ",") {
+		c = strings.TrimSpace(c)
+		if c == "" {
+			continue
+		}
+		if !slices.Contains(Categories, c) {
+			return fmt.Errorf("unknown category %q: the categories are %s", c, strings.Join(Categories, ", "))
+		}
+		*l = append(*l, c)
+	}
+	return nil
+}
+
+// runner holds an analyzer's configuration.
+type runner struct{ cfg Config }
+
+func (r *runner) run(pass *analysis.Pass) (any, error) {
+	if apis.IsLibrary(pass.Pkg.Path()) || !relevant(pass) {
+		return nil, nil
+	}
+	ssapkg, funcs := flow.Build(pass.Fset, pass.Pkg, pass.Files, pass.TypesInfo)
+	an := flow.New(pass.Fset, ssapkg, passFacts{pass})
+	rep := report.New(pass, r.cfg.Disable)
+	for _, fn := range funcs {
+		res := an.Func(fn)
+		for _, w := range res.Writes {
+			if f := judge(w); f != nil {
+				rep.Report(diagnostic(pass, rep, f))
+			}
+		}
+		if obj, ok := fn.Object().(*types.Func); ok && exported(obj) && !res.Summary.Empty() {
+			pass.ExportObjectFact(obj, res.Summary)
+		}
+	}
+	rep.Flush()
+	return nil, nil
+}
+
+// relevant reports whether a package can contain a lost update: it
+// imports, directly or not, a database library, or its dependencies have
+// summaries (a repository layer). Everything else is skipped before SSA is
+// built.
+func relevant(pass *analysis.Pass) bool {
+	seen := make(map[*types.Package]bool)
+	var reaches func(p *types.Package) bool
+	reaches = func(p *types.Package) bool {
+		if seen[p] {
+			return false
+		}
+		seen[p] = true
+		if slices.Contains(apis.Libraries, p.Path()) {
+			return true
+		}
+		for _, imp := range p.Imports() {
+			if reaches(imp) {
+				return true
+			}
+		}
+		return false
+	}
+	if reaches(pass.Pkg) {
+		return true
+	}
+	return len(pass.AllObjectFacts()) > 0
+}
+
+// exported reports whether other packages can call fn: an exported
+// function, or an exported method.
+func exported(fn *types.Func) bool {
+	return ast.IsExported(fn.Name())
+}
+
+// passFacts gives the flow engine the summaries of imported functions.
+type passFacts struct{ pass *analysis.Pass }
+
+func (f passFacts) Summary(fn *types.Func) *summary.Summary {
+	if fn == nil || fn.Pkg() == nil || fn.Pkg() == f.pass.Pkg {
+		return nil
+	}
+	var s summary.Summary
+	if f.pass.ImportObjectFact(fn.Origin(), &s) {
+		return &s
+	}
+	return nil
+}

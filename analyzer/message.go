@@ -1,0 +1,147 @@
+package analyzer
+
+import (
+	"fmt"
+	"go/token"
+	"go/types"
+	"path/filepath"
+
+	"golang.org/x/tools/go/analysis"
+
+	"github.com/lostupdate/lostupdate/analyzer/apis"
+	"github.com/lostupdate/lostupdate/analyzer/flow"
+	"github.com/lostupdate/lostupdate/analyzer/report"
+)
+
+// diagnostic renders a finding: one message that names the value, where it
+// was read, and the fix in the library's own terms; the load (and the lock
+// that matters) as related information; and a suggested fix where the
+// rewrite to an atomic update is mechanical.
+func diagnostic(pass *analysis.Pass, rep *report.Reporter, f *finding) analysis.Diagnostic {
+	w, l := f.write, f.label.Load
+	form := atomic(pass, rep, f)
+	name := f.label.Name
+	read := at(pass.Fset, l.Pos)
+	if l.Via != nil {
+		read = fmt.Sprintf("%s (by %s)", read, funcName(l))
+	}
+	here := "here"
+	if w.Via != nil {
+		here = "here by " + writerName(w)
+	}
+	fix := atomicHint(w, f, form)
+	gorm := w.Lib == apis.GORM || l.Lib == apis.GORM
+	lockHint := "read it with SELECT … FOR UPDATE in the transaction that writes it"
+	txHint := "tx, err := db.BeginTx(ctx, nil) … tx.Commit()"
+	if gorm {
+		lockHint = `load it with clause.Locking{Strength: "UPDATE"} inside the transaction`
+		txHint = "db.Transaction(func(tx *gorm.DB) error { … })"
+	}
+	var msg string
+	switch f.category {
+	case CategoryLostUpdate:
+		msg = fmt.Sprintf("lost update: %s is read at %s and written back %s outside a locking transaction; a concurrent request can change it in between. Use an atomic update (%s) or %s.",
+			name, read, here, fix, lockHint)
+	case CategoryLockOutsideTx:
+		msg = fmt.Sprintf("lost update: %s is read with FOR UPDATE at %s outside a transaction, so the lock is released when that statement ends and the write %s is unprotected. Run the locking read and the write in one transaction (%s), or use an atomic update (%s).",
+			name, read, here, txHint, fix)
+	case CategoryStaleRead:
+		lock := "the row lock taken later"
+		if f.lock != nil {
+			lock = "the lock taken at " + at(pass.Fset, f.lock.Pos)
+		} else if w.Via != nil {
+			lock = "the lock " + writerName(w) + " takes"
+		}
+		msg = fmt.Sprintf("lost update: %s is read at %s, before %s, and that stale value is written back %s. Read it again after taking the lock (FOR UPDATE on the same transaction) and compute the new value from the fresh read.",
+			name, read, lock, here)
+	case CategoryOtherHandle:
+		msg = fmt.Sprintf("lost update: %s is locked at %s through %s but written back %s through %s; a row lock protects only the transaction that holds it. Read with FOR UPDATE and write through the same transaction handle.",
+			name, read, handleName(l.Handle), here, handleName(w.Handle))
+	case CategoryQueryOption:
+		msg = fmt.Sprintf(`lost update: %s is loaded at %s with Set("gorm:query_option", "FOR UPDATE"), which GORM v2 ignores, so no row is locked before the write %s. Use Clauses(clause.Locking{Strength: "UPDATE"}) inside the transaction, or an atomic update (%s).`,
+			name, read, here, fix)
+	case CategoryShareLock:
+		msg = fmt.Sprintf(`lost update: %s is read with a shared lock (FOR SHARE) at %s; two requests can both hold it, so the write %s deadlocks or overwrites the other's update. Lock the row with FOR UPDATE (clause.Locking{Strength: "UPDATE"} in GORM) or use an atomic update (%s).`,
+			name, read, here, fix)
+	case CategoryMutex:
+		msg = fmt.Sprintf("lost update: %s is read at %s and written back %s under a sync.Mutex, which serialises requests in this process only; another instance of the service can change it in between. Use an atomic update (%s) or %s.",
+			name, read, here, fix, lockHint)
+	}
+	d := analysis.Diagnostic{
+		Pos:      w.Pos,
+		Category: f.category,
+		URL:      "#" + f.category,
+		Message:  msg,
+		Related:  []analysis.RelatedInformation{{Pos: l.Pos, Message: name + " is read here"}},
+	}
+	if l.LockPos.IsValid() {
+		d.Related = append(d.Related, analysis.RelatedInformation{Pos: l.LockPos, Message: "the lock is requested here"})
+	}
+	if f.lock != nil && f.lock.Pos.IsValid() {
+		d.Related = append(d.Related, analysis.RelatedInformation{Pos: f.lock.Pos, Message: "the lock is taken here, after the read"})
+	}
+	if form.fix != nil {
+		d.SuggestedFixes = []analysis.SuggestedFix{*form.fix}
+	}
+	return d
+}
+
+// atomicHint renders the atomic form of the write in the library's terms.
+func atomicHint(w *flow.Write, f *finding, form atomicForm) string {
+	col := f.value.Column
+	if col == "" {
+		col = "n"
+	}
+	delta := form.delta
+	if delta == "" {
+		delta = "delta"
+	}
+	switch {
+	case w.Lib == apis.GORM:
+		return fmt.Sprintf(`Update(%q, gorm.Expr("%s %s ?", %s))`, col, col, form.op, delta)
+	case w.Stmt != nil:
+		ph := placeholderOf(f)
+		return fmt.Sprintf("SET %s = %s %s %s", col, col, form.op, ph)
+	}
+	return fmt.Sprintf("SET %s = %s + $1 in %s", col, col, writerName(w))
+}
+
+// placeholderOf returns the placeholder of an SQL write's value as the
+// statement writes it ($2, ?, :n).
+func placeholderOf(f *finding) string {
+	a, text := f.value.Assign, f.write.SQL
+	if a != nil && a.Bare && a.ExprEnd <= len(text) {
+		return text[a.ExprStart:a.ExprEnd]
+	}
+	if f.write.Lib == apis.GORM {
+		return "?"
+	}
+	return "$1"
+}
+
+// at renders a position as file:line.
+func at(fset *token.FileSet, pos token.Pos) string {
+	p := fset.Position(pos)
+	if !p.IsValid() {
+		return "an unknown line"
+	}
+	return fmt.Sprintf("%s:%d", filepath.Base(p.Filename), p.Line)
+}
+
+func funcName(l *flow.Load) string {
+	if l.Site != "" {
+		return fmt.Sprintf("%s, at %s", flowName(l.Via), l.Site)
+	}
+	return flowName(l.Via)
+}
+
+func writerName(w *flow.Write) string { return flowName(w.Via) }
+
+func flowName(fn *types.Func) string { return flow.FuncName(fn) }
+
+func handleName(h flow.Handle) string {
+	if h.Name == "" {
+		return "another handle"
+	}
+	return h.Name
+}

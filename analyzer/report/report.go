@@ -1,0 +1,178 @@
+// Package report is the one place where lostupdate's diagnostics are
+// emitted: it drops diagnostics in generated files and those silenced by a
+// //lostupdate:ignore directive, reports directives that give no reason,
+// widens positions to whole call expressions, and emits everything in
+// position order so that output is deterministic.
+package report
+
+import (
+	"go/ast"
+	"go/token"
+	"slices"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+)
+
+// Directive is the comment that silences a diagnostic.
+const Directive = "//lostupdate:ignore"
+
+// CategoryDirective is the category of diagnostics about directives.
+const CategoryDirective = "ignore-directive"
+
+// directive is one //lostupdate:ignore comment.
+type directive struct {
+	pos    token.Pos
+	file   string
+	line   int
+	reason string
+	// fn is the function whose doc comment holds the directive, if any.
+	fn *ast.FuncDecl
+}
+
+// Reporter collects diagnostics for one pass and emits them.
+type Reporter struct {
+	pass       *analysis.Pass
+	generated  map[string]bool
+	directives []directive
+	calls      map[token.Pos]*ast.CallExpr
+	diags      []analysis.Diagnostic
+	disabled   map[string]bool
+}
+
+// New prepares a reporter for pass; diagnostics of the disabled categories
+// are dropped.
+func New(pass *analysis.Pass, disabled []string) *Reporter {
+	r := &Reporter{pass: pass, generated: make(map[string]bool), disabled: make(map[string]bool)}
+	for _, c := range disabled {
+		r.disabled[c] = true
+	}
+	for _, f := range pass.Files {
+		name := pass.Fset.File(f.Pos()).Name()
+		if ast.IsGenerated(f) {
+			r.generated[name] = true
+			continue
+		}
+		r.scanDirectives(f, name)
+	}
+	return r
+}
+
+// scanDirectives records the ignore directives of a file.
+func (r *Reporter) scanDirectives(f *ast.File, name string) {
+	docs := make(map[*ast.CommentGroup]*ast.FuncDecl)
+	for _, d := range f.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Doc != nil {
+			docs[fd.Doc] = fd
+		}
+	}
+	for _, cg := range f.Comments {
+		for _, c := range cg.List {
+			rest, ok := strings.CutPrefix(c.Text, Directive)
+			if !ok || rest != "" && rest[0] != ' ' && rest[0] != '\t' {
+				continue
+			}
+			r.directives = append(r.directives, directive{
+				pos:    c.Pos(),
+				file:   name,
+				line:   r.pass.Fset.Position(c.Pos()).Line,
+				reason: strings.TrimSpace(rest),
+				fn:     docs[cg],
+			})
+		}
+	}
+}
+
+// CallAt returns the call expression whose opening parenthesis is at pos
+// (the position SSA gives a call), or nil.
+func (r *Reporter) CallAt(pos token.Pos) *ast.CallExpr {
+	if r.calls == nil {
+		r.calls = make(map[token.Pos]*ast.CallExpr)
+		for _, f := range r.pass.Files {
+			ast.Inspect(f, func(n ast.Node) bool {
+				if call, ok := n.(*ast.CallExpr); ok {
+					r.calls[call.Lparen] = call
+				}
+				return true
+			})
+		}
+	}
+	return r.calls[pos]
+}
+
+// FileOf returns the syntax tree of the file containing pos.
+func (r *Reporter) FileOf(pos token.Pos) *ast.File {
+	for _, f := range r.pass.Files {
+		if f.FileStart <= pos && pos <= f.FileEnd {
+			return f
+		}
+	}
+	return nil
+}
+
+// Report queues a diagnostic. A diagnostic at the opening parenthesis of a
+// call covers the whole call expression.
+func (r *Reporter) Report(d analysis.Diagnostic) {
+	if !d.Pos.IsValid() || r.disabled[d.Category] {
+		return
+	}
+	if call := r.CallAt(d.Pos); call != nil {
+		d.Pos, d.End = call.Pos(), call.End()
+	}
+	posn := r.pass.Fset.Position(d.Pos)
+	if r.generated[posn.Filename] || r.ignored(posn) {
+		return
+	}
+	r.diags = append(r.diags, d)
+}
+
+// ignored reports whether a directive with a reason silences a diagnostic
+// at posn: on the same line, on the line above, or in the doc comment of
+// the function that contains it.
+func (r *Reporter) ignored(posn token.Position) bool {
+	for _, d := range r.directives {
+		if d.reason == "" || d.file != posn.Filename {
+			continue
+		}
+		if d.line == posn.Line || d.line == posn.Line-1 {
+			return true
+		}
+		if d.fn != nil {
+			start, end := r.pass.Fset.Position(d.fn.Pos()), r.pass.Fset.Position(d.fn.End())
+			if start.Offset <= posn.Offset && posn.Offset <= end.Offset {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Flush reports directives without a reason and emits all diagnostics in
+// position order.
+func (r *Reporter) Flush() {
+	for _, d := range r.directives {
+		if d.reason == "" && !r.disabled[CategoryDirective] {
+			r.diags = append(r.diags, analysis.Diagnostic{
+				Pos:      d.pos,
+				End:      d.pos + token.Pos(len(Directive)),
+				Category: CategoryDirective,
+				URL:      "#" + CategoryDirective,
+				Message:  "lostupdate:ignore needs a reason: say why this write cannot lose an update, e.g. //lostupdate:ignore only the nightly job writes this row",
+			})
+		}
+	}
+	slices.SortStableFunc(r.diags, func(a, b analysis.Diagnostic) int {
+		pa, pb := r.pass.Fset.Position(a.Pos), r.pass.Fset.Position(b.Pos)
+		if pa.Filename != pb.Filename {
+			return strings.Compare(pa.Filename, pb.Filename)
+		}
+		if pa.Offset != pb.Offset {
+			return pa.Offset - pb.Offset
+		}
+		return strings.Compare(a.Message, b.Message)
+	})
+	for _, d := range r.diags {
+		r.pass.Report(d)
+	}
+	r.diags = nil
+}

@@ -1,0 +1,244 @@
+// Package summary defines the fact that lostupdate attaches to a function:
+// what the function does to data, in terms of its parameters and results.
+// A repository layer hides loads and saves behind functions
+// (acc := repo.Account(ctx, id); acc.Balance += amt; repo.SaveAccount(ctx,
+// acc)); summaries let the analysis see through them, within a package and,
+// as analysis facts, across packages.
+package summary
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Lock is the protection a load took.
+type Lock int
+
+// The lock kinds of a load, from none to a row lock.
+const (
+	NoLock      Lock = iota
+	QueryOption      // GORM v1 Set("gorm:query_option", "FOR UPDATE"): locks nothing under GORM v2
+	Share            // FOR SHARE, LOCK IN SHARE MODE
+	Row              // FOR UPDATE, FOR NO KEY UPDATE, clause.Locking{Strength: "UPDATE"}
+)
+
+var lockNames = [...]string{"", "gorm:query_option", "FOR SHARE", "FOR UPDATE"}
+
+func (l Lock) String() string {
+	if l >= 0 && int(l) < len(lockNames) {
+		return lockNames[l]
+	}
+	return fmt.Sprintf("lock(%d)", int(l))
+}
+
+// HandleKind says whether a handle runs its statements in a transaction.
+type HandleKind int
+
+// The handle kinds.
+const (
+	Unknown HandleKind = iota // a *gorm.DB or DBTX parameter: pool or transaction, decided by the caller
+	Pool                      // *sql.DB or a pool *gorm.DB: autocommit, any connection
+	Conn                      // *sql.Conn: one connection, autocommit unless BEGIN ran on it
+	Tx                        // a transaction
+)
+
+var kindNames = [...]string{"handle", "pool", "conn", "tx"}
+
+func (k HandleKind) String() string {
+	if k >= 0 && int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return fmt.Sprintf("kind(%d)", int(k))
+}
+
+// HandleRef says which handle an effect ran on: the handle reached from
+// parameter Param by the access path Path ("" for the parameter itself,
+// ".db" for its field db), or, with Param < 0, a handle internal to the
+// function (its own transaction, or a package-level pool).
+type HandleRef struct {
+	Param int
+	Path  string
+	Kind  HandleKind
+	// InTx reports that the handle was in a transaction when the effect
+	// happened (a transaction begun inside the function counts).
+	InTx bool
+}
+
+func (h HandleRef) String() string {
+	if h.Param < 0 {
+		return "own " + h.Kind.String()
+	}
+	return fmt.Sprintf("param %d%s", h.Param, h.Path)
+}
+
+// Load says that the function returns, or stores through a pointer
+// parameter, values read from the database.
+type Load struct {
+	// Result is the index of the result that carries the loaded values,
+	// or -1 when they are stored through parameter Into.
+	Result int
+	Into   int
+	// Path is the access path within the result or parameter that holds
+	// them ("" for the whole value).
+	Path string
+	// Column is the database column, when the value is one column.
+	Column string
+	Lock   Lock
+	Handle HandleRef
+	// Site is where the load happened, as file:line, for messages.
+	Site string
+}
+
+// Write says that the function writes a value derived from a parameter
+// back to the database, without making the write safe itself (no atomic
+// update, no version check).
+type Write struct {
+	// Param is the parameter whose data is written; Path the access path
+	// within it; Whole reports that every changed field of *Param is
+	// written (GORM Save, Updates of a struct).
+	Param int
+	Path  string
+	Whole bool
+	// Column is the column written, when known.
+	Column string
+	// Changed reports that the function itself computes the written value
+	// from the parameter (rather than writing it as it is).
+	Changed bool
+	Handle  HandleRef
+	// LockedFirst reports that the function locked the written handle
+	// before the write (a lock taken after the caller's load).
+	LockedFirst bool
+	Site        string
+}
+
+// Mutate says that the function changes data reachable from a parameter
+// (a method like (*Account).Deposit) with a value computed from parameters.
+type Mutate struct {
+	Param int
+	Path  string
+	// From are the parameters (index and access path) the new value is
+	// computed from.
+	From []Source
+	// Changed reports that the value is computed, not copied.
+	Changed bool
+}
+
+// Flow says that a result is computed from parameters.
+type Flow struct {
+	Result  int
+	From    []Source
+	Changed bool
+}
+
+// Source is data reached from parameter Param by access path Path.
+type Source struct {
+	Param int
+	Path  string
+}
+
+func (s Source) String() string { return fmt.Sprintf("param %d%s", s.Param, s.Path) }
+
+// LockEffect says that the function leaves a lock held on a handle.
+type LockEffect struct {
+	Handle HandleRef
+	Site   string
+}
+
+// RunInTx says that the function calls its function parameter Callback
+// with a transaction handle as that callback's argument Arg.
+type RunInTx struct {
+	Callback int
+	Arg      int
+	Kind     HandleKind // Tx, or Conn for a callback run on one connection
+	// Serializable reports a SERIALIZABLE transaction.
+	Serializable bool
+}
+
+// Summary is what a function does to data. It is an analysis fact on
+// *types.Func.
+type Summary struct {
+	Loads    []Load
+	Writes   []Write
+	Mutates  []Mutate
+	Flows    []Flow
+	Locks    []LockEffect
+	RunsInTx []RunInTx
+}
+
+// AFact marks Summary as an analysis fact.
+func (*Summary) AFact() {}
+
+// Empty reports whether the summary says nothing a caller could use beyond
+// the default assumption that results are computed from arguments.
+func (s *Summary) Empty() bool {
+	return s == nil || len(s.Loads) == 0 && len(s.Writes) == 0 && len(s.Mutates) == 0 && len(s.Locks) == 0 && len(s.RunsInTx) == 0
+}
+
+// String renders the summary compactly and deterministically, e.g.
+// "loads result 0 FOR UPDATE on param 1; writes param 2.Balance on param 1".
+func (s *Summary) String() string {
+	var parts []string
+	for _, l := range s.Loads {
+		where := fmt.Sprintf("result %d", l.Result)
+		if l.Result < 0 {
+			where = fmt.Sprintf("into param %d", l.Into)
+		}
+		lock := ""
+		if l.Lock != NoLock {
+			lock = " " + l.Lock.String()
+		}
+		parts = append(parts, fmt.Sprintf("loads %s%s%s on %s", where, l.Path, lock, l.Handle))
+	}
+	for _, w := range s.Writes {
+		what := fmt.Sprintf("param %d%s", w.Param, w.Path)
+		if w.Whole {
+			what += " (changed fields)"
+		}
+		if w.Column != "" {
+			what += " to " + w.Column
+		}
+		parts = append(parts, fmt.Sprintf("writes %s on %s", what, w.Handle))
+	}
+	for _, m := range s.Mutates {
+		parts = append(parts, fmt.Sprintf("changes param %d%s", m.Param, m.Path))
+	}
+	for _, l := range s.Locks {
+		parts = append(parts, fmt.Sprintf("locks %s", l.Handle))
+	}
+	for _, r := range s.RunsInTx {
+		parts = append(parts, fmt.Sprintf("runs param %d in a %s", r.Callback, r.Kind))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// Normalize sorts and de-duplicates every list, so that facts and their
+// rendering are deterministic.
+func (s *Summary) Normalize() {
+	slices.SortFunc(s.Loads, func(a, b Load) int { return strings.Compare(a.key(), b.key()) })
+	s.Loads = slices.CompactFunc(s.Loads, func(a, b Load) bool { return a.key() == b.key() })
+	slices.SortFunc(s.Writes, func(a, b Write) int { return strings.Compare(a.key(), b.key()) })
+	s.Writes = slices.CompactFunc(s.Writes, func(a, b Write) bool { return a.key() == b.key() })
+	slices.SortFunc(s.Mutates, func(a, b Mutate) int { return strings.Compare(a.key(), b.key()) })
+	s.Mutates = slices.CompactFunc(s.Mutates, func(a, b Mutate) bool { return a.key() == b.key() })
+	slices.SortFunc(s.Flows, func(a, b Flow) int { return strings.Compare(a.key(), b.key()) })
+	s.Flows = slices.CompactFunc(s.Flows, func(a, b Flow) bool { return a.key() == b.key() })
+	slices.SortFunc(s.Locks, func(a, b LockEffect) int { return strings.Compare(a.Handle.String()+a.Site, b.Handle.String()+b.Site) })
+	s.Locks = slices.CompactFunc(s.Locks, func(a, b LockEffect) bool { return a.Handle == b.Handle })
+	slices.SortFunc(s.RunsInTx, func(a, b RunInTx) int { return a.Callback - b.Callback })
+	s.RunsInTx = slices.Compact(s.RunsInTx)
+}
+
+func (l Load) key() string {
+	return fmt.Sprintf("%d|%d|%s|%s|%d|%v|%s", l.Result, l.Into, l.Path, l.Column, l.Lock, l.Handle, l.Site)
+}
+
+func (w Write) key() string {
+	return fmt.Sprintf("%d|%s|%v|%s|%v|%v|%v|%s", w.Param, w.Path, w.Whole, w.Column, w.Changed, w.Handle, w.LockedFirst, w.Site)
+}
+
+func (m Mutate) key() string {
+	return fmt.Sprintf("%d|%s|%v|%v", m.Param, m.Path, m.From, m.Changed)
+}
+
+func (f Flow) key() string { return fmt.Sprintf("%d|%v|%v", f.Result, f.From, f.Changed) }
