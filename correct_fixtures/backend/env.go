@@ -179,11 +179,11 @@ func (e *Env) provisionSQL(ctx context.Context, kind Kind, dsn string, maxConns 
 		if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
 			return fmt.Errorf("provision postgres: DSN %q is not a postgres:// URL", dsn)
 		}
-		if err := adminExec(ctx, Postgres, "pgx", dsn, "CREATE DATABASE "+e.Name); err != nil {
+		if err := adminExec(ctx, Postgres, dsn, "CREATE DATABASE "+e.Name); err != nil {
 			return err
 		}
 		e.onClose(func(ctx context.Context) error {
-			return adminExec(ctx, Postgres, "pgx", dsn, "DROP DATABASE IF EXISTS "+e.Name+" WITH (FORCE)")
+			return adminExec(ctx, Postgres, dsn, "DROP DATABASE IF EXISTS "+e.Name+" WITH (FORCE)")
 		})
 		u.Path = "/" + e.Name
 		return e.openSQL(ctx, Postgres, u.String(), maxConns)
@@ -192,11 +192,11 @@ func (e *Env) provisionSQL(ctx context.Context, kind Kind, dsn string, maxConns 
 		if err != nil {
 			return fmt.Errorf("provision mariadb: parse DSN %q: %w", dsn, err)
 		}
-		if err := adminExec(ctx, MariaDB, "mysql", dsn, "CREATE DATABASE "+e.Name); err != nil {
+		if err := adminExec(ctx, MariaDB, dsn, "CREATE DATABASE "+e.Name); err != nil {
 			return err
 		}
 		e.onClose(func(ctx context.Context) error {
-			return adminExec(ctx, MariaDB, "mysql", dsn, "DROP DATABASE IF EXISTS "+e.Name)
+			return adminExec(ctx, MariaDB, dsn, "DROP DATABASE IF EXISTS "+e.Name)
 		})
 		cfg.DBName = e.Name
 		return e.openSQL(ctx, MariaDB, cfg.FormatDSN(), maxConns)
@@ -205,8 +205,8 @@ func (e *Env) provisionSQL(ctx context.Context, kind Kind, dsn string, maxConns 
 }
 
 // adminExec runs one statement (CREATE or DROP DATABASE) on a short-lived connection.
-func adminExec(ctx context.Context, kind Kind, driver, dsn, stmt string) error {
-	db, err := sql.Open(driver, dsn)
+func adminExec(ctx context.Context, kind Kind, dsn, stmt string) error {
+	db, err := OpenDB(kind, dsn)
 	if err != nil {
 		return fmt.Errorf("%s: open %q: %w", kind, redact(dsn), err)
 	}
@@ -222,14 +222,39 @@ func adminExec(ctx context.Context, kind Kind, driver, dsn, stmt string) error {
 	return nil
 }
 
+// OpenDB opens a handle on the SQL database at dsn without connecting yet. For
+// SQLite, dsn is a file path (WAL mode and a busy timeout are added); for MariaDB the
+// driver's own logging of broken connections is turned off, since the errors it logs
+// are returned to the caller anyway.
+func OpenDB(kind Kind, dsn string) (*sql.DB, error) {
+	switch kind {
+	case Postgres:
+		return sql.Open("pgx", dsn)
+	case MariaDB:
+		cfg, err := mysql.ParseDSN(dsn)
+		if err != nil {
+			return nil, fmt.Errorf("parse DSN: %w", err)
+		}
+		cfg.Logger = quietLogger{}
+		conn, err := mysql.NewConnector(cfg)
+		if err != nil {
+			return nil, err
+		}
+		return sql.OpenDB(conn), nil
+	case SQLite:
+		return sql.Open("sqlite", sqliteDSN(dsn))
+	}
+	return nil, fmt.Errorf("%q is not a SQL backend", kind)
+}
+
+// quietLogger drops go-sql-driver/mysql's log lines.
+type quietLogger struct{}
+
+func (quietLogger) Print(...any) {}
+
 // openSQL opens the database at dsn, checks that it answers and sets e.DB.
 func (e *Env) openSQL(ctx context.Context, kind Kind, dsn string, maxConns int) error {
-	driver := map[Kind]string{Postgres: "pgx", MariaDB: "mysql", SQLite: "sqlite"}[kind]
-	full := dsn
-	if kind == SQLite {
-		full = sqliteDSN(dsn)
-	}
-	db, err := sql.Open(driver, full)
+	db, err := OpenDB(kind, dsn)
 	if err != nil {
 		return fmt.Errorf("%s: open %q: %w", kind, redact(dsn), err)
 	}

@@ -35,17 +35,10 @@ type Monkey interface {
 // wraps backend.ErrUnsupported.
 func For(env *backend.Env) (Monkey, error) {
 	switch env.Kind {
-	case backend.Postgres:
-		db, err := sql.Open("pgx", env.DSN)
+	case backend.Postgres, backend.MariaDB:
+		db, err := backend.OpenDB(env.Kind, env.DSN)
 		if err != nil {
-			return nil, fmt.Errorf("chaos: open postgres: %w", err)
-		}
-		db.SetMaxOpenConns(1)
-		return &sqlMonkey{db: db, kind: env.Kind}, nil
-	case backend.MariaDB:
-		db, err := sql.Open("mysql", env.DSN)
-		if err != nil {
-			return nil, fmt.Errorf("chaos: open mariadb: %w", err)
+			return nil, fmt.Errorf("chaos: open %s: %w", env.Kind, err)
 		}
 		db.SetMaxOpenConns(1)
 		return &sqlMonkey{db: db, kind: env.Kind}, nil

@@ -53,11 +53,11 @@ func advisoryKey(name string) int64 {
 func (s *advisoryStore) incrXactLock(ctx context.Context, name string, by int64) (int64, error) {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return 0, fmt.Errorf("incr %q (advisory, postgres): begin: %w", name, err)
+		return 0, notApplied(fmt.Errorf("incr %q (advisory, postgres): begin: %w", name, err))
 	}
 	defer tx.Rollback()
 	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, advisoryKey(name)); err != nil {
-		return 0, fmt.Errorf("incr %q (advisory, postgres): pg_advisory_xact_lock: %w", name, err)
+		return 0, notApplied(fmt.Errorf("incr %q (advisory, postgres): pg_advisory_xact_lock: %w", name, err))
 	}
 	var n int64
 	err = tx.QueryRowContext(ctx, `SELECT n FROM counters WHERE name = $1`, name).Scan(&n)
@@ -65,14 +65,14 @@ func (s *advisoryStore) incrXactLock(ctx context.Context, name string, by int64)
 		return 0, errNoRow
 	}
 	if err != nil {
-		return 0, fmt.Errorf("incr %q (advisory, postgres): read: %w", name, err)
+		return 0, notApplied(fmt.Errorf("incr %q (advisory, postgres): read: %w", name, err))
 	}
 	next, err := addChecked(name, n, by)
 	if err != nil {
 		return 0, err
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE counters SET n = $1 WHERE name = $2`, next, name); err != nil {
-		return 0, fmt.Errorf("incr %q (advisory, postgres): write: %w", name, err)
+		return 0, notApplied(fmt.Errorf("incr %q (advisory, postgres): write: %w", name, err))
 	}
 	if err := tx.Commit(); err != nil {
 		return 0, fmt.Errorf("incr %q (advisory, postgres): commit: %w", name, err)
@@ -83,17 +83,17 @@ func (s *advisoryStore) incrXactLock(ctx context.Context, name string, by int64)
 func (s *advisoryStore) incrNamedLock(ctx context.Context, name string, by int64) (int64, error) {
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
-		return 0, fmt.Errorf("incr %q (advisory, mariadb): get connection: %w", name, err)
+		return 0, notApplied(fmt.Errorf("incr %q (advisory, mariadb): get connection: %w", name, err))
 	}
 	defer conn.Close()
 
 	var got sql.NullInt64
 	err = conn.QueryRowContext(ctx, `SELECT GET_LOCK(CONCAT('counter:', MD5(CONCAT(DATABASE(), '/', ?))), ?)`, name, lockWaitSeconds).Scan(&got)
 	if err != nil {
-		return 0, fmt.Errorf("incr %q (advisory, mariadb): GET_LOCK: %w", name, err)
+		return 0, notApplied(fmt.Errorf("incr %q (advisory, mariadb): GET_LOCK: %w", name, err))
 	}
 	if !got.Valid || got.Int64 != 1 {
-		return 0, fmt.Errorf("incr %q (advisory, mariadb): GET_LOCK did not get the lock within %d s", name, lockWaitSeconds)
+		return 0, notApplied(fmt.Errorf("incr %q (advisory, mariadb): GET_LOCK did not get the lock within %d s", name, lockWaitSeconds))
 	}
 	defer func() {
 		_, err := conn.ExecContext(context.WithoutCancel(ctx), `DO RELEASE_LOCK(CONCAT('counter:', MD5(CONCAT(DATABASE(), '/', ?))))`, name)
@@ -110,7 +110,7 @@ func (s *advisoryStore) incrNamedLock(ctx context.Context, name string, by int64
 		return 0, errNoRow
 	}
 	if err != nil {
-		return 0, fmt.Errorf("incr %q (advisory, mariadb): read: %w", name, err)
+		return 0, notApplied(fmt.Errorf("incr %q (advisory, mariadb): read: %w", name, err))
 	}
 	next, err := addChecked(name, n, by)
 	if err != nil {

@@ -72,7 +72,14 @@ var (
 	ErrOverflow = errors.New("counter would overflow int64")
 	// ErrInvalid is returned (wrapped) for a bad name or amount.
 	ErrInvalid = errors.New("invalid counter request")
+	// ErrNotApplied marks (wrapped) a failed increment that certainly changed nothing:
+	// it failed before its transaction could commit. A failed increment without it may
+	// or may not have been applied (its connection died after the write was sent).
+	ErrNotApplied = errors.New("not applied")
 )
+
+// notApplied marks err as a failure that changed nothing.
+func notApplied(err error) error { return fmt.Errorf("%w (%w)", err, ErrNotApplied) }
 
 // MaxBy is the largest amount one request may add.
 const MaxBy = 1_000_000_000

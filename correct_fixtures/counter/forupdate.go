@@ -41,7 +41,7 @@ func (s *forUpdateStore) Incr(ctx context.Context, name string, by int64) (int64
 func (s *forUpdateStore) incrLocked(ctx context.Context, name string, by int64) (int64, error) {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return 0, fmt.Errorf("incr %q (forupdate, %s): begin: %w", name, s.dialect, err)
+		return 0, notApplied(fmt.Errorf("incr %q (forupdate, %s): begin: %w", name, s.dialect, err))
 	}
 	defer tx.Rollback()
 
@@ -56,7 +56,7 @@ func (s *forUpdateStore) incrLocked(ctx context.Context, name string, by int64) 
 		return 0, errNoRow
 	}
 	if err != nil {
-		return 0, fmt.Errorf("incr %q (forupdate, %s): lock row: %w", name, s.dialect, err)
+		return 0, notApplied(fmt.Errorf("incr %q (forupdate, %s): lock row: %w", name, s.dialect, err))
 	}
 	next, err := addChecked(name, n, by)
 	if err != nil {
@@ -69,7 +69,7 @@ func (s *forUpdateStore) incrLocked(ctx context.Context, name string, by int64) 
 		_, err = tx.ExecContext(ctx, `UPDATE counters SET n = ? WHERE name = ?`, next, name)
 	}
 	if err != nil {
-		return 0, fmt.Errorf("incr %q (forupdate, %s): write: %w", name, s.dialect, err)
+		return 0, notApplied(fmt.Errorf("incr %q (forupdate, %s): write: %w", name, s.dialect, err))
 	}
 	if err := tx.Commit(); err != nil {
 		return 0, fmt.Errorf("incr %q (forupdate, %s): commit: %w", name, s.dialect, err)
@@ -85,11 +85,11 @@ func (s *forUpdateStore) incrImmediate(ctx context.Context, name string, by int6
 	err := s.policy.Do(ctx, dberr.Retryable, func(ctx context.Context) error {
 		conn, err := s.db.Conn(ctx)
 		if err != nil {
-			return fmt.Errorf("incr %q (forupdate, sqlite): get connection: %w", name, err)
+			return notApplied(fmt.Errorf("incr %q (forupdate, sqlite): get connection: %w", name, err))
 		}
 		defer conn.Close()
 		if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
-			return fmt.Errorf("incr %q (forupdate, sqlite): BEGIN IMMEDIATE: %w", name, err)
+			return notApplied(fmt.Errorf("incr %q (forupdate, sqlite): BEGIN IMMEDIATE: %w", name, err))
 		}
 		committed := false
 		defer func() {
@@ -102,16 +102,16 @@ func (s *forUpdateStore) incrImmediate(ctx context.Context, name string, by int6
 		if errors.Is(err, sql.ErrNoRows) {
 			// We hold the write lock: create the row in this transaction.
 			if _, err := conn.ExecContext(ctx, `INSERT INTO counters (name, n) VALUES (?, 0)`, name); err != nil {
-				return fmt.Errorf("incr %q (forupdate, sqlite): create: %w", name, err)
+				return notApplied(fmt.Errorf("incr %q (forupdate, sqlite): create: %w", name, err))
 			}
 		} else if err != nil {
-			return fmt.Errorf("incr %q (forupdate, sqlite): read: %w", name, err)
+			return notApplied(fmt.Errorf("incr %q (forupdate, sqlite): read: %w", name, err))
 		}
 		if next, err = addChecked(name, n, by); err != nil {
 			return err
 		}
 		if _, err := conn.ExecContext(ctx, `UPDATE counters SET n = ? WHERE name = ?`, next, name); err != nil {
-			return fmt.Errorf("incr %q (forupdate, sqlite): write: %w", name, err)
+			return notApplied(fmt.Errorf("incr %q (forupdate, sqlite): write: %w", name, err))
 		}
 		if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
 			return fmt.Errorf("incr %q (forupdate, sqlite): COMMIT: %w", name, err)

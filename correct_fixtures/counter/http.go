@@ -36,6 +36,9 @@ type Counter struct {
 //	POST /counters/{name}/incr  {"by": 3}  → 200 {"name": "home", "n": 42}
 //	GET  /counters/{name}                  → 200 {"name": "home", "n": 42}, or 404
 //
+// A failed increment is answered 503 when it certainly changed nothing (trying again
+// is safe) and 500 when it may have been applied.
+//
 // Bad input (a bad name, malformed JSON, an unknown field, by out of range, a body over
 // the limit) is answered 4xx with {"error": "..."} before the store is touched.
 func NewHandler(s Store) http.Handler {
@@ -62,6 +65,9 @@ func NewHandler(s Store) http.Handler {
 		switch {
 		case errors.Is(err, ErrOverflow):
 			return httpjson.Errorf(http.StatusUnprocessableEntity, "%v", err)
+		case errors.Is(err, ErrNotApplied):
+			// Nothing changed: 503 tells the client that trying again is safe.
+			return httpjson.Errorf(http.StatusServiceUnavailable, "%v", err)
 		case err != nil:
 			return err
 		}
@@ -148,8 +154,11 @@ func (c *Client) do(req *http.Request, name string) (int64, error) {
 		var e httpjson.ErrorBody
 		_ = json.Unmarshal(data, &e)
 		err := fmt.Errorf("%s %s: %s: %s", req.Method, req.URL, resp.Status, e.Error)
-		if resp.StatusCode == http.StatusNotFound {
+		switch resp.StatusCode {
+		case http.StatusNotFound:
 			err = fmt.Errorf("counter %q: %w (%w)", name, ErrNotFound, err)
+		case http.StatusServiceUnavailable, http.StatusBadRequest, http.StatusUnprocessableEntity:
+			err = notApplied(err)
 		}
 		return 0, err
 	}

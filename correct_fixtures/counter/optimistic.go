@@ -43,7 +43,7 @@ func (s *optimisticStore) Incr(ctx context.Context, name string, by int64) (int6
 			return 0, errNoRow
 		}
 		if err != nil {
-			return 0, fmt.Errorf("incr %q (optimistic, %s): read: %w", name, s.dialect, err)
+			return 0, notApplied(fmt.Errorf("incr %q (optimistic, %s): read: %w", name, s.dialect, err))
 		}
 		next, err := addChecked(name, n, by)
 		if err != nil {

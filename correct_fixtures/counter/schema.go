@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/lostupdate/lostupdate/correct_fixtures/backend"
+	"github.com/lostupdate/lostupdate/correct_fixtures/dberr"
 	"github.com/lostupdate/lostupdate/correct_fixtures/migrate"
 	"github.com/lostupdate/lostupdate/correct_fixtures/retry"
 )
@@ -73,10 +74,23 @@ func (s *sqlStore) Get(ctx context.Context, name string) (int64, error) {
 	return n, nil
 }
 
+// orLostBeforeCommit extends retryable to the attempts that lost their connection
+// before they could commit.
+func orLostBeforeCommit(retryable func(error) bool) func(error) bool {
+	return func(err error) bool {
+		return retryable(err) || (errors.Is(err, ErrNotApplied) && dberr.ConnectionLost(err))
+	}
+}
+
 // ensureRow creates counter name at 0 unless it exists. The strategies that lock or
 // check a row call it when the row they looked for was missing, outside their
 // transaction, so that the row exists for the next attempt; a counter is never deleted.
+// The statement is idempotent, so it is retried when its connection breaks.
 func (s *sqlStore) ensureRow(ctx context.Context, name string) error {
+	return s.policy.Do(ctx, dberr.ConnectionLost, func(ctx context.Context) error { return s.insertRow(ctx, name) })
+}
+
+func (s *sqlStore) insertRow(ctx context.Context, name string) error {
 	var err error
 	switch s.dialect {
 	case backend.Postgres:
@@ -87,7 +101,7 @@ func (s *sqlStore) ensureRow(ctx context.Context, name string) error {
 		_, err = s.db.ExecContext(ctx, `INSERT INTO counters (name) VALUES (?) ON CONFLICT (name) DO NOTHING`, name)
 	}
 	if err != nil {
-		return fmt.Errorf("create counter %q on %s: %w", name, s.dialect, err)
+		return notApplied(fmt.Errorf("create counter %q on %s: %w", name, s.dialect, err))
 	}
 	return nil
 }
@@ -96,10 +110,12 @@ func (s *sqlStore) ensureRow(ctx context.Context, name string) error {
 // exist yet; incrExisting creates it and tries again.
 var errNoRow = errors.New("counter row missing")
 
-// incrExisting runs attempt under the retry policy, retrying what the database rolled
-// back (dberr.Retryable) and whatever else retryable accepts. If attempt reports
-// errNoRow it creates the row and starts again.
+// incrExisting runs attempt under the retry policy, retrying what retryable accepts
+// and any attempt that lost its connection before it could commit (marked with
+// notApplied): nothing of it was applied, so running it again is safe. If attempt
+// reports errNoRow it creates the row and starts again.
 func (s *sqlStore) incrExisting(ctx context.Context, name string, retryable func(error) bool, attempt func(context.Context) (int64, error)) (int64, error) {
+	retryable = orLostBeforeCommit(retryable)
 	var n int64
 	run := func(ctx context.Context) error {
 		var err error

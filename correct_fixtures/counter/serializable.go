@@ -27,7 +27,7 @@ func (s *serializableStore) Incr(ctx context.Context, name string, by int64) (in
 	return s.incrExisting(ctx, name, dberr.Retryable, func(ctx context.Context) (int64, error) {
 		tx, err := s.db.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelSerializable})
 		if err != nil {
-			return 0, fmt.Errorf("incr %q (serializable, %s): begin: %w", name, s.dialect, err)
+			return 0, notApplied(fmt.Errorf("incr %q (serializable, %s): begin: %w", name, s.dialect, err))
 		}
 		defer tx.Rollback()
 
@@ -42,7 +42,7 @@ func (s *serializableStore) Incr(ctx context.Context, name string, by int64) (in
 			return 0, errNoRow
 		}
 		if err != nil {
-			return 0, fmt.Errorf("incr %q (serializable, %s): read: %w", name, s.dialect, err)
+			return 0, notApplied(fmt.Errorf("incr %q (serializable, %s): read: %w", name, s.dialect, err))
 		}
 		next, err := addChecked(name, n, by)
 		if err != nil {
@@ -55,7 +55,7 @@ func (s *serializableStore) Incr(ctx context.Context, name string, by int64) (in
 			_, err = tx.ExecContext(ctx, `UPDATE counters SET n = ? WHERE name = ?`, next, name)
 		}
 		if err != nil {
-			return 0, fmt.Errorf("incr %q (serializable, %s): write: %w", name, s.dialect, err)
+			return 0, notApplied(fmt.Errorf("incr %q (serializable, %s): write: %w", name, s.dialect, err))
 		}
 		if err := tx.Commit(); err != nil {
 			return 0, fmt.Errorf("incr %q (serializable, %s): commit: %w", name, s.dialect, err)

@@ -1,11 +1,17 @@
 // Package dberr classifies the database errors that the fixture services act on:
-// failures after which a transaction may simply be run again, and values out of range.
+// failures after which a transaction may simply be run again, broken connections, and
+// values out of range.
 // It knows the error types of the three SQL drivers in use (pgx, go-sql-driver/mysql,
 // modernc.org/sqlite) so that a strategy can write one retry loop for all of them.
 package dberr
 
 import (
+	"database/sql/driver"
 	"errors"
+	"io"
+	"net"
+	"strings"
+	"syscall"
 
 	"github.com/go-sql-driver/mysql"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -64,4 +70,38 @@ func OutOfRange(err error) bool {
 		return lite.Code() == sqliteConstraintCheck
 	}
 	return false
+}
+
+// ConnectionLost reports whether err means the connection to the server broke
+// (killed by an administrator, a restart, a network failure), as opposed to the server
+// refusing the statement. Whether the statement took effect is unknown unless the
+// caller knows that it had not yet sent its commit.
+func ConnectionLost(err error) bool {
+	if err == nil {
+		return false
+	}
+	switch {
+	case errors.Is(err, driver.ErrBadConn), errors.Is(err, mysql.ErrInvalidConn),
+		errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF),
+		errors.Is(err, pgconn.ErrConnClosed), errors.Is(err, net.ErrClosed),
+		errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE), errors.Is(err, syscall.ECONNREFUSED):
+		return true
+	}
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		// Class 08: connection exception; 57P01-57P03: admin shutdown, crash shutdown,
+		// cannot connect now.
+		return strings.HasPrefix(pg.Code, "08") || pg.Code == "57P01" || pg.Code == "57P02" || pg.Code == "57P03"
+	}
+	var my *mysql.MySQLError
+	if errors.As(err, &my) {
+		return my.Number == 1927 // ER_CONNECTION_KILLED
+	}
+	var ne net.Error
+	if errors.As(err, &ne) {
+		return true
+	}
+	// pgx reports a connection it closed after a failure as "conn closed" in
+	// an error type of its own.
+	return strings.Contains(err.Error(), "conn closed")
 }

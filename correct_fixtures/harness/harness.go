@@ -66,10 +66,12 @@ type Workload interface {
 	Setup(ctx context.Context) (int64, error)
 	// Do performs one client operation.
 	Do(ctx context.Context, op Op) (Outcome, error)
-	// Final reads the measured value after the run.
+	// Final reads the measured value after the run. It must only read: after a
+	// failure (chaos leaves dead connections behind) the harness calls it again.
 	Final(ctx context.Context) (int64, error)
 	// Check verifies the service's invariants after the run; a violation is an error
-	// that says which invariant and by how much.
+	// that says which invariant and by how much. Like Final it may be called again
+	// after a failure, so it must be safe to repeat.
 	Check(ctx context.Context, r Result) error
 }
 
@@ -252,15 +254,26 @@ func Run(ctx context.Context, l Labels, w Workload, cfg Config) (Result, error) 
 	}
 	r.P50Ms, r.P99Ms = percentileMs(lat, 0.50), percentileMs(lat, 0.99)
 
-	if r.Final, err = w.Final(ctx); err != nil {
+	// Chaos may have left dead connections in the pools; the first use of each fails.
+	// Final is a read and Check only reads or flushes, so both are tried again.
+	err = afterRun.Do(ctx, anyError, func(ctx context.Context) (err error) {
+		r.Final, err = w.Final(ctx)
+		return err
+	})
+	if err != nil {
 		return r, fmt.Errorf("harness: read final value of %s/%s on %s: %w", l.Service, l.Strategy, l.Backend, err)
 	}
 	r.Lost = lostOutside(r.Final, r.UnsureLow, r.UnsureHigh)
-	if err := w.Check(ctx, r); err != nil {
+	if err := afterRun.Do(ctx, anyError, func(ctx context.Context) error { return w.Check(ctx, r) }); err != nil {
 		r.Violation = err.Error()
 	}
 	return r, nil
 }
+
+// afterRun bounds the attempts at reading the final state.
+var afterRun = retry.Policy{Attempts: 5, Base: 10 * time.Millisecond, Max: 100 * time.Millisecond}
+
+func anyError(error) bool { return true }
 
 // lostOutside returns how far final lies outside [lo, hi].
 func lostOutside(final, lo, hi int64) int64 {

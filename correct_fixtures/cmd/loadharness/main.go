@@ -160,7 +160,7 @@ func selected(list string, all []string) ([]string, bool, error) {
 	return out, false, nil
 }
 
-func runInProcess(ctx context.Context, c config, svc registry.Service) ([]harness.Result, []string, error) {
+func runInProcess(ctx context.Context, c config, svc registry.Service) (results []harness.Result, notes []string, err error) {
 	var stratNames []string
 	for _, s := range svc.Strategies {
 		stratNames = append(stratNames, s.Name)
@@ -185,20 +185,26 @@ func runInProcess(ctx context.Context, c config, svc registry.Service) ([]harnes
 		return nil, nil, fmt.Errorf("-flush-to %q: want postgres, mariadb or sqlite", c.flushTo)
 	}
 
-	var results []harness.Result
-	var notes []string
+	refused := map[string][]string{} // strategy → backends it cannot run on
+	defer func() {
+		for _, sn := range strats {
+			if len(refused[sn]) > 0 {
+				notes = append(notes, fmt.Sprintf("%s/%s does not run on %s (refused, see -strategy %s -backend %s)",
+					svc.Name, sn, strings.Join(refused[sn], ", "), sn, refused[sn][0]))
+			}
+		}
+	}()
 	for _, kn := range kinds {
 		kind := backend.Kind(kn)
 		for _, sn := range strats {
 			st, _ := svc.Strategy(sn)
 			id := svc.Name + "/" + sn + "/" + kn
 			if !st.Supports(kind) {
-				_, err := st.Open(ctx, &backend.Env{Kind: kind}, registry.Options{})
-				msg := fmt.Sprintf("%s: refused: %v", id, err)
 				if explicit {
-					return nil, nil, errors.New(msg)
+					_, err := st.Open(ctx, &backend.Env{Kind: kind}, registry.Options{})
+					return nil, nil, fmt.Errorf("%s: refused: %w", id, err)
 				}
-				notes = append(notes, msg)
+				refused[sn] = append(refused[sn], kn)
 				continue
 			}
 			for _, w := range c.workers {
