@@ -21,7 +21,7 @@ func diagnostic(pass *analysis.Pass, rep *report.Reporter, f *finding) analysis.
 	w, l := f.write, f.label.Load
 	form := atomic(pass, rep, f)
 	name := f.label.Name
-	read := at(pass.Fset, l.Pos)
+	read := at(pass.Fset, readPos(l))
 	if l.Via != nil {
 		read = fmt.Sprintf("%s (by %s)", read, funcName(l))
 	}
@@ -72,7 +72,7 @@ func diagnostic(pass *analysis.Pass, rep *report.Reporter, f *finding) analysis.
 		Category: f.category,
 		URL:      "#" + f.category,
 		Message:  msg,
-		Related:  []analysis.RelatedInformation{{Pos: l.Pos, Message: name + " is read here"}},
+		Related:  []analysis.RelatedInformation{{Pos: readPos(l), Message: name + " is read here"}},
 	}
 	if l.LockPos.IsValid() {
 		d.Related = append(d.Related, analysis.RelatedInformation{Pos: l.LockPos, Message: "the lock is requested here"})
@@ -95,13 +95,16 @@ func atomicHint(w *flow.Write, f *finding, form atomicForm) string {
 	delta := form.delta
 	if delta == "" {
 		delta = "delta"
+		if f.label.Op == token.SUB {
+			form.op = "-"
+		}
 	}
 	switch {
-	case w.Lib == apis.GORM:
-		return fmt.Sprintf(`Update(%q, gorm.Expr("%s %s ?", %s))`, col, col, form.op, delta)
 	case w.Stmt != nil:
 		ph := placeholderOf(f)
 		return fmt.Sprintf("SET %s = %s %s %s", col, col, form.op, ph)
+	case w.Lib == apis.GORM:
+		return fmt.Sprintf(`Update(%q, gorm.Expr("%s %s ?", %s))`, col, col, form.op, delta)
 	}
 	return fmt.Sprintf("SET %s = %s + $1 in %s", col, col, writerName(w))
 }
@@ -110,13 +113,22 @@ func atomicHint(w *flow.Write, f *finding, form atomicForm) string {
 // statement writes it ($2, ?, :n).
 func placeholderOf(f *finding) string {
 	a, text := f.value.Assign, f.write.SQL
-	if a != nil && a.Bare && a.ExprEnd <= len(text) {
+	if a != nil && a.Bare && a.ExprStart < a.ExprEnd && a.ExprEnd <= len(text) {
 		return text[a.ExprStart:a.ExprEnd]
 	}
 	if f.write.Lib == apis.GORM {
 		return "?"
 	}
 	return "$1"
+}
+
+// readPos is where a load copies the value into Go: the Scan of a
+// separate Query, else the call that loads.
+func readPos(l *flow.Load) token.Pos {
+	if l.ScanPos.IsValid() {
+		return l.ScanPos
+	}
+	return l.Pos
 }
 
 // at renders a position as file:line.

@@ -144,8 +144,10 @@ type Label struct {
 	Name   string // the Go expression that read it: "p.Stock"
 	Column string // the database column, when known
 	// Changed reports that the value was computed from the loaded one
-	// rather than copied.
+	// rather than copied; Op is the arithmetic that changed it, when it
+	// was adding to or subtracting from it (token.ADD, token.SUB).
 	Changed bool
+	Op      token.Token
 }
 
 // WriteKind is how a write reached the database.

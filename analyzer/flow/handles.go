@@ -398,6 +398,8 @@ func (c *funcCtx) sqlTextDepth(e *env, v ssa.Value, depth int) (string, bool) {
 		}
 	case *ssa.ChangeType:
 		return c.sqlTextDepth(e, x.X, depth+1)
+	case *ssa.MakeInterface:
+		return c.sqlTextDepth(e, x.X, depth+1)
 	case *ssa.Convert:
 		return c.sqlTextDepth(e, x.X, depth+1)
 	}

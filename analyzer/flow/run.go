@@ -255,7 +255,13 @@ func (c *funcCtx) transfer(b *ssa.BasicBlock, st *state, e *env) {
 				c.setVal(in, c.changed(c.taint(e, in.X)))
 			}
 		case *ssa.BinOp:
-			c.setVal(in, c.changed(c.taint(e, in.X).union(c.taint(e, in.Y))))
+			x, y := c.taint(e, in.X), c.taint(e, in.Y)
+			if in.Op == token.ADD || in.Op == token.SUB {
+				// n + d, n - d: remember which way the loaded n moved.
+				c.setVal(in, c.changedOp(x, in.Op).union(c.changedOp(y, token.ADD)))
+			} else {
+				c.setVal(in, c.changed(x.union(y)))
+			}
 		case *ssa.Convert:
 			c.setVal(in, c.taint(e, in.X))
 		case *ssa.ChangeType:
@@ -323,6 +329,9 @@ func (c *funcCtx) inline(st *state, e *env, fn *ssa.Function, bindings []ssa.Val
 	}
 	for i, h := range handles {
 		if i < len(fn.Params) {
+			if h.Name == "" || h.root != nil && isCallRoot(h) {
+				h.Name = fn.Params[i].Name()
+			}
 			child.handles[fn.Params[i]] = h
 		}
 	}
@@ -392,6 +401,23 @@ func (c *funcCtx) changed(ls labels) labels {
 	return out
 }
 
+// changedOp marks labels as computed by adding or subtracting; a label
+// changed before keeps its first operation.
+func (c *funcCtx) changedOp(ls labels, op token.Token) labels {
+	if len(ls) == 0 {
+		return nil
+	}
+	out := make(labels, 0, len(ls))
+	for _, l := range ls {
+		m := *l
+		if !m.Changed {
+			m.Changed, m.Op = true, op
+		}
+		out = append(out, c.label(m))
+	}
+	return out
+}
+
 // renamed returns ls as read through the Go expression name, at a column.
 func (c *funcCtx) renamed(ls labels, name, column string) labels {
 	out := make(labels, 0, len(ls))
@@ -429,3 +455,13 @@ func isGormExprValue(v ssa.Value) bool {
 }
 
 func isGormExprType(t types.Type) bool { return gormExpr(t) }
+
+// isCallRoot reports whether a handle is rooted at a call (a transaction a
+// runner opened), so that the callback's parameter names it best.
+func isCallRoot(h Handle) bool {
+	switch h.root.(type) {
+	case *ssa.Call, internalHandle:
+		return true
+	}
+	return false
+}

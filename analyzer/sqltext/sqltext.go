@@ -488,12 +488,16 @@ func (p *parser) insert(st *Statement, i int) {
 	// VALUES (…): map each column to the placeholders of its value.
 	values := make(map[string][]Param)
 	bare := make(map[string]bool)
+	spans := make(map[string][2]int)
 	if v := p.clauseEnd(j, "values", "value"); v < len(t) && v+1 < len(t) && t[v+1].is("(") {
 		close := p.matching(v + 1)
 		for k, item := range p.splitCommas(v+2, close) {
 			if k < len(cols) {
 				values[cols[k]] = p.paramsIn(item[0], item[1])
 				bare[cols[k]] = item[1]-item[0] == 1 && t[item[0]].kind == tParam
+				if item[0] < item[1] {
+					spans[cols[k]] = [2]int{t[item[0]].start, t[item[1]-1].end}
+				}
 			}
 		}
 	}
@@ -505,7 +509,7 @@ func (p *parser) insert(st *Statement, i int) {
 	switch {
 	case replace:
 		for _, c := range cols {
-			st.Sets = append(st.Sets, Assignment{Column: c, Params: values[c], Bare: bare[c]})
+			st.Sets = append(st.Sets, Assignment{Column: c, Params: values[c], Bare: bare[c], ExprStart: spans[c][0], ExprEnd: spans[c][1]})
 		}
 	default:
 		for k := j; k < len(t); k++ {

@@ -1,0 +1,54 @@
+package analyzer_test
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"golang.org/x/tools/go/analysis/analysistest"
+
+	"github.com/lostupdate/lostupdate/analyzer"
+)
+
+// testModules are the analysistest modules; each requires real library
+// modules, which TestMain downloads into the module cache because
+// analysistest loads packages with GOPROXY=off.
+var testModules = []string{"cases"}
+
+func TestMain(m *testing.M) {
+	for _, mod := range testModules {
+		dir := filepath.Join(testdata(), mod)
+		cmd := exec.Command("go", "mod", "download")
+		cmd.Dir = dir
+		if out, err := cmd.CombinedOutput(); err != nil {
+			fmt.Fprintf(os.Stderr, "go mod download in %s: %v\n%s", dir, err, out)
+			os.Exit(1)
+		}
+	}
+	os.Exit(m.Run())
+}
+
+func testdata() string {
+	dir, err := filepath.Abs(filepath.Join("..", "testdata"))
+	if err != nil {
+		panic(err)
+	}
+	return dir
+}
+
+func TestCases(t *testing.T) {
+	tests := []struct {
+		name     string
+		patterns []string
+	}{
+		{"database/sql", []string{"./bank"}},
+		{"gorm", []string{"./shop"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			analysistest.Run(t, filepath.Join(testdata(), "cases"), analyzer.Analyzer, tt.patterns...)
+		})
+	}
+}
