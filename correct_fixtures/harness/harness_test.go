@@ -1,0 +1,90 @@
+package harness
+
+import (
+	"bytes"
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestLostOutside(t *testing.T) {
+	tests := []struct {
+		name          string
+		final, lo, hi int64
+		want          int64
+	}{
+		{name: "exact", final: 100, lo: 100, hi: 100, want: 0},
+		{name: "updates lost", final: 60, lo: 100, hi: 100, want: 40},
+		{name: "applied twice", final: 103, lo: 100, hi: 100, want: 3},
+		{name: "unsure failures applied", final: 102, lo: 100, hi: 105, want: 0},
+		{name: "lost despite unsure failures", final: 98, lo: 100, hi: 105, want: 2},
+		{name: "more than even the failures explain", final: 107, lo: 100, hi: 105, want: 2},
+		{name: "negative deltas (sales)", final: 7, lo: 5, hi: 10, want: 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := lostOutside(tt.final, tt.lo, tt.hi); got != tt.want {
+				t.Errorf("lostOutside(%d, %d, %d) = %d, want %d", tt.final, tt.lo, tt.hi, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestPercentileMs(t *testing.T) {
+	var ds []time.Duration
+	for i := 100; i >= 1; i-- {
+		ds = append(ds, time.Duration(i)*time.Millisecond)
+	}
+	tests := []struct {
+		p    float64
+		want float64
+	}{{0.50, 50}, {0.99, 99}, {1, 100}, {0, 1}}
+	for _, tt := range tests {
+		if got := percentileMs(slices.Clone(ds), tt.p); got != tt.want {
+			t.Errorf("percentileMs(1..100 ms, %v) = %v, want %v", tt.p, got, tt.want)
+		}
+	}
+	if got := percentileMs(nil, 0.5); got != 0 {
+		t.Errorf("percentileMs(nil) = %v, want 0", got)
+	}
+}
+
+func TestWriteJSONHasExactlyTheDocumentedFields(t *testing.T) {
+	var b bytes.Buffer
+	r := Result{Service: "counter", Strategy: "atomic", Backend: "postgres", Workers: 4, Ops: 10, Expected: 10, Final: 10,
+		Succeeded: 10, Kills: 3, Violation: "x", FirstError: "y"}
+	if err := WriteJSON(&b, []Result{r, r}); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("WriteJSON wrote %d lines for 2 results: %q", len(lines), b.String())
+	}
+	var obj map[string]any
+	if err := json.Unmarshal([]byte(lines[0]), &obj); err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for k := range obj {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	want := []string{"backend", "errors", "expected", "final", "lost", "ops", "ops_per_sec", "p50_ms", "p99_ms", "retries", "service", "strategy", "workers"}
+	if !slices.Equal(keys, want) {
+		t.Errorf("JSON fields = %v, want %v", keys, want)
+	}
+}
+
+func TestWriteTableHeader(t *testing.T) {
+	var b bytes.Buffer
+	if err := WriteTable(&b, []Result{{Service: "counter", Strategy: "racy", Backend: "mariadb", Lost: 7}}); err != nil {
+		t.Fatal(err)
+	}
+	header := strings.Fields(strings.Split(b.String(), "\n")[0])
+	want := []string{"service", "strategy", "backend", "workers", "ops", "expected", "final", "lost", "errors", "retries", "ops/s", "p50", "ms", "p99", "ms"}
+	if !slices.Equal(header, want) {
+		t.Errorf("table header = %v, want %v", header, want)
+	}
+}
