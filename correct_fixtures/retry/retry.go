@@ -28,7 +28,9 @@ type Policy struct {
 
 // Default is the policy the fixture services use: up to 100 attempts, pauses of up to
 // 1 ms, 2 ms, 4 ms … capped at 25 ms, each drawn uniformly below its cap.
-func Default() Policy { return Policy{Attempts: 100, Base: time.Millisecond, Max: 25 * time.Millisecond} }
+func Default() Policy {
+	return Policy{Attempts: 100, Base: time.Millisecond, Max: 25 * time.Millisecond}
+}
 
 // Do runs op until it succeeds, fails with an error that retryable rejects, the
 // attempts are used up or ctx is done.
