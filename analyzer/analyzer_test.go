@@ -45,10 +45,19 @@ func TestCases(t *testing.T) {
 	}{
 		{"database/sql", []string{"./bank"}},
 		{"gorm", []string{"./shop"}},
+		{"repository layer across packages", []string{"./repo", "./service"}},
+		{"repository layer in one package", []string{"./gormrepo"}},
+		{"ignore directives", []string{"./ignore"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			analysistest.Run(t, filepath.Join(testdata(), "cases"), analyzer.Analyzer, tt.patterns...)
 		})
 	}
+}
+
+// TestSuggestedFixes applies every suggested fix and compares the result
+// with the golden files.
+func TestSuggestedFixes(t *testing.T) {
+	analysistest.RunWithSuggestedFixes(t, filepath.Join(testdata(), "cases"), analyzer.Analyzer, "./fixes")
 }

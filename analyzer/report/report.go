@@ -72,11 +72,15 @@ func (r *Reporter) scanDirectives(f *ast.File, name string) {
 			if !ok || rest != "" && rest[0] != ' ' && rest[0] != '\t' {
 				continue
 			}
+			reason := strings.TrimSpace(rest)
+			if strings.HasPrefix(reason, "//") {
+				reason = "" // another comment follows, not a reason
+			}
 			r.directives = append(r.directives, directive{
 				pos:    c.Pos(),
 				file:   name,
 				line:   r.pass.Fset.Position(c.Pos()).Line,
-				reason: strings.TrimSpace(rest),
+				reason: reason,
 				fn:     docs[cg],
 			})
 		}

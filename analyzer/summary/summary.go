@@ -69,7 +69,10 @@ func (h HandleRef) String() string {
 	if h.Param < 0 {
 		return "own " + h.Kind.String()
 	}
-	return fmt.Sprintf("param %d%s", h.Param, h.Path)
+	if h.Kind == Unknown {
+		return fmt.Sprintf("param %d%s", h.Param, h.Path)
+	}
+	return fmt.Sprintf("param %d%s (%s)", h.Param, h.Path, h.Kind)
 }
 
 // Load says that the function returns, or stores through a pointer

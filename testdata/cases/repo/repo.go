@@ -1,0 +1,82 @@
+// Package repo is a repository layer over database/sql: it hides loads and
+// saves behind methods, as real services do. Its facts let the analyzer see
+// through it from other packages.
+package repo
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// Account is a bank account row.
+type Account struct {
+	ID      int64
+	Balance int64
+}
+
+// Deposit changes the balance in Go; the caller must save it.
+func (a *Account) Deposit(amount int64) { // want Deposit:"changes param 0.Balance"
+	a.Balance += amount
+}
+
+// Accounts reads and writes accounts.
+type Accounts struct {
+	DB *sql.DB
+}
+
+// Account loads an account without a lock.
+func (r *Accounts) Account(ctx context.Context, id int64) (*Account, error) { // want Account:"loads result 0 on param 0.DB \\(pool\\)"
+	a := &Account{ID: id}
+	if err := r.DB.QueryRowContext(ctx, "SELECT balance FROM accounts WHERE id = $1", id).Scan(&a.Balance); err != nil {
+		return nil, fmt.Errorf("load account %d: %w", id, err)
+	}
+	return a, nil
+}
+
+// AccountForUpdate loads an account with a row lock on the caller's
+// transaction.
+func (r *Accounts) AccountForUpdate(ctx context.Context, tx *sql.Tx, id int64) (*Account, error) { // want AccountForUpdate:"loads result 0 FOR UPDATE on param 2 \\(tx\\); locks param 2 \\(tx\\)"
+	a := &Account{ID: id}
+	if err := tx.QueryRowContext(ctx, "SELECT balance FROM accounts WHERE id = $1 FOR UPDATE", id).Scan(&a.Balance); err != nil {
+		return nil, fmt.Errorf("lock account %d: %w", id, err)
+	}
+	return a, nil
+}
+
+// SaveAccount writes the balance back.
+func (r *Accounts) SaveAccount(ctx context.Context, a *Account) error { // want SaveAccount:"writes param 2.Balance to balance on param 0.DB \\(pool\\)"
+	_, err := r.DB.ExecContext(ctx, "UPDATE accounts SET balance = $1 WHERE id = $2", a.Balance, a.ID)
+	return err
+}
+
+// SaveAccountTx writes the balance back on the caller's transaction.
+func (r *Accounts) SaveAccountTx(ctx context.Context, tx *sql.Tx, a *Account) error { // want SaveAccountTx:"writes param 3.Balance to balance on param 2 \\(tx\\)"
+	_, err := tx.ExecContext(ctx, "UPDATE accounts SET balance = $1 WHERE id = $2", a.Balance, a.ID)
+	return err
+}
+
+// AddBalance is atomic: no fact, nothing for callers to worry about.
+func (r *Accounts) AddBalance(ctx context.Context, id, delta int64) error {
+	_, err := r.DB.ExecContext(ctx, "UPDATE accounts SET balance = balance + $1 WHERE id = $2", delta, id)
+	return err
+}
+
+// SetBalance writes an absolute balance.
+func (r *Accounts) SetBalance(ctx context.Context, id, balance int64) error { // want SetBalance:"writes param 3 to balance on param 0.DB \\(pool\\)"
+	_, err := r.DB.ExecContext(ctx, "UPDATE accounts SET balance = $1 WHERE id = $2", balance, id)
+	return err
+}
+
+// InTx runs fn in a transaction.
+func (r *Accounts) InTx(ctx context.Context, fn func(tx *sql.Tx) error) error { // want InTx:"runs param 2 in a tx"
+	tx, err := r.DB.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
