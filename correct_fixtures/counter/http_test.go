@@ -12,7 +12,6 @@ import (
 	"github.com/lostupdate/lostupdate/correct_fixtures/backend"
 	"github.com/lostupdate/lostupdate/correct_fixtures/counter"
 	"github.com/lostupdate/lostupdate/correct_fixtures/harness"
-	"github.com/lostupdate/lostupdate/correct_fixtures/httpjson"
 )
 
 // call sends one request and returns the status and the decoded body.
@@ -135,14 +134,5 @@ func TestHarnessOverHTTP(t *testing.T) {
 				t.Errorf("Get(never) over HTTP = %v, want not found", err)
 			}
 		})
-	}
-}
-
-func TestErrorBodyShape(t *testing.T) {
-	// Every error is {"error": "..."} and nothing else.
-	rec := httptest.NewRecorder()
-	httpjson.WriteError(rec, http.StatusTeapot, "short and stout")
-	if got := strings.TrimSpace(rec.Body.String()); got != `{"error":"short and stout"}` {
-		t.Errorf("error body = %s", got)
 	}
 }

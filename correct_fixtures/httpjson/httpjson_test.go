@@ -91,3 +91,11 @@ func TestHandlerFuncWritesJSONErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestWriteErrorBodyIsOnlyTheError(t *testing.T) {
+	rec := httptest.NewRecorder()
+	httpjson.WriteError(rec, http.StatusTeapot, "short and stout")
+	if got := strings.TrimSpace(rec.Body.String()); got != `{"error":"short and stout"}` || rec.Code != http.StatusTeapot {
+		t.Errorf("WriteError wrote %d %s", rec.Code, got)
+	}
+}
