@@ -119,7 +119,7 @@ func (s *forUpdateStore) incrImmediate(ctx context.Context, name string, by int6
 		committed = true
 		return nil
 	})
-	return next, err
+	return next, markRolledBack(err)
 }
 
 // rollbackConn ends a transaction begun by hand on conn. If the ROLLBACK fails the

@@ -130,7 +130,20 @@ func (s *sqlStore) incrExisting(ctx context.Context, name string, retryable func
 		err = s.policy.Do(ctx, retryable, run)
 	}
 	if err != nil {
-		return 0, err
+		return 0, markRolledBack(err)
 	}
 	return n, nil
+}
+
+// markRolledBack marks as not applied the failures that say the database rolled the
+// attempt back (a serialization failure, a deadlock, a busy database, a version
+// conflict), even when they come from the commit.
+func markRolledBack(err error) error {
+	if err == nil || errors.Is(err, ErrNotApplied) {
+		return err
+	}
+	if dberr.Retryable(err) || errors.Is(err, errVersionConflict) {
+		return notApplied(err)
+	}
+	return err
 }
