@@ -27,6 +27,7 @@ type Error struct {
 	Message string
 }
 
+// Error returns the message sent to the client.
 func (e *Error) Error() string { return e.Message }
 
 // Errorf returns an *Error with the given status and a formatted message.
