@@ -2,7 +2,8 @@
 // way a failover, a restart or a network blip would: PostgreSQL's pg_terminate_backend,
 // MariaDB's KILL and Redis's CLIENT KILL, aimed only at the connections of one run
 // (those on the run's private database, or those carrying the run's client name), so
-// that other runs and other users of the server are left alone.
+// that other runs and other users of the server are left alone. Memcached has no such
+// command; there a Proxy on loopback, which the run connects through, drops them.
 //
 // The monkey uses a connection of its own, which it never kills.
 package chaos
@@ -29,6 +30,25 @@ type Monkey interface {
 	Close() error
 }
 
+// Prepare readies chaos for a run on kind before the run's Env exists. For Memcached
+// it starts a Proxy to the server at opts' address and points opts at the proxy; the
+// proxy is the Monkey. For the other kinds it returns nil: call For on the Env.
+func Prepare(kind backend.Kind, opts *backend.Options) (*Proxy, error) {
+	if kind != backend.Memcached {
+		return nil, nil
+	}
+	target := opts.DSN
+	if target == "" {
+		target = backend.DefaultDSN(kind)
+	}
+	p, err := NewProxy(target)
+	if err != nil {
+		return nil, err
+	}
+	opts.DSN = p.Addr()
+	return p, nil
+}
+
 // For returns a Monkey aimed at env's connections: for PostgreSQL and MariaDB the
 // connections to env's database, for Redis those named env.Name. SQLite has no
 // connections to drop and Memcached no command to drop one; they get an error that
@@ -50,7 +70,7 @@ func For(env *backend.Env) (Monkey, error) {
 	case backend.SQLite:
 		return nil, fmt.Errorf("chaos on sqlite: %w: SQLite is embedded, there is no server connection to drop", backend.ErrUnsupported)
 	case backend.Memcached:
-		return nil, fmt.Errorf("chaos on memcached: %w: Memcached has no command that drops a client's connection", backend.ErrUnsupported)
+		return nil, fmt.Errorf("chaos on memcached: %w: Memcached has no command that drops a client's connection; route the run through a Proxy (see Prepare)", backend.ErrUnsupported)
 	}
 	return nil, fmt.Errorf("chaos on %q: unknown backend", env.Kind)
 }

@@ -90,3 +90,32 @@ func waitForConnections(t *testing.T, k backend.Kind, observer *backend.Env, nam
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+func TestProxyDropsConnectionsAndAcceptsNewOnes(t *testing.T) {
+	bo := backend.Options{}
+	proxy, err := chaos.Prepare(backend.Memcached, &bo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer proxy.Close()
+	if bo.DSN != proxy.Addr() {
+		t.Fatalf("Prepare left the DSN at %q, want the proxy's %q", bo.DSN, proxy.Addr())
+	}
+	env := backendtest.Require(t, backend.Memcached, bo)
+	if err := env.Memcache.Ping(); err != nil {
+		t.Fatal(err)
+	}
+	n, err := proxy.Kill(context.Background())
+	if err != nil || n < 1 {
+		t.Fatalf("Kill = %d, %v; want the client's idle connection", n, err)
+	}
+	// gomemcache does not notice a dropped idle connection: the next command fails
+	// once, and the one after it connects again.
+	first := env.Memcache.Ping()
+	if err := env.Memcache.Ping(); err != nil {
+		t.Errorf("ping after the dropped connection was replaced = %v (the first one said %v)", err, first)
+	}
+	if p, _ := chaos.Prepare(backend.Postgres, &bo); p != nil {
+		t.Error("Prepare made a proxy for PostgreSQL, which has pg_terminate_backend")
+	}
+}

@@ -18,7 +18,13 @@ import (
 // open provisions a private share of k and opens strategy s on it.
 func open(t *testing.T, s counter.Strategy, k backend.Kind, o counter.Options) (counter.Store, *backend.Env) {
 	t.Helper()
-	env := backendtest.Require(t, k, backend.Options{MaxConns: 16})
+	return openOn(t, s, k, backend.Options{MaxConns: 16}, o)
+}
+
+// openOn is open with backend options.
+func openOn(t *testing.T, s counter.Strategy, k backend.Kind, bo backend.Options, o counter.Options) (counter.Store, *backend.Env) {
+	t.Helper()
+	env := backendtest.Require(t, k, bo)
 	st, err := s.Open(context.Background(), env, o)
 	if err != nil {
 		t.Fatalf("open %s on %s: %v", s.Name, k, err)
@@ -68,12 +74,19 @@ func TestStrategiesLoseNothing(t *testing.T) {
 }
 
 func TestStrategiesLoseNothingUnderChaos(t *testing.T) {
-	kinds := []backend.Kind{backend.Postgres, backend.MariaDB, backend.Redis}
+	kinds := []backend.Kind{backend.Postgres, backend.MariaDB, backend.Redis, backend.Memcached}
 	eachStrategyAndBackend(t, kinds, func(t *testing.T, s counter.Strategy, k backend.Kind) {
-		st, env := open(t, s, k, counter.Options{})
-		m, err := chaos.For(env)
+		bo := backend.Options{MaxConns: 16}
+		proxy, err := chaos.Prepare(k, &bo) // Memcached: through a proxy that drops connections
 		if err != nil {
 			t.Fatal(err)
+		}
+		st, env := openOn(t, s, k, bo, counter.Options{})
+		var m chaos.Monkey = proxy
+		if proxy == nil {
+			if m, err = chaos.For(env); err != nil {
+				t.Fatal(err)
+			}
 		}
 		defer m.Close()
 		r, err := harness.Run(context.Background(), harness.Labels{Service: "counter", Strategy: s.Name, Backend: string(k)},

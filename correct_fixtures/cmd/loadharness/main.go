@@ -225,19 +225,33 @@ func runInProcess(ctx context.Context, c config, svc registry.Service) (results 
 
 // runOne runs one row on a private share of the backend.
 func runOne(ctx context.Context, c config, svc registry.Service, st registry.Strategy, kind, flushTo backend.Kind, workers int) (harness.Result, error) {
-	env, err := backend.Provision(ctx, kind, backend.Options{MaxConns: workers, FlushTo: flushTo})
+	opts := backend.Options{MaxConns: workers, FlushTo: flushTo}
+	var monkey chaos.Monkey
+	if c.chaos {
+		// Memcached gets a proxy to drop connections through, set up before the run connects.
+		proxy, err := chaos.Prepare(kind, &opts)
+		if err != nil {
+			return harness.Result{}, err
+		}
+		if proxy != nil {
+			monkey = proxy
+			defer proxy.Close()
+		}
+	}
+	env, err := backend.Provision(ctx, kind, opts)
 	if err != nil {
 		return harness.Result{}, err
 	}
 	defer env.Close(context.WithoutCancel(ctx))
 	cfg := harness.Config{Workers: workers, Ops: c.ops, Duration: c.duration}
 	if c.chaos {
-		m, err := chaos.For(env)
-		if err != nil {
-			return harness.Result{}, err
+		if monkey == nil {
+			if monkey, err = chaos.For(env); err != nil {
+				return harness.Result{}, err
+			}
+			defer monkey.Close()
 		}
-		defer m.Close()
-		cfg.Chaos, cfg.ChaosEvery = m, c.chaosEvery
+		cfg.Chaos, cfg.ChaosEvery = monkey, c.chaosEvery
 	}
 	inst, err := st.Open(ctx, env, registry.Options{FlushEvery: c.flushEvery})
 	if err != nil {
