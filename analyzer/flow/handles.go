@@ -84,7 +84,10 @@ func (c *funcCtx) handleDepth(e *env, v ssa.Value, depth int) Handle {
 	if h, ok := e.handle(v); ok {
 		return h
 	}
-	if depth > maxDepth || v == nil {
+	if depth == 0 {
+		c.budget.handle = walkBudget
+	}
+	if c.budget.handle--; depth > maxDepth || c.budget.handle < 0 || v == nil {
 		return Handle{Param: -1}
 	}
 	switch x := v.(type) {
@@ -352,7 +355,10 @@ var printfVerb = regexp.MustCompile(`%[-+# 0]*[0-9*]*(?:\.[0-9*]*)?[a-zA-Z%]`)
 
 func (c *funcCtx) sqlTextDepth(e *env, v ssa.Value, depth int) (string, bool) {
 	v = e.resolve(v)
-	if depth > maxDepth {
+	if depth == 0 {
+		c.budget.text = walkBudget
+	}
+	if c.budget.text--; depth > maxDepth || c.budget.text < 0 {
 		return "", false
 	}
 	switch x := v.(type) {

@@ -11,8 +11,15 @@ import (
 	"golang.org/x/tools/go/ssa"
 )
 
-// maxDepth bounds recursive walks over SSA operands.
-const maxDepth = 24
+const (
+	// maxDepth bounds recursive walks over SSA operands, and walkBudget
+	// the steps of one walk (phi webs in loops branch at every step).
+	maxDepth   = 24
+	walkBudget = 256
+)
+
+// budgets are the steps left to the walks in progress.
+type budgets struct{ loc, handle, text int }
 
 // loc returns the memory location a pointer value points to, as a base
 // value and an access path: FieldAddr appends ".Field", IndexAddr "[k]"
@@ -24,7 +31,10 @@ func (c *funcCtx) loc(e *env, v ssa.Value) (ssa.Value, string) {
 
 func (c *funcCtx) locDepth(e *env, v ssa.Value, depth int) (ssa.Value, string) {
 	v = e.resolve(v)
-	if depth > maxDepth {
+	if depth == 0 {
+		c.budget.loc = walkBudget
+	}
+	if c.budget.loc--; depth > maxDepth || c.budget.loc < 0 {
 		return v, ""
 	}
 	switch x := v.(type) {

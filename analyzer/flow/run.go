@@ -77,6 +77,7 @@ type funcCtx struct {
 	runsInTx []summary.RunInTx
 	grew     bool // a value gained labels in this pass
 	names    map[ssa.Value]string
+	budget   budgets
 }
 
 func newFuncCtx(a *Analysis, fn *ssa.Function) *funcCtx {

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 
 	"golang.org/x/tools/go/ssa"
 
@@ -53,7 +54,7 @@ func (c *funcCtx) summarize(r *Result) *summary.Summary {
 					changed = changed || l.Changed
 				}
 			}
-			if en.dirty && len(from) > 0 {
+			if en.dirty && len(from) > 0 && fieldPath(path) {
 				s.Mutates = append(s.Mutates, summary.Mutate{Param: i, Path: path, From: sortSources(from), Changed: changed})
 			}
 		}
@@ -116,4 +117,12 @@ func (c *funcCtx) site(pos token.Pos, via string) string {
 		return ""
 	}
 	return filepath.Base(p.Filename) + ":" + strconv.Itoa(p.Line)
+}
+
+// fieldPath reports whether a path names fields of the object a parameter
+// points to (".Balance", ".Money.Cents"), not memory reached through
+// further pointers, slices or maps: the changes callers can see on the
+// record they pass.
+func fieldPath(path string) bool {
+	return path != "" && !strings.ContainsAny(path, "*[{")
 }

@@ -114,14 +114,19 @@ func (r *Reporter) FileOf(pos token.Pos) *ast.File {
 	return nil
 }
 
-// Report queues a diagnostic. A diagnostic at the opening parenthesis of a
-// call covers the whole call expression.
+// Report queues a diagnostic. A diagnostic (or related position) at the
+// opening parenthesis of a call covers the whole call expression.
 func (r *Reporter) Report(d analysis.Diagnostic) {
 	if !d.Pos.IsValid() || r.disabled[d.Category] {
 		return
 	}
 	if call := r.CallAt(d.Pos); call != nil {
 		d.Pos, d.End = call.Pos(), call.End()
+	}
+	for i, rel := range d.Related {
+		if call := r.CallAt(rel.Pos); call != nil {
+			d.Related[i].Pos, d.Related[i].End = call.Pos(), call.End()
+		}
 	}
 	posn := r.pass.Fset.Position(d.Pos)
 	if r.generated[posn.Filename] || r.ignored(posn) {

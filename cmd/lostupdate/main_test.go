@@ -1,0 +1,340 @@
+package main_test
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// These tests run the lostupdate binary the way users do: standalone, with
+// -json and -fix, and as go vet -vettool, on the analyzer's test module and
+// on the fixture services.
+
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "lostupdate-cmd")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binary = filepath.Join(dir, "lostupdate")
+	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "building lostupdate: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	// The modules the test data needs must be in the module cache: the
+	// go command may fetch them now, through the module proxy.
+	for _, mod := range []string{"testdata/cases", "testdata/services", "correct_fixtures"} {
+		cmd := exec.Command("go", "list", "-deps", "-test", "./...")
+		cmd.Dir = filepath.Join(root(), mod)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			fmt.Fprintf(os.Stderr, "go list -deps -test ./... in %s: %v\n%s", mod, err, out)
+			os.Exit(1)
+		}
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func root() string {
+	dir, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		panic(err)
+	}
+	return dir
+}
+
+// run runs the binary (or go vet with it) in a directory and returns its
+// combined output and exit code.
+func run(t *testing.T, dir string, name string, args ...string) (string, int) {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		return string(out), 0
+	case errors.As(err, &exit):
+		return string(out), exit.ExitCode()
+	}
+	t.Fatalf("%s %v: %v\n%s", name, args, err, out)
+	return "", 0
+}
+
+// finding is a diagnostic as file:line: message.
+var findingLine = regexp.MustCompile(`^(\S+\.go):(\d+):\d+: (.*)$`)
+
+// findings extracts "file:line: message" lines (not related information)
+// from plain output, with file names relative to dir.
+func findings(t *testing.T, dir, out string) []string {
+	t.Helper()
+	var fs []string
+	sc := bufio.NewScanner(strings.NewReader(out))
+	for sc.Scan() {
+		m := findingLine.FindStringSubmatch(sc.Text())
+		if m == nil || strings.HasPrefix(m[3], "\t") {
+			continue
+		}
+		rel, err := filepath.Rel(dir, m[1])
+		if err != nil || strings.HasPrefix(rel, "..") {
+			rel = m[1]
+		}
+		fs = append(fs, fmt.Sprintf("%s:%s: %s", rel, m[2], m[3]))
+	}
+	sort.Strings(fs)
+	return fs
+}
+
+// wantLines returns "file:line" of every diagnostic expectation under
+// dir: a "// want" comment followed by a quoted or back-quoted pattern
+// (fact expectations name the object first and are not counted).
+func wantLines(t *testing.T, dir string) []string {
+	t.Helper()
+	var lines []string
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, path)
+		for i, line := range strings.Split(string(data), "\n") {
+			if strings.Contains(line, "// want \"") || strings.Contains(line, "// want `") {
+				lines = append(lines, fmt.Sprintf("%s:%d", rel, i+1))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Strings(lines)
+	return lines
+}
+
+// positions returns the file:line part of findings.
+func positions(fs []string) []string {
+	var ps []string
+	for _, f := range fs {
+		parts := strings.SplitN(f, ": ", 2)
+		ps = append(ps, parts[0])
+	}
+	return slices.Compact(ps)
+}
+
+func TestExitStatusAndFindings(t *testing.T) {
+	dir := filepath.Join(root(), "testdata", "cases")
+	out, code := run(t, dir, binary, "./bank")
+	if code != 3 {
+		t.Fatalf("lostupdate ./bank exited %d, want 3 (findings)\n%s", code, out)
+	}
+	got := positions(findings(t, dir, out))
+	var want []string
+	for _, w := range wantLines(t, dir) {
+		if strings.HasPrefix(w, "bank/") {
+			want = append(want, w)
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("findings at\n%s\nwant at the // want lines\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestCleanPackageExitsZero(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "go.mod", "module example.com/clean\n\ngo 1.26.0\n")
+	write(t, dir, "clean.go", `package clean
+
+import (
+	"context"
+	"database/sql"
+)
+
+func deposit(ctx context.Context, db *sql.DB, id, amount int64) error {
+	_, err := db.ExecContext(ctx, "UPDATE accounts SET balance = balance + $1 WHERE id = $2", amount, id)
+	return err
+}
+`)
+	if out, code := run(t, dir, binary, "./..."); code != 0 || strings.TrimSpace(out) != "" {
+		t.Errorf("lostupdate on a clean package: exit %d, output %q; want 0 and nothing", code, out)
+	}
+}
+
+func TestBrokenGoFile(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "go.mod", "module example.com/broken\n\ngo 1.26.0\n")
+	write(t, dir, "broken.go", "package broken\n\nfunc f( {\n")
+	out, code := run(t, dir, binary, "./...")
+	if code != 1 {
+		t.Errorf("exit %d, want 1 for a package that does not parse", code)
+	}
+	if !strings.Contains(out, "broken.go:3") || strings.Contains(out, "panic") {
+		t.Errorf("output should name broken.go:3 and not panic:\n%s", out)
+	}
+	if data, _ := os.ReadFile(filepath.Join(dir, "broken.go")); string(data) != "package broken\n\nfunc f( {\n" {
+		t.Errorf("the broken file was changed: %q", data)
+	}
+}
+
+func TestUnknownCategoryFlag(t *testing.T) {
+	dir := filepath.Join(root(), "testdata", "cases")
+	out, code := run(t, dir, binary, "-disable=nosuch", "./bank")
+	if code == 0 || code == 3 || !strings.Contains(out, `unknown category "nosuch"`) {
+		t.Errorf("exit %d, output:\n%s\nwant a usage error naming the category", code, out)
+	}
+}
+
+func TestDisableCategory(t *testing.T) {
+	dir := filepath.Join(root(), "testdata", "cases")
+	out, _ := run(t, dir, binary, "-disable=lost-update,mutex", "./bank")
+	for _, f := range findings(t, dir, out) {
+		if strings.Contains(f, "outside a locking transaction") || strings.Contains(f, "sync.Mutex") {
+			t.Errorf("disabled category still reported: %s", f)
+		}
+	}
+	if len(findings(t, dir, out)) == 0 {
+		t.Error("no findings left at all; only two categories were disabled")
+	}
+}
+
+// jsonDiag is a diagnostic in -json output.
+type jsonDiag struct {
+	Category string `json:"category"`
+	Posn     string `json:"posn"`
+	Message  string `json:"message"`
+	Related  []struct {
+		Posn    string `json:"posn"`
+		Message string `json:"message"`
+	} `json:"related"`
+	SuggestedFixes []json.RawMessage `json:"suggested_fixes"`
+}
+
+func TestJSON(t *testing.T) {
+	dir := filepath.Join(root(), "testdata", "cases")
+	out, code := run(t, dir, binary, "-json", "./bank", "./shop")
+	if code != 0 {
+		t.Fatalf("-json exited %d\n%s", code, out)
+	}
+	var tree map[string]map[string][]jsonDiag
+	if err := json.Unmarshal([]byte(out), &tree); err != nil {
+		t.Fatalf("-json output is not JSON: %v\n%s", err, out)
+	}
+	diags := tree["example.com/cases/bank"]["lostupdate"]
+	if len(diags) == 0 {
+		t.Fatalf("no diagnostics for example.com/cases/bank in\n%s", out)
+	}
+	categories := make(map[string]bool)
+	for _, d := range append(diags, tree["example.com/cases/shop"]["lostupdate"]...) {
+		categories[d.Category] = true
+		if !strings.HasPrefix(d.Message, "lost update: ") || len(d.Related) == 0 {
+			t.Errorf("%s: want a message starting with \"lost update: \" and the load as related information, got %+v", d.Posn, d)
+		}
+	}
+	for _, c := range []string{"lost-update", "lock-outside-tx", "stale-read", "lock-other-handle", "gorm-query-option", "share-lock", "mutex"} {
+		if !categories[c] {
+			t.Errorf("category %s never appears in -json output", c)
+		}
+	}
+}
+
+func TestFix(t *testing.T) {
+	src := filepath.Join(root(), "testdata", "cases")
+	dir := t.TempDir()
+	for _, f := range []string{"go.mod", "go.sum", "fixes/fixes.go"} {
+		data, err := os.ReadFile(filepath.Join(src, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		write(t, dir, f, string(data))
+	}
+	if out, code := run(t, dir, binary, "-fix", "./fixes"); code != 0 && code != 3 {
+		t.Fatalf("-fix exited %d\n%s", code, out)
+	}
+	got, _ := os.ReadFile(filepath.Join(dir, "fixes", "fixes.go"))
+	want, _ := os.ReadFile(filepath.Join(src, "fixes", "fixes.go.golden"))
+	if !bytes.Equal(got, want) {
+		t.Errorf("-fix result differs from fixes.go.golden:\n%s", got)
+	}
+}
+
+func TestVetTool(t *testing.T) {
+	dir := filepath.Join(root(), "testdata", "cases")
+	pkgs := []string{"./bank", "./shop", "./repo", "./service", "./gormrepo"}
+	standalone, code := run(t, dir, binary, pkgs...)
+	if code != 3 {
+		t.Fatalf("standalone exited %d\n%s", code, standalone)
+	}
+	vet, code := run(t, dir, "go", append([]string{"vet", "-vettool=" + binary}, pkgs...)...)
+	if code == 0 {
+		t.Fatalf("go vet -vettool reported nothing\n%s", vet)
+	}
+	a, b := findings(t, dir, standalone), findings(t, dir, vet)
+	if !slices.Equal(a, b) {
+		t.Errorf("go vet -vettool findings differ from standalone:\nstandalone:\n%s\nvet:\n%s", strings.Join(a, "\n"), strings.Join(b, "\n"))
+	}
+}
+
+func TestDeterministic(t *testing.T) {
+	dir := filepath.Join(root(), "testdata", "cases")
+	first, _ := run(t, dir, binary, "./...")
+	second, _ := run(t, dir, binary, "./...")
+	if first != second {
+		t.Errorf("two runs differ:\n%s\n---\n%s", first, second)
+	}
+}
+
+// TestFixtureServices checks the product against the fixture services:
+// every racy original is reported at its // want line, and the correct
+// versions yield nothing.
+func TestFixtureServices(t *testing.T) {
+	racy := filepath.Join(root(), "testdata", "services")
+	out, code := run(t, racy, binary, "./...")
+	got, want := positions(findings(t, racy, out)), wantLines(t, racy)
+	if code != 3 || !slices.Equal(got, want) {
+		t.Errorf("racy originals: exit %d, findings at\n%s\nwant at\n%s\noutput:\n%s", code, strings.Join(got, "\n"), strings.Join(want, "\n"), out)
+	}
+	correct := filepath.Join(root(), "correct_fixtures")
+	out, code = run(t, correct, binary, "./...")
+	if code != 0 {
+		t.Errorf("correct_fixtures: exit %d, want 0 and no findings:\n%s", code, out)
+	}
+}
+
+func write(t *testing.T, dir, name, content string) {
+	t.Helper()
+	path := filepath.Join(dir, name)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestStandardLibrary runs lostupdate over the whole standard library
+// (with tests): no package reaches a database API, so there must be no
+// finding and no failure.
+func TestStandardLibrary(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: the standard library takes about half a minute")
+	}
+	out, code := run(t, root(), binary, "std")
+	if code != 0 || strings.TrimSpace(out) != "" {
+		t.Errorf("lostupdate std: exit %d, output:\n%s", code, out)
+	}
+}
