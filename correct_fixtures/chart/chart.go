@@ -1,0 +1,413 @@
+// Package chart draws the load harness's throughput-against-concurrency chart: an SVG
+// with one panel per service and backend, workers (concurrent clients) across on a
+// log₂ axis, successful operations per second up from zero, and one line per strategy.
+//
+// It takes the []harness.Result of a sweep (loadharness -workers 1,4,16,…) and needs
+// nothing else. A strategy keeps its colour in every panel, so the panels compare at a
+// glance; the racy original (the strategy named "racy") is drawn grey and dashed, as
+// the unsafe baseline the correct strategies are measured against. Every panel has its
+// own y scale: the backends differ by an order of magnitude, and a shared scale would
+// flatten the slow ones.
+//
+// The output is deterministic: the same rows and options give the same bytes. Panels
+// and legend entries follow the order in which the rows name them; nothing depends on
+// map order, the clock or the machine. Each point carries a <title> (its strategy,
+// workers and ops/s), which browsers show on hover.
+package chart
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/lostupdate/lostupdate/correct_fixtures/harness"
+)
+
+// Options describe the chart around the data.
+type Options struct {
+	// Title is the heading; empty means "<service>: throughput against concurrency"
+	// (the services joined with ", " when the rows hold several).
+	Title string
+	// Machine describes where the numbers were measured ("2 cores, 24 GiB, Debian 12");
+	// shown under the title as "measured on …" when set.
+	Machine string
+	// Caption is a line of small print at the bottom, such as the command that
+	// produced the rows; omitted when empty.
+	Caption string
+	// Columns is the number of panels side by side; 0 means 2 (1 for a single panel).
+	Columns int
+}
+
+// ErrNoResults is returned for an empty sweep: there is nothing to draw.
+var ErrNoResults = errors.New("chart: no results to draw")
+
+// RacyStrategy is the name of the racy original, drawn as a grey dashed baseline.
+const RacyStrategy = "racy"
+
+// Layout, in SVG user units (pixels).
+const (
+	margin      = 16.0
+	panelW      = 400.0
+	panelH      = 270.0
+	gapX        = 16.0
+	gapY        = 12.0
+	plotLeft    = 56.0 // from the panel's left edge to the plot area: room for y tick labels
+	plotRight   = 14.0
+	plotTop     = 30.0 // room for the panel's title
+	plotBottom  = 46.0 // room for x tick labels and the axis label
+	legendRowH  = 20.0
+	charW       = 6.6  // estimated width of one character at font-size 12
+	plotInset   = 10.0 // from the plot area's sides to the first and last worker count
+	markerR     = 3.0
+	yTickTarget = 5 // about this many y intervals
+)
+
+// palette colours the strategies in order of appearance (Tableau 10, without grey,
+// which is the racy baseline's).
+var palette = []string{"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f"}
+
+const racyColour = "#79706e"
+
+// point is one measured (workers, ops/s) pair.
+type point struct {
+	workers int
+	ops     float64
+}
+
+// series is one strategy's line in one panel.
+type series struct {
+	strategy string
+	points   []point // sorted by workers
+}
+
+// panel is one service on one backend.
+type panel struct {
+	service, backend string
+	series           []series
+}
+
+// group sorts rs into panels and checks them; see SVG for what is refused.
+func group(rs []harness.Result) (panels []*panel, strategies []string, err error) {
+	if len(rs) == 0 {
+		return nil, nil, ErrNoResults
+	}
+	for _, r := range rs {
+		id := fmt.Sprintf("%s/%s/%s at %d workers", r.Service, r.Strategy, r.Backend, r.Workers)
+		switch {
+		case r.Service == "" || r.Strategy == "" || r.Backend == "":
+			return nil, nil, fmt.Errorf("chart: row %s: service, strategy and backend must all be named", id)
+		case r.Workers < 1:
+			return nil, nil, fmt.Errorf("chart: row %s: workers must be at least 1", id)
+		case math.IsNaN(r.OpsPerSec) || math.IsInf(r.OpsPerSec, 0) || r.OpsPerSec < 0:
+			return nil, nil, fmt.Errorf("chart: row %s: ops/s is %v, want a finite number ≥ 0", id, r.OpsPerSec)
+		}
+		i := slices.IndexFunc(panels, func(p *panel) bool { return p.service == r.Service && p.backend == r.Backend })
+		if i < 0 {
+			panels = append(panels, &panel{service: r.Service, backend: r.Backend})
+			i = len(panels) - 1
+		}
+		p := panels[i]
+		j := slices.IndexFunc(p.series, func(s series) bool { return s.strategy == r.Strategy })
+		if j < 0 {
+			p.series = append(p.series, series{strategy: r.Strategy})
+			j = len(p.series) - 1
+		}
+		s := &p.series[j]
+		if slices.ContainsFunc(s.points, func(q point) bool { return q.workers == r.Workers }) {
+			return nil, nil, fmt.Errorf("chart: row %s appears twice: chart one sweep at a time", id)
+		}
+		s.points = append(s.points, point{r.Workers, r.OpsPerSec})
+		if !slices.Contains(strategies, r.Strategy) {
+			strategies = append(strategies, r.Strategy)
+		}
+	}
+	for _, p := range panels {
+		for _, s := range p.series {
+			slices.SortFunc(s.points, func(a, b point) int { return a.workers - b.workers })
+		}
+	}
+	return panels, strategies, nil
+}
+
+// SVG returns the chart of rs as a standalone SVG document. It refuses, with an error
+// naming the row, an empty rs (ErrNoResults), a row without service, strategy or
+// backend, fewer than 1 worker, an ops/s that is negative, NaN or infinite, and the
+// same service, strategy, backend and workers twice. An ops/s of 0 is drawn at the
+// bottom of its panel; a sweep of a single worker count is drawn as points in the
+// middle of the x axis.
+func SVG(rs []harness.Result, o Options) ([]byte, error) {
+	panels, strategies, err := group(rs)
+	if err != nil {
+		return nil, err
+	}
+	cols := o.Columns
+	if cols <= 0 {
+		cols = 2
+	}
+	cols = min(cols, len(panels))
+	rows := (len(panels) + cols - 1) / cols
+
+	var services []string
+	for _, p := range panels {
+		if !slices.Contains(services, p.service) {
+			services = append(services, p.service)
+		}
+	}
+	title := o.Title
+	if title == "" {
+		title = strings.Join(services, ", ") + ": throughput against concurrency"
+	}
+
+	width := 2*margin + float64(cols)*panelW + float64(cols-1)*gapX
+	colour := colours(strategies)
+	legend, legendH := legendItems(strategies, colour, width-2*margin)
+
+	y := margin + 16 // baseline of the title
+	var head bytes.Buffer
+	elemf(&head, `<text x="%s" y="%s" font-size="16" font-weight="bold">%s</text>`, num(margin), num(y), esc(title))
+	if o.Machine != "" {
+		y += 20
+		elemf(&head, `<text x="%s" y="%s" fill="#444">measured on %s</text>`, num(margin), num(y), esc(o.Machine))
+	}
+	y += 14
+	legendTop := y
+	panelsTop := legendTop + legendH + 6
+	height := panelsTop + float64(rows)*panelH + float64(rows-1)*gapY + margin
+	if o.Caption != "" {
+		height += 16
+	}
+
+	var b bytes.Buffer
+	elemf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%s" height="%s" viewBox="0 0 %s %s" font-family="sans-serif" font-size="12">`,
+		num(width), num(height), num(width), num(height))
+	elemf(&b, `<rect width="100%%" height="100%%" fill="#fff"/>`)
+	b.Write(head.Bytes())
+	for _, it := range legend {
+		writeLegendItem(&b, it, margin, legendTop)
+	}
+	xTicks := workerTicks(panels)
+	oneService := len(services) == 1
+	for i, p := range panels {
+		left := margin + float64(i%cols)*(panelW+gapX)
+		top := panelsTop + float64(i/cols)*(panelH+gapY)
+		label := p.service + " on " + p.backend
+		if oneService {
+			label = p.backend
+		}
+		writePanel(&b, p, label, left, top, xTicks, colour)
+	}
+	if o.Caption != "" {
+		elemf(&b, `<text x="%s" y="%s" font-size="10" fill="#666">%s</text>`, num(margin), num(height-margin+4), esc(o.Caption))
+	}
+	b.WriteString("</svg>\n")
+	return b.Bytes(), nil
+}
+
+// colours assigns each strategy its colour: palette order by first appearance, the
+// racy original grey.
+func colours(strategies []string) map[string]string {
+	c := make(map[string]string, len(strategies))
+	n := 0
+	for _, s := range strategies {
+		if s == RacyStrategy {
+			c[s] = racyColour
+			continue
+		}
+		c[s] = palette[n%len(palette)]
+		n++
+	}
+	return c
+}
+
+// legendItem is one strategy's entry in the legend, at an offset from its top left.
+type legendItem struct {
+	strategy, colour string
+	dx, dy           float64
+}
+
+// legendItems lays the legend out in rows no wider than width and returns its height.
+func legendItems(strategies []string, colour map[string]string, width float64) ([]legendItem, float64) {
+	var items []legendItem
+	x, y := 0.0, 0.0
+	for _, s := range strategies {
+		w := 30 + charW*float64(len([]rune(s))) + 18
+		if x > 0 && x+w > width {
+			x, y = 0, y+legendRowH
+		}
+		items = append(items, legendItem{strategy: s, colour: colour[s], dx: x, dy: y})
+		x += w
+	}
+	return items, y + legendRowH
+}
+
+func writeLegendItem(b *bytes.Buffer, it legendItem, left, top float64) {
+	x, y := left+it.dx, top+it.dy+legendRowH/2
+	elemf(b, `<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s" stroke-width="2"%s/>`,
+		num(x), num(y), num(x+24), num(y), it.colour, dash(it.strategy))
+	elemf(b, `<circle cx="%s" cy="%s" r="%s" fill="%s"/>`, num(x+12), num(y), num(markerR), it.colour)
+	elemf(b, `<text x="%s" y="%s" dominant-baseline="middle">%s</text>`, num(x+30), num(y+1), esc(it.strategy))
+}
+
+func dash(strategy string) string {
+	if strategy == RacyStrategy {
+		return ` stroke-dasharray="5 4"`
+	}
+	return ""
+}
+
+// workerTicks returns every worker count in the chart, ascending: the x ticks of every
+// panel, so that the panels share one x axis.
+func workerTicks(panels []*panel) []int {
+	var ws []int
+	for _, p := range panels {
+		for _, s := range p.series {
+			for _, q := range s.points {
+				ws = append(ws, q.workers)
+			}
+		}
+	}
+	slices.Sort(ws)
+	return slices.Compact(ws)
+}
+
+// scale maps data values onto a pixel range. A log scale maps log₂ of the value; a
+// scale whose data range is a single value maps it to the middle.
+type scale struct {
+	lo, hi   float64 // data range
+	px0, px1 float64 // pixels for lo and hi
+	log      bool
+}
+
+func (s scale) at(v float64) float64 {
+	lo, hi := s.lo, s.hi
+	if s.log {
+		v, lo, hi = math.Log2(v), math.Log2(lo), math.Log2(hi)
+	}
+	if hi == lo {
+		return (s.px0 + s.px1) / 2
+	}
+	return s.px0 + (v-lo)/(hi-lo)*(s.px1-s.px0)
+}
+
+// yTicks returns ticks from 0 to the smallest "nice" value (1, 2, 2.5 or 5 × 10ⁿ steps)
+// at or above max; a max of 0 gives the axis 0 to 1.
+func yTicks(max float64) []float64 {
+	if max <= 0 {
+		max = 1
+	}
+	raw := max / yTickTarget
+	exp := math.Floor(math.Log10(raw))
+	mag := math.Pow(10, exp)
+	mult := 10.0
+	for _, m := range []float64{1, 2, 2.5, 5} {
+		if m*mag >= raw {
+			mult = m
+			break
+		}
+	}
+	n := int(math.Ceil(max/(mult*mag) - 1e-9))
+	ticks := make([]float64, n+1)
+	for i := range ticks {
+		// i·mult is exact (a multiple of 0.5); dividing it by a power of ten rather
+		// than multiplying by a fraction keeps 0.6 from becoming 0.6000000000000001.
+		units := float64(i) * mult
+		if exp < 0 {
+			ticks[i] = units / math.Pow(10, -exp)
+		} else {
+			ticks[i] = units * mag
+		}
+	}
+	return ticks
+}
+
+// tickLabel formats an ops/s tick: 0, 250, 2.5k, 40k.
+func tickLabel(v float64) string {
+	if v >= 1000 {
+		return strconv.FormatFloat(v/1000, 'f', -1, 64) + "k"
+	}
+	return strconv.FormatFloat(v, 'f', -1, 64)
+}
+
+func writePanel(b *bytes.Buffer, p *panel, label string, left, top float64, xTicks []int, colour map[string]string) {
+	x0, x1 := left+plotLeft, left+panelW-plotRight
+	y0, y1 := top+plotTop, top+panelH-plotBottom // y0 top of the plot area, y1 its bottom
+	maxOps := 0.0
+	for _, s := range p.series {
+		for _, q := range s.points {
+			maxOps = math.Max(maxOps, q.ops)
+		}
+	}
+	ticks := yTicks(maxOps)
+	xs := scale{lo: float64(xTicks[0]), hi: float64(xTicks[len(xTicks)-1]), px0: x0 + plotInset, px1: x1 - plotInset, log: true}
+	ys := scale{lo: 0, hi: ticks[len(ticks)-1], px0: y1, px1: y0}
+
+	elemf(b, `<g class="panel" data-service="%s" data-backend="%s">`, esc(p.service), esc(p.backend))
+	elemf(b, `<text x="%s" y="%s" font-weight="bold">%s</text>`, num(x0), num(top+plotTop-10), esc(label))
+	elemf(b, `<rect class="plot" x="%s" y="%s" width="%s" height="%s" fill="none" stroke="#999"/>`,
+		num(x0), num(y0), num(x1-x0), num(y1-y0))
+	for _, t := range ticks {
+		y := ys.at(t)
+		if t > 0 {
+			elemf(b, `<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="#e4e4e4"/>`, num(x0), num(y), num(x1), num(y))
+		}
+		elemf(b, `<text x="%s" y="%s" text-anchor="end" dominant-baseline="middle">%s</text>`, num(x0-6), num(y), tickLabel(t))
+	}
+	lastLabel := math.Inf(-1)
+	for _, w := range xTicks {
+		x := xs.at(float64(w))
+		elemf(b, `<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="#999"/>`, num(x), num(y1), num(x), num(y1+4))
+		if x-lastLabel >= 18 { // skip a label that would run into the previous one
+			elemf(b, `<text x="%s" y="%s" text-anchor="middle">%d</text>`, num(x), num(y1+17), w)
+			lastLabel = x
+		}
+	}
+	elemf(b, `<text x="%s" y="%s" text-anchor="middle" fill="#444">workers (concurrent clients, log scale)</text>`, num((x0+x1)/2), num(y1+35))
+	ly := (y0 + y1) / 2
+	elemf(b, `<text x="%s" y="%s" text-anchor="middle" fill="#444" transform="rotate(-90 %s %s)">ops/s</text>`,
+		num(left+12), num(ly), num(left+12), num(ly))
+	for _, s := range p.series {
+		c := colour[s.strategy]
+		pts := make([]string, len(s.points))
+		for i, q := range s.points {
+			pts[i] = num(xs.at(float64(q.workers))) + "," + num(ys.at(q.ops))
+		}
+		elemf(b, `<polyline class="series" data-strategy="%s" points="%s" fill="none" stroke="%s" stroke-width="2"%s/>`,
+			esc(s.strategy), strings.Join(pts, " "), c, dash(s.strategy))
+		for _, q := range s.points {
+			elemf(b, `<circle cx="%s" cy="%s" r="%s" fill="%s"><title>%s, %s: %.0f ops/s</title></circle>`,
+				num(xs.at(float64(q.workers))), num(ys.at(q.ops)), num(markerR), c, esc(s.strategy), workersText(q.workers), q.ops)
+		}
+	}
+	b.WriteString("</g>\n")
+}
+
+// elemf writes one line of SVG: format with args, then a newline.
+func elemf(b *bytes.Buffer, format string, args ...any) {
+	fmt.Fprintf(b, format, args...)
+	b.WriteByte('\n')
+}
+
+// workersText says "1 worker", "4 workers".
+func workersText(n int) string {
+	if n == 1 {
+		return "1 worker"
+	}
+	return strconv.Itoa(n) + " workers"
+}
+
+// num formats a coordinate with at most one decimal: enough for a screen, and short.
+func num(v float64) string {
+	return strconv.FormatFloat(math.Round(v*10)/10, 'f', -1, 64)
+}
+
+// esc escapes s for SVG text and attribute values.
+func esc(s string) string {
+	var b strings.Builder
+	xml.EscapeText(&b, []byte(s)) // a strings.Builder does not fail
+	return b.String()
+}
