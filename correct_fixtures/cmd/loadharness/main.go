@@ -6,10 +6,16 @@
 //	loadharness -strategy racy,atomic -backend postgres -workers 1,8,32 -ops 5000
 //	loadharness -backend mariadb -chaos
 //	loadharness -url http://127.0.0.1:8080 -strategy atomic -backend postgres
+//	loadharness -backend postgres,mariadb -workers 1,4,16,32,64 -ops 0 -duration 3s -svg docs/counter.svg
 //
 // In process (the default) every row gets a private database or key prefix of its
 // own, created for the run and dropped after it. With -url it drives a server started
 // with fixtureserver, on a counter of its own. -json prints one JSON object per row.
+//
+// -svg FILE also writes the chart of throughput against concurrency (package chart):
+// one panel per backend, one line per strategy, ops/s over the -workers sweep. Its
+// subtitle says where it was measured, -machine (default: the CPUs, memory and
+// platform this process sees), and its small print repeats the measuring flags.
 // The exit status is 1 if a correct strategy lost an update or broke an invariant.
 package main
 
@@ -22,6 +28,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -29,6 +36,7 @@ import (
 
 	"github.com/lostupdate/lostupdate/correct_fixtures/backend"
 	"github.com/lostupdate/lostupdate/correct_fixtures/chaos"
+	"github.com/lostupdate/lostupdate/correct_fixtures/chart"
 	"github.com/lostupdate/lostupdate/correct_fixtures/harness"
 	"github.com/lostupdate/lostupdate/correct_fixtures/internal/registry"
 )
@@ -53,6 +61,11 @@ type config struct {
 	json       bool
 	flushTo    string
 	flushEvery time.Duration
+	svg        string
+	machine    string
+	// measured is the flags that shaped the measurement, as given ("-backend postgres
+	// -workers 1,4"): the chart's small print.
+	measured string
 }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
@@ -71,11 +84,37 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.BoolVar(&c.json, "json", false, "print one JSON object per row")
 	fs.StringVar(&c.flushTo, "flush-to", "sqlite", "SQL backend the cache strategy flushes to")
 	fs.DurationVar(&c.flushEvery, "flush-every", time.Second, "cache strategy flush interval")
+	fs.StringVar(&c.svg, "svg", "", "also write the throughput-against-concurrency chart (SVG) to this file")
+	fs.StringVar(&c.machine, "machine", "", "where this runs, for the chart's subtitle (default: CPUs, memory and platform as detected)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
 	if fs.NArg() > 0 {
 		return c, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	var measured []string
+	fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "svg", "machine", "json":
+			return
+		}
+		v := f.Value.String()
+		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+			if v == "true" {
+				measured = append(measured, "-"+f.Name)
+			} else {
+				measured = append(measured, "-"+f.Name+"="+v)
+			}
+			return
+		}
+		if v == "" || strings.ContainsAny(v, " \t\"'") {
+			v = strconv.Quote(v)
+		}
+		measured = append(measured, "-"+f.Name, v)
+	})
+	c.measured = strings.Join(append([]string{"loadharness"}, measured...), " ")
+	if c.svg != "" && c.machine == "" {
+		c.machine = detectMachine()
 	}
 	for _, w := range strings.Split(*workers, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(w))
@@ -134,6 +173,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	for _, n := range notes {
 		fmt.Fprintln(noteOut, "note:", n)
 	}
+	if c.svg != "" {
+		if err := writeChart(c, results); err != nil {
+			fmt.Fprintln(stderr, "loadharness:", err)
+			return 2
+		}
+		fmt.Fprintf(stderr, "loadharness: wrote the chart to %s\n", c.svg)
+	}
 	status := 0
 	for _, r := range results {
 		if r.Strategy != "racy" && (r.Lost != 0 || r.Violation != "") {
@@ -142,6 +188,35 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	return status
+}
+
+// writeChart draws results into the -svg file; nothing is written if they cannot be drawn.
+func writeChart(c config, results []harness.Result) error {
+	svg, err := chart.SVG(results, chart.Options{Machine: c.machine, Caption: c.measured})
+	if err != nil {
+		return fmt.Errorf("-svg %s: %w", c.svg, err)
+	}
+	if err := os.WriteFile(c.svg, svg, 0o644); err != nil {
+		return fmt.Errorf("-svg: %w", err)
+	}
+	return nil
+}
+
+// detectMachine describes this machine for the chart: "2 CPUs, 24 GiB, linux/amd64"
+// (the memory only where /proc/meminfo says it).
+func detectMachine() string {
+	parts := []string{fmt.Sprintf("%d CPUs", runtime.NumCPU())}
+	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
+		for _, line := range strings.Split(string(b), "\n") {
+			f := strings.Fields(line)
+			if len(f) == 3 && f[0] == "MemTotal:" && f[2] == "kB" {
+				if kb, err := strconv.ParseFloat(f[1], 64); err == nil {
+					parts = append(parts, fmt.Sprintf("%.0f GiB", kb/(1<<20)))
+				}
+			}
+		}
+	}
+	return strings.Join(append(parts, runtime.GOOS+"/"+runtime.GOARCH), ", ")
 }
 
 // selected returns the names in list (comma-separated, or "all" for every one of all).

@@ -4,6 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -67,5 +72,64 @@ func TestRunRefusesWhatCannotRun(t *testing.T) {
 		if code != 2 || !strings.Contains(errOut.String(), tt.want) {
 			t.Errorf("run %v = exit %d, stderr %q; want exit 2 mentioning %q", tt.args, code, errOut.String(), tt.want)
 		}
+	}
+}
+
+func TestRunWritesTheChart(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		name      string
+		args      []string
+		wantCode  int
+		wantInSVG []string
+		wantErr   string
+	}{
+		{
+			name:      "sweep with the detected machine",
+			args:      []string{"-backend", "sqlite", "-strategy", "racy,atomic", "-workers", "1,4", "-ops", "200", "-svg", filepath.Join(dir, "a.svg")},
+			wantInSVG: []string{"counter: throughput against concurrency", "measured on " + detectMachine(), ">sqlite<", `data-strategy="racy"`, `data-strategy="atomic"`, "atomic, 4 workers:", "loadharness -backend sqlite -ops 200 -strategy racy,atomic -workers 1,4"},
+		},
+		{
+			name:      "machine named on the command line",
+			args:      []string{"-backend", "sqlite", "-strategy", "upsert", "-workers", "2", "-ops", "50", "-machine", "a laptop", "-svg", filepath.Join(dir, "b.svg")},
+			wantInSVG: []string{"measured on a laptop", "upsert, 2 workers:"},
+		},
+		{
+			name:     "unwritable file",
+			args:     []string{"-backend", "sqlite", "-strategy", "upsert", "-workers", "1", "-ops", "10", "-svg", filepath.Join(dir, "missing", "c.svg")},
+			wantCode: 2,
+			wantErr:  "-svg: open " + filepath.Join(dir, "missing", "c.svg"),
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			code := run(context.Background(), tt.args, &out, &errOut)
+			if code != tt.wantCode || !strings.Contains(errOut.String(), tt.wantErr) {
+				t.Fatalf("exit %d, stderr %q; want exit %d mentioning %q", code, errOut.String(), tt.wantCode, tt.wantErr)
+			}
+			if tt.wantCode != 0 {
+				return
+			}
+			svg, err := os.ReadFile(tt.args[len(tt.args)-1])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := xml.Unmarshal(svg, new(struct{})); err != nil {
+				t.Errorf("the chart is not well-formed XML: %v", err)
+			}
+			for _, want := range tt.wantInSVG {
+				if !strings.Contains(string(svg), want) {
+					t.Errorf("chart lacks %q:\n%s", want, svg)
+				}
+			}
+		})
+	}
+}
+
+func TestDetectMachine(t *testing.T) {
+	m := detectMachine()
+	if !strings.Contains(m, fmt.Sprintf("%d CPUs", runtime.NumCPU())) || !strings.HasSuffix(m, runtime.GOOS+"/"+runtime.GOARCH) {
+		t.Errorf("detectMachine() = %q; want the CPU count and the platform", m)
 	}
 }
