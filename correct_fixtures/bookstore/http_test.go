@@ -1,0 +1,161 @@
+package bookstore_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/lostupdate/lostupdate/correct_fixtures/backend"
+	"github.com/lostupdate/lostupdate/correct_fixtures/bookstore"
+	"github.com/lostupdate/lostupdate/correct_fixtures/harness"
+)
+
+// call sends one request and returns the status and the decoded body.
+func call(t *testing.T, method, url, contentType, body string) (int, map[string]any) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if ct := resp.Header.Get("Content-Type"); ct != "application/json" {
+		t.Errorf("%s %s: Content-Type %q, want application/json", method, url, ct)
+	}
+	var got map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&got); err != nil {
+		t.Fatalf("%s %s: body is not JSON: %v", method, url, err)
+	}
+	return resp.StatusCode, got
+}
+
+func TestHTTPBadInputChangesNothing(t *testing.T) {
+	const js = "application/json"
+	// {book} in a path is the id of the book under test, {other} of a second book
+	// that no request may touch.
+	tests := []struct {
+		name        string
+		method      string
+		path        string
+		contentType string
+		body        string
+		wantStatus  int
+		wantError   string
+	}{
+		{"malformed JSON", "POST", "/books/{book}/buy", js, `{"qty": 1`, 400, "malformed JSON"},
+		{"not JSON", "POST", "/books/{book}/buy", js, `qty=1`, 400, "malformed JSON at byte"},
+		{"unknown field", "POST", "/books/{book}/buy", js, `{"qty": 1, "coupon": "FREE"}`, 400, `unknown field "coupon"`},
+		{"two objects", "POST", "/books/{book}/buy", js, `{"qty": 1} {"qty": 1}`, 400, "more after the JSON object"},
+		{"empty body", "POST", "/books/{book}/buy", js, ``, 400, "request body is empty"},
+		{"no qty", "POST", "/books/{book}/buy", js, `{}`, 400, "qty is required"},
+		{"null qty", "POST", "/books/{book}/buy", js, `{"qty": null}`, 400, "qty is required"},
+		{"zero", "POST", "/books/{book}/buy", js, `{"qty": 0}`, 400, "qty must be between 1 and 1000, got 0"},
+		{"negative", "POST", "/books/{book}/buy", js, `{"qty": -3}`, 400, "qty must be between 1 and 1000, got -3"},
+		{"above the limit", "POST", "/books/{book}/buy", js, `{"qty": 1001}`, 400, "got 1001"},
+		{"overflowing int64", "POST", "/books/{book}/buy", js, `{"qty": 99999999999999999999}`, 400, `field "qty" must be an integer in the int64 range, got number 99999999999999999999`},
+		{"fraction", "POST", "/books/{book}/buy", js, `{"qty": 0.5}`, 400, `field "qty" must be an integer`},
+		{"string amount", "POST", "/books/{book}/buy", js, `{"qty": "1"}`, 400, `got string`},
+		{"array body", "POST", "/books/{book}/buy", js, `[1]`, 400, "must be a JSON object"},
+		{"oversized body", "POST", "/books/{book}/buy", js, `{"qty": 1, "x": "` + strings.Repeat("a", 2048) + `"}`, 413, "larger than 1024 bytes"},
+		{"wrong content type", "POST", "/books/{book}/buy", "text/plain", `{"qty": 1}`, 415, "want application/json"},
+		{"id not a number", "POST", "/books/dune/buy", js, `{"qty": 1}`, 400, `book id must be a positive integer, got "dune"`},
+		{"id zero", "POST", "/books/0/buy", js, `{"qty": 1}`, 400, `got "0"`},
+		{"id negative", "POST", "/books/-1/buy", js, `{"qty": 1}`, 400, `got "-1"`},
+		{"id overflowing int64", "POST", "/books/99999999999999999999/buy", js, `{"qty": 1}`, 400, `got "99999999999999999999"`},
+		{"unknown id", "POST", "/books/987654/buy", js, `{"qty": 1}`, 404, "book 987654: book not found"},
+		{"get unknown id", "GET", "/books/987654", "", "", 404, "book not found"},
+		{"get bad id", "GET", "/books/x", "", "", 400, "book id must be a positive integer"},
+		{"more than in stock", "POST", "/books/{book}/buy", js, `{"qty": 11}`, 409, "10 in stock, 11 asked: not enough copies in stock"},
+		{"unknown route", "POST", "/books/{book}/steal", js, `{"qty": 1}`, 404, "no route for POST /books/"},
+		{"add: no title", "POST", "/books", js, `{"stock": 5}`, 400, "title must be 1 to 200 characters, got 0"},
+		{"add: no stock", "POST", "/books", js, `{"title": "Ulysses"}`, 400, "stock is required"},
+		{"add: negative stock", "POST", "/books", js, `{"title": "Ulysses", "stock": -1}`, 400, "stock must be between 0 and"},
+		{"add: unknown field", "POST", "/books", js, `{"title": "Ulysses", "stock": 1, "sold": 5}`, 400, `unknown field "sold"`},
+	}
+	type server struct {
+		strategy string
+		kind     backend.Kind
+	}
+	servers := []server{
+		{"atomic", backend.SQLite}, {"atomic", backend.Postgres}, {"atomic", backend.MariaDB},
+		{"gorm-atomic", backend.SQLite}, {"gorm-atomic", backend.Postgres}, {"gorm-atomic", backend.MariaDB},
+		{"forupdate", backend.SQLite}, {"cache", backend.Redis}, {"cache", backend.Memcached},
+	}
+	for _, sv := range servers {
+		t.Run(sv.strategy+"/"+string(sv.kind), func(t *testing.T) {
+			s, err := bookstore.Lookup(sv.strategy)
+			if err != nil {
+				t.Fatal(err)
+			}
+			st, _ := open(t, s, sv.kind, bookstore.Options{})
+			srv := httptest.NewServer(bookstore.NewHandler(st))
+			defer srv.Close()
+
+			status, body := call(t, "POST", srv.URL+"/books", js, `{"title": "Dune", "stock": 10}`)
+			if status != http.StatusCreated || body["stock"] != 10.0 || body["sold"] != 0.0 {
+				t.Fatalf("POST /books = %d %v, want 201 with stock 10, sold 0", status, body)
+			}
+			book := fmt.Sprint(body["id"])
+			_, body = call(t, "POST", srv.URL+"/books", js, `{"title": "Emma", "stock": 3}`)
+			other := fmt.Sprint(body["id"])
+			want := map[string][2]float64{book: {10, 0}, other: {3, 0}} // stock, sold
+
+			for _, tt := range tests {
+				path := strings.NewReplacer("{book}", book, "{other}", other).Replace(tt.path)
+				status, body := call(t, tt.method, srv.URL+path, tt.contentType, tt.body)
+				if status != tt.wantStatus {
+					t.Errorf("%s: status %d %v, want %d", tt.name, status, body, tt.wantStatus)
+				}
+				if msg, _ := body["error"].(string); !strings.Contains(msg, tt.wantError) {
+					t.Errorf("%s: error %q, want it to contain %q", tt.name, msg, tt.wantError)
+				}
+				for id, sw := range want {
+					if _, got := call(t, "GET", srv.URL+"/books/"+id, "", ""); got["stock"] != sw[0] || got["sold"] != sw[1] {
+						t.Errorf("after %s: book %s has stock %v, sold %v; want %v, %v", tt.name, id, got["stock"], got["sold"], sw[0], sw[1])
+					}
+				}
+			}
+			// A good request still works after all that, and only on its book.
+			if status, body := call(t, "POST", srv.URL+"/books/"+book+"/buy", js, `{"qty": 10}`); status != 200 || body["stock"] != 0.0 || body["sold"] != 10.0 || body["title"] != "Dune" {
+				t.Errorf("buying the last 10 copies: %d %v, want 200 with stock 0, sold 10", status, body)
+			}
+			if _, got := call(t, "GET", srv.URL+"/books/"+other, "", ""); got["stock"] != 3.0 || got["sold"] != 0.0 {
+				t.Errorf("the other book changed: %v", got)
+			}
+		})
+	}
+}
+
+func TestHarnessOverHTTP(t *testing.T) {
+	for _, name := range []string{"forupdate", "gorm-optimistic"} {
+		t.Run(name, func(t *testing.T) {
+			s, _ := bookstore.Lookup(name)
+			st, _ := open(t, s, backend.SQLite, bookstore.Options{})
+			srv := httptest.NewServer(bookstore.NewHandler(st))
+			defer srv.Close()
+			client := bookstore.NewClient(srv.URL, srv.Client())
+			r, err := harness.Run(context.Background(), harness.Labels{Service: "bookstore", Strategy: name, Backend: "sqlite"},
+				bookstore.NewWorkload(client, "Dune", 500), harness.Config{Workers: 8, Ops: 400})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Succeeded != 400 || r.Final != r.Expected || r.Final != 0 || r.Lost != 0 || r.Violation != "" {
+				t.Errorf("over HTTP: succeeded %d, final %d, expected %d, lost %d, invariant %q; first error %s",
+					r.Succeeded, r.Final, r.Expected, r.Lost, r.Violation, r.FirstError)
+			}
+			if _, err := client.Get(context.Background(), 424242); err == nil || !strings.Contains(err.Error(), "not found") {
+				t.Errorf("Get(424242) over HTTP = %v, want not found", err)
+			}
+		})
+	}
+}
