@@ -56,20 +56,25 @@ func New(cfg Config) *analysis.Analyzer {
 	return a
 }
 
-// analysisDoc extracts the package comment of doc.go.
+// analysisDoc extracts the text under the "# Analyzer lostupdate" heading
+// of doc.go, without the "lostupdate: " prefix of its summary line.
 func analysisDoc() string {
 	var lines []string
+	in := false
 	for _, line := range strings.Split(doc, "\n") {
 		if strings.HasPrefix(line, "package ") {
 			break
 		}
 		line = strings.TrimPrefix(strings.TrimPrefix(line, "//"), " ")
 		if strings.HasPrefix(line, "# Analyzer") {
+			in = true
 			continue
 		}
-		lines = append(lines, line)
+		if in {
+			lines = append(lines, line)
+		}
 	}
-	return strings.TrimSpace(strings.Join(lines, "\n"))
+	return strings.TrimPrefix(strings.TrimSpace(strings.Join(lines, "\n")), "lostupdate: ")
 }
 
 // categoryList is a comma-separated list of categories, as a flag.

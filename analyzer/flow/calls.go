@@ -653,7 +653,7 @@ func (c *funcCtx) applySummary(st *state, e *env, call *ssa.Call, sum *summary.S
 		l := c.load(st, call, 10+i, h, ld.Lock, token.NoPos, apis.NoLib, call.Pos())
 		l.Via, l.Site = callee, ld.Site
 		l.InTx = l.InTx || ld.Handle.InTx && ld.Handle.Param >= 0
-		name := "the result of " + FuncName(callee)
+		name := c.resultName(call, ld.Result, callee)
 		if ld.Result < 0 && ld.Into < len(args) && args[ld.Into] != nil {
 			base, path := c.loc(e, args[ld.Into])
 			name = c.nameOf(base) + renderPath(path+ld.Path)
@@ -732,4 +732,24 @@ func FuncName(fn *types.Func) string {
 		return fn.Pkg().Name() + "." + fn.Name()
 	}
 	return fn.Name()
+}
+
+// resultName names result i of a call for messages: the variable it is
+// assigned to, else "the result of F".
+func (c *funcCtx) resultName(call *ssa.Call, i int, callee *types.Func) string {
+	if call.Type() != nil {
+		if _, tuple := call.Type().(*types.Tuple); !tuple {
+			if n, ok := c.debugName(call); ok {
+				return n
+			}
+		}
+	}
+	for _, ref := range *call.Referrers() {
+		if x, ok := ref.(*ssa.Extract); ok && x.Index == i {
+			if n, ok := c.debugName(x); ok {
+				return n
+			}
+		}
+	}
+	return "the result of " + FuncName(callee)
 }

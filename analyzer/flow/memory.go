@@ -346,6 +346,13 @@ func (c *funcCtx) nameOf(v ssa.Value) string {
 	return "the value"
 }
 
+// debugName returns the source variable a value is bound to, if any.
+func (c *funcCtx) debugName(v ssa.Value) (string, bool) {
+	c.nameOf(v) // builds the table
+	n, ok := c.names[v]
+	return n, ok
+}
+
 // debugNames maps the values of fn and its closures to the source
 // identifiers that denote them (from the DebugRef instructions that
 // ssa.GlobalDebug adds).

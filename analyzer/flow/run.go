@@ -181,6 +181,7 @@ func (c *funcCtx) body(fn *ssa.Function, e *env, entry *state) *state {
 					continue
 				}
 			}
+			st.prune(fn, b)
 			c.transfer(b, st, e)
 			if out[b.Index] == nil || !out[b.Index].equal(st) {
 				changed = true
@@ -240,7 +241,7 @@ func (c *funcCtx) transfer(b *ssa.BasicBlock, st *state, e *env) {
 		case *ssa.Alloc:
 			// A variable declared in a loop body is a new variable on
 			// each iteration.
-			delete(st.mem, ssa.Value(in))
+			st.forget(in)
 		case *ssa.Store:
 			c.store(st, e, in.Addr, in.Val)
 		case *ssa.MapUpdate:

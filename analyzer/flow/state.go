@@ -2,6 +2,7 @@ package flow
 
 import (
 	"go/types"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -89,28 +90,61 @@ func keyOf(h Handle) handleKey { return handleKey{h.root, h.path} }
 // state is the analysis state at a program point: memory by base value and
 // access path, the locks held, the handles in a transaction begun by SQL
 // text, and whether a sync mutex is held.
+//
+// The memory of one base is shared between states until one of them
+// writes to it (copy on write), so that copying a state at each block
+// costs one map of pointers, not every entry.
 type state struct {
 	mem    map[ssa.Value]map[string]entry
+	own    map[ssa.Value]bool // bases whose map this state may change in place
 	locks  []*LockEvent
 	manual []handleKey // BEGIN ran on these handles
 	serial []handleKey // SET TRANSACTION ISOLATION LEVEL SERIALIZABLE ran on these
 	mutex  int
 }
 
-func newState() *state { return &state{mem: make(map[ssa.Value]map[string]entry)} }
+func newState() *state {
+	return &state{mem: make(map[ssa.Value]map[string]entry), own: make(map[ssa.Value]bool)}
+}
 
+// clone returns a copy of s that shares the memory maps of s until either
+// writes to them.
 func (s *state) clone() *state {
 	c := &state{
 		mem:    make(map[ssa.Value]map[string]entry, len(s.mem)),
+		own:    make(map[ssa.Value]bool),
 		locks:  slices.Clone(s.locks),
 		manual: slices.Clone(s.manual),
 		serial: slices.Clone(s.serial),
 		mutex:  s.mutex,
 	}
 	for b, m := range s.mem {
-		c.mem[b] = cloneMap(m)
+		c.mem[b] = m
 	}
+	clear(s.own) // s no longer owns its maps alone either
 	return c
+}
+
+// writable returns the map of base that this state may change.
+func (s *state) writable(base ssa.Value) map[string]entry {
+	m := s.mem[base]
+	if s.own[base] && m != nil {
+		return m
+	}
+	if m == nil {
+		m = make(map[string]entry)
+	} else {
+		m = cloneMap(m)
+	}
+	s.mem[base] = m
+	s.own[base] = true
+	return m
+}
+
+// forget drops what is known about base.
+func (s *state) forget(base ssa.Value) {
+	delete(s.mem, base)
+	delete(s.own, base)
 }
 
 func cloneMap(m map[string]entry) map[string]entry {
@@ -127,9 +161,14 @@ func (s *state) join(o *state) {
 	for b, om := range o.mem {
 		m, ok := s.mem[b]
 		if !ok {
-			s.mem[b] = cloneMap(om)
+			s.mem[b] = om // shared until written
+			delete(s.own, b)
 			continue
 		}
+		if sameMap(m, om) || covers(m, om) {
+			continue
+		}
+		m = s.writable(b)
 		for p, oe := range om {
 			if e, ok := m[p]; ok {
 				m[p] = e.join(oe)
@@ -167,6 +206,9 @@ func (s *state) equal(o *state) bool {
 		if !ok || len(om) != len(m) {
 			return false
 		}
+		if sameMap(m, om) {
+			continue
+		}
 		for p, e := range m {
 			if oe, ok := om[p]; !ok || !e.equal(oe) {
 				return false
@@ -181,6 +223,22 @@ func (s *state) equal(o *state) bool {
 	return true
 }
 
+// sameMap reports whether two memory maps are the same map.
+func sameMap(a, b map[string]entry) bool {
+	return len(a) == len(b) && reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer()
+}
+
+// covers reports whether joining b into a would change nothing.
+func covers(a, b map[string]entry) bool {
+	for p, be := range b {
+		ae, ok := a[p]
+		if !ok || !ae.equal(ae.join(be)) {
+			return false
+		}
+	}
+	return true
+}
+
 // weak reports whether a path names many locations (a slice element, a map
 // entry with an unknown key), so that a store adds to what is there rather
 // than replacing it.
@@ -189,11 +247,7 @@ func weak(path string) bool { return strings.Contains(path, "[]") || strings.Con
 // set stores e at base+path: a strong update replaces the location and
 // everything under it; a weak one merges.
 func (s *state) set(base ssa.Value, path string, e entry) {
-	m := s.mem[base]
-	if m == nil {
-		m = make(map[string]entry)
-		s.mem[base] = m
-	}
+	m := s.writable(base)
 	if weak(path) {
 		if old, ok := m[path]; ok {
 			e = old.join(e)
@@ -293,4 +347,29 @@ func (s *state) release(h Handle) {
 	k := keyOf(h)
 	s.locks = slices.DeleteFunc(s.locks, func(l *LockEvent) bool { return keyOf(l.Handle) == k })
 	s.manual = slices.DeleteFunc(s.manual, func(x handleKey) bool { return x == k })
+}
+
+// prune forgets memory whose base cannot be used in block b of fn: a value
+// of fn defined in a block that does not dominate b (SSA: every use is
+// dominated by its definition), or a local of a closure that has returned.
+func (s *state) prune(fn *ssa.Function, b *ssa.BasicBlock) {
+	for base := range s.mem {
+		instr, ok := base.(ssa.Instruction)
+		if !ok || instr.Block() == nil {
+			continue
+		}
+		if def := instr.Block(); def.Parent() == fn && !def.Dominates(b) || def.Parent() != fn && !encloses(def.Parent(), fn) {
+			s.forget(base)
+		}
+	}
+}
+
+// encloses reports whether outer is fn or a function fn is nested in.
+func encloses(outer, fn *ssa.Function) bool {
+	for f := fn; f != nil; f = f.Parent() {
+		if f == outer {
+			return true
+		}
+	}
+	return false
 }
