@@ -182,7 +182,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	status := 0
 	for _, r := range results {
-		if r.Strategy != "racy" && (r.Lost != 0 || r.Violation != "") {
+		if st, _ := svc.Strategy(r.Strategy); !st.Racy && (r.Lost != 0 || r.Violation != "") {
 			fmt.Fprintf(stderr, "loadharness: FAIL: %s/%s/%s lost %d, invariant: %q\n", r.Service, r.Strategy, r.Backend, r.Lost, r.Violation)
 			status = 1
 		}

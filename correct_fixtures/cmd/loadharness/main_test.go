@@ -133,3 +133,34 @@ func TestDetectMachine(t *testing.T) {
 		t.Errorf("detectMachine() = %q; want the CPU count and the platform", m)
 	}
 }
+
+// TestBookstoreRunsAndItsRacyOriginalsDoNotFail drives the bookstore: both racy
+// originals (database/sql and GORM) may lose sales without failing the run, a correct
+// strategy may not.
+func TestBookstoreRunsAndItsRacyOriginalsDoNotFail(t *testing.T) {
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), []string{"-service", "bookstore", "-backend", "sqlite", "-strategy", "racy,racy-gorm,gorm-atomic", "-workers", "8", "-ops", "400", "-json"}, &out, &errOut)
+	if code != 0 {
+		t.Fatalf("exit %d; stderr:\n%s", code, errOut.String())
+	}
+	var strategies []string
+	for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+		var row struct {
+			Service, Strategy string
+			Ops, Lost         int64
+		}
+		if err := json.Unmarshal([]byte(line), &row); err != nil {
+			t.Fatalf("row %q: %v", line, err)
+		}
+		if row.Service != "bookstore" || row.Ops != 400 {
+			t.Errorf("row %q: want 400 bookstore operations", line)
+		}
+		if row.Strategy == "gorm-atomic" && row.Lost != 0 {
+			t.Errorf("gorm-atomic lost %d", row.Lost)
+		}
+		strategies = append(strategies, row.Strategy)
+	}
+	if strings.Join(strategies, ",") != "racy,racy-gorm,gorm-atomic" {
+		t.Errorf("rows for %v, want racy, racy-gorm, gorm-atomic", strategies)
+	}
+}

@@ -18,8 +18,10 @@ import (
 	"time"
 
 	"github.com/lostupdate/lostupdate/correct_fixtures/backend"
+	"github.com/lostupdate/lostupdate/correct_fixtures/bookstore"
 	"github.com/lostupdate/lostupdate/correct_fixtures/counter"
 	"github.com/lostupdate/lostupdate/correct_fixtures/harness"
+	racybookstore "github.com/lostupdate/lostupdate/testdata/services/bookstore"
 	racycounter "github.com/lostupdate/lostupdate/testdata/services/counter"
 )
 
@@ -41,7 +43,8 @@ type Strategy struct {
 	Name     string
 	Summary  string
 	Backends []backend.Kind
-	// Racy marks the racy original: the one strategy expected to lose updates.
+	// Racy marks a racy original, expected to lose updates (the bookstore has two:
+	// racy in database/sql and racy-gorm).
 	Racy bool
 	Open func(ctx context.Context, env *backend.Env, o Options) (Instance, error)
 }
@@ -72,7 +75,7 @@ func (s Service) Strategy(name string) (Strategy, error) {
 
 // Services returns every fixture service.
 func Services() []Service {
-	return []Service{counterService()}
+	return []Service{counterService(), bookstoreService()}
 }
 
 // Lookup returns the service called name.
@@ -110,6 +113,36 @@ func counterService() Service {
 					return Instance{}, err
 				}
 				return Instance{Workload: counter.NewWorkload(st, hotCounter), Handler: counter.NewHandler(st), Close: st.Close}, nil
+			},
+		})
+	}
+	return svc
+}
+
+// bookStock is the stock of the book every worker buys: large enough that a run
+// measures sales, not refusals (the bookstore's tests sell a book out under load).
+const bookStock = 1_000_000
+
+func bookstoreService() Service {
+	all := append([]bookstore.Strategy{racybookstore.Strategy(), racybookstore.GormStrategy()}, bookstore.Strategies()...)
+	svc := Service{
+		Name: "bookstore",
+		Remote: func(baseURL string, hc *http.Client, key string) harness.Workload {
+			return bookstore.NewWorkload(bookstore.NewClient(baseURL, hc), "bestseller-"+key, bookStock)
+		},
+	}
+	for _, bs := range all {
+		svc.Strategies = append(svc.Strategies, Strategy{
+			Name:     bs.Name,
+			Summary:  bs.Summary,
+			Backends: bs.Backends,
+			Racy:     strings.HasPrefix(bs.Name, "racy"),
+			Open: func(ctx context.Context, env *backend.Env, o Options) (Instance, error) {
+				st, err := bs.Open(ctx, env, bookstore.Options{FlushEvery: o.FlushEvery})
+				if err != nil {
+					return Instance{}, err
+				}
+				return Instance{Workload: bookstore.NewWorkload(st, "bestseller", bookStock), Handler: bookstore.NewHandler(st), Close: st.Close}, nil
 			},
 		})
 	}
