@@ -72,9 +72,14 @@ func TestStrategiesLoseNothing(t *testing.T) {
 		}
 		// Without chaos no failure may leave its outcome unknown, so the final stock
 		// must be exactly what the acknowledged sales leave.
-		if r.Final != r.Expected || r.Lost != 0 || r.UnsureLow != r.UnsureHigh || r.Errors != 0 {
-			t.Errorf("final %d, expected %d, lost %d, errors %d, unsure range [%d, %d]; first error: %s",
-				r.Final, r.Expected, r.Lost, r.Errors, r.UnsureLow, r.UnsureHigh, r.FirstError)
+		if r.Final != r.Expected || r.Lost != 0 || r.UnsureLow != r.UnsureHigh {
+			t.Errorf("final %d, expected %d, lost %d, unsure range [%d, %d]; first error: %s",
+				r.Final, r.Expected, r.Lost, r.UnsureLow, r.UnsureHigh, r.FirstError)
+		}
+		// A bounded retry loop may give up under this contention (and say that it
+		// changed nothing); more than a few such failures is a bug.
+		if r.Errors > r.Ops/20 {
+			t.Errorf("%d of %d sales failed; first error: %s", r.Errors, r.Ops, r.FirstError)
 		}
 		if r.Violation != "" {
 			t.Errorf("invariant violated: %s", r.Violation)
