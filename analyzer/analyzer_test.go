@@ -48,6 +48,7 @@ func TestCases(t *testing.T) {
 		{"repository layer across packages", []string{"./repo", "./service"}},
 		{"repository layer in one package", []string{"./gormrepo"}},
 		{"ignore directives", []string{"./ignore"}},
+		{"sqlc-style generated queries and DBTX", []string{"./sqlcstyle"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -48,6 +48,9 @@ func (c *funcCtx) summaryOf(cc *ssa.CallCommon) (*summary.Summary, *types.Func) 
 			return c.a.Func(fn).Summary, obj
 		}
 	}
+	if cc.IsInvoke() && obj != nil {
+		return c.a.interfaceSummary(obj), obj
+	}
 	if obj != nil && c.a.facts != nil {
 		return c.a.facts.Summary(obj), obj
 	}
@@ -234,10 +237,8 @@ func (c *funcCtx) statement(st *state, e *env, call *ssa.Call, q *query) {
 		}
 	case sqltext.Update, sqltext.Insert, sqltext.Delete:
 		c.sqlWrite(st, e, call, q, inTx)
-		if s.Kind != sqltext.Insert || len(s.Sets) > 0 {
-			if inTx || q.handle.Kind == summary.Unknown {
-				c.lock(st, call, 1, q.handle, LockWrite, inTx, token.NoPos)
-			}
+		if (s.Kind != sqltext.Insert || len(s.Sets) > 0) && inTx {
+			c.lock(st, call, 1, q.handle, LockWrite, inTx, token.NoPos)
 		}
 	case sqltext.LockTable:
 		c.lock(st, call, 0, q.handle, LockTable, inTx, token.NoPos)
@@ -319,7 +320,7 @@ func (c *funcCtx) sqlWrite(st *state, e *env, call *ssa.Call, q *query, inTx boo
 func (c *funcCtx) gormWrite(st *state, e *env, call *ssa.Call, spec apis.Spec, recv ssa.Value, args []ssa.Value) {
 	ch := c.gormChain(e, recv)
 	inTx := c.inTx(st, ch.handle)
-	if inTx || ch.handle.Kind == summary.Unknown {
+	if inTx {
 		defer c.lock(st, call, 1, ch.handle, LockWrite, inTx, token.NoPos)
 	}
 	if spec.Value >= len(args) {

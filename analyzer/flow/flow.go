@@ -221,6 +221,7 @@ type Analysis struct {
 	names   map[ssa.Value]string
 	results map[*ssa.Function]*Result
 	active  map[*ssa.Function]bool
+	ifaces  map[*types.Func]*summary.Summary
 	seq     int
 }
 
@@ -233,6 +234,7 @@ func New(fset *token.FileSet, pkg *ssa.Package, facts Facts) *Analysis {
 		facts:   facts,
 		results: make(map[*ssa.Function]*Result),
 		active:  make(map[*ssa.Function]bool),
+		ifaces:  make(map[*types.Func]*summary.Summary),
 	}
 }
 

@@ -149,11 +149,21 @@ func (c *funcCtx) handleDepth(e *env, v ssa.Value, depth int) Handle {
 	return c.handleAt(e, v, "", v.Type(), depth)
 }
 
-// valKey returns the location that holds a struct value, for field paths.
+// valKey returns the location that holds a struct value, for field paths:
+// the memory it was loaded from, or a field path within another value.
 func (c *funcCtx) valKey(e *env, v ssa.Value) (ssa.Value, string) {
-	v = e.resolve(v)
-	if u, ok := v.(*ssa.UnOp); ok && u.Op == token.MUL {
-		return c.loc(e, u.X)
+	for range maxDepth {
+		v = e.resolve(v)
+		switch x := v.(type) {
+		case *ssa.UnOp:
+			if x.Op == token.MUL {
+				return c.loc(e, x.X)
+			}
+		case *ssa.Field:
+			base, path := c.valKey(e, x.X)
+			return base, path + "." + fieldOf(x.X.Type(), x.Field).Name()
+		}
+		break
 	}
 	return v, ""
 }

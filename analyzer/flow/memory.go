@@ -177,7 +177,7 @@ func (c *funcCtx) readLoc(st *state, e *env, base ssa.Value, path, name, column 
 		if coverPath == path {
 			col = columnFromEntry(cover, column)
 		}
-		ls = c.renamed(cover.labels, name, col)
+		ls = c.renamed(c.deeper(cover.labels, path[len(coverPath):]), name, col)
 	} else {
 		ls = c.renamed(c.baseLabels(e, base, path), name, column)
 	}
@@ -185,6 +185,24 @@ func (c *funcCtx) readLoc(st *state, e *env, base ssa.Value, path, name, column 
 		ls = ls.union(c.renamed(s.labels, name, ""))
 	}
 	return ls
+}
+
+// deeper returns parameter labels for data further inside the value they
+// name: a struct parameter spilled to a local and read field by field.
+func (c *funcCtx) deeper(ls labels, suffix string) labels {
+	if suffix == "" {
+		return ls
+	}
+	out := make(labels, 0, len(ls))
+	for _, l := range ls {
+		if l.Load == nil {
+			m := *l
+			m.PPath += suffix
+			l = c.label(m)
+		}
+		out = append(out, l)
+	}
+	return out
 }
 
 // columnFromEntry keeps the column a load recorded for exactly this
@@ -214,16 +232,14 @@ func (c *funcCtx) baseLabels(e *env, base ssa.Value, path string) labels {
 	return c.taint(e, base)
 }
 
-// readField returns the labels of a field of a struct value; a field of a
-// struct loaded from memory is read from the field's own location.
+// readField returns the labels of a field of a struct value, read from the
+// field's own location: the memory the struct was loaded from, or the
+// field path within a parameter or a call's result.
 func (c *funcCtx) readField(st *state, e *env, f *ssa.Field) labels {
-	if u, ok := e.resolve(f.X).(*ssa.UnOp); ok && u.Op == token.MUL {
-		base, path := c.loc(e, u.X)
-		fv := fieldOf(f.X.Type(), f.Field)
-		name := c.nameOf(base) + renderPath(path) + "." + fv.Name()
-		return c.readLoc(st, e, base, path+"."+fv.Name(), name, columnName(fv.Name(), fieldTag(f.X.Type(), f.Field)))
-	}
-	return c.taint(e, f.X)
+	base, path := c.valKey(e, f.X)
+	fv := fieldOf(f.X.Type(), f.Field)
+	path += "." + fv.Name()
+	return c.readLoc(st, e, base, path, c.nameOf(base)+renderPath(path), columnName(fv.Name(), fieldTag(f.X.Type(), f.Field)))
 }
 
 // readLookup returns the labels of a map or string element.

@@ -4,6 +4,7 @@ import (
 	"go/token"
 	"go/types"
 	"slices"
+	"strings"
 
 	"golang.org/x/tools/go/ssa"
 
@@ -421,11 +422,14 @@ func (c *funcCtx) changedOp(ls labels, op token.Token) labels {
 }
 
 // renamed returns ls as read through the Go expression name, at a column.
+// A label keeps its name unless the new one refines it: "p" read as
+// "p.Stock" becomes "p.Stock", but a computed value stored in a field of
+// another struct keeps the name of the variable that was read.
 func (c *funcCtx) renamed(ls labels, name, column string) labels {
 	out := make(labels, 0, len(ls))
 	for _, l := range ls {
 		m := *l
-		if l.Load != nil || m.Name == "" {
+		if m.Name == "" || strings.HasPrefix(name, m.Name) && under(name, m.Name) {
 			m.Name = name
 		}
 		if column != "" {

@@ -71,7 +71,7 @@ func (c *funcCtx) summarize(r *Result) *summary.Summary {
 		}
 	}
 	for _, lk := range c.exit.locks {
-		if lk.Handle.Param >= 0 && lk.Kind != LockShare && (lk.InTx || lk.Handle.Kind == summary.Unknown) {
+		if lk.Handle.Param >= 0 && lk.Kind != LockShare && lk.Kind != LockWrite && (lk.InTx || lk.Handle.Kind == summary.Unknown) {
 			s.Locks = append(s.Locks, summary.LockEffect{Handle: lk.Handle.Ref(lk.InTx), Site: c.site(lk.Pos, "")})
 		}
 	}

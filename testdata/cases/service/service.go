@@ -85,3 +85,24 @@ func (s *Service) touch(ctx context.Context, id int64) error {
 	}
 	return s.accounts.SaveAccount(ctx, acc)
 }
+
+// accountStore is the repository as the service sees it: an interface,
+// implemented by *repo.Accounts.
+type accountStore interface {
+	Account(ctx context.Context, id int64) (*repo.Account, error)
+	SaveAccount(ctx context.Context, a *repo.Account) error
+}
+
+type InterfaceService struct {
+	store accountStore
+}
+
+// depositThroughInterface is the lost update behind an interface.
+func (s *InterfaceService) depositThroughInterface(ctx context.Context, id, amount int64) error {
+	acc, err := s.store.Account(ctx, id)
+	if err != nil {
+		return err
+	}
+	acc.Balance += amount
+	return s.store.SaveAccount(ctx, acc) // want `lost update: acc.Balance is read at service.go:102 \(by accountStore.Account, at repo.go:31\)`
+}
