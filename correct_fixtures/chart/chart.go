@@ -4,10 +4,11 @@
 //
 // It takes the []harness.Result of a sweep (loadharness -workers 1,4,16,…) and needs
 // nothing else. A strategy keeps its colour in every panel, so the panels compare at a
-// glance; the racy original (the strategy named "racy") is drawn grey and dashed, as
-// the unsafe baseline the correct strategies are measured against. Every panel has its
-// own y scale: the backends differ by an order of magnitude, and a shared scale would
-// flatten the slow ones.
+// glance; the racy originals named in Options.Racy are drawn grey and dashed, as the
+// unsafe baseline the correct strategies are measured against. Past nine correct
+// strategies the colours repeat with a dotted line. Every panel has its own y scale:
+// the backends differ by an order of magnitude, and a shared scale would flatten the
+// slow ones.
 //
 // The output is deterministic: the same rows and options give the same bytes. Panels
 // and legend entries follow the order in which the rows name them; nothing depends on
@@ -41,13 +42,13 @@ type Options struct {
 	Caption string
 	// Columns is the number of panels side by side; 0 means 2 (1 for a single panel).
 	Columns int
+	// Racy names the strategies that are racy originals (they lose updates): drawn in
+	// grey, dashed.
+	Racy []string
 }
 
 // ErrNoResults is returned for an empty sweep: there is nothing to draw.
 var ErrNoResults = errors.New("chart: no results to draw")
-
-// RacyStrategy is the name of the racy original, drawn as a grey dashed baseline.
-const RacyStrategy = "racy"
 
 // Layout, in SVG user units (pixels).
 const (
@@ -67,11 +68,31 @@ const (
 	yTickTarget = 5 // about this many y intervals
 )
 
-// palette colours the strategies in order of appearance (Tableau 10, without grey,
-// which is the racy baseline's).
-var palette = []string{"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f"}
+// palette colours the correct strategies in order of appearance (Tableau 10 without
+// its grey); greys colour the racy originals.
+var (
+	palette = []string{"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f"}
+	greys   = []string{"#79706e", "#3f3a39", "#b3aca9"}
+)
 
-const racyColour = "#79706e"
+// Dash patterns: the racy originals', and those of correct strategies once the
+// palette has gone round (solid first, then dotted, then dash-dot).
+const racyDash = "5 4"
+
+var cycleDash = []string{"", "1.5 3", "8 3 2 3"}
+
+// style is how one strategy's line is drawn.
+type style struct {
+	colour, dash string
+}
+
+// dashAttr is the stroke-dasharray attribute for st, or nothing for a solid line.
+func (st style) dashAttr() string {
+	if st.dash == "" {
+		return ""
+	}
+	return ` stroke-dasharray="` + st.dash + `"`
+}
 
 // point is one measured (workers, ops/s) pair.
 type point struct {
@@ -164,8 +185,8 @@ func SVG(rs []harness.Result, o Options) ([]byte, error) {
 	}
 
 	width := 2*margin + float64(cols)*panelW + float64(cols-1)*gapX
-	colour := colours(strategies)
-	legend, legendH := legendItems(strategies, colour, width-2*margin)
+	styles := styles(strategies, o.Racy)
+	legend, legendH := legendItems(strategies, styles, width-2*margin)
 
 	y := margin + 16 // baseline of the title
 	var head bytes.Buffer
@@ -199,7 +220,7 @@ func SVG(rs []harness.Result, o Options) ([]byte, error) {
 		if oneService {
 			label = p.backend
 		}
-		writePanel(&b, p, label, left, top, xTicks, colour)
+		writePanel(&b, p, label, left, top, xTicks, styles)
 	}
 	if o.Caption != "" {
 		elemf(&b, `<text x="%s" y="%s" font-size="10" fill="#666">%s</text>`, num(margin), num(height-margin+4), esc(o.Caption))
@@ -208,30 +229,32 @@ func SVG(rs []harness.Result, o Options) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// colours assigns each strategy its colour: palette order by first appearance, the
-// racy original grey.
-func colours(strategies []string) map[string]string {
-	c := make(map[string]string, len(strategies))
-	n := 0
+// styles assigns each strategy its line, by first appearance: the palette (then
+// again dotted, …) for correct strategies, dashed greys for racy ones.
+func styles(strategies, racy []string) map[string]style {
+	st := make(map[string]style, len(strategies))
+	correct, unsafe := 0, 0
 	for _, s := range strategies {
-		if s == RacyStrategy {
-			c[s] = racyColour
+		if slices.Contains(racy, s) {
+			st[s] = style{greys[unsafe%len(greys)], racyDash}
+			unsafe++
 			continue
 		}
-		c[s] = palette[n%len(palette)]
-		n++
+		st[s] = style{palette[correct%len(palette)], cycleDash[correct/len(palette)%len(cycleDash)]}
+		correct++
 	}
-	return c
+	return st
 }
 
 // legendItem is one strategy's entry in the legend, at an offset from its top left.
 type legendItem struct {
-	strategy, colour string
-	dx, dy           float64
+	strategy string
+	style    style
+	dx, dy   float64
 }
 
 // legendItems lays the legend out in rows no wider than width and returns its height.
-func legendItems(strategies []string, colour map[string]string, width float64) ([]legendItem, float64) {
+func legendItems(strategies []string, styles map[string]style, width float64) ([]legendItem, float64) {
 	var items []legendItem
 	x, y := 0.0, 0.0
 	for _, s := range strategies {
@@ -239,7 +262,7 @@ func legendItems(strategies []string, colour map[string]string, width float64) (
 		if x > 0 && x+w > width {
 			x, y = 0, y+legendRowH
 		}
-		items = append(items, legendItem{strategy: s, colour: colour[s], dx: x, dy: y})
+		items = append(items, legendItem{strategy: s, style: styles[s], dx: x, dy: y})
 		x += w
 	}
 	return items, y + legendRowH
@@ -248,16 +271,9 @@ func legendItems(strategies []string, colour map[string]string, width float64) (
 func writeLegendItem(b *bytes.Buffer, it legendItem, left, top float64) {
 	x, y := left+it.dx, top+it.dy+legendRowH/2
 	elemf(b, `<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s" stroke-width="2"%s/>`,
-		num(x), num(y), num(x+24), num(y), it.colour, dash(it.strategy))
-	elemf(b, `<circle cx="%s" cy="%s" r="%s" fill="%s"/>`, num(x+12), num(y), num(markerR), it.colour)
+		num(x), num(y), num(x+24), num(y), it.style.colour, it.style.dashAttr())
+	elemf(b, `<circle cx="%s" cy="%s" r="%s" fill="%s"/>`, num(x+12), num(y), num(markerR), it.style.colour)
 	elemf(b, `<text x="%s" y="%s" dominant-baseline="middle">%s</text>`, num(x+30), num(y+1), esc(it.strategy))
-}
-
-func dash(strategy string) string {
-	if strategy == RacyStrategy {
-		return ` stroke-dasharray="5 4"`
-	}
-	return ""
 }
 
 // workerTicks returns every worker count in the chart, ascending: the x ticks of every
@@ -333,7 +349,7 @@ func tickLabel(v float64) string {
 	return strconv.FormatFloat(v, 'f', -1, 64)
 }
 
-func writePanel(b *bytes.Buffer, p *panel, label string, left, top float64, xTicks []int, colour map[string]string) {
+func writePanel(b *bytes.Buffer, p *panel, label string, left, top float64, xTicks []int, styles map[string]style) {
 	x0, x1 := left+plotLeft, left+panelW-plotRight
 	y0, y1 := top+plotTop, top+panelH-plotBottom // y0 top of the plot area, y1 its bottom
 	maxOps := 0.0
@@ -371,16 +387,16 @@ func writePanel(b *bytes.Buffer, p *panel, label string, left, top float64, xTic
 	elemf(b, `<text x="%s" y="%s" text-anchor="middle" fill="#444" transform="rotate(-90 %s %s)">ops/s</text>`,
 		num(left+12), num(ly), num(left+12), num(ly))
 	for _, s := range p.series {
-		c := colour[s.strategy]
+		st := styles[s.strategy]
 		pts := make([]string, len(s.points))
 		for i, q := range s.points {
 			pts[i] = num(xs.at(float64(q.workers))) + "," + num(ys.at(q.ops))
 		}
 		elemf(b, `<polyline class="series" data-strategy="%s" points="%s" fill="none" stroke="%s" stroke-width="2"%s/>`,
-			esc(s.strategy), strings.Join(pts, " "), c, dash(s.strategy))
+			esc(s.strategy), strings.Join(pts, " "), st.colour, st.dashAttr())
 		for _, q := range s.points {
 			elemf(b, `<circle cx="%s" cy="%s" r="%s" fill="%s"><title>%s, %s: %.0f ops/s</title></circle>`,
-				num(xs.at(float64(q.workers))), num(ys.at(q.ops)), num(markerR), c, esc(s.strategy), workersText(q.workers), q.ops)
+				num(xs.at(float64(q.workers))), num(ys.at(q.ops)), num(markerR), st.colour, esc(s.strategy), workersText(q.workers), q.ops)
 		}
 	}
 	b.WriteString("</g>\n")

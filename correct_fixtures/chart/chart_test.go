@@ -35,7 +35,8 @@ var sweep = []harness.Result{
 }
 
 func TestGolden(t *testing.T) {
-	got, err := SVG(sweep, Options{Machine: "2 cores, 24 GiB, Debian 12", Caption: "loadharness -workers 1,4,16 -svg counter.svg"})
+	opts := Options{Machine: "2 cores, 24 GiB, Debian 12", Caption: "loadharness -workers 1,4,16 -svg counter.svg", Racy: []string{"racy"}}
+	got, err := SVG(sweep, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +53,7 @@ func TestGolden(t *testing.T) {
 	if !bytes.Equal(got, want) {
 		t.Errorf("SVG differs from %s; if the change is intended, run go test ./chart -update and look at the file", golden)
 	}
-	again, err := SVG(slices.Clone(sweep), Options{Machine: "2 cores, 24 GiB, Debian 12", Caption: "loadharness -workers 1,4,16 -svg counter.svg"})
+	again, err := SVG(slices.Clone(sweep), opts)
 	if err != nil || !bytes.Equal(again, got) {
 		t.Errorf("a second rendering of the same rows differs (err %v): the output is not deterministic", err)
 	}
@@ -223,7 +224,7 @@ func TestValuesMapToCoordinates(t *testing.T) {
 }
 
 func TestPanelsLegendAndStyle(t *testing.T) {
-	svg, err := SVG(sweep, Options{Machine: "a <small> & quiet box", Caption: "loadharness -workers 1,4,16"})
+	svg, err := SVG(sweep, Options{Machine: "a <small> & quiet box", Caption: "loadharness -workers 1,4,16", Racy: []string{"racy"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -256,8 +257,8 @@ func TestPanelsLegendAndStyle(t *testing.T) {
 			stroke, rest, _ := strings.Cut(after, `"`)
 			strokes = append(strokes, stroke)
 			dashed := strings.HasPrefix(strings.SplitN(rest, "/>", 2)[0], ` stroke-width="2" stroke-dasharray`)
-			if dashed != (strategy == RacyStrategy) {
-				t.Errorf("%s line dashed = %v, want %v", strategy, dashed, strategy == RacyStrategy)
+			if dashed != (strategy == "racy") {
+				t.Errorf("%s line dashed = %v, want %v", strategy, dashed, strategy == "racy")
 			}
 		}
 		if len(strokes) != 2 || strokes[0] != strokes[1] {
@@ -349,7 +350,7 @@ func TestLegendWrapsWithinTheWidth(t *testing.T) {
 		names = append(names, fmt.Sprintf("strategy-%02d", i))
 	}
 	width := 400.0
-	items, height := legendItems(names, colours(names), width)
+	items, height := legendItems(names, styles(names, nil), width)
 	rows := map[float64]bool{}
 	for _, it := range items {
 		end := it.dx + 30 + charW*float64(len(it.strategy))
@@ -363,9 +364,49 @@ func TestLegendWrapsWithinTheWidth(t *testing.T) {
 	}
 }
 
-func TestColoursAreStableAndRacyIsGrey(t *testing.T) {
-	c := colours([]string{"racy", "forupdate", "atomic"})
-	if c["racy"] != racyColour || c["forupdate"] != palette[0] || c["atomic"] != palette[1] {
-		t.Errorf("colours = %v; want racy grey, then the palette in order", c)
+func TestStyles(t *testing.T) {
+	var many []string
+	for i := range 20 {
+		many = append(many, fmt.Sprintf("s%d", i))
+	}
+	tests := []struct {
+		name       string
+		strategies []string
+		racy       []string
+		want       map[string]style
+	}{
+		{
+			name:       "palette in order of appearance, racy originals in dashed greys",
+			strategies: []string{"racy", "forupdate", "racy-gorm", "atomic"},
+			racy:       []string{"racy", "racy-gorm"},
+			want: map[string]style{
+				"racy": {greys[0], racyDash}, "forupdate": {palette[0], ""},
+				"racy-gorm": {greys[1], racyDash}, "atomic": {palette[1], ""},
+			},
+		},
+		{
+			name:       "nothing is racy unless named",
+			strategies: []string{"racy", "atomic"},
+			want:       map[string]style{"racy": {palette[0], ""}, "atomic": {palette[1], ""}},
+		},
+		{
+			name:       "past the palette the colours come round dotted, then dash-dot",
+			strategies: many,
+			want: map[string]style{
+				"s0": {palette[0], ""}, "s8": {palette[8], ""},
+				"s9": {palette[0], cycleDash[1]}, "s17": {palette[8], cycleDash[1]},
+				"s18": {palette[0], cycleDash[2]},
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := styles(tt.strategies, tt.racy)
+			for s, want := range tt.want {
+				if got[s] != want {
+					t.Errorf("style of %s = %+v, want %+v", s, got[s], want)
+				}
+			}
+		})
 	}
 }

@@ -174,7 +174,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(noteOut, "note:", n)
 	}
 	if c.svg != "" {
-		if err := writeChart(c, results); err != nil {
+		if err := writeChart(c, svc, results); err != nil {
 			fmt.Fprintln(stderr, "loadharness:", err)
 			return 2
 		}
@@ -190,9 +190,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return status
 }
 
-// writeChart draws results into the -svg file; nothing is written if they cannot be drawn.
-func writeChart(c config, results []harness.Result) error {
-	svg, err := chart.SVG(results, chart.Options{Machine: c.machine, Caption: c.measured})
+// writeChart draws results into the -svg file, the service's racy originals as
+// dashed grey baselines; nothing is written if the results cannot be drawn.
+func writeChart(c config, svc registry.Service, results []harness.Result) error {
+	var racy []string
+	for _, st := range svc.Strategies {
+		if st.Racy {
+			racy = append(racy, st.Name)
+		}
+	}
+	svg, err := chart.SVG(results, chart.Options{Machine: c.machine, Caption: c.measured, Racy: racy})
 	if err != nil {
 		return fmt.Errorf("-svg %s: %w", c.svg, err)
 	}

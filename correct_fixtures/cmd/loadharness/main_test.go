@@ -85,9 +85,10 @@ func TestRunWritesTheChart(t *testing.T) {
 		wantErr   string
 	}{
 		{
-			name:      "sweep with the detected machine",
-			args:      []string{"-backend", "sqlite", "-strategy", "racy,atomic", "-workers", "1,4", "-ops", "200", "-svg", filepath.Join(dir, "a.svg")},
-			wantInSVG: []string{"counter: throughput against concurrency", "measured on " + detectMachine(), ">sqlite<", `data-strategy="racy"`, `data-strategy="atomic"`, "atomic, 4 workers:", "loadharness -backend sqlite -ops 200 -strategy racy,atomic -workers 1,4"},
+			name: "sweep with the detected machine",
+			args: []string{"-backend", "sqlite", "-strategy", "racy,atomic", "-workers", "1,4", "-ops", "200", "-svg", filepath.Join(dir, "a.svg")},
+			wantInSVG: []string{"counter: throughput against concurrency", "measured on " + detectMachine(), ">sqlite<", `data-strategy="racy"`, `data-strategy="atomic"`, "atomic, 4 workers:", "loadharness -backend sqlite -ops 200 -strategy racy,atomic -workers 1,4",
+				`stroke-dasharray="5 4"`}, // the racy original's line
 		},
 		{
 			name:      "machine named on the command line",
