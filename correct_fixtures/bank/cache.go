@@ -2,6 +2,7 @@ package bank
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strconv"
@@ -28,13 +29,26 @@ import (
 // it already has, so a flush that is repeated (after a crash between the commit and
 // the removal, or by two processes at once) books nothing twice.
 //
+// A request ID the cache does not know may still have been decided: written through
+// and then forgotten (a cache restart; a Memcached eviction). Memcached removes a
+// decision from the account's item once it is written through, so there every
+// request is also looked up in the database, after the item is read (see
+// memcacheAccounts). Redis keeps every decision under its request ID for
+// IdempotencyTTL, so it only forgets in a restart; when it seeds the balance of an
+// account that has a history in the database, it starts a new epoch, and for
+// IdempotencyTTL the script sends a request it does not know to the database first,
+// and decides it only if the epoch has not changed since.
+//
 // What the cache costs: it is the system of record between two flushes. A cache
 // restart loses the decisions of at most one flush interval, money included, and
 // the next request seeds the balance from the database again. Fine for page views;
 // for money it is a trade-off to make knowingly (and Redis must not evict: run it
-// with maxmemory-policy noeviction). A request ID is remembered by the cache for
-// IdempotencyTTL; after a restart, the database, which the strategy then consults,
-// remembers the ones that were flushed.
+// with maxmemory-policy noeviction). Two limits remain: a seeding in one process
+// racing a flush in another can leave the cached balance off by that flush (the
+// database is never affected; the counter's cache strategy has the same window),
+// and a request ID reused on another account right after a restart is not
+// recognised as reused (the flush then skips it, and the cached balance of that
+// account is off by its amount).
 type cacheStore struct {
 	sqlStore
 	flushEvery   time.Duration
@@ -65,8 +79,9 @@ type cacheAccounts interface {
 	decide(ctx context.Context, req Request, durable func(context.Context, string) (record, bool, error)) (r record, replayed, seeded bool, err error)
 	// balance reads the cached balance; ok is false if it is missing.
 	balance(ctx context.Context, id string) (n int64, ok bool, err error)
-	// seed sets the balance to v unless it is there.
-	seed(ctx context.Context, id string, v int64) error
+	// seed sets the balance to v unless it is there. forgetful says that the
+	// account has decisions in the database that the cache may have forgotten.
+	seed(ctx context.Context, id string, v int64, forgetful bool) error
 	// dirty returns the accounts that may have pending decisions.
 	dirty(ctx context.Context) ([]string, error)
 	// keepDirty marks account id as having pending decisions again, after a flush
@@ -112,17 +127,9 @@ func (s *cacheStore) Apply(ctx context.Context, req Request) (Receipt, error) {
 		case seeded:
 			return r.result(req, replayed)
 		}
-		// The balance is missing: a new account, or a cache that restarted and
-		// forgot its request IDs too. The database remembers those it was sent.
+		// The balance is missing: a new account, or a cache that restarted.
 		if err := s.seedBalance(ctx, req.Account); err != nil {
 			return Receipt{}, err
-		}
-		r, decided, err := s.lookup(ctx, s.db, req.RequestID)
-		if err != nil {
-			return Receipt{}, notApplied(err)
-		}
-		if decided {
-			return r.answer(req)
 		}
 	}
 	return Receipt{}, notApplied(fmt.Errorf("%s (cache): the cached balance went missing or full five times in a row", req))
@@ -144,10 +151,33 @@ func (s *cacheStore) seedBalance(ctx context.Context, id string) error {
 	if err != nil {
 		return notApplied(err)
 	}
-	if err := s.cache.seed(ctx, id, durable); err != nil {
+	forgetful, err := s.hasHistory(ctx, id)
+	if err != nil {
+		return notApplied(err)
+	}
+	if err := s.cache.seed(ctx, id, durable, forgetful); err != nil {
 		return notApplied(fmt.Errorf("seed account %q (cache) with %d: %w", id, durable, err))
 	}
 	return nil
+}
+
+// hasHistory reports whether the database holds a decision on account id.
+func (s *cacheStore) hasHistory(ctx context.Context, id string) (bool, error) {
+	var one int
+	var err error
+	switch s.dialect {
+	case backend.Postgres:
+		err = s.db.QueryRowContext(ctx, `SELECT 1 FROM bank_requests WHERE account_id = $1 LIMIT 1`, id).Scan(&one)
+	default:
+		err = s.db.QueryRowContext(ctx, `SELECT 1 FROM bank_requests WHERE account_id = ? LIMIT 1`, id).Scan(&one)
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("look up the history of account %q on %s: %w", id, s.dialect, err)
+	}
+	return true, nil
 }
 
 // Balance reads the cached balance, seeding it from the database if it is missing.

@@ -35,6 +35,9 @@ import (
 // either committed or was never made. The look-up stays valid as long as the
 // generation has not moved, so a CAS retry skips it unless a flush came in between.
 //
+// A request ID is also claimed for its request in an item of its own,
+// <prefix>req:<request_id>, so that reusing it on another account is refused.
+//
 // Memcached cannot list keys; the accounts to flush are those this process changed.
 // Decisions left by a process that died are written through by the next process
 // that decides a request on that account and flushes it.
@@ -122,7 +125,7 @@ func (m *memcacheAccounts) decide(ctx context.Context, req Request, durable func
 	var (
 		out              record
 		replayed, seeded bool
-		checked          bool
+		checked, claimed bool
 		checkedAt        uint64
 	)
 	err := m.policy.Do(ctx, func(err error) bool { return errors.Is(err, errCASConflict) }, func(ctx context.Context) error {
@@ -132,6 +135,12 @@ func (m *memcacheAccounts) decide(ctx context.Context, req Request, durable func
 		}
 		if seeded = ok; !ok {
 			return nil
+		}
+		if !claimed { // the account exists: an unknown account's request ID stays free
+			if err := m.claim(req); err != nil {
+				return err
+			}
+			claimed = true
 		}
 		for _, r := range a.pending {
 			if r.RequestID == req.RequestID {
@@ -182,6 +191,41 @@ func (m *memcacheAccounts) decide(ctx context.Context, req Request, durable func
 	return out, replayed, seeded, err
 }
 
+// claim ties req's request ID to req's account, operation and amount, with Add
+// (store only if absent): the pending decisions live in the account's item, so
+// without a claim a request ID reused on another account would not be noticed
+// before it reached the database. A claim that exists already must match; a claim
+// is not a decision (the claimer may have died before deciding), so a matching one
+// lets the request be decided, or answered, as usual.
+func (m *memcacheAccounts) claim(req Request) error {
+	key := m.prefix + "req:" + req.RequestID
+	want := fmt.Sprintf("%s %s %d", req.Account, req.Op, req.Amount)
+	err := m.c.Add(&memcache.Item{Key: key, Value: []byte(want), Expiration: int32(IdempotencyTTL.Seconds())})
+	if !errors.Is(err, memcache.ErrNotStored) {
+		if err != nil {
+			return notApplied(fmt.Errorf("%s (cache, memcached): claim the request ID: %w", req, err))
+		}
+		return nil
+	}
+	it, err := m.c.Get(key)
+	if errors.Is(err, memcache.ErrCacheMiss) { // expired just now
+		return nil
+	}
+	if err != nil {
+		return notApplied(fmt.Errorf("%s (cache, memcached): read the request ID's claim: %w", req, err))
+	}
+	if got := string(it.Value); got != want {
+		f := strings.Fields(got)
+		if len(f) != 3 {
+			return notApplied(fmt.Errorf("%s (cache, memcached): claim %q is malformed", req, got))
+		}
+		amount, _ := strconv.ParseInt(f[2], 10, 64)
+		_, err := record{Account: f[0], Op: Op(f[1]), Amount: amount}.answer(req)
+		return err
+	}
+	return nil
+}
+
 func (m *memcacheAccounts) touched(id string) {
 	m.mu.Lock()
 	m.ids[id] = struct{}{}
@@ -195,7 +239,7 @@ func (m *memcacheAccounts) balance(_ context.Context, id string) (int64, bool, e
 
 // seed adds the item with balance v and a random generation (so that a look-up
 // made against the item that was lost cannot pass for one made against this one).
-func (m *memcacheAccounts) seed(_ context.Context, id string, v int64) error {
+func (m *memcacheAccounts) seed(_ context.Context, id string, v int64, _ bool) error {
 	a := cachedAccount{balance: v, generation: rand.Uint64() >> 1}
 	err := m.c.Add(&memcache.Item{Key: m.key(id), Value: a.encode()})
 	if errors.Is(err, memcache.ErrNotStored) { // someone seeded it first

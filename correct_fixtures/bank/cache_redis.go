@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
+	"strconv"
 	"strings"
 
 	"github.com/redis/go-redis/v9"
@@ -11,9 +13,10 @@ import (
 
 // redisAccounts keeps the cache strategy's accounts in Redis:
 // <prefix>acct:<id>:balance (the balance), <prefix>acct:<id>:pending (the list of
-// decisions not written through yet, oldest first), <prefix>dirty (the set of
-// accounts that may have some) and <prefix>req:<request_id> (the decision on a
-// request, kept for IdempotencyTTL).
+// decisions not written through yet, oldest first), <prefix>acct:<id>:epoch (set for
+// IdempotencyTTL when the balance was seeded over a history the cache may have
+// forgotten), <prefix>dirty (the set of accounts that may have pending decisions)
+// and <prefix>req:<request_id> (the decision on a request, kept for IdempotencyTTL).
 type redisAccounts struct {
 	c      *redis.Client
 	prefix string
@@ -21,24 +24,30 @@ type redisAccounts struct {
 
 func (r *redisAccounts) balanceKey(id string) string  { return r.prefix + "acct:" + id + ":balance" }
 func (r *redisAccounts) pendingKey(id string) string  { return r.prefix + "acct:" + id + ":pending" }
+func (r *redisAccounts) epochKey(id string) string    { return r.prefix + "acct:" + id + ":epoch" }
 func (r *redisAccounts) requestKey(rid string) string { return r.prefix + "req:" + rid }
 func (r *redisAccounts) dirtyKey() string             { return r.prefix + "dirty" }
 
 // decideScript decides a request all or nothing. A request ID with a stored
 // decision gets it back ({1, decision}) and nothing changes. A missing balance
-// changes nothing either ({0, ""}): the caller seeds it first. Otherwise the floor
-// is checked, the balance changed (INCRBY comes first: if it overflows, the script
-// stops before writing anything), and the decision is stored under the request ID
-// with SET NX, appended to the pending list and the account marked dirty
-// ({2, decision}). A decision is "outcome op amount balance account request_id".
-// Lua numbers are doubles, but the comparison is exact where it matters (a balance
-// near an amount of at most MaxAmount), and the balance in the decision is read back
-// as the string Redis keeps.
+// changes nothing either ({0, ""}): the caller seeds it first. Within an epoch (the
+// balance was seeded over a history the cache may have forgotten) a request ID the
+// cache does not know must have been looked up in the database during this epoch
+// (ARGV[6]); if not, the script answers {3, epoch} and changes nothing. Otherwise
+// the floor is checked, the balance changed (INCRBY comes first: if it overflows,
+// the script stops before writing anything), and the decision is stored under the
+// request ID with SET NX, appended to the pending list and the account marked
+// dirty ({2, decision}). A decision is "outcome op amount balance account
+// request_id". Lua numbers are doubles, but the comparison is exact where it matters
+// (a balance near an amount of at most MaxAmount), and the balance in the decision
+// is read back as the string Redis keeps.
 var decideScript = redis.NewScript(`
 local prev = redis.call('GET', KEYS[4])
 if prev then return {1, prev} end
 local balance = redis.call('GET', KEYS[1])
 if not balance then return {0, ''} end
+local epoch = redis.call('GET', KEYS[5])
+if epoch and epoch ~= ARGV[6] then return {3, epoch} end
 local outcome = 'applied'
 if ARGV[1] == 'withdraw' then
   if tonumber(balance) < tonumber(ARGV[2]) then
@@ -58,30 +67,44 @@ redis.call('SADD', KEYS[3], ARGV[3])
 return {2, decision}
 `)
 
-// decide runs decideScript. Redis keeps a request's decision for IdempotencyTTL,
-// written through or not, so durable is needed only after a restart, when the
-// balance is missing too and the caller consults the database.
-func (r *redisAccounts) decide(ctx context.Context, req Request, _ func(context.Context, string) (record, bool, error)) (record, bool, bool, error) {
-	keys := []string{r.balanceKey(req.Account), r.pendingKey(req.Account), r.dirtyKey(), r.requestKey(req.RequestID)}
-	res, err := decideScript.Run(ctx, r.c, keys, string(req.Op), req.Amount, req.Account, req.RequestID, int64(IdempotencyTTL.Seconds())).Slice()
-	if err != nil {
-		if strings.Contains(err.Error(), "would overflow") {
-			return record{}, false, true, overflow(req)
+// decide runs decideScript, and looks the request ID up in the database when the
+// script asks for it (the account is in an epoch) before running it again.
+func (r *redisAccounts) decide(ctx context.Context, req Request, durable func(context.Context, string) (record, bool, error)) (record, bool, bool, error) {
+	keys := []string{r.balanceKey(req.Account), r.pendingKey(req.Account), r.dirtyKey(), r.requestKey(req.RequestID), r.epochKey(req.Account)}
+	checkedIn := ""
+	for range 3 {
+		res, err := decideScript.Run(ctx, r.c, keys, string(req.Op), req.Amount, req.Account, req.RequestID, int64(IdempotencyTTL.Seconds()), checkedIn).Slice()
+		if err != nil {
+			if strings.Contains(err.Error(), "would overflow") {
+				return record{}, false, true, overflow(req)
+			}
+			// The script may or may not have run: the outcome is unknown, and the
+			// client's retry with the same request ID will find out.
+			return record{}, false, true, fmt.Errorf("%s (cache, redis): %w", req, err)
 		}
-		// The script may or may not have run: the outcome is unknown, and the
-		// client's retry with the same request ID will find out.
-		return record{}, false, true, fmt.Errorf("%s (cache, redis): %w", req, err)
+		code, _ := res[0].(int64)
+		s, _ := res[1].(string)
+		switch code {
+		case 0:
+			return record{}, false, false, nil
+		case 3:
+			rec, found, err := durable(ctx, req.RequestID)
+			if err != nil {
+				return record{}, false, true, notApplied(err)
+			}
+			if found {
+				return rec, true, true, nil
+			}
+			checkedIn = s
+			continue
+		}
+		rec, err := parseRecord(s)
+		if err != nil {
+			return record{}, false, true, fmt.Errorf("%s (cache, redis): %w", req, err)
+		}
+		return rec, code == 1, true, nil
 	}
-	code, _ := res[0].(int64)
-	if code == 0 {
-		return record{}, false, false, nil
-	}
-	s, _ := res[1].(string)
-	rec, err := parseRecord(s)
-	if err != nil {
-		return record{}, false, true, fmt.Errorf("%s (cache, redis): %w", req, err)
-	}
-	return rec, code == 1, true, nil
+	return record{}, false, true, notApplied(fmt.Errorf("%s (cache, redis): the account's epoch changed three times while looking the request up", req))
 }
 
 func (r *redisAccounts) balance(ctx context.Context, id string) (int64, bool, error) {
@@ -92,8 +115,22 @@ func (r *redisAccounts) balance(ctx context.Context, id string) (int64, bool, er
 	return n, err == nil, err
 }
 
-func (r *redisAccounts) seed(ctx context.Context, id string, v int64) error {
-	return r.c.SetNX(ctx, r.balanceKey(id), v, 0).Err()
+// seedScript sets the balance unless it exists and, if the account has a history
+// the cache may have forgotten (ARGV[2] is "1"), starts a new epoch.
+var seedScript = redis.NewScript(`
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('SET', KEYS[1], ARGV[1])
+if ARGV[2] == '1' then redis.call('SET', KEYS[2], ARGV[3], 'EX', ARGV[4]) end
+return 1
+`)
+
+func (r *redisAccounts) seed(ctx context.Context, id string, v int64, forgetful bool) error {
+	flag := "0"
+	if forgetful {
+		flag = "1"
+	}
+	epoch := strconv.FormatUint(rand.Uint64(), 36)
+	return seedScript.Run(ctx, r.c, []string{r.balanceKey(id), r.epochKey(id)}, v, flag, epoch, int64(IdempotencyTTL.Seconds())).Err()
 }
 
 func (r *redisAccounts) dirty(ctx context.Context) ([]string, error) {

@@ -49,6 +49,7 @@ func Migrations() []migrate.Migration {
 				outcome    VARCHAR(8) NOT NULL,
 				balance    BIGINT NOT NULL,
 				created_at TIMESTAMPTZ NOT NULL DEFAULT now())`,
+			`CREATE INDEX IF NOT EXISTS bank_requests_account ON bank_requests (account_id)`,
 		},
 		MariaDB: []string{
 			`CREATE TABLE IF NOT EXISTS accounts (
@@ -70,7 +71,8 @@ func Migrations() []migrate.Migration {
 				amount     BIGINT NOT NULL,
 				outcome    VARCHAR(8) NOT NULL,
 				balance    BIGINT NOT NULL,
-				created_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6)) ENGINE=InnoDB`,
+				created_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
+				INDEX bank_requests_account (account_id)) ENGINE=InnoDB`,
 		},
 		SQLite: []string{
 			`CREATE TABLE IF NOT EXISTS accounts (
@@ -92,6 +94,7 @@ func Migrations() []migrate.Migration {
 				outcome    TEXT NOT NULL,
 				balance    INTEGER NOT NULL,
 				created_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)`,
+			`CREATE INDEX IF NOT EXISTS bank_requests_account ON bank_requests (account_id)`,
 		},
 	}}
 }

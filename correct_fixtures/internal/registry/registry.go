@@ -18,9 +18,11 @@ import (
 	"time"
 
 	"github.com/lostupdate/lostupdate/correct_fixtures/backend"
+	"github.com/lostupdate/lostupdate/correct_fixtures/bank"
 	"github.com/lostupdate/lostupdate/correct_fixtures/bookstore"
 	"github.com/lostupdate/lostupdate/correct_fixtures/counter"
 	"github.com/lostupdate/lostupdate/correct_fixtures/harness"
+	racybank "github.com/lostupdate/lostupdate/testdata/services/bank"
 	racybookstore "github.com/lostupdate/lostupdate/testdata/services/bookstore"
 	racycounter "github.com/lostupdate/lostupdate/testdata/services/counter"
 )
@@ -59,10 +61,16 @@ type Service struct {
 	// Remote drives a running server at baseURL; key names what the run may touch
 	// (a counter name, a book id …) so that runs do not see each other's data.
 	Remote func(baseURL string, hc *http.Client, key string) harness.Workload
+	// Unfit names the strategies the service refuses, with the reason (the bank
+	// has no upsert).
+	Unfit map[string]string
 }
 
 // Strategy returns the service's strategy called name.
 func (s Service) Strategy(name string) (Strategy, error) {
+	if why, ok := s.Unfit[name]; ok {
+		return Strategy{}, fmt.Errorf("service %s refuses strategy %q: %w: %s", s.Name, name, backend.ErrUnsupported, why)
+	}
 	var names []string
 	for _, st := range s.Strategies {
 		if st.Name == name {
@@ -75,7 +83,7 @@ func (s Service) Strategy(name string) (Strategy, error) {
 
 // Services returns every fixture service.
 func Services() []Service {
-	return []Service{counterService(), bookstoreService()}
+	return []Service{counterService(), bookstoreService(), bankService()}
 }
 
 // Lookup returns the service called name.
@@ -143,6 +151,36 @@ func bookstoreService() Service {
 					return Instance{}, err
 				}
 				return Instance{Workload: bookstore.NewWorkload(st, "bestseller", bookStock), Handler: bookstore.NewHandler(st), Close: st.Close}, nil
+			},
+		})
+	}
+	return svc
+}
+
+// jointAccount is the account every worker moves money in and out of.
+const jointAccount = "joint"
+
+func bankService() Service {
+	all := append([]bank.Strategy{racybank.Strategy()}, bank.Strategies()...)
+	svc := Service{
+		Name:  "bank",
+		Unfit: bank.Unfit(),
+		Remote: func(baseURL string, hc *http.Client, key string) harness.Workload {
+			return bank.NewWorkload(bank.NewClient(baseURL, hc), jointAccount+"-"+key)
+		},
+	}
+	for _, bs := range all {
+		svc.Strategies = append(svc.Strategies, Strategy{
+			Name:     bs.Name,
+			Summary:  bs.Summary,
+			Backends: bs.Backends,
+			Racy:     bs.Name == "racy",
+			Open: func(ctx context.Context, env *backend.Env, o Options) (Instance, error) {
+				st, err := bs.Open(ctx, env, bank.Options{FlushEvery: o.FlushEvery})
+				if err != nil {
+					return Instance{}, err
+				}
+				return Instance{Workload: bank.NewWorkload(st, jointAccount), Handler: bank.NewHandler(st), Close: st.Close}, nil
 			},
 		})
 	}

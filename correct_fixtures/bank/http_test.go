@@ -1,0 +1,250 @@
+package bank_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/lostupdate/lostupdate/correct_fixtures/backend"
+	"github.com/lostupdate/lostupdate/correct_fixtures/bank"
+	"github.com/lostupdate/lostupdate/correct_fixtures/harness"
+)
+
+// answer is one HTTP response: status, the Idempotent-Replayed header, the raw body
+// and the body decoded.
+type answer struct {
+	status   int
+	replayed string
+	raw      []byte
+	body     map[string]any
+}
+
+// call sends one request and decodes the answer, which must be JSON.
+func call(t *testing.T, method, url, contentType, body string) answer {
+	t.Helper()
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if ct := resp.Header.Get("Content-Type"); ct != "application/json" {
+		t.Errorf("%s %s: Content-Type %q, want application/json", method, url, ct)
+	}
+	a := answer{status: resp.StatusCode, replayed: resp.Header.Get(bank.ReplayedHeader)}
+	if a.raw, err = io.ReadAll(resp.Body); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(a.raw, &a.body); err != nil {
+		t.Fatalf("%s %s: body %q is not JSON: %v", method, url, a.raw, err)
+	}
+	return a
+}
+
+// serve opens strategy name on a private share of k and serves it.
+func serve(t *testing.T, name string, k backend.Kind) (*httptest.Server, bank.Store, *backend.Env) {
+	t.Helper()
+	s, err := bank.Lookup(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, env := open(t, s, k, bank.Options{})
+	srv := httptest.NewServer(bank.NewHandler(st))
+	t.Cleanup(srv.Close)
+	return srv, st, env
+}
+
+func TestHTTPBadInputChangesNothing(t *testing.T) {
+	const js = "application/json"
+	tests := []struct {
+		name        string
+		method      string
+		path        string
+		contentType string
+		body        string
+		wantStatus  int
+		wantError   string
+	}{
+		{"malformed JSON", "POST", "/accounts/joint/deposit", js, `{"amount": 5, "request_id": "r1"`, 400, "malformed JSON"},
+		{"not JSON", "POST", "/accounts/joint/deposit", js, `amount=5`, 400, "malformed JSON at byte"},
+		{"empty body", "POST", "/accounts/joint/withdraw", js, ``, 400, "request body is empty"},
+		{"two objects", "POST", "/accounts/joint/deposit", js, `{"amount": 5, "request_id": "r1"} {}`, 400, "send exactly one object"},
+		{"array", "POST", "/accounts/joint/deposit", js, `[5]`, 400, "must be a JSON object"},
+		{"unknown field", "POST", "/accounts/joint/deposit", js, `{"amount": 5, "request_id": "r1", "currency": "EUR"}`, 400, `unknown field "currency"`},
+		{"missing amount", "POST", "/accounts/joint/deposit", js, `{"request_id": "r1"}`, 400, "amount is missing"},
+		{"null amount", "POST", "/accounts/joint/deposit", js, `{"amount": null, "request_id": "r1"}`, 400, "amount is missing"},
+		{"zero amount", "POST", "/accounts/joint/deposit", js, `{"amount": 0, "request_id": "r1"}`, 400, "amount must be between 1 and 1000000000, got 0"},
+		{"negative amount", "POST", "/accounts/joint/withdraw", js, `{"amount": -50, "request_id": "r1"}`, 400, "amount must be between 1 and 1000000000, got -50"},
+		{"amount above the limit", "POST", "/accounts/joint/deposit", js, `{"amount": 1000000001, "request_id": "r1"}`, 400, "got 1000000001"},
+		{"amount overflowing int64", "POST", "/accounts/joint/deposit", js, `{"amount": 9223372036854775808, "request_id": "r1"}`, 400, `field "amount" must be an integer in the int64 range, got number 9223372036854775808`},
+		{"fractional amount", "POST", "/accounts/joint/deposit", js, `{"amount": 1.5, "request_id": "r1"}`, 400, `field "amount" must be an integer`},
+		{"string amount", "POST", "/accounts/joint/deposit", js, `{"amount": "5", "request_id": "r1"}`, 400, "got string"},
+		{"missing request_id", "POST", "/accounts/joint/deposit", js, `{"amount": 5}`, 400, "request_id is missing"},
+		{"empty request_id", "POST", "/accounts/joint/withdraw", js, `{"amount": 5, "request_id": ""}`, 400, "request_id is missing"},
+		{"oversized request_id", "POST", "/accounts/joint/deposit", js, `{"amount": 5, "request_id": "` + strings.Repeat("r", 65) + `"}`, 400, "request_id is 65 bytes long, at most 64 allowed"},
+		{"request_id with a space", "POST", "/accounts/joint/deposit", js, `{"amount": 5, "request_id": "r 1"}`, 400, "visible ASCII characters without spaces"},
+		{"numeric request_id", "POST", "/accounts/joint/deposit", js, `{"amount": 5, "request_id": 7}`, 400, `field "request_id" must be a string`},
+		{"oversized body", "POST", "/accounts/joint/deposit", js, `{"amount": 5, "request_id": "r1", "x": "` + strings.Repeat("a", 2048) + `"}`, 413, "larger than 1024 bytes"},
+		{"wrong content type", "POST", "/accounts/joint/deposit", "text/plain", `{"amount": 5, "request_id": "r1"}`, 415, "want application/json"},
+		{"bad account id", "POST", "/accounts/no%20spaces/deposit", js, `{"amount": 5, "request_id": "r1"}`, 400, `account id "no spaces" must be 1 to 64 letters`},
+		{"long account id", "PUT", "/accounts/" + strings.Repeat("a", 65), "", "", 400, "must be 1 to 64"},
+		{"unknown account", "POST", "/accounts/nobody/deposit", js, `{"amount": 5, "request_id": "r1"}`, 404, `account "nobody": account not found`},
+		{"unknown account balance", "GET", "/accounts/nobody", "", "", 404, "account not found"},
+		{"unknown account statement", "GET", "/accounts/nobody/statement", "", "", 404, "account not found"},
+		{"unknown route", "POST", "/accounts/joint/transfer", js, `{}`, 404, "no route for POST /accounts/joint/transfer"},
+		{"overdraft", "POST", "/accounts/joint/withdraw", js, `{"amount": 101, "request_id": "r-over"}`, 409, `account "joint" cannot cover a withdrawal of 101: insufficient funds`},
+		{"request_id reused", "POST", "/accounts/joint/withdraw", js, `{"amount": 7, "request_id": "seed"}`, 422, `request_id "seed" was first used for a deposit of 100 on account "joint"`},
+		{"overflowing the balance", "POST", "/accounts/rich/deposit", js, `{"amount": 10, "request_id": "r-rich"}`, 422, "balance would overflow int64"},
+	}
+	for _, k := range []backend.Kind{backend.SQLite, backend.Postgres, backend.MariaDB} {
+		t.Run(string(k), func(t *testing.T) {
+			srv, st, env := serve(t, "atomic", k)
+			ctx := context.Background()
+			if a := call(t, "PUT", srv.URL+"/accounts/joint", "", ""); a.status != http.StatusCreated || a.body["balance"] != 0.0 {
+				t.Fatalf("PUT /accounts/joint = %d %s, want 201 with balance 0", a.status, a.raw)
+			}
+			if a := call(t, "PUT", srv.URL+"/accounts/joint", "", ""); a.status != http.StatusOK {
+				t.Errorf("PUT /accounts/joint again = %d %s, want 200", a.status, a.raw)
+			}
+			if _, err := st.Apply(ctx, bank.Request{Account: "joint", Op: bank.Deposit, Amount: 100, RequestID: "seed"}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := st.CreateAccount(ctx, "rich"); err != nil {
+				t.Fatal(err)
+			}
+			q := `UPDATE accounts SET balance = ? WHERE id = 'rich'`
+			if k == backend.Postgres {
+				q = `UPDATE accounts SET balance = $1 WHERE id = 'rich'`
+			}
+			const nearMax = 1<<63 - 1 - 5
+			if _, err := env.DB.ExecContext(ctx, q, int64(nearMax)); err != nil {
+				t.Fatal(err)
+			}
+			before := map[string]bank.Statement{}
+			for _, id := range []string{"joint", "rich"} {
+				s, err := st.Statement(ctx, id)
+				if err != nil {
+					t.Fatal(err)
+				}
+				before[id] = s
+			}
+			for _, tt := range tests {
+				a := call(t, tt.method, srv.URL+tt.path, tt.contentType, tt.body)
+				if a.status != tt.wantStatus {
+					t.Errorf("%s: status %d %s, want %d", tt.name, a.status, a.raw, tt.wantStatus)
+				}
+				if msg, _ := a.body["error"].(string); !strings.Contains(msg, tt.wantError) {
+					t.Errorf("%s: error %q, want it to contain %q", tt.name, msg, tt.wantError)
+				}
+				for id, want := range before {
+					got, err := st.Statement(ctx, id)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if got.Balance != want.Balance || len(got.Ledger) != len(want.Ledger) {
+						t.Errorf("after %s: account %s has balance %d and %d ledger entries, want %d and %d",
+							tt.name, id, got.Balance, len(got.Ledger), want.Balance, len(want.Ledger))
+					}
+				}
+			}
+			// The refused and rejected requests' ids were not all burned: the ones
+			// that never reached a decision (bad input, unknown account) are free.
+			if a := call(t, "POST", srv.URL+"/accounts/joint/withdraw", js, `{"amount": 30, "request_id": "r1"}`); a.status != 200 || a.body["balance"] != 70.0 {
+				t.Errorf("a good withdrawal with request_id r1 after all that: %d %s, want 200 with balance 70", a.status, a.raw)
+			}
+		})
+	}
+}
+
+func TestHTTPRetryGetsTheSameAnswer(t *testing.T) {
+	srv, _, _ := serve(t, "forupdate", backend.SQLite)
+	const js = "application/json"
+	call(t, "PUT", srv.URL+"/accounts/joint", "", "")
+	post := func(op, body string) answer { return call(t, "POST", srv.URL+"/accounts/joint/"+op, js, body) }
+
+	first := post("deposit", `{"amount": 80, "request_id": "d1"}`)
+	if first.status != 200 || first.replayed != "false" || first.body["balance"] != 80.0 {
+		t.Fatalf("first deposit: %d, replayed %q, %s", first.status, first.replayed, first.raw)
+	}
+	post("withdraw", `{"amount": 30, "request_id": "w1"}`)
+	again := post("deposit", `{"amount": 80, "request_id": "d1"}`)
+	if again.status != 200 || again.replayed != "true" || !bytes.Equal(again.raw, first.raw) {
+		t.Errorf("deposit d1 again: %d, replayed %q, %s; want 200, true and the first body %s", again.status, again.replayed, again.raw, first.raw)
+	}
+	refused := post("withdraw", `{"amount": 500, "request_id": "w2"}`)
+	refusedAgain := post("withdraw", `{"amount": 500, "request_id": "w2"}`)
+	if refused.status != 409 || refused.replayed != "false" || refusedAgain.status != 409 || refusedAgain.replayed != "true" ||
+		!bytes.Equal(refused.raw, refusedAgain.raw) || refused.body["code"] != bank.CodeInsufficientFunds {
+		t.Errorf("overdraft twice: %d %q %s, then %d %q %s; want 409 twice with the same body, replayed false then true",
+			refused.status, refused.replayed, refused.raw, refusedAgain.status, refusedAgain.replayed, refusedAgain.raw)
+	}
+
+	// Eight copies at once, as a client that retried over several connections.
+	var wg sync.WaitGroup
+	answers := make([]answer, 8)
+	for i := range answers {
+		wg.Go(func() { answers[i] = post("withdraw", `{"amount": 20, "request_id": "w3"}`) })
+	}
+	wg.Wait()
+	fresh := 0
+	for _, a := range answers {
+		if a.status != 200 || !bytes.Equal(a.raw, answers[0].raw) || a.body["balance"] != 30.0 {
+			t.Errorf("copy of w3: %d %s; want 200 with balance 30, the same body for all", a.status, a.raw)
+		}
+		if a.replayed == "false" {
+			fresh++
+		}
+	}
+	if fresh != 1 {
+		t.Errorf("%d copies of w3 were applied afresh, want 1", fresh)
+	}
+	if a := call(t, "GET", srv.URL+"/accounts/joint", "", ""); a.body["balance"] != 30.0 {
+		t.Errorf("GET /accounts/joint: %s, want balance 30", a.raw)
+	}
+	st := call(t, "GET", srv.URL+"/accounts/joint/statement", "", "")
+	if ledger, _ := st.body["ledger"].([]any); st.status != 200 || len(ledger) != 3 {
+		t.Errorf("statement: %d %s; want 3 ledger entries (d1, w1, w3)", st.status, st.raw)
+	}
+}
+
+func TestHarnessOverHTTP(t *testing.T) {
+	for _, name := range []string{"atomic", "optimistic"} {
+		t.Run(name, func(t *testing.T) {
+			srv, _, _ := serve(t, name, backend.SQLite)
+			client := bank.NewClient(srv.URL, srv.Client())
+			r, err := harness.Run(context.Background(), harness.Labels{Service: "bank", Strategy: name, Backend: "sqlite"},
+				bank.NewWorkload(client, "joint"), harness.Config{Workers: 8, Ops: 300})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Succeeded != 300 || r.Final != r.Expected || r.Lost != 0 || r.Violation != "" {
+				t.Errorf("over HTTP: succeeded %d, final %d, expected %d, lost %d, check %q; first error %s",
+					r.Succeeded, r.Final, r.Expected, r.Lost, r.Violation, r.FirstError)
+			}
+			ctx := context.Background()
+			if _, err := client.Balance(ctx, "never"); err == nil || !strings.Contains(err.Error(), "account not found") {
+				t.Errorf("Balance(never) over HTTP = %v, want account not found", err)
+			}
+			_, err = client.Apply(ctx, bank.Request{Account: "joint", Op: bank.Withdraw, Amount: 1, RequestID: r.Strategy + "-x"})
+			if err != nil {
+				t.Errorf("a withdrawal over HTTP: %v", err)
+			}
+			rc, err := client.Apply(ctx, bank.Request{Account: "joint", Op: bank.Withdraw, Amount: 1, RequestID: r.Strategy + "-x"})
+			if err != nil || !rc.Replayed {
+				t.Errorf("the same withdrawal again over HTTP = %+v, %v; want a replayed receipt", rc, err)
+			}
+		})
+	}
+}
