@@ -9,8 +9,11 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/lostupdate/lostupdate/correct_fixtures/harness"
 )
 
 func TestRunPrintsOneJSONRowPerStrategy(t *testing.T) {
@@ -164,5 +167,46 @@ func TestBookstoreRunsAndItsRacyOriginalsDoNotFail(t *testing.T) {
 	}
 	if strings.Join(strategies, ",") != "racy,racy-gorm,gorm-atomic" {
 		t.Errorf("rows for %v, want racy, racy-gorm, gorm-atomic", strategies)
+	}
+}
+
+func TestMedianRuns(t *testing.T) {
+	r := func(strategy string, workers int, ops float64) harness.Result {
+		return harness.Result{Service: "counter", Strategy: strategy, Backend: "postgres", Workers: workers, OpsPerSec: ops}
+	}
+	tests := []struct {
+		name string
+		all  []harness.Result
+		want []harness.Result
+	}{
+		{"one round is kept as it is", []harness.Result{r("atomic", 1, 5), r("atomic", 4, 9)}, []harness.Result{r("atomic", 1, 5), r("atomic", 4, 9)}},
+		{"three rounds keep the middle run", []harness.Result{
+			r("atomic", 1, 5), r("racy", 1, 7),
+			r("atomic", 1, 50), r("racy", 1, 1),
+			r("atomic", 1, 6), r("racy", 1, 3),
+		}, []harness.Result{r("atomic", 1, 6), r("racy", 1, 3)}},
+		{"two rounds keep the slower run", []harness.Result{r("atomic", 1, 8), r("atomic", 1, 4)}, []harness.Result{r("atomic", 1, 4)}},
+		{"a row missing from a round (skipped) takes what there is", []harness.Result{r("atomic", 1, 8), r("atomic", 4, 2), r("atomic", 1, 6)}, []harness.Result{r("atomic", 1, 6), r("atomic", 4, 2)}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := medianRuns(tt.all); !slices.Equal(got, tt.want) {
+				t.Errorf("medianRuns = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestRunRepeatPrintsOneRowPerPoint(t *testing.T) {
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), []string{"-backend", "sqlite", "-strategy", "atomic", "-workers", "1,2", "-ops", "50", "-repeat", "3", "-json"}, &out, &errOut)
+	if code != 0 {
+		t.Fatalf("exit %d; stderr:\n%s", code, errOut.String())
+	}
+	if lines := strings.Split(strings.TrimSpace(out.String()), "\n"); len(lines) != 2 {
+		t.Errorf("-repeat 3 over two worker counts printed %d rows, want 2:\n%s", len(lines), out.String())
+	}
+	if code := run(context.Background(), []string{"-repeat", "0"}, &out, &errOut); code != 2 || !strings.Contains(errOut.String(), "-repeat: 0 is not a positive number") {
+		t.Errorf("-repeat 0: exit %d, stderr %q; want exit 2 and a message", code, errOut.String())
 	}
 }
