@@ -101,7 +101,7 @@ func (m *memcacheBooks) buy(ctx context.Context, id, qty int64) (Book, bool, err
 	err := m.policy.Do(ctx, isCASConflict, func(context.Context) error {
 		it, cb, err := m.read(id)
 		if err != nil {
-			return err
+			return notApplied(err) // a failed read changed nothing
 		}
 		if it == nil || !cb.Seeded {
 			cached = false
@@ -120,6 +120,9 @@ func (m *memcacheBooks) buy(ctx context.Context, id, qty int64) (Book, bool, err
 		b = Book{ID: id, Title: cb.Title, Stock: cb.Stock, Sold: cb.Sold}
 		return nil
 	})
+	if isCASConflict(err) { // every attempt lost its swap: nothing was sold
+		err = notApplied(err)
+	}
 	if err != nil || !cached {
 		return Book{}, cached, err
 	}
