@@ -87,12 +87,15 @@ func classify(w *flow.Write, l *flow.Load) (string, *flow.LockEvent) {
 		return CategoryShareLock, nil
 	case summary.Row:
 		if l.Handle.Same(hw) {
-			if l.InTx || hw.Kind == summary.Unknown {
+			if (l.InTx || hw.Kind == summary.Unknown) && heldOn(w.Held, hw) {
 				return "", nil
+			}
+			if l.InTx {
+				return CategoryLockOutsideTx, endedTx // committed before the write
 			}
 			return CategoryLockOutsideTx, nil
 		}
-		if heldOn(l.Held, hw) || w.Serializable {
+		if heldThrough(l, w) || w.Serializable {
 			return "", nil
 		}
 		switch {
@@ -103,7 +106,7 @@ func classify(w *flow.Write, l *flow.Load) (string, *flow.LockEvent) {
 		}
 		return CategoryLockOutsideTx, nil
 	}
-	if heldOn(l.Held, hw) || w.Serializable {
+	if heldThrough(l, w) || w.Serializable {
 		return "", nil
 	}
 	if lk := lateLock(w, l); lk != nil {
@@ -118,10 +121,25 @@ func classify(w *flow.Write, l *flow.Load) (string, *flow.LockEvent) {
 	return CategoryLostUpdate, nil
 }
 
+// endedTx stands for the end of the locking transaction in a finding's
+// lock: the load was locked in a transaction that ended before the write.
+var endedTx = &flow.LockEvent{}
+
 // heldOn reports whether an effective lock on handle h is among held.
 func heldOn(held []*flow.LockEvent, h flow.Handle) bool {
 	for _, lk := range held {
 		if lk.Handle.Same(h) && lk.Effective() {
+			return true
+		}
+	}
+	return false
+}
+
+// heldThrough reports whether an effective lock on the write's handle was
+// held from before the load until the write.
+func heldThrough(l *flow.Load, w *flow.Write) bool {
+	for _, lk := range l.Held {
+		if lk.Handle.Same(w.Handle) && lk.Effective() && slices.Contains(w.Held, lk) {
 			return true
 		}
 	}

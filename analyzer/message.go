@@ -43,6 +43,11 @@ func diagnostic(pass *analysis.Pass, rep *report.Reporter, f *finding) analysis.
 		msg = fmt.Sprintf("lost update: %s is read at %s and written back %s outside a locking transaction; a concurrent request can change it in between. Use an atomic update (%s) or %s.",
 			name, read, here, fix, lockHint)
 	case CategoryLockOutsideTx:
+		if f.lock == endedTx {
+			msg = fmt.Sprintf("lost update: %s is read with FOR UPDATE at %s, but the transaction that held the lock ends before the write %s, which is unprotected. Write before the transaction commits, through the same handle, or use an atomic update (%s).",
+				name, read, here, fix)
+			break
+		}
 		msg = fmt.Sprintf("lost update: %s is read with FOR UPDATE at %s outside a transaction, so the lock is released when that statement ends and the write %s is unprotected. Run the locking read and the write in one transaction (%s), or use an atomic update (%s).",
 			name, read, here, txHint, fix)
 	case CategoryStaleRead:
@@ -77,7 +82,7 @@ func diagnostic(pass *analysis.Pass, rep *report.Reporter, f *finding) analysis.
 	if l.LockPos.IsValid() {
 		d.Related = append(d.Related, analysis.RelatedInformation{Pos: l.LockPos, Message: "the lock is requested here"})
 	}
-	if f.lock != nil && f.lock.Pos.IsValid() {
+	if f.lock != nil && f.lock != endedTx && f.lock.Pos.IsValid() {
 		d.Related = append(d.Related, analysis.RelatedInformation{Pos: f.lock.Pos, Message: "the lock is taken here, after the read"})
 	}
 	if form.fix != nil {

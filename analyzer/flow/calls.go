@@ -16,6 +16,19 @@ import (
 // call applies a call instruction.
 func (c *funcCtx) call(st *state, e *env, call *ssa.Call) {
 	cc := call.Common()
+	if fn, bindings, _ := c.closureOf(e, cc.Value); fn != nil && !cc.IsInvoke() {
+		// A closure called here runs here, with its parameters bound.
+		c.inline(st, e, fn, bindings, cc.Args, nil)
+		c.closureResults(call, fn)
+		return
+	}
+	for _, a := range cc.Args {
+		// A closure passed to a call runs at that call (the callee
+		// calls it), unless a transaction runner runs it below.
+		if fn, bindings, mc := c.closureOf(e, a); fn != nil && !c.consumedFn[fn] && (mc == nil || !c.consumed[mc] && c.later[mc]) {
+			c.inline(st, e, fn, bindings, nil, nil)
+		}
+	}
 	if spec, ok := c.spec(cc); ok {
 		c.api(st, e, call, spec)
 		return
@@ -25,15 +38,23 @@ func (c *funcCtx) call(st *state, e *env, call *ssa.Call) {
 			c.callParam(e, call, i)
 		}
 	}
-	if fn := cc.StaticCallee(); fn != nil && fn.Parent() != nil {
-		c.defaultCall(e, call) // a closure: it ran where it was created
-		return
-	}
 	if sum, obj := c.summaryOf(cc); sum != nil {
 		c.applySummary(st, e, call, sum, obj, allArgs(cc), nil)
 		return
 	}
 	c.defaultCall(e, call)
+}
+
+// closureResults gives a call of an inlined closure the labels its
+// returns carried.
+func (c *funcCtx) closureResults(call *ssa.Call, fn *ssa.Function) {
+	ret := c.anonRet[fn]
+	switch n := fn.Signature.Results().Len(); {
+	case n == 1 && len(ret) == 1:
+		c.setVal(call, ret[0])
+	case n > 1:
+		c.callRes[call] = ret
+	}
 }
 
 // summaryOf returns the summary of the function a call invokes: computed
@@ -527,10 +548,10 @@ func unionLocks(a, b []*LockEvent) []*LockEvent {
 func (c *funcCtx) runCallback(st *state, e *env, call *ssa.Call, cb ssa.Value, arg int, h Handle) {
 	switch f := e.resolve(cb).(type) {
 	case *ssa.MakeClosure:
-		c.inline(st, e, f.Fn.(*ssa.Function), f.Bindings, map[int]Handle{arg: h})
+		c.inline(st, e, f.Fn.(*ssa.Function), f.Bindings, nil, map[int]Handle{arg: h})
 	case *ssa.Function:
 		if f.Parent() != nil {
-			c.inline(st, e, f, nil, map[int]Handle{arg: h})
+			c.inline(st, e, f, nil, nil, map[int]Handle{arg: h})
 			return
 		}
 		fake := &ssa.CallCommon{Value: f}

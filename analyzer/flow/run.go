@@ -72,36 +72,43 @@ type funcCtx struct {
 	interned map[Label]*Label
 	queries  map[ssa.Value]*query
 	consumed map[*ssa.MakeClosure]bool
-	inlined  map[*ssa.Function]bool
-	ret      []labels
-	exit     *state
-	runsInTx []summary.RunInTx
-	grew     bool // a value gained labels in this pass
-	names    map[ssa.Value]string
-	budget   budgets
+	later    map[*ssa.MakeClosure]bool
+	// consumedFn are closures without free variables passed to a runner.
+	consumedFn map[*ssa.Function]bool
+	anonRet    map[*ssa.Function][]labels
+	inlined    map[*ssa.Function]bool
+	ret        []labels
+	exit       *state
+	runsInTx   []summary.RunInTx
+	grew       bool // a value gained labels in this pass
+	names      map[ssa.Value]string
+	budget     budgets
 }
 
 func newFuncCtx(a *Analysis, fn *ssa.Function) *funcCtx {
 	return &funcCtx{
-		a:        a,
-		root:     fn,
-		vals:     make(map[ssa.Value]labels),
-		callRes:  make(map[ssa.Value][]labels),
-		loads:    make(map[eventKey]*Load),
-		writes:   make(map[eventKey]*Write),
-		lockEvs:  make(map[eventKey]*LockEvent),
-		interned: make(map[Label]*Label),
-		queries:  make(map[ssa.Value]*query),
-		consumed: make(map[*ssa.MakeClosure]bool),
-		inlined:  make(map[*ssa.Function]bool),
-		ret:      make([]labels, fn.Signature.Results().Len()),
+		a:          a,
+		root:       fn,
+		vals:       make(map[ssa.Value]labels),
+		callRes:    make(map[ssa.Value][]labels),
+		loads:      make(map[eventKey]*Load),
+		writes:     make(map[eventKey]*Write),
+		lockEvs:    make(map[eventKey]*LockEvent),
+		interned:   make(map[Label]*Label),
+		queries:    make(map[ssa.Value]*query),
+		consumed:   make(map[*ssa.MakeClosure]bool),
+		later:      make(map[*ssa.MakeClosure]bool),
+		consumedFn: make(map[*ssa.Function]bool),
+		anonRet:    make(map[*ssa.Function][]labels),
+		inlined:    make(map[*ssa.Function]bool),
+		ret:        make([]labels, fn.Signature.Results().Len()),
 	}
 }
 
 // run analyses the function and the closures it creates, and returns the
 // events and the summary.
 func (c *funcCtx) run() *Result {
-	c.markConsumed(c.root)
+	c.classifyClosures(c.root)
 	root := &env{fn: c.root}
 	c.exit = c.body(c.root, root, newState())
 	// Closures that never ran inline (created in a way the analysis does
@@ -131,25 +138,87 @@ func (c *funcCtx) run() *Result {
 	return r
 }
 
-// markConsumed marks closures that are passed straight to a transaction
-// runner: they run at that call, not where they are created.
-func (c *funcCtx) markConsumed(fn *ssa.Function) {
+// classifyClosures decides where each closure of fn runs. A closure
+// passed straight to a transaction runner runs at that call (consumed); one
+// that is called, passed to a call, or deferred runs where it is called or
+// passed, or never for a deferred one (later); any other (stored, returned,
+// started as a goroutine) runs where it is created.
+func (c *funcCtx) classifyClosures(fn *ssa.Function) {
 	for _, b := range fn.Blocks {
 		for _, instr := range b.Instrs {
-			call, ok := instr.(*ssa.Call)
-			if !ok {
-				continue
-			}
-			for _, cb := range c.txCallbacks(call) {
-				if mc, ok := call.Common().Args[cb].(*ssa.MakeClosure); ok {
-					c.consumed[mc] = true
+			switch in := instr.(type) {
+			case *ssa.Call:
+				for _, cb := range c.txCallbacks(in) {
+					switch f := in.Common().Args[cb].(type) {
+					case *ssa.MakeClosure:
+						c.consumed[f] = true
+					case *ssa.Function:
+						c.consumedFn[f] = true
+					}
+				}
+			case *ssa.MakeClosure:
+				if closureUsedLater(in) {
+					c.later[in] = true
 				}
 			}
 		}
 	}
 	for _, anon := range fn.AnonFuncs {
-		c.markConsumed(anon)
+		c.classifyClosures(anon)
 	}
+}
+
+// closureUsedLater reports whether a closure is called, passed to a call or
+// deferred, directly or through the one variable it is stored in.
+func closureUsedLater(mc *ssa.MakeClosure) bool {
+	uses := func(v ssa.Value) bool {
+		for _, ref := range *v.Referrers() {
+			switch r := ref.(type) {
+			case ssa.CallInstruction:
+				if _, isGo := r.(*ssa.Go); !isGo {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	if uses(mc) {
+		return true
+	}
+	for _, ref := range *mc.Referrers() {
+		if st, ok := ref.(*ssa.Store); ok {
+			if a, ok := st.Addr.(*ssa.Alloc); ok && storedValue(a) == mc {
+				for _, r := range *a.Referrers() {
+					if u, ok := r.(*ssa.UnOp); ok && u.Op == token.MUL && uses(u) {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
+}
+
+// closureOf returns the closure a value holds, directly or through the one
+// variable it was stored in, and its free-variable bindings.
+func (c *funcCtx) closureOf(e *env, v ssa.Value) (*ssa.Function, []ssa.Value, *ssa.MakeClosure) {
+	v = e.resolve(v)
+	if u, ok := v.(*ssa.UnOp); ok && u.Op == token.MUL {
+		if a, ok := u.X.(*ssa.Alloc); ok {
+			if sv := storedValue(a); sv != nil {
+				v = sv
+			}
+		}
+	}
+	switch f := v.(type) {
+	case *ssa.MakeClosure:
+		return f.Fn.(*ssa.Function), f.Bindings, f
+	case *ssa.Function:
+		if f.Parent() != nil {
+			return f, nil, nil
+		}
+	}
+	return nil, nil, nil
 }
 
 // body runs the dataflow over fn's blocks from the entry state and returns
@@ -300,8 +369,8 @@ func (c *funcCtx) transfer(b *ssa.BasicBlock, st *state, e *env) {
 			}
 			c.setVal(in, ls)
 		case *ssa.MakeClosure:
-			if !c.consumed[in] {
-				c.inline(st, e, in.Fn.(*ssa.Function), in.Bindings, nil)
+			if !c.consumed[in] && !c.later[in] {
+				c.inline(st, e, in.Fn.(*ssa.Function), in.Bindings, nil, nil)
 			}
 		case *ssa.Call:
 			c.call(st, e, in)
@@ -312,14 +381,26 @@ func (c *funcCtx) transfer(b *ssa.BasicBlock, st *state, e *env) {
 						c.ret[i] = c.ret[i].union(c.taint(e, r)).union(c.pointee(st, e, r))
 					}
 				}
+			} else {
+				ret := c.anonRet[e.fn]
+				if ret == nil {
+					ret = make([]labels, len(in.Results))
+				}
+				for i, r := range in.Results {
+					if i < len(ret) {
+						ret[i] = ret[i].union(c.taint(e, r))
+					}
+				}
+				c.anonRet[e.fn] = ret
 			}
 		}
 	}
 }
 
 // inline runs closure fn at the current point: its free variables bound to
-// bindings, and the parameters in handles bound to transaction handles.
-func (c *funcCtx) inline(st *state, e *env, fn *ssa.Function, bindings []ssa.Value, handles map[int]Handle) {
+// bindings, its parameters to args (when called), and the parameters in
+// handles bound to transaction handles.
+func (c *funcCtx) inline(st *state, e *env, fn *ssa.Function, bindings, args []ssa.Value, handles map[int]Handle) {
 	if e.depth >= maxInline || len(fn.Blocks) == 0 {
 		return
 	}
@@ -328,6 +409,11 @@ func (c *funcCtx) inline(st *state, e *env, fn *ssa.Function, bindings []ssa.Val
 	for i, fv := range fn.FreeVars {
 		if i < len(bindings) {
 			child.bind[fv] = e.resolve(bindings[i])
+		}
+	}
+	for i, a := range args {
+		if i < len(fn.Params) && a != nil {
+			child.bind[fn.Params[i]] = e.resolve(a)
 		}
 	}
 	for i, h := range handles {

@@ -588,3 +588,80 @@ func depositWithHelperStale(ctx context.Context, db *sql.DB, id, amount int64) e
 		return err
 	})
 }
+
+// depositCommitClosure creates its commit step as a closure before the
+// read and calls it after the write: the lock holds until then.
+func depositCommitClosure(ctx context.Context, db *sql.DB, id, amount int64) (err error) {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		return err
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			conn.ExecContext(context.Background(), "ROLLBACK")
+		}
+	}()
+	commit := func() error {
+		if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
+			return err
+		}
+		committed = true
+		return nil
+	}
+	var balance int64
+	if err := conn.QueryRowContext(ctx, "SELECT balance FROM accounts WHERE id = ?", id).Scan(&balance); err != nil {
+		return err
+	}
+	if _, err := conn.ExecContext(ctx, "UPDATE accounts SET balance = ? WHERE id = ?", balance+amount, id); err != nil {
+		return err
+	}
+	return commit()
+}
+
+// depositAfterCommitClosure commits through the closure first, then
+// writes: the lock is gone by then.
+func depositAfterCommitClosure(ctx context.Context, db *sql.DB, id, amount int64) error {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	finish := func() { conn.ExecContext(ctx, "COMMIT") }
+	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		return err
+	}
+	var balance int64
+	if err := conn.QueryRowContext(ctx, "SELECT balance FROM accounts WHERE id = ?", id).Scan(&balance); err != nil {
+		return err
+	}
+	finish()
+	_, err = conn.ExecContext(ctx, "UPDATE accounts SET balance = ? WHERE id = ?", balance+amount, id) // want `lost update: balance is read at bank.go:639`
+	return err
+}
+
+// depositAfterCommit commits the locking transaction and then writes
+// through the same connection in autocommit.
+func depositAfterCommit(ctx context.Context, db *sql.DB, id, amount int64) error {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN"); err != nil {
+		return err
+	}
+	var balance int64
+	if err := conn.QueryRowContext(ctx, "SELECT balance FROM accounts WHERE id = $1 FOR UPDATE", id).Scan(&balance); err != nil {
+		return err
+	}
+	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
+		return err
+	}
+	_, err = conn.ExecContext(ctx, "UPDATE accounts SET balance = $1 WHERE id = $2", balance+amount, id) // want `lost update: balance is read with FOR UPDATE at bank.go:659, but the transaction that held the lock ends before the write`
+	return err
+}
