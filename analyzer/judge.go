@@ -128,7 +128,7 @@ var endedTx = &flow.LockEvent{}
 // heldOn reports whether an effective lock on handle h is among held.
 func heldOn(held []*flow.LockEvent, h flow.Handle) bool {
 	for _, lk := range held {
-		if lk.Handle.Same(h) && lk.Effective() {
+		if lk.Protects(h) {
 			return true
 		}
 	}
@@ -139,7 +139,7 @@ func heldOn(held []*flow.LockEvent, h flow.Handle) bool {
 // held from before the load until the write.
 func heldThrough(l *flow.Load, w *flow.Write) bool {
 	for _, lk := range l.Held {
-		if lk.Handle.Same(w.Handle) && lk.Effective() && slices.Contains(w.Held, lk) {
+		if lk.Protects(w.Handle) && slices.Contains(w.Held, lk) {
 			return true
 		}
 	}
@@ -151,7 +151,7 @@ func heldThrough(l *flow.Load, w *flow.Write) bool {
 func lateLock(w *flow.Write, l *flow.Load) *flow.LockEvent {
 	var late *flow.LockEvent
 	for _, lk := range w.Held {
-		if !lk.Handle.Same(w.Handle) || !lk.Effective() || slices.Contains(l.Held, lk) || lk.Kind == flow.LockWrite {
+		if !lk.Protects(w.Handle) || slices.Contains(l.Held, lk) || lk.Kind == flow.LockWrite {
 			continue
 		}
 		if late == nil || lk.Pos < late.Pos || lk.Pos == late.Pos && lk.Pos == token.NoPos {

@@ -55,6 +55,9 @@ type Handle struct {
 	Serializable bool
 	// Begin is where the transaction began, if known.
 	Begin token.Pos
+	// conn is the connection a transaction runs on, for a transaction
+	// begun on a *sql.Conn: locks that connection holds cover it.
+	conn handleKey
 }
 
 // Same reports whether h and o are the same handle.
@@ -107,6 +110,24 @@ func (l *LockEvent) Effective() bool {
 		return true
 	}
 	return l.InTx || l.Handle.Kind == summary.Unknown
+}
+
+// Protects reports whether the lock, while held, keeps other transactions
+// from changing what handle h reads and writes: a lock on h itself, or a
+// connection-scoped lock (advisory session lock, LOCK TABLES, BEGIN
+// IMMEDIATE) on the connection h's transaction runs on.
+func (l *LockEvent) Protects(h Handle) bool {
+	if !l.Effective() {
+		return false
+	}
+	if l.Handle.Same(h) {
+		return true
+	}
+	switch l.Kind {
+	case LockAdvisorySession, LockTable, LockDatabase:
+		return l.Handle.Known() && h.conn == keyOf(l.Handle)
+	}
+	return false
 }
 
 // Load is a read of database values into Go values.

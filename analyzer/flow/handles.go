@@ -100,8 +100,11 @@ func (c *funcCtx) handleDepth(e *env, v ssa.Value, depth int) Handle {
 					return c.handleDepth(e, recv, depth+1)
 				}
 			case apis.Begin:
-				kind := summary.Tx
-				return Handle{root: x, Kind: kind, Param: -1, Name: c.nameOf(x), Serializable: c.serializableCall(e, x, spec), Begin: x.Pos()}
+				h := Handle{root: x, Kind: summary.Tx, Param: -1, Name: c.nameOf(x), Serializable: c.serializableCall(e, x, spec), Begin: x.Pos()}
+				if recv != nil && apis.HandleKindOf(recv.Type()) == apis.Conn {
+					h.conn = keyOf(c.handleDepth(e, recv, depth+1))
+				}
+				return h
 			case apis.OpenConn:
 				return Handle{root: x, Kind: summary.Conn, Param: -1, Name: c.nameOf(x)}
 			}

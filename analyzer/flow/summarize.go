@@ -83,7 +83,7 @@ func (c *funcCtx) summarize(r *Result) *summary.Summary {
 // heldOn reports whether an effective lock on h is among held.
 func heldOn(held []*LockEvent, h Handle) bool {
 	for _, l := range held {
-		if l.Handle.Same(h) && l.Effective() {
+		if l.Protects(h) {
 			return true
 		}
 	}

@@ -665,3 +665,47 @@ func depositAfterCommit(ctx context.Context, db *sql.DB, id, amount int64) error
 	_, err = conn.ExecContext(ctx, "UPDATE accounts SET balance = $1 WHERE id = $2", balance+amount, id) // want `lost update: balance is read with FOR UPDATE at bank.go:659, but the transaction that held the lock ends before the write`
 	return err
 }
+
+// depositNamedLockThenTx takes MySQL's named lock on one connection and
+// runs the transaction on that same connection.
+func depositNamedLockThenTx(ctx context.Context, db *sql.DB, id, amount int64) error {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	var got int
+	if err := conn.QueryRowContext(ctx, "SELECT GET_LOCK(CONCAT('account:', ?), 10)", id).Scan(&got); err != nil || got != 1 {
+		return errors.New("lock not taken")
+	}
+	defer conn.ExecContext(context.Background(), "DO RELEASE_LOCK(CONCAT('account:', ?))", id)
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var balance int64
+	if err := tx.QueryRowContext(ctx, "SELECT balance FROM accounts WHERE id = ?", id).Scan(&balance); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE accounts SET balance = ? WHERE id = ?", balance+amount, id); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// depositNamedLockOnPool takes the named lock through the pool: the next
+// statement may run on another connection, which does not hold it.
+func depositNamedLockOnPool(ctx context.Context, db *sql.DB, id, amount int64) error {
+	var got int
+	if err := db.QueryRowContext(ctx, "SELECT GET_LOCK(CONCAT('account:', ?), 10)", id).Scan(&got); err != nil || got != 1 {
+		return errors.New("lock not taken")
+	}
+	defer db.ExecContext(context.Background(), "DO RELEASE_LOCK(CONCAT('account:', ?))", id)
+	var balance int64
+	if err := db.QueryRowContext(ctx, "SELECT balance FROM accounts WHERE id = ?", id).Scan(&balance); err != nil {
+		return err
+	}
+	_, err := db.ExecContext(ctx, "UPDATE accounts SET balance = ? WHERE id = ?", balance+amount, id) // want `lost update: balance is read at bank.go:706`
+	return err
+}
