@@ -28,6 +28,8 @@ type directive struct {
 	reason string
 	// fn is the function whose doc comment holds the directive, if any.
 	fn *ast.FuncDecl
+	// used reports that the directive silenced a diagnostic.
+	used bool
 }
 
 // Reporter collects diagnostics for one pass and emits them.
@@ -117,7 +119,7 @@ func (r *Reporter) FileOf(pos token.Pos) *ast.File {
 // Report queues a diagnostic. A diagnostic (or related position) at the
 // opening parenthesis of a call covers the whole call expression.
 func (r *Reporter) Report(d analysis.Diagnostic) {
-	if !d.Pos.IsValid() || r.disabled[d.Category] {
+	if !d.Pos.IsValid() {
 		return
 	}
 	if call := r.CallAt(d.Pos); call != nil {
@@ -129,7 +131,7 @@ func (r *Reporter) Report(d analysis.Diagnostic) {
 		}
 	}
 	posn := r.pass.Fset.Position(d.Pos)
-	if r.generated[posn.Filename] || r.ignored(posn) {
+	if r.generated[posn.Filename] || r.ignored(posn) || r.disabled[d.Category] {
 		return
 	}
 	r.diags = append(r.diags, d)
@@ -139,28 +141,42 @@ func (r *Reporter) Report(d analysis.Diagnostic) {
 // at posn: on the same line, on the line above, or in the doc comment of
 // the function that contains it.
 func (r *Reporter) ignored(posn token.Position) bool {
-	for _, d := range r.directives {
+	ignored := false
+	for i := range r.directives {
+		d := &r.directives[i]
 		if d.reason == "" || d.file != posn.Filename {
 			continue
 		}
 		if d.line == posn.Line || d.line == posn.Line-1 {
-			return true
+			d.used, ignored = true, true
 		}
 		if d.fn != nil {
 			start, end := r.pass.Fset.Position(d.fn.Pos()), r.pass.Fset.Position(d.fn.End())
 			if start.Offset <= posn.Offset && posn.Offset <= end.Offset {
-				return true
+				d.used, ignored = true, true
 			}
 		}
 	}
-	return false
+	return ignored
 }
 
-// Flush reports directives without a reason and emits all diagnostics in
-// position order.
+// Flush reports directives without a reason and directives that silence
+// nothing, and emits all diagnostics in position order.
 func (r *Reporter) Flush() {
 	for _, d := range r.directives {
-		if d.reason == "" && !r.disabled[CategoryDirective] {
+		if r.disabled[CategoryDirective] {
+			break
+		}
+		if d.reason != "" && !d.used {
+			r.diags = append(r.diags, analysis.Diagnostic{
+				Pos:      d.pos,
+				End:      d.pos + token.Pos(len(Directive)),
+				Category: CategoryDirective,
+				URL:      "#" + CategoryDirective,
+				Message:  "lostupdate:ignore silences nothing here: no lost update is reported on this line, the next one or in this function; remove the directive",
+			})
+		}
+		if d.reason == "" {
 			r.diags = append(r.diags, analysis.Diagnostic{
 				Pos:      d.pos,
 				End:      d.pos + token.Pos(len(Directive)),
