@@ -60,7 +60,7 @@ func judge(w *flow.Write) *finding {
 	var cands []cand
 	for _, v := range w.Values {
 		for _, l := range v.Labels {
-			if l.Load != nil && l.Changed {
+			if l.Load != nil && l.Changed && sameTable(l.Load.Table, w.Table) {
 				cands = append(cands, cand{v, l})
 			}
 		}
@@ -74,6 +74,17 @@ func judge(w *flow.Write) *finding {
 		}
 	}
 	return nil
+}
+
+// sameTable reports whether a load and a write may touch the same table: a
+// value read from one table and written to another cannot lose an update
+// of the row it was read from. Unknown tables, or tables named in
+// different ways (SQL name, GORM model), may be the same.
+func sameTable(load, write string) bool {
+	if load == "" || write == "" || load[:3] != write[:3] {
+		return true
+	}
+	return load == write
 }
 
 // classify returns the category of a write of a value read by load l, or

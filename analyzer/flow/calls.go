@@ -201,6 +201,9 @@ func (c *funcCtx) api(st *state, e *env, call *ssa.Call, spec apis.Spec) {
 			cols = nil // a struct or slice destination: columns come from fields
 		}
 		if d := arg(spec.Dest); d != nil {
+			if q.table == "" {
+				q.table = modelTable(peel(d).Type())
+			}
 			c.loadInto(st, e, call, q, []ssa.Value{d}, cols)
 		}
 		if q.lock == summary.Row {
@@ -231,9 +234,13 @@ func (c *funcCtx) api(st *state, e *env, call *ssa.Call, spec apis.Spec) {
 // chainQuery describes the query a GORM finisher runs.
 func (c *funcCtx) chainQuery(e *env, call *ssa.Call, recv ssa.Value) *query {
 	ch := c.gormChain(e, recv)
-	q := &query{handle: ch.handle, lock: ch.lock, lockPos: ch.lockPos, pos: call.Pos(), lib: apis.GORM, sqlArg: -1}
+	q := &query{handle: ch.handle, lock: ch.lock, lockPos: ch.lockPos, pos: call.Pos(), lib: apis.GORM, sqlArg: -1, table: ch.table}
 	if ch.raw != nil {
 		q.known, q.stmt = ch.raw.known, ch.raw.stmt
+		q.table = cmpOr(q.table, ch.raw.table)
+	}
+	if q.table == "" && ch.model != nil {
+		q.table = modelTable(peel(ch.model).Type())
 	}
 	return q
 }
@@ -334,7 +341,7 @@ func (c *funcCtx) sqlWrite(st *state, e *env, call *ssa.Call, q *query, inTx boo
 		return
 	}
 	w := c.write(st, call, 0, WriteSQL, q.handle, inTx, vals)
-	w.Stmt, w.SQL, w.SQLArg, w.Lib = s, q.text, q.sqlArg, q.lib
+	w.Stmt, w.SQL, w.SQLArg, w.Lib, w.Table = s, q.text, q.sqlArg, q.lib, q.table
 }
 
 // gormWrite records what Save, Update(s) and UpdateColumn(s) write.
@@ -382,7 +389,10 @@ func (c *funcCtx) gormWrite(st *state, e *env, call *ssa.Call, spec apis.Spec, r
 		return
 	}
 	w := c.write(st, call, 0, kind, ch.handle, inTx, vals)
-	w.Lib = apis.GORM
+	w.Lib, w.Table = apis.GORM, ch.table
+	if w.Table == "" && model != nil {
+		w.Table = modelTable(peel(model).Type())
+	}
 }
 
 // objectWrites returns the changed fields of the object a value points to
@@ -462,6 +472,7 @@ func hasOptimisticVersion(t types.Type) bool {
 // loadInto records a load whose values land in the destinations.
 func (c *funcCtx) loadInto(st *state, e *env, call *ssa.Call, q *query, dests []ssa.Value, columns []string) {
 	l := c.load(st, call, 0, q.handle, q.lock, q.lockPos, q.lib, q.pos)
+	l.Table = q.table
 	for k, d := range dests {
 		if d == nil {
 			continue
@@ -673,7 +684,7 @@ func (c *funcCtx) applySummary(st *state, e *env, call *ssa.Call, sum *summary.S
 	for i, ld := range sum.Loads {
 		h := c.mapHandle(e, args, ld.Handle, callee, overrides)
 		l := c.load(st, call, 10+i, h, ld.Lock, token.NoPos, apis.NoLib, call.Pos())
-		l.Via, l.Site = callee, ld.Site
+		l.Via, l.Site, l.Table = callee, ld.Site, ld.Table
 		l.InTx = l.InTx || ld.Handle.InTx && ld.Handle.Param >= 0
 		name := c.resultName(call, ld.Result, callee)
 		if ld.Result < 0 && ld.Into < len(args) && args[ld.Into] != nil {
@@ -704,7 +715,7 @@ func (c *funcCtx) applySummary(st *state, e *env, call *ssa.Call, sum *summary.S
 		inTx := c.inTx(st, h) || w.Handle.InTx && w.Handle.Param >= 0
 		if len(vals) > 0 {
 			wr := c.write(st, call, 30+i, WriteCallee, h, inTx, vals)
-			wr.Via, wr.Site, wr.LockedFirst = callee, w.Site, wr.LockedFirst || w.LockedFirst
+			wr.Via, wr.Site, wr.LockedFirst, wr.Table = callee, w.Site, wr.LockedFirst || w.LockedFirst, w.Table
 		}
 		if inTx {
 			c.lock(st, call, 30+i, h, LockWrite, true, token.NoPos)

@@ -149,6 +149,9 @@ type Load struct {
 	Mutex bool
 	// Lib is the library of the load (for messages and fixes).
 	Lib apis.Lib
+	// Table identifies what was read, when known: "sql:accounts" for a
+	// single-table SELECT, "go:example.com/shop.Product" for a GORM model.
+	Table string
 	// Via is the function the load happened in, for loads reported by a
 	// summary; Site is where in that function.
 	Via  *types.Func
@@ -212,6 +215,8 @@ type Write struct {
 	// Held are the locks held when the write ran.
 	Held  []*LockEvent
 	Mutex bool
+	// Table identifies what is written, in the form of Load.Table.
+	Table string
 	// Stmt is the SQL statement, for SQL writes, and SQL its text.
 	Stmt *sqltext.Statement
 	SQL  string

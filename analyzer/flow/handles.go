@@ -464,6 +464,8 @@ type query struct {
 	// sqlArg is the index of the SQL text argument of the call (receiver
 	// excluded), or -1.
 	sqlArg int
+	// table is what the statement reads or writes (see Load.Table).
+	table string
 }
 
 // param returns the value bound to a placeholder.
@@ -517,6 +519,7 @@ func (c *funcCtx) sqlQuery(e *env, call *ssa.Call, spec apis.Spec) *query {
 		q.text = text
 		q.stmt = sqltext.Parse(text)
 		q.lock = lockOf(q.stmt.Lock)
+		q.table = sqlTable(q.stmt.Table)
 	}
 	if spec.Args >= 0 && spec.Args < len(args) {
 		q.args, q.argsKnown = c.varargs(e, args[spec.Args])
@@ -634,6 +637,8 @@ type chain struct {
 	where []string
 	// raw is the SQL of Raw(…), if any.
 	raw *query
+	// table is the table named by Table(…), as in Load.Table.
+	table string
 }
 
 // gormChain walks a GORM method chain back to its handle, collecting the
@@ -691,6 +696,12 @@ func (c *funcCtx) gormChain(e *env, v ssa.Value) chain {
 			if ch.raw == nil {
 				ch.raw = c.sqlQuery(e, call, spec)
 			}
+		case "Table":
+			if len(args) > 0 && ch.table == "" {
+				if t, ok := c.sqlText(e, args[0]); ok {
+					ch.table = sqlTable(sqltext.Parse("SELECT 1 FROM " + t).Table)
+				}
+			}
 		}
 		v = recv
 	}
@@ -702,6 +713,38 @@ func (c *funcCtx) gormChain(e *env, v ssa.Value) chain {
 		}
 	}
 	return ch
+}
+
+// sqlTable returns the table key of an SQL table name.
+func sqlTable(name string) string {
+	if name == "" {
+		return ""
+	}
+	return "sql:" + name
+}
+
+// modelTable returns the table key of a GORM model: the struct type a
+// value is, or points to, or holds a slice of.
+func modelTable(t types.Type) string {
+	for range 4 {
+		switch u := types.Unalias(t).(type) {
+		case *types.Pointer:
+			t = u.Elem()
+			continue
+		case *types.Slice:
+			t = u.Elem()
+			continue
+		case *types.Array:
+			t = u.Elem()
+			continue
+		case *types.Named:
+			if _, ok := u.Underlying().(*types.Struct); ok && u.Obj().Pkg() != nil {
+				return "go:" + u.Obj().Pkg().Path() + "." + u.Obj().Name()
+			}
+		}
+		break
+	}
+	return ""
 }
 
 // lockingStrength returns the lock a clause.Locking value asks for: the

@@ -23,7 +23,7 @@ func (c *funcCtx) summarize(r *Result) *summary.Summary {
 		changed := false
 		for _, l := range ls {
 			if l.Load != nil {
-				s.Loads = append(s.Loads, summary.Load{Result: i, Into: -1, Column: l.Column, Lock: l.Load.Lock, Handle: l.Load.Handle.Ref(l.Load.InTx), Site: c.site(l.Load.Pos, l.Load.Site)})
+				s.Loads = append(s.Loads, summary.Load{Result: i, Into: -1, Column: l.Column, Table: l.Load.Table, Lock: l.Load.Lock, Handle: l.Load.Handle.Ref(l.Load.InTx), Site: c.site(l.Load.Pos, l.Load.Site)})
 				continue
 			}
 			from = append(from, summary.Source{Param: l.Param, Path: l.PPath})
@@ -46,7 +46,7 @@ func (c *funcCtx) summarize(r *Result) *summary.Summary {
 			changed := false
 			for _, l := range en.labels {
 				if l.Load != nil {
-					s.Loads = append(s.Loads, summary.Load{Result: -1, Into: i, Path: path, Column: l.Column, Lock: l.Load.Lock, Handle: l.Load.Handle.Ref(l.Load.InTx), Site: c.site(l.Load.Pos, l.Load.Site)})
+					s.Loads = append(s.Loads, summary.Load{Result: -1, Into: i, Path: path, Column: l.Column, Table: l.Load.Table, Lock: l.Load.Lock, Handle: l.Load.Handle.Ref(l.Load.InTx), Site: c.site(l.Load.Pos, l.Load.Site)})
 					continue
 				}
 				if en.dirty {
@@ -66,7 +66,7 @@ func (c *funcCtx) summarize(r *Result) *summary.Summary {
 				if l.Load != nil {
 					continue
 				}
-				s.Writes = append(s.Writes, summary.Write{Param: l.Param, Path: l.PPath, Whole: v.Whole, Column: v.Column, Changed: l.Changed, Handle: w.Handle.Ref(w.InTx), LockedFirst: lockedFirst, Site: c.site(w.Pos, w.Site)})
+				s.Writes = append(s.Writes, summary.Write{Param: l.Param, Path: l.PPath, Whole: v.Whole, Column: v.Column, Table: w.Table, Changed: l.Changed, Handle: w.Handle.Ref(w.InTx), LockedFirst: lockedFirst, Site: c.site(w.Pos, w.Site)})
 			}
 		}
 	}

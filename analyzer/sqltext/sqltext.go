@@ -93,7 +93,9 @@ type Comparison struct {
 
 // Statement is what Parse learned about one SQL statement.
 type Statement struct {
-	Kind  Kind
+	Kind Kind
+	// Table is the table written (UPDATE, INSERT, DELETE, LOCK), or the
+	// one table a SELECT reads ("" when it reads several).
 	Table string
 	Lock  Lock
 	// Columns are the result columns of a SELECT (or of RETURNING), by
@@ -155,6 +157,7 @@ func Parse(text string) Statement {
 	case first.is("select"), first.is("("):
 		st.Kind = Select
 		st.Columns = p.selectColumns(i)
+		st.Table = p.singleTable(i)
 	case first.is("update"):
 		st.Kind = Update
 		p.update(&st, i)
@@ -376,6 +379,27 @@ func (p *parser) selectColumns(i int) []string {
 	i = p.skipWords(i+1, "distinct", "all")
 	end := p.clauseEnd(i, "from", "where", "for", "limit", "order", "group", "union", "into")
 	return p.outputNames(i, end)
+}
+
+// singleTable returns the table a SELECT reads, when it reads exactly one
+// (no join, no list of tables, no subquery in FROM), else "".
+func (p *parser) singleTable(i int) string {
+	t := p.toks
+	from := p.clauseEnd(i, "from")
+	if from >= len(t) {
+		return ""
+	}
+	name, j := p.qualified(from + 1)
+	if name == "" {
+		return ""
+	}
+	end := p.clauseEnd(j, "where", "for", "limit", "order", "group", "union", "having", "lock")
+	for k := j; k < end; k++ {
+		if t[k].depth == t[from].depth && (t[k].is(",") || t[k].is("join")) {
+			return ""
+		}
+	}
+	return name
 }
 
 // outputNames splits a select list in [i, end) into item names: the alias,

@@ -209,3 +209,21 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestTable(t *testing.T) {
+	tests := []struct{ sql, want string }{
+		{"SELECT balance FROM accounts WHERE id = $1 FOR UPDATE", "accounts"},
+		{"SELECT a.balance FROM public.accounts a WHERE a.id = $1", "accounts"},
+		{"SELECT o.total, p.price FROM orders o JOIN products p ON p.id = o.product_id", ""},
+		{"SELECT a.n FROM a, b WHERE a.id = b.id", ""},
+		{"SELECT n FROM (SELECT n FROM t) x", ""},
+		{"SELECT 1", ""},
+		{"UPDATE accounts SET balance = $1", "accounts"},
+		{"INSERT INTO counters (name) VALUES ($1)", "counters"},
+	}
+	for _, tt := range tests {
+		if got := Parse(tt.sql).Table; got != tt.want {
+			t.Errorf("Parse(%q).Table = %q, want %q", tt.sql, got, tt.want)
+		}
+	}
+}

@@ -85,8 +85,10 @@ type Load struct {
 	// Path is the access path within the result or parameter that holds
 	// them ("" for the whole value).
 	Path string
-	// Column is the database column, when the value is one column.
+	// Column is the database column, when the value is one column, and
+	// Table the table (or GORM model) it was read from, when known.
 	Column string
+	Table  string
 	Lock   Lock
 	Handle HandleRef
 	// Site is where the load happened, as file:line, for messages.
@@ -103,8 +105,10 @@ type Write struct {
 	Param int
 	Path  string
 	Whole bool
-	// Column is the column written, when known.
+	// Column is the column written and Table the table (or GORM model),
+	// when known.
 	Column string
+	Table  string
 	// Changed reports that the function itself computes the written value
 	// from the parameter (rather than writing it as it is).
 	Changed bool
@@ -233,11 +237,11 @@ func (s *Summary) Normalize() {
 }
 
 func (l Load) key() string {
-	return fmt.Sprintf("%d|%d|%s|%s|%d|%v|%s", l.Result, l.Into, l.Path, l.Column, l.Lock, l.Handle, l.Site)
+	return fmt.Sprintf("%d|%d|%s|%s|%s|%d|%v|%s", l.Result, l.Into, l.Path, l.Column, l.Table, l.Lock, l.Handle, l.Site)
 }
 
 func (w Write) key() string {
-	return fmt.Sprintf("%d|%s|%v|%s|%v|%v|%v|%s", w.Param, w.Path, w.Whole, w.Column, w.Changed, w.Handle, w.LockedFirst, w.Site)
+	return fmt.Sprintf("%d|%s|%v|%s|%s|%v|%v|%v|%s", w.Param, w.Path, w.Whole, w.Column, w.Table, w.Changed, w.Handle, w.LockedFirst, w.Site)
 }
 
 func (m Mutate) key() string {

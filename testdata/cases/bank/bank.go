@@ -709,3 +709,25 @@ func depositNamedLockOnPool(ctx context.Context, db *sql.DB, id, amount int64) e
 	_, err := db.ExecContext(ctx, "UPDATE accounts SET balance = ? WHERE id = ?", balance+amount, id) // want `lost update: balance is read at bank.go:706`
 	return err
 }
+
+// priceOrder reads a product's price and writes an order's total: the
+// product row is not written, so its update cannot be lost here.
+func priceOrder(ctx context.Context, db *sql.DB, orderID, productID, qty int64) error {
+	var price int64
+	if err := db.QueryRowContext(ctx, "SELECT price FROM products WHERE id = $1", productID).Scan(&price); err != nil {
+		return err
+	}
+	_, err := db.ExecContext(ctx, "UPDATE orders SET total = $1 WHERE id = $2", price*qty, orderID)
+	return err
+}
+
+// restockFromJoin reads through a join, so the analyzer cannot tell which
+// table the value came from, and reports the write.
+func restockFromJoin(ctx context.Context, db *sql.DB, id, n int64) error {
+	var stock int64
+	if err := db.QueryRowContext(ctx, "SELECT p.stock FROM products p JOIN suppliers s ON s.id = p.supplier_id WHERE p.id = $1", id).Scan(&stock); err != nil {
+		return err
+	}
+	_, err := db.ExecContext(ctx, "UPDATE products SET stock = $1 WHERE id = $2", stock+n, id) // want `lost update: stock is read at bank.go:728`
+	return err
+}

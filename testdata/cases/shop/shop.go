@@ -333,3 +333,13 @@ func (s *Store) buyLoadInIf(id uint, qty int, check bool) error {
 	}
 	return s.db.Model(&p).Update("stock", p.Stock-qty).Error // want `lost update: p.Stock is read at shop.go:330`
 }
+
+// priceOrder reads a product and writes an order computed from it.
+func (s *Store) priceOrder(orderID, productID uint, qty int) error {
+	var p Product
+	if err := s.db.First(&p, productID).Error; err != nil {
+		return err
+	}
+	o := Order{ID: orderID}
+	return s.db.Model(&o).Update("total", p.Price*int64(qty)).Error
+}
