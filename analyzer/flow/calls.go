@@ -449,22 +449,11 @@ func mapColumn(path string) string {
 // hasOptimisticVersion reports whether a model type has a field of the
 // optimisticlock plugin's Version type.
 func hasOptimisticVersion(t types.Type) bool {
-	for range 3 {
-		switch u := t.Underlying().(type) {
-		case *types.Pointer:
-			t = u.Elem()
-			continue
-		case *types.Slice:
-			t = u.Elem()
-			continue
-		case *types.Struct:
-			for i := 0; i < u.NumFields(); i++ {
-				if apis.IsGormOptimisticVersion(u.Field(i).Type()) {
-					return true
-				}
-			}
+	_, st := model(t)
+	for i := 0; st != nil && i < st.NumFields(); i++ {
+		if apis.IsGormOptimisticVersion(st.Field(i).Type()) {
+			return true
 		}
-		break
 	}
 	return false
 }

@@ -542,8 +542,10 @@ func (c *funcCtx) sqlQuery(e *env, call *ssa.Call, spec apis.Spec) *query {
 	return q
 }
 
-// prepared returns the handle and SQL text of a prepared statement.
-func (c *funcCtx) prepared(e *env, v ssa.Value) (Handle, string, bool) {
+// source follows a value back to the call that produced it: through the
+// result tuple of that call and through the one local variable it was
+// stored in.
+func source(e *env, v ssa.Value) ssa.Value {
 	for range maxDepth {
 		v = e.resolve(v)
 		switch x := v.(type) {
@@ -557,6 +559,17 @@ func (c *funcCtx) prepared(e *env, v ssa.Value) (Handle, string, bool) {
 					continue
 				}
 			}
+		}
+		return v
+	}
+	return v
+}
+
+// prepared returns the handle and SQL text of a prepared statement.
+func (c *funcCtx) prepared(e *env, v ssa.Value) (Handle, string, bool) {
+	for range maxDepth {
+		v = source(e, v)
+		switch x := v.(type) {
 		case *ssa.Call:
 			spec, ok := c.spec(x.Common())
 			if !ok {
@@ -598,21 +611,11 @@ func storedValue(a *ssa.Alloc) ssa.Value {
 // holds.
 func (c *funcCtx) rowsQuery(e *env, v ssa.Value) *query {
 	for range maxDepth {
-		v = e.resolve(v)
+		v = source(e, v)
 		if q, ok := c.queries[v]; ok {
 			return q
 		}
 		switch x := v.(type) {
-		case *ssa.Extract:
-			v = x.Tuple
-			continue
-		case *ssa.UnOp:
-			if a, ok := x.X.(*ssa.Alloc); ok && x.Op == token.MUL {
-				if sv := storedValue(a); sv != nil {
-					v = sv
-					continue
-				}
-			}
 		case *ssa.Phi:
 			for _, edge := range x.Edges {
 				if q, ok := c.queries[e.resolve(edge)]; ok {
@@ -726,6 +729,15 @@ func sqlTable(name string) string {
 // modelTable returns the table key of a GORM model: the struct type a
 // value is, or points to, or holds a slice of.
 func modelTable(t types.Type) string {
+	if n, _ := model(t); n != nil && n.Obj().Pkg() != nil {
+		return "go:" + n.Obj().Pkg().Path() + "." + n.Obj().Name()
+	}
+	return ""
+}
+
+// model returns the struct type a GORM value stands for (a struct, a
+// pointer to one, a slice of them), named or not.
+func model(t types.Type) (*types.Named, *types.Struct) {
 	for range 4 {
 		switch u := types.Unalias(t).(type) {
 		case *types.Pointer:
@@ -737,14 +749,15 @@ func modelTable(t types.Type) string {
 		case *types.Array:
 			t = u.Elem()
 			continue
-		case *types.Named:
-			if _, ok := u.Underlying().(*types.Struct); ok && u.Obj().Pkg() != nil {
-				return "go:" + u.Obj().Pkg().Path() + "." + u.Obj().Name()
-			}
 		}
 		break
 	}
-	return ""
+	st, _ := t.Underlying().(*types.Struct)
+	n, _ := types.Unalias(t).(*types.Named)
+	if st == nil {
+		return nil, nil
+	}
+	return n, st
 }
 
 // lockingStrength returns the lock a clause.Locking value asks for: the
