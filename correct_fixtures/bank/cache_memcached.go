@@ -12,6 +12,7 @@ import (
 
 	"github.com/bradfitz/gomemcache/memcache"
 
+	"github.com/lostupdate/lostupdate/correct_fixtures/dberr"
 	"github.com/lostupdate/lostupdate/correct_fixtures/retry"
 )
 
@@ -108,9 +109,17 @@ func decodeAccount(key string, v []byte) (cachedAccount, error) {
 	return a, nil
 }
 
-// get reads account id's item; ok is false if it is missing.
+// get reads account id's item; ok is false if it is missing. A read is safe to
+// repeat, so one that found its pooled connection dropped (the client discards it)
+// is tried again on the next, up to once per connection the pool can hold.
 func (m *memcacheAccounts) get(id string) (*memcache.Item, cachedAccount, bool, error) {
 	it, err := m.c.Get(m.key(id))
+	for range max(m.c.MaxIdleConns, memcache.DefaultMaxIdleConns) {
+		if !dberr.ConnectionLost(err) {
+			break
+		}
+		it, err = m.c.Get(m.key(id))
+	}
 	if errors.Is(err, memcache.ErrCacheMiss) {
 		return nil, cachedAccount{}, false, nil
 	}
