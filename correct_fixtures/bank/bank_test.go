@@ -37,7 +37,7 @@ func openOn(t *testing.T, s bank.Strategy, k backend.Kind, bo backend.Options, o
 	return st, env
 }
 
-// eachStrategyAndBackend runs f, in parallel subtests, for every strategy on every
+// eachStrategyAndBackend runs f, in a subtest each, for every strategy on every
 // backend of kinds it supports.
 func eachStrategyAndBackend(t *testing.T, kinds []backend.Kind, f func(t *testing.T, s bank.Strategy, k backend.Kind)) {
 	for _, s := range bank.Strategies() {
