@@ -47,6 +47,8 @@ type finding struct {
 	// lock is the lock that matters to the message (the late lock of a
 	// stale read), if any.
 	lock *flow.LockEvent
+	// others name the other written values computed from the same load.
+	others []string
 }
 
 // judge decides whether a write loses updates: for each value it writes
@@ -65,12 +67,20 @@ func judge(w *flow.Write) *finding {
 			}
 		}
 	}
+	// The earliest load first; for one load, the values in the order the
+	// write stores them (SET order, struct field order).
 	slices.SortStableFunc(cands, func(a, b cand) int {
-		return cmp.Or(cmp.Compare(a.label.Load.Pos, b.label.Load.Pos), cmp.Compare(a.label.Name, b.label.Name), cmp.Compare(a.value.Column, b.value.Column))
+		return cmp.Compare(a.label.Load.Pos, b.label.Load.Pos)
 	})
 	for _, c := range cands {
 		if cat, lock := classify(w, c.label.Load); cat != "" {
-			return &finding{category: cat, write: w, value: c.value, label: c.label, lock: lock}
+			f := &finding{category: cat, write: w, value: c.value, label: c.label, lock: lock}
+			for _, o := range cands {
+				if o.label.Load == c.label.Load && o.label.Name != c.label.Name && !slices.Contains(f.others, o.label.Name) {
+					f.others = append(f.others, o.label.Name)
+				}
+			}
+			return f
 		}
 	}
 	return nil
@@ -106,7 +116,7 @@ func classify(w *flow.Write, l *flow.Load) (string, *flow.LockEvent) {
 			}
 			return CategoryLockOutsideTx, nil
 		}
-		if heldThrough(l, w) || w.Serializable {
+		if heldThrough(l, w) {
 			return "", nil
 		}
 		switch {
@@ -117,7 +127,9 @@ func classify(w *flow.Write, l *flow.Load) (string, *flow.LockEvent) {
 		}
 		return CategoryLockOutsideTx, nil
 	}
-	if heldThrough(l, w) || w.Serializable {
+	if heldThrough(l, w) || w.Serializable && l.Handle.Same(hw) {
+		// SERIALIZABLE protects what the transaction itself read, not a
+		// read through another handle.
 		return "", nil
 	}
 	if lk := lateLock(w, l); lk != nil {

@@ -5,6 +5,7 @@ import (
 	"go/token"
 	"go/types"
 	"path/filepath"
+	"strings"
 
 	"golang.org/x/tools/go/analysis"
 
@@ -21,6 +22,7 @@ func diagnostic(pass *analysis.Pass, rep *report.Reporter, f *finding) analysis.
 	w, l := f.write, f.label.Load
 	form := atomic(pass, rep, f)
 	name := f.label.Name
+	subject := subjectOf(f)
 	read := at(pass.Fset, readPos(l))
 	if l.Via != nil {
 		read = fmt.Sprintf("%s (by %s)", read, funcName(l))
@@ -40,16 +42,16 @@ func diagnostic(pass *analysis.Pass, rep *report.Reporter, f *finding) analysis.
 	var msg string
 	switch f.category {
 	case CategoryLostUpdate:
-		msg = fmt.Sprintf("lost update: %s is read at %s and written back %s outside a locking transaction; a concurrent request can change it in between. Use an atomic update (%s) or %s.",
-			name, read, here, fix, lockHint)
+		msg = fmt.Sprintf("lost update: %s read at %s and written back %s outside a locking transaction; a concurrent request can change %s in between. Use an atomic update (%s) or %s.",
+			subject, read, here, pronoun(f), fix, lockHint)
 	case CategoryLockOutsideTx:
 		if f.lock == endedTx {
-			msg = fmt.Sprintf("lost update: %s is read with FOR UPDATE at %s, but the transaction that held the lock ends before the write %s, which is unprotected. Write before the transaction commits, through the same handle, or use an atomic update (%s).",
-				name, read, here, fix)
+			msg = fmt.Sprintf("lost update: %s read with FOR UPDATE at %s, but the transaction that held the lock ends before the write %s, which is unprotected. Write before the transaction commits, through the same handle, or use an atomic update (%s).",
+				subject, read, here, fix)
 			break
 		}
-		msg = fmt.Sprintf("lost update: %s is read with FOR UPDATE at %s outside a transaction, so the lock is released when that statement ends and the write %s is unprotected. Run the locking read and the write in one transaction (%s), or use an atomic update (%s).",
-			name, read, here, txHint, fix)
+		msg = fmt.Sprintf("lost update: %s read with FOR UPDATE at %s outside a transaction, so the lock is released when that statement ends and the write %s is unprotected. Run the locking read and the write in one transaction (%s), or use an atomic update (%s).",
+			subject, read, here, txHint, fix)
 	case CategoryStaleRead:
 		lock := "the row lock taken later"
 		if f.lock != nil {
@@ -57,20 +59,20 @@ func diagnostic(pass *analysis.Pass, rep *report.Reporter, f *finding) analysis.
 		} else if w.Via != nil {
 			lock = "the lock " + writerName(w) + " takes"
 		}
-		msg = fmt.Sprintf("lost update: %s is read at %s, before %s, and that stale value is written back %s. Read it again after taking the lock (FOR UPDATE on the same transaction) and compute the new value from the fresh read.",
-			name, read, lock, here)
+		msg = fmt.Sprintf("lost update: %s read at %s, before %s, and that stale value is written back %s. Read it again after taking the lock (FOR UPDATE on the same transaction) and compute the new value from the fresh read.",
+			subject, read, lock, here)
 	case CategoryOtherHandle:
-		msg = fmt.Sprintf("lost update: %s is locked at %s through %s but written back %s through %s; a row lock protects only the transaction that holds it. Read with FOR UPDATE and write through the same transaction handle.",
-			name, read, handleName(l.Handle), here, handleName(w.Handle))
+		msg = fmt.Sprintf("lost update: %s locked at %s through %s but written back %s through %s; a row lock protects only the transaction that holds it. Read with FOR UPDATE and write through the same transaction handle.",
+			subject, read, handleName(l.Handle), here, handleName(w.Handle))
 	case CategoryQueryOption:
-		msg = fmt.Sprintf(`lost update: %s is loaded at %s with Set("gorm:query_option", "FOR UPDATE"), which GORM v2 ignores, so no row is locked before the write %s. Use Clauses(clause.Locking{Strength: "UPDATE"}) inside the transaction, or an atomic update (%s).`,
-			name, read, here, fix)
+		msg = fmt.Sprintf(`lost update: %s loaded at %s with Set("gorm:query_option", "FOR UPDATE"), which GORM v2 ignores, so no row is locked before the write %s. Use Clauses(clause.Locking{Strength: "UPDATE"}) inside the transaction, or an atomic update (%s).`,
+			subject, read, here, fix)
 	case CategoryShareLock:
-		msg = fmt.Sprintf(`lost update: %s is read with a shared lock (FOR SHARE) at %s; two requests can both hold it, so the write %s deadlocks or overwrites the other's update. Lock the row with FOR UPDATE (clause.Locking{Strength: "UPDATE"} in GORM) or use an atomic update (%s).`,
-			name, read, here, fix)
+		msg = fmt.Sprintf(`lost update: %s read with a shared lock (FOR SHARE) at %s; two requests can both hold it, so the write %s deadlocks or overwrites the other's update. Lock the row with FOR UPDATE (clause.Locking{Strength: "UPDATE"} in GORM) or use an atomic update (%s).`,
+			subject, read, here, fix)
 	case CategoryMutex:
-		msg = fmt.Sprintf("lost update: %s is read at %s and written back %s under a sync.Mutex, which serialises requests in this process only; another instance of the service can change it in between. Use an atomic update (%s) or %s.",
-			name, read, here, fix, lockHint)
+		msg = fmt.Sprintf("lost update: %s read at %s and written back %s under a sync.Mutex, which serialises requests in this process only; another instance of the service can change %s in between. Use an atomic update (%s) or %s.",
+			subject, read, here, pronoun(f), fix, lockHint)
 	}
 	d := analysis.Diagnostic{
 		Pos:      w.Pos,
@@ -107,11 +109,17 @@ func atomicHint(w *flow.Write, f *finding, form atomicForm) string {
 	switch {
 	case w.Stmt != nil:
 		ph := placeholderOf(f)
+		if form.op == "-" {
+			return fmt.Sprintf("SET %s = %s - %s, with AND %s >= %s and a RowsAffected check if it must not go below zero", col, col, ph, col, ph)
+		}
 		return fmt.Sprintf("SET %s = %s %s %s", col, col, form.op, ph)
 	case w.Lib == apis.GORM:
+		if form.op == "-" {
+			return fmt.Sprintf(`Where("%s >= ?", %s).Update(%q, gorm.Expr("%s - ?", %s)) and a RowsAffected check`, col, delta, col, col, delta)
+		}
 		return fmt.Sprintf(`Update(%q, gorm.Expr("%s %s ?", %s))`, col, col, form.op, delta)
 	}
-	return fmt.Sprintf("SET %s = %s + $1 in %s", col, col, writerName(w))
+	return fmt.Sprintf("SET %s = %s %s $1 in %s", col, col, form.op, writerName(w))
 }
 
 // placeholderOf returns the placeholder of an SQL write's value as the
@@ -125,6 +133,28 @@ func placeholderOf(f *finding) string {
 		return "?"
 	}
 	return "$1"
+}
+
+// subjectOf names the values a finding is about, with the verb: "p.Stock
+// is", or "p.Stock and p.Sold are" when one load feeds several written
+// values.
+func subjectOf(f *finding) string {
+	names := append([]string{f.label.Name}, f.others...)
+	switch len(names) {
+	case 1:
+		return names[0] + " is"
+	case 2:
+		return names[0] + " and " + names[1] + " are"
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1] + " are"
+}
+
+// pronoun refers back to the subject.
+func pronoun(f *finding) string {
+	if len(f.others) > 0 {
+		return "them"
+	}
+	return "it"
 }
 
 // readPos is where a load copies the value into Go: the Scan of a

@@ -5,6 +5,7 @@ import (
 	"go/types"
 	"slices"
 	"strconv"
+	"strings"
 
 	"golang.org/x/tools/go/ssa"
 
@@ -410,6 +411,7 @@ func (c *funcCtx) objectWrites(st *state, e *env, v ssa.Value, sub string) []Wri
 	path += sub
 	var vals []Written
 	paths, entries := st.dirtyUnder(base, path)
+	sortByField(paths, entries)
 	for i, en := range entries {
 		if en.atomic || len(en.labels) == 0 {
 			continue
@@ -429,6 +431,31 @@ func (c *funcCtx) objectWrites(st *state, e *env, v ssa.Value, sub string) []Wri
 		}
 	}
 	return vals
+}
+
+// sortByField orders changed locations by the declaration order of their
+// fields, as GORM writes them, and the rest by path.
+func sortByField(paths []string, entries []entry) {
+	idx := make([]int, len(paths))
+	for i := range idx {
+		idx[i] = i
+	}
+	pos := func(i int) token.Pos {
+		if f := entries[i].field; f != nil {
+			return f.Pos()
+		}
+		return token.NoPos
+	}
+	slices.SortStableFunc(idx, func(a, b int) int {
+		if pa, pb := pos(a), pos(b); pa != pb && pa.IsValid() && pb.IsValid() {
+			return int(pa - pb)
+		}
+		return strings.Compare(paths[a], paths[b])
+	})
+	ps, es := slices.Clone(paths), slices.Clone(entries)
+	for i, j := range idx {
+		paths[i], entries[i] = ps[j], es[j]
+	}
 }
 
 // mapColumn returns the key of a path ending in a map entry ({key}).

@@ -113,9 +113,9 @@ func (l *LockEvent) Effective() bool {
 }
 
 // Protects reports whether the lock, while held, keeps other transactions
-// from changing what handle h reads and writes: a lock on h itself, or a
-// connection-scoped lock (advisory session lock, LOCK TABLES, BEGIN
-// IMMEDIATE) on the connection h's transaction runs on.
+// from changing what handle h reads and writes: a lock on h itself, an
+// advisory lock (a mutex for every writer that takes it), or a lock on the
+// connection h's transaction runs on (LOCK TABLES, BEGIN IMMEDIATE).
 func (l *LockEvent) Protects(h Handle) bool {
 	if !l.Effective() {
 		return false
@@ -124,7 +124,11 @@ func (l *LockEvent) Protects(h Handle) bool {
 		return true
 	}
 	switch l.Kind {
-	case LockAdvisorySession, LockTable, LockDatabase:
+	case LockAdvisoryXact, LockAdvisorySession:
+		// An advisory lock is a mutex shared by every process that takes
+		// it: while it is held, the write may go through any handle.
+		return true
+	case LockTable, LockDatabase:
 		return l.Handle.Known() && h.conn == keyOf(l.Handle)
 	}
 	return false

@@ -731,3 +731,43 @@ func restockFromJoin(ctx context.Context, db *sql.DB, id, n int64) error {
 	_, err := db.ExecContext(ctx, "UPDATE products SET stock = $1 WHERE id = $2", stock+n, id) // want `lost update: stock is read at bank.go:728`
 	return err
 }
+
+// withdrawSerializableReadOnPool reads through the pool inside a
+// SERIALIZABLE transaction: that read is not part of it.
+func withdrawSerializableReadOnPool(ctx context.Context, db *sql.DB, id, amount int64) error {
+	tx, err := db.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelSerializable})
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var balance int64
+	if err := db.QueryRowContext(ctx, "SELECT balance FROM accounts WHERE id = $1", id).Scan(&balance); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE accounts SET balance = $1 WHERE id = $2", balance-amount, id); err != nil { // want `lost update: balance is read at bank.go:744`
+		return err
+	}
+	return tx.Commit()
+}
+
+// depositAdvisoryWriteOnPool holds the advisory lock in a transaction and
+// writes through the pool while it is held: every writer takes the same
+// lock, so none can slip in between.
+func depositAdvisoryWriteOnPool(ctx context.Context, db *sql.DB, id, amount int64) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", id); err != nil {
+		return err
+	}
+	var balance int64
+	if err := tx.QueryRowContext(ctx, "SELECT balance FROM accounts WHERE id = $1", id).Scan(&balance); err != nil {
+		return err
+	}
+	if _, err := db.ExecContext(ctx, "UPDATE accounts SET balance = $1 WHERE id = $2", balance+amount, id); err != nil {
+		return err
+	}
+	return tx.Commit()
+}

@@ -47,7 +47,7 @@ func (r *Books) sell(id uint, qty int) error {
 	}
 	b.Stock -= qty
 	b.Sold += qty
-	return Put(r.db, b) // want `lost update: b.S\w+ is read at gormrepo.go:44 \(by Books.Get, at gormrepo.go:22\) and written back here by gormrepo.Put`
+	return Put(r.db, b) // want `lost update: b.Stock and b.Sold are read at gormrepo.go:44 \(by Books.Get, at gormrepo.go:22\) and written back here by gormrepo.Put`
 }
 
 // sellLocked runs the same helpers inside one transaction.

@@ -51,7 +51,7 @@ func (s *Store) buySave(id uint, qty int) error {
 		return ErrSoldOut
 	}
 	p.Stock -= qty
-	return s.db.Save(&p).Error // want `lost update: p.Stock is read at shop.go:47 and written back here outside a locking transaction; .* Use an atomic update \(Update\("stock", gorm.Expr\("stock - \?", delta\)\)\) or load it with clause.Locking\{Strength: "UPDATE"\} inside the transaction.`
+	return s.db.Save(&p).Error // want `lost update: p.Stock is read at shop.go:47 and written back here outside a locking transaction; .* Use an atomic update \(Where\("stock >= \?", delta\).Update\("stock", gorm.Expr\("stock - \?", delta\)\) and a RowsAffected check\) or load it with clause.Locking\{Strength: "UPDATE"\} inside the transaction.`
 }
 
 // buyUpdate writes one column from the loaded value.
@@ -60,7 +60,7 @@ func (s *Store) buyUpdate(id uint, qty int) error {
 	if err := s.db.Take(&p, "id = ?", id).Error; err != nil {
 		return err
 	}
-	return s.db.Model(&p).Update("stock", p.Stock-qty).Error // want `lost update: p.Stock is read at shop.go:60 .* \(Update\("stock", gorm.Expr\("stock - \?", qty\)\)\)`
+	return s.db.Model(&p).Update("stock", p.Stock-qty).Error // want `lost update: p.Stock is read at shop.go:60 .* \(Where\("stock >= \?", qty\).Update\("stock", gorm.Expr\("stock - \?", qty\)\) and a RowsAffected check\)`
 }
 
 // likeUpdateColumns writes a map entry computed from the load.
@@ -78,7 +78,7 @@ func (s *Store) sellUpdatesStruct(id uint, qty int) error {
 	if err := s.db.First(&p, id).Error; err != nil {
 		return err
 	}
-	return s.db.Model(&p).Updates(Product{Stock: p.Stock - qty, Sold: p.Sold + qty}).Error // want `lost update: p.S\w+ is read at shop.go:78`
+	return s.db.Model(&p).Updates(Product{Stock: p.Stock - qty, Sold: p.Sold + qty}).Error // want `lost update: p.Stock and p.Sold are read at shop.go:78 and written back here outside a locking transaction; a concurrent request can change them in between`
 }
 
 // buyLocked locks the row inside the transaction and saves through tx.
@@ -310,7 +310,7 @@ func (s *Store) buyRawExec(id uint, qty int) error {
 	if err := s.db.Raw("SELECT stock FROM products WHERE id = ?", id).Scan(&stock).Error; err != nil {
 		return err
 	}
-	return s.db.Exec("UPDATE products SET stock = ? WHERE id = ?", stock-qty, id).Error // want `lost update: stock is read at shop.go:310 .* \(SET stock = stock - \?\)`
+	return s.db.Exec("UPDATE products SET stock = ? WHERE id = ?", stock-qty, id).Error // want `lost update: stock is read at shop.go:310 .* \(SET stock = stock - \?, with AND stock >= \? and a RowsAffected check if it must not go below zero\)`
 }
 
 // sellCountColumnTag writes a field whose column comes from a tag.
