@@ -4,7 +4,7 @@
 //
 // It takes the []harness.Result of a sweep (loadharness -workers 1,4,16,…) and needs
 // nothing else. A strategy keeps its colour in every panel, so the panels compare at a
-// glance; the racy originals named in Options.Racy are drawn grey and dashed, as the
+// glance (and in every chart, when Options.Strategies names them all); the racy originals named in Options.Racy are drawn grey and dashed, as the
 // unsafe baseline the correct strategies are measured against. Past nine correct
 // strategies the colours repeat with a dotted line. Every panel has its own y scale:
 // the backends differ by an order of magnitude, and a shared scale would flatten the
@@ -45,6 +45,11 @@ type Options struct {
 	// Racy names the strategies that are racy originals (they lose updates): drawn in
 	// grey, dashed.
 	Racy []string
+	// Strategies fixes the order in which strategies take their colours and their
+	// places in the legend. Name every strategy of the services a reader compares,
+	// and a strategy looks the same in each of their charts even where some are
+	// missing. Strategies not named follow in the order the rows name them.
+	Strategies []string
 }
 
 // ErrNoResults is returned for an empty sweep: there is nothing to draw.
@@ -185,8 +190,15 @@ func SVG(rs []harness.Result, o Options) ([]byte, error) {
 	}
 
 	width := 2*margin + float64(cols)*panelW + float64(cols-1)*gapX
-	styles := styles(strategies, o.Racy)
-	legend, legendH := legendItems(strategies, styles, width-2*margin)
+	var order []string
+	for _, s := range append(slices.Clone(o.Strategies), strategies...) {
+		if !slices.Contains(order, s) {
+			order = append(order, s)
+		}
+	}
+	styles := styles(order, o.Racy)
+	present := slices.DeleteFunc(order, func(s string) bool { return !slices.Contains(strategies, s) })
+	legend, legendH := legendItems(present, styles, width-2*margin)
 
 	y := margin + 16 // baseline of the title
 	var head bytes.Buffer

@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -408,5 +409,30 @@ func TestStyles(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestStrategiesFixColoursAndLegendOrder(t *testing.T) {
+	rows := []harness.Result{row("bank", "optimistic", "postgres", 1, 10), row("bank", "atomic", "postgres", 1, 20)}
+	order := []string{"racy", "forupdate", "atomic", "upsert", "optimistic"}
+	svg, err := SVG(rows, Options{Strategies: order, Racy: []string{"racy"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// As in a chart with every strategy: forupdate palette[0], atomic [1], upsert [2], optimistic [3].
+	for strategy, colour := range map[string]string{"atomic": palette[1], "optimistic": palette[3]} {
+		re := regexp.MustCompile(`data-strategy="` + strategy + `" points="[^"]*" fill="none" stroke="([^"]*)"`)
+		if m := re.FindStringSubmatch(string(svg)); m == nil || m[1] != colour {
+			t.Errorf("%s line stroke = %v, want %s", strategy, m, colour)
+		}
+	}
+	var legend []string
+	for _, text := range parse(t, svg).texts {
+		if slices.Contains(order, text) {
+			legend = append(legend, text)
+		}
+	}
+	if want := []string{"atomic", "optimistic"}; !slices.Equal(legend, want) {
+		t.Errorf("legend = %v, want %v: the given order, only what the rows hold", legend, want)
 	}
 }

@@ -195,7 +195,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(noteOut, "note:", n)
 	}
 	if c.svg != "" {
-		if err := writeChart(c, svc, results); err != nil {
+		if err := writeChart(c, results); err != nil {
 			fmt.Fprintln(stderr, "loadharness:", err)
 			return 2
 		}
@@ -237,16 +237,21 @@ func medianRuns(all []harness.Result) []harness.Result {
 	return out
 }
 
-// writeChart draws results into the -svg file, the service's racy originals as
-// dashed grey baselines; nothing is written if the results cannot be drawn.
-func writeChart(c config, svc registry.Service, results []harness.Result) error {
-	var racy []string
-	for _, st := range svc.Strategies {
-		if st.Racy {
-			racy = append(racy, st.Name)
+// writeChart draws results into the -svg file, the racy originals as dashed grey
+// baselines; nothing is written if the results cannot be drawn. Every service's
+// strategies, in registry order, fix the colours, so that a strategy looks the same
+// in the chart of each service.
+func writeChart(c config, results []harness.Result) error {
+	var order, racy []string
+	for _, svc := range registry.Services() {
+		for _, st := range svc.Strategies {
+			order = append(order, st.Name)
+			if st.Racy {
+				racy = append(racy, st.Name)
+			}
 		}
 	}
-	svg, err := chart.SVG(results, chart.Options{Machine: c.machine, Caption: c.measured, Racy: racy})
+	svg, err := chart.SVG(results, chart.Options{Machine: c.machine, Caption: c.measured, Racy: racy, Strategies: order})
 	if err != nil {
 		return fmt.Errorf("-svg %s: %w", c.svg, err)
 	}
