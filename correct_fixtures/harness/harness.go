@@ -27,8 +27,8 @@
 //
 // [Run] returns one [Result]; [WriteTable] and [WriteJSON] print a list of them. A
 // sweep over Config.Workers gives the points of a throughput-against-concurrency
-// chart: a chart renderer (an SVG writer, to come) takes the same []Result and needs
-// nothing else from this package.
+// chart: package chart draws one as SVG from the same []Result and needs nothing
+// else from this package.
 package harness
 
 import (
