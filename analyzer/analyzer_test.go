@@ -49,6 +49,7 @@ func TestCases(t *testing.T) {
 		{"repository layer in one package", []string{"./gormrepo"}},
 		{"ignore directives", []string{"./ignore"}},
 		{"sqlc-style generated queries and DBTX", []string{"./sqlcstyle"}},
+		{"pointers kept in results and slices", []string{"./feeds"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -43,7 +43,7 @@ func (c *funcCtx) call(st *state, e *env, call *ssa.Call) {
 		c.applySummary(st, e, call, sum, obj, allArgs(cc), nil)
 		return
 	}
-	c.defaultCall(e, call)
+	c.defaultCall(st, e, call)
 }
 
 // closureResults gives a call of an inlined closure the labels its
@@ -81,10 +81,14 @@ func (c *funcCtx) summaryOf(cc *ssa.CallCommon) (*summary.Summary, *types.Func) 
 
 // defaultCall assumes that the results of a call are computed from its
 // arguments.
-func (c *funcCtx) defaultCall(e *env, call *ssa.Call) {
+func (c *funcCtx) defaultCall(st *state, e *env, call *ssa.Call) {
 	var ls labels
 	for _, a := range allArgs(call.Common()) {
-		ls = ls.union(c.taint(e, a))
+		ls = ls.union(c.valueLabels(st, e, a))
+	}
+	if b, ok := call.Common().Value.(*ssa.Builtin); ok && b.Name() == "append" {
+		c.setVal(call, ls) // the same values, in a longer slice
+		return
 	}
 	c.setVal(call, c.changed(ls))
 }
@@ -404,11 +408,11 @@ func (c *funcCtx) objectWrites(st *state, e *env, v ssa.Value, sub string) []Wri
 	var base ssa.Value
 	var path string
 	if isPointerLike(v.Type()) {
-		base, path = c.loc(e, v)
+		base, path = c.place(st, e, v)
 	} else {
-		base, path = c.valKey(e, v)
+		base, path = c.valPlace(st, e, v)
 	}
-	path += sub
+	base, path = st.canon(base, path+sub)
 	var vals []Written
 	paths, entries := st.dirtyUnder(base, path)
 	sortByField(paths, entries)
@@ -493,7 +497,7 @@ func (c *funcCtx) loadInto(st *state, e *env, call *ssa.Call, q *query, dests []
 		if d == nil {
 			continue
 		}
-		base, path := c.loc(e, d)
+		base, path := c.place(st, e, d)
 		col := ""
 		if k < len(columns) {
 			col = columns[k]
@@ -650,15 +654,19 @@ func (c *funcCtx) readSource(st *state, e *env, args []ssa.Value, src summary.So
 		return nil
 	}
 	a := args[src.Param]
-	if isPointerLike(a.Type()) {
-		base, path := c.loc(e, a)
-		return c.readLoc(st, e, base, path+src.Path, c.nameOf(base)+renderPath(path+src.Path), "")
-	}
-	if src.Path == "" {
+	var base ssa.Value
+	var path string
+	switch {
+	case isPointerLike(a.Type()):
+		base, path = c.loc(e, a)
+	case src.Path == "":
 		return c.taint(e, a)
+	default:
+		base, path = c.valKey(e, a)
 	}
-	base, path := c.valKey(e, a)
-	return c.readLoc(st, e, base, path+src.Path, c.nameOf(base)+renderPath(path+src.Path), "")
+	name := c.nameOf(base) + renderPath(path+src.Path)
+	base, path = st.canon(base, path+src.Path)
+	return c.readLoc(st, e, base, path, name, "")
 }
 
 // applySummary applies a callee's summary at a call.
@@ -694,8 +702,9 @@ func (c *funcCtx) applySummary(st *state, e *env, call *ssa.Call, sum *summary.S
 		if m.Changed {
 			ls = c.changed(ls)
 		}
-		base, path := c.loc(e, args[m.Param])
-		st.set(base, path+m.Path, entry{labels: ls, dirty: true})
+		base, path := c.place(st, e, args[m.Param])
+		base, path = st.canon(base, path+m.Path)
+		st.set(base, path, entry{labels: ls, dirty: true})
 	}
 	for i, ld := range sum.Loads {
 		h := c.mapHandle(e, args, ld.Handle, callee, overrides)
@@ -706,7 +715,8 @@ func (c *funcCtx) applySummary(st *state, e *env, call *ssa.Call, sum *summary.S
 		if ld.Result < 0 && ld.Into < len(args) && args[ld.Into] != nil {
 			base, path := c.loc(e, args[ld.Into])
 			name = c.nameOf(base) + renderPath(path+ld.Path)
-			st.set(base, path+ld.Path, entry{labels: labels{c.label(Label{Load: l, Name: name, Column: ld.Column})}})
+			base, path = st.canon(base, path+ld.Path)
+			st.set(base, path, entry{labels: labels{c.label(Label{Load: l, Name: name, Column: ld.Column})}})
 		} else if ld.Result >= 0 && ld.Result < nres {
 			res[ld.Result] = res[ld.Result].union(labels{c.label(Label{Load: l, Name: name, Column: ld.Column})})
 		}

@@ -47,9 +47,6 @@ func (c *funcCtx) locDepth(e *env, v ssa.Value, depth int) (ssa.Value, string) {
 			return b, p + "[]"
 		}
 		b, p := c.locDepth(e, x.X, depth+1)
-		if k, ok := x.Index.(*ssa.Const); ok && k.Value != nil {
-			return b, p + "[" + k.Value.ExactString() + "]"
-		}
 		return b, p + "[]"
 	case *ssa.UnOp:
 		if x.Op == token.MUL {
@@ -91,6 +88,26 @@ func (c *funcCtx) locDepth(e *env, v ssa.Value, depth int) (ssa.Value, string) {
 		}
 	}
 	return v, ""
+}
+
+// place returns the canonical memory location a pointer value points to
+// in state st: its access path, with stored pointers followed.
+func (c *funcCtx) place(st *state, e *env, v ssa.Value) (ssa.Value, string) {
+	base, path := c.loc(e, v)
+	return st.canon(base, path)
+}
+
+// valPlace is place for the location holding a struct value.
+func (c *funcCtx) valPlace(st *state, e *env, v ssa.Value) (ssa.Value, string) {
+	base, path := c.valKey(e, v)
+	return st.canon(base, path)
+}
+
+// valueLabels returns the labels of a value together with, for a pointer,
+// those of the memory it points to: what a container or a callee receives
+// when the pointer is stored or passed.
+func (c *funcCtx) valueLabels(st *state, e *env, v ssa.Value) labels {
+	return c.taint(e, v).union(c.pointee(st, e, v))
 }
 
 // valueLoc returns where a slice value's elements live: the location of
@@ -146,8 +163,14 @@ func mapKey(k ssa.Value) string {
 
 // store records a store of val at addr.
 func (c *funcCtx) store(st *state, e *env, addr, val ssa.Value) {
-	base, path := c.loc(e, addr)
-	ent := entry{labels: c.taint(e, val), dirty: true, atomic: isGormExprValue(val)}
+	base, path := c.place(st, e, addr)
+	ent := entry{labels: c.valueLabels(st, e, val), dirty: true, atomic: isGormExprValue(val)}
+	if isPointerLike(peel(val).Type()) {
+		tb, tp := c.place(st, e, peel(val))
+		if tb != nil && !(tb == base && under(tp, path)) {
+			ent.target = &place{tb, tp}
+		}
+	}
 	if fa, ok := e.resolve(addr).(*ssa.FieldAddr); ok {
 		ent.field = fieldOf(fa.X.Type(), fa.Field)
 		ent.tag = fieldTag(fa.X.Type(), fa.Field)
@@ -162,6 +185,7 @@ func (c *funcCtx) store(st *state, e *env, addr, val ssa.Value) {
 func (c *funcCtx) readMem(st *state, e *env, ptr ssa.Value) labels {
 	base, path := c.loc(e, ptr)
 	name := c.nameOf(base) + renderPath(path)
+	base, path = st.canon(base, path)
 	column := ""
 	if fa, ok := e.resolve(ptr).(*ssa.FieldAddr); ok {
 		column = columnName(fieldOf(fa.X.Type(), fa.Field).Name(), fieldTag(fa.X.Type(), fa.Field))
@@ -239,13 +263,15 @@ func (c *funcCtx) readField(st *state, e *env, f *ssa.Field) labels {
 	base, path := c.valKey(e, f.X)
 	fv := fieldOf(f.X.Type(), f.Field)
 	path += "." + fv.Name()
-	return c.readLoc(st, e, base, path, c.nameOf(base)+renderPath(path), columnName(fv.Name(), fieldTag(f.X.Type(), f.Field)))
+	name := c.nameOf(base) + renderPath(path)
+	base, path = st.canon(base, path)
+	return c.readLoc(st, e, base, path, name, columnName(fv.Name(), fieldTag(f.X.Type(), f.Field)))
 }
 
 // readLookup returns the labels of a map or string element.
 func (c *funcCtx) readLookup(st *state, e *env, l *ssa.Lookup) labels {
 	if _, ok := l.X.Type().Underlying().(*types.Map); ok {
-		base, path := c.loc(e, l.X)
+		base, path := c.place(st, e, l.X)
 		return c.readLoc(st, e, base, path+mapKey(l.Index), c.nameOf(base), "")
 	}
 	return c.taint(e, l.X)
@@ -257,7 +283,7 @@ func (c *funcCtx) pointee(st *state, e *env, v ssa.Value) labels {
 	if !isPointerLike(v.Type()) {
 		return nil
 	}
-	base, path := c.loc(e, v)
+	base, path := c.place(st, e, v)
 	cover, _, found, subs := st.lookup(base, path)
 	var ls labels
 	if found {

@@ -315,8 +315,8 @@ func (c *funcCtx) transfer(b *ssa.BasicBlock, st *state, e *env) {
 		case *ssa.Store:
 			c.store(st, e, in.Addr, in.Val)
 		case *ssa.MapUpdate:
-			base, path := c.loc(e, in.Map)
-			e := entry{labels: c.taint(e, in.Value), dirty: true, atomic: isGormExprValue(in.Value)}
+			base, path := c.place(st, e, in.Map)
+			e := entry{labels: c.valueLabels(st, e, in.Value), dirty: true, atomic: isGormExprValue(in.Value)}
 			st.set(base, path+mapKey(in.Key), e)
 		case *ssa.UnOp:
 			switch in.Op {

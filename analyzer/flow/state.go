@@ -55,16 +55,29 @@ type entry struct {
 	tag   string
 	// atomic reports a stored GORM SQL expression (gorm.Expr).
 	atomic bool
+	// target is where a stored pointer points: reading through it (a
+	// path continuing with "*") continues at the target.
+	target *place
+}
+
+// place is a memory location: a base value and an access path.
+type place struct {
+	base ssa.Value
+	path string
 }
 
 func (e entry) join(o entry) entry {
-	return entry{
+	j := entry{
 		labels: e.labels.union(o.labels),
 		dirty:  e.dirty || o.dirty,
 		field:  cmpOr(e.field, o.field),
 		tag:    cmpOr(e.tag, o.tag),
 		atomic: e.atomic && o.atomic,
 	}
+	if e.target != nil && o.target != nil && *e.target == *o.target {
+		j.target = e.target
+	}
+	return j
 }
 
 func cmpOr[T comparable](a, b T) T {
@@ -76,7 +89,8 @@ func cmpOr[T comparable](a, b T) T {
 }
 
 func (e entry) equal(o entry) bool {
-	return len(e.labels) == len(o.labels) && e.labels.contains(o.labels) && e.dirty == o.dirty && e.atomic == o.atomic
+	return len(e.labels) == len(o.labels) && e.labels.contains(o.labels) && e.dirty == o.dirty && e.atomic == o.atomic &&
+		(e.target == nil) == (o.target == nil) && (e.target == nil || *e.target == *o.target)
 }
 
 // handleKey identifies a handle in sets of the state.
@@ -250,7 +264,7 @@ func (s *state) set(base ssa.Value, path string, e entry) {
 	m := s.writable(base)
 	if weak(path) {
 		if old, ok := m[path]; ok {
-			e = old.join(e)
+			e = old.join(e) // a second element: no single target
 		}
 		m[path] = e
 		return
@@ -288,6 +302,34 @@ func parent(p string) string {
 		}
 	}
 	return ""
+}
+
+// canon follows stored pointers: a path that continues with "*" after a
+// location holding a pointer with a known target continues at the target,
+// so that a pointer kept in a variable, a result or a slice still reaches
+// the object it points to.
+func (s *state) canon(base ssa.Value, path string) (ssa.Value, string) {
+	for range 8 {
+		m := s.mem[base]
+		if m == nil {
+			return base, path
+		}
+		moved := false
+		for i := 0; i < len(path); i++ {
+			if path[i] != '*' {
+				continue
+			}
+			if e, ok := m[path[:i]]; ok && e.target != nil {
+				base, path = e.target.base, e.target.path+path[i+1:]
+				moved = true
+				break
+			}
+		}
+		if !moved {
+			return base, path
+		}
+	}
+	return base, path
 }
 
 // lookup returns the entry covering base+path (the longest prefix), the

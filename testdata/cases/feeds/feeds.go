@@ -1,0 +1,95 @@
+// Package feeds is a feed reader's storage layer, written the way real
+// repositories are: deferred cleanup, rows collected into slices of
+// pointers, the first element taken, a scan through a small interface and
+// a wrapper that adds logging around Exec.
+package feeds
+
+import (
+	"context"
+	"database/sql"
+	"log"
+)
+
+type Feed struct {
+	ID     int64
+	Errors int
+	Title  string
+}
+
+// feedByID defers its cleanup and returns a pointer to the loaded row.
+func feedByID(ctx context.Context, db *sql.DB, id int64) (feed *Feed, err error) {
+	defer func() {
+		if err != nil {
+			log.Printf("feed %d: %v", id, err)
+		}
+	}()
+	var f Feed
+	if err := db.QueryRowContext(ctx, "SELECT id, errors FROM feeds WHERE id = $1", id).Scan(&f.ID, &f.Errors); err != nil {
+		return nil, err
+	}
+	return &f, nil
+}
+
+// allFeeds collects pointers to the loaded rows in a slice.
+func allFeeds(ctx context.Context, db *sql.DB) ([]*Feed, error) {
+	rows, err := db.QueryContext(ctx, "SELECT id, errors FROM feeds")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var feeds []*Feed
+	for rows.Next() {
+		var f Feed
+		if err := rows.Scan(&f.ID, &f.Errors); err != nil {
+			return nil, err
+		}
+		feeds = append(feeds, &f)
+	}
+	return feeds, rows.Err()
+}
+
+func countErrorDeferred(ctx context.Context, db *sql.DB, id int64) error {
+	f, err := feedByID(ctx, db, id)
+	if err != nil {
+		return err
+	}
+	f.Errors++
+	_, err = db.ExecContext(ctx, "UPDATE feeds SET errors = $1 WHERE id = $2", f.Errors, f.ID) // want `lost update: f.Errors is read at feeds.go:52 \(by feeds.feedByID, at feeds.go:27\)`
+	return err
+}
+
+func countErrorFirstOfSlice(ctx context.Context, db *sql.DB) error {
+	feeds, err := allFeeds(ctx, db)
+	if err != nil || len(feeds) == 0 {
+		return err
+	}
+	f := feeds[0]
+	f.Errors++
+	_, err = db.ExecContext(ctx, "UPDATE feeds SET errors = $1 WHERE id = $2", f.Errors, f.ID) // want `lost update: feeds\[i\].Errors is read at feeds.go:62`
+	return err
+}
+
+func countErrorThroughSliceLiteral(ctx context.Context, db *sql.DB, id int64) error {
+	var f Feed
+	if err := db.QueryRowContext(ctx, "SELECT id, errors FROM feeds WHERE id = $1", id).Scan(&f.ID, &f.Errors); err != nil {
+		return err
+	}
+	batch := []*Feed{&f}
+	for _, g := range batch {
+		g.Errors++
+		if _, err := db.ExecContext(ctx, "UPDATE feeds SET errors = $1 WHERE id = $2", g.Errors, g.ID); err != nil { // want `lost update: f.Errors is read at feeds.go:74`
+			return err
+		}
+	}
+	return nil
+}
+
+func renameKeepsErrors(ctx context.Context, db *sql.DB, id int64, title string) error {
+	f, err := feedByID(ctx, db, id)
+	if err != nil {
+		return err
+	}
+	f.Title = title
+	_, err = db.ExecContext(ctx, "UPDATE feeds SET title = $1 WHERE id = $2", f.Title, f.ID)
+	return err
+}
