@@ -23,7 +23,7 @@ func diagnostic(pass *analysis.Pass, rep *report.Reporter, f *finding) analysis.
 	form := atomic(pass, rep, f)
 	name := f.label.Name
 	subject := subjectOf(f)
-	read := at(pass.Fset, readPos(l))
+	read := at(pass.Fset, l.ReadPos())
 	if l.Via != nil {
 		read = fmt.Sprintf("%s (by %s)", read, funcName(l))
 	}
@@ -79,7 +79,7 @@ func diagnostic(pass *analysis.Pass, rep *report.Reporter, f *finding) analysis.
 		Category: f.category,
 		URL:      "#" + f.category,
 		Message:  msg,
-		Related:  []analysis.RelatedInformation{{Pos: readPos(l), Message: name + " is read here"}},
+		Related:  []analysis.RelatedInformation{{Pos: l.ReadPos(), Message: name + " is read here"}},
 	}
 	if l.LockPos.IsValid() {
 		d.Related = append(d.Related, analysis.RelatedInformation{Pos: l.LockPos, Message: "the lock is requested here"})
@@ -155,15 +155,6 @@ func pronoun(f *finding) string {
 		return "them"
 	}
 	return "it"
-}
-
-// readPos is where a load copies the value into Go: the Scan of a
-// separate Query, else the call that loads.
-func readPos(l *flow.Load) token.Pos {
-	if l.ScanPos.IsValid() {
-		return l.ScanPos
-	}
-	return l.Pos
 }
 
 // at renders a position as file:line.

@@ -179,6 +179,11 @@ func Lookup(fn *types.Func) (Spec, bool) {
 // lookupInterface recognises QueryRowContext & co. declared on an interface
 // by their result types.
 func lookupInterface(name string, sig *types.Signature) (Spec, bool) {
+	if name == "Scan" && isScanSignature(sig) {
+		// type row interface{ Scan(dest ...any) error }: a *sql.Row or
+		// *sql.Rows behind a small interface of the program's own.
+		return spec(Scan, SQL).dest(0), true
+	}
 	ctx := 0
 	base := name
 	if b, ok := strings.CutSuffix(name, "Context"); ok {
@@ -203,6 +208,19 @@ func lookupInterface(name string, sig *types.Signature) (Spec, bool) {
 		}
 	}
 	return Spec{}, false
+}
+
+// isScanSignature reports whether sig is that of (*sql.Row).Scan:
+// func(dest ...any) error.
+func isScanSignature(sig *types.Signature) bool {
+	if !sig.Variadic() || sig.Params().Len() != 1 || sig.Results().Len() != 1 {
+		return false
+	}
+	sl, ok := sig.Params().At(0).Type().(*types.Slice)
+	if !ok || !types.IsInterface(sl.Elem()) || sl.Elem().Underlying().(*types.Interface).NumMethods() != 0 {
+		return false
+	}
+	return types.Identical(sig.Results().At(0).Type(), types.Universe.Lookup("error").Type())
 }
 
 func isString(t types.Type) bool {

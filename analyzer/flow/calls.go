@@ -239,7 +239,7 @@ func (c *funcCtx) api(st *state, e *env, call *ssa.Call, spec apis.Spec) {
 // chainQuery describes the query a GORM finisher runs.
 func (c *funcCtx) chainQuery(e *env, call *ssa.Call, recv ssa.Value) *query {
 	ch := c.gormChain(e, recv)
-	q := &query{handle: ch.handle, lock: ch.lock, lockPos: ch.lockPos, pos: call.Pos(), lib: apis.GORM, sqlArg: -1, table: ch.table}
+	q := &query{handle: ch.handle, lock: ch.lock, lockPos: ch.lockPos, pos: call.Pos(), lib: apis.GORM, sqlArg: -1, table: ch.table, rowsParam: -1}
 	if ch.raw != nil {
 		q.known, q.stmt = ch.raw.known, ch.raw.stmt
 		q.table = cmpOr(q.table, ch.raw.table)
@@ -492,7 +492,7 @@ func hasOptimisticVersion(t types.Type) bool {
 // loadInto records a load whose values land in the destinations.
 func (c *funcCtx) loadInto(st *state, e *env, call *ssa.Call, q *query, dests []ssa.Value, columns []string) {
 	l := c.load(st, call, 0, q.handle, q.lock, q.lockPos, q.lib, q.pos)
-	l.Table = q.table
+	l.Table, l.RowsParam = q.table, q.rowsParam
 	for k, d := range dests {
 		if d == nil {
 			continue
@@ -516,7 +516,7 @@ func (c *funcCtx) load(st *state, instr ssa.Instruction, sub int, h Handle, lock
 	k := eventKey{instr, sub}
 	l := c.loads[k]
 	if l == nil {
-		l = &Load{Pos: pos, ScanPos: instr.Pos(), Handle: h, Lock: lock, LockPos: lockPos, Lib: lib, seq: c.a.next()}
+		l = &Load{Pos: pos, ScanPos: instr.Pos(), Handle: h, Lock: lock, LockPos: lockPos, Lib: lib, RowsParam: -1, seq: c.a.next()}
 		c.loads[k] = l
 	}
 	l.InTx = l.InTx || c.inTx(st, h)
@@ -707,9 +707,14 @@ func (c *funcCtx) applySummary(st *state, e *env, call *ssa.Call, sum *summary.S
 		st.set(base, path, entry{labels: ls, dirty: true})
 	}
 	for i, ld := range sum.Loads {
-		h := c.mapHandle(e, args, ld.Handle, callee, overrides)
-		l := c.load(st, call, 10+i, h, ld.Lock, token.NoPos, apis.NoLib, call.Pos())
-		l.Via, l.Site, l.Table = callee, ld.Site, ld.Table
+		h, lock, table, rows := c.mapHandle(e, args, ld.Handle, callee, overrides), ld.Lock, ld.Table, -1
+		if ld.Rows >= 0 && ld.Rows < len(args) && args[ld.Rows] != nil {
+			// The callee scans rows the caller's query produced.
+			q := c.rowsQuery(e, args[ld.Rows])
+			h, lock, table, rows = q.handle, q.lock, cmpOr(q.table, table), q.rowsParam
+		}
+		l := c.load(st, call, 10+i, h, lock, token.NoPos, apis.NoLib, call.Pos())
+		l.Via, l.Site, l.Table, l.RowsParam = callee, ld.Site, table, rows
 		l.InTx = l.InTx || ld.Handle.InTx && ld.Handle.Param >= 0
 		name := c.resultName(call, ld.Result, callee)
 		if ld.Result < 0 && ld.Into < len(args) && args[ld.Into] != nil {

@@ -156,6 +156,9 @@ type Load struct {
 	// Table identifies what was read, when known: "sql:accounts" for a
 	// single-table SELECT, "go:example.com/shop.Product" for a GORM model.
 	Table string
+	// RowsParam is the parameter of the analysed function whose rows the
+	// load scans (the query ran in the caller), or -1.
+	RowsParam int
 	// Via is the function the load happened in, for loads reported by a
 	// summary; Site is where in that function.
 	Via  *types.Func
@@ -288,4 +291,13 @@ func (a *Analysis) Func(fn *ssa.Function) *Result {
 func (a *Analysis) next() int {
 	a.seq++
 	return a.seq
+}
+
+// ReadPos is where the load copies values into Go: its Scan, else the call
+// that loads.
+func (l *Load) ReadPos() token.Pos {
+	if l.ScanPos.IsValid() {
+		return l.ScanPos
+	}
+	return l.Pos
 }

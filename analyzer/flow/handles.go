@@ -466,6 +466,10 @@ type query struct {
 	sqlArg int
 	// table is what the statement reads or writes (see Load.Table).
 	table string
+	// rowsParam is the parameter of the analysed function whose rows are
+	// scanned, when the query ran in the caller (a scanRow(r *sql.Row)
+	// helper), else -1.
+	rowsParam int
 }
 
 // param returns the value bound to a placeholder.
@@ -497,7 +501,7 @@ func lockOf(l sqltext.Lock) summary.Lock {
 // call.
 func (c *funcCtx) sqlQuery(e *env, call *ssa.Call, spec apis.Spec) *query {
 	recv, args := splitArgs(call.Common())
-	q := &query{pos: call.Pos(), lib: spec.Lib, sqlArg: spec.SQL}
+	q := &query{pos: call.Pos(), lib: spec.Lib, sqlArg: spec.SQL, rowsParam: -1}
 	var text string
 	switch {
 	case spec.Lib == apis.GORM:
@@ -625,7 +629,13 @@ func (c *funcCtx) rowsQuery(e *env, v ssa.Value) *query {
 		}
 		break
 	}
-	return &query{handle: Handle{Param: -1}, lib: apis.SQL, sqlArg: -1}
+	q := &query{handle: Handle{Param: -1}, lib: apis.SQL, sqlArg: -1, rowsParam: -1}
+	if p, ok := source(e, v).(*ssa.Parameter); ok {
+		q.rowsParam = c.paramIndex(p)
+	} else if mi, ok := source(e, v).(*ssa.MakeInterface); ok {
+		return c.rowsQuery(e, mi.X)
+	}
+	return q
 }
 
 // chain is what a GORM method chain says about the statement it builds.

@@ -23,7 +23,7 @@ func (c *funcCtx) summarize(r *Result) *summary.Summary {
 		changed := false
 		for _, l := range ls {
 			if l.Load != nil {
-				s.Loads = append(s.Loads, summary.Load{Result: i, Into: -1, Column: l.Column, Table: l.Load.Table, Lock: l.Load.Lock, Handle: l.Load.Handle.Ref(l.Load.InTx), Site: c.site(l.Load.Pos, l.Load.Site)})
+				s.Loads = append(s.Loads, summary.Load{Result: i, Into: -1, Column: l.Column, Table: l.Load.Table, Lock: l.Load.Lock, Handle: l.Load.Handle.Ref(l.Load.InTx), Rows: l.Load.RowsParam, Site: c.site(l.Load.ReadPos(), l.Load.Site)})
 				continue
 			}
 			from = append(from, summary.Source{Param: l.Param, Path: l.PPath})
@@ -46,7 +46,7 @@ func (c *funcCtx) summarize(r *Result) *summary.Summary {
 			changed := false
 			for _, l := range en.labels {
 				if l.Load != nil {
-					s.Loads = append(s.Loads, summary.Load{Result: -1, Into: i, Path: path, Column: l.Column, Table: l.Load.Table, Lock: l.Load.Lock, Handle: l.Load.Handle.Ref(l.Load.InTx), Site: c.site(l.Load.Pos, l.Load.Site)})
+					s.Loads = append(s.Loads, summary.Load{Result: -1, Into: i, Path: path, Column: l.Column, Table: l.Load.Table, Lock: l.Load.Lock, Handle: l.Load.Handle.Ref(l.Load.InTx), Rows: l.Load.RowsParam, Site: c.site(l.Load.ReadPos(), l.Load.Site)})
 					continue
 				}
 				if en.dirty {

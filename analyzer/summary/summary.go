@@ -91,6 +91,10 @@ type Load struct {
 	Table  string
 	Lock   Lock
 	Handle HandleRef
+	// Rows is the parameter whose *sql.Row(s) the function scans, when
+	// the query ran in the caller, else -1: the caller's query then says
+	// which handle and lock the load has.
+	Rows int
 	// Site is where the load happened, as file:line, for messages.
 	Site string
 }
@@ -195,7 +199,11 @@ func (s *Summary) String() string {
 		if l.Lock != NoLock {
 			lock = " " + l.Lock.String()
 		}
-		parts = append(parts, fmt.Sprintf("loads %s%s%s on %s", where, l.Path, lock, l.Handle))
+		on := "on " + l.Handle.String()
+		if l.Rows >= 0 {
+			on = fmt.Sprintf("from the rows of param %d", l.Rows)
+		}
+		parts = append(parts, fmt.Sprintf("loads %s%s%s %s", where, l.Path, lock, on))
 	}
 	for _, w := range s.Writes {
 		what := fmt.Sprintf("param %d%s", w.Param, w.Path)
@@ -237,7 +245,7 @@ func (s *Summary) Normalize() {
 }
 
 func (l Load) key() string {
-	return fmt.Sprintf("%d|%d|%s|%s|%s|%d|%v|%s", l.Result, l.Into, l.Path, l.Column, l.Table, l.Lock, l.Handle, l.Site)
+	return fmt.Sprintf("%d|%d|%s|%s|%s|%d|%v|%d|%s", l.Result, l.Into, l.Path, l.Column, l.Table, l.Lock, l.Handle, l.Rows, l.Site)
 }
 
 func (w Write) key() string {

@@ -30,7 +30,7 @@ func (s *Store) depositRacy(ctx context.Context, id, amount int64) error {
 	if err != nil {
 		return err
 	}
-	return s.UpdateBalance(ctx, UpdateBalanceParams{ID: id, Balance: acc.Balance + amount}) // want `lost update: acc.Balance is read at store.go:29 \(by Queries.GetAccount, at queries.sql.go:19\) and written back here by Queries.UpdateBalance`
+	return s.UpdateBalance(ctx, UpdateBalanceParams{ID: id, Balance: acc.Balance + amount}) // want `lost update: acc.Balance is read at store.go:29 \(by Queries.GetAccount, at queries.sql.go:21\) and written back here by Queries.UpdateBalance`
 }
 
 func (s *Store) depositLocked(ctx context.Context, id, amount int64) error {
