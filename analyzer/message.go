@@ -1,6 +1,7 @@
 package analyzer
 
 import (
+	"cmp"
 	"fmt"
 	"go/token"
 	"go/types"
@@ -31,26 +32,26 @@ func diagnostic(pass *analysis.Pass, rep *report.Reporter, f *finding) analysis.
 	if w.Via != nil {
 		here = "here by " + writerName(w)
 	}
-	fix := atomicHint(w, f, form)
+	fix := remedy(w, f, form)
 	gorm := w.Lib == apis.GORM || l.Lib == apis.GORM
-	lockHint := "read it with SELECT … FOR UPDATE in the transaction that writes it"
+	lockHint := fmt.Sprintf("read %s with SELECT … FOR UPDATE in the transaction that writes %[1]s", pronoun(f))
 	txHint := "tx, err := db.BeginTx(ctx, nil) … tx.Commit()"
 	if gorm {
-		lockHint = `load it with clause.Locking{Strength: "UPDATE"} inside the transaction`
+		lockHint = fmt.Sprintf(`load %s with clause.Locking{Strength: "UPDATE"} inside the transaction`, pronoun(f))
 		txHint = "db.Transaction(func(tx *gorm.DB) error { … })"
 	}
 	var msg string
 	switch f.category {
 	case CategoryLostUpdate:
-		msg = fmt.Sprintf("lost update: %s read at %s and written back %s outside a locking transaction; a concurrent request can change %s in between. Use an atomic update (%s) or %s.",
+		msg = fmt.Sprintf("lost update: %s read at %s and written back %s outside a locking transaction; a concurrent request can change %s in between. Use %s or %s.",
 			subject, read, here, pronoun(f), fix, lockHint)
 	case CategoryLockOutsideTx:
 		if f.lock == endedTx {
-			msg = fmt.Sprintf("lost update: %s read with FOR UPDATE at %s, but the transaction that held the lock ends before the write %s, which is unprotected. Write before the transaction commits, through the same handle, or use an atomic update (%s).",
+			msg = fmt.Sprintf("lost update: %s read with FOR UPDATE at %s, but the transaction that held the lock ends before the write %s, which is unprotected. Write before the transaction commits, through the same handle, or use %s.",
 				subject, read, here, fix)
 			break
 		}
-		msg = fmt.Sprintf("lost update: %s read with FOR UPDATE at %s outside a transaction, so the lock is released when that statement ends and the write %s is unprotected. Run the locking read and the write in one transaction (%s), or use an atomic update (%s).",
+		msg = fmt.Sprintf("lost update: %s read with FOR UPDATE at %s outside a transaction, so the lock is released when that statement ends and the write %s is unprotected. Run the locking read and the write in one transaction (%s), or use %s.",
 			subject, read, here, txHint, fix)
 	case CategoryStaleRead:
 		lock := "the row lock taken later"
@@ -65,13 +66,13 @@ func diagnostic(pass *analysis.Pass, rep *report.Reporter, f *finding) analysis.
 		msg = fmt.Sprintf("lost update: %s locked at %s through %s but written back %s through %s; a row lock protects only the transaction that holds it. Read with FOR UPDATE and write through the same transaction handle.",
 			subject, read, handleName(l.Handle), here, handleName(w.Handle))
 	case CategoryQueryOption:
-		msg = fmt.Sprintf(`lost update: %s loaded at %s with Set("gorm:query_option", "FOR UPDATE"), which GORM v2 ignores, so no row is locked before the write %s. Use Clauses(clause.Locking{Strength: "UPDATE"}) inside the transaction, or an atomic update (%s).`,
+		msg = fmt.Sprintf(`lost update: %s loaded at %s with Set("gorm:query_option", "FOR UPDATE"), which GORM v2 ignores, so no row is locked before the write %s. Use Clauses(clause.Locking{Strength: "UPDATE"}) inside the transaction, or %s.`,
 			subject, read, here, fix)
 	case CategoryShareLock:
-		msg = fmt.Sprintf(`lost update: %s read with a shared lock (FOR SHARE) at %s; two requests can both hold it, so the write %s deadlocks or overwrites the other's update. Lock the row with FOR UPDATE (clause.Locking{Strength: "UPDATE"} in GORM) or use an atomic update (%s).`,
+		msg = fmt.Sprintf(`lost update: %s read with a shared lock (FOR SHARE) at %s; two requests can both hold it, so the write %s deadlocks or overwrites the other's update. Lock the row with FOR UPDATE (clause.Locking{Strength: "UPDATE"} in GORM) or use %s.`,
 			subject, read, here, fix)
 	case CategoryMutex:
-		msg = fmt.Sprintf("lost update: %s read at %s and written back %s under a sync.Mutex, which serialises requests in this process only; another instance of the service can change %s in between. Use an atomic update (%s) or %s.",
+		msg = fmt.Sprintf("lost update: %s read at %s and written back %s under a sync.Mutex, which serialises requests in this process only; another instance of the service can change %s in between. Use %s or %s.",
 			subject, read, here, pronoun(f), fix, lockHint)
 	}
 	d := analysis.Diagnostic{
@@ -91,6 +92,20 @@ func diagnostic(pass *analysis.Pass, rep *report.Reporter, f *finding) analysis.
 		d.SuggestedFixes = []analysis.SuggestedFix{*form.fix}
 	}
 	return d
+}
+
+// remedy renders the fix that needs no lock, in the library's terms: an
+// atomic update when the new value is the old one plus or minus a number,
+// else a version check.
+func remedy(w *flow.Write, f *finding, form atomicForm) string {
+	if !f.value.Numeric || w.Stmt != nil && w.Stmt.Replace {
+		col := cmp.Or(f.value.Column, "n")
+		if w.Lib == apis.GORM {
+			return fmt.Sprintf(`a version check (Where("version = ?", v).Updates(…) with %s and version+1, retried while RowsAffected is 0)`, col)
+		}
+		return fmt.Sprintf("a version check (UPDATE … SET %s = $1, version = version + 1 WHERE … AND version = $2, retried while no row changes)", col)
+	}
+	return "an atomic update (" + atomicHint(w, f, form) + ")"
 }
 
 // atomicHint renders the atomic form of the write in the library's terms.
@@ -118,6 +133,9 @@ func atomicHint(w *flow.Write, f *finding, form atomicForm) string {
 			return fmt.Sprintf(`Where("%s >= ?", %s).Update(%q, gorm.Expr("%s - ?", %s)) and a RowsAffected check`, col, delta, col, col, delta)
 		}
 		return fmt.Sprintf(`Update(%q, gorm.Expr("%s %s ?", %s))`, col, col, form.op, delta)
+	}
+	if w.Lib == apis.GORM {
+		return fmt.Sprintf(`gorm.Expr("%s %s ?", %s) in %s`, col, form.op, delta, writerName(w))
 	}
 	return fmt.Sprintf("SET %s = %s %s $1 in %s", col, col, form.op, writerName(w))
 }

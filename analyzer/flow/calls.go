@@ -339,7 +339,13 @@ func (c *funcCtx) sqlWrite(st *state, e *env, call *ssa.Call, q *query, inTx boo
 			}
 		}
 		if len(ls) > 0 {
-			vals = append(vals, Written{Column: a.Column, Labels: ls, Arg: arg, Assign: a})
+			numeric := false
+			if len(a.Params) == 1 {
+				if v, _ := q.param(a.Params[0]); v != nil {
+					numeric = isNumeric(peel(v).Type())
+				}
+			}
+			vals = append(vals, Written{Column: a.Column, Labels: ls, Arg: arg, Assign: a, Numeric: numeric})
 		}
 	}
 	if len(vals) == 0 {
@@ -374,7 +380,7 @@ func (c *funcCtx) gormWrite(st *state, e *env, call *ssa.Call, spec apis.Spec, r
 		}
 		col, _ := c.sqlText(e, args[spec.Column])
 		if ls := c.taint(e, value); len(ls) > 0 {
-			vals = []Written{{Column: col, Labels: ls, Arg: spec.Value}}
+			vals = []Written{{Column: col, Labels: ls, Arg: spec.Value, Numeric: isNumeric(peel(value).Type())}}
 		}
 	case apis.GormUpdates:
 		vals = c.objectWrites(st, e, value, "")
@@ -426,7 +432,8 @@ func (c *funcCtx) objectWrites(st *state, e *env, v ssa.Value, sub string) []Wri
 		} else if k := mapColumn(paths[i]); k != "" {
 			col = k
 		}
-		vals = append(vals, Written{Column: col, Name: c.nameOf(base) + renderPath(paths[i]), Labels: en.labels, Arg: -1})
+		numeric := en.field != nil && isNumeric(en.field.Type())
+		vals = append(vals, Written{Column: col, Name: c.nameOf(base) + renderPath(paths[i]), Labels: en.labels, Arg: -1, Numeric: numeric})
 	}
 	if p, ok := base.(*ssa.Parameter); ok {
 		if i := c.paramIndex(p); i >= 0 {
@@ -460,6 +467,12 @@ func sortByField(paths []string, entries []entry) {
 	for i, j := range idx {
 		paths[i], entries[i] = ps[j], es[j]
 	}
+}
+
+// isNumeric reports whether t is a number (or a named number type).
+func isNumeric(t types.Type) bool {
+	b, ok := t.Underlying().(*types.Basic)
+	return ok && b.Info()&types.IsNumeric != 0
 }
 
 // mapColumn returns the key of a path ending in a map entry ({key}).
@@ -729,9 +742,17 @@ func (c *funcCtx) applySummary(st *state, e *env, call *ssa.Call, sum *summary.S
 			c.lock(st, call, 20+i, h, LockRow, c.inTx(st, h) || ld.Handle.InTx, token.NoPos)
 		}
 	}
-	for i, w := range sum.Writes {
+	// One write event per handle the callee writes through: a repository
+	// method that saves five columns is one write.
+	var handles []summary.HandleRef
+	for _, w := range sum.Writes {
 		if w.Param < 0 || w.Param >= len(args) || args[w.Param] == nil {
 			continue
+		}
+		i := slices.Index(handles, w.Handle)
+		if i < 0 {
+			i = len(handles)
+			handles = append(handles, w.Handle)
 		}
 		h := c.mapHandle(e, args, w.Handle, callee, overrides)
 		var vals []Written
@@ -741,12 +762,16 @@ func (c *funcCtx) applySummary(st *state, e *env, call *ssa.Call, sum *summary.S
 			if w.Changed {
 				ls = c.changed(ls)
 			}
-			vals = []Written{{Column: w.Column, Labels: ls, Arg: -1}}
+			vals = []Written{{Column: w.Column, Labels: ls, Arg: -1, Numeric: w.Numeric}}
 		}
 		inTx := c.inTx(st, h) || w.Handle.InTx && w.Handle.Param >= 0
 		if len(vals) > 0 {
 			wr := c.write(st, call, 30+i, WriteCallee, h, inTx, vals)
-			wr.Via, wr.Site, wr.LockedFirst, wr.Table = callee, w.Site, wr.LockedFirst || w.LockedFirst, w.Table
+			wr.Via, wr.LockedFirst, wr.Table = callee, wr.LockedFirst || w.LockedFirst, cmpOr(wr.Table, w.Table)
+			wr.Site = cmpOr(wr.Site, w.Site)
+			if w.GORM {
+				wr.Lib = apis.GORM
+			}
 		}
 		if inTx {
 			c.lock(st, call, 30+i, h, LockWrite, true, token.NoPos)

@@ -206,6 +206,8 @@ type Written struct {
 	// Whole reports a write of every changed field of the object a
 	// parameter label names (GORM Save of a parameter).
 	Whole bool
+	// Numeric reports a number, which an atomic update can add to.
+	Numeric bool
 }
 
 // Write is a statement that writes values derived from loads back.

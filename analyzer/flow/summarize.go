@@ -9,6 +9,8 @@ import (
 
 	"golang.org/x/tools/go/ssa"
 
+	"github.com/lostupdate/lostupdate/analyzer/apis"
+
 	"github.com/lostupdate/lostupdate/analyzer/summary"
 )
 
@@ -60,13 +62,13 @@ func (c *funcCtx) summarize(r *Result) *summary.Summary {
 		}
 	}
 	for _, w := range r.Writes {
-		lockedFirst := w.LockedFirst || heldOn(w.Held, w.Handle)
+		lockedFirst := w.LockedFirst || lockedBefore(w.Held, w.Handle)
 		for _, v := range w.Values {
 			for _, l := range v.Labels {
 				if l.Load != nil {
 					continue
 				}
-				s.Writes = append(s.Writes, summary.Write{Param: l.Param, Path: l.PPath, Whole: v.Whole, Column: v.Column, Table: w.Table, Changed: l.Changed, Handle: w.Handle.Ref(w.InTx), LockedFirst: lockedFirst, Site: c.site(w.Pos, w.Site)})
+				s.Writes = append(s.Writes, summary.Write{Param: l.Param, Path: l.PPath, Whole: v.Whole, Column: v.Column, Table: w.Table, Changed: l.Changed, Handle: w.Handle.Ref(w.InTx), LockedFirst: lockedFirst, Numeric: v.Numeric, GORM: w.Lib == apis.GORM, Site: c.site(w.Pos, w.Site)})
 			}
 		}
 	}
@@ -80,10 +82,12 @@ func (c *funcCtx) summarize(r *Result) *summary.Summary {
 	return s
 }
 
-// heldOn reports whether an effective lock on h is among held.
-func heldOn(held []*LockEvent, h Handle) bool {
+// lockedBefore reports whether a lock that protects h is among held; the
+// row locks of earlier writes do not count (the rows they wrote are not
+// known to be the row written now).
+func lockedBefore(held []*LockEvent, h Handle) bool {
 	for _, l := range held {
-		if l.Protects(h) {
+		if l.Kind != LockWrite && l.Protects(h) {
 			return true
 		}
 	}

@@ -111,6 +111,9 @@ type Statement struct {
 	Where []Comparison
 	// Serializable reports SET TRANSACTION ISOLATION LEVEL SERIALIZABLE.
 	Serializable bool
+	// Replace reports REPLACE (or INSERT OR REPLACE), which rewrites the
+	// whole row.
+	Replace bool
 }
 
 // Assigns returns the assignment of column c, or nil.
@@ -530,6 +533,7 @@ func (p *parser) insert(st *Statement, i int) {
 	if alias != "" {
 		aliases = append(aliases, alias)
 	}
+	st.Replace = replace
 	switch {
 	case replace:
 		for _, c := range cols {

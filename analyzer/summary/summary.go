@@ -120,7 +120,10 @@ type Write struct {
 	// LockedFirst reports that the function locked the written handle
 	// before the write (a lock taken after the caller's load).
 	LockedFirst bool
-	Site        string
+	// Numeric reports a number; GORM a write through GORM (for messages).
+	Numeric bool
+	GORM    bool
+	Site    string
 }
 
 // Mutate says that the function changes data reachable from a parameter
@@ -249,7 +252,7 @@ func (l Load) key() string {
 }
 
 func (w Write) key() string {
-	return fmt.Sprintf("%d|%s|%v|%s|%s|%v|%v|%v|%s", w.Param, w.Path, w.Whole, w.Column, w.Table, w.Changed, w.Handle, w.LockedFirst, w.Site)
+	return fmt.Sprintf("%d|%s|%v|%s|%s|%v|%v|%v|%v|%v|%s", w.Param, w.Path, w.Whole, w.Column, w.Table, w.Changed, w.Handle, w.LockedFirst, w.Numeric, w.GORM, w.Site)
 }
 
 func (m Mutate) key() string {
