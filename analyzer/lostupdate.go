@@ -111,9 +111,16 @@ func (r *runner) run(pass *analysis.Pass) (any, error) {
 	rep := report.New(pass, r.cfg.Disable)
 	for _, fn := range funcs {
 		res := an.Func(fn)
+		reported := make(map[*flow.Load]bool)
 		for _, w := range res.Writes {
 			if f := judge(w); f != nil {
 				rep.Report(diagnostic(pass, rep, f))
+				reported[f.label.Load] = true
+			}
+		}
+		for _, l := range res.Loads {
+			if l.Lock == summary.QueryOption && l.Via == nil && !reported[l] {
+				rep.Report(queryOption(pass, l))
 			}
 		}
 		if obj, ok := fn.Object().(*types.Func); ok && exported(obj) && !res.Summary.Empty() {

@@ -94,6 +94,19 @@ func diagnostic(pass *analysis.Pass, rep *report.Reporter, f *finding) analysis.
 	return d
 }
 
+// queryOption reports a GORM v1 locking option on a load whose value no
+// write uses: it is a lock that was meant and is not taken.
+func queryOption(pass *analysis.Pass, l *flow.Load) analysis.Diagnostic {
+	return analysis.Diagnostic{
+		Pos:      l.LockPos,
+		Category: CategoryQueryOption,
+		URL:      "#" + CategoryQueryOption,
+		Message: fmt.Sprintf(`Set("gorm:query_option", "FOR UPDATE") locks nothing under GORM v2: the load at %s takes no row lock. Use Clauses(clause.Locking{Strength: "UPDATE"}) inside the transaction.`,
+			at(pass.Fset, l.ReadPos())),
+		Related: []analysis.RelatedInformation{{Pos: l.ReadPos(), Message: "the unlocked load"}},
+	}
+}
+
 // remedy renders the fix that needs no lock, in the library's terms: an
 // atomic update when the new value is the old one plus or minus a number,
 // else a version check.
