@@ -50,6 +50,7 @@ func TestCases(t *testing.T) {
 		{"ignore directives", []string{"./ignore"}},
 		{"sqlc-style generated queries and DBTX", []string{"./sqlcstyle"}},
 		{"pointers kept in results and slices", []string{"./feeds"}},
+		{"wrappers that pass SQL on", []string{"./wrapper"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -91,6 +91,19 @@ func (c *funcCtx) defaultCall(st *state, e *env, call *ssa.Call) {
 		return
 	}
 	c.setVal(call, c.changed(ls))
+	// A method with a pointer receiver may keep what it is given
+	// (strings.Builder.WriteString, a model's SetX): the receiver's memory
+	// now holds values computed from the arguments.
+	if recv, args := splitArgs(call.Common()); recv != nil && len(args) > 0 && isPointerLike(recv.Type()) && !call.Common().IsInvoke() {
+		var in labels
+		for _, a := range args {
+			in = in.union(c.valueLabels(st, e, a))
+		}
+		if len(in) > 0 {
+			base, path := c.place(st, e, recv)
+			st.merge(base, path, entry{labels: c.changed(in), dirty: true})
+		}
+	}
 }
 
 // callParam records that the function calls its function parameter i
@@ -103,6 +116,13 @@ func (c *funcCtx) callParam(e *env, call *ssa.Call, i int) {
 				c.runsInTx = append(c.runsInTx, r)
 			}
 		}
+	}
+}
+
+// forward records that the function passes its caller's SQL on.
+func (c *funcCtx) forward(f summary.Forward) {
+	if !slices.Contains(c.forwards, f) {
+		c.forwards = append(c.forwards, f)
 	}
 }
 
@@ -181,12 +201,15 @@ func (c *funcCtx) api(st *state, e *env, call *ssa.Call, spec apis.Spec) {
 		return nil
 	}
 	switch spec.Op {
-	case apis.Query:
+	case apis.Query, apis.Exec:
 		q := c.sqlQuery(e, call, spec)
-		c.queries[call] = q
+		if spec.Op == apis.Query {
+			c.queries[call] = q
+		}
+		if q.sqlParam >= 0 && spec.Lib == apis.SQL {
+			c.forward(summary.Forward{Query: spec.Op == apis.Query, SQL: q.sqlParam, Args: q.argsParam, Handle: q.handle.Ref(c.inTx(st, q.handle))})
+		}
 		c.statement(st, e, call, q)
-	case apis.Exec:
-		c.statement(st, e, call, c.sqlQuery(e, call, spec))
 	case apis.Scan:
 		q := c.rowsQuery(e, recv)
 		dests, _ := c.varargs(e, arg(spec.Dest))
@@ -780,6 +803,29 @@ func (c *funcCtx) applySummary(st *state, e *env, call *ssa.Call, sum *summary.S
 	for i, lk := range sum.Locks {
 		h := c.mapHandle(e, args, lk.Handle, callee, overrides)
 		c.lock(st, call, 40+i, h, LockCallee, c.inTx(st, h) || h.Kind == summary.Unknown, token.NoPos)
+	}
+	for _, f := range sum.Forwards {
+		if f.SQL < 0 || f.SQL >= len(args) || args[f.SQL] == nil {
+			continue
+		}
+		q := &query{handle: c.mapHandle(e, args, f.Handle, callee, overrides), pos: call.Pos(), lib: apis.SQL, sqlArg: -1, rowsParam: -1, sqlParam: -1, argsParam: -1}
+		if text, ok := c.sqlText(e, args[f.SQL]); ok {
+			q.known, q.text, q.stmt = true, text, sqltext.Parse(text)
+			q.lock, q.table = lockOf(q.stmt.Lock), sqlTable(q.stmt.Table)
+		} else {
+			q.sqlParam = c.forwardedParam(e, args[f.SQL], false)
+		}
+		if f.Args >= 0 && f.Args < len(args) && args[f.Args] != nil {
+			q.args, q.argsKnown = c.varargs(e, args[f.Args])
+			q.argsParam = c.forwardedParam(e, args[f.Args], true)
+		}
+		if q.sqlParam >= 0 { // a wrapper of a wrapper
+			c.forward(summary.Forward{Query: f.Query, SQL: q.sqlParam, Args: q.argsParam, Handle: q.handle.Ref(c.inTx(st, q.handle))})
+		}
+		if f.Query {
+			c.queries[call] = q
+		}
+		c.statement(st, e, call, q)
 	}
 	for i, r := range sum.RunsInTx {
 		if r.Callback < 0 || r.Callback >= len(args) || args[r.Callback] == nil {

@@ -470,6 +470,10 @@ type query struct {
 	// scanned, when the query ran in the caller (a scanRow(r *sql.Row)
 	// helper), else -1.
 	rowsParam int
+	// sqlParam and argsParam are the parameters of the analysed function
+	// that the SQL text and the placeholder arguments come from, when a
+	// wrapper passes its caller's on (else -1).
+	sqlParam, argsParam int
 }
 
 // param returns the value bound to a placeholder.
@@ -501,7 +505,7 @@ func lockOf(l sqltext.Lock) summary.Lock {
 // call.
 func (c *funcCtx) sqlQuery(e *env, call *ssa.Call, spec apis.Spec) *query {
 	recv, args := splitArgs(call.Common())
-	q := &query{pos: call.Pos(), lib: spec.Lib, sqlArg: spec.SQL, rowsParam: -1}
+	q := &query{pos: call.Pos(), lib: spec.Lib, sqlArg: spec.SQL, rowsParam: -1, sqlParam: -1, argsParam: -1}
 	var text string
 	switch {
 	case spec.Lib == apis.GORM:
@@ -518,6 +522,9 @@ func (c *funcCtx) sqlQuery(e *env, call *ssa.Call, spec apis.Spec) *query {
 	}
 	if spec.SQL >= 0 && spec.SQL < len(args) {
 		text, q.known = c.sqlText(e, args[spec.SQL])
+		if !q.known {
+			q.sqlParam = c.forwardedParam(e, args[spec.SQL], false)
+		}
 	}
 	if q.known {
 		q.text = text
@@ -526,6 +533,7 @@ func (c *funcCtx) sqlQuery(e *env, call *ssa.Call, spec apis.Spec) *query {
 		q.table = sqlTable(q.stmt.Table)
 	}
 	if spec.Args >= 0 && spec.Args < len(args) {
+		q.argsParam = c.forwardedParam(e, args[spec.Args], true)
 		q.args, q.argsKnown = c.varargs(e, args[spec.Args])
 		q.named = make(map[string]ssa.Value)
 		for i, a := range q.args {
@@ -567,6 +575,28 @@ func source(e *env, v ssa.Value) ssa.Value {
 		return v
 	}
 	return v
+}
+
+// forwardedParam returns the parameter of the analysed function a value
+// comes from: the parameter itself, for the variadic arguments; for SQL
+// text, also a string computed from it alone (a function that rewrites
+// placeholders). It returns -1 otherwise.
+func (c *funcCtx) forwardedParam(e *env, v ssa.Value, exact bool) int {
+	v = e.resolve(v)
+	if p, ok := v.(*ssa.Parameter); ok {
+		return c.paramIndex(p)
+	}
+	if exact {
+		return -1
+	}
+	idx := -1
+	for _, l := range c.taint(e, v) {
+		if l.Load != nil || l.PPath != "" || idx >= 0 && l.Param != idx {
+			return -1
+		}
+		idx = l.Param
+	}
+	return idx
 }
 
 // prepared returns the handle and SQL text of a prepared statement.

@@ -80,6 +80,7 @@ type funcCtx struct {
 	ret        []labels
 	exit       *state
 	runsInTx   []summary.RunInTx
+	forwards   []summary.Forward
 	grew       bool // a value gained labels in this pass
 	names      map[ssa.Value]string
 	budget     budgets
@@ -362,6 +363,10 @@ func (c *funcCtx) transfer(b *ssa.BasicBlock, st *state, e *env) {
 			c.setVal(in, c.readLookup(st, e, in))
 		case *ssa.Extract:
 			c.setVal(in, c.extract(e, in))
+		case *ssa.Range:
+			c.setVal(in, c.valueLabels(st, e, in.X))
+		case *ssa.Next:
+			c.setVal(in, c.taint(e, in.Iter))
 		case *ssa.Phi:
 			var ls labels
 			for _, edge := range in.Edges {

@@ -277,6 +277,16 @@ func (s *state) set(base ssa.Value, path string, e entry) {
 	m[path] = e
 }
 
+// merge adds e to what is known at base+path without replacing anything
+// (a weak update of the whole location).
+func (s *state) merge(base ssa.Value, path string, e entry) {
+	m := s.writable(base)
+	if old, ok := m[path]; ok {
+		e = old.join(e)
+	}
+	m[path] = e
+}
+
 // under reports whether path p is within path q (q a prefix at a segment
 // boundary, or equal).
 func under(p, q string) bool {

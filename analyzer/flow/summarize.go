@@ -78,6 +78,7 @@ func (c *funcCtx) summarize(r *Result) *summary.Summary {
 		}
 	}
 	s.RunsInTx = slices.Clone(c.runsInTx)
+	s.Forwards = slices.Clone(c.forwards)
 	s.Normalize()
 	return s
 }

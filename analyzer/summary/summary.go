@@ -169,6 +169,18 @@ type RunInTx struct {
 	Serializable bool
 }
 
+// Forward says that the function runs the SQL text of its parameter SQL
+// (with the placeholder arguments of its variadic parameter Args, or -1) on
+// a handle: a wrapper around Exec or QueryRow that logs, traces or
+// rewrites placeholders. Query reports QueryRow/Query (the result holds
+// rows to scan) rather than Exec.
+type Forward struct {
+	Query  bool
+	SQL    int
+	Args   int
+	Handle HandleRef
+}
+
 // Summary is what a function does to data. It is an analysis fact on
 // *types.Func.
 type Summary struct {
@@ -178,6 +190,7 @@ type Summary struct {
 	Flows    []Flow
 	Locks    []LockEffect
 	RunsInTx []RunInTx
+	Forwards []Forward
 }
 
 // AFact marks Summary as an analysis fact.
@@ -186,7 +199,7 @@ func (*Summary) AFact() {}
 // Empty reports whether the summary says nothing a caller could use beyond
 // the default assumption that results are computed from arguments.
 func (s *Summary) Empty() bool {
-	return s == nil || len(s.Loads) == 0 && len(s.Writes) == 0 && len(s.Mutates) == 0 && len(s.Locks) == 0 && len(s.RunsInTx) == 0
+	return s == nil || len(s.Loads) == 0 && len(s.Writes) == 0 && len(s.Mutates) == 0 && len(s.Locks) == 0 && len(s.RunsInTx) == 0 && len(s.Forwards) == 0
 }
 
 // String renders the summary compactly and deterministically, e.g.
@@ -227,6 +240,13 @@ func (s *Summary) String() string {
 	for _, r := range s.RunsInTx {
 		parts = append(parts, fmt.Sprintf("runs param %d in a %s", r.Callback, r.Kind))
 	}
+	for _, f := range s.Forwards {
+		verb := "execs"
+		if f.Query {
+			verb = "queries"
+		}
+		parts = append(parts, fmt.Sprintf("%s the SQL of param %d on %s", verb, f.SQL, f.Handle))
+	}
 	return strings.Join(parts, "; ")
 }
 
@@ -245,6 +265,8 @@ func (s *Summary) Normalize() {
 	s.Locks = slices.CompactFunc(s.Locks, func(a, b LockEffect) bool { return a.Handle == b.Handle })
 	slices.SortFunc(s.RunsInTx, func(a, b RunInTx) int { return a.Callback - b.Callback })
 	s.RunsInTx = slices.Compact(s.RunsInTx)
+	slices.SortFunc(s.Forwards, func(a, b Forward) int { return a.SQL - b.SQL })
+	s.Forwards = slices.Compact(s.Forwards)
 }
 
 func (l Load) key() string {
