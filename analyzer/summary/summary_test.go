@@ -1,0 +1,85 @@
+package summary
+
+import (
+	"bytes"
+	"encoding/gob"
+	"reflect"
+	"testing"
+)
+
+func TestString(t *testing.T) {
+	tests := []struct {
+		name string
+		s    Summary
+		want string
+	}{
+		{"empty", Summary{}, ""},
+		{"locked load on a parameter", Summary{
+			Loads: []Load{{Result: 0, Into: -1, Lock: Row, Handle: HandleRef{Param: 2, Kind: Tx}, Rows: -1}},
+			Locks: []LockEffect{{Handle: HandleRef{Param: 2, Kind: Tx}}},
+		}, "loads result 0 FOR UPDATE on param 2 (tx); locks param 2 (tx)"},
+		{"load through a pointer from the caller's rows", Summary{
+			Loads: []Load{{Result: -1, Into: 1, Path: ".Balance", Handle: HandleRef{Param: -1, Kind: Pool}, Rows: 0}},
+		}, "loads into param 1.Balance from the rows of param 0"},
+		{"whole write and a change", Summary{
+			Writes:  []Write{{Param: 1, Whole: true, Handle: HandleRef{Param: 0}}},
+			Mutates: []Mutate{{Param: 0, Path: ".Balance"}},
+		}, "writes param 1 (changed fields) on param 0; changes param 0.Balance"},
+		{"runner and wrapper", Summary{
+			RunsInTx: []RunInTx{{Callback: 2, Kind: Tx}},
+			Forwards: []Forward{{Query: true, SQL: 1, Args: 2, Handle: HandleRef{Param: 0, Path: ".db", Kind: Pool}}},
+		}, "runs param 2 in a tx; queries the SQL of param 1 on param 0.db (pool)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.s.String(); got != tt.want {
+				t.Errorf("String() = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestEmpty(t *testing.T) {
+	if !(&Summary{Flows: []Flow{{Result: 0}}}).Empty() {
+		t.Error("a summary with only flows should be empty: callers assume flows anyway")
+	}
+	if (&Summary{Forwards: []Forward{{SQL: 1}}}).Empty() {
+		t.Error("a wrapper's summary is not empty")
+	}
+	var nilSummary *Summary
+	if !nilSummary.Empty() {
+		t.Error("a nil summary is empty")
+	}
+}
+
+func TestNormalizeDeduplicatesAndSorts(t *testing.T) {
+	s := Summary{
+		Writes: []Write{{Param: 2, Column: "b"}, {Param: 1, Column: "a"}, {Param: 2, Column: "b"}},
+		Locks:  []LockEffect{{Handle: HandleRef{Param: 1}}, {Handle: HandleRef{Param: 1}}},
+	}
+	s.Normalize()
+	if len(s.Writes) != 2 || s.Writes[0].Param != 1 || len(s.Locks) != 1 {
+		t.Errorf("Normalize() = %+v", s)
+	}
+}
+
+// TestGob checks that a summary survives the encoding that analysis facts
+// use between packages.
+func TestGob(t *testing.T) {
+	in := &Summary{
+		Loads:    []Load{{Result: 0, Into: -1, Column: "balance", Table: "sql:accounts", Lock: Row, Handle: HandleRef{Param: 1, Path: ".db", Kind: Pool, InTx: true}, Rows: -1, Site: "repo.go:30"}},
+		Writes:   []Write{{Param: 2, Path: ".Balance", Column: "balance", Changed: true, Numeric: true, GORM: true, Handle: HandleRef{Param: 0}}},
+		Forwards: []Forward{{SQL: 1, Args: 2}},
+	}
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(in); err != nil {
+		t.Fatal(err)
+	}
+	out := new(Summary)
+	if err := gob.NewDecoder(&buf).Decode(out); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(in, out) {
+		t.Errorf("gob round trip:\n got %+v\nwant %+v", out, in)
+	}
+}
