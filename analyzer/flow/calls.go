@@ -262,7 +262,8 @@ func (c *funcCtx) api(st *state, e *env, call *ssa.Call, spec apis.Spec) {
 // chainQuery describes the query a GORM finisher runs.
 func (c *funcCtx) chainQuery(e *env, call *ssa.Call, recv ssa.Value) *query {
 	ch := c.gormChain(e, recv)
-	q := &query{handle: ch.handle, lock: ch.lock, lockPos: ch.lockPos, pos: call.Pos(), lib: apis.GORM, sqlArg: -1, table: ch.table, rowsParam: -1}
+	q := newQuery(ch.handle, apis.GORM, call.Pos())
+	q.lock, q.lockPos, q.table = ch.lock, ch.lockPos, ch.table
 	if ch.raw != nil {
 		q.known, q.stmt = ch.raw.known, ch.raw.stmt
 		q.table = cmpOr(q.table, ch.raw.table)
@@ -808,7 +809,7 @@ func (c *funcCtx) applySummary(st *state, e *env, call *ssa.Call, sum *summary.S
 		if f.SQL < 0 || f.SQL >= len(args) || args[f.SQL] == nil {
 			continue
 		}
-		q := &query{handle: c.mapHandle(e, args, f.Handle, callee, overrides), pos: call.Pos(), lib: apis.SQL, sqlArg: -1, rowsParam: -1, sqlParam: -1, argsParam: -1}
+		q := newQuery(c.mapHandle(e, args, f.Handle, callee, overrides), apis.SQL, call.Pos())
 		if text, ok := c.sqlText(e, args[f.SQL]); ok {
 			q.known, q.text, q.stmt = true, text, sqltext.Parse(text)
 			q.lock, q.table = lockOf(q.stmt.Lock), sqlTable(q.stmt.Table)

@@ -253,7 +253,6 @@ type Analysis struct {
 	pkg     *ssa.Package
 	fset    *token.FileSet
 	facts   Facts
-	names   map[ssa.Value]string
 	results map[*ssa.Function]*Result
 	active  map[*ssa.Function]bool
 	ifaces  map[*types.Func]*summary.Summary

@@ -505,7 +505,8 @@ func lockOf(l sqltext.Lock) summary.Lock {
 // call.
 func (c *funcCtx) sqlQuery(e *env, call *ssa.Call, spec apis.Spec) *query {
 	recv, args := splitArgs(call.Common())
-	q := &query{pos: call.Pos(), lib: spec.Lib, sqlArg: spec.SQL, rowsParam: -1, sqlParam: -1, argsParam: -1}
+	q := newQuery(Handle{Param: -1}, spec.Lib, call.Pos())
+	q.sqlArg = spec.SQL
 	var text string
 	switch {
 	case spec.Lib == apis.GORM:
@@ -642,30 +643,32 @@ func storedValue(a *ssa.Alloc) ssa.Value {
 }
 
 // rowsQuery returns the query whose rows a *sql.Row or *sql.Rows value
-// holds.
+// holds: the query call it came from, or, for rows the function was given,
+// a query that names the parameter.
 func (c *funcCtx) rowsQuery(e *env, v ssa.Value) *query {
-	for range maxDepth {
-		v = source(e, v)
-		if q, ok := c.queries[v]; ok {
-			return q
-		}
-		switch x := v.(type) {
-		case *ssa.Phi:
-			for _, edge := range x.Edges {
-				if q, ok := c.queries[e.resolve(edge)]; ok {
-					return q
-				}
+	v = source(e, v)
+	if q, ok := c.queries[v]; ok {
+		return q
+	}
+	q := newQuery(Handle{Param: -1}, apis.SQL, token.NoPos)
+	switch x := v.(type) {
+	case *ssa.Phi:
+		for _, edge := range x.Edges {
+			if q, ok := c.queries[source(e, edge)]; ok {
+				return q
 			}
 		}
-		break
-	}
-	q := &query{handle: Handle{Param: -1}, lib: apis.SQL, sqlArg: -1, rowsParam: -1}
-	if p, ok := source(e, v).(*ssa.Parameter); ok {
-		q.rowsParam = c.paramIndex(p)
-	} else if mi, ok := source(e, v).(*ssa.MakeInterface); ok {
-		return c.rowsQuery(e, mi.X)
+	case *ssa.MakeInterface:
+		return c.rowsQuery(e, x.X)
+	case *ssa.Parameter:
+		q.rowsParam = c.paramIndex(x)
 	}
 	return q
+}
+
+// newQuery returns a query on handle h about which nothing else is known.
+func newQuery(h Handle, lib apis.Lib, pos token.Pos) *query {
+	return &query{handle: h, lib: lib, pos: pos, sqlArg: -1, rowsParam: -1, sqlParam: -1, argsParam: -1}
 }
 
 // chain is what a GORM method chain says about the statement it builds.
