@@ -9,6 +9,8 @@ import (
 	"sync"
 
 	"github.com/bradfitz/gomemcache/memcache"
+
+	"github.com/lostupdate/lostupdate/correct_fixtures/dberr"
 )
 
 // memcacheCounters keeps the cache strategy's counts in Memcached: <prefix><name>:n
@@ -65,8 +67,22 @@ func (m *memcacheCounters) incr(_ context.Context, name string, by int64) (int64
 	return int64(n), true, nil
 }
 
-func (m *memcacheCounters) read(key string) (int64, bool, error) {
+// get reads an item. A read is safe to repeat, so one that found its pooled
+// connection dropped (the client discards it) is tried again on the next, up
+// to once per connection the pool can hold.
+func (m *memcacheCounters) get(key string) (*memcache.Item, error) {
 	it, err := m.c.Get(key)
+	for range max(m.c.MaxIdleConns, memcache.DefaultMaxIdleConns) {
+		if !dberr.ConnectionLost(err) {
+			break
+		}
+		it, err = m.c.Get(key)
+	}
+	return it, err
+}
+
+func (m *memcacheCounters) read(key string) (int64, bool, error) {
+	it, err := m.get(key)
 	if errors.Is(err, memcache.ErrCacheMiss) {
 		return 0, false, nil
 	}
@@ -113,7 +129,7 @@ func (m *memcacheCounters) dirty(context.Context) ([]string, error) {
 func (m *memcacheCounters) take(_ context.Context, name string) (int64, error) {
 	key := m.pendingKey(name)
 	for range 100 {
-		it, err := m.c.Get(key)
+		it, err := m.get(key)
 		if errors.Is(err, memcache.ErrCacheMiss) {
 			return 0, nil
 		}
