@@ -1,6 +1,7 @@
 package flow
 
 import (
+	"cmp"
 	"go/token"
 	"go/types"
 	"slices"
@@ -266,7 +267,7 @@ func (c *funcCtx) chainQuery(e *env, call *ssa.Call, recv ssa.Value) *query {
 	q.lock, q.lockPos, q.table = ch.lock, ch.lockPos, ch.table
 	if ch.raw != nil {
 		q.known, q.stmt = ch.raw.known, ch.raw.stmt
-		q.table = cmpOr(q.table, ch.raw.table)
+		q.table = cmp.Or(q.table, ch.raw.table)
 	}
 	if q.table == "" && ch.model != nil {
 		q.table = modelTable(peel(ch.model).Type())
@@ -748,7 +749,7 @@ func (c *funcCtx) applySummary(st *state, e *env, call *ssa.Call, sum *summary.S
 		if ld.Rows >= 0 && ld.Rows < len(args) && args[ld.Rows] != nil {
 			// The callee scans rows the caller's query produced.
 			q := c.rowsQuery(e, args[ld.Rows])
-			h, lock, table, rows = q.handle, q.lock, cmpOr(q.table, table), q.rowsParam
+			h, lock, table, rows = q.handle, q.lock, cmp.Or(q.table, table), q.rowsParam
 		}
 		l := c.load(st, call, 10+i, h, lock, token.NoPos, apis.NoLib, call.Pos())
 		l.Via, l.Site, l.Table, l.RowsParam = callee, ld.Site, table, rows
@@ -791,8 +792,8 @@ func (c *funcCtx) applySummary(st *state, e *env, call *ssa.Call, sum *summary.S
 		inTx := c.inTx(st, h) || w.Handle.InTx && w.Handle.Param >= 0
 		if len(vals) > 0 {
 			wr := c.write(st, call, 30+i, WriteCallee, h, inTx, vals)
-			wr.Via, wr.LockedFirst, wr.Table = callee, wr.LockedFirst || w.LockedFirst, cmpOr(wr.Table, w.Table)
-			wr.Site = cmpOr(wr.Site, w.Site)
+			wr.Via, wr.LockedFirst, wr.Table = callee, wr.LockedFirst || w.LockedFirst, cmp.Or(wr.Table, w.Table)
+			wr.Site = cmp.Or(wr.Site, w.Site)
 			if w.GORM {
 				wr.Lib = apis.GORM
 			}

@@ -845,6 +845,3 @@ func lockingStrength(v ssa.Value) summary.Lock {
 	}
 	return summary.Row
 }
-
-// gormExpr reports whether t is a GORM SQL expression type.
-func gormExpr(t types.Type) bool { return apis.IsGormExpr(t) }

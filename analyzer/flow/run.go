@@ -2,11 +2,12 @@ package flow
 
 import (
 	"go/token"
-	"go/types"
 	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/ssa"
+
+	"github.com/lostupdate/lostupdate/analyzer/apis"
 
 	"github.com/lostupdate/lostupdate/analyzer/summary"
 )
@@ -548,10 +549,8 @@ func isGormExprValue(v ssa.Value) bool {
 	if mi, ok := v.(*ssa.MakeInterface); ok {
 		v = mi.X
 	}
-	return isGormExprType(v.Type())
+	return apis.IsGormExpr(v.Type())
 }
-
-func isGormExprType(t types.Type) bool { return gormExpr(t) }
 
 // isCallRoot reports whether a handle is rooted at a call (a transaction a
 // runner opened), so that the callback's parameter names it best.

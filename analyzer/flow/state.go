@@ -1,6 +1,7 @@
 package flow
 
 import (
+	"cmp"
 	"go/types"
 	"reflect"
 	"slices"
@@ -70,22 +71,14 @@ func (e entry) join(o entry) entry {
 	j := entry{
 		labels: e.labels.union(o.labels),
 		dirty:  e.dirty || o.dirty,
-		field:  cmpOr(e.field, o.field),
-		tag:    cmpOr(e.tag, o.tag),
+		field:  cmp.Or(e.field, o.field),
+		tag:    cmp.Or(e.tag, o.tag),
 		atomic: e.atomic && o.atomic,
 	}
 	if e.target != nil && o.target != nil && *e.target == *o.target {
 		j.target = e.target
 	}
 	return j
-}
-
-func cmpOr[T comparable](a, b T) T {
-	var zero T
-	if a != zero {
-		return a
-	}
-	return b
 }
 
 func (e entry) equal(o entry) bool {
