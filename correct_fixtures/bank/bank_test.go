@@ -88,7 +88,8 @@ func TestStrategiesLoseNothingUnderChaos(t *testing.T) {
 		}
 		defer m.Close()
 		r, err := harness.Run(context.Background(), harness.Labels{Service: "bank", Strategy: s.Name, Backend: string(k)},
-			bank.NewWorkload(st, "joint"), harness.Config{Workers: 16, Duration: 600 * time.Millisecond, Chaos: m, ChaosEvery: 25 * time.Millisecond})
+			bank.NewWorkload(st, "joint"), harness.Config{Workers: 16, Duration: 600 * time.Millisecond, Chaos: m, ChaosEvery: 25 * time.Millisecond,
+				MinKills: 1, MaxDuration: 10 * time.Second})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -110,7 +110,8 @@ func TestStrategiesLoseNothingUnderChaos(t *testing.T) {
 		defer m.Close()
 		w := bookstore.NewWorkload(st, "Dune", 1_000_000)
 		r, err := harness.Run(context.Background(), harness.Labels{Service: "bookstore", Strategy: s.Name, Backend: string(k)},
-			w, harness.Config{Workers: 16, Duration: 500 * time.Millisecond, Chaos: m, ChaosEvery: 25 * time.Millisecond})
+			w, harness.Config{Workers: 16, Duration: 500 * time.Millisecond, Chaos: m, ChaosEvery: 25 * time.Millisecond,
+				MinKills: 1, MaxDuration: 10 * time.Second})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -90,7 +90,8 @@ func TestStrategiesLoseNothingUnderChaos(t *testing.T) {
 		}
 		defer m.Close()
 		r, err := harness.Run(context.Background(), harness.Labels{Service: "counter", Strategy: s.Name, Backend: string(k)},
-			counter.NewWorkload(st, "hot"), harness.Config{Workers: 16, Duration: 600 * time.Millisecond, Chaos: m, ChaosEvery: 25 * time.Millisecond})
+			counter.NewWorkload(st, "hot"), harness.Config{Workers: 16, Duration: 600 * time.Millisecond, Chaos: m, ChaosEvery: 25 * time.Millisecond,
+				MinKills: 1, MaxDuration: 10 * time.Second})
 		if err != nil {
 			t.Fatal(err)
 		}

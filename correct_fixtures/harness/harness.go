@@ -95,6 +95,13 @@ type Config struct {
 	// Chaos, if set, is called every ChaosEvery (0 means 100 ms) during the run.
 	Chaos      Chaos
 	ChaosEvery time.Duration
+	// MinKills keeps a run with Chaos going past Duration until the monkey has
+	// dropped at least this many connections, so that a run slowed down by a busy
+	// machine still proves something; it ends at MaxDuration (0 means 10 × Duration)
+	// whatever the count, and Result.Kills says what was reached. A run bounded by
+	// Ops alone ends when the operations are done.
+	MinKills    int
+	MaxDuration time.Duration
 }
 
 // Labels name what a Result measured.
@@ -171,10 +178,6 @@ func Run(ctx context.Context, l Labels, w Workload, cfg Config) (Result, error) 
 	var retries retry.Counter
 	runCtx, stop := context.WithCancel(ctx)
 	defer stop()
-	if cfg.Duration > 0 {
-		runCtx, stop = context.WithTimeout(runCtx, cfg.Duration)
-		defer stop()
-	}
 	opCtx := retry.WithCounter(ctx, &retries)
 
 	var (
@@ -183,12 +186,15 @@ func Run(ctx context.Context, l Labels, w Workload, cfg Config) (Result, error) 
 		wg       sync.WaitGroup
 		began    = time.Now()
 		chaosErr error
-		kills    int
+		kills    atomic.Int64
 		chaosWG  sync.WaitGroup
 	)
+	if cfg.Duration > 0 {
+		chaosWG.Go(func() { endRun(runCtx, stop, cfg, &kills) })
+	}
 	if cfg.Chaos != nil {
 		chaosWG.Go(func() {
-			kills, chaosErr = runChaos(runCtx, cfg.Chaos, orDefault(cfg.ChaosEvery, 100*time.Millisecond))
+			chaosErr = runChaos(runCtx, cfg.Chaos, orDefault(cfg.ChaosEvery, 100*time.Millisecond), &kills)
 		})
 	}
 	for i := range workers {
@@ -231,7 +237,7 @@ func Run(ctx context.Context, l Labels, w Workload, cfg Config) (Result, error) 
 		return Result{}, fmt.Errorf("harness: chaos during %s/%s on %s: %w", l.Service, l.Strategy, l.Backend, chaosErr)
 	}
 
-	r := Result{Service: l.Service, Strategy: l.Strategy, Backend: l.Backend, Workers: workers, Kills: kills, Elapsed: elapsed}
+	r := Result{Service: l.Service, Strategy: l.Strategy, Backend: l.Backend, Workers: workers, Kills: int(kills.Load()), Elapsed: elapsed}
 	var lat []time.Duration
 	r.Expected = start
 	for _, t := range tallies {
@@ -297,21 +303,52 @@ func percentileMs(ds []time.Duration, p float64) float64 {
 	return float64(ds[i].Microseconds()) / 1000
 }
 
-func runChaos(ctx context.Context, c Chaos, every time.Duration) (int, error) {
+// runChaos calls c every interval until ctx is done, adding what it drops to kills.
+func runChaos(ctx context.Context, c Chaos, every time.Duration, kills *atomic.Int64) error {
 	t := time.NewTicker(every)
 	defer t.Stop()
-	total := 0
 	for {
 		select {
 		case <-ctx.Done():
-			return total, nil
+			return nil
 		case <-t.C:
 			n, err := c.Kill(ctx)
 			if err != nil && ctx.Err() == nil && !errors.Is(err, context.Canceled) {
-				return total, err
+				return err
 			}
-			total += n
+			kills.Add(int64(n))
 		}
+	}
+}
+
+// endRun calls stop once cfg.Duration has passed and, for a run with chaos, kills
+// has reached cfg.MinKills or cfg.MaxDuration has passed; or when ctx is done.
+func endRun(ctx context.Context, stop context.CancelFunc, cfg Config, kills *atomic.Int64) {
+	defer stop()
+	began := time.Now()
+	if !sleep(ctx, cfg.Duration) || cfg.Chaos == nil {
+		return
+	}
+	limit := cfg.MaxDuration
+	if limit <= 0 {
+		limit = 10 * cfg.Duration
+	}
+	for kills.Load() < int64(cfg.MinKills) && time.Since(began) < limit {
+		if !sleep(ctx, 5*time.Millisecond) {
+			return
+		}
+	}
+}
+
+// sleep waits for d and reports whether ctx was still live after it.
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
 	}
 }
 

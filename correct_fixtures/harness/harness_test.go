@@ -2,9 +2,11 @@ package harness
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -86,5 +88,64 @@ func TestWriteTableHeader(t *testing.T) {
 	want := []string{"service", "strategy", "backend", "workers", "ops", "expected", "final", "lost", "errors", "retries", "ops/s", "p50", "ms", "p99", "ms"}
 	if !slices.Equal(header, want) {
 		t.Errorf("table header = %v, want %v", header, want)
+	}
+}
+
+// countWorkload adds 1 per operation to a number that Final reads.
+type countWorkload struct{ n atomic.Int64 }
+
+func (w *countWorkload) Setup(context.Context) (int64, error) { return 0, nil }
+func (w *countWorkload) Do(context.Context, Op) (Outcome, error) {
+	time.Sleep(time.Millisecond)
+	w.n.Add(1)
+	return Outcome{Delta: 1}, nil
+}
+func (w *countWorkload) Final(context.Context) (int64, error) { return w.n.Load(), nil }
+func (w *countWorkload) Check(context.Context, Result) error  { return nil }
+
+// lateChaos drops nothing before its first kill is due, then one connection a call.
+type lateChaos struct{ due time.Time }
+
+func (c lateChaos) Kill(context.Context) (int, error) {
+	if time.Now().Before(c.due) {
+		return 0, nil
+	}
+	return 1, nil
+}
+
+func TestMinKillsKeepsAChaosRunGoing(t *testing.T) {
+	tests := []struct {
+		name        string
+		firstKill   time.Duration // after the start
+		minKills    int
+		maxDuration time.Duration
+		wantKills   bool
+		atLeast     time.Duration
+		below       time.Duration
+	}{
+		{name: "kills in time: ends at Duration", firstKill: 0, minKills: 1, maxDuration: 5 * time.Second, wantKills: true, atLeast: 50 * time.Millisecond, below: 2 * time.Second},
+		{name: "late kill: goes on until it", firstKill: 300 * time.Millisecond, minKills: 1, maxDuration: 5 * time.Second, wantKills: true, atLeast: 300 * time.Millisecond, below: 4 * time.Second},
+		{name: "no MinKills: ends at Duration", firstKill: time.Hour, minKills: 0, maxDuration: 5 * time.Second, wantKills: false, atLeast: 50 * time.Millisecond, below: 2 * time.Second},
+		{name: "never kills: ends at MaxDuration", firstKill: time.Hour, minKills: 1, maxDuration: 400 * time.Millisecond, wantKills: false, atLeast: 350 * time.Millisecond, below: 4 * time.Second},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := &countWorkload{}
+			cfg := Config{Workers: 2, Duration: 50 * time.Millisecond, Chaos: lateChaos{due: time.Now().Add(tt.firstKill)},
+				ChaosEvery: 10 * time.Millisecond, MinKills: tt.minKills, MaxDuration: tt.maxDuration}
+			r, err := Run(context.Background(), Labels{Service: "test"}, w, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if (r.Kills > 0) != tt.wantKills {
+				t.Errorf("kills %d, want some: %v", r.Kills, tt.wantKills)
+			}
+			if r.Elapsed < tt.atLeast || r.Elapsed >= tt.below {
+				t.Errorf("the run took %v, want [%v, %v)", r.Elapsed, tt.atLeast, tt.below)
+			}
+			if r.Lost != 0 || r.Final != r.Expected {
+				t.Errorf("final %d, expected %d, lost %d", r.Final, r.Expected, r.Lost)
+			}
+		})
 	}
 }
