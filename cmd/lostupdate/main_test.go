@@ -253,9 +253,12 @@ func TestJSON(t *testing.T) {
 	}
 }
 
-func TestFix(t *testing.T) {
-	src := filepath.Join(root(), "testdata", "cases")
-	dir := t.TempDir()
+// fixesCopy copies the fixes package of the test module into a temporary
+// module and returns its directory and the source it came from.
+func fixesCopy(t *testing.T) (dir, src string) {
+	t.Helper()
+	src = filepath.Join(root(), "testdata", "cases")
+	dir = t.TempDir()
 	for _, f := range []string{"go.mod", "go.sum", "fixes/fixes.go"} {
 		data, err := os.ReadFile(filepath.Join(src, f))
 		if err != nil {
@@ -263,6 +266,11 @@ func TestFix(t *testing.T) {
 		}
 		write(t, dir, f, string(data))
 	}
+	return dir, src
+}
+
+func TestFix(t *testing.T) {
+	dir, src := fixesCopy(t)
 	if out, code := run(t, dir, binary, "-fix", "./fixes"); code != 0 && code != 3 {
 		t.Fatalf("-fix exited %d\n%s", code, out)
 	}
@@ -271,6 +279,53 @@ func TestFix(t *testing.T) {
 	if !bytes.Equal(got, want) {
 		t.Errorf("-fix result differs from fixes.go.golden:\n%s", got)
 	}
+}
+
+// TestFixDiff checks that -fix -diff prints the fixes as a unified diff,
+// every line the fixes change included, and leaves the file as it was.
+func TestFixDiff(t *testing.T) {
+	dir, src := fixesCopy(t)
+	before, _ := os.ReadFile(filepath.Join(dir, "fixes", "fixes.go"))
+	out, code := run(t, dir, binary, "-fix", "-diff", "./fixes")
+	if code != 0 && code != 3 {
+		t.Fatalf("-fix -diff exited %d\n%s", code, out)
+	}
+	after, _ := os.ReadFile(filepath.Join(dir, "fixes", "fixes.go"))
+	if !bytes.Equal(before, after) {
+		t.Errorf("-fix -diff changed fixes.go:\n%s", after)
+	}
+	golden, _ := os.ReadFile(filepath.Join(src, "fixes", "fixes.go.golden"))
+	oldLines, newLines := lineSet(string(before)), lineSet(string(golden))
+	printed := lineSet(out)
+	changes := 0
+	for l := range oldLines {
+		if !newLines[l] {
+			changes++
+			if !printed["-"+l] {
+				t.Errorf("the diff does not remove %q\n%s", l, out)
+			}
+		}
+	}
+	for l := range newLines {
+		if !oldLines[l] {
+			changes++
+			if !printed["+"+l] {
+				t.Errorf("the diff does not add %q\n%s", l, out)
+			}
+		}
+	}
+	if changes == 0 {
+		t.Fatal("fixes.go.golden is the same as fixes.go: nothing to diff")
+	}
+}
+
+// lineSet returns the set of lines of s.
+func lineSet(s string) map[string]bool {
+	m := make(map[string]bool)
+	for l := range strings.SplitSeq(s, "\n") {
+		m[l] = true
+	}
+	return m
 }
 
 func TestVetTool(t *testing.T) {
