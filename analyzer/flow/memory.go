@@ -5,6 +5,7 @@ import (
 	"go/token"
 	"go/types"
 	"reflect"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -200,15 +201,32 @@ func (c *funcCtx) readLoc(st *state, e *env, base ssa.Value, path, name, column 
 		col := column
 		if coverPath == path {
 			col = columnFromEntry(cover, column)
+		} else {
+			cover.labels = narrow(cover.labels, column)
 		}
 		ls = c.renamed(c.deeper(cover.labels, path[len(coverPath):]), name, col)
 	} else {
-		ls = c.renamed(c.baseLabels(e, base, path), name, column)
+		ls = c.renamed(narrow(c.baseLabels(e, base, path), column), name, column)
 	}
 	for _, s := range subs {
 		ls = ls.union(c.renamed(s.labels, name, ""))
 	}
 	return ls
+}
+
+// narrow keeps, of the labels of a whole record read one field at a time,
+// those of the field's column: a record whose fields were read into
+// separate columns (rows.Scan(&it.ID, &it.Qty)) and then copied as a whole
+// (into a slice, through a call) carries the labels of every field, and
+// reading it.Qty must not name it.ID. Labels without a column, and all
+// labels when none has the column, are kept.
+func narrow(ls labels, column string) labels {
+	if column == "" || !slices.ContainsFunc(ls, func(l *Label) bool { return l.Load != nil && l.Column == column }) {
+		return ls
+	}
+	return slices.DeleteFunc(slices.Clone(ls), func(l *Label) bool {
+		return l.Load != nil && l.Column != "" && l.Column != column
+	})
 }
 
 // deeper returns parameter labels for data further inside the value they
