@@ -36,12 +36,9 @@ import (
 	"fmt"
 	"math"
 	"regexp"
-	"slices"
-	"strings"
-	"time"
 
 	"github.com/lostupdate/lostupdate/correct_fixtures/backend"
-	"github.com/lostupdate/lostupdate/correct_fixtures/retry"
+	"github.com/lostupdate/lostupdate/correct_fixtures/strategy"
 )
 
 // Op is what a request does to an account.
@@ -225,72 +222,24 @@ func overflow(req Request) error {
 func notFound(id string) error { return fmt.Errorf("account %q: %w", id, ErrNotFound) }
 
 // Options tune the strategies.
-type Options struct {
-	// Retry bounds the retries of optimistic and serializable and of every
-	// transaction the database rolled back because of a concurrent one; zero means
-	// retry.Default().
-	Retry retry.Policy
-	// FlushEvery is how often the cache strategy writes the ledger through to the
-	// database; 0 means one second.
-	FlushEvery time.Duration
-	// OnFlushError receives the errors of background flushes (what was pending stays
-	// in the cache and is tried again); nil drops them.
-	OnFlushError func(error)
-}
-
-func (o Options) retry() retry.Policy {
-	if o.Retry.Attempts == 0 {
-		return retry.Default()
-	}
-	return o.Retry
-}
-
-func (o Options) flushEvery() time.Duration {
-	if o.FlushEvery > 0 {
-		return o.FlushEvery
-	}
-	return time.Second
-}
+type Options = strategy.Options
 
 // Strategy is one way of making the account safe.
-type Strategy struct {
-	// Name is how the harness and the server select it.
-	Name string
-	// Summary says in a line what it does.
-	Summary string
-	// Backends are the backends it runs on; Open refuses the others.
-	Backends []backend.Kind
-	// New builds the Store on env once Open has checked the backend and created the
-	// schema.
-	New func(ctx context.Context, env *backend.Env, o Options) (Store, error)
-}
+type Strategy = strategy.Strategy[Store, service]
 
-// Supports reports whether s runs on k.
-func (s Strategy) Supports(k backend.Kind) bool { return slices.Contains(s.Backends, k) }
+// service tells package strategy how to open the bank's strategies.
+type service struct{}
 
-// Open builds s on env after creating the schema. It refuses a backend s cannot run
-// on with an error wrapping backend.ErrUnsupported that says why and what to use.
-func (s Strategy) Open(ctx context.Context, env *backend.Env, o Options) (Store, error) {
-	if !s.Supports(env.Kind) {
-		return nil, fmt.Errorf("bank strategy %q on %s: %w: %s", s.Name, env.Kind, backend.ErrUnsupported, refusal(s.Name, env.Kind))
-	}
-	if err := Migrate(ctx, env); err != nil {
-		return nil, err
-	}
-	return s.New(ctx, env, o)
-}
+func (service) Name() string                                        { return "bank" }
+func (service) Migrate(ctx context.Context, env *backend.Env) error { return Migrate(ctx, env) }
 
-// refusal says why a strategy does not run on a backend, and what to use instead.
-func refusal(strategy string, k backend.Kind) string {
-	switch {
-	case k.IsCache():
-		return "a cache has no transactions or SQL; use strategy cache"
-	case strategy == "cache":
+// Refusal gives the reasons every service shares, but for the cache strategy, which
+// flushes the bank's ledger.
+func (service) Refusal(name string, k backend.Kind) string {
+	if name == "cache" && !k.IsCache() {
 		return "the cache strategy runs on redis or memcached (it flushes the ledger to a SQL database)"
-	case strategy == "advisory" && k == backend.SQLite:
-		return "SQLite has no advisory locks; use forupdate, which takes SQLite's write lock with BEGIN IMMEDIATE"
 	}
-	return "not implemented for this backend"
+	return strategy.Refusal(name, k)
 }
 
 // Unfit names the strategies of the fixture services that do not fit the bank, with
@@ -321,15 +270,8 @@ func Strategies() []Strategy {
 // Lookup returns the strategy called name. A strategy that does not fit the bank
 // (upsert) is refused with the reason, wrapping backend.ErrUnsupported.
 func Lookup(name string) (Strategy, error) {
-	var names []string
-	for _, s := range Strategies() {
-		if s.Name == name {
-			return s, nil
-		}
-		names = append(names, s.Name)
-	}
 	if why, ok := Unfit()[name]; ok {
 		return Strategy{}, fmt.Errorf("bank strategy %q: %w: %s", name, backend.ErrUnsupported, why)
 	}
-	return Strategy{}, fmt.Errorf("unknown bank strategy %q: want one of %s", name, strings.Join(names, ", "))
+	return strategy.Lookup(Strategies(), name)
 }

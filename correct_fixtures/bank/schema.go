@@ -164,7 +164,7 @@ type sqlStore struct {
 }
 
 func newSQLStore(env *backend.Env, o Options) sqlStore {
-	return sqlStore{db: env.DB, dialect: env.Dialect, policy: o.retry()}
+	return sqlStore{db: env.DB, dialect: env.Dialect, policy: o.RetryPolicy()}
 }
 
 // Close does nothing: the database belongs to the caller.

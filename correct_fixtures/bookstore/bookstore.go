@@ -36,13 +36,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
-	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/lostupdate/lostupdate/correct_fixtures/backend"
-	"github.com/lostupdate/lostupdate/correct_fixtures/retry"
+	"github.com/lostupdate/lostupdate/correct_fixtures/strategy"
 )
 
 // Book is a book's stock and sales.
@@ -145,73 +142,17 @@ func sell(b Book, qty int64) (Book, error) {
 }
 
 // Options tune the strategies.
-type Options struct {
-	// Retry bounds the retries of optimistic, serializable and of every transaction
-	// that the database rolled back because of a concurrent one or that lost its
-	// connection before it could commit; zero means retry.Default().
-	Retry retry.Policy
-	// FlushEvery is how often the cache strategy writes the sales through to the
-	// database; 0 means one second.
-	FlushEvery time.Duration
-	// OnFlushError receives the errors of background flushes (the pending sales stay
-	// in the cache and are tried again); nil drops them.
-	OnFlushError func(error)
-}
-
-func (o Options) retry() retry.Policy {
-	if o.Retry.Attempts == 0 {
-		return retry.Default()
-	}
-	return o.Retry
-}
-
-func (o Options) flushEvery() time.Duration {
-	if o.FlushEvery > 0 {
-		return o.FlushEvery
-	}
-	return time.Second
-}
+type Options = strategy.Options
 
 // Strategy is one way of making the sale safe.
-type Strategy struct {
-	// Name is how the harness and the server select it.
-	Name string
-	// Summary says in a line what it does.
-	Summary string
-	// Backends are the backends it runs on; Open refuses the others.
-	Backends []backend.Kind
-	// New builds the Store on env once Open has checked the backend and created the
-	// schema.
-	New func(ctx context.Context, env *backend.Env, o Options) (Store, error)
-}
+type Strategy = strategy.Strategy[Store, service]
 
-// Supports reports whether s runs on k.
-func (s Strategy) Supports(k backend.Kind) bool { return slices.Contains(s.Backends, k) }
+// service tells package strategy how to open the bookstore's strategies.
+type service struct{}
 
-// Open builds s on env after creating the schema. It refuses a backend s cannot run
-// on with an error wrapping backend.ErrUnsupported that says why and what to use.
-func (s Strategy) Open(ctx context.Context, env *backend.Env, o Options) (Store, error) {
-	if !s.Supports(env.Kind) {
-		return nil, fmt.Errorf("bookstore strategy %q on %s: %w: %s", s.Name, env.Kind, backend.ErrUnsupported, refusal(s.Name, env.Kind))
-	}
-	if err := Migrate(ctx, env); err != nil {
-		return nil, err
-	}
-	return s.New(ctx, env, o)
-}
-
-// refusal says why a strategy does not run on a backend, and what to use instead.
-func refusal(strategy string, k backend.Kind) string {
-	switch {
-	case k.IsCache():
-		return "a cache has no transactions or SQL; use strategy cache"
-	case strategy == "cache":
-		return "the cache strategy runs on redis or memcached (it flushes to a SQL database)"
-	case strategy == "advisory" && k == backend.SQLite:
-		return "SQLite has no advisory locks; use forupdate, which takes SQLite's write lock with BEGIN IMMEDIATE"
-	}
-	return "not implemented for this backend"
-}
+func (service) Name() string                                        { return "bookstore" }
+func (service) Migrate(ctx context.Context, env *backend.Env) error { return Migrate(ctx, env) }
+func (service) Refusal(name string, k backend.Kind) string          { return strategy.Refusal(name, k) }
 
 var sqlKinds = []backend.Kind{backend.Postgres, backend.MariaDB, backend.SQLite}
 
@@ -232,17 +173,10 @@ func Strategies() []Strategy {
 	}
 }
 
-// Lookup returns the strategy called name.
+// Lookup returns the strategy called name. The bookstore has no upsert, and says why.
 func Lookup(name string) (Strategy, error) {
-	var names []string
-	for _, s := range Strategies() {
-		if s.Name == name {
-			return s, nil
-		}
-		names = append(names, s.Name)
-	}
 	if name == "upsert" {
 		return Strategy{}, fmt.Errorf("the bookstore has no upsert strategy: INSERT … ON CONFLICT DO UPDATE creates a missing row, and a sale must never create a book; use atomic")
 	}
-	return Strategy{}, fmt.Errorf("unknown bookstore strategy %q: want one of %s", name, strings.Join(names, ", "))
+	return strategy.Lookup(Strategies(), name)
 }

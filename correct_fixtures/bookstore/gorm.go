@@ -45,7 +45,7 @@ type gormStore struct {
 // GORM transaction begins with BEGIN IMMEDIATE (SQLite's way of locking before the
 // read; GORM leaves clause.Locking out of SQLite's SQL).
 func openGormStore(env *backend.Env, o Options) (*gormStore, error) {
-	s := &gormStore{dialect: env.Dialect, policy: o.retry(), close: func() error { return nil }}
+	s := &gormStore{dialect: env.Dialect, policy: o.RetryPolicy(), close: func() error { return nil }}
 	var dialector gorm.Dialector
 	switch env.Dialect {
 	case backend.Postgres:

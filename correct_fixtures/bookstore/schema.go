@@ -60,7 +60,7 @@ type sqlStore struct {
 }
 
 func newSQLStore(env *backend.Env, o Options) sqlStore {
-	return sqlStore{db: env.DB, dialect: env.Dialect, policy: o.retry()}
+	return sqlStore{db: env.DB, dialect: env.Dialect, policy: o.RetryPolicy()}
 }
 
 func (s *sqlStore) Close() error { return nil }

@@ -64,7 +64,7 @@ type cacheCounters interface {
 func openCache(_ context.Context, env *backend.Env, o Options) (Store, error) {
 	s := &cacheStore{
 		sqlStore:     newSQLStore(env, o),
-		flushEvery:   o.flushEvery(),
+		flushEvery:   o.FlushInterval(),
 		onFlushError: o.OnFlushError,
 		stop:         make(chan struct{}),
 		done:         make(chan struct{}),

@@ -3,7 +3,7 @@
 // value; GET /counters/{name} reads it. It is the simplest lost update there is: read
 // n, add one in Go, write n back, and two requests that read the same n count once.
 //
-// Every strategy that makes the increment safe is a [Store] built by [Open]; the
+// Every strategy that makes the increment safe is a [Store] built by [Strategy.Open]; the
 // strategies are listed by [Strategies]:
 //
 //   - forupdate: SELECT … FOR UPDATE in a transaction (BEGIN IMMEDIATE on SQLite);
@@ -35,12 +35,9 @@ import (
 	"fmt"
 	"math"
 	"regexp"
-	"slices"
-	"strings"
-	"time"
 
 	"github.com/lostupdate/lostupdate/correct_fixtures/backend"
-	"github.com/lostupdate/lostupdate/correct_fixtures/retry"
+	"github.com/lostupdate/lostupdate/correct_fixtures/strategy"
 )
 
 // Store increments and reads named counters. Implementations are safe for concurrent
@@ -113,72 +110,17 @@ func addChecked(name string, n, by int64) (int64, error) {
 }
 
 // Options tune the strategies.
-type Options struct {
-	// Retry bounds the retries of optimistic, serializable and of every transaction
-	// that the database rolled back because of a concurrent one; zero means retry.Default().
-	Retry retry.Policy
-	// FlushEvery is how often the cache strategy writes pending counts through to the
-	// database; 0 means one second.
-	FlushEvery time.Duration
-	// OnFlushError receives the errors of background flushes (the pending counts stay
-	// in the cache and are tried again); nil drops them.
-	OnFlushError func(error)
-}
-
-func (o Options) retry() retry.Policy {
-	if o.Retry.Attempts == 0 {
-		return retry.Default()
-	}
-	return o.Retry
-}
-
-func (o Options) flushEvery() time.Duration {
-	if o.FlushEvery > 0 {
-		return o.FlushEvery
-	}
-	return time.Second
-}
+type Options = strategy.Options
 
 // Strategy is one way of making the counter safe.
-type Strategy struct {
-	// Name is how the harness and the server select it.
-	Name string
-	// Summary says in a line what it does.
-	Summary string
-	// Backends are the backends it runs on; Open refuses the others.
-	Backends []backend.Kind
-	// New builds the Store on env once Open has checked the backend and created the
-	// schema.
-	New func(ctx context.Context, env *backend.Env, o Options) (Store, error)
-}
+type Strategy = strategy.Strategy[Store, service]
 
-// Supports reports whether s runs on k.
-func (s Strategy) Supports(k backend.Kind) bool { return slices.Contains(s.Backends, k) }
+// service tells package strategy how to open the counter's strategies.
+type service struct{}
 
-// Open builds s on env after creating the schema. It refuses a backend s cannot run
-// on with an error wrapping backend.ErrUnsupported that says why and what to use.
-func (s Strategy) Open(ctx context.Context, env *backend.Env, o Options) (Store, error) {
-	if !s.Supports(env.Kind) {
-		return nil, fmt.Errorf("counter strategy %q on %s: %w: %s", s.Name, env.Kind, backend.ErrUnsupported, refusal(s.Name, env.Kind))
-	}
-	if err := Migrate(ctx, env); err != nil {
-		return nil, err
-	}
-	return s.New(ctx, env, o)
-}
-
-// refusal says why a strategy does not run on a backend, and what to use instead.
-func refusal(strategy string, k backend.Kind) string {
-	switch {
-	case k.IsCache():
-		return "a cache has no transactions or SQL; use strategy cache"
-	case strategy == "cache":
-		return "the cache strategy runs on redis or memcached (it flushes to a SQL database)"
-	case strategy == "advisory" && k == backend.SQLite:
-		return "SQLite has no advisory locks; use forupdate, which takes SQLite's write lock with BEGIN IMMEDIATE"
-	}
-	return "not implemented for this backend"
-}
+func (service) Name() string                                        { return "counter" }
+func (service) Migrate(ctx context.Context, env *backend.Env) error { return Migrate(ctx, env) }
+func (service) Refusal(name string, k backend.Kind) string          { return strategy.Refusal(name, k) }
 
 var sqlKinds = []backend.Kind{backend.Postgres, backend.MariaDB, backend.SQLite}
 
@@ -196,13 +138,4 @@ func Strategies() []Strategy {
 }
 
 // Lookup returns the strategy called name.
-func Lookup(name string) (Strategy, error) {
-	var names []string
-	for _, s := range Strategies() {
-		if s.Name == name {
-			return s, nil
-		}
-		names = append(names, s.Name)
-	}
-	return Strategy{}, fmt.Errorf("unknown counter strategy %q: want one of %s", name, strings.Join(names, ", "))
-}
+func Lookup(name string) (Strategy, error) { return strategy.Lookup(Strategies(), name) }
