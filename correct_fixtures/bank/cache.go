@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/lostupdate/lostupdate/correct_fixtures/backend"
+	"github.com/lostupdate/lostupdate/correct_fixtures/flushloop"
 )
 
 // The cache strategy keeps the account in Redis or Memcached and writes the ledger
@@ -51,14 +52,11 @@ import (
 // account is off by its amount).
 type cacheStore struct {
 	sqlStore
-	flushEvery   time.Duration
-	onFlushError func(error)
 
 	// flushMu keeps this process's flushes and seeding apart.
 	flushMu sync.Mutex
-	stop    chan struct{}
-	done    chan struct{}
-	once    sync.Once
+	// flusher calls Flush every FlushEvery until Close.
+	flusher *flushloop.Loop
 
 	cache cacheAccounts
 }
@@ -95,20 +93,14 @@ type cacheAccounts interface {
 }
 
 func openCache(_ context.Context, env *backend.Env, o Options) (Store, error) {
-	s := &cacheStore{
-		sqlStore:     newSQLStore(env, o),
-		flushEvery:   o.FlushInterval(),
-		onFlushError: o.OnFlushError,
-		stop:         make(chan struct{}),
-		done:         make(chan struct{}),
-	}
+	s := &cacheStore{sqlStore: newSQLStore(env, o)}
 	switch env.Kind {
 	case backend.Redis:
 		s.cache = &redisAccounts{c: env.Redis, prefix: env.KeyPrefix + "bank:"}
 	case backend.Memcached:
 		s.cache = newMemcacheAccounts(env.Memcache, env.KeyPrefix+"bank:", s.policy)
 	}
-	go s.flushLoop()
+	s.flusher = flushloop.Start(o.FlushInterval(), s.Flush, o.OnFlushError)
 	return s, nil
 }
 
@@ -298,36 +290,8 @@ func (s *cacheStore) writeThrough(ctx context.Context, id string, rs []record) e
 	return nil
 }
 
-func (s *cacheStore) flushLoop() {
-	defer close(s.done)
-	t := time.NewTicker(s.flushEvery)
-	defer t.Stop()
-	for {
-		select {
-		case <-s.stop:
-			return
-		case <-t.C:
-			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			if err := s.Flush(ctx); err != nil && s.onFlushError != nil {
-				s.onFlushError(err)
-			}
-			cancel()
-		}
-	}
-}
-
 // Close stops the background flusher and flushes one last time.
-func (s *cacheStore) Close() error {
-	var err error
-	s.once.Do(func() {
-		close(s.stop)
-		<-s.done
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		err = s.Flush(ctx)
-	})
-	return err
-}
+func (s *cacheStore) Close() error { return s.flusher.Stop() }
 
 // result is the answer to req from a decision made now (or, if replayed, before).
 func (r record) result(req Request, replayed bool) (Receipt, error) {

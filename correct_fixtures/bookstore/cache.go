@@ -6,9 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"sync"
-	"time"
 
 	"github.com/lostupdate/lostupdate/correct_fixtures/backend"
+	"github.com/lostupdate/lostupdate/correct_fixtures/flushloop"
 )
 
 // The cache strategy keeps each book's stock in Redis or Memcached, where a sale is
@@ -34,14 +34,11 @@ import (
 // lost after the cache zeroed the pending count loses that count in the same way.
 type cacheStore struct {
 	sqlStore
-	flushEvery   time.Duration
-	onFlushError func(error)
 
 	// flushMu keeps this process's flush and seeding apart.
 	flushMu sync.Mutex
-	stop    chan struct{}
-	done    chan struct{}
-	once    sync.Once
+	// flusher calls Flush every FlushEvery until Close.
+	flusher *flushloop.Loop
 
 	cache cacheBooks
 }
@@ -66,13 +63,7 @@ type cacheBooks interface {
 }
 
 func openCache(_ context.Context, env *backend.Env, o Options) (Store, error) {
-	s := &cacheStore{
-		sqlStore:     newSQLStore(env, o),
-		flushEvery:   o.FlushInterval(),
-		onFlushError: o.OnFlushError,
-		stop:         make(chan struct{}),
-		done:         make(chan struct{}),
-	}
+	s := &cacheStore{sqlStore: newSQLStore(env, o)}
 	prefix := env.KeyPrefix + "bookstore:"
 	switch env.Kind {
 	case backend.Redis:
@@ -80,7 +71,7 @@ func openCache(_ context.Context, env *backend.Env, o Options) (Store, error) {
 	case backend.Memcached:
 		s.cache = newMemcacheBooks(env.Memcache, prefix, s.policy)
 	}
-	go s.flushLoop()
+	s.flusher = flushloop.Start(o.FlushInterval(), s.Flush, o.OnFlushError)
 	return s, nil
 }
 
@@ -185,33 +176,5 @@ func (s *cacheStore) sellDurable(ctx context.Context, id, sold int64) error {
 	return nil
 }
 
-func (s *cacheStore) flushLoop() {
-	defer close(s.done)
-	t := time.NewTicker(s.flushEvery)
-	defer t.Stop()
-	for {
-		select {
-		case <-s.stop:
-			return
-		case <-t.C:
-			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			if err := s.Flush(ctx); err != nil && s.onFlushError != nil {
-				s.onFlushError(err)
-			}
-			cancel()
-		}
-	}
-}
-
 // Close stops the background flusher and flushes one last time.
-func (s *cacheStore) Close() error {
-	var err error
-	s.once.Do(func() {
-		close(s.stop)
-		<-s.done
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		err = s.Flush(ctx)
-	})
-	return err
-}
+func (s *cacheStore) Close() error { return s.flusher.Stop() }

@@ -5,9 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"sync"
-	"time"
 
 	"github.com/lostupdate/lostupdate/correct_fixtures/backend"
+	"github.com/lostupdate/lostupdate/correct_fixtures/flushloop"
 )
 
 // The cache strategy counts in Redis or Memcached and writes the counts through to
@@ -30,14 +30,11 @@ import (
 // that flush's delta; the durable count in the database is never affected.
 type cacheStore struct {
 	sqlStore
-	flushEvery   time.Duration
-	onFlushError func(error)
 
 	// flushMu keeps this process's flush and seeding apart.
 	flushMu sync.Mutex
-	stop    chan struct{}
-	done    chan struct{}
-	once    sync.Once
+	// flusher calls Flush every FlushEvery until Close.
+	flusher *flushloop.Loop
 
 	cache cacheCounters
 }
@@ -62,20 +59,14 @@ type cacheCounters interface {
 }
 
 func openCache(_ context.Context, env *backend.Env, o Options) (Store, error) {
-	s := &cacheStore{
-		sqlStore:     newSQLStore(env, o),
-		flushEvery:   o.FlushInterval(),
-		onFlushError: o.OnFlushError,
-		stop:         make(chan struct{}),
-		done:         make(chan struct{}),
-	}
+	s := &cacheStore{sqlStore: newSQLStore(env, o)}
 	switch env.Kind {
 	case backend.Redis:
 		s.cache = &redisCounters{c: env.Redis, prefix: env.KeyPrefix + "counter:"}
 	case backend.Memcached:
 		s.cache = newMemcacheCounters(env.Memcache, env.KeyPrefix+"counter:")
 	}
-	go s.flushLoop()
+	s.flusher = flushloop.Start(o.FlushInterval(), s.Flush, o.OnFlushError)
 	return s, nil
 }
 
@@ -188,33 +179,5 @@ func (s *cacheStore) addDurable(ctx context.Context, name string, delta int64) e
 	return nil
 }
 
-func (s *cacheStore) flushLoop() {
-	defer close(s.done)
-	t := time.NewTicker(s.flushEvery)
-	defer t.Stop()
-	for {
-		select {
-		case <-s.stop:
-			return
-		case <-t.C:
-			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			if err := s.Flush(ctx); err != nil && s.onFlushError != nil {
-				s.onFlushError(err)
-			}
-			cancel()
-		}
-	}
-}
-
 // Close stops the background flusher and flushes one last time.
-func (s *cacheStore) Close() error {
-	var err error
-	s.once.Do(func() {
-		close(s.stop)
-		<-s.done
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		err = s.Flush(ctx)
-	})
-	return err
-}
+func (s *cacheStore) Close() error { return s.flusher.Stop() }
