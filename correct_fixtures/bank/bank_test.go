@@ -9,50 +9,14 @@ import (
 	"time"
 
 	"github.com/lostupdate/lostupdate/correct_fixtures/backend"
-	"github.com/lostupdate/lostupdate/correct_fixtures/backend/backendtest"
 	"github.com/lostupdate/lostupdate/correct_fixtures/bank"
-	"github.com/lostupdate/lostupdate/correct_fixtures/chaos"
 	"github.com/lostupdate/lostupdate/correct_fixtures/harness"
+	"github.com/lostupdate/lostupdate/correct_fixtures/strategy/strategytest"
 )
 
-// open provisions a private share of k and opens strategy s on it.
-func open(t *testing.T, s bank.Strategy, k backend.Kind, o bank.Options) (bank.Store, *backend.Env) {
-	t.Helper()
-	return openOn(t, s, k, backend.Options{MaxConns: 16}, o)
-}
-
-// openOn is open with backend options.
-func openOn(t *testing.T, s bank.Strategy, k backend.Kind, bo backend.Options, o bank.Options) (bank.Store, *backend.Env) {
-	t.Helper()
-	env := backendtest.Require(t, k, bo)
-	st, err := s.Open(context.Background(), env, o)
-	if err != nil {
-		t.Fatalf("open %s on %s: %v", s.Name, k, err)
-	}
-	t.Cleanup(func() {
-		if err := st.Close(); err != nil {
-			t.Errorf("close %s on %s: %v", s.Name, k, err)
-		}
-	})
-	return st, env
-}
-
-// eachStrategyAndBackend runs f, in a subtest each, for every strategy on every
-// backend of kinds it supports.
-func eachStrategyAndBackend(t *testing.T, kinds []backend.Kind, f func(t *testing.T, s bank.Strategy, k backend.Kind)) {
-	for _, s := range bank.Strategies() {
-		for _, k := range kinds {
-			if !s.Supports(k) {
-				continue
-			}
-			t.Run(s.Name+"/"+string(k), func(t *testing.T) { f(t, s, k) })
-		}
-	}
-}
-
 func TestStrategiesLoseNothing(t *testing.T) {
-	eachStrategyAndBackend(t, backend.Kinds(), func(t *testing.T, s bank.Strategy, k backend.Kind) {
-		st, _ := open(t, s, k, bank.Options{})
+	strategytest.Each(t, bank.Strategies(), backend.Kinds(), func(t *testing.T, s bank.Strategy, k backend.Kind) {
+		st, _ := strategytest.Open(t, s, k, bank.Options{})
 		r, err := harness.Run(context.Background(), harness.Labels{Service: "bank", Strategy: s.Name, Backend: string(k)},
 			bank.NewWorkload(st, "joint"), harness.Config{Workers: 16, Ops: 400})
 		if err != nil {
@@ -73,20 +37,8 @@ func TestStrategiesLoseNothing(t *testing.T) {
 
 func TestStrategiesLoseNothingUnderChaos(t *testing.T) {
 	kinds := []backend.Kind{backend.Postgres, backend.MariaDB, backend.Redis, backend.Memcached}
-	eachStrategyAndBackend(t, kinds, func(t *testing.T, s bank.Strategy, k backend.Kind) {
-		bo := backend.Options{MaxConns: 16}
-		proxy, err := chaos.Prepare(k, &bo) // Memcached: through a proxy that drops connections
-		if err != nil {
-			t.Fatal(err)
-		}
-		st, env := openOn(t, s, k, bo, bank.Options{})
-		var m chaos.Monkey = proxy
-		if proxy == nil {
-			if m, err = chaos.For(env); err != nil {
-				t.Fatal(err)
-			}
-		}
-		defer m.Close()
+	strategytest.Each(t, bank.Strategies(), kinds, func(t *testing.T, s bank.Strategy, k backend.Kind) {
+		st, m := strategytest.OpenUnderChaos(t, s, k, bank.Options{})
 		r, err := harness.Run(context.Background(), harness.Labels{Service: "bank", Strategy: s.Name, Backend: string(k)},
 			bank.NewWorkload(st, "joint"), harness.Config{Workers: 16, Duration: 600 * time.Millisecond, Chaos: m, ChaosEvery: 25 * time.Millisecond,
 				MinKills: 1, MaxDuration: 10 * time.Second})
@@ -129,8 +81,8 @@ func setBalance(t *testing.T, env *backend.Env, id string, balance int64) {
 }
 
 func TestDepositRefusesToOverflow(t *testing.T) {
-	eachStrategyAndBackend(t, backend.Kinds(), func(t *testing.T, s bank.Strategy, k backend.Kind) {
-		st, env := open(t, s, k, bank.Options{})
+	strategytest.Each(t, bank.Strategies(), backend.Kinds(), func(t *testing.T, s bank.Strategy, k backend.Kind) {
+		st, env := strategytest.Open(t, s, k, bank.Options{})
 		ctx := context.Background()
 		if _, err := st.CreateAccount(ctx, "rich"); err != nil {
 			t.Fatal(err)

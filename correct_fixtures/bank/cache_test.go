@@ -8,6 +8,7 @@ import (
 
 	"github.com/lostupdate/lostupdate/correct_fixtures/backend"
 	"github.com/lostupdate/lostupdate/correct_fixtures/bank"
+	"github.com/lostupdate/lostupdate/correct_fixtures/strategy/strategytest"
 )
 
 // restartCache deletes what the cache holds for the run, as a cache restart would:
@@ -55,7 +56,7 @@ func TestCacheRestartLosesAtMostOneFlushIntervalAndNoRequestID(t *testing.T) {
 			ctx := context.Background()
 			s, _ := bank.Lookup("cache")
 			// A flush interval longer than the test: only the explicit flushes run.
-			st, env := open(t, s, k, bank.Options{FlushEvery: time.Hour})
+			st, env := strategytest.Open(t, s, k, bank.Options{FlushEvery: time.Hour})
 			if _, err := st.CreateAccount(ctx, "joint"); err != nil {
 				t.Fatal(err)
 			}
@@ -125,7 +126,7 @@ func TestCacheFlushesEveryInterval(t *testing.T) {
 		t.Run(string(k), func(t *testing.T) {
 			ctx := context.Background()
 			s, _ := bank.Lookup("cache")
-			st, env := open(t, s, k, bank.Options{FlushEvery: 50 * time.Millisecond})
+			st, env := strategytest.Open(t, s, k, bank.Options{FlushEvery: 50 * time.Millisecond})
 			if _, err := st.CreateAccount(ctx, "joint"); err != nil {
 				t.Fatal(err)
 			}
@@ -155,7 +156,7 @@ func TestCacheFlushesEveryInterval(t *testing.T) {
 func TestMemcachedFlushesAFullItem(t *testing.T) {
 	ctx := context.Background()
 	s, _ := bank.Lookup("cache")
-	st, env := open(t, s, backend.Memcached, bank.Options{FlushEvery: time.Hour})
+	st, env := strategytest.Open(t, s, backend.Memcached, bank.Options{FlushEvery: time.Hour})
 	if _, err := st.CreateAccount(ctx, "joint"); err != nil {
 		t.Fatal(err)
 	}

@@ -3,8 +3,6 @@ package bank_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -14,44 +12,12 @@ import (
 	"github.com/lostupdate/lostupdate/correct_fixtures/backend"
 	"github.com/lostupdate/lostupdate/correct_fixtures/bank"
 	"github.com/lostupdate/lostupdate/correct_fixtures/harness"
+	"github.com/lostupdate/lostupdate/correct_fixtures/httpjson/httpjsontest"
+	"github.com/lostupdate/lostupdate/correct_fixtures/strategy/strategytest"
 )
 
-// answer is one HTTP response: status, the Idempotent-Replayed header, the raw body
-// and the body decoded.
-type answer struct {
-	status   int
-	replayed string
-	raw      []byte
-	body     map[string]any
-}
-
-// call sends one request and decodes the answer, which must be JSON.
-func call(t *testing.T, method, url, contentType, body string) answer {
-	t.Helper()
-	req, err := http.NewRequest(method, url, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if ct := resp.Header.Get("Content-Type"); ct != "application/json" {
-		t.Errorf("%s %s: Content-Type %q, want application/json", method, url, ct)
-	}
-	a := answer{status: resp.StatusCode, replayed: resp.Header.Get(bank.ReplayedHeader)}
-	if a.raw, err = io.ReadAll(resp.Body); err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(a.raw, &a.body); err != nil {
-		t.Fatalf("%s %s: body %q is not JSON: %v", method, url, a.raw, err)
-	}
-	return a
-}
+// replayed is the Idempotent-Replayed header of a.
+func replayed(a httpjsontest.Answer) string { return a.Header.Get(bank.ReplayedHeader) }
 
 // serve opens strategy name on a private share of k and serves it.
 func serve(t *testing.T, name string, k backend.Kind) (*httptest.Server, bank.Store, *backend.Env) {
@@ -60,7 +26,7 @@ func serve(t *testing.T, name string, k backend.Kind) (*httptest.Server, bank.St
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, env := open(t, s, k, bank.Options{})
+	st, env := strategytest.Open(t, s, k, bank.Options{})
 	srv := httptest.NewServer(bank.NewHandler(st))
 	t.Cleanup(srv.Close)
 	return srv, st, env
@@ -112,11 +78,11 @@ func TestHTTPBadInputChangesNothing(t *testing.T) {
 		t.Run(string(k), func(t *testing.T) {
 			srv, st, env := serve(t, "atomic", k)
 			ctx := context.Background()
-			if a := call(t, "PUT", srv.URL+"/accounts/joint", "", ""); a.status != http.StatusCreated || a.body["balance"] != 0.0 {
-				t.Fatalf("PUT /accounts/joint = %d %s, want 201 with balance 0", a.status, a.raw)
+			if a := httpjsontest.Call(t, "PUT", srv.URL+"/accounts/joint", "", ""); a.Status != http.StatusCreated || a.Body["balance"] != 0.0 {
+				t.Fatalf("PUT /accounts/joint = %d %s, want 201 with balance 0", a.Status, a.Raw)
 			}
-			if a := call(t, "PUT", srv.URL+"/accounts/joint", "", ""); a.status != http.StatusOK {
-				t.Errorf("PUT /accounts/joint again = %d %s, want 200", a.status, a.raw)
+			if a := httpjsontest.Call(t, "PUT", srv.URL+"/accounts/joint", "", ""); a.Status != http.StatusOK {
+				t.Errorf("PUT /accounts/joint again = %d %s, want 200", a.Status, a.Raw)
 			}
 			if _, err := st.Apply(ctx, bank.Request{Account: "joint", Op: bank.Deposit, Amount: 100, RequestID: "seed"}); err != nil {
 				t.Fatal(err)
@@ -141,11 +107,11 @@ func TestHTTPBadInputChangesNothing(t *testing.T) {
 				before[id] = s
 			}
 			for _, tt := range tests {
-				a := call(t, tt.method, srv.URL+tt.path, tt.contentType, tt.body)
-				if a.status != tt.wantStatus {
-					t.Errorf("%s: status %d %s, want %d", tt.name, a.status, a.raw, tt.wantStatus)
+				a := httpjsontest.Call(t, tt.method, srv.URL+tt.path, tt.contentType, tt.body)
+				if a.Status != tt.wantStatus {
+					t.Errorf("%s: status %d %s, want %d", tt.name, a.Status, a.Raw, tt.wantStatus)
 				}
-				if msg, _ := a.body["error"].(string); !strings.Contains(msg, tt.wantError) {
+				if msg, _ := a.Body["error"].(string); !strings.Contains(msg, tt.wantError) {
 					t.Errorf("%s: error %q, want it to contain %q", tt.name, msg, tt.wantError)
 				}
 				for id, want := range before {
@@ -161,8 +127,8 @@ func TestHTTPBadInputChangesNothing(t *testing.T) {
 			}
 			// The refused and rejected requests' ids were not all burned: the ones
 			// that never reached a decision (bad input, unknown account) are free.
-			if a := call(t, "POST", srv.URL+"/accounts/joint/withdraw", js, `{"amount": 30, "request_id": "r1"}`); a.status != 200 || a.body["balance"] != 70.0 {
-				t.Errorf("a good withdrawal with request_id r1 after all that: %d %s, want 200 with balance 70", a.status, a.raw)
+			if a := httpjsontest.Call(t, "POST", srv.URL+"/accounts/joint/withdraw", js, `{"amount": 30, "request_id": "r1"}`); a.Status != 200 || a.Body["balance"] != 70.0 {
+				t.Errorf("a good withdrawal with request_id r1 after all that: %d %s, want 200 with balance 70", a.Status, a.Raw)
 			}
 		})
 	}
@@ -171,51 +137,53 @@ func TestHTTPBadInputChangesNothing(t *testing.T) {
 func TestHTTPRetryGetsTheSameAnswer(t *testing.T) {
 	srv, _, _ := serve(t, "forupdate", backend.SQLite)
 	const js = "application/json"
-	call(t, "PUT", srv.URL+"/accounts/joint", "", "")
-	post := func(op, body string) answer { return call(t, "POST", srv.URL+"/accounts/joint/"+op, js, body) }
+	httpjsontest.Call(t, "PUT", srv.URL+"/accounts/joint", "", "")
+	post := func(op, body string) httpjsontest.Answer {
+		return httpjsontest.Call(t, "POST", srv.URL+"/accounts/joint/"+op, js, body)
+	}
 
 	first := post("deposit", `{"amount": 80, "request_id": "d1"}`)
-	if first.status != 200 || first.replayed != "false" || first.body["balance"] != 80.0 {
-		t.Fatalf("first deposit: %d, replayed %q, %s", first.status, first.replayed, first.raw)
+	if first.Status != 200 || replayed(first) != "false" || first.Body["balance"] != 80.0 {
+		t.Fatalf("first deposit: %d, replayed %q, %s", first.Status, replayed(first), first.Raw)
 	}
 	post("withdraw", `{"amount": 30, "request_id": "w1"}`)
 	again := post("deposit", `{"amount": 80, "request_id": "d1"}`)
-	if again.status != 200 || again.replayed != "true" || !bytes.Equal(again.raw, first.raw) {
-		t.Errorf("deposit d1 again: %d, replayed %q, %s; want 200, true and the first body %s", again.status, again.replayed, again.raw, first.raw)
+	if again.Status != 200 || replayed(again) != "true" || !bytes.Equal(again.Raw, first.Raw) {
+		t.Errorf("deposit d1 again: %d, replayed %q, %s; want 200, true and the first body %s", again.Status, replayed(again), again.Raw, first.Raw)
 	}
 	refused := post("withdraw", `{"amount": 500, "request_id": "w2"}`)
 	refusedAgain := post("withdraw", `{"amount": 500, "request_id": "w2"}`)
-	if refused.status != 409 || refused.replayed != "false" || refusedAgain.status != 409 || refusedAgain.replayed != "true" ||
-		!bytes.Equal(refused.raw, refusedAgain.raw) || refused.body["code"] != bank.CodeInsufficientFunds {
+	if refused.Status != 409 || replayed(refused) != "false" || refusedAgain.Status != 409 || replayed(refusedAgain) != "true" ||
+		!bytes.Equal(refused.Raw, refusedAgain.Raw) || refused.Body["code"] != bank.CodeInsufficientFunds {
 		t.Errorf("overdraft twice: %d %q %s, then %d %q %s; want 409 twice with the same body, replayed false then true",
-			refused.status, refused.replayed, refused.raw, refusedAgain.status, refusedAgain.replayed, refusedAgain.raw)
+			refused.Status, replayed(refused), refused.Raw, refusedAgain.Status, replayed(refusedAgain), refusedAgain.Raw)
 	}
 
 	// Eight copies at once, as a client that retried over several connections.
 	var wg sync.WaitGroup
-	answers := make([]answer, 8)
+	answers := make([]httpjsontest.Answer, 8)
 	for i := range answers {
 		wg.Go(func() { answers[i] = post("withdraw", `{"amount": 20, "request_id": "w3"}`) })
 	}
 	wg.Wait()
 	fresh := 0
 	for _, a := range answers {
-		if a.status != 200 || !bytes.Equal(a.raw, answers[0].raw) || a.body["balance"] != 30.0 {
-			t.Errorf("copy of w3: %d %s; want 200 with balance 30, the same body for all", a.status, a.raw)
+		if a.Status != 200 || !bytes.Equal(a.Raw, answers[0].Raw) || a.Body["balance"] != 30.0 {
+			t.Errorf("copy of w3: %d %s; want 200 with balance 30, the same body for all", a.Status, a.Raw)
 		}
-		if a.replayed == "false" {
+		if replayed(a) == "false" {
 			fresh++
 		}
 	}
 	if fresh != 1 {
 		t.Errorf("%d copies of w3 were applied afresh, want 1", fresh)
 	}
-	if a := call(t, "GET", srv.URL+"/accounts/joint", "", ""); a.body["balance"] != 30.0 {
-		t.Errorf("GET /accounts/joint: %s, want balance 30", a.raw)
+	if a := httpjsontest.Call(t, "GET", srv.URL+"/accounts/joint", "", ""); a.Body["balance"] != 30.0 {
+		t.Errorf("GET /accounts/joint: %s, want balance 30", a.Raw)
 	}
-	st := call(t, "GET", srv.URL+"/accounts/joint/statement", "", "")
-	if ledger, _ := st.body["ledger"].([]any); st.status != 200 || len(ledger) != 3 {
-		t.Errorf("statement: %d %s; want 3 ledger entries (d1, w1, w3)", st.status, st.raw)
+	st := httpjsontest.Call(t, "GET", srv.URL+"/accounts/joint/statement", "", "")
+	if ledger, _ := st.Body["ledger"].([]any); st.Status != 200 || len(ledger) != 3 {
+		t.Errorf("statement: %d %s; want 3 ledger entries (d1, w1, w3)", st.Status, st.Raw)
 	}
 }
 

@@ -9,14 +9,15 @@ import (
 
 	"github.com/lostupdate/lostupdate/correct_fixtures/backend"
 	"github.com/lostupdate/lostupdate/correct_fixtures/bank"
+	"github.com/lostupdate/lostupdate/correct_fixtures/strategy/strategytest"
 )
 
 // TestRequestIDsApplyOnce sends the same request_id again, one after the other and
 // many at once, for accepted and refused requests, on every strategy and backend:
 // it is applied once and every copy gets the same answer.
 func TestRequestIDsApplyOnce(t *testing.T) {
-	eachStrategyAndBackend(t, backend.Kinds(), func(t *testing.T, s bank.Strategy, k backend.Kind) {
-		st, _ := open(t, s, k, bank.Options{})
+	strategytest.Each(t, bank.Strategies(), backend.Kinds(), func(t *testing.T, s bank.Strategy, k backend.Kind) {
+		st, _ := strategytest.Open(t, s, k, bank.Options{})
 		ctx := context.Background()
 		for _, id := range []string{"a", "b"} {
 			if created, err := st.CreateAccount(ctx, id); err != nil || !created {

@@ -8,46 +8,10 @@ import (
 	"time"
 
 	"github.com/lostupdate/lostupdate/correct_fixtures/backend"
-	"github.com/lostupdate/lostupdate/correct_fixtures/backend/backendtest"
 	"github.com/lostupdate/lostupdate/correct_fixtures/bookstore"
-	"github.com/lostupdate/lostupdate/correct_fixtures/chaos"
 	"github.com/lostupdate/lostupdate/correct_fixtures/harness"
+	"github.com/lostupdate/lostupdate/correct_fixtures/strategy/strategytest"
 )
-
-// open provisions a private share of k and opens strategy s on it.
-func open(t *testing.T, s bookstore.Strategy, k backend.Kind, o bookstore.Options) (bookstore.Store, *backend.Env) {
-	t.Helper()
-	return openOn(t, s, k, backend.Options{MaxConns: 16}, o)
-}
-
-// openOn is open with backend options.
-func openOn(t *testing.T, s bookstore.Strategy, k backend.Kind, bo backend.Options, o bookstore.Options) (bookstore.Store, *backend.Env) {
-	t.Helper()
-	env := backendtest.Require(t, k, bo)
-	st, err := s.Open(context.Background(), env, o)
-	if err != nil {
-		t.Fatalf("open %s on %s: %v", s.Name, k, err)
-	}
-	t.Cleanup(func() {
-		if err := st.Close(); err != nil {
-			t.Errorf("close %s on %s: %v", s.Name, k, err)
-		}
-	})
-	return st, env
-}
-
-// eachStrategyAndBackend runs f for every strategy on every backend of kinds it
-// supports.
-func eachStrategyAndBackend(t *testing.T, kinds []backend.Kind, f func(t *testing.T, s bookstore.Strategy, k backend.Kind)) {
-	for _, s := range bookstore.Strategies() {
-		for _, k := range kinds {
-			if !s.Supports(k) {
-				continue
-			}
-			t.Run(s.Name+"/"+string(k), func(t *testing.T) { f(t, s, k) })
-		}
-	}
-}
 
 // The matrix runs sell a book of 800 copies to 16 clients asking for 1 to 3 copies,
 // 600 times: about 1200 copies are asked for, so the book sells out half-way and the
@@ -58,8 +22,8 @@ const (
 )
 
 func TestStrategiesLoseNothing(t *testing.T) {
-	eachStrategyAndBackend(t, backend.Kinds(), func(t *testing.T, s bookstore.Strategy, k backend.Kind) {
-		st, _ := open(t, s, k, bookstore.Options{})
+	strategytest.Each(t, bookstore.Strategies(), backend.Kinds(), func(t *testing.T, s bookstore.Strategy, k backend.Kind) {
+		st, _ := strategytest.Open(t, s, k, bookstore.Options{})
 		w := bookstore.NewWorkload(st, "Dune", initialStock)
 		r, err := harness.Run(context.Background(), harness.Labels{Service: "bookstore", Strategy: s.Name, Backend: string(k)},
 			w, harness.Config{Workers: 16, Ops: matrixOps})
@@ -94,20 +58,8 @@ func TestStrategiesLoseNothing(t *testing.T) {
 
 func TestStrategiesLoseNothingUnderChaos(t *testing.T) {
 	kinds := []backend.Kind{backend.Postgres, backend.MariaDB, backend.Redis, backend.Memcached}
-	eachStrategyAndBackend(t, kinds, func(t *testing.T, s bookstore.Strategy, k backend.Kind) {
-		bo := backend.Options{MaxConns: 16}
-		proxy, err := chaos.Prepare(k, &bo) // Memcached: through a proxy that drops connections
-		if err != nil {
-			t.Fatal(err)
-		}
-		st, env := openOn(t, s, k, bo, bookstore.Options{})
-		var m chaos.Monkey = proxy
-		if proxy == nil {
-			if m, err = chaos.For(env); err != nil {
-				t.Fatal(err)
-			}
-		}
-		defer m.Close()
+	strategytest.Each(t, bookstore.Strategies(), kinds, func(t *testing.T, s bookstore.Strategy, k backend.Kind) {
+		st, m := strategytest.OpenUnderChaos(t, s, k, bookstore.Options{})
 		w := bookstore.NewWorkload(st, "Dune", 1_000_000)
 		r, err := harness.Run(context.Background(), harness.Labels{Service: "bookstore", Strategy: s.Name, Backend: string(k)},
 			w, harness.Config{Workers: 16, Duration: 500 * time.Millisecond, Chaos: m, ChaosEvery: 25 * time.Millisecond,
@@ -138,9 +90,9 @@ func TestStrategiesLoseNothingUnderChaos(t *testing.T) {
 // sold, a sale of more is refused with ErrSoldOut and changes nothing, an unknown id
 // is ErrNotFound.
 func TestFloor(t *testing.T) {
-	eachStrategyAndBackend(t, backend.Kinds(), func(t *testing.T, s bookstore.Strategy, k backend.Kind) {
+	strategytest.Each(t, bookstore.Strategies(), backend.Kinds(), func(t *testing.T, s bookstore.Strategy, k backend.Kind) {
 		ctx := context.Background()
-		st, _ := open(t, s, k, bookstore.Options{})
+		st, _ := strategytest.Open(t, s, k, bookstore.Options{})
 		b, err := st.Add(ctx, "Emma", 5)
 		if err != nil {
 			t.Fatal(err)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/lostupdate/lostupdate/correct_fixtures/backend"
 	"github.com/lostupdate/lostupdate/correct_fixtures/bookstore"
+	"github.com/lostupdate/lostupdate/correct_fixtures/strategy/strategytest"
 )
 
 // loseCache deletes what the cache holds for book id in env, as a cache restart
@@ -34,7 +35,7 @@ func TestCacheRestartLosesAtMostOneFlushInterval(t *testing.T) {
 			ctx := context.Background()
 			s, _ := bookstore.Lookup("cache")
 			// A flush interval longer than the test: only the explicit flushes run.
-			st, env := open(t, s, k, bookstore.Options{FlushEvery: time.Hour})
+			st, env := strategytest.Open(t, s, k, bookstore.Options{FlushEvery: time.Hour})
 			f := st.(bookstore.Flusher)
 			b, err := st.Add(ctx, "Dune", 1000)
 			if err != nil {
@@ -83,7 +84,7 @@ func TestCacheFlushesEveryInterval(t *testing.T) {
 		t.Run(string(k), func(t *testing.T) {
 			ctx := context.Background()
 			s, _ := bookstore.Lookup("cache")
-			st, _ := open(t, s, k, bookstore.Options{FlushEvery: 50 * time.Millisecond})
+			st, _ := strategytest.Open(t, s, k, bookstore.Options{FlushEvery: 50 * time.Millisecond})
 			b, err := st.Add(ctx, "Emma", 50)
 			if err != nil {
 				t.Fatal(err)
@@ -117,7 +118,7 @@ func TestCacheSharedByTwoProcesses(t *testing.T) {
 		t.Run(string(k), func(t *testing.T) {
 			ctx := context.Background()
 			s, _ := bookstore.Lookup("cache")
-			one, env := open(t, s, k, bookstore.Options{FlushEvery: time.Hour})
+			one, env := strategytest.Open(t, s, k, bookstore.Options{FlushEvery: time.Hour})
 			two, err := s.Open(ctx, env, bookstore.Options{FlushEvery: time.Hour})
 			if err != nil {
 				t.Fatal(err)

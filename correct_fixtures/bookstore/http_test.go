@@ -2,7 +2,6 @@ package bookstore_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -12,32 +11,9 @@ import (
 	"github.com/lostupdate/lostupdate/correct_fixtures/backend"
 	"github.com/lostupdate/lostupdate/correct_fixtures/bookstore"
 	"github.com/lostupdate/lostupdate/correct_fixtures/harness"
+	"github.com/lostupdate/lostupdate/correct_fixtures/httpjson/httpjsontest"
+	"github.com/lostupdate/lostupdate/correct_fixtures/strategy/strategytest"
 )
-
-// call sends one request and returns the status and the decoded body.
-func call(t *testing.T, method, url, contentType, body string) (int, map[string]any) {
-	t.Helper()
-	req, err := http.NewRequest(method, url, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if ct := resp.Header.Get("Content-Type"); ct != "application/json" {
-		t.Errorf("%s %s: Content-Type %q, want application/json", method, url, ct)
-	}
-	var got map[string]any
-	if err := json.NewDecoder(resp.Body).Decode(&got); err != nil {
-		t.Fatalf("%s %s: body is not JSON: %v", method, url, err)
-	}
-	return resp.StatusCode, got
-}
 
 func TestHTTPBadInputChangesNothing(t *testing.T) {
 	const js = "application/json"
@@ -97,39 +73,38 @@ func TestHTTPBadInputChangesNothing(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			st, _ := open(t, s, sv.kind, bookstore.Options{})
+			st, _ := strategytest.Open(t, s, sv.kind, bookstore.Options{})
 			srv := httptest.NewServer(bookstore.NewHandler(st))
 			defer srv.Close()
 
-			status, body := call(t, "POST", srv.URL+"/books", js, `{"title": "Dune", "stock": 10}`)
-			if status != http.StatusCreated || body["stock"] != 10.0 || body["sold"] != 0.0 {
-				t.Fatalf("POST /books = %d %v, want 201 with stock 10, sold 0", status, body)
+			a := httpjsontest.Call(t, "POST", srv.URL+"/books", js, `{"title": "Dune", "stock": 10}`)
+			if a.Status != http.StatusCreated || a.Body["stock"] != 10.0 || a.Body["sold"] != 0.0 {
+				t.Fatalf("POST /books = %d %v, want 201 with stock 10, sold 0", a.Status, a.Body)
 			}
-			book := fmt.Sprint(body["id"])
-			_, body = call(t, "POST", srv.URL+"/books", js, `{"title": "Emma", "stock": 3}`)
-			other := fmt.Sprint(body["id"])
+			book := fmt.Sprint(a.Body["id"])
+			other := fmt.Sprint(httpjsontest.Call(t, "POST", srv.URL+"/books", js, `{"title": "Emma", "stock": 3}`).Body["id"])
 			want := map[string][2]float64{book: {10, 0}, other: {3, 0}} // stock, sold
 
 			for _, tt := range tests {
 				path := strings.NewReplacer("{book}", book, "{other}", other).Replace(tt.path)
-				status, body := call(t, tt.method, srv.URL+path, tt.contentType, tt.body)
-				if status != tt.wantStatus {
-					t.Errorf("%s: status %d %v, want %d", tt.name, status, body, tt.wantStatus)
+				a := httpjsontest.Call(t, tt.method, srv.URL+path, tt.contentType, tt.body)
+				if a.Status != tt.wantStatus {
+					t.Errorf("%s: status %d %v, want %d", tt.name, a.Status, a.Body, tt.wantStatus)
 				}
-				if msg, _ := body["error"].(string); !strings.Contains(msg, tt.wantError) {
+				if msg, _ := a.Body["error"].(string); !strings.Contains(msg, tt.wantError) {
 					t.Errorf("%s: error %q, want it to contain %q", tt.name, msg, tt.wantError)
 				}
 				for id, sw := range want {
-					if _, got := call(t, "GET", srv.URL+"/books/"+id, "", ""); got["stock"] != sw[0] || got["sold"] != sw[1] {
+					if got := httpjsontest.Call(t, "GET", srv.URL+"/books/"+id, "", "").Body; got["stock"] != sw[0] || got["sold"] != sw[1] {
 						t.Errorf("after %s: book %s has stock %v, sold %v; want %v, %v", tt.name, id, got["stock"], got["sold"], sw[0], sw[1])
 					}
 				}
 			}
 			// A good request still works after all that, and only on its book.
-			if status, body := call(t, "POST", srv.URL+"/books/"+book+"/buy", js, `{"qty": 10}`); status != 200 || body["stock"] != 0.0 || body["sold"] != 10.0 || body["title"] != "Dune" {
-				t.Errorf("buying the last 10 copies: %d %v, want 200 with stock 0, sold 10", status, body)
+			if a := httpjsontest.Call(t, "POST", srv.URL+"/books/"+book+"/buy", js, `{"qty": 10}`); a.Status != 200 || a.Body["stock"] != 0.0 || a.Body["sold"] != 10.0 || a.Body["title"] != "Dune" {
+				t.Errorf("buying the last 10 copies: %d %v, want 200 with stock 0, sold 10", a.Status, a.Body)
 			}
-			if _, got := call(t, "GET", srv.URL+"/books/"+other, "", ""); got["stock"] != 3.0 || got["sold"] != 0.0 {
+			if got := httpjsontest.Call(t, "GET", srv.URL+"/books/"+other, "", "").Body; got["stock"] != 3.0 || got["sold"] != 0.0 {
 				t.Errorf("the other book changed: %v", got)
 			}
 		})
@@ -140,7 +115,7 @@ func TestHarnessOverHTTP(t *testing.T) {
 	for _, name := range []string{"forupdate", "gorm-optimistic"} {
 		t.Run(name, func(t *testing.T) {
 			s, _ := bookstore.Lookup(name)
-			st, _ := open(t, s, backend.SQLite, bookstore.Options{})
+			st, _ := strategytest.Open(t, s, backend.SQLite, bookstore.Options{})
 			srv := httptest.NewServer(bookstore.NewHandler(st))
 			defer srv.Close()
 			client := bookstore.NewClient(srv.URL, srv.Client())

@@ -7,6 +7,7 @@ import (
 
 	"github.com/lostupdate/lostupdate/correct_fixtures/backend"
 	"github.com/lostupdate/lostupdate/correct_fixtures/counter"
+	"github.com/lostupdate/lostupdate/correct_fixtures/strategy/strategytest"
 )
 
 // loseCache deletes what the cache holds for counter name in env, as a cache restart
@@ -35,7 +36,7 @@ func TestCacheRestartLosesAtMostOneFlushInterval(t *testing.T) {
 			ctx := context.Background()
 			s, _ := counter.Lookup("cache")
 			// A flush interval longer than the test: only the explicit flushes run.
-			st, env := open(t, s, k, counter.Options{FlushEvery: time.Hour})
+			st, env := strategytest.Open(t, s, k, counter.Options{FlushEvery: time.Hour})
 			f := st.(counter.Flusher)
 			incr := func(times int) {
 				for range times {
@@ -77,7 +78,7 @@ func TestCacheFlushesEveryInterval(t *testing.T) {
 		t.Run(string(k), func(t *testing.T) {
 			ctx := context.Background()
 			s, _ := counter.Lookup("cache")
-			st, _ := open(t, s, k, counter.Options{FlushEvery: 50 * time.Millisecond})
+			st, _ := strategytest.Open(t, s, k, counter.Options{FlushEvery: 50 * time.Millisecond})
 			for range 10 {
 				if _, err := st.Incr(ctx, "page", 2); err != nil {
 					t.Fatal(err)

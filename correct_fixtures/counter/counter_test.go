@@ -9,49 +9,15 @@ import (
 	"time"
 
 	"github.com/lostupdate/lostupdate/correct_fixtures/backend"
-	"github.com/lostupdate/lostupdate/correct_fixtures/backend/backendtest"
 	"github.com/lostupdate/lostupdate/correct_fixtures/chaos"
 	"github.com/lostupdate/lostupdate/correct_fixtures/counter"
 	"github.com/lostupdate/lostupdate/correct_fixtures/harness"
+	"github.com/lostupdate/lostupdate/correct_fixtures/strategy/strategytest"
 )
 
-// open provisions a private share of k and opens strategy s on it.
-func open(t *testing.T, s counter.Strategy, k backend.Kind, o counter.Options) (counter.Store, *backend.Env) {
-	t.Helper()
-	return openOn(t, s, k, backend.Options{MaxConns: 16}, o)
-}
-
-// openOn is open with backend options.
-func openOn(t *testing.T, s counter.Strategy, k backend.Kind, bo backend.Options, o counter.Options) (counter.Store, *backend.Env) {
-	t.Helper()
-	env := backendtest.Require(t, k, bo)
-	st, err := s.Open(context.Background(), env, o)
-	if err != nil {
-		t.Fatalf("open %s on %s: %v", s.Name, k, err)
-	}
-	t.Cleanup(func() {
-		if err := st.Close(); err != nil {
-			t.Errorf("close %s on %s: %v", s.Name, k, err)
-		}
-	})
-	return st, env
-}
-
-// eachStrategyAndBackend runs f for every strategy on every backend it supports.
-func eachStrategyAndBackend(t *testing.T, kinds []backend.Kind, f func(t *testing.T, s counter.Strategy, k backend.Kind)) {
-	for _, s := range counter.Strategies() {
-		for _, k := range kinds {
-			if !s.Supports(k) {
-				continue
-			}
-			t.Run(s.Name+"/"+string(k), func(t *testing.T) { f(t, s, k) })
-		}
-	}
-}
-
 func TestStrategiesLoseNothing(t *testing.T) {
-	eachStrategyAndBackend(t, backend.Kinds(), func(t *testing.T, s counter.Strategy, k backend.Kind) {
-		st, _ := open(t, s, k, counter.Options{})
+	strategytest.Each(t, counter.Strategies(), backend.Kinds(), func(t *testing.T, s counter.Strategy, k backend.Kind) {
+		st, _ := strategytest.Open(t, s, k, counter.Options{})
 		r, err := harness.Run(context.Background(), harness.Labels{Service: "counter", Strategy: s.Name, Backend: string(k)},
 			counter.NewWorkload(st, "hot"), harness.Config{Workers: 16, Ops: 600})
 		if err != nil {
@@ -75,20 +41,8 @@ func TestStrategiesLoseNothing(t *testing.T) {
 
 func TestStrategiesLoseNothingUnderChaos(t *testing.T) {
 	kinds := []backend.Kind{backend.Postgres, backend.MariaDB, backend.Redis, backend.Memcached}
-	eachStrategyAndBackend(t, kinds, func(t *testing.T, s counter.Strategy, k backend.Kind) {
-		bo := backend.Options{MaxConns: 16}
-		proxy, err := chaos.Prepare(k, &bo) // Memcached: through a proxy that drops connections
-		if err != nil {
-			t.Fatal(err)
-		}
-		st, env := openOn(t, s, k, bo, counter.Options{})
-		var m chaos.Monkey = proxy
-		if proxy == nil {
-			if m, err = chaos.For(env); err != nil {
-				t.Fatal(err)
-			}
-		}
-		defer m.Close()
+	strategytest.Each(t, counter.Strategies(), kinds, func(t *testing.T, s counter.Strategy, k backend.Kind) {
+		st, m := strategytest.OpenUnderChaos(t, s, k, counter.Options{})
 		r, err := harness.Run(context.Background(), harness.Labels{Service: "counter", Strategy: s.Name, Backend: string(k)},
 			counter.NewWorkload(st, "hot"), harness.Config{Workers: 16, Duration: 600 * time.Millisecond, Chaos: m, ChaosEvery: 25 * time.Millisecond,
 				MinKills: 1, MaxDuration: 10 * time.Second})
@@ -115,8 +69,8 @@ func TestStrategiesLoseNothingUnderChaos(t *testing.T) {
 }
 
 func TestIncrRefusesToOverflow(t *testing.T) {
-	eachStrategyAndBackend(t, []backend.Kind{backend.Postgres, backend.MariaDB, backend.SQLite}, func(t *testing.T, s counter.Strategy, k backend.Kind) {
-		st, env := open(t, s, k, counter.Options{})
+	strategytest.Each(t, counter.Strategies(), []backend.Kind{backend.Postgres, backend.MariaDB, backend.SQLite}, func(t *testing.T, s counter.Strategy, k backend.Kind) {
+		st, env := strategytest.Open(t, s, k, counter.Options{})
 		ctx := context.Background()
 		if _, err := st.Incr(ctx, "full", 1); err != nil {
 			t.Fatal(err)

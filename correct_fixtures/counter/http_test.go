@@ -2,7 +2,6 @@ package counter_test
 
 import (
 	"context"
-	"encoding/json"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -12,32 +11,9 @@ import (
 	"github.com/lostupdate/lostupdate/correct_fixtures/backend"
 	"github.com/lostupdate/lostupdate/correct_fixtures/counter"
 	"github.com/lostupdate/lostupdate/correct_fixtures/harness"
+	"github.com/lostupdate/lostupdate/correct_fixtures/httpjson/httpjsontest"
+	"github.com/lostupdate/lostupdate/correct_fixtures/strategy/strategytest"
 )
-
-// call sends one request and returns the status and the decoded body.
-func call(t *testing.T, method, url, contentType, body string) (int, map[string]any) {
-	t.Helper()
-	req, err := http.NewRequest(method, url, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if ct := resp.Header.Get("Content-Type"); ct != "application/json" {
-		t.Errorf("%s %s: Content-Type %q, want application/json", method, url, ct)
-	}
-	var got map[string]any
-	if err := json.NewDecoder(resp.Body).Decode(&got); err != nil {
-		t.Fatalf("%s %s: body is not JSON: %v", method, url, err)
-	}
-	return resp.StatusCode, got
-}
 
 func TestHTTPBadInputChangesNothing(t *testing.T) {
 	const js = "application/json"
@@ -71,7 +47,7 @@ func TestHTTPBadInputChangesNothing(t *testing.T) {
 	for _, k := range []backend.Kind{backend.SQLite, backend.Postgres, backend.MariaDB} {
 		t.Run(string(k), func(t *testing.T) {
 			s, _ := counter.Lookup("atomic")
-			st, env := open(t, s, k, counter.Options{})
+			st, env := strategytest.Open(t, s, k, counter.Options{})
 			srv := httptest.NewServer(counter.NewHandler(st))
 			defer srv.Close()
 			ctx := context.Background()
@@ -90,25 +66,25 @@ func TestHTTPBadInputChangesNothing(t *testing.T) {
 			}
 			want := map[string]float64{"page": 5, "full": math.MaxInt64 - 5}
 			for _, tt := range tests {
-				status, body := call(t, tt.method, srv.URL+tt.path, tt.contentType, tt.body)
+				a := httpjsontest.Call(t, tt.method, srv.URL+tt.path, tt.contentType, tt.body)
 				if tt.wantStatus == http.StatusOK {
 					want["page"]++
 				}
-				if status != tt.wantStatus {
-					t.Errorf("%s: status %d %v, want %d", tt.name, status, body, tt.wantStatus)
+				if a.Status != tt.wantStatus {
+					t.Errorf("%s: status %d %v, want %d", tt.name, a.Status, a.Body, tt.wantStatus)
 				}
-				if tt.wantError != "" && !strings.Contains(body["error"].(string), tt.wantError) {
-					t.Errorf("%s: error %q, want it to contain %q", tt.name, body["error"], tt.wantError)
+				if tt.wantError != "" && !strings.Contains(a.Body["error"].(string), tt.wantError) {
+					t.Errorf("%s: error %q, want it to contain %q", tt.name, a.Body["error"], tt.wantError)
 				}
 				for name, n := range want {
-					if _, got := call(t, "GET", srv.URL+"/counters/"+name, "", ""); got["n"] != n {
+					if got := httpjsontest.Call(t, "GET", srv.URL+"/counters/"+name, "", "").Body; got["n"] != n {
 						t.Errorf("after %s: counter %s = %v, want %v", tt.name, name, got["n"], n)
 					}
 				}
 			}
 			// A good request still works after all that.
-			if status, body := call(t, "POST", srv.URL+"/counters/page/incr", "", ""); status != 200 || body["n"] != want["page"]+1 {
-				t.Errorf("empty-body increment: %d %v, want 200 with n = %v", status, body, want["page"]+1)
+			if a := httpjsontest.Call(t, "POST", srv.URL+"/counters/page/incr", "", ""); a.Status != 200 || a.Body["n"] != want["page"]+1 {
+				t.Errorf("empty-body increment: %d %v, want 200 with n = %v", a.Status, a.Body, want["page"]+1)
 			}
 		})
 	}
@@ -118,7 +94,7 @@ func TestHarnessOverHTTP(t *testing.T) {
 	for _, name := range []string{"forupdate", "optimistic"} {
 		t.Run(name, func(t *testing.T) {
 			s, _ := counter.Lookup(name)
-			st, _ := open(t, s, backend.SQLite, counter.Options{})
+			st, _ := strategytest.Open(t, s, backend.SQLite, counter.Options{})
 			srv := httptest.NewServer(counter.NewHandler(st))
 			defer srv.Close()
 			client := counter.NewClient(srv.URL, srv.Client())
