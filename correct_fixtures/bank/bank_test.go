@@ -104,29 +104,13 @@ func TestDepositRefusesToOverflow(t *testing.T) {
 }
 
 func TestUnsupportedCombinationsAreRefused(t *testing.T) {
-	tests := []struct {
-		strategy string
-		kind     backend.Kind
-		want     string
-	}{
-		{"advisory", backend.SQLite, "SQLite has no advisory locks; use forupdate"},
-		{"forupdate", backend.Redis, "a cache has no transactions or SQL; use strategy cache"},
-		{"atomic", backend.Memcached, "a cache has no transactions or SQL"},
-		{"cache", backend.Postgres, "the cache strategy runs on redis or memcached"},
-		{"cache", backend.SQLite, "the cache strategy runs on redis or memcached"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.strategy+"/"+string(tt.kind), func(t *testing.T) {
-			s, err := bank.Lookup(tt.strategy)
-			if err != nil {
-				t.Fatal(err)
-			}
-			_, err = s.Open(context.Background(), &backend.Env{Kind: tt.kind}, bank.Options{})
-			if !errors.Is(err, backend.ErrUnsupported) || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("Open = %v, want ErrUnsupported saying %q", err, tt.want)
-			}
-		})
-	}
+	strategytest.Refuses(t, bank.Lookup, []strategytest.Refusal{
+		{Strategy: "advisory", Kind: backend.SQLite, Want: "SQLite has no advisory locks; use forupdate"},
+		{Strategy: "forupdate", Kind: backend.Redis, Want: "a cache has no transactions or SQL; use strategy cache"},
+		{Strategy: "atomic", Kind: backend.Memcached, Want: "a cache has no transactions or SQL"},
+		{Strategy: "cache", Kind: backend.Postgres, Want: "the cache strategy runs on redis or memcached"},
+		{Strategy: "cache", Kind: backend.SQLite, Want: "the cache strategy runs on redis or memcached"},
+	})
 	_, err := bank.Lookup("upsert")
 	if !errors.Is(err, backend.ErrUnsupported) || !strings.Contains(err.Error(), "a deposit to an account nobody opened must be refused") {
 		t.Errorf("Lookup(upsert) = %v, want ErrUnsupported saying why an upsert does not fit", err)

@@ -129,29 +129,13 @@ func TestFloor(t *testing.T) {
 }
 
 func TestUnsupportedCombinationsAreRefused(t *testing.T) {
-	tests := []struct {
-		strategy string
-		kind     backend.Kind
-		want     string
-	}{
-		{"advisory", backend.SQLite, "SQLite has no advisory locks; use forupdate"},
-		{"forupdate", backend.Redis, "a cache has no transactions or SQL; use strategy cache"},
-		{"gorm-atomic", backend.Memcached, "a cache has no transactions or SQL"},
-		{"cache", backend.Postgres, "the cache strategy runs on redis or memcached"},
-		{"cache", backend.SQLite, "the cache strategy runs on redis or memcached"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.strategy+"/"+string(tt.kind), func(t *testing.T) {
-			s, err := bookstore.Lookup(tt.strategy)
-			if err != nil {
-				t.Fatal(err)
-			}
-			_, err = s.Open(context.Background(), &backend.Env{Kind: tt.kind}, bookstore.Options{})
-			if !errors.Is(err, backend.ErrUnsupported) || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("Open = %v, want ErrUnsupported saying %q", err, tt.want)
-			}
-		})
-	}
+	strategytest.Refuses(t, bookstore.Lookup, []strategytest.Refusal{
+		{Strategy: "advisory", Kind: backend.SQLite, Want: "SQLite has no advisory locks; use forupdate"},
+		{Strategy: "forupdate", Kind: backend.Redis, Want: "a cache has no transactions or SQL; use strategy cache"},
+		{Strategy: "gorm-atomic", Kind: backend.Memcached, Want: "a cache has no transactions or SQL"},
+		{Strategy: "cache", Kind: backend.Postgres, Want: "the cache strategy runs on redis or memcached"},
+		{Strategy: "cache", Kind: backend.SQLite, Want: "the cache strategy runs on redis or memcached"},
+	})
 	lookups := []struct{ name, want string }{
 		{"upsert", "a sale must never create a book; use atomic"},
 		{"pessimistic", "want one of forupdate, atomic"},

@@ -97,29 +97,13 @@ func TestIncrRefusesToOverflow(t *testing.T) {
 }
 
 func TestUnsupportedCombinationsAreRefused(t *testing.T) {
-	tests := []struct {
-		strategy string
-		kind     backend.Kind
-		want     string
-	}{
-		{"advisory", backend.SQLite, "SQLite has no advisory locks; use forupdate"},
-		{"forupdate", backend.Redis, "a cache has no transactions or SQL; use strategy cache"},
-		{"atomic", backend.Memcached, "a cache has no transactions or SQL"},
-		{"cache", backend.Postgres, "the cache strategy runs on redis or memcached"},
-		{"cache", backend.SQLite, "the cache strategy runs on redis or memcached"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.strategy+"/"+string(tt.kind), func(t *testing.T) {
-			s, err := counter.Lookup(tt.strategy)
-			if err != nil {
-				t.Fatal(err)
-			}
-			_, err = s.Open(context.Background(), &backend.Env{Kind: tt.kind}, counter.Options{})
-			if !errors.Is(err, backend.ErrUnsupported) || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("Open = %v, want ErrUnsupported saying %q", err, tt.want)
-			}
-		})
-	}
+	strategytest.Refuses(t, counter.Lookup, []strategytest.Refusal{
+		{Strategy: "advisory", Kind: backend.SQLite, Want: "SQLite has no advisory locks; use forupdate"},
+		{Strategy: "forupdate", Kind: backend.Redis, Want: "a cache has no transactions or SQL; use strategy cache"},
+		{Strategy: "atomic", Kind: backend.Memcached, Want: "a cache has no transactions or SQL"},
+		{Strategy: "cache", Kind: backend.Postgres, Want: "the cache strategy runs on redis or memcached"},
+		{Strategy: "cache", Kind: backend.SQLite, Want: "the cache strategy runs on redis or memcached"},
+	})
 	if _, err := counter.Lookup("pessimistic"); err == nil || !strings.Contains(err.Error(), "want one of forupdate, atomic") {
 		t.Errorf("Lookup(pessimistic) = %v, want an error listing the strategies", err)
 	}

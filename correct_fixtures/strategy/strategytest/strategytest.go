@@ -1,12 +1,15 @@
 // Package strategytest opens a fixture service's strategies on real backends for
 // tests: [Open] provisions a private share of a backend with backendtest.Require and
 // closes the store when the test ends, [Each] runs a subtest for every strategy on
-// every backend it supports, and [OpenUnderChaos] adds a chaos.Monkey that drops the
-// store's connections.
+// every backend it supports, [OpenUnderChaos] adds a chaos.Monkey that drops the
+// store's connections, and [Refuses] checks that strategies are refused where they
+// cannot run.
 package strategytest
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"testing"
 
 	"github.com/lostupdate/lostupdate/correct_fixtures/backend"
@@ -78,5 +81,32 @@ func Each[S any, Svc strategy.Service](t *testing.T, list []strategy.Strategy[S,
 			}
 			t.Run(s.Name+"/"+string(k), func(t *testing.T) { f(t, s, k) })
 		}
+	}
+}
+
+// Refusal is a backend a service must refuse a strategy on, and what the refusal
+// must say.
+type Refusal struct {
+	Strategy string
+	Kind     backend.Kind
+	Want     string
+}
+
+// Refuses checks, in a subtest each, that opening every refusal's strategy (found
+// with lookup) on its backend fails with an error wrapping backend.ErrUnsupported
+// that says Want.
+func Refuses[S any, Svc strategy.Service](t *testing.T, lookup func(name string) (strategy.Strategy[S, Svc], error), refusals []Refusal) {
+	t.Helper()
+	for _, r := range refusals {
+		t.Run(r.Strategy+"/"+string(r.Kind), func(t *testing.T) {
+			s, err := lookup(r.Strategy)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = s.Open(context.Background(), &backend.Env{Kind: r.Kind}, strategy.Options{})
+			if !errors.Is(err, backend.ErrUnsupported) || !strings.Contains(err.Error(), r.Want) {
+				t.Errorf("Open = %v, want ErrUnsupported saying %q", err, r.Want)
+			}
+		})
 	}
 }
