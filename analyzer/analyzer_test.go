@@ -51,6 +51,7 @@ func TestCases(t *testing.T) {
 		{"sqlc-style generated queries and DBTX", []string{"./sqlcstyle"}},
 		{"pointers kept in results and slices", []string{"./feeds"}},
 		{"wrappers that pass SQL on", []string{"./wrapper"}},
+		{"SQL built with Sprintf and +", []string{"./builtsql"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -154,13 +154,14 @@ func atomicHint(w *flow.Write, f *finding, form atomicForm) string {
 }
 
 // placeholderOf returns the placeholder of an SQL write's value as the
-// statement writes it ($2, ?, :n).
+// statement writes it ($2, ?, :n); for a value spliced into the text
+// (fmt.Sprintf), the placeholder that would pass it as an argument.
 func placeholderOf(f *finding) string {
 	a, text := f.value.Assign, f.write.SQL
-	if a != nil && a.Bare && a.ExprStart < a.ExprEnd && a.ExprEnd <= len(text) {
+	if a != nil && a.Bare && a.ExprStart < a.ExprEnd && a.ExprEnd <= len(text) && !flow.Spliced(text[a.ExprStart:a.ExprEnd]) {
 		return text[a.ExprStart:a.ExprEnd]
 	}
-	if f.write.Lib == apis.GORM {
+	if f.write.Lib == apis.GORM || strings.Contains(text, "?") {
 		return "?"
 	}
 	return "$1"

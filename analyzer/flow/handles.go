@@ -5,6 +5,7 @@ import (
 	"go/token"
 	"go/types"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"golang.org/x/tools/go/ssa"
@@ -357,20 +358,54 @@ func (c *funcCtx) varargs(e *env, v ssa.Value) ([]ssa.Value, bool) {
 
 // sqlText returns the SQL text a string value holds: a constant, a
 // concatenation, or fmt.Sprintf with a constant format. Parts that are not
-// constant become an opaque identifier.
+// constant become named placeholders (see sqlTextValues).
 func (c *funcCtx) sqlText(e *env, v ssa.Value) (string, bool) {
-	return c.sqlTextDepth(e, v, 0)
+	text, _, ok := c.sqlTextValues(e, v)
+	return text, ok
 }
 
-const dynamic = " __dynamic__ "
+// sqlTextValues is sqlText that also returns the values spliced into the
+// text: part i, a non-constant operand of + or an argument of a Sprintf
+// verb, is the placeholder @__dynN (N = i) in the text, and the value
+// that fills it is inline[i] (nil when unknown). So
+// fmt.Sprintf("UPDATE t SET n = %d WHERE id = %d", n+1, id) reads as
+// "UPDATE t SET n = @__dyn0 WHERE id = @__dyn1" with n+1 and id bound,
+// and a value computed from a load is seen written even when it is not a
+// query argument.
+func (c *funcCtx) sqlTextValues(e *env, v ssa.Value) (text string, inline []ssa.Value, ok bool) {
+	c.budget.text = walkBudget
+	text, ok = c.sqlTextDepth(e, v, 0, &inline)
+	return text, inline, ok
+}
+
+// dynamicPrefix names the placeholders that stand for spliced values.
+const dynamicPrefix = "__dyn"
+
+// Spliced reports whether a placeholder of the SQL text of a write stands
+// for a value spliced into the text rather than passed as an argument.
+func Spliced(placeholder string) bool {
+	return strings.HasPrefix(placeholder, "@"+dynamicPrefix)
+}
+
+// splice appends a spliced value and returns its placeholder. A number
+// formatted with strconv is spliced as the number.
+func splice(inline *[]ssa.Value, v ssa.Value) string {
+	if call, ok := v.(*ssa.Call); ok && len(call.Call.Args) > 0 {
+		if obj := calleeObj(call.Common()); obj != nil && obj.Pkg() != nil && obj.Pkg().Path() == "strconv" {
+			switch obj.Name() {
+			case "Itoa", "FormatInt", "FormatUint", "FormatFloat":
+				v = call.Call.Args[0]
+			}
+		}
+	}
+	*inline = append(*inline, v)
+	return " @" + dynamicPrefix + strconv.Itoa(len(*inline)-1) + " "
+}
 
 var printfVerb = regexp.MustCompile(`%[-+# 0]*[0-9*]*(?:\.[0-9*]*)?[a-zA-Z%]`)
 
-func (c *funcCtx) sqlTextDepth(e *env, v ssa.Value, depth int) (string, bool) {
+func (c *funcCtx) sqlTextDepth(e *env, v ssa.Value, depth int, inline *[]ssa.Value) (string, bool) {
 	v = e.resolve(v)
-	if depth == 0 {
-		c.budget.text = walkBudget
-	}
 	if c.budget.text--; depth > maxDepth || c.budget.text < 0 {
 		return "", false
 	}
@@ -381,46 +416,65 @@ func (c *funcCtx) sqlTextDepth(e *env, v ssa.Value, depth int) (string, bool) {
 		}
 	case *ssa.BinOp:
 		if x.Op == token.ADD {
-			l, lok := c.sqlTextDepth(e, x.X, depth+1)
-			r, rok := c.sqlTextDepth(e, x.Y, depth+1)
+			mark := len(*inline)
+			l, lok := c.sqlTextDepth(e, x.X, depth+1, inline)
 			if !lok {
-				l = dynamic
+				*inline = (*inline)[:mark]
+				l = splice(inline, x.X)
 			}
+			mark = len(*inline)
+			r, rok := c.sqlTextDepth(e, x.Y, depth+1, inline)
 			if !rok {
-				r = dynamic
+				*inline = (*inline)[:mark]
+				r = splice(inline, x.Y)
 			}
 			return l + r, lok || rok
 		}
 	case *ssa.Call:
 		if obj := calleeObj(x.Common()); obj != nil && obj.Pkg() != nil && obj.Pkg().Path() == "fmt" && obj.Name() == "Sprintf" && len(x.Common().Args) > 0 {
-			if f, ok := c.sqlTextDepth(e, x.Common().Args[0], depth+1); ok {
-				return printfVerb.ReplaceAllStringFunc(f, func(verb string) string {
-					if verb == "%%" {
-						return "%"
-					}
-					return dynamic
-				}), true
+			args := x.Common().Args
+			f, ok := c.sqlTextDepth(e, args[0], depth+1, new([]ssa.Value))
+			if !ok {
+				break
 			}
+			var vals []ssa.Value
+			if len(args) > 1 {
+				vals, _ = c.varargs(e, args[1])
+			}
+			n := 0
+			return printfVerb.ReplaceAllStringFunc(f, func(verb string) string {
+				if verb == "%%" {
+					return "%"
+				}
+				var val ssa.Value
+				if n < len(vals) {
+					val = vals[n]
+				}
+				n++
+				return splice(inline, val)
+			}), true
 		}
 	case *ssa.Phi:
 		for _, edge := range x.Edges {
 			if edge == x {
 				continue
 			}
-			if s, ok := c.sqlTextDepth(e, edge, depth+1); ok {
+			mark := len(*inline)
+			if s, ok := c.sqlTextDepth(e, edge, depth+1, inline); ok {
 				return s, true
 			}
+			*inline = (*inline)[:mark]
 		}
 	case *ssa.UnOp:
 		if g, ok := x.X.(*ssa.Global); ok && x.Op == token.MUL {
 			return c.globalString(g)
 		}
 	case *ssa.ChangeType:
-		return c.sqlTextDepth(e, x.X, depth+1)
+		return c.sqlTextDepth(e, x.X, depth+1, inline)
 	case *ssa.MakeInterface:
-		return c.sqlTextDepth(e, x.X, depth+1)
+		return c.sqlTextDepth(e, x.X, depth+1, inline)
 	case *ssa.Convert:
-		return c.sqlTextDepth(e, x.X, depth+1)
+		return c.sqlTextDepth(e, x.X, depth+1, inline)
 	}
 	return "", false
 }
@@ -521,8 +575,9 @@ func (c *funcCtx) sqlQuery(e *env, call *ssa.Call, spec apis.Spec) *query {
 			q.handle = Handle{Param: -1}
 		}
 	}
+	var inline []ssa.Value
 	if spec.SQL >= 0 && spec.SQL < len(args) {
-		text, q.known = c.sqlText(e, args[spec.SQL])
+		text, inline, q.known = c.sqlTextValues(e, args[spec.SQL])
 		if !q.known {
 			q.sqlParam = c.forwardedParam(e, args[spec.SQL], false)
 		}
@@ -551,6 +606,15 @@ func (c *funcCtx) sqlQuery(e *env, call *ssa.Call, spec apis.Spec) *query {
 				}
 			}
 		}
+	}
+	for i, v := range inline {
+		if v == nil {
+			continue
+		}
+		if q.named == nil {
+			q.named = make(map[string]ssa.Value)
+		}
+		q.named[dynamicPrefix+strconv.Itoa(i)] = v
 	}
 	return q
 }
