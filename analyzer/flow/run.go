@@ -113,6 +113,7 @@ func (c *funcCtx) run() *Result {
 	c.classifyClosures(c.root)
 	root := &env{fn: c.root}
 	c.exit = c.body(c.root, root, newState())
+	c.runDeferred(root)
 	// Closures that never ran inline (created in a way the analysis does
 	// not follow) are analysed on their own.
 	var leftovers func(fn *ssa.Function)
@@ -138,6 +139,31 @@ func (c *funcCtx) run() *Result {
 	slices.SortFunc(r.Writes, func(x, y *Write) int { return x.seq - y.seq })
 	r.Summary = c.summarize(r)
 	return r
+}
+
+// runDeferred runs the closures the root function defers, the last
+// deferred first, on the state at its returns, so that a deferred save
+// writes what the function left in memory. The state they end in is not
+// the function's exit state: what a deferred closure does to locks (a
+// Rollback that is a no-op after Commit) does not change the summary.
+func (c *funcCtx) runDeferred(e *env) {
+	var defers []*ssa.Defer
+	for _, b := range c.root.Blocks {
+		for _, instr := range b.Instrs {
+			if d, ok := instr.(*ssa.Defer); ok {
+				defers = append(defers, d)
+			}
+		}
+	}
+	if len(defers) == 0 || c.exit == nil {
+		return
+	}
+	st := c.exit.clone()
+	for _, d := range slices.Backward(defers) {
+		if fn, bindings, _ := c.closureOf(e, d.Call.Value); fn != nil && !d.Call.IsInvoke() {
+			c.inline(st, e, fn, bindings, d.Call.Args, nil)
+		}
+	}
 }
 
 // classifyClosures decides where each closure of fn runs. A closure

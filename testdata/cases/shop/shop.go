@@ -20,7 +20,7 @@ type Product struct {
 	Price   int64
 	Stock   int
 	Likes   int
-	Sold    int    `gorm:"column:units_sold"`
+	Sold    int `gorm:"column:units_sold"`
 	Version int
 }
 
@@ -364,4 +364,45 @@ type Coupon struct {
 	ID   uint
 	Code string
 	Used bool
+}
+
+// likeSavedOnReturn saves the product in a deferred closure, after the
+// change it makes below the defer.
+func (s *Store) likeSavedOnReturn(id uint) (err error) {
+	var p Product
+	if err := s.db.First(&p, id).Error; err != nil {
+		return err
+	}
+	defer func() {
+		if err == nil {
+			err = s.db.Save(&p).Error // want `^lost update: p.Likes is read at shop.go:373 and written back here outside a locking transaction`
+		}
+	}()
+	p.Likes++
+	return nil
+}
+
+// buyCommittedOnReturn locks the row in a transaction it begins by hand and
+// commits (or rolls back) in a deferred closure.
+func (s *Store) buyCommittedOnReturn(id uint, qty int) (err error) {
+	tx := s.db.Begin()
+	if tx.Error != nil {
+		return tx.Error
+	}
+	defer func() {
+		if err != nil {
+			tx.Rollback()
+			return
+		}
+		err = tx.Commit().Error
+	}()
+	var p Product
+	if err = tx.Clauses(clause.Locking{Strength: "UPDATE"}).First(&p, id).Error; err != nil {
+		return err
+	}
+	if p.Stock < qty {
+		return ErrSoldOut
+	}
+	p.Stock -= qty
+	return tx.Save(&p).Error
 }
