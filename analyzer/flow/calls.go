@@ -40,6 +40,9 @@ func (c *funcCtx) call(st *state, e *env, call *ssa.Call) {
 			c.callParam(e, call, i)
 		}
 	}
+	if cc.StaticCallee() == nil && !cc.IsInvoke() {
+		c.mutatorCall(st, e, cc)
+	}
 	if sum, obj := c.summaryOf(cc); sum != nil {
 		c.applySummary(st, e, call, sum, obj, allArgs(cc), nil)
 		return
@@ -116,6 +119,48 @@ func (c *funcCtx) callParam(e *env, call *ssa.Call, i int) {
 			if !slices.Contains(c.runsInTx, r) {
 				c.runsInTx = append(c.runsInTx, r)
 			}
+		}
+	}
+}
+
+// mutatorCall applies a call of a function value the analysis cannot see
+// into (a callback parameter, a function in a field) to the loaded data it
+// is given pointers to: "update with a mutator" APIs (load; fn(&acc);
+// save) pass a record so that the callback changes it, so its loaded
+// fields count as changed from here on.
+func (c *funcCtx) mutatorCall(st *state, e *env, cc *ssa.CallCommon) {
+	for _, a := range cc.Args {
+		if _, ok := a.Type().Underlying().(*types.Pointer); !ok || apis.HandleKindOf(a.Type()) != apis.NotHandle {
+			continue
+		}
+		base, path := c.place(st, e, a)
+		m := st.mem[base]
+		var keys []string
+		for k, en := range m {
+			if under(k, path) && slices.ContainsFunc(en.labels, func(l *Label) bool { return l.Load != nil && !l.Changed }) {
+				keys = append(keys, k)
+			}
+		}
+		if len(keys) == 0 {
+			// A record a callee loaded lives in the labels of the pointer
+			// it returned, not in memory of this function.
+			var loaded labels
+			for _, l := range c.taint(e, a) {
+				if l.Load != nil && !l.Changed {
+					loaded = append(loaded, l)
+				}
+			}
+			if len(loaded) > 0 {
+				st.merge(base, path, entry{labels: c.changed(loaded), dirty: true})
+			}
+			continue
+		}
+		slices.Sort(keys)
+		w := st.writable(base)
+		for _, k := range keys {
+			en := w[k]
+			en.labels, en.dirty = c.changed(en.labels), true
+			w[k] = en
 		}
 	}
 }

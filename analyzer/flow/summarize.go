@@ -2,6 +2,7 @@ package flow
 
 import (
 	"go/token"
+	"go/types"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -20,7 +21,11 @@ import (
 // transaction.
 func (c *funcCtx) summarize(r *Result) *summary.Summary {
 	s := &summary.Summary{}
+	results := c.root.Signature.Results()
 	for i, ls := range c.ret {
+		if i < results.Len() && isError(results.At(i).Type()) {
+			continue // an error says that something failed, not what was read
+		}
 		var from []summary.Source
 		changed := false
 		for _, l := range ls {
@@ -130,4 +135,9 @@ func (c *funcCtx) site(pos token.Pos, via string) string {
 // record they pass.
 func fieldPath(path string) bool {
 	return path != "" && !strings.ContainsAny(path, "*[{")
+}
+
+// isError reports whether t is the error interface.
+func isError(t types.Type) bool {
+	return types.Identical(t, types.Universe.Lookup("error").Type())
 }

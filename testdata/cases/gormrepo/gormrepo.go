@@ -71,3 +71,40 @@ func (r *Books) sellLockedOutside(id uint, qty int) error {
 	b.Stock -= qty
 	return Put(r.db, b) // want `lost update: b.Stock is read with FOR UPDATE at gormrepo.go:67 \(by gormrepo.GetLocked, at gormrepo.go:31\) outside a transaction`
 }
+
+// Update is an "update with a mutator" API: fn changes the book it is
+// given and Update saves it, with no lock in between.
+func (r *Books) Update(id uint, fn func(b *Book) error) error {
+	var b Book
+	if err := r.db.First(&b, id).Error; err != nil {
+		return err
+	}
+	if err := fn(&b); err != nil {
+		return err
+	}
+	return r.db.Save(&b).Error // want `^lost update: b is read at gormrepo.go:79 and written back here outside a locking transaction`
+}
+
+// UpdateLocked is the same API done right: the load locks the row in the
+// transaction that saves it.
+func (r *Books) UpdateLocked(id uint, fn func(b *Book) error) error {
+	return r.db.Transaction(func(tx *gorm.DB) error {
+		var b Book
+		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).First(&b, id).Error; err != nil {
+			return err
+		}
+		if err := fn(&b); err != nil {
+			return err
+		}
+		return tx.Save(&b).Error
+	})
+}
+
+// sellWithMutator is the caller: the change is in the callback.
+func (r *Books) sellWithMutator(id uint, qty int) error {
+	return r.Update(id, func(b *Book) error {
+		b.Stock -= qty
+		b.Sold += qty
+		return nil
+	})
+}

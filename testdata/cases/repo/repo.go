@@ -80,3 +80,31 @@ func (r *Accounts) InTx(ctx context.Context, fn func(tx *sql.Tx) error) error { 
 	}
 	return tx.Commit()
 }
+
+// UpdateAccount is an "update with a mutator" API: it loads the account,
+// lets fn change it and saves it, with no lock in between.
+func (r *Accounts) UpdateAccount(ctx context.Context, id int64, fn func(*Account) error) error {
+	a, err := r.Account(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := fn(a); err != nil {
+		return err
+	}
+	return r.SaveAccount(ctx, a) // want `^lost update: a.Balance is read at repo.go:87 \(by Accounts.Account, at repo.go:31\) and written back here by Accounts.SaveAccount outside a locking transaction`
+}
+
+// UpdateAccountLocked is the same API done right: the load takes a row
+// lock in the transaction that saves.
+func (r *Accounts) UpdateAccountLocked(ctx context.Context, id int64, fn func(*Account) error) error {
+	return r.InTx(ctx, func(tx *sql.Tx) error {
+		a, err := r.AccountForUpdate(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if err := fn(a); err != nil {
+			return err
+		}
+		return r.SaveAccountTx(ctx, tx, a)
+	})
+}
