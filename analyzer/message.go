@@ -116,7 +116,11 @@ func remedy(w *flow.Write, f *finding, form atomicForm) string {
 		if w.Lib == apis.GORM {
 			return fmt.Sprintf(`a version check (Where("version = ?", v).Updates(…) with %s and version+1, retried while RowsAffected is 0)`, col)
 		}
-		return fmt.Sprintf("a version check (UPDATE … SET %s = $1, version = version + 1 WHERE … AND version = $2, retried while no row changes)", col)
+		first, second := "$1", "$2"
+		if strings.Contains(w.SQL, "?") && !strings.Contains(w.SQL, "$") {
+			first, second = "?", "?"
+		}
+		return fmt.Sprintf("a version check (UPDATE … SET %s = %s, version = version + 1 WHERE … AND version = %s, retried while no row changes)", col, first, second)
 	}
 	return "an atomic update (" + atomicHint(w, f, form) + ")"
 }

@@ -91,3 +91,15 @@ func renameJob(ctx context.Context, db *sql.DB, id int64, name string) error {
 	_, err := db.ExecContext(ctx, "UPDATE jobs SET name = '"+name+"' WHERE id = "+strconv.FormatInt(id, 10))
 	return err
 }
+
+// tagJob appends to the tags it read, with MySQL placeholders: a string
+// cannot be added atomically, so the fix is a version check, written with
+// the statement's own placeholders.
+func tagJob(ctx context.Context, db *sql.DB, id int64, tag string) error {
+	var tags string
+	if err := db.QueryRowContext(ctx, "SELECT tags FROM jobs WHERE id = ?", id).Scan(&tags); err != nil {
+		return err
+	}
+	_, err := db.ExecContext(ctx, "UPDATE jobs SET tags = ? WHERE id = ?", tags+","+tag, id) // want `lost update: tags is read at builtsql.go:\d+ .* Use a version check \(UPDATE … SET tags = \?, version = version \+ 1 WHERE … AND version = \?, retried while no row changes\)`
+	return err
+}
