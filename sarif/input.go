@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -84,7 +85,7 @@ func decode(r io.Reader) ([]entry, error) {
 			break
 		}
 		if err != nil {
-			return nil, syntaxError(err, dec.InputOffset())
+			return nil, syntaxError(err)
 		}
 		trees++
 		raw = bytes.TrimSpace(raw)
@@ -175,13 +176,13 @@ func checkDiagnostic(d jsonDiagnostic) error {
 }
 
 // syntaxError explains a JSON decoding error of the whole input.
-func syntaxError(err error, offset int64) error {
+func syntaxError(err error) error {
 	var syn *json.SyntaxError
 	if errors.As(err, &syn) {
 		return inputErrorf("input is not JSON (did you run lostupdate with -json?): %v at byte %d", err, syn.Offset)
 	}
 	if errors.Is(err, io.ErrUnexpectedEOF) {
-		return inputErrorf("input ends in the middle of a JSON value at byte %d: was lostupdate -json interrupted?", offset)
+		return inputErrorf("input ends in the middle of a JSON value: was lostupdate -json interrupted?")
 	}
 	return inputErrorf("reading the input: %v", err)
 }
@@ -190,9 +191,24 @@ func syntaxError(err error, offset int64) error {
 func describe(err error) string {
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) && te.Field != "" {
-		return fmt.Sprintf("field %q is a JSON %s, want %s", te.Field, te.Value, te.Type)
+		return fmt.Sprintf("field %q is a JSON %s, want %s", te.Field, te.Value, jsonKind(te.Type))
 	}
 	return err.Error()
+}
+
+// jsonKind names the JSON kind that decodes into a Go type.
+func jsonKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.String:
+		return "string"
+	case reflect.Slice, reflect.Array:
+		return "list"
+	case reflect.Struct, reflect.Map:
+		return "object"
+	case reflect.Bool:
+		return "boolean"
+	}
+	return "number"
 }
 
 // kind names the kind of a JSON value for error messages.

@@ -307,6 +307,7 @@ func TestConvertBadInput(t *testing.T) {
 		{"message missing", `{"p": {"lostupdate": [{"posn": "a.go:1:1"}]}}`, `diagnostic 1: "message" is missing`},
 		{"posn not a position", `{"p": {"lostupdate": [{"posn": "a.go", "message": "m"}]}}`, `position "a.go" is not file:line:column`},
 		{"field of the wrong type", `{"p": {"lostupdate": [{"posn": 3, "message": "m"}]}}`, `field "posn" is a JSON number, want string`},
+		{"related not a list", `{"p": {"lostupdate": [{"posn": "a.go:1:1", "message": "m", "related": "no"}]}}`, `field "related" is a JSON string, want list`},
 		{"bad edit", `{"p": {"lostupdate": [{"posn": "a.go:1:1", "message": "m", "suggested_fixes": [{"message": "f", "edits": [{"filename": "a.go", "start": 5, "end": 2}]}]}]}}`, `is not a file and a byte range`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
