@@ -134,8 +134,8 @@ func newConverter(opts Options) (*converter, error) {
 }
 
 // rule returns the index of the rule for a category, adding it if new.
-// url is the diagnostic's documentation URL, if the input has one.
-func (c *converter) rule(id, url string) int {
+// docURL is the diagnostic's documentation URL, if the input has one.
+func (c *converter) rule(id, docURL string) int {
 	if i, ok := c.ruleIdx[id]; ok {
 		return i
 	}
@@ -147,7 +147,7 @@ func (c *converter) rule(id, url string) int {
 		ID:                   id,
 		Name:                 id,
 		ShortDescription:     message{Text: desc},
-		HelpURI:              helpURI(cmp.Or(url, "#"+id)),
+		HelpURI:              helpURI(cmp.Or(docURL, "#"+id)),
 		DefaultConfiguration: &configuration{Level: c.level},
 	})
 	c.ruleIdx[id] = len(c.rules) - 1
@@ -198,7 +198,6 @@ type located struct {
 	pkg  string
 	pos  position
 	diag jsonDiagnostic
-	res  result
 }
 
 func (c *converter) log(entries []entry) sarifLog {
