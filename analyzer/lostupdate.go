@@ -91,10 +91,29 @@ func (l *categoryList) Set(s string) error {
 		if c == "" {
 			continue
 		}
-		if !slices.Contains(Categories, c) {
-			return fmt.Errorf("unknown category %q: the categories are %s", c, strings.Join(Categories, ", "))
+		if err := checkCategory(c); err != nil {
+			return err
 		}
 		*l = append(*l, c)
+	}
+	return nil
+}
+
+// Validate reports a category in c.Disable that the analyzer does not
+// have, for configuration that does not come through the -disable flag
+// (golangci-lint settings).
+func (c Config) Validate() error {
+	for _, cat := range c.Disable {
+		if err := checkCategory(cat); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func checkCategory(c string) error {
+	if !slices.Contains(Categories, c) {
+		return fmt.Errorf("unknown category %q: the categories are %s", c, strings.Join(Categories, ", "))
 	}
 	return nil
 }

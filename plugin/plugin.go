@@ -1,0 +1,72 @@
+// Package plugin registers lostupdate as a golangci-lint v2 module plugin.
+//
+// Build a golangci-lint that contains it with `golangci-lint custom` and a
+// .custom-gcl.yml naming this module:
+//
+//	version: v2.15.0
+//	plugins:
+//	  - module: github.com/lostupdate/lostupdate
+//	    import: github.com/lostupdate/lostupdate/plugin
+//	    version: latest
+//
+// and enable it in .golangci.yml:
+//
+//	linters:
+//	  enable: [lostupdate]
+//	  settings:
+//	    custom:
+//	      lostupdate:
+//	        type: module
+//	        settings:
+//	          disable: [mutex]   # categories not to report, as -disable
+//
+// golangci-lint's own //nolint:lostupdate comments suppress a finding
+// there, as //lostupdate:ignore does for the standalone command.
+package plugin
+
+import (
+	"fmt"
+
+	"github.com/golangci/plugin-module-register/register"
+	"golang.org/x/tools/go/analysis"
+
+	"github.com/lostupdate/lostupdate/analyzer"
+)
+
+// Name is the linter's name in golangci-lint's configuration.
+const Name = "lostupdate"
+
+func init() {
+	register.Plugin(Name, New)
+}
+
+// Settings are the plugin's settings in .golangci.yml.
+type Settings struct {
+	// Disable lists categories not to report, as the -disable flag does.
+	Disable []string `json:"disable"`
+}
+
+// New builds the plugin from its settings; unknown settings and unknown
+// categories are errors.
+func New(settings any) (register.LinterPlugin, error) {
+	s, err := register.DecodeSettings[Settings](settings)
+	if err != nil {
+		return nil, fmt.Errorf("lostupdate settings: %w", err)
+	}
+	cfg := analyzer.Config{Disable: s.Disable}
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("lostupdate settings: %w", err)
+	}
+	return linter{cfg}, nil
+}
+
+// linter is the registered plugin.
+type linter struct{ cfg analyzer.Config }
+
+// BuildAnalyzers returns the analyzer configured by the settings.
+func (l linter) BuildAnalyzers() ([]*analysis.Analyzer, error) {
+	return []*analysis.Analyzer{analyzer.New(l.cfg)}, nil
+}
+
+// GetLoadMode asks for type information: the analyzer works on SSA.
+func (l linter) GetLoadMode() string { return register.LoadModeTypesInfo }
