@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"golang.org/x/tools/go/analysis/analysistest"
@@ -64,4 +65,16 @@ func TestCases(t *testing.T) {
 // with the golden files.
 func TestSuggestedFixes(t *testing.T) {
 	analysistest.RunWithSuggestedFixes(t, filepath.Join(testdata(), "cases"), analyzer.Analyzer, "./fixes")
+}
+
+// TestTitles checks that every category has a one-line title.
+func TestTitles(t *testing.T) {
+	for _, c := range analyzer.Categories {
+		if title := analyzer.Title(c); title == "" || strings.Contains(title, "\n") {
+			t.Errorf("Title(%q) = %q, want one line", c, title)
+		}
+	}
+	if title := analyzer.Title("no-such-category"); title != "" {
+		t.Errorf("Title of an unknown category = %q, want empty", title)
+	}
 }

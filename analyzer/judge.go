@@ -37,6 +37,30 @@ var Categories = []string{
 	CategoryQueryOption, CategoryShareLock, CategoryMutex, categoryDirective,
 }
 
+// Title describes a category in one line, for lists of rules (the title
+// of a code scanning alert); "" for an unknown category.
+func Title(category string) string {
+	switch category {
+	case CategoryLostUpdate:
+		return "A value read without a row lock is changed and written back outside a locking transaction"
+	case CategoryLockOutsideTx:
+		return "A row lock taken outside a transaction is released before the write"
+	case CategoryStaleRead:
+		return "A value read before the row lock was taken is written back"
+	case CategoryOtherHandle:
+		return "The row is locked on one database handle and written on another"
+	case CategoryQueryOption:
+		return `GORM v1's Set("gorm:query_option", "FOR UPDATE") locks nothing under GORM v2`
+	case CategoryShareLock:
+		return "A shared row lock (FOR SHARE, LOCK IN SHARE MODE) taken before a write"
+	case CategoryMutex:
+		return "A sync.Mutex around a read and write does not span server processes"
+	case categoryDirective:
+		return "A //lostupdate:ignore directive without a reason, or one that silences nothing"
+	}
+	return ""
+}
+
 // finding is one lost update: a write, the value it writes, the load that
 // value came from, and why the load does not protect it.
 type finding struct {

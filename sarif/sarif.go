@@ -21,7 +21,6 @@ import (
 	"strings"
 
 	"github.com/lostupdate/lostupdate/analyzer"
-	"github.com/lostupdate/lostupdate/analyzer/report"
 )
 
 // Options configures Convert.
@@ -139,7 +138,7 @@ func (c *converter) rule(id, docURL string) int {
 	if i, ok := c.ruleIdx[id]; ok {
 		return i
 	}
-	desc := description(id)
+	desc := analyzer.Title(id)
 	if desc == "" {
 		desc = "lostupdate " + id
 	}
@@ -152,30 +151,6 @@ func (c *converter) rule(id, docURL string) int {
 	})
 	c.ruleIdx[id] = len(c.rules) - 1
 	return len(c.rules) - 1
-}
-
-// description is the one-line description of a category, shown as the
-// title of a code scanning alert.
-func description(category string) string {
-	switch category {
-	case analyzer.CategoryLostUpdate:
-		return "A value read without a row lock is changed and written back outside a locking transaction"
-	case analyzer.CategoryLockOutsideTx:
-		return "A row lock taken outside a transaction is released before the write"
-	case analyzer.CategoryStaleRead:
-		return "A value read before the row lock was taken is written back"
-	case analyzer.CategoryOtherHandle:
-		return "The row is locked on one database handle and written on another"
-	case analyzer.CategoryQueryOption:
-		return `GORM v1's Set("gorm:query_option", "FOR UPDATE") locks nothing under GORM v2`
-	case analyzer.CategoryShareLock:
-		return "A shared row lock (FOR SHARE, LOCK IN SHARE MODE) taken before a write"
-	case analyzer.CategoryMutex:
-		return "A sync.Mutex around a read and write does not span server processes"
-	case report.CategoryDirective:
-		return "A //lostupdate:ignore directive without a reason, or one that silences nothing"
-	}
-	return ""
 }
 
 // helpURI resolves a diagnostic URL against the analyzer's, as
