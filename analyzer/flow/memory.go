@@ -176,7 +176,38 @@ func (c *funcCtx) store(st *state, e *env, addr, val ssa.Value) {
 		ent.field = fieldOf(fa.X.Type(), fa.Field)
 		ent.tag = fieldTag(fa.X.Type(), fa.Field)
 	}
+	if a, ok := base.(*ssa.Alloc); ok && path == "" && isRecord(val.Type()) {
+		// A record copied into a variable (for _, p := range ps; p :=
+		// *ptr) is known by that variable's name from here on.
+		if name := c.nameOf(a); name != "" {
+			ent.labels = c.loadsNamed(ent.labels, name)
+		}
+	}
 	st.set(base, path, ent)
+}
+
+// isRecord reports whether t is a struct or array type: a value copied
+// whole.
+func isRecord(t types.Type) bool {
+	switch t.Underlying().(type) {
+	case *types.Struct, *types.Array:
+		return true
+	}
+	return false
+}
+
+// loadsNamed renames the load labels of ls to name.
+func (c *funcCtx) loadsNamed(ls labels, name string) labels {
+	out := make(labels, 0, len(ls))
+	for _, l := range ls {
+		if l.Load != nil && l.Name != name {
+			m := *l
+			m.Name = name
+			l = c.label(m)
+		}
+		out = append(out, l)
+	}
+	return out
 }
 
 // readMem returns the labels of the value loaded through pointer ptr: the

@@ -406,3 +406,18 @@ func (s *Store) buyCommittedOnReturn(id uint, qty int) (err error) {
 	p.Stock -= qty
 	return tx.Save(&p).Error
 }
+
+// restockEachCopy loads every product and saves each copy the loop makes.
+func (s *Store) restockEachCopy(n int) error {
+	var ps []Product
+	if err := s.db.Where("stock < ?", 10).Find(&ps).Error; err != nil {
+		return err
+	}
+	for _, p := range ps {
+		p.Stock += n
+		if err := s.db.Save(&p).Error; err != nil { // want `^lost update: p.Stock is read at shop.go:413 and written back here`
+			return err
+		}
+	}
+	return nil
+}
