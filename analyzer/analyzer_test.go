@@ -16,7 +16,7 @@ import (
 // testModules are the analysistest modules; each requires real library
 // modules, which TestMain downloads into the module cache because
 // analysistest loads packages with GOPROXY=off.
-var testModules = []string{"cases"}
+var testModules = []string{"cases", "pgx"}
 
 func TestMain(m *testing.M) {
 	for _, mod := range testModules {
@@ -61,10 +61,18 @@ func TestCases(t *testing.T) {
 	}
 }
 
+// TestPGX runs the analyzer on the pgx v5 test module: pools,
+// connections, transactions begun by hand and by pgx.BeginFunc,
+// pgx.CollectRows and a sqlc-style DBTX interface.
+func TestPGX(t *testing.T) {
+	analysistest.Run(t, filepath.Join(testdata(), "pgx"), analyzer.Analyzer, "./...")
+}
+
 // TestSuggestedFixes applies every suggested fix and compares the result
 // with the golden files.
 func TestSuggestedFixes(t *testing.T) {
 	analysistest.RunWithSuggestedFixes(t, filepath.Join(testdata(), "cases"), analyzer.Analyzer, "./fixes")
+	analysistest.RunWithSuggestedFixes(t, filepath.Join(testdata(), "pgx"), analyzer.Analyzer, "./wallet")
 }
 
 // TestTitles checks that every category has a one-line title.

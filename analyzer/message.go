@@ -40,6 +40,9 @@ func diagnostic(pass *analysis.Pass, rep *report.Reporter, f *finding) analysis.
 		lockHint = fmt.Sprintf(`load %s with clause.Locking{Strength: "UPDATE"} inside the transaction`, pronoun(f))
 		txHint = "db.Transaction(func(tx *gorm.DB) error { … })"
 	}
+	if w.Lib == apis.PGX || l.Lib == apis.PGX {
+		txHint = "pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error { … })"
+	}
 	var msg string
 	switch f.category {
 	case CategoryLostUpdate:

@@ -40,6 +40,9 @@ const (
 	RunInTx     // Transaction: runs Callback with a transaction handle
 	RunOnConn   // Connection: runs Callback with a handle bound to one connection
 
+	// pgx
+	Collect // pgx.CollectRows, CollectOneRow, CollectExactlyOneRow: load the rows of Value into the result
+
 	// sync
 	MutexLock
 	MutexUnlock
@@ -53,6 +56,7 @@ const (
 	NoLib Lib = iota
 	SQL       // database/sql
 	GORM      // gorm.io/gorm
+	PGX       // github.com/jackc/pgx/v5 (and pgxpool)
 	Sync      // sync
 )
 
@@ -94,6 +98,9 @@ const (
 	sqlPkg   = "database/sql"
 	gormPkg  = "gorm.io/gorm"
 	clausePk = "gorm.io/gorm/clause"
+	pgxPkg   = "github.com/jackc/pgx/v5"
+	poolPkg  = "github.com/jackc/pgx/v5/pgxpool"
+	pgconnPk = "github.com/jackc/pgx/v5/pgconn"
 	syncPkg  = "sync"
 )
 
@@ -147,6 +154,28 @@ func buildTable() map[string]Spec {
 	add(g, "Transaction", spec(RunInTx, GORM).callback(0).opts(1))
 	add(g, "Connection", spec(RunOnConn, GORM).callback(0))
 
+	// pgx v5: the same methods on connections, pools and transactions,
+	// with the context first.
+	for _, h := range []string{"*" + pgxPkg + ".Conn", "*" + poolPkg + ".Pool", "*" + poolPkg + ".Conn", "*" + poolPkg + ".Tx", pgxPkg + ".Tx"} {
+		add(h, "Query QueryRow", spec(Query, PGX).sql(1))
+		add(h, "Exec", spec(Exec, PGX).sql(1))
+	}
+	for _, h := range []string{"*" + pgxPkg + ".Conn", "*" + poolPkg + ".Pool", "*" + poolPkg + ".Conn"} {
+		add(h, "Begin", spec(Begin, PGX))
+		add(h, "BeginTx", spec(Begin, PGX).opts(1))
+	}
+	for _, h := range []string{pgxPkg + ".Tx", "*" + poolPkg + ".Tx"} {
+		add(h, "Begin", spec(Chain, PGX)) // a savepoint: the same transaction
+		add(h, "Commit Rollback", spec(End, PGX))
+	}
+	add(pgxPkg+".Row", "Scan", spec(Scan, PGX).dest(0))
+	add(pgxPkg+".Rows", "Scan", spec(Scan, PGX).dest(0))
+	t[pgxPkg+".BeginFunc"] = spec(RunInTx, PGX).callback(2)
+	t[pgxPkg+".BeginTxFunc"] = spec(RunInTx, PGX).callback(3).opts(2)
+	for _, n := range []string{"CollectRows", "CollectOneRow", "CollectExactlyOneRow"} {
+		t[pgxPkg+"."+n] = spec(Collect, PGX).value(0)
+	}
+
 	// sync: a mutex held around load and save protects one process only.
 	for _, m := range []string{"*sync.Mutex", "*sync.RWMutex"} {
 		add(m, "Lock", spec(MutexLock, Sync))
@@ -188,6 +217,8 @@ func lookupInterface(name string, sig *types.Signature) (Spec, bool) {
 	base := name
 	if b, ok := strings.CutSuffix(name, "Context"); ok {
 		base, ctx = b, 1
+	} else if sig.Params().Len() > 0 && IsNamed(sig.Params().At(0).Type(), "context", "Context") {
+		base, ctx = name, 1 // pgx: Query(ctx, sql, args...)
 	}
 	if sig.Params().Len() <= ctx || !isString(sig.Params().At(ctx).Type()) || sig.Results().Len() == 0 {
 		return Spec{}, false
@@ -198,9 +229,15 @@ func lookupInterface(name string, sig *types.Signature) (Spec, bool) {
 		if IsNamed(res, sqlPkg, "Row") || IsNamed(res, sqlPkg, "Rows") {
 			return spec(Query, SQL).sql(ctx), true
 		}
+		if IsNamed(res, pgxPkg, "Row") || IsNamed(res, pgxPkg, "Rows") {
+			return spec(Query, PGX).sql(ctx), true
+		}
 	case "Exec":
 		if IsNamed(res, sqlPkg, "Result") {
 			return spec(Exec, SQL).sql(ctx), true
+		}
+		if IsNamed(res, pgconnPk, "CommandTag") {
+			return spec(Exec, PGX).sql(ctx), true
 		}
 	case "Prepare":
 		if IsNamed(res, sqlPkg, "Stmt") {
@@ -248,9 +285,9 @@ type HandleKind int
 // The handle kinds.
 const (
 	NotHandle HandleKind = iota
-	Pool                 // *sql.DB: each statement may run on another connection, in autocommit
-	Conn                 // *sql.Conn: one connection, autocommit unless BEGIN was run on it
-	Tx                   // *sql.Tx: a transaction
+	Pool                 // *sql.DB, *pgxpool.Pool: each statement may run on another connection, in autocommit
+	Conn                 // *sql.Conn, *pgx.Conn, *pgxpool.Conn: one connection, autocommit unless BEGIN was run on it
+	Tx                   // *sql.Tx, pgx.Tx: a transaction
 	Stmt                 // *sql.Stmt: runs on the handle it was prepared on
 	GormDB               // *gorm.DB: a pool or a transaction, depending on where it came from
 	Interface            // an interface with database/sql methods (DBTX): a pool or a transaction
@@ -269,6 +306,12 @@ func HandleKindOf(t types.Type) HandleKind {
 		return Stmt
 	case isPtrTo(t, gormPkg, "DB"):
 		return GormDB
+	case isPtrTo(t, poolPkg, "Pool"):
+		return Pool
+	case isPtrTo(t, pgxPkg, "Conn"), isPtrTo(t, poolPkg, "Conn"):
+		return Conn
+	case IsNamed(t, pgxPkg, "Tx"), isPtrTo(t, poolPkg, "Tx"):
+		return Tx
 	}
 	if iface, ok := t.Underlying().(*types.Interface); ok && iface.NumMethods() > 0 && !isLibraryInterface(t) {
 		for i := 0; i < iface.NumMethods(); i++ {
@@ -281,10 +324,11 @@ func HandleKindOf(t types.Type) HandleKind {
 	return NotHandle
 }
 
-// isLibraryInterface excludes database/sql/driver interfaces and the like.
+// isLibraryInterface excludes the libraries' own interfaces
+// (database/sql/driver's, pgx's), which the table lists where they matter.
 func isLibraryInterface(t types.Type) bool {
 	n, ok := types.Unalias(t).(*types.Named)
-	return ok && n.Obj().Pkg() != nil && strings.HasPrefix(n.Obj().Pkg().Path(), "database/sql")
+	return ok && n.Obj().Pkg() != nil && IsLibrary(n.Obj().Pkg().Path())
 }
 
 func isPtrTo(t types.Type, pkg, name string) bool {
@@ -322,12 +366,20 @@ func IsSerializable(level int64) bool {
 	return level == levelSerializable || level == levelLinearizable
 }
 
+// IsSerializableName reports whether pgx's isolation level text
+// (pgx.TxIsoLevel) prevents lost updates by itself.
+func IsSerializableName(level string) bool { return level == "serializable" }
+
+// IsolationField reports whether a field of a transaction options struct
+// holds its isolation level: sql.TxOptions.Isolation, pgx.TxOptions.IsoLevel.
+func IsolationField(name string) bool { return name == "Isolation" || name == "IsoLevel" }
+
 // GormQueryOption is the GORM v1 setting key that GORM v2 ignores.
 const GormQueryOption = "gorm:query_option"
 
 // Libraries are the package paths whose import makes a package worth
 // analysing.
-var Libraries = []string{sqlPkg, gormPkg}
+var Libraries = []string{sqlPkg, gormPkg, pgxPkg}
 
 // IsLibrary reports whether path is one of the libraries themselves (their
 // own code is not analysed).

@@ -252,7 +252,7 @@ func (c *funcCtx) api(st *state, e *env, call *ssa.Call, spec apis.Spec) {
 		if spec.Op == apis.Query {
 			c.queries[call] = q
 		}
-		if q.sqlParam >= 0 && spec.Lib == apis.SQL {
+		if q.sqlParam >= 0 && spec.Lib != apis.GORM {
 			c.forward(summary.Forward{Query: spec.Op == apis.Query, SQL: q.sqlParam, Args: q.argsParam, Handle: q.handle.Ref(c.inTx(st, q.handle))})
 		}
 		c.statement(st, e, call, q)
@@ -285,6 +285,13 @@ func (c *funcCtx) api(st *state, e *env, call *ssa.Call, spec apis.Spec) {
 		}
 	case apis.GormRow:
 		c.queries[call] = c.chainQuery(e, call, recv)
+	case apis.Collect:
+		// pgx.CollectRows(rows, pgx.RowToStructByName[T]): the result holds
+		// the rows, as a destination of Scan would.
+		q := c.rowsQuery(e, arg(spec.Value))
+		l := c.load(st, call, 0, q.handle, q.lock, q.lockPos, q.lib, q.pos)
+		l.Table, l.RowsParam = q.table, q.rowsParam
+		c.callRes[call] = []labels{{c.label(Label{Load: l, Name: c.nameOf(call)})}, nil}
 	case apis.GormSave, apis.GormUpdate, apis.GormUpdates:
 		c.gormWrite(st, e, call, spec, recv, args)
 	case apis.RunInTx, apis.RunOnConn:

@@ -261,17 +261,23 @@ func (c *funcCtx) serializableCall(e *env, call *ssa.Call, spec apis.Spec) bool 
 	return c.serializableOpts(e, opt)
 }
 
-// serializableOpts reports whether a *sql.TxOptions value has a
-// SERIALIZABLE isolation level: a composite literal, or a package variable
-// initialised with one.
+// serializableOpts reports whether transaction options (a *sql.TxOptions,
+// or a pgx.TxOptions value) ask for a SERIALIZABLE isolation level: a
+// composite literal, or a package variable initialised with one.
 func (c *funcCtx) serializableOpts(e *env, v ssa.Value) bool {
 	v = peel(e.resolve(v))
 	switch x := v.(type) {
 	case *ssa.Alloc:
 		return isolationStored(x)
 	case *ssa.UnOp:
-		if g, ok := x.X.(*ssa.Global); ok && x.Op == token.MUL {
-			return c.globalSerializable(g)
+		if x.Op != token.MUL {
+			break
+		}
+		switch y := x.X.(type) {
+		case *ssa.Global:
+			return c.globalSerializable(y)
+		case *ssa.Alloc: // pgx.TxOptions{IsoLevel: pgx.Serializable}, passed by value
+			return isolationStored(y)
 		}
 	}
 	return false
@@ -282,16 +288,12 @@ func (c *funcCtx) serializableOpts(e *env, v ssa.Value) bool {
 func isolationStored(a *ssa.Alloc) bool {
 	for _, ref := range *a.Referrers() {
 		fa, ok := ref.(*ssa.FieldAddr)
-		if !ok || fieldOf(fa.X.Type(), fa.Field).Name() != "Isolation" {
+		if !ok || !apis.IsolationField(fieldOf(fa.X.Type(), fa.Field).Name()) {
 			continue
 		}
 		for _, r := range *fa.Referrers() {
-			if st, ok := r.(*ssa.Store); ok {
-				if k, ok := st.Val.(*ssa.Const); ok && k.Value != nil {
-					if n, ok := constant.Int64Val(k.Value); ok && apis.IsSerializable(n) {
-						return true
-					}
-				}
+			if st, ok := r.(*ssa.Store); ok && serializableConst(st.Val) {
+				return true
 			}
 		}
 	}
@@ -908,4 +910,21 @@ func lockingStrength(v ssa.Value) summary.Lock {
 		return summary.Share
 	}
 	return summary.Row
+}
+
+// serializableConst reports whether v is a constant isolation level that
+// is SERIALIZABLE: sql.LevelSerializable, or pgx.Serializable.
+func serializableConst(v ssa.Value) bool {
+	k, ok := v.(*ssa.Const)
+	if !ok || k.Value == nil {
+		return false
+	}
+	switch k.Value.Kind() {
+	case constant.Int:
+		n, ok := constant.Int64Val(k.Value)
+		return ok && apis.IsSerializable(n)
+	case constant.String:
+		return apis.IsSerializableName(constant.StringVal(k.Value))
+	}
+	return false
 }
