@@ -16,7 +16,7 @@ import (
 // testModules are the analysistest modules; each requires real library
 // modules, which TestMain downloads into the module cache because
 // analysistest loads packages with GOPROXY=off.
-var testModules = []string{"cases", "pgx"}
+var testModules = []string{"cases", "pgx", "sqlx"}
 
 func TestMain(m *testing.M) {
 	for _, mod := range testModules {
@@ -66,6 +66,13 @@ func TestCases(t *testing.T) {
 // pgx.CollectRows and a sqlc-style DBTX interface.
 func TestPGX(t *testing.T) {
 	analysistest.Run(t, filepath.Join(testdata(), "pgx"), analyzer.Analyzer, "./...")
+}
+
+// TestSQLX runs the analyzer on the sqlx test module: Get, Select,
+// StructScan, NamedExec with structs and maps, Beginx transactions and the
+// database/sql methods sqlx's handles embed.
+func TestSQLX(t *testing.T) {
+	analysistest.Run(t, filepath.Join(testdata(), "sqlx"), analyzer.Analyzer, "./...")
 }
 
 // TestSuggestedFixes applies every suggested fix and compares the result

@@ -11,8 +11,8 @@
 // transaction does not help.
 //
 // The analyzer follows values from a load (QueryRow(…).Scan, rows.Scan
-// in database/sql or pgx, pgx.CollectRows, GORM First/Take/Find/Scan, or a
-// function whose summary says it loads)
+// in database/sql or pgx, pgx.CollectRows, sqlx Get/Select/StructScan,
+// GORM First/Take/Find/Scan, or a function whose summary says it loads)
 // through variables, struct fields, pointers, arithmetic, conversions and
 // calls to a write (Exec with UPDATE or an upsert, GORM Save, Update,
 // Updates, UpdateColumn(s), or a function whose summary says it saves),

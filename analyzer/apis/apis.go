@@ -43,6 +43,11 @@ const (
 	// pgx
 	Collect // pgx.CollectRows, CollectOneRow, CollectExactlyOneRow: load the rows of Value into the result
 
+	// sqlx
+	QueryInto  // Get, Select: run SQL and load the rows into Dest
+	ScanStruct // StructScan: copy a row into the fields of the struct at Dest
+	NamedExec  // NamedExec: run SQL whose :name placeholders bind the fields (or map entries) of Value
+
 	// sync
 	MutexLock
 	MutexUnlock
@@ -57,6 +62,7 @@ const (
 	SQL       // database/sql
 	GORM      // gorm.io/gorm
 	PGX       // github.com/jackc/pgx/v5 (and pgxpool)
+	SQLX      // github.com/jmoiron/sqlx, over database/sql
 	Sync      // sync
 )
 
@@ -101,6 +107,7 @@ const (
 	pgxPkg   = "github.com/jackc/pgx/v5"
 	poolPkg  = "github.com/jackc/pgx/v5/pgxpool"
 	pgconnPk = "github.com/jackc/pgx/v5/pgconn"
+	sqlxPkg  = "github.com/jmoiron/sqlx"
 	syncPkg  = "sync"
 )
 
@@ -175,6 +182,27 @@ func buildTable() map[string]Spec {
 	for _, n := range []string{"CollectRows", "CollectOneRow", "CollectExactlyOneRow"} {
 		t[pgxPkg+"."+n] = spec(Collect, PGX).value(0)
 	}
+
+	// sqlx: its handles embed database/sql's, whose promoted methods
+	// (Exec, QueryRow, Commit, …) the database/sql entries cover.
+	for _, h := range []string{"*" + sqlxPkg + ".DB", "*" + sqlxPkg + ".Tx", "*" + sqlxPkg + ".Conn"} {
+		add(h, "Get Select", spec(QueryInto, SQLX).dest(0).sql(1))
+		add(h, "GetContext SelectContext", spec(QueryInto, SQLX).dest(1).sql(2))
+		add(h, "Queryx QueryRowx", spec(Query, SQLX).sql(0))
+		add(h, "QueryxContext QueryRowxContext", spec(Query, SQLX).sql(1))
+		add(h, "MustExec", spec(Exec, SQLX).sql(0))
+		add(h, "MustExecContext", spec(Exec, SQLX).sql(1))
+	}
+	for _, h := range []string{"*" + sqlxPkg + ".DB", "*" + sqlxPkg + ".Tx"} {
+		add(h, "NamedExec", spec(NamedExec, SQLX).sql(0).args(-1).value(1))
+		add(h, "NamedExecContext", spec(NamedExec, SQLX).sql(1).args(-1).value(2))
+	}
+	add("*"+sqlxPkg+".DB", "Beginx MustBegin", spec(Begin, SQLX))
+	add("*"+sqlxPkg+".DB", "BeginTxx MustBeginTx", spec(Begin, SQLX).opts(1))
+	add("*"+sqlxPkg+".Conn", "BeginTxx", spec(Begin, SQLX).opts(1))
+	add("*"+sqlxPkg+".Row", "Scan", spec(Scan, SQLX).dest(0))
+	add("*"+sqlxPkg+".Row", "StructScan", spec(ScanStruct, SQLX).dest(0))
+	add("*"+sqlxPkg+".Rows", "StructScan", spec(ScanStruct, SQLX).dest(0))
 
 	// sync: a mutex held around load and save protects one process only.
 	for _, m := range []string{"*sync.Mutex", "*sync.RWMutex"} {
@@ -312,6 +340,12 @@ func HandleKindOf(t types.Type) HandleKind {
 		return Conn
 	case IsNamed(t, pgxPkg, "Tx"), isPtrTo(t, poolPkg, "Tx"):
 		return Tx
+	case isPtrTo(t, sqlxPkg, "DB"):
+		return Pool
+	case isPtrTo(t, sqlxPkg, "Conn"):
+		return Conn
+	case isPtrTo(t, sqlxPkg, "Tx"):
+		return Tx
 	}
 	if iface, ok := t.Underlying().(*types.Interface); ok && iface.NumMethods() > 0 && !isLibraryInterface(t) {
 		for i := 0; i < iface.NumMethods(); i++ {
@@ -379,7 +413,7 @@ const GormQueryOption = "gorm:query_option"
 
 // Libraries are the package paths whose import makes a package worth
 // analysing.
-var Libraries = []string{sqlPkg, gormPkg, pgxPkg}
+var Libraries = []string{sqlPkg, gormPkg, pgxPkg, sqlxPkg}
 
 // IsLibrary reports whether path is one of the libraries themselves (their
 // own code is not analysed).

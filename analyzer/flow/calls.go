@@ -285,6 +285,25 @@ func (c *funcCtx) api(st *state, e *env, call *ssa.Call, spec apis.Spec) {
 		}
 	case apis.GormRow:
 		c.queries[call] = c.chainQuery(e, call, recv)
+	case apis.QueryInto:
+		// sqlx Get and Select: the query and the scan in one call.
+		q := c.sqlQuery(e, call, spec)
+		c.statement(st, e, call, q)
+		if d := arg(spec.Dest); d != nil {
+			var cols []string
+			if !isRecord(derefType(peel(d).Type())) {
+				cols = q.stmt.Columns // Get(&n, "SELECT n …"): one column
+			}
+			c.loadInto(st, e, call, q, []ssa.Value{d}, cols)
+		}
+	case apis.ScanStruct:
+		if d := arg(spec.Dest); d != nil {
+			c.loadInto(st, e, call, c.rowsQuery(e, recv), []ssa.Value{d}, nil)
+		}
+	case apis.NamedExec:
+		q := c.sqlQuery(e, call, spec)
+		q.namedFrom = arg(spec.Value)
+		c.statement(st, e, call, q)
 	case apis.Collect:
 		// pgx.CollectRows(rows, pgx.RowToStructByName[T]): the result holds
 		// the rows, as a destination of Scan would.
@@ -405,9 +424,15 @@ func (c *funcCtx) sqlWrite(st *state, e *env, call *ssa.Call, q *query, inTx boo
 		}
 		var ls labels
 		arg := -1
+		numeric := false
 		for _, p := range a.Params {
 			v, idx := q.param(p)
 			if v == nil {
+				if p.Index < 0 && q.namedFrom != nil {
+					fl, t := c.namedField(st, e, q.namedFrom, p.Name)
+					ls = ls.union(fl)
+					numeric = len(a.Params) == 1 && t != nil && isNumeric(t)
+				}
 				continue
 			}
 			ls = ls.union(c.taint(e, v))
@@ -416,7 +441,6 @@ func (c *funcCtx) sqlWrite(st *state, e *env, call *ssa.Call, q *query, inTx boo
 			}
 		}
 		if len(ls) > 0 {
-			numeric := false
 			if len(a.Params) == 1 {
 				if v, _ := q.param(a.Params[0]); v != nil {
 					numeric = isNumeric(peel(v).Type())

@@ -120,6 +120,11 @@ func (c *funcCtx) handleDepth(e *env, v ssa.Value, depth int) Handle {
 		}
 	case *ssa.UnOp:
 		if x.Op == token.MUL {
+			if fa, ok := x.X.(*ssa.FieldAddr); ok && fieldOf(fa.X.Type(), fa.Field).Embedded() && apis.HandleKindOf(fa.X.Type()) != apis.NotHandle {
+				// The *sql.Tx embedded in an *sqlx.Tx (its promoted
+				// Exec, Commit, …) is the same handle.
+				return c.handleDepth(e, fa.X, depth+1)
+			}
 			base, path := c.loc(e, x.X)
 			return c.handleAt(e, base, path, x.Type(), depth)
 		}
@@ -516,6 +521,9 @@ type query struct {
 	args      []ssa.Value
 	argsKnown bool
 	named     map[string]ssa.Value
+	// namedFrom is the struct or map whose fields (entries) bind the
+	// :name placeholders of sqlx's NamedExec.
+	namedFrom ssa.Value
 	lib       apis.Lib
 	// sqlArg is the index of the SQL text argument of the call (receiver
 	// excluded), or -1.
@@ -726,6 +734,11 @@ func (c *funcCtx) rowsQuery(e *env, v ssa.Value) *query {
 		}
 	case *ssa.MakeInterface:
 		return c.rowsQuery(e, x.X)
+	case *ssa.UnOp:
+		// The *sql.Rows embedded in an *sqlx.Rows (its promoted Scan).
+		if fa, ok := x.X.(*ssa.FieldAddr); ok && x.Op == token.MUL && fieldOf(fa.X.Type(), fa.Field).Embedded() {
+			return c.rowsQuery(e, fa.X)
+		}
 	case *ssa.Parameter:
 		q.rowsParam = c.paramIndex(x)
 	}

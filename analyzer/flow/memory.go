@@ -465,3 +465,44 @@ func debugNames(fn *ssa.Function, names map[ssa.Value]string) {
 		debugNames(anon, names)
 	}
 }
+
+// derefType returns what a pointer type points to, or t itself.
+func derefType(t types.Type) types.Type {
+	if p, ok := t.Underlying().(*types.Pointer); ok {
+		return p.Elem()
+	}
+	return t
+}
+
+// namedField returns the labels and the type of what binds the sqlx
+// placeholder :name in v: the struct field whose db tag (or, without one,
+// lower-cased name) is name, or the map entry with that key.
+func (c *funcCtx) namedField(st *state, e *env, v ssa.Value, name string) (labels, types.Type) {
+	v = peel(e.resolve(v))
+	switch u := derefType(v.Type()).Underlying().(type) {
+	case *types.Struct:
+		for i := 0; i < u.NumFields(); i++ {
+			f := u.Field(i)
+			col := reflect.StructTag(u.Tag(i)).Get("db")
+			if col == "" {
+				col = strings.ToLower(f.Name())
+			}
+			if col != name {
+				continue
+			}
+			var base ssa.Value
+			var path string
+			if _, ok := v.Type().Underlying().(*types.Pointer); ok {
+				base, path = c.place(st, e, v)
+			} else {
+				base, path = c.valPlace(st, e, v)
+			}
+			path += "." + f.Name()
+			return c.readLoc(st, e, base, path, c.nameOf(base)+renderPath(path), name), f.Type()
+		}
+	case *types.Map:
+		base, path := c.place(st, e, v)
+		return c.readLoc(st, e, base, path+"{"+name+"}", c.nameOf(base)+`["`+name+`"]`, name), u.Elem()
+	}
+	return nil, nil
+}
