@@ -16,7 +16,7 @@ import (
 // testModules are the analysistest modules; each requires real library
 // modules, which TestMain downloads into the module cache because
 // analysistest loads packages with GOPROXY=off.
-var testModules = []string{"cases", "pgx", "sqlx"}
+var testModules = []string{"cases", "pgx", "sqlx", "redis"}
 
 func TestMain(m *testing.M) {
 	for _, mod := range testModules {
@@ -73,6 +73,13 @@ func TestPGX(t *testing.T) {
 // database/sql methods sqlx's handles embed.
 func TestSQLX(t *testing.T) {
 	analysistest.Run(t, filepath.Join(testdata(), "sqlx"), analyzer.Analyzer, "./...")
+}
+
+// TestRedis runs the analyzer on the go-redis test module: GET then SET,
+// INCRBY, WATCH with TxPipelined, MULTI without WATCH, hash fields and the
+// UniversalClient interface.
+func TestRedis(t *testing.T) {
+	analysistest.Run(t, filepath.Join(testdata(), "redis"), analyzer.Analyzer, "./...")
 }
 
 // TestSuggestedFixes applies every suggested fix and compares the result

@@ -43,11 +43,18 @@ func diagnostic(pass *analysis.Pass, rep *report.Reporter, f *finding) analysis.
 	if w.Lib == apis.PGX || l.Lib == apis.PGX {
 		txHint = "pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error { … })"
 	}
+	if w.Lib == apis.Redis {
+		lockHint = fmt.Sprintf("read %s under WATCH and write %[1]s in that transaction's TxPipelined (rdb.Watch(ctx, func(tx *redis.Tx) error { … }, key))", pronoun(f))
+	}
 	var msg string
 	switch f.category {
 	case CategoryLostUpdate:
-		msg = fmt.Sprintf("lost update: %s read at %s and written back %s outside a locking transaction; a concurrent request can change %s in between. Use %s or %s.",
-			subject, read, here, pronoun(f), fix, lockHint)
+		unprotected := "outside a locking transaction"
+		if w.Lib == apis.Redis {
+			unprotected = "without WATCH"
+		}
+		msg = fmt.Sprintf("lost update: %s read at %s and written back %s %s; a concurrent request can change %s in between. Use %s or %s.",
+			subject, read, here, unprotected, pronoun(f), fix, lockHint)
 	case CategoryLockOutsideTx:
 		if f.lock == endedTx {
 			msg = fmt.Sprintf("lost update: %s read with FOR UPDATE at %s, but the transaction that held the lock ends before the write %s, which is unprotected. Write before the transaction commits, through the same handle, or use %s.",
@@ -114,6 +121,16 @@ func queryOption(pass *analysis.Pass, l *flow.Load) analysis.Diagnostic {
 // atomic update when the new value is the old one plus or minus a number,
 // else a version check.
 func remedy(w *flow.Write, f *finding, form atomicForm) string {
+	if w.Lib == apis.Redis {
+		if !f.value.Numeric {
+			return "a Lua script (rdb.Eval) that reads and writes in one step"
+		}
+		op := "IncrBy"
+		if f.label.Op == token.SUB {
+			op = "DecrBy"
+		}
+		return fmt.Sprintf("an atomic %s (rdb.%s(ctx, key, delta); HIncrBy for a hash field)", strings.ToUpper(op), op)
+	}
 	if !f.value.Numeric || w.Stmt != nil && w.Stmt.Replace {
 		col := cmp.Or(f.value.Column, "n")
 		if w.Lib == apis.GORM {

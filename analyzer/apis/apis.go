@@ -48,6 +48,11 @@ const (
 	ScanStruct // StructScan: copy a row into the fields of the struct at Dest
 	NamedExec  // NamedExec: run SQL whose :name placeholders bind the fields (or map entries) of Value
 
+	// go-redis
+	CacheRead   // Get, HGet: a command whose reply Collect-like accessors (Int64, Result, Val, Scan) load; Column is the key
+	CacheWrite  // Set, HSet: writes Value (HSet: every value after the key) to the key at Column
+	RunOnHandle // (*redis.Tx).TxPipelined: runs Callback with the receiver's own handle
+
 	// sync
 	MutexLock
 	MutexUnlock
@@ -63,6 +68,7 @@ const (
 	GORM      // gorm.io/gorm
 	PGX       // github.com/jackc/pgx/v5 (and pgxpool)
 	SQLX      // github.com/jmoiron/sqlx, over database/sql
+	Redis     // github.com/redis/go-redis/v9
 	Sync      // sync
 )
 
@@ -108,6 +114,7 @@ const (
 	poolPkg  = "github.com/jackc/pgx/v5/pgxpool"
 	pgconnPk = "github.com/jackc/pgx/v5/pgconn"
 	sqlxPkg  = "github.com/jmoiron/sqlx"
+	redisPkg = "github.com/redis/go-redis/v9"
 	syncPkg  = "sync"
 )
 
@@ -203,6 +210,23 @@ func buildTable() map[string]Spec {
 	add("*"+sqlxPkg+".Row", "Scan", spec(Scan, SQLX).dest(0))
 	add("*"+sqlxPkg+".Row", "StructScan", spec(ScanStruct, SQLX).dest(0))
 	add("*"+sqlxPkg+".Rows", "StructScan", spec(ScanStruct, SQLX).dest(0))
+
+	// go-redis v9: the commands are methods of the unexported cmdable,
+	// which every client, transaction and pipeline embeds, and of the
+	// interfaces that declare them.
+	for _, h := range []string{redisPkg + ".cmdable", redisPkg + ".StringCmdable", redisPkg + ".HashCmdable"} {
+		add(h, "Get GetEx GetSet", spec(CacheRead, Redis).column(1))
+		add(h, "HGet", spec(CacheRead, Redis).column(1))
+		add(h, "Set SetEx SetXX", spec(CacheWrite, Redis).column(1).value(2))
+		add(h, "HSet HMSet", spec(CacheWrite, Redis).column(1).value(2).args(2))
+	}
+	for _, c := range []string{"*" + redisPkg + ".StringCmd"} {
+		add(c, "Val Result Int Int64 Uint64 Float32 Float64 Bytes Bool", spec(Collect, Redis))
+		add(c, "Scan", spec(Scan, Redis).dest(0))
+	}
+	add("*"+redisPkg+".Client", "Watch", spec(RunInTx, Redis).callback(1))
+	add("*"+redisPkg+".ClusterClient", "Watch", spec(RunInTx, Redis).callback(1))
+	add("*"+redisPkg+".Tx", "TxPipelined Pipelined", spec(RunOnHandle, Redis).callback(1))
 
 	// sync: a mutex held around load and save protects one process only.
 	for _, m := range []string{"*sync.Mutex", "*sync.RWMutex"} {
@@ -346,6 +370,13 @@ func HandleKindOf(t types.Type) HandleKind {
 		return Conn
 	case isPtrTo(t, sqlxPkg, "Tx"):
 		return Tx
+	case isPtrTo(t, redisPkg, "Client"), isPtrTo(t, redisPkg, "ClusterClient"), isPtrTo(t, redisPkg, "Ring"),
+		IsNamed(t, redisPkg, "UniversalClient"), IsNamed(t, redisPkg, "Cmdable"):
+		return Pool
+	case isPtrTo(t, redisPkg, "Tx"):
+		return Tx
+	case IsNamed(t, redisPkg, "Pipeliner"), isPtrTo(t, redisPkg, "Pipeline"):
+		return Conn
 	}
 	if iface, ok := t.Underlying().(*types.Interface); ok && iface.NumMethods() > 0 && !isLibraryInterface(t) {
 		for i := 0; i < iface.NumMethods(); i++ {
@@ -413,7 +444,7 @@ const GormQueryOption = "gorm:query_option"
 
 // Libraries are the package paths whose import makes a package worth
 // analysing.
-var Libraries = []string{sqlPkg, gormPkg, pgxPkg, sqlxPkg}
+var Libraries = []string{sqlPkg, gormPkg, pgxPkg, sqlxPkg, redisPkg}
 
 // IsLibrary reports whether path is one of the libraries themselves (their
 // own code is not analysed).

@@ -123,6 +123,66 @@ func (c *funcCtx) callParam(e *env, call *ssa.Call, i int) {
 	}
 }
 
+// cacheRead returns the query of a cache read (go-redis Get): the key
+// stands for the table. A read through the transaction of a Watch callback
+// is watched: the EXEC of a write in the same transaction fails if the key
+// changed, as a row lock would make it wait.
+func (c *funcCtx) cacheRead(st *state, e *env, call *ssa.Call, recv, key ssa.Value) *query {
+	h := Handle{Param: -1}
+	if recv != nil {
+		h = c.handleOf(e, recv)
+	}
+	q := newQuery(h, apis.Redis, call.Pos())
+	q.table = c.cacheKey(e, key)
+	if h.Kind == summary.Tx {
+		q.lock = summary.Row
+		c.lock(st, call, 0, h, LockRow, true, call.Pos())
+	}
+	return q
+}
+
+// cacheWrite records a cache write (go-redis Set, HSet) of values derived
+// from a load.
+func (c *funcCtx) cacheWrite(st *state, e *env, call *ssa.Call, spec apis.Spec, recv, key, value ssa.Value) {
+	if recv == nil || value == nil {
+		return
+	}
+	values := []ssa.Value{value}
+	if _, ok := value.Type().Underlying().(*types.Slice); ok {
+		values, _ = c.varargs(e, value) // HSet(ctx, key, field, value, …)
+	}
+	var ls labels
+	numeric := false
+	for _, v := range values {
+		if v == nil {
+			continue
+		}
+		if vl := c.valueLabels(st, e, v); len(vl) > 0 {
+			ls = ls.union(vl)
+			numeric = numeric || isNumeric(peel(v).Type())
+		}
+	}
+	if len(ls) == 0 {
+		return
+	}
+	h := c.handleOf(e, recv)
+	w := c.write(st, call, 0, WriteCache, h, c.inTx(st, h), []Written{{Labels: ls, Arg: -1, Numeric: numeric}})
+	w.Lib, w.Table = apis.Redis, c.cacheKey(e, key)
+}
+
+// cacheKey returns the table a cache key stands for: "redis:" and the
+// key's text, spliced parts as placeholders, so that the key "views:"+name
+// read and written match; "" (any table) when the text is unknown.
+func (c *funcCtx) cacheKey(e *env, key ssa.Value) string {
+	if key == nil {
+		return ""
+	}
+	if text, ok := c.sqlText(e, key); ok {
+		return "redis:" + text
+	}
+	return ""
+}
+
 // mutatorCall applies a call of a function value the analysis cannot see
 // into (a callback parameter, a function in a field) to the loaded data it
 // is given pointers to: "update with a mutator" APIs (load; fn(&acc);
@@ -212,7 +272,7 @@ func (c *funcCtx) carriesTx(e *env, v ssa.Value, depth int) (Handle, bool) {
 func (c *funcCtx) txCallbacks(call *ssa.Call) []int {
 	cc := call.Common()
 	if spec, ok := c.spec(cc); ok {
-		if (spec.Op == apis.RunInTx || spec.Op == apis.RunOnConn) && spec.Callback >= 0 {
+		if (spec.Op == apis.RunInTx || spec.Op == apis.RunOnConn || spec.Op == apis.RunOnHandle) && spec.Callback >= 0 {
 			off := 0
 			if recv, _ := splitArgs(cc); recv != nil && !cc.IsInvoke() {
 				off = 1
@@ -258,7 +318,12 @@ func (c *funcCtx) api(st *state, e *env, call *ssa.Call, spec apis.Spec) {
 		c.statement(st, e, call, q)
 	case apis.Scan:
 		q := c.rowsQuery(e, recv)
-		dests, _ := c.varargs(e, arg(spec.Dest))
+		dests := []ssa.Value{arg(spec.Dest)} // go-redis cmd.Scan(&v)
+		if d := arg(spec.Dest); d != nil {
+			if _, ok := d.Type().Underlying().(*types.Slice); ok {
+				dests, _ = c.varargs(e, d) // rows.Scan(&a, &b)
+			}
+		}
 		c.loadInto(st, e, call, q, dests, q.stmt.Columns)
 	case apis.End:
 		if recv != nil {
@@ -305,12 +370,30 @@ func (c *funcCtx) api(st *state, e *env, call *ssa.Call, spec apis.Spec) {
 		q.namedFrom = arg(spec.Value)
 		c.statement(st, e, call, q)
 	case apis.Collect:
-		// pgx.CollectRows(rows, pgx.RowToStructByName[T]): the result holds
-		// the rows, as a destination of Scan would.
-		q := c.rowsQuery(e, arg(spec.Value))
+		// pgx.CollectRows(rows, pgx.RowToStructByName[T]), go-redis
+		// cmd.Int64(): the result holds the rows, as a destination of Scan
+		// would.
+		rows := arg(spec.Value)
+		if spec.Lib == apis.Redis {
+			rows = recv
+		}
+		q := c.rowsQuery(e, rows)
 		l := c.load(st, call, 0, q.handle, q.lock, q.lockPos, q.lib, q.pos)
 		l.Table, l.RowsParam = q.table, q.rowsParam
-		c.callRes[call] = []labels{{c.label(Label{Load: l, Name: c.nameOf(call)})}, nil}
+		res := labels{c.label(Label{Load: l, Name: c.resultName(call, 0, calleeObj(call.Common()))})}
+		if _, ok := call.Type().(*types.Tuple); ok {
+			c.callRes[call] = []labels{res, nil}
+		} else {
+			c.setVal(call, res)
+		}
+	case apis.CacheRead:
+		c.queries[call] = c.cacheRead(st, e, call, recv, arg(spec.Column))
+	case apis.CacheWrite:
+		c.cacheWrite(st, e, call, spec, recv, arg(spec.Column), arg(spec.Value))
+	case apis.RunOnHandle:
+		if cb := arg(spec.Callback); cb != nil && recv != nil {
+			c.runCallback(st, e, call, cb, 0, c.handleOf(e, recv))
+		}
 	case apis.GormSave, apis.GormUpdate, apis.GormUpdates:
 		c.gormWrite(st, e, call, spec, recv, args)
 	case apis.RunInTx, apis.RunOnConn:

@@ -191,6 +191,7 @@ const (
 	WriteGormUpdate                   // gorm Update/UpdateColumn
 	WriteGormUpdates                  // gorm Updates/UpdateColumns
 	WriteCallee                       // a function whose summary says it writes
+	WriteCache                        // a cache write: go-redis Set, HSet
 )
 
 // Written is one value a write stores.
