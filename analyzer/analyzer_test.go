@@ -16,7 +16,7 @@ import (
 // testModules are the analysistest modules; each requires real library
 // modules, which TestMain downloads into the module cache because
 // analysistest loads packages with GOPROXY=off.
-var testModules = []string{"cases", "pgx", "sqlx", "redis"}
+var testModules = []string{"cases", "pgx", "sqlx", "redis", "memcache"}
 
 func TestMain(m *testing.M) {
 	for _, mod := range testModules {
@@ -80,6 +80,12 @@ func TestSQLX(t *testing.T) {
 // UniversalClient interface.
 func TestRedis(t *testing.T) {
 	analysistest.Run(t, filepath.Join(testdata(), "redis"), analyzer.Analyzer, "./...")
+}
+
+// TestMemcache runs the analyzer on the gomemcache test module: Get then
+// Set or Replace, Increment and CompareAndSwap.
+func TestMemcache(t *testing.T) {
+	analysistest.Run(t, filepath.Join(testdata(), "memcache"), analyzer.Analyzer, "./...")
 }
 
 // TestSuggestedFixes applies every suggested fix and compares the result

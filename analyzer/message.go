@@ -43,15 +43,21 @@ func diagnostic(pass *analysis.Pass, rep *report.Reporter, f *finding) analysis.
 	if w.Lib == apis.PGX || l.Lib == apis.PGX {
 		txHint = "pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error { … })"
 	}
-	if w.Lib == apis.Redis {
+	switch w.Lib {
+	case apis.Redis:
 		lockHint = fmt.Sprintf("read %s under WATCH and write %[1]s in that transaction's TxPipelined (rdb.Watch(ctx, func(tx *redis.Tx) error { … }, key))", pronoun(f))
+	case apis.Memcache:
+		lockHint = "write the item Get returned with mc.CompareAndSwap(item), retried on memcache.ErrCASConflict"
 	}
 	var msg string
 	switch f.category {
 	case CategoryLostUpdate:
 		unprotected := "outside a locking transaction"
-		if w.Lib == apis.Redis {
+		switch w.Lib {
+		case apis.Redis:
 			unprotected = "without WATCH"
+		case apis.Memcache:
+			unprotected = "without CompareAndSwap"
 		}
 		msg = fmt.Sprintf("lost update: %s read at %s and written back %s %s; a concurrent request can change %s in between. Use %s or %s.",
 			subject, read, here, unprotected, pronoun(f), fix, lockHint)
@@ -121,6 +127,9 @@ func queryOption(pass *analysis.Pass, l *flow.Load) analysis.Diagnostic {
 // atomic update when the new value is the old one plus or minus a number,
 // else a version check.
 func remedy(w *flow.Write, f *finding, form atomicForm) string {
+	if w.Lib == apis.Memcache {
+		return "an atomic mc.Increment(key, delta) for a counter (Decrement to subtract)"
+	}
 	if w.Lib == apis.Redis {
 		if !f.value.Numeric {
 			return "a Lua script (rdb.Eval) that reads and writes in one step"

@@ -53,6 +53,9 @@ const (
 	CacheWrite  // Set, HSet: writes Value (HSet: every value after the key) to the key at Column
 	RunOnHandle // (*redis.Tx).TxPipelined: runs Callback with the receiver's own handle
 
+	// gomemcache
+	CacheGet // Get: loads the item it returns; Column is the key
+
 	// sync
 	MutexLock
 	MutexUnlock
@@ -63,13 +66,14 @@ type Lib int
 
 // The libraries.
 const (
-	NoLib Lib = iota
-	SQL       // database/sql
-	GORM      // gorm.io/gorm
-	PGX       // github.com/jackc/pgx/v5 (and pgxpool)
-	SQLX      // github.com/jmoiron/sqlx, over database/sql
-	Redis     // github.com/redis/go-redis/v9
-	Sync      // sync
+	NoLib    Lib = iota
+	SQL          // database/sql
+	GORM         // gorm.io/gorm
+	PGX          // github.com/jackc/pgx/v5 (and pgxpool)
+	SQLX         // github.com/jmoiron/sqlx, over database/sql
+	Redis        // github.com/redis/go-redis/v9
+	Memcache     // github.com/bradfitz/gomemcache/memcache
+	Sync         // sync
 )
 
 // Spec describes one API. Argument indexes do not count the receiver; -1
@@ -115,6 +119,7 @@ const (
 	pgconnPk = "github.com/jackc/pgx/v5/pgconn"
 	sqlxPkg  = "github.com/jmoiron/sqlx"
 	redisPkg = "github.com/redis/go-redis/v9"
+	mcPkg    = "github.com/bradfitz/gomemcache/memcache"
 	syncPkg  = "sync"
 )
 
@@ -227,6 +232,12 @@ func buildTable() map[string]Spec {
 	add("*"+redisPkg+".Client", "Watch", spec(RunInTx, Redis).callback(1))
 	add("*"+redisPkg+".ClusterClient", "Watch", spec(RunInTx, Redis).callback(1))
 	add("*"+redisPkg+".Tx", "TxPipelined Pipelined", spec(RunOnHandle, Redis).callback(1))
+
+	// gomemcache: Set and Replace overwrite the item; CompareAndSwap
+	// (which fails if the item changed since Get), Add (only if missing)
+	// and Increment are safe and not listed.
+	add("*"+mcPkg+".Client", "Get", spec(CacheGet, Memcache).column(0))
+	add("*"+mcPkg+".Client", "Set Replace", spec(CacheWrite, Memcache).value(0))
 
 	// sync: a mutex held around load and save protects one process only.
 	for _, m := range []string{"*sync.Mutex", "*sync.RWMutex"} {
@@ -377,6 +388,8 @@ func HandleKindOf(t types.Type) HandleKind {
 		return Tx
 	case IsNamed(t, redisPkg, "Pipeliner"), isPtrTo(t, redisPkg, "Pipeline"):
 		return Conn
+	case isPtrTo(t, mcPkg, "Client"):
+		return Pool
 	}
 	if iface, ok := t.Underlying().(*types.Interface); ok && iface.NumMethods() > 0 && !isLibraryInterface(t) {
 		for i := 0; i < iface.NumMethods(); i++ {
@@ -444,7 +457,7 @@ const GormQueryOption = "gorm:query_option"
 
 // Libraries are the package paths whose import makes a package worth
 // analysing.
-var Libraries = []string{sqlPkg, gormPkg, pgxPkg, sqlxPkg, redisPkg}
+var Libraries = []string{sqlPkg, gormPkg, pgxPkg, sqlxPkg, redisPkg, mcPkg}
 
 // IsLibrary reports whether path is one of the libraries themselves (their
 // own code is not analysed).

@@ -167,18 +167,19 @@ func (c *funcCtx) cacheWrite(st *state, e *env, call *ssa.Call, spec apis.Spec, 
 	}
 	h := c.handleOf(e, recv)
 	w := c.write(st, call, 0, WriteCache, h, c.inTx(st, h), []Written{{Labels: ls, Arg: -1, Numeric: numeric}})
-	w.Lib, w.Table = apis.Redis, c.cacheKey(e, key)
+	w.Lib, w.Table = spec.Lib, c.cacheKey(e, key)
 }
 
-// cacheKey returns the table a cache key stands for: "redis:" and the
+// cacheKey returns the table a cache key stands for: "cache:" and the
 // key's text, spliced parts as placeholders, so that the key "views:"+name
-// read and written match; "" (any table) when the text is unknown.
+// read and written match; "" (any table) when the text is unknown (a
+// gomemcache Item's Key).
 func (c *funcCtx) cacheKey(e *env, key ssa.Value) string {
 	if key == nil {
 		return ""
 	}
 	if text, ok := c.sqlText(e, key); ok {
-		return "redis:" + text
+		return "cache:" + text
 	}
 	return ""
 }
@@ -388,6 +389,13 @@ func (c *funcCtx) api(st *state, e *env, call *ssa.Call, spec apis.Spec) {
 		}
 	case apis.CacheRead:
 		c.queries[call] = c.cacheRead(st, e, call, recv, arg(spec.Column))
+	case apis.CacheGet:
+		// gomemcache Get: the item it returns holds the value.
+		q := c.cacheRead(st, e, call, recv, arg(spec.Column))
+		q.lib = apis.Memcache
+		l := c.load(st, call, 0, q.handle, q.lock, q.lockPos, q.lib, q.pos)
+		l.Table = q.table
+		c.callRes[call] = []labels{{c.label(Label{Load: l, Name: c.resultName(call, 0, calleeObj(call.Common()))})}, nil}
 	case apis.CacheWrite:
 		c.cacheWrite(st, e, call, spec, recv, arg(spec.Column), arg(spec.Value))
 	case apis.RunOnHandle:
