@@ -122,6 +122,8 @@ func Refusal(strategy string, k backend.Kind) string {
 		return "a cache has no transactions or SQL; use strategy cache"
 	case strategy == "cache":
 		return "the cache strategy runs on redis or memcached (it flushes to a SQL database)"
+	case strategy == "racy-cache":
+		return "the racy cache original runs on redis or memcached"
 	case strategy == "advisory" && k == backend.SQLite:
 		return "SQLite has no advisory locks; use forupdate, which takes SQLite's write lock with BEGIN IMMEDIATE"
 	}

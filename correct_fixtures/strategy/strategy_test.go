@@ -31,6 +31,7 @@ func strategies() []strategy.Strategy[string, shop] {
 	return []strategy.Strategy[string, shop]{
 		{Name: "advisory", Backends: []backend.Kind{backend.Postgres, backend.MariaDB}, New: build},
 		{Name: "cache", Backends: []backend.Kind{backend.Redis}, New: build},
+		{Name: "racy-cache", Backends: []backend.Kind{backend.Redis, backend.Memcached}, New: build},
 	}
 }
 
@@ -45,6 +46,7 @@ func TestOpen(t *testing.T) {
 		{"advisory", backend.SQLite, "", `shop strategy "advisory" on sqlite: not supported on this backend: SQLite has no advisory locks`, true},
 		{"advisory", backend.Redis, "", "a cache has no transactions or SQL; use strategy cache", true},
 		{"cache", backend.Postgres, "", "the cache strategy runs on redis or memcached", true},
+		{"racy-cache", backend.Postgres, "", "the racy cache original runs on redis or memcached", true},
 		{"advisory", backend.Postgres, "broken", "shop: migrate: broken", false}, // Migrate runs before New
 		{"advisory", backend.MariaDB, "", "store on mariadb", false},
 		{"cache", backend.Redis, "", "store on redis", false},
@@ -75,7 +77,7 @@ func errString(err error) string {
 
 func TestLookupUnknown(t *testing.T) {
 	_, err := strategy.Lookup(strategies(), "pessimistic")
-	if want := `unknown shop strategy "pessimistic": want one of advisory, cache`; err == nil || err.Error() != want {
+	if want := `unknown shop strategy "pessimistic": want one of advisory, cache, racy-cache`; err == nil || err.Error() != want {
 		t.Errorf("Lookup(pessimistic) = %v, want %q", err, want)
 	}
 }

@@ -45,8 +45,9 @@ type Strategy struct {
 	Name     string
 	Summary  string
 	Backends []backend.Kind
-	// Racy marks a racy original, expected to lose updates (the bookstore has two:
-	// racy in database/sql and racy-gorm).
+	// Racy marks a racy original, expected to lose updates (the counter has two,
+	// racy on SQL and racy-cache; the bookstore too: racy in database/sql and
+	// racy-gorm).
 	Racy bool
 	Open func(ctx context.Context, env *backend.Env, o Options) (Instance, error)
 }
@@ -102,7 +103,7 @@ func Lookup(name string) (Service, error) {
 const hotCounter = "hot"
 
 func counterService() Service {
-	all := append([]counter.Strategy{racycounter.Strategy()}, counter.Strategies()...)
+	all := append([]counter.Strategy{racycounter.Strategy(), racycounter.CacheStrategy()}, counter.Strategies()...)
 	svc := Service{
 		Name: "counter",
 		Remote: func(baseURL string, hc *http.Client, key string) harness.Workload {
@@ -114,7 +115,7 @@ func counterService() Service {
 			Name:     cs.Name,
 			Summary:  cs.Summary,
 			Backends: cs.Backends,
-			Racy:     cs.Name == "racy",
+			Racy:     strings.HasPrefix(cs.Name, "racy"),
 			Open: func(ctx context.Context, env *backend.Env, o Options) (Instance, error) {
 				st, err := cs.Open(ctx, env, counter.Options{FlushEvery: o.FlushEvery})
 				if err != nil {
