@@ -76,6 +76,36 @@ const (
 	Sync         // sync
 )
 
+// Name names the library in summaries: "gorm", "redis", …; "" for
+// database/sql and NoLib, whose writes are plain SQL.
+func (l Lib) Name() string {
+	switch l {
+	case GORM:
+		return "gorm"
+	case PGX:
+		return "pgx"
+	case SQLX:
+		return "sqlx"
+	case Redis:
+		return "redis"
+	case Memcache:
+		return "memcache"
+	case Sync:
+		return "sync"
+	}
+	return ""
+}
+
+// LibNamed returns the library called name (see Name), or SQL.
+func LibNamed(name string) Lib {
+	for _, l := range []Lib{GORM, PGX, SQLX, Redis, Memcache, Sync} {
+		if l.Name() == name {
+			return l
+		}
+	}
+	return SQL
+}
+
 // Spec describes one API. Argument indexes do not count the receiver; -1
 // means the API has no such argument.
 type Spec struct {
@@ -223,7 +253,7 @@ func buildTable() map[string]Spec {
 		add(h, "Get GetEx GetSet", spec(CacheRead, Redis).column(1))
 		add(h, "HGet", spec(CacheRead, Redis).column(1))
 		add(h, "Set SetEx SetXX", spec(CacheWrite, Redis).column(1).value(2))
-		add(h, "HSet HMSet", spec(CacheWrite, Redis).column(1).value(2).args(2))
+		add(h, "HSet HMSet", spec(CacheWrite, Redis).column(1).value(2))
 	}
 	for _, c := range []string{"*" + redisPkg + ".StringCmd"} {
 		add(c, "Val Result Int Int64 Uint64 Float32 Float64 Bytes Bool", spec(Collect, Redis))

@@ -961,8 +961,8 @@ func (c *funcCtx) applySummary(st *state, e *env, call *ssa.Call, sum *summary.S
 			wr := c.write(st, call, 30+i, WriteCallee, h, inTx, vals)
 			wr.Via, wr.LockedFirst, wr.Table = callee, wr.LockedFirst || w.LockedFirst, cmp.Or(wr.Table, w.Table)
 			wr.Site = cmp.Or(wr.Site, w.Site)
-			if w.GORM {
-				wr.Lib = apis.GORM
+			if w.Lib != "" {
+				wr.Lib = apis.LibNamed(w.Lib)
 			}
 		}
 		if inTx {

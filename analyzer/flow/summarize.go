@@ -10,8 +10,6 @@ import (
 
 	"golang.org/x/tools/go/ssa"
 
-	"github.com/lostupdate/lostupdate/analyzer/apis"
-
 	"github.com/lostupdate/lostupdate/analyzer/summary"
 )
 
@@ -73,7 +71,7 @@ func (c *funcCtx) summarize(r *Result) *summary.Summary {
 				if l.Load != nil {
 					continue
 				}
-				s.Writes = append(s.Writes, summary.Write{Param: l.Param, Path: l.PPath, Whole: v.Whole, Column: v.Column, Table: w.Table, Changed: l.Changed, Handle: w.Handle.Ref(w.InTx), LockedFirst: lockedFirst, Numeric: v.Numeric, GORM: w.Lib == apis.GORM, Site: c.site(w.Pos, w.Site)})
+				s.Writes = append(s.Writes, summary.Write{Param: l.Param, Path: l.PPath, Whole: v.Whole, Column: v.Column, Table: w.Table, Changed: l.Changed, Handle: w.Handle.Ref(w.InTx), LockedFirst: lockedFirst, Numeric: v.Numeric, Lib: w.Lib.Name(), Site: c.site(w.Pos, w.Site)})
 			}
 		}
 	}

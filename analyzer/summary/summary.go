@@ -120,9 +120,11 @@ type Write struct {
 	// LockedFirst reports that the function locked the written handle
 	// before the write (a lock taken after the caller's load).
 	LockedFirst bool
-	// Numeric reports a number; GORM a write through GORM (for messages).
+	// Numeric reports a number; Lib names the library that writes
+	// ("gorm", "redis", "memcache"; "" for SQL), so that messages give the
+	// fix in its terms.
 	Numeric bool
-	GORM    bool
+	Lib     string
 	Site    string
 }
 
@@ -274,7 +276,7 @@ func (l Load) key() string {
 }
 
 func (w Write) key() string {
-	return fmt.Sprintf("%d|%s|%v|%s|%s|%v|%v|%v|%v|%v|%s", w.Param, w.Path, w.Whole, w.Column, w.Table, w.Changed, w.Handle, w.LockedFirst, w.Numeric, w.GORM, w.Site)
+	return fmt.Sprintf("%d|%s|%v|%s|%s|%v|%v|%v|%v|%v|%s", w.Param, w.Path, w.Whole, w.Column, w.Table, w.Changed, w.Handle, w.LockedFirst, w.Numeric, w.Lib, w.Site)
 }
 
 func (m Mutate) key() string {

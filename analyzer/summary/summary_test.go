@@ -68,7 +68,7 @@ func TestNormalizeDeduplicatesAndSorts(t *testing.T) {
 func TestGob(t *testing.T) {
 	in := &Summary{
 		Loads:    []Load{{Result: 0, Into: -1, Column: "balance", Table: "sql:accounts", Lock: Row, Handle: HandleRef{Param: 1, Path: ".db", Kind: Pool, InTx: true}, Rows: -1, Site: "repo.go:30"}},
-		Writes:   []Write{{Param: 2, Path: ".Balance", Column: "balance", Changed: true, Numeric: true, GORM: true, Handle: HandleRef{Param: 0}}},
+		Writes:   []Write{{Param: 2, Path: ".Balance", Column: "balance", Changed: true, Numeric: true, Lib: "gorm", Handle: HandleRef{Param: 0}}},
 		Forwards: []Forward{{SQL: 1, Args: 2}},
 	}
 	var buf bytes.Buffer
