@@ -16,7 +16,7 @@ import (
 // testModules are the analysistest modules; each requires real library
 // modules, which TestMain downloads into the module cache because
 // analysistest loads packages with GOPROXY=off.
-var testModules = []string{"cases", "pgx", "sqlx", "redis", "memcache"}
+var testModules = []string{"cases", "pgx", "sqlx", "redis", "memcache", "bun"}
 
 func TestMain(m *testing.M) {
 	for _, mod := range testModules {
@@ -86,6 +86,12 @@ func TestRedis(t *testing.T) {
 // Set or Replace, Increment and CompareAndSwap.
 func TestMemcache(t *testing.T) {
 	analysistest.Run(t, filepath.Join(testdata(), "memcache"), analyzer.Analyzer, "./...")
+}
+
+// TestBun runs the analyzer on the bun test module: NewSelect and
+// NewUpdate with models, Set expressions, Column, For("UPDATE") and RunInTx.
+func TestBun(t *testing.T) {
+	analysistest.Run(t, filepath.Join(testdata(), "bun"), analyzer.Analyzer, "./...")
 }
 
 // TestSuggestedFixes applies every suggested fix and compares the result

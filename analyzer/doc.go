@@ -12,15 +12,16 @@
 //
 // The analyzer follows values from a load (QueryRow(…).Scan, rows.Scan in
 // database/sql or pgx, pgx.CollectRows, sqlx Get/Select/StructScan, GORM
-// First/Take/Find/Scan, go-redis Get/HGet, or a function whose summary
-// says it loads) through variables, struct fields, pointers, arithmetic,
-// conversions and calls to a write (Exec with UPDATE or an upsert, sqlx
-// NamedExec, GORM Save, Update, Updates, UpdateColumn(s), go-redis
-// Set/HSet, or a function whose summary says it saves), and reports the
-// write unless the load took a row lock (FOR UPDATE, FOR NO KEY UPDATE,
-// clause.Locking{Strength: "UPDATE"}, a Redis WATCH) on the same
-// transaction, the write is atomic (SET n = n + $1, gorm.Expr, INCRBY) or
-// checks a version or the old value, or the transaction is SERIALIZABLE.
+// First/Take/Find/Scan, bun NewSelect, go-redis Get/HGet, or a function
+// whose summary says it loads) through variables, struct fields, pointers,
+// arithmetic, conversions and calls to a write (Exec with UPDATE or an
+// upsert, sqlx NamedExec, GORM Save, Update, Updates, UpdateColumn(s), bun
+// NewUpdate, go-redis Set/HSet, or a function whose summary says it
+// saves), and reports the write unless the load took a row lock (FOR
+// UPDATE, FOR NO KEY UPDATE, clause.Locking{Strength: "UPDATE"}, bun
+// For("UPDATE"), a Redis WATCH) on the same transaction, the write is
+// atomic (SET n = n + $1, gorm.Expr, INCRBY) or checks a version or the
+// old value, or the transaction is SERIALIZABLE.
 //
 // It also reports the traps that look like protection: a row lock outside
 // a transaction, a lock taken after the value was read, a lock on one

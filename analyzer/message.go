@@ -43,6 +43,10 @@ func diagnostic(pass *analysis.Pass, rep *report.Reporter, f *finding) analysis.
 	if w.Lib == apis.PGX || l.Lib == apis.PGX {
 		txHint = "pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error { … })"
 	}
+	if w.Lib == apis.Bun || l.Lib == apis.Bun {
+		lockHint = fmt.Sprintf(`load %s with For("UPDATE") inside the transaction`, pronoun(f))
+		txHint = "db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error { … })"
+	}
 	switch w.Lib {
 	case apis.Redis:
 		lockHint = fmt.Sprintf("read %s under WATCH and write %[1]s in that transaction's TxPipelined (rdb.Watch(ctx, func(tx *redis.Tx) error { … }, key))", pronoun(f))
@@ -142,8 +146,11 @@ func remedy(w *flow.Write, f *finding, form atomicForm) string {
 	}
 	if !f.value.Numeric || w.Stmt != nil && w.Stmt.Replace {
 		col := cmp.Or(f.value.Column, "n")
-		if w.Lib == apis.GORM {
+		switch w.Lib {
+		case apis.GORM:
 			return fmt.Sprintf(`a version check (Where("version = ?", v).Updates(…) with %s and version+1, retried while RowsAffected is 0)`, col)
+		case apis.Bun:
+			return fmt.Sprintf(`a version check (Set("version = version + 1").Where("version = ?", v) with %s, retried while RowsAffected is 0)`, col)
 		}
 		first, second := "$1", "$2"
 		if strings.Contains(w.SQL, "?") && !strings.Contains(w.SQL, "$") {
@@ -179,9 +186,11 @@ func atomicHint(w *flow.Write, f *finding, form atomicForm) string {
 			return fmt.Sprintf(`Where("%s >= ?", %s).Update(%q, gorm.Expr("%s - ?", %s)) and a RowsAffected check`, col, delta, col, col, delta)
 		}
 		return fmt.Sprintf(`Update(%q, gorm.Expr("%s %s ?", %s))`, col, col, form.op, delta)
-	}
-	if w.Lib == apis.GORM {
-		return fmt.Sprintf(`gorm.Expr("%s %s ?", %s) in %s`, col, form.op, delta, writerName(w))
+	case w.Lib == apis.Bun:
+		if form.op == "-" {
+			return fmt.Sprintf(`Set("%s = %s - ?", %s).Where("%s >= ?", %s) and a RowsAffected check`, col, col, delta, col, delta)
+		}
+		return fmt.Sprintf(`Set("%s = %s %s ?", %s)`, col, col, form.op, delta)
 	}
 	return fmt.Sprintf("SET %s = %s %s $1 in %s", col, col, form.op, writerName(w))
 }

@@ -56,6 +56,11 @@ const (
 	// gomemcache
 	CacheGet // Get: loads the item it returns; Column is the key
 
+	// bun
+	BunNew    // NewSelect, NewUpdate: starts a query on the receiver's handle
+	BunSelect // (*SelectQuery).Scan: runs the query and loads the model (or Dest)
+	BunUpdate // (*UpdateQuery).Exec: writes its Set expressions, or the model's columns
+
 	// sync
 	MutexLock
 	MutexUnlock
@@ -73,6 +78,7 @@ const (
 	SQLX         // github.com/jmoiron/sqlx, over database/sql
 	Redis        // github.com/redis/go-redis/v9
 	Memcache     // github.com/bradfitz/gomemcache/memcache
+	Bun          // github.com/uptrace/bun
 	Sync         // sync
 )
 
@@ -90,6 +96,8 @@ func (l Lib) Name() string {
 		return "redis"
 	case Memcache:
 		return "memcache"
+	case Bun:
+		return "bun"
 	case Sync:
 		return "sync"
 	}
@@ -98,7 +106,7 @@ func (l Lib) Name() string {
 
 // LibNamed returns the library called name (see Name), or SQL.
 func LibNamed(name string) Lib {
-	for _, l := range []Lib{GORM, PGX, SQLX, Redis, Memcache, Sync} {
+	for _, l := range []Lib{GORM, PGX, SQLX, Redis, Memcache, Bun, Sync} {
 		if l.Name() == name {
 			return l
 		}
@@ -124,8 +132,11 @@ type Spec struct {
 	Value int
 	// Opts is the index of the *sql.TxOptions argument.
 	Opts int
-	// Callback is the index of the function run in a transaction.
+	// Callback is the index of the function run in a transaction, and
+	// TxParam the index of the callback's parameter that receives the
+	// transaction.
 	Callback int
+	TxParam  int
 }
 
 func spec(op Op, lib Lib) Spec {
@@ -139,6 +150,7 @@ func (s Spec) column(i int) Spec   { s.Column = i; return s }
 func (s Spec) value(i int) Spec    { s.Value = i; return s }
 func (s Spec) opts(i int) Spec     { s.Opts = i; return s }
 func (s Spec) callback(i int) Spec { s.Callback = i; return s }
+func (s Spec) txParam(i int) Spec  { s.TxParam = i; return s }
 
 const (
 	sqlPkg   = "database/sql"
@@ -150,6 +162,7 @@ const (
 	sqlxPkg  = "github.com/jmoiron/sqlx"
 	redisPkg = "github.com/redis/go-redis/v9"
 	mcPkg    = "github.com/bradfitz/gomemcache/memcache"
+	bunPkg   = "github.com/uptrace/bun"
 	syncPkg  = "sync"
 )
 
@@ -268,6 +281,25 @@ func buildTable() map[string]Spec {
 	// and Increment are safe and not listed.
 	add("*"+mcPkg+".Client", "Get", spec(CacheGet, Memcache).column(0))
 	add("*"+mcPkg+".Client", "Set Replace", spec(CacheWrite, Memcache).value(0))
+
+	// bun: queries built on a handle and run by Scan or Exec; its
+	// handles also run SQL directly, like database/sql's.
+	for _, h := range []string{"*" + bunPkg + ".DB", bunPkg + ".Tx", bunPkg + ".Conn", bunPkg + ".IDB", bunPkg + ".IConn"} {
+		add(h, "Query QueryRow", spec(Query, SQL).sql(0))
+		add(h, "QueryContext QueryRowContext", spec(Query, SQL).sql(1))
+		add(h, "Exec", spec(Exec, SQL).sql(0))
+		add(h, "ExecContext", spec(Exec, SQL).sql(1))
+		add(h, "NewSelect NewUpdate", spec(BunNew, Bun))
+		add(h, "RunInTx", spec(RunInTx, Bun).opts(1).callback(2).txParam(1))
+		add(h, "BeginTx", spec(Begin, Bun).opts(1))
+		add(h, "Begin", spec(Begin, Bun))
+	}
+	add(bunPkg+".Tx", "Commit Rollback", spec(End, Bun))
+	for _, q := range []string{"*" + bunPkg + ".SelectQuery", "*" + bunPkg + ".UpdateQuery"} {
+		add(q, "Model Where WhereOr WherePK WhereGroup Column ExcludeColumn Table TableExpr ModelTableExpr For Set SetColumn Value Limit Order OrderExpr Relation Join Apply Conn", spec(Chain, Bun))
+	}
+	add("*"+bunPkg+".SelectQuery", "Scan", spec(BunSelect, Bun).dest(1))
+	add("*"+bunPkg+".UpdateQuery", "Exec", spec(BunUpdate, Bun))
 
 	// sync: a mutex held around load and save protects one process only.
 	for _, m := range []string{"*sync.Mutex", "*sync.RWMutex"} {
@@ -420,6 +452,14 @@ func HandleKindOf(t types.Type) HandleKind {
 		return Conn
 	case isPtrTo(t, mcPkg, "Client"):
 		return Pool
+	case isPtrTo(t, bunPkg, "DB"):
+		return Pool
+	case IsNamed(t, bunPkg, "Conn"):
+		return Conn
+	case IsNamed(t, bunPkg, "Tx"):
+		return Tx
+	case IsNamed(t, bunPkg, "IDB"), IsNamed(t, bunPkg, "IConn"):
+		return Interface
 	}
 	if iface, ok := t.Underlying().(*types.Interface); ok && iface.NumMethods() > 0 && !isLibraryInterface(t) {
 		for i := 0; i < iface.NumMethods(); i++ {
@@ -487,7 +527,7 @@ const GormQueryOption = "gorm:query_option"
 
 // Libraries are the package paths whose import makes a package worth
 // analysing.
-var Libraries = []string{sqlPkg, gormPkg, pgxPkg, sqlxPkg, redisPkg, mcPkg}
+var Libraries = []string{sqlPkg, gormPkg, pgxPkg, sqlxPkg, redisPkg, mcPkg, bunPkg}
 
 // IsLibrary reports whether path is one of the libraries themselves (their
 // own code is not analysed).

@@ -123,6 +123,60 @@ func (c *funcCtx) callParam(e *env, call *ssa.Call, i int) {
 	}
 }
 
+// bunWrite records what a bun update writes: the values of its Set
+// expressions that are not atomic (Set("stock = ?", p.Stock-1), not
+// Set("stock = stock - ?", 1)), or else the changed fields of its model,
+// limited to Column(…) when given; nothing when a condition checks a
+// version or a written column's old value.
+func (c *funcCtx) bunWrite(st *state, e *env, call *ssa.Call, recv ssa.Value) {
+	ch := c.bunChain(e, recv)
+	inTx := c.inTx(st, ch.handle)
+	if inTx {
+		defer c.lock(st, call, 1, ch.handle, LockWrite, inTx, token.NoPos)
+	}
+	var vals []Written
+	for _, set := range ch.sets {
+		stmt := sqltext.Parse("UPDATE t SET " + set.text)
+		for i := range stmt.Sets {
+			a := &stmt.Sets[i]
+			if a.Self {
+				continue
+			}
+			var ls labels
+			numeric := false
+			for _, p := range a.Params {
+				if p.Index >= 0 && p.Index < len(set.args) && set.args[p.Index] != nil {
+					ls = ls.union(c.taint(e, set.args[p.Index]))
+					numeric = len(a.Params) == 1 && isNumeric(peel(set.args[p.Index]).Type())
+				}
+			}
+			if len(ls) > 0 {
+				vals = append(vals, Written{Column: a.Column, Labels: ls, Arg: -1, Numeric: numeric})
+			}
+		}
+	}
+	if len(ch.sets) == 0 && ch.model != nil {
+		for _, v := range c.objectWrites(st, e, ch.model, "") {
+			if len(ch.columns) == 0 || slices.Contains(ch.columns, v.Column) {
+				vals = append(vals, v)
+			}
+		}
+	}
+	for _, w := range ch.where {
+		if sqltext.IsVersionColumn(w) || slices.ContainsFunc(vals, func(v Written) bool { return v.Column == w }) {
+			return
+		}
+	}
+	if len(vals) == 0 {
+		return
+	}
+	w := c.write(st, call, 0, WriteBun, ch.handle, inTx, vals)
+	w.Lib = apis.Bun
+	if ch.model != nil {
+		w.Table = modelTable(peel(ch.model).Type())
+	}
+}
+
 // cacheRead returns the query of a cache read (go-redis Get): the key
 // stands for the table. A read through the transaction of a Watch callback
 // is watched: the EXEC of a write in the same transaction fails if the key
@@ -389,6 +443,23 @@ func (c *funcCtx) api(st *state, e *env, call *ssa.Call, spec apis.Spec) {
 		}
 	case apis.CacheRead:
 		c.queries[call] = c.cacheRead(st, e, call, recv, arg(spec.Column))
+	case apis.BunSelect:
+		ch := c.bunChain(e, recv)
+		q := newQuery(ch.handle, apis.Bun, call.Pos())
+		q.lock, q.lockPos = ch.lock, ch.lockPos
+		dests, _ := c.varargs(e, arg(spec.Dest))
+		if len(dests) == 0 && ch.model != nil {
+			dests = []ssa.Value{ch.model}
+		}
+		if len(dests) > 0 && dests[0] != nil {
+			q.table = modelTable(peel(dests[0]).Type())
+		}
+		c.loadInto(st, e, call, q, dests, nil)
+		if q.lock == summary.Row {
+			c.lock(st, call, 2, q.handle, LockRow, c.inTx(st, q.handle), q.lockPos)
+		}
+	case apis.BunUpdate:
+		c.bunWrite(st, e, call, recv)
 	case apis.CacheGet:
 		// gomemcache Get: the item it returns holds the value.
 		q := c.cacheRead(st, e, call, recv, arg(spec.Column))
@@ -411,7 +482,7 @@ func (c *funcCtx) api(st *state, e *env, call *ssa.Call, spec apis.Spec) {
 		}
 		h := Handle{root: call, Kind: kind, Param: -1, Name: "the transaction", Serializable: c.serializableCall(e, call, spec), Begin: call.Pos()}
 		if cb := arg(spec.Callback); cb != nil {
-			c.runCallback(st, e, call, cb, 0, h)
+			c.runCallback(st, e, call, cb, spec.TxParam, h)
 		}
 	case apis.MutexLock:
 		st.mutex++

@@ -192,6 +192,7 @@ const (
 	WriteGormUpdates                  // gorm Updates/UpdateColumns
 	WriteCallee                       // a function whose summary says it writes
 	WriteCache                        // a cache write: go-redis Set, HSet
+	WriteBun                          // a bun update: Set expressions or model columns
 )
 
 // Written is one value a write stores.

@@ -96,7 +96,7 @@ func (c *funcCtx) handleDepth(e *env, v ssa.Value, depth int) Handle {
 		if spec, ok := c.spec(x.Common()); ok {
 			recv, _ := splitArgs(x.Common())
 			switch spec.Op {
-			case apis.Chain, apis.Prepare, apis.StmtOn:
+			case apis.Chain, apis.Prepare, apis.StmtOn, apis.BunNew:
 				if recv != nil {
 					return c.handleDepth(e, recv, depth+1)
 				}
@@ -764,6 +764,81 @@ type chain struct {
 	raw *query
 	// table is the table named by Table(…), as in Load.Table.
 	table string
+	// sets are bun's Set(…) expressions of an update, and columns the
+	// model columns its Column(…) writes.
+	sets    []bunSet
+	columns []string
+}
+
+// bunSet is one Set("col = expr", args…) of a bun update.
+type bunSet struct {
+	text string
+	args []ssa.Value
+}
+
+// bunChain walks a bun query chain (db.NewUpdate().Model(&p).Set(…)…)
+// back to the handle it was started on, collecting the model, the locking
+// clause of For(…), the conditions, the Set expressions and the columns.
+func (c *funcCtx) bunChain(e *env, v ssa.Value) chain {
+	var ch chain
+	for range 64 {
+		v = e.resolve(v)
+		call, ok := v.(*ssa.Call)
+		if !ok {
+			break
+		}
+		spec, ok := c.spec(call.Common())
+		if !ok || spec.Lib != apis.Bun || spec.Op != apis.Chain {
+			break
+		}
+		recv, args := splitArgs(call.Common())
+		text := func() (string, bool) {
+			if len(args) == 0 {
+				return "", false
+			}
+			return c.sqlText(e, args[0])
+		}
+		switch calleeObj(call.Common()).Name() {
+		case "Model":
+			if len(args) > 0 && ch.model == nil {
+				ch.model = args[0]
+			}
+		case "For":
+			if t, ok := text(); ok {
+				switch t = strings.ToUpper(t); {
+				case strings.Contains(t, "UPDATE") && ch.lock < summary.Row:
+					ch.lock, ch.lockPos = summary.Row, call.Pos()
+				case strings.Contains(t, "SHARE") && ch.lock < summary.Share:
+					ch.lock, ch.lockPos = summary.Share, call.Pos()
+				}
+			}
+		case "Where", "WhereOr":
+			if cond, ok := text(); ok {
+				for _, w := range sqltext.Parse("UPDATE t SET x = 1 WHERE " + cond).Where {
+					ch.where = append(ch.where, w.Column)
+				}
+			}
+		case "Set":
+			if t, ok := text(); ok && len(args) > 1 {
+				vals, _ := c.varargs(e, args[1])
+				ch.sets = append(ch.sets, bunSet{text: t, args: vals})
+			} else if ok {
+				ch.sets = append(ch.sets, bunSet{text: t})
+			}
+		case "Column":
+			if len(args) > 0 {
+				vals, _ := c.varargs(e, args[0])
+				for _, a := range vals {
+					if col, ok := c.sqlText(e, a); ok && a != nil {
+						ch.columns = append(ch.columns, col)
+					}
+				}
+			}
+		}
+		v = recv
+	}
+	ch.handle = c.handleOf(e, v)
+	return ch
 }
 
 // gormChain walks a GORM method chain back to its handle, collecting the
