@@ -61,37 +61,25 @@ func TestCases(t *testing.T) {
 	}
 }
 
-// TestPGX runs the analyzer on the pgx v5 test module: pools,
-// connections, transactions begun by hand and by pgx.BeginFunc,
-// pgx.CollectRows and a sqlc-style DBTX interface.
-func TestPGX(t *testing.T) {
-	analysistest.Run(t, filepath.Join(testdata(), "pgx"), analyzer.Analyzer, "./...")
-}
-
-// TestSQLX runs the analyzer on the sqlx test module: Get, Select,
-// StructScan, NamedExec with structs and maps, Beginx transactions and the
-// database/sql methods sqlx's handles embed.
-func TestSQLX(t *testing.T) {
-	analysistest.Run(t, filepath.Join(testdata(), "sqlx"), analyzer.Analyzer, "./...")
-}
-
-// TestRedis runs the analyzer on the go-redis test module: GET then SET,
-// INCRBY, WATCH with TxPipelined, MULTI without WATCH, hash fields and the
-// UniversalClient interface.
-func TestRedis(t *testing.T) {
-	analysistest.Run(t, filepath.Join(testdata(), "redis"), analyzer.Analyzer, "./...")
-}
-
-// TestMemcache runs the analyzer on the gomemcache test module: Get then
-// Set or Replace, Increment and CompareAndSwap.
-func TestMemcache(t *testing.T) {
-	analysistest.Run(t, filepath.Join(testdata(), "memcache"), analyzer.Analyzer, "./...")
-}
-
-// TestBun runs the analyzer on the bun test module: NewSelect and
-// NewUpdate with models, Set expressions, Column, For("UPDATE") and RunInTx.
-func TestBun(t *testing.T) {
-	analysistest.Run(t, filepath.Join(testdata(), "bun"), analyzer.Analyzer, "./...")
+// TestLibraries runs the analyzer on the test module of each library
+// beyond database/sql and GORM, each requiring the real library.
+func TestLibraries(t *testing.T) {
+	tests := []struct {
+		module string
+		covers string
+	}{
+		{"pgx", "pools, connections, BeginFunc, TxOptions, CollectRows, sqlc's pgx DBTX"},
+		{"sqlx", "Get, Select, StructScan, NamedExec with structs and maps, Beginx, embedded database/sql handles"},
+		{"bun", "NewSelect and NewUpdate with models, Set, Column, For(\"UPDATE\"), RunInTx"},
+		{"redis", "GET then SET, INCRBY, WATCH with TxPipelined, MULTI without WATCH, hashes, UniversalClient"},
+		{"memcache", "Get then Set or Replace, Increment, CompareAndSwap"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.module, func(t *testing.T) {
+			t.Logf("covers %s", tt.covers)
+			analysistest.Run(t, filepath.Join(testdata(), tt.module), analyzer.Analyzer, "./...")
+		})
+	}
 }
 
 // TestSuggestedFixes applies every suggested fix and compares the result

@@ -781,24 +781,14 @@ type bunSet struct {
 // clause of For(…), the conditions, the Set expressions and the columns.
 func (c *funcCtx) bunChain(e *env, v ssa.Value) chain {
 	var ch chain
-	for range 64 {
-		v = e.resolve(v)
-		call, ok := v.(*ssa.Call)
-		if !ok {
-			break
-		}
-		spec, ok := c.spec(call.Common())
-		if !ok || spec.Lib != apis.Bun || spec.Op != apis.Chain {
-			break
-		}
-		recv, args := splitArgs(call.Common())
+	v = c.walkChain(e, v, apis.Bun, func(name string, call *ssa.Call, _ apis.Spec, args []ssa.Value) {
 		text := func() (string, bool) {
 			if len(args) == 0 {
 				return "", false
 			}
 			return c.sqlText(e, args[0])
 		}
-		switch calleeObj(call.Common()).Name() {
+		switch name {
 		case "Model":
 			if len(args) > 0 && ch.model == nil {
 				ch.model = args[0]
@@ -835,16 +825,15 @@ func (c *funcCtx) bunChain(e *env, v ssa.Value) chain {
 				}
 			}
 		}
-		v = recv
-	}
+	})
 	ch.handle = c.handleOf(e, v)
 	return ch
 }
 
-// gormChain walks a GORM method chain back to its handle, collecting the
-// locking clause, the model, the conditions and raw SQL.
-func (c *funcCtx) gormChain(e *env, v ssa.Value) chain {
-	var ch chain
+// walkChain follows a chain of lib's builder calls (Where, Model, …) back
+// to the value it was started on, which it returns, calling visit for each
+// call, the last one first.
+func (c *funcCtx) walkChain(e *env, v ssa.Value, lib apis.Lib, visit func(name string, call *ssa.Call, spec apis.Spec, args []ssa.Value)) ssa.Value {
 	for range 64 {
 		v = e.resolve(v)
 		call, ok := v.(*ssa.Call)
@@ -852,11 +841,22 @@ func (c *funcCtx) gormChain(e *env, v ssa.Value) chain {
 			break
 		}
 		spec, ok := c.spec(call.Common())
-		if !ok || spec.Lib != apis.GORM || spec.Op != apis.Chain {
+		if !ok || spec.Lib != lib || spec.Op != apis.Chain {
 			break
 		}
 		recv, args := splitArgs(call.Common())
-		switch calleeObj(call.Common()).Name() {
+		visit(calleeObj(call.Common()).Name(), call, spec, args)
+		v = recv
+	}
+	return v
+}
+
+// gormChain walks a GORM method chain back to its handle, collecting the
+// locking clause, the model, the conditions and raw SQL.
+func (c *funcCtx) gormChain(e *env, v ssa.Value) chain {
+	var ch chain
+	v = c.walkChain(e, v, apis.GORM, func(name string, call *ssa.Call, spec apis.Spec, args []ssa.Value) {
+		switch name {
 		case "Clauses":
 			if len(args) > 0 {
 				vals, _ := c.varargs(e, args[0])
@@ -903,8 +903,7 @@ func (c *funcCtx) gormChain(e *env, v ssa.Value) chain {
 				}
 			}
 		}
-		v = recv
-	}
+	})
 	ch.handle = c.handleOf(e, v)
 	if ch.raw != nil {
 		ch.raw.handle = ch.handle
