@@ -1,0 +1,232 @@
+package flow
+
+import (
+	"go/token"
+	"slices"
+	"strings"
+
+	"golang.org/x/tools/go/ssa"
+
+	"github.com/lostupdate/lostupdate/analyzer/apis"
+	"github.com/lostupdate/lostupdate/analyzer/sqltext"
+	"github.com/lostupdate/lostupdate/analyzer/summary"
+)
+
+// chain is what a GORM or bun builder chain says about the statement it
+// builds.
+type chain struct {
+	handle  Handle
+	lock    summary.Lock
+	lockPos token.Pos
+	// model is the argument of Model(…).
+	model ssa.Value
+	// where are the equality tests of Where(…) conditions, checks whether
+	// one of them tests a version column.
+	where []string
+	// raw is the SQL of Raw(…), if any.
+	raw *query
+	// table is the table named by Table(…), as in Load.Table.
+	table string
+	// sets are bun's Set(…) expressions of an update, and columns the
+	// model columns its Column(…) writes.
+	sets    []bunSet
+	columns []string
+}
+
+// bunSet is one Set("col = expr", args…) of a bun update.
+type bunSet struct {
+	text string
+	args []ssa.Value
+}
+
+// bunChain walks a bun query chain (db.NewUpdate().Model(&p).Set(…)…)
+// back to the handle it was started on, collecting the model, the locking
+// clause of For(…), the conditions, the Set expressions and the columns.
+func (c *funcCtx) bunChain(e *env, v ssa.Value) chain {
+	var ch chain
+	v = c.walkChain(e, v, apis.Bun, func(name string, call *ssa.Call, _ apis.Spec, args []ssa.Value) {
+		text := func() (string, bool) {
+			if len(args) == 0 {
+				return "", false
+			}
+			return c.sqlText(e, args[0])
+		}
+		switch name {
+		case "Model":
+			if len(args) > 0 && ch.model == nil {
+				ch.model = args[0]
+			}
+		case "For":
+			if t, ok := text(); ok {
+				switch t = strings.ToUpper(t); {
+				case strings.Contains(t, "UPDATE") && ch.lock < summary.Row:
+					ch.lock, ch.lockPos = summary.Row, call.Pos()
+				case strings.Contains(t, "SHARE") && ch.lock < summary.Share:
+					ch.lock, ch.lockPos = summary.Share, call.Pos()
+				}
+			}
+		case "Where", "WhereOr":
+			if cond, ok := text(); ok {
+				for _, w := range sqltext.Parse("UPDATE t SET x = 1 WHERE " + cond).Where {
+					ch.where = append(ch.where, w.Column)
+				}
+			}
+		case "Set":
+			if t, ok := text(); ok && len(args) > 1 {
+				vals, _ := c.varargs(e, args[1])
+				ch.sets = append(ch.sets, bunSet{text: t, args: vals})
+			} else if ok {
+				ch.sets = append(ch.sets, bunSet{text: t})
+			}
+		case "Column":
+			if len(args) > 0 {
+				vals, _ := c.varargs(e, args[0])
+				for _, a := range vals {
+					if col, ok := c.sqlText(e, a); ok && a != nil {
+						ch.columns = append(ch.columns, col)
+					}
+				}
+			}
+		}
+	})
+	ch.handle = c.handleOf(e, v)
+	return ch
+}
+
+// walkChain follows a chain of lib's builder calls (Where, Model, …) back
+// to the value it was started on, which it returns, calling visit for each
+// call, the last one first.
+func (c *funcCtx) walkChain(e *env, v ssa.Value, lib apis.Lib, visit func(name string, call *ssa.Call, spec apis.Spec, args []ssa.Value)) ssa.Value {
+	for range 64 {
+		v = e.resolve(v)
+		call, ok := v.(*ssa.Call)
+		if !ok {
+			break
+		}
+		spec, ok := c.spec(call.Common())
+		if !ok || spec.Lib != lib || spec.Op != apis.Chain {
+			break
+		}
+		recv, args := splitArgs(call.Common())
+		visit(calleeObj(call.Common()).Name(), call, spec, args)
+		v = recv
+	}
+	return v
+}
+
+// gormChain walks a GORM method chain back to its handle, collecting the
+// locking clause, the model, the conditions and raw SQL.
+func (c *funcCtx) gormChain(e *env, v ssa.Value) chain {
+	var ch chain
+	v = c.walkChain(e, v, apis.GORM, func(name string, call *ssa.Call, spec apis.Spec, args []ssa.Value) {
+		switch name {
+		case "Clauses":
+			if len(args) > 0 {
+				vals, _ := c.varargs(e, args[0])
+				for _, a := range vals {
+					if a == nil {
+						continue
+					}
+					x := peel(a)
+					if !apis.IsGormLocking(x.Type()) {
+						continue
+					}
+					if l := lockingStrength(e.resolve(x)); l > ch.lock {
+						ch.lock, ch.lockPos = l, call.Pos()
+					}
+				}
+			}
+		case "Set", "InstanceSet":
+			if len(args) > 0 {
+				if key, ok := c.sqlText(e, args[0]); ok && key == apis.GormQueryOption && ch.lock < summary.QueryOption {
+					ch.lock, ch.lockPos = summary.QueryOption, call.Pos()
+				}
+			}
+		case "Model":
+			if len(args) > 0 && ch.model == nil {
+				ch.model = args[0]
+			}
+		case "Where":
+			if len(args) > 0 {
+				if cond, ok := c.sqlText(e, args[0]); ok {
+					st := sqltext.Parse("UPDATE t SET x = 1 WHERE " + cond)
+					for _, w := range st.Where {
+						ch.where = append(ch.where, w.Column)
+					}
+				}
+			}
+		case "Raw":
+			if ch.raw == nil {
+				ch.raw = c.sqlQuery(e, call, spec)
+			}
+		case "Table":
+			if len(args) > 0 && ch.table == "" {
+				if t, ok := c.sqlText(e, args[0]); ok {
+					ch.table = sqlTable(sqltext.Parse("SELECT 1 FROM " + t).Table)
+				}
+			}
+		}
+	})
+	ch.handle = c.handleOf(e, v)
+	if ch.raw != nil {
+		ch.raw.handle = ch.handle
+		if ch.raw.lock > ch.lock {
+			ch.lock = ch.raw.lock
+		}
+	}
+	return ch
+}
+
+// bunWrite records what a bun update writes: the values of its Set
+// expressions that are not atomic (Set("stock = ?", p.Stock-1), not
+// Set("stock = stock - ?", 1)), or else the changed fields of its model,
+// limited to Column(…) when given; nothing when a condition checks a
+// version or a written column's old value.
+func (c *funcCtx) bunWrite(st *state, e *env, call *ssa.Call, recv ssa.Value) {
+	ch := c.bunChain(e, recv)
+	inTx := c.inTx(st, ch.handle)
+	if inTx {
+		defer c.lock(st, call, 1, ch.handle, LockWrite, inTx, token.NoPos)
+	}
+	var vals []Written
+	for _, set := range ch.sets {
+		stmt := sqltext.Parse("UPDATE t SET " + set.text)
+		for i := range stmt.Sets {
+			a := &stmt.Sets[i]
+			if a.Self {
+				continue
+			}
+			var ls labels
+			numeric := false
+			for _, p := range a.Params {
+				if p.Index >= 0 && p.Index < len(set.args) && set.args[p.Index] != nil {
+					ls = ls.union(c.taint(e, set.args[p.Index]))
+					numeric = len(a.Params) == 1 && isNumeric(peel(set.args[p.Index]).Type())
+				}
+			}
+			if len(ls) > 0 {
+				vals = append(vals, Written{Column: a.Column, Labels: ls, Arg: -1, Numeric: numeric})
+			}
+		}
+	}
+	if len(ch.sets) == 0 && ch.model != nil {
+		for _, v := range c.objectWrites(st, e, ch.model, "") {
+			if len(ch.columns) == 0 || slices.Contains(ch.columns, v.Column) {
+				vals = append(vals, v)
+			}
+		}
+	}
+	for _, w := range ch.where {
+		if sqltext.IsVersionColumn(w) || slices.ContainsFunc(vals, func(v Written) bool { return v.Column == w }) {
+			return
+		}
+	}
+	if len(vals) == 0 {
+		return
+	}
+	w := c.write(st, call, 0, WriteBun, ch.handle, inTx, vals)
+	w.Lib = apis.Bun
+	if ch.model != nil {
+		w.Table = modelTable(peel(ch.model).Type())
+	}
+}
