@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"go/token"
 	"slices"
+	"strings"
 
 	"github.com/lostupdate/lostupdate/analyzer/flow"
 	"github.com/lostupdate/lostupdate/analyzer/summary"
@@ -104,6 +105,12 @@ func judge(w *flow.Write) *finding {
 					f.others = append(f.others, o.label.Name)
 				}
 			}
+			// "tree.Name and tree", where tree is the record whose fields
+			// are named: the fields say it.
+			names := append([]string{c.label.Name}, f.others...)
+			f.others = slices.DeleteFunc(f.others, func(n string) bool {
+				return slices.ContainsFunc(names, func(m string) bool { return within(m, n) })
+			})
 			return f
 		}
 	}
@@ -206,4 +213,10 @@ func lateLock(w *flow.Write, l *flow.Load) *flow.LockEvent {
 		}
 	}
 	return late
+}
+
+// within reports whether the value named m is part of the one named n:
+// "tree.Name" of "tree", "ps[i].Stock" of "ps[i]".
+func within(m, n string) bool {
+	return strings.HasPrefix(m, n+".") || strings.HasPrefix(m, n+"[")
 }
