@@ -33,36 +33,10 @@ func diagnostic(pass *analysis.Pass, rep *report.Reporter, f *finding) analysis.
 		here = "here by " + writerName(w)
 	}
 	fix := remedy(w, f, form)
-	gorm := w.Lib == apis.GORM || l.Lib == apis.GORM
-	lockHint := fmt.Sprintf("read %s with SELECT … FOR UPDATE in the transaction that writes %[1]s", pronoun(f))
-	txHint := "tx, err := db.BeginTx(ctx, nil) … tx.Commit()"
-	if gorm {
-		lockHint = fmt.Sprintf(`load %s with clause.Locking{Strength: "UPDATE"} inside the transaction`, pronoun(f))
-		txHint = "db.Transaction(func(tx *gorm.DB) error { … })"
-	}
-	if w.Lib == apis.PGX || l.Lib == apis.PGX {
-		txHint = "pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error { … })"
-	}
-	if w.Lib == apis.Bun || l.Lib == apis.Bun {
-		lockHint = fmt.Sprintf(`load %s with For("UPDATE") inside the transaction`, pronoun(f))
-		txHint = "db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error { … })"
-	}
-	switch w.Lib {
-	case apis.Redis:
-		lockHint = fmt.Sprintf("read %s under WATCH and write %[1]s in that transaction's TxPipelined (rdb.Watch(ctx, func(tx *redis.Tx) error { … }, key))", pronoun(f))
-	case apis.Memcache:
-		lockHint = "write the item Get returned with mc.CompareAndSwap(item), retried on memcache.ErrCASConflict"
-	}
+	lockHint, txHint, unprotected := hints(w, l, f)
 	var msg string
 	switch f.category {
 	case CategoryLostUpdate:
-		unprotected := "outside a locking transaction"
-		switch w.Lib {
-		case apis.Redis:
-			unprotected = "without WATCH"
-		case apis.Memcache:
-			unprotected = "without CompareAndSwap"
-		}
 		msg = fmt.Sprintf("lost update: %s read at %s and written back %s %s; a concurrent request can change %s in between. Use %s or %s.",
 			subject, read, here, unprotected, pronoun(f), fix, lockHint)
 	case CategoryLockOutsideTx:
@@ -112,6 +86,37 @@ func diagnostic(pass *analysis.Pass, rep *report.Reporter, f *finding) analysis.
 		d.SuggestedFixes = []analysis.SuggestedFix{*form.fix}
 	}
 	return d
+}
+
+// hints renders, in the terms of the library in play (the write's, or else
+// the load's), how to lock the value read, how to open a transaction, and
+// what the unprotected write lacks.
+func hints(w *flow.Write, l *flow.Load, f *finding) (lockHint, txHint, unprotected string) {
+	lib := w.Lib
+	switch lib {
+	case apis.NoLib, apis.SQL, apis.SQLX, apis.Sync:
+		lib = l.Lib
+	}
+	lockHint = fmt.Sprintf("read %s with SELECT … FOR UPDATE in the transaction that writes %[1]s", pronoun(f))
+	txHint = "tx, err := db.BeginTx(ctx, nil) … tx.Commit()"
+	unprotected = "outside a locking transaction"
+	switch lib {
+	case apis.GORM:
+		lockHint = fmt.Sprintf(`load %s with clause.Locking{Strength: "UPDATE"} inside the transaction`, pronoun(f))
+		txHint = "db.Transaction(func(tx *gorm.DB) error { … })"
+	case apis.PGX:
+		txHint = "pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error { … })"
+	case apis.Bun:
+		lockHint = fmt.Sprintf(`load %s with For("UPDATE") inside the transaction`, pronoun(f))
+		txHint = "db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error { … })"
+	case apis.Redis:
+		lockHint = fmt.Sprintf("read %s under WATCH and write %[1]s in that transaction's TxPipelined (rdb.Watch(ctx, func(tx *redis.Tx) error { … }, key))", pronoun(f))
+		unprotected = "without WATCH"
+	case apis.Memcache:
+		lockHint = "write the item Get returned with mc.CompareAndSwap(item), retried on memcache.ErrCASConflict"
+		unprotected = "without CompareAndSwap"
+	}
+	return lockHint, txHint, unprotected
 }
 
 // queryOption reports a GORM v1 locking option on a load whose value no

@@ -13,12 +13,12 @@ import (
 // stands for the table. A read through the transaction of a Watch callback
 // is watched: the EXEC of a write in the same transaction fails if the key
 // changed, as a row lock would make it wait.
-func (c *funcCtx) cacheRead(st *state, e *env, call *ssa.Call, recv, key ssa.Value) *query {
+func (c *funcCtx) cacheRead(st *state, e *env, call *ssa.Call, lib apis.Lib, recv, key ssa.Value) *query {
 	h := Handle{Param: -1}
 	if recv != nil {
 		h = c.handleOf(e, recv)
 	}
-	q := newQuery(h, apis.Redis, call.Pos())
+	q := newQuery(h, lib, call.Pos())
 	q.table = c.cacheKey(e, key)
 	if h.Kind == summary.Tx {
 		q.lock = summary.Row

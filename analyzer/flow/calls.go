@@ -155,7 +155,6 @@ func (c *funcCtx) mutatorCall(st *state, e *env, cc *ssa.CallCommon) {
 			}
 			continue
 		}
-		slices.Sort(keys)
 		w := st.writable(base)
 		for _, k := range keys {
 			en := w[k]
@@ -317,17 +316,9 @@ func (c *funcCtx) api(st *state, e *env, call *ssa.Call, spec apis.Spec) {
 		if spec.Lib == apis.Redis {
 			rows = recv
 		}
-		q := c.rowsQuery(e, rows)
-		l := c.load(st, call, 0, q.handle, q.lock, q.lockPos, q.lib, q.pos)
-		l.Table, l.RowsParam = q.table, q.rowsParam
-		res := labels{c.label(Label{Load: l, Name: c.resultName(call, 0, calleeObj(call.Common()))})}
-		if _, ok := call.Type().(*types.Tuple); ok {
-			c.callRes[call] = []labels{res, nil}
-		} else {
-			c.setVal(call, res)
-		}
+		c.loadResult(st, call, c.rowsQuery(e, rows))
 	case apis.CacheRead:
-		c.queries[call] = c.cacheRead(st, e, call, recv, arg(spec.Column))
+		c.queries[call] = c.cacheRead(st, e, call, spec.Lib, recv, arg(spec.Column))
 	case apis.BunSelect:
 		ch := c.bunChain(e, recv)
 		q := newQuery(ch.handle, apis.Bun, call.Pos())
@@ -347,11 +338,7 @@ func (c *funcCtx) api(st *state, e *env, call *ssa.Call, spec apis.Spec) {
 		c.bunWrite(st, e, call, recv)
 	case apis.CacheGet:
 		// gomemcache Get: the item it returns holds the value.
-		q := c.cacheRead(st, e, call, recv, arg(spec.Column))
-		q.lib = apis.Memcache
-		l := c.load(st, call, 0, q.handle, q.lock, q.lockPos, q.lib, q.pos)
-		l.Table = q.table
-		c.callRes[call] = []labels{{c.label(Label{Load: l, Name: c.resultName(call, 0, calleeObj(call.Common()))})}, nil}
+		c.loadResult(st, call, c.cacheRead(st, e, call, spec.Lib, recv, arg(spec.Column)))
 	case apis.CacheWrite:
 		c.cacheWrite(st, e, call, spec, recv, arg(spec.Column), arg(spec.Value))
 	case apis.RunOnHandle:
@@ -536,13 +523,8 @@ func (c *funcCtx) gormWrite(st *state, e *env, call *ssa.Call, spec apis.Spec, r
 			model = value
 		}
 	}
-	if model != nil && hasOptimisticVersion(model.Type()) {
+	if model != nil && hasOptimisticVersion(model.Type()) || checksOld(ch.where, vals) {
 		return
-	}
-	for _, w := range ch.where {
-		if sqltext.IsVersionColumn(w) || slices.ContainsFunc(vals, func(v Written) bool { return v.Column == w }) {
-			return
-		}
 	}
 	if len(vals) == 0 {
 		return
@@ -590,6 +572,15 @@ func (c *funcCtx) objectWrites(st *state, e *env, v ssa.Value, sub string) []Wri
 		}
 	}
 	return vals
+}
+
+// checksOld reports whether a builder's conditions (the columns of its
+// Where equality tests) check a version or the old value of a written
+// column: the write then changes nothing if the row changed since the load.
+func checksOld(where []string, vals []Written) bool {
+	return slices.ContainsFunc(where, func(w string) bool {
+		return sqltext.IsVersionColumn(w) || slices.ContainsFunc(vals, func(v Written) bool { return v.Column == w })
+	})
 }
 
 // sortByField orders changed locations by the declaration order of their
@@ -669,6 +660,19 @@ func (c *funcCtx) loadInto(st *state, e *env, call *ssa.Call, q *query, dests []
 		}
 		en.labels = labels{c.label(Label{Load: l, Name: c.nameOf(base) + renderPath(path), Column: col})}
 		st.set(base, path, en)
+	}
+}
+
+// loadResult records a load whose values are the first result of the call
+// (pgx.CollectRows, go-redis cmd.Int64(), gomemcache Get).
+func (c *funcCtx) loadResult(st *state, call *ssa.Call, q *query) {
+	l := c.load(st, call, 0, q.handle, q.lock, q.lockPos, q.lib, q.pos)
+	l.Table, l.RowsParam = q.table, q.rowsParam
+	res := labels{c.label(Label{Load: l, Name: c.resultName(call, 0, calleeObj(call.Common()))})}
+	if _, ok := call.Type().(*types.Tuple); ok {
+		c.callRes[call] = []labels{res, nil}
+	} else {
+		c.setVal(call, res)
 	}
 }
 

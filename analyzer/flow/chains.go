@@ -67,9 +67,7 @@ func (c *funcCtx) bunChain(e *env, v ssa.Value) chain {
 			}
 		case "Where", "WhereOr":
 			if cond, ok := text(); ok {
-				for _, w := range sqltext.Parse("UPDATE t SET x = 1 WHERE " + cond).Where {
-					ch.where = append(ch.where, w.Column)
-				}
+				ch.where = append(ch.where, whereColumns(cond)...)
 			}
 		case "Set":
 			if t, ok := text(); ok && len(args) > 1 {
@@ -149,10 +147,7 @@ func (c *funcCtx) gormChain(e *env, v ssa.Value) chain {
 		case "Where":
 			if len(args) > 0 {
 				if cond, ok := c.sqlText(e, args[0]); ok {
-					st := sqltext.Parse("UPDATE t SET x = 1 WHERE " + cond)
-					for _, w := range st.Where {
-						ch.where = append(ch.where, w.Column)
-					}
+					ch.where = append(ch.where, whereColumns(cond)...)
 				}
 			}
 		case "Raw":
@@ -216,12 +211,7 @@ func (c *funcCtx) bunWrite(st *state, e *env, call *ssa.Call, recv ssa.Value) {
 			}
 		}
 	}
-	for _, w := range ch.where {
-		if sqltext.IsVersionColumn(w) || slices.ContainsFunc(vals, func(v Written) bool { return v.Column == w }) {
-			return
-		}
-	}
-	if len(vals) == 0 {
+	if checksOld(ch.where, vals) || len(vals) == 0 {
 		return
 	}
 	w := c.write(st, call, 0, WriteBun, ch.handle, inTx, vals)
@@ -229,4 +219,14 @@ func (c *funcCtx) bunWrite(st *state, e *env, call *ssa.Call, recv ssa.Value) {
 	if ch.model != nil {
 		w.Table = modelTable(peel(ch.model).Type())
 	}
+}
+
+// whereColumns returns the columns a builder's Where condition ("id = ?
+// AND version = ?") tests for equality.
+func whereColumns(cond string) []string {
+	var cols []string
+	for _, w := range sqltext.Parse("UPDATE t SET x = 1 WHERE " + cond).Where {
+		cols = append(cols, w.Column)
+	}
+	return cols
 }

@@ -134,9 +134,7 @@ func isPointerLike(t types.Type) bool {
 // fieldOf returns field i of the struct that pointer (or struct) type t
 // refers to.
 func fieldOf(t types.Type, i int) *types.Var {
-	if p, ok := t.Underlying().(*types.Pointer); ok {
-		t = p.Elem()
-	}
+	t = derefType(t)
 	if s, ok := t.Underlying().(*types.Struct); ok && i < s.NumFields() {
 		return s.Field(i)
 	}
@@ -145,9 +143,7 @@ func fieldOf(t types.Type, i int) *types.Var {
 
 // fieldTag returns the tag of field i of the struct t refers to.
 func fieldTag(t types.Type, i int) string {
-	if p, ok := t.Underlying().(*types.Pointer); ok {
-		t = p.Elem()
-	}
+	t = derefType(t)
 	if s, ok := t.Underlying().(*types.Struct); ok && i < s.NumFields() {
 		return s.Tag(i)
 	}
