@@ -7,14 +7,22 @@ import (
 	"strings"
 
 	"github.com/lostupdate/lostupdate/analyzer/flow"
+	"github.com/lostupdate/lostupdate/analyzer/sqltext"
 	"github.com/lostupdate/lostupdate/analyzer/summary"
 )
 
 // The categories of diagnostics. Each has a section of the README with a
 // before/after example; the diagnostic URL points to it.
 const (
-	// CategoryLostUpdate: a value read without a lock is written back.
+	// CategoryLostUpdate: a value read without a lock is changed and
+	// written back to its own column.
 	CategoryLostUpdate = "lost-update"
+	// CategoryStaleRow: a record read without a lock is written back
+	// whole, undoing a concurrent change to a column it did not change.
+	CategoryStaleRow = "stale-row"
+	// CategoryCheckThenWrite: a value read without a lock decides whether
+	// a write runs, and the write does not check it again.
+	CategoryCheckThenWrite = "check-then-write"
 	// CategoryLockOutsideTx: a row lock taken outside a transaction,
 	// released when its statement ends.
 	CategoryLockOutsideTx = "lock-outside-tx"
@@ -34,8 +42,8 @@ const (
 
 // Categories lists every category, in the order of the README.
 var Categories = []string{
-	CategoryLostUpdate, CategoryLockOutsideTx, CategoryStaleRead, CategoryOtherHandle,
-	CategoryQueryOption, CategoryShareLock, CategoryMutex, categoryDirective,
+	CategoryLostUpdate, CategoryStaleRow, CategoryCheckThenWrite, CategoryLockOutsideTx, CategoryStaleRead,
+	CategoryOtherHandle, CategoryQueryOption, CategoryShareLock, CategoryMutex, categoryDirective,
 }
 
 // Title describes a category in one line, for lists of rules (the title
@@ -44,6 +52,10 @@ func Title(category string) string {
 	switch category {
 	case CategoryLostUpdate:
 		return "A value read without a row lock is changed and written back outside a locking transaction"
+	case CategoryStaleRow:
+		return "A row read without a lock is written back whole, undoing concurrent changes to columns it did not change"
+	case CategoryCheckThenWrite:
+		return "A value read without a lock decides a write that does not check it again"
 	case CategoryLockOutsideTx:
 		return "A row lock taken outside a transaction is released before the write"
 	case CategoryStaleRead:
@@ -62,7 +74,7 @@ func Title(category string) string {
 	return ""
 }
 
-// finding is one lost update: a write, the value it writes, the load that
+// finding is one problem with a write: the value it writes, the load that
 // value came from, and why the load does not protect it.
 type finding struct {
 	category string
@@ -74,12 +86,35 @@ type finding struct {
 	lock *flow.LockEvent
 	// others name the other written values computed from the same load.
 	others []string
+	// stale are the values a stale-row write puts back unchanged;
+	// contended those another writer changes, and writers those writes.
+	stale     []flow.Written
+	contended []flow.Written
+	writers   []summary.ColumnWrite
+	// guard is the check of a check-then-write.
+	guard *flow.Guard
 }
 
-// judge decides whether a write loses updates: for each value it writes
-// that was computed from a load, whether that load was protected. It
-// returns the finding for the earliest unprotected load, or nil.
-func judge(w *flow.Write) *finding {
+// judge decides whether a write loses updates. A value computed from a
+// load and written back to the column it was read from is a lost update
+// unless the load protects it; failing that, a record read without a lock
+// and written back whole is a stale row when it puts back a column that
+// another writer changes (or, with all set, any column); failing that, a
+// write decided by a check of a loaded value it does not repeat is a
+// check-then-write.
+func (r *runner) judge(w *flow.Write, reg *registry) *finding {
+	if f := lostUpdate(w); f != nil {
+		return f
+	}
+	if f := r.staleRow(w, reg); f != nil {
+		return f
+	}
+	return checkThenWrite(w)
+}
+
+// lostUpdate returns the finding for the earliest unprotected load whose
+// value the write stores, computed, into the column it was read from.
+func lostUpdate(w *flow.Write) *finding {
 	type cand struct {
 		value flow.Written
 		label *flow.Label
@@ -87,7 +122,7 @@ func judge(w *flow.Write) *finding {
 	var cands []cand
 	for _, v := range w.Values {
 		for _, l := range v.Labels {
-			if l.Load != nil && l.Changed && sameTable(l.Load.Table, w.Table) {
+			if l.Load != nil && l.Changed() && sameTable(l.Load.Table, w.Table) && sameColumn(l, v.Column) && !checksOld(w, l) {
 				cands = append(cands, cand{v, l})
 			}
 		}
@@ -98,23 +133,251 @@ func judge(w *flow.Write) *finding {
 		return cmp.Compare(a.label.Load.Pos, b.label.Load.Pos)
 	})
 	for _, c := range cands {
-		if cat, lock := classify(w, c.label.Load); cat != "" {
-			f := &finding{category: cat, write: w, value: c.value, label: c.label, lock: lock}
-			for _, o := range cands {
-				if o.label.Load == c.label.Load && o.label.Name != c.label.Name && !slices.Contains(f.others, o.label.Name) {
-					f.others = append(f.others, o.label.Name)
-				}
+		cat, lock := classify(w, c.label.Load)
+		if cat == "" {
+			continue
+		}
+		f := &finding{category: cat, write: w, value: c.value, label: c.label, lock: lock}
+		for _, o := range cands {
+			if o.label.Load == c.label.Load && o.label.Name != c.label.Name && !slices.Contains(f.others, o.label.Name) {
+				f.others = append(f.others, o.label.Name)
 			}
-			// "tree.Name and tree", where tree is the record whose fields
-			// are named: the fields say it.
-			names := append([]string{c.label.Name}, f.others...)
-			f.others = slices.DeleteFunc(f.others, func(n string) bool {
-				return slices.ContainsFunc(names, func(m string) bool { return within(m, n) })
-			})
-			return f
+		}
+		// "tree.Name and tree", where tree is the record whose fields
+		// are named: the fields say it.
+		names := append([]string{c.label.Name}, f.others...)
+		f.others = slices.DeleteFunc(f.others, func(n string) bool {
+			return slices.ContainsFunc(names, func(m string) bool { return within(m, n) })
+		})
+		return f
+	}
+	return nil
+}
+
+// staleRow returns the finding for a write that puts back, unchanged,
+// columns of a record read without a lock, together with a change: the
+// unchanged columns undo whatever another request wrote to them since the
+// read. It is reported when another writer of one of those columns is
+// known (an atomic update, a targeted UPDATE), or for every such write
+// when the stale-row category is enabled in full.
+func (r *runner) staleRow(w *flow.Write, reg *registry) *finding {
+	byLoad := make(map[*flow.Load][]flow.Written)
+	var order []*flow.Load
+	for _, v := range w.Values {
+		if v.Column == "" {
+			continue
+		}
+		for _, l := range v.Labels {
+			if l.Load == nil || l.Changed() || l.Column != v.Column || !sameTable(l.Load.Table, w.Table) || l.Load.IsKey(v.Column) {
+				continue
+			}
+			if _, ok := byLoad[l.Load]; !ok {
+				order = append(order, l.Load)
+			}
+			if !slices.ContainsFunc(byLoad[l.Load], func(x flow.Written) bool { return x.Column == v.Column }) {
+				byLoad[l.Load] = append(byLoad[l.Load], v)
+			}
+			break
+		}
+	}
+	slices.SortStableFunc(order, func(a, b *flow.Load) int { return cmp.Compare(a.Pos, b.Pos) })
+	for _, l := range order {
+		stale := byLoad[l]
+		if !changesOther(w, l, stale) || w.Table == "" && l.Table == "" {
+			continue
+		}
+		if cat, _ := classify(w, l); cat != CategoryLostUpdate || checksOldRow(w, stale) {
+			continue
+		}
+		table := cmp.Or(w.Table, l.Table)
+		var writers []summary.ColumnWrite
+		var contended []flow.Written
+		for _, v := range stale {
+			if ws := reg.others(table, v.Column, reg.site(w)); len(ws) > 0 {
+				writers = append(writers, ws[0])
+				contended = append(contended, v)
+			}
+		}
+		if len(contended) == 0 && !r.cfg.enabled(CategoryStaleRow) {
+			continue
+		}
+		// The columns another writer changes first, atomic writers first:
+		// they are what the stale write surely undoes.
+		idx := make([]int, len(contended))
+		for i := range idx {
+			idx[i] = i
+		}
+		slices.SortStableFunc(idx, func(a, b int) int {
+			if writers[a].Atomic != writers[b].Atomic {
+				if writers[a].Atomic {
+					return -1
+				}
+				return 1
+			}
+			return 0
+		})
+		f := &finding{category: CategoryStaleRow, write: w, stale: stale}
+		for _, i := range idx {
+			f.contended = append(f.contended, contended[i])
+			f.writers = append(f.writers, writers[i])
+		}
+		first := stale[0]
+		if len(f.contended) > 0 {
+			first = f.contended[0]
+		}
+		f.value = first
+		for _, lb := range first.Labels {
+			if lb.Load == l {
+				f.label = lb
+				break
+			}
+		}
+		return f
+	}
+	return nil
+}
+
+// changesOther reports whether a write also stores, on some path,
+// something new for a column other than those it may put back unchanged:
+// a changed value, one that does not come from load l, or a field
+// assigned since the load. A write that only puts back what it read is a
+// no-op.
+func changesOther(w *flow.Write, l *flow.Load, stale []flow.Written) bool {
+	for _, v := range w.Values {
+		if v.Whole || !fresh(v, l) {
+			continue
+		}
+		if slices.ContainsFunc(stale, func(s flow.Written) bool { return s.Column != v.Column }) {
+			return true
+		}
+	}
+	return false
+}
+
+// fresh reports whether a written value may be new rather than the value
+// load l (or another load on another path) read for its column.
+func fresh(v flow.Written, l *flow.Load) bool {
+	if v.Fresh || len(v.Labels) == 0 {
+		return true
+	}
+	for _, lb := range v.Labels {
+		if lb.Load == nil || lb.Change != summary.Copied || lb.Column != v.Column {
+			return true // opaque: what code the analysis cannot see did to it is not known
+		}
+	}
+	return false
+}
+
+// checkThenWrite returns the finding for a write decided by a check of a
+// value read without a lock, when the check is on a version-like column or
+// on a column the write changes, and the write's WHERE does not repeat it.
+// When the write stores a record it loaded, the check must be on that
+// record: checking the caller's own row (an admin's role) before writing
+// another is authorisation, not a race on the row written.
+func checkThenWrite(w *flow.Write) *finding {
+	if len(w.Sets) == 0 && len(w.Atomic) == 0 {
+		return nil
+	}
+	written := writtenLoads(w)
+	for i := range w.Guards {
+		g := &w.Guards[i]
+		for _, l := range g.Labels {
+			if l.Load == nil || l.Column == "" || l.Load.IsKey(l.Column) || !sameTable(l.Load.Table, w.Table) {
+				continue
+			}
+			if len(written) > 0 && !slices.Contains(written, l.Load) {
+				continue
+			}
+			if !sqltext.IsVersionColumn(l.Column) && !changes(w, l.Column) {
+				continue
+			}
+			if slices.Contains(w.Checks, l.Column) || slices.ContainsFunc(w.Checks, sqltext.IsVersionColumn) {
+				continue
+			}
+			if cat, _ := classify(w, l.Load); cat != CategoryLostUpdate {
+				continue
+			}
+			return &finding{category: CategoryCheckThenWrite, write: w, label: l, guard: g}
 		}
 	}
 	return nil
+}
+
+// writtenLoads returns the loads of the write's table whose data the write
+// stores.
+func writtenLoads(w *flow.Write) []*flow.Load {
+	var out []*flow.Load
+	for _, v := range w.Values {
+		for _, l := range v.Labels {
+			if l.Load != nil && sameTable(l.Load.Table, w.Table) && !slices.Contains(out, l.Load) {
+				out = append(out, l.Load)
+			}
+		}
+	}
+	return out
+}
+
+// changes reports whether the write changes column c: it sets c
+// atomically, to a constant or a new value, not to the value read from c.
+func changes(w *flow.Write, c string) bool {
+	if slices.Contains(w.Atomic, c) {
+		return true
+	}
+	if !slices.Contains(w.Sets, c) {
+		return false
+	}
+	for _, v := range w.Values {
+		if v.Column != c || len(v.Labels) == 0 {
+			continue
+		}
+		for _, l := range v.Labels {
+			if l.Load == nil || l.Changed() || l.Column != c {
+				return true
+			}
+		}
+		return false // written back as it was read
+	}
+	return true
+}
+
+// sameColumn reports whether a loaded value is written back to the column
+// it was read from. A value whose column is not known is matched by the
+// name it was read through (balance, p.Stock → stock); a write whose
+// column is not known (a cache key, a callee's write) matches any.
+func sameColumn(l *flow.Label, column string) bool {
+	if column == "" {
+		return true
+	}
+	if l.Column != "" {
+		return l.Column == column
+	}
+	name := l.Name
+	if i := strings.LastIndexAny(name, ".]"); i >= 0 {
+		name = name[i+1:]
+	}
+	return name != "" && flow.ColumnName(name, "") == column
+}
+
+// checksOld reports whether the write's WHERE checks a version column or
+// the old value of a column it writes: it then changes nothing when the
+// row changed since the load.
+func checksOld(w *flow.Write, l *flow.Label) bool {
+	for _, c := range w.Checks {
+		if sqltext.IsVersionColumn(c) || c == l.Column || slices.Contains(w.Sets, c) {
+			return true
+		}
+	}
+	return false
+}
+
+// checksOldRow is checksOld for a whole-row write.
+func checksOldRow(w *flow.Write, stale []flow.Written) bool {
+	for _, c := range w.Checks {
+		if sqltext.IsVersionColumn(c) || slices.Contains(w.Sets, c) {
+			return true
+		}
+	}
+	return false
 }
 
 // sameTable reports whether a load and a write may touch the same table: a
@@ -122,7 +385,7 @@ func judge(w *flow.Write) *finding {
 // of the row it was read from. Unknown tables, or tables named in
 // different ways (SQL name, GORM model), may be the same.
 func sameTable(load, write string) bool {
-	if load == "" || write == "" || load[:3] != write[:3] {
+	if load == "" || write == "" || !strings.HasPrefix(write, load[:strings.IndexByte(load, ':')+1]) {
 		return true
 	}
 	return load == write

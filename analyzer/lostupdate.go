@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/types"
+	"os"
 	"slices"
 	"strings"
 
@@ -30,7 +31,17 @@ const categoryDirective = report.CategoryDirective
 type Config struct {
 	// Disable lists categories not to report (see Categories).
 	Disable []string
+	// Enable lists categories to report in full: stale-row then reports
+	// every whole-row write of a row read without a lock, not only those
+	// that undo a known writer of a column.
+	Enable []string
+	// Tests reports findings in _test.go files too. Tests do not serve
+	// concurrent requests, so by default they are not reported.
+	Tests bool
 }
+
+// enabled reports whether category c is enabled in full.
+func (c Config) enabled(cat string) bool { return slices.Contains(c.Enable, cat) }
 
 // DefaultConfig returns the configuration of the default Analyzer: every
 // category reported.
@@ -50,9 +61,11 @@ func New(cfg Config) *analysis.Analyzer {
 		Doc:       analysisDoc(),
 		URL:       URL,
 		Run:       r.run,
-		FactTypes: []analysis.Fact{(*summary.Summary)(nil)},
+		FactTypes: []analysis.Fact{(*summary.Summary)(nil), (*summary.Writers)(nil)},
 	}
 	a.Flags.Var((*categoryList)(&r.cfg.Disable), "disable", "comma-separated categories not to report: "+strings.Join(Categories, ", "))
+	a.Flags.Var((*categoryList)(&r.cfg.Enable), "enable", "comma-separated categories to report in full: stale-row reports every whole-row write of a row read without a lock")
+	a.Flags.BoolVar(&r.cfg.Tests, "tests", r.cfg.Tests, "report findings in _test.go files too")
 	return a
 }
 
@@ -103,7 +116,7 @@ func (l *categoryList) Set(s string) error {
 // have, for configuration that does not come through the -disable flag
 // (golangci-lint settings).
 func (c Config) Validate() error {
-	for _, cat := range c.Disable {
+	for _, cat := range append(slices.Clone(c.Disable), c.Enable...) {
 		if err := checkCategory(cat); err != nil {
 			return err
 		}
@@ -127,14 +140,26 @@ func (r *runner) run(pass *analysis.Pass) (any, error) {
 	}
 	ssapkg, funcs := flow.Build(pass.Fset, pass.Pkg, pass.Files, pass.TypesInfo)
 	an := flow.New(pass.Fset, ssapkg, passFacts{pass})
-	rep := report.New(pass, r.cfg.Disable)
-	for _, fn := range funcs {
-		res := an.Func(fn)
+	results := make([]*flow.Result, len(funcs))
+	for i, fn := range funcs {
+		results[i] = an.Func(fn)
+	}
+	reg, own := newRegistry(pass, results)
+	if len(own.Columns) > 0 {
+		pass.ExportPackageFact(own)
+	}
+	rep := report.New(pass, r.cfg.Disable, r.cfg.Tests)
+	for _, res := range results {
 		reported := make(map[*flow.Load]bool)
 		for _, w := range res.Writes {
-			if f := judge(w); f != nil {
+			if os.Getenv("LOSTUPDATE_DEBUG") != "" {
+				debugWrite(pass, w)
+			}
+			if f := r.judge(w, reg); f != nil {
 				rep.Report(diagnostic(pass, rep, f))
-				reported[f.label.Load] = true
+				if f.label != nil {
+					reported[f.label.Load] = true
+				}
 			}
 		}
 		for _, l := range res.Loads {
@@ -142,7 +167,7 @@ func (r *runner) run(pass *analysis.Pass) (any, error) {
 				rep.Report(queryOption(pass, l))
 			}
 		}
-		if obj, ok := fn.Object().(*types.Func); ok && exported(obj) && !res.Summary.Empty() {
+		if obj, ok := res.Fn.Object().(*types.Func); ok && exported(obj) && !res.Summary.Empty() {
 			pass.ExportObjectFact(obj, res.Summary)
 		}
 	}
@@ -150,9 +175,12 @@ func (r *runner) run(pass *analysis.Pass) (any, error) {
 	return nil, nil
 }
 
-// relevant reports whether a package can contain a lost update: it
-// imports, directly or not, a database library, or its dependencies have
-// summaries (a repository layer). Everything else is skipped before SSA is
+// relevant reports whether a package can contain a lost update, or
+// summaries its importers need: it imports, directly or not, a database
+// library; its dependencies have summaries (a repository layer); or it is
+// a package of the module being analysed (not a dependency, not the
+// standard library), whose helpers pass loaded values on (a session
+// constructor, a DTO mapper). Everything else is skipped before SSA is
 // built.
 func relevant(pass *analysis.Pass) bool {
 	seen := make(map[*types.Package]bool)
@@ -172,10 +200,18 @@ func relevant(pass *analysis.Pass) bool {
 		}
 		return false
 	}
-	if reaches(pass.Pkg) {
+	if reaches(pass.Pkg) || len(pass.AllObjectFacts()) > 0 {
 		return true
 	}
-	return len(pass.AllObjectFacts()) > 0
+	return ownModule(pass)
+}
+
+// ownModule reports whether the package belongs to a module being worked
+// on rather than a dependency: a module without a version (the main
+// module, a workspace module, a replacement by a directory).
+func ownModule(pass *analysis.Pass) bool {
+	m := pass.Module
+	return m != nil && m.Path != "" && m.Path != "std" && m.Version == ""
 }
 
 // exported reports whether other packages can call fn: an exported
@@ -196,4 +232,28 @@ func (f passFacts) Summary(fn *types.Func) *summary.Summary {
 		return &s
 	}
 	return nil
+}
+
+func debugWrite(pass *analysis.Pass, w *flow.Write) {
+	fmt.Fprintf(os.Stderr, "WRITE %s table=%s sets=%v atomic=%v checks=%v row=%v\n", pass.Fset.Position(w.Pos), w.Table, w.Sets, w.Atomic, w.Checks, w.Row)
+	for _, v := range w.Values {
+		fmt.Fprintf(os.Stderr, "  value %s %s:", v.Column, v.Name)
+		for _, l := range v.Labels {
+			if l.Load != nil {
+				fmt.Fprintf(os.Stderr, " [load@%s %s col=%s %s table=%s]", pass.Fset.Position(l.Load.Pos), l.Name, l.Column, l.Change, l.Load.Table)
+			} else {
+				fmt.Fprintf(os.Stderr, " [param %d%s %s]", l.Param, l.PPath, l.Change)
+			}
+		}
+		fmt.Fprintln(os.Stderr)
+	}
+	for _, g := range w.Guards {
+		fmt.Fprintf(os.Stderr, "  guard %s:", pass.Fset.Position(g.Pos))
+		for _, l := range g.Labels {
+			if l.Load != nil {
+				fmt.Fprintf(os.Stderr, " [load %s col=%s]", l.Name, l.Column)
+			}
+		}
+		fmt.Fprintln(os.Stderr)
+	}
 }

@@ -6,6 +6,8 @@ import (
 	"go/token"
 	"go/types"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
@@ -13,6 +15,7 @@ import (
 	"github.com/lostupdate/lostupdate/analyzer/apis"
 	"github.com/lostupdate/lostupdate/analyzer/flow"
 	"github.com/lostupdate/lostupdate/analyzer/report"
+	"github.com/lostupdate/lostupdate/analyzer/summary"
 )
 
 // diagnostic renders a finding: one message that names the value, where it
@@ -20,6 +23,12 @@ import (
 // that matters) as related information; and a suggested fix where the
 // rewrite to an atomic update is mechanical.
 func diagnostic(pass *analysis.Pass, rep *report.Reporter, f *finding) analysis.Diagnostic {
+	switch f.category {
+	case CategoryStaleRow:
+		return staleRowDiagnostic(pass, f)
+	case CategoryCheckThenWrite:
+		return checkThenWriteDiagnostic(pass, f)
+	}
 	w, l := f.write, f.label.Load
 	form := atomic(pass, rep, f)
 	name := f.label.Name
@@ -86,6 +95,208 @@ func diagnostic(pass *analysis.Pass, rep *report.Reporter, f *finding) analysis.
 		d.SuggestedFixes = []analysis.SuggestedFix{*form.fix}
 	}
 	return d
+}
+
+// staleRowDiagnostic renders a stale-row finding: the columns put back
+// unchanged, the write that undoes, and the writer it undoes when known.
+func staleRowDiagnostic(pass *analysis.Pass, f *finding) analysis.Diagnostic {
+	w, l := f.write, f.label.Load
+	read := at(pass.Fset, l.ReadPos())
+	if l.Via != nil {
+		read = fmt.Sprintf("%s (by %s)", read, funcName(l))
+	}
+	here := "here"
+	if w.Via != nil {
+		here = "here by " + writerName(w)
+	}
+	cols := f.contended
+	if len(cols) == 0 {
+		cols = f.stale
+	}
+	var names []string
+	for _, v := range cols {
+		names = append(names, v.Column)
+	}
+	var changed []string
+	for _, n := range changedNames(f) {
+		if !slices.ContainsFunc(cols, func(v flow.Written) bool { return v.Name == n || v.Column == n }) {
+			changed = append(changed, n)
+		}
+	}
+	with := ""
+	switch {
+	case len(changed) > 0:
+		with = " with a new " + listNames(changed, 3)
+	case opaqueWrite(f):
+		with = " after a call that may change it"
+	}
+	verb := "goes"
+	if len(names) > 1 {
+		verb = "go"
+	}
+	undone := "a change another request made to them in between is undone"
+	if len(names) == 1 {
+		undone = "a change another request made to it in between is undone"
+	}
+	if len(f.writers) > 0 {
+		ow := f.writers[0]
+		how := "writes " + f.contended[0].Column
+		if ow.Atomic {
+			how = "updates " + f.contended[0].Column + " atomically"
+		}
+		undone = fmt.Sprintf("%s (%s %s at %s)", undone, ow.Func, how, ow.Site)
+	}
+	lockHint, _, _ := hints(w, l, f)
+	msg := fmt.Sprintf("stale row: %s is read at %s and written back whole %s%s; %s %s back as read, so %s. Write only the columns that changed (%s), or %s.",
+		recordName(f), read, here, with, listNames(names, 4), verb, undone, onlyChanged(w, f), lockHint)
+	return analysis.Diagnostic{
+		Pos:      w.Pos,
+		Category: f.category,
+		URL:      "#" + f.category,
+		Message:  msg,
+		Related:  []analysis.RelatedInformation{{Pos: l.ReadPos(), Message: recordName(f) + " is read here"}},
+	}
+}
+
+// recordName names the record a stale-row finding writes back: the
+// variable of its fields (user of user.Quota).
+func recordName(f *finding) string {
+	name := f.label.Name
+	if i := strings.LastIndexByte(name, '.'); i > 0 {
+		return name[:i]
+	}
+	if name != "" {
+		return name
+	}
+	return "the row"
+}
+
+// changedNames names what a stale-row write changes: the values it writes
+// that are new (assigned, computed, not from the load), not those only
+// passed through code the analysis cannot see into.
+func changedNames(f *finding) []string {
+	var names []string
+	for _, v := range f.write.Values {
+		if v.Whole || !fresh(v, f.label.Load) || opaqueOnly(v) {
+			continue
+		}
+		if n := cmp.Or(v.Name, v.Column); n != "" && !slices.Contains(names, n) {
+			names = append(names, n)
+		}
+	}
+	return names
+}
+
+// opaqueOnly reports whether a written value may differ from the one read
+// only because code the analysis cannot see into handled it.
+func opaqueOnly(v flow.Written) bool {
+	if v.Fresh || len(v.Labels) == 0 {
+		return false
+	}
+	for _, l := range v.Labels {
+		if l.Load == nil || l.Change == summary.Computed {
+			return false
+		}
+	}
+	return slices.ContainsFunc(v.Labels, func(l *flow.Label) bool { return l.Change == summary.Opaque })
+}
+
+// opaqueWrite reports whether a stale-row write holds values that code the
+// analysis cannot see into may have changed.
+func opaqueWrite(f *finding) bool {
+	return slices.ContainsFunc(f.write.Values, opaqueOnly)
+}
+
+// labelName names a written value by the label of load l it carries.
+func labelName(v flow.Written, l *flow.Load) string {
+	for _, lb := range v.Labels {
+		if lb.Load == l {
+			return lb.Name
+		}
+	}
+	return v.Column
+}
+
+// listNames renders names as "a, b and c", or "a, b and 7 more" past max.
+func listNames(names []string, max int) string {
+	if len(names) > max {
+		rest := len(names) - max + 1
+		names = append(names[:max-1:max-1], fmt.Sprintf("%d more", rest))
+	}
+	switch len(names) {
+	case 0:
+		return ""
+	case 1:
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}
+
+// onlyChanged renders, in the library's terms, a write of only the
+// columns that changed.
+func onlyChanged(w *flow.Write, f *finding) string {
+	var cols []string
+	for _, v := range w.Values {
+		if v.Column != "" && !v.Whole && fresh(v, f.label.Load) {
+			cols = append(cols, v.Column)
+		}
+	}
+	if len(cols) == 0 {
+		cols = []string{"…"}
+	}
+	switch w.Lib {
+	case apis.GORM:
+		quoted := make([]string, len(cols))
+		for i, c := range cols {
+			quoted[i] = strconv.Quote(c)
+		}
+		return fmt.Sprintf("Select(%s).Updates(…), or Updates(map[string]any{%s: …})", strings.Join(quoted, ", "), quoted[0])
+	case apis.Bun:
+		return fmt.Sprintf("Column(%q) on the update", cols[0])
+	}
+	if w.Via != nil {
+		return fmt.Sprintf("a method that updates %s alone", strings.Join(cols, " and "))
+	}
+	sets := make([]string, len(cols))
+	for i, c := range cols {
+		sets[i] = c + " = …"
+	}
+	return "UPDATE … SET " + strings.Join(sets, ", ") + " WHERE …"
+}
+
+// checkThenWriteDiagnostic renders a check-then-write finding: the value
+// checked, where, and the write that does not check it again.
+func checkThenWriteDiagnostic(pass *analysis.Pass, f *finding) analysis.Diagnostic {
+	w, l := f.write, f.label.Load
+	read := at(pass.Fset, l.ReadPos())
+	if l.Via != nil {
+		read = fmt.Sprintf("%s (by %s)", read, funcName(l))
+	}
+	here := "here"
+	if w.Via != nil {
+		here = "here by " + writerName(w)
+	}
+	col := f.label.Column
+	repeat := fmt.Sprintf("UPDATE … WHERE … AND %s = $n, then check RowsAffected", col)
+	switch w.Lib {
+	case apis.GORM:
+		repeat = fmt.Sprintf(`Where("%s = ?", …) on the update, then check RowsAffected`, col)
+	case apis.Bun:
+		repeat = fmt.Sprintf(`Where("%s = ?", …) on the update, then check RowsAffected`, col)
+	}
+	lockHint, _, _ := hints(w, l, f)
+	msg := fmt.Sprintf("check then write: %s is read at %s and checked at %s, but the write %s does not check it again, so two requests can both pass the check before either writes. Repeat the check in the write (%s), or %s.",
+		f.label.Name, read, at(pass.Fset, f.guard.Pos), here, repeat, lockHint)
+	return analysis.Diagnostic{
+		Pos:      w.Pos,
+		Category: f.category,
+		URL:      "#" + f.category,
+		Message:  msg,
+		Related: []analysis.RelatedInformation{
+			{Pos: l.ReadPos(), Message: f.label.Name + " is read here"},
+			{Pos: f.guard.Pos, Message: "and checked here"},
+		},
+	}
 }
 
 // hints renders, in the terms of the library in play (the write's, or else

@@ -2,11 +2,12 @@ package flow
 
 import (
 	"cmp"
+	"go/constant"
 	"go/token"
 	"go/types"
+	"maps"
 	"slices"
 	"strconv"
-	"strings"
 
 	"golang.org/x/tools/go/ssa"
 
@@ -83,31 +84,89 @@ func (c *funcCtx) summaryOf(cc *ssa.CallCommon) (*summary.Summary, *types.Func) 
 	return nil, obj
 }
 
-// defaultCall assumes that the results of a call are computed from its
-// arguments.
+// defaultCall applies a call the analysis cannot see into: a model of the
+// standard library, or else its results carry its arguments' labels as
+// opaque (what it does with them is not known, so no change is claimed),
+// and what it is given pointers to may be filled from its other
+// arguments (a decoder, a copier, a setter on a pointer receiver).
 func (c *funcCtx) defaultCall(st *state, e *env, call *ssa.Call) {
-	var ls labels
-	for _, a := range allArgs(call.Common()) {
-		ls = ls.union(c.valueLabels(st, e, a))
-	}
-	if b, ok := call.Common().Value.(*ssa.Builtin); ok && b.Name() == "append" {
-		c.setVal(call, ls) // the same values, in a longer slice
+	if c.modelCall(st, e, call) {
 		return
 	}
-	c.setVal(call, c.changed(ls))
-	// A method with a pointer receiver may keep what it is given
-	// (strings.Builder.WriteString, a model's SetX): the receiver's memory
-	// now holds values computed from the arguments.
-	if recv, args := splitArgs(call.Common()); recv != nil && len(args) > 0 && isPointerLike(recv.Type()) && !call.Common().IsInvoke() {
-		var in labels
-		for _, a := range args {
-			in = in.union(c.valueLabels(st, e, a))
-		}
-		if len(in) > 0 {
-			base, path := c.place(st, e, recv)
-			st.merge(base, path, entry{labels: c.changed(in), dirty: true})
+	args := allArgs(call.Common())
+	in := make([]labels, len(args))
+	var ls labels
+	for i, a := range args {
+		in[i] = c.valueLabels(st, e, a)
+		ls = ls.union(in[i])
+	}
+	c.setResult(call, c.opaque(ls))
+	if t, ok := call.Type().(*types.Tuple); ok {
+		for i := 1; i < t.Len(); i++ {
+			c.callRes[call][i] = c.opaque(ls)
 		}
 	}
+	if call.Common().IsInvoke() {
+		return
+	}
+	// A method with a pointer receiver may keep what it is given
+	// (strings.Builder.WriteString, a model's SetX): the receiver's memory
+	// now holds values made from the arguments.
+	if recv, rest := splitArgs(call.Common()); recv != nil && len(rest) > 0 && isPointerLike(recv.Type()) {
+		var kept labels
+		for i := 1; i < len(in); i++ {
+			kept = kept.union(in[i])
+		}
+		if len(kept) > 0 {
+			base, path := c.place(st, e, recv)
+			st.merge(base, path, entry{labels: c.opaque(kept), dirty: true})
+		}
+	}
+	c.decodeInto(st, e, args, in)
+}
+
+// decodeInto applies what an unmodelled call that looks like a decoder
+// (a []byte or string argument, and a pointer to a fresh destination)
+// does: the destination is filled from the encoded data, in a form the
+// analysis cannot read, so its labels are opaque. A destination that
+// already holds data (a loaded record, a parameter) is left alone: a call
+// given both is more likely to read from it than to overwrite it.
+func (c *funcCtx) decodeInto(st *state, e *env, args []ssa.Value, in []labels) {
+	var encoded labels
+	for i, a := range args {
+		if isEncoded(a.Type()) {
+			encoded = encoded.union(in[i])
+		}
+	}
+	if len(encoded) == 0 {
+		return
+	}
+	for _, a := range args {
+		if _, ok := a.Type().Underlying().(*types.Pointer); !ok || apis.HandleKindOf(a.Type()) != apis.NotHandle {
+			continue
+		}
+		base, path := c.place(st, e, a)
+		if _, ok := base.(*ssa.Alloc); !ok {
+			continue
+		}
+		if _, _, found, subs := st.lookup(base, path); found || len(subs) > 0 {
+			continue
+		}
+		st.set(base, path, entry{labels: c.opaque(encoded), dirty: true})
+	}
+}
+
+// isEncoded reports whether t holds encoded data: a string or a byte
+// slice.
+func isEncoded(t types.Type) bool {
+	switch u := t.Underlying().(type) {
+	case *types.Basic:
+		return u.Kind() == types.String
+	case *types.Slice:
+		b, ok := u.Elem().Underlying().(*types.Basic)
+		return ok && b.Kind() == types.Byte
+	}
+	return false
 }
 
 // callParam records that the function calls its function parameter i
@@ -126,8 +185,10 @@ func (c *funcCtx) callParam(e *env, call *ssa.Call, i int) {
 // mutatorCall applies a call of a function value the analysis cannot see
 // into (a callback parameter, a function in a field) to the loaded data it
 // is given pointers to: "update with a mutator" APIs (load; fn(&acc);
-// save) pass a record so that the callback changes it, so its loaded
-// fields count as changed from here on.
+// save) pass a record so that the callback changes it. What it changes is
+// not known, so its loaded fields become opaque from here on: written
+// back, they are a whole-row write of values that may be stale, not a
+// change the analysis can name.
 func (c *funcCtx) mutatorCall(st *state, e *env, cc *ssa.CallCommon) {
 	for _, a := range cc.Args {
 		if _, ok := a.Type().Underlying().(*types.Pointer); !ok || apis.HandleKindOf(a.Type()) != apis.NotHandle {
@@ -137,7 +198,7 @@ func (c *funcCtx) mutatorCall(st *state, e *env, cc *ssa.CallCommon) {
 		m := st.mem[base]
 		var keys []string
 		for k, en := range m {
-			if under(k, path) && slices.ContainsFunc(en.labels, func(l *Label) bool { return l.Load != nil && !l.Changed }) {
+			if under(k, path) && slices.ContainsFunc(en.labels, func(l *Label) bool { return l.Load != nil && l.Change == summary.Copied }) {
 				keys = append(keys, k)
 			}
 		}
@@ -146,19 +207,19 @@ func (c *funcCtx) mutatorCall(st *state, e *env, cc *ssa.CallCommon) {
 			// it returned, not in memory of this function.
 			var loaded labels
 			for _, l := range c.taint(e, a) {
-				if l.Load != nil && !l.Changed {
+				if l.Load != nil && l.Change == summary.Copied {
 					loaded = append(loaded, l)
 				}
 			}
 			if len(loaded) > 0 {
-				st.merge(base, path, entry{labels: c.changed(loaded), dirty: true})
+				st.merge(base, path, entry{labels: c.opaque(loaded)})
 			}
 			continue
 		}
 		w := st.writable(base)
 		for _, k := range keys {
 			en := w[k]
-			en.labels, en.dirty = c.changed(en.labels), true
+			en.labels = c.opaque(en.labels)
 			w[k] = en
 		}
 	}
@@ -280,7 +341,7 @@ func (c *funcCtx) api(st *state, e *env, call *ssa.Call, spec apis.Spec) {
 		}
 		if d := arg(spec.Dest); d != nil {
 			if q.table == "" {
-				q.table = modelTable(peel(d).Type())
+				q.table = c.a.modelTable(peel(d).Type())
 			}
 			c.loadInto(st, e, call, q, []ssa.Value{d}, cols)
 		}
@@ -295,8 +356,13 @@ func (c *funcCtx) api(st *state, e *env, call *ssa.Call, spec apis.Spec) {
 		c.statement(st, e, call, q)
 		if d := arg(spec.Dest); d != nil {
 			var cols []string
-			if !isRecord(derefType(peel(d).Type())) {
-				cols = q.stmt.Columns // Get(&n, "SELECT n …"): one column
+			if n, _ := model(peel(d).Type()); n == nil && !isRecord(derefType(peel(d).Type())) {
+				// Get(&n, "SELECT n …"): one column; Select(&ns, …): one
+				// column of many rows. Records take theirs from fields.
+				cols = q.stmt.Columns
+				if _, isSlice := derefType(peel(d).Type()).Underlying().(*types.Slice); isSlice && len(cols) > 1 {
+					cols = nil
+				}
 			}
 			c.loadInto(st, e, call, q, []ssa.Value{d}, cols)
 		}
@@ -322,13 +388,13 @@ func (c *funcCtx) api(st *state, e *env, call *ssa.Call, spec apis.Spec) {
 	case apis.BunSelect:
 		ch := c.bunChain(e, recv)
 		q := newQuery(ch.handle, apis.Bun, call.Pos())
-		q.lock, q.lockPos = ch.lock, ch.lockPos
+		q.lock, q.lockPos, q.keys = ch.lock, ch.lockPos, slices.Clone(ch.where)
 		dests, _ := c.varargs(e, arg(spec.Dest))
 		if len(dests) == 0 && ch.model != nil {
 			dests = []ssa.Value{ch.model}
 		}
 		if len(dests) > 0 && dests[0] != nil {
-			q.table = modelTable(peel(dests[0]).Type())
+			q.table = c.a.modelTable(peel(dests[0]).Type())
 		}
 		c.loadInto(st, e, call, q, dests, nil)
 		if q.lock == summary.Row {
@@ -369,13 +435,14 @@ func (c *funcCtx) api(st *state, e *env, call *ssa.Call, spec apis.Spec) {
 func (c *funcCtx) chainQuery(e *env, call *ssa.Call, recv ssa.Value) *query {
 	ch := c.gormChain(e, recv)
 	q := newQuery(ch.handle, apis.GORM, call.Pos())
-	q.lock, q.lockPos, q.table = ch.lock, ch.lockPos, ch.table
+	q.lock, q.lockPos, q.table, q.keys = ch.lock, ch.lockPos, ch.table, slices.Clone(ch.where)
 	if ch.raw != nil {
 		q.known, q.stmt = ch.raw.known, ch.raw.stmt
 		q.table = cmp.Or(q.table, ch.raw.table)
+		q.keys = unionStrings(q.keys, ch.raw.keys)
 	}
 	if q.table == "" && ch.model != nil {
-		q.table = modelTable(peel(ch.model).Type())
+		q.table = c.a.modelTable(peel(ch.model).Type())
 	}
 	return q
 }
@@ -441,21 +508,24 @@ func lockKindOf(l sqltext.Lock) (LockKind, bool) {
 	return 0, false
 }
 
-// sqlWrite records the values an UPDATE or upsert writes, unless the write
-// checks a version or the old value.
+// sqlWrite records what an UPDATE or upsert writes: the columns it sets,
+// those it sets atomically, those its WHERE checks, and the values it
+// writes with their labels. Whether a check in the WHERE protects a value
+// is for the judge to say.
 func (c *funcCtx) sqlWrite(st *state, e *env, call *ssa.Call, q *query, inTx bool) {
 	s := &q.stmt
-	for _, w := range s.Where {
-		if sqltext.IsVersionColumn(w.Column) || s.Assigns(w.Column) != nil {
-			return // optimistic: the write only happens if nothing changed
-		}
+	if len(s.Sets) == 0 {
+		return // a plain INSERT adds a row: it cannot lose an update
 	}
 	var vals []Written
+	var sets, atomic []string
 	for i := range s.Sets {
 		a := &s.Sets[i]
 		if a.Self {
+			atomic = append(atomic, a.Column)
 			continue
 		}
+		sets = append(sets, a.Column)
 		var ls labels
 		arg := -1
 		numeric := false
@@ -469,109 +539,26 @@ func (c *funcCtx) sqlWrite(st *state, e *env, call *ssa.Call, q *query, inTx boo
 				}
 				continue
 			}
-			ls = ls.union(c.taint(e, v))
+			ls = ls.union(c.valueLabels(st, e, v))
 			if a.Bare {
 				arg = idx
 			}
 		}
-		if len(ls) > 0 {
-			if len(a.Params) == 1 {
-				if v, _ := q.param(a.Params[0]); v != nil {
-					numeric = isNumeric(peel(v).Type())
-				}
-			}
-			vals = append(vals, Written{Column: a.Column, Labels: ls, Arg: arg, Assign: a, Numeric: numeric})
+		if assignComputed(a) {
+			ls = c.computed(ls) // SET balance = $1 + $2: the database adds to the value read in Go
 		}
-	}
-	if len(vals) == 0 {
-		return
+		if len(a.Params) == 1 {
+			if v, _ := q.param(a.Params[0]); v != nil {
+				numeric = isNumeric(peel(v).Type())
+			}
+		}
+		vals = append(vals, Written{Column: a.Column, Labels: ls, Arg: arg, Assign: a, Numeric: numeric})
 	}
 	w := c.write(st, call, 0, WriteSQL, q.handle, inTx, vals)
 	w.Stmt, w.SQL, w.SQLArg, w.Lib, w.Table = s, q.text, q.sqlArg, q.lib, q.table
-}
-
-// gormWrite records what Save, Update(s) and UpdateColumn(s) write.
-func (c *funcCtx) gormWrite(st *state, e *env, call *ssa.Call, spec apis.Spec, recv ssa.Value, args []ssa.Value) {
-	ch := c.gormChain(e, recv)
-	inTx := c.inTx(st, ch.handle)
-	if inTx {
-		defer c.lock(st, call, 1, ch.handle, LockWrite, inTx, token.NoPos)
-	}
-	if spec.Value >= len(args) {
-		return
-	}
-	value := args[spec.Value]
-	model := ch.model
-	var vals []Written
-	kind := WriteGormUpdates
-	switch spec.Op {
-	case apis.GormSave:
-		kind, model = WriteGormSave, value
-		vals = c.objectWrites(st, e, value, "")
-	case apis.GormUpdate:
-		kind = WriteGormUpdate
-		if isGormExprValue(value) {
-			return // Update("n", gorm.Expr("n + ?", d)): atomic
-		}
-		col, _ := c.sqlText(e, args[spec.Column])
-		if ls := c.taint(e, value); len(ls) > 0 {
-			vals = []Written{{Column: col, Labels: ls, Arg: spec.Value, Numeric: isNumeric(peel(value).Type())}}
-		}
-	case apis.GormUpdates:
-		vals = c.objectWrites(st, e, value, "")
-		if model == nil {
-			model = value
-		}
-	}
-	if model != nil && hasOptimisticVersion(model.Type()) || checksOld(ch.where, vals) {
-		return
-	}
-	if len(vals) == 0 {
-		return
-	}
-	w := c.write(st, call, 0, kind, ch.handle, inTx, vals)
-	w.Lib, w.Table = apis.GORM, ch.table
-	if w.Table == "" && model != nil {
-		w.Table = modelTable(peel(model).Type())
-	}
-}
-
-// objectWrites returns the changed fields of the object a value points to
-// (or is), as GORM writes them; for an object reached from a parameter of
-// the function, also a whole-object write of that parameter.
-func (c *funcCtx) objectWrites(st *state, e *env, v ssa.Value, sub string) []Written {
-	v = peel(e.resolve(v))
-	var base ssa.Value
-	var path string
-	if isPointerLike(v.Type()) {
-		base, path = c.place(st, e, v)
-	} else {
-		base, path = c.valPlace(st, e, v)
-	}
-	base, path = st.canon(base, path+sub)
-	var vals []Written
-	paths, entries := st.dirtyUnder(base, path)
-	sortByField(paths, entries)
-	for i, en := range entries {
-		if en.atomic || len(en.labels) == 0 {
-			continue
-		}
-		col := ""
-		if en.field != nil {
-			col = columnName(en.field.Name(), en.tag)
-		} else if k := mapColumn(paths[i]); k != "" {
-			col = k
-		}
-		numeric := en.field != nil && isNumeric(en.field.Type())
-		vals = append(vals, Written{Column: col, Name: c.nameOf(base) + renderPath(paths[i]), Labels: en.labels, Arg: -1, Numeric: numeric})
-	}
-	if p, ok := base.(*ssa.Parameter); ok {
-		if i := c.paramIndex(p); i >= 0 {
-			l := c.label(Label{Param: i, PPath: path, Name: p.Name() + renderPath(path)})
-			vals = append(vals, Written{Name: l.Name, Labels: labels{l}, Arg: -1, Whole: true})
-		}
-	}
-	return vals
+	w.Sets, w.Atomic = unionStrings(w.Sets, sets), unionStrings(w.Atomic, atomic)
+	w.Checks = unionStrings(w.Checks, whereKeys(s))
+	w.Row = w.Row || len(sets) > MaxTargeted
 }
 
 // checksOld reports whether a builder's conditions (the columns of its
@@ -581,31 +568,6 @@ func checksOld(where []string, vals []Written) bool {
 	return slices.ContainsFunc(where, func(w string) bool {
 		return sqltext.IsVersionColumn(w) || slices.ContainsFunc(vals, func(v Written) bool { return v.Column == w })
 	})
-}
-
-// sortByField orders changed locations by the declaration order of their
-// fields, as GORM writes them, and the rest by path.
-func sortByField(paths []string, entries []entry) {
-	idx := make([]int, len(paths))
-	for i := range idx {
-		idx[i] = i
-	}
-	pos := func(i int) token.Pos {
-		if f := entries[i].field; f != nil {
-			return f.Pos()
-		}
-		return token.NoPos
-	}
-	slices.SortStableFunc(idx, func(a, b int) int {
-		if pa, pb := pos(a), pos(b); pa != pb && pa.IsValid() && pb.IsValid() {
-			return int(pa - pb)
-		}
-		return strings.Compare(paths[a], paths[b])
-	})
-	ps, es := slices.Clone(paths), slices.Clone(entries)
-	for i, j := range idx {
-		paths[i], entries[i] = ps[j], es[j]
-	}
 }
 
 // isNumeric reports whether t is a number (or a named number type).
@@ -641,13 +603,24 @@ func hasOptimisticVersion(t types.Type) bool {
 	return false
 }
 
-// loadInto records a load whose values land in the destinations.
+// loadInto records a load whose values land in the destinations. A
+// destination that is a key column of the rows read (the primary key, a
+// column the WHERE found them by) holds the row's identity, not its
+// state: it gets no label.
 func (c *funcCtx) loadInto(st *state, e *env, call *ssa.Call, q *query, dests []ssa.Value, columns []string) {
 	l := c.load(st, call, 0, q.handle, q.lock, q.lockPos, q.lib, q.pos)
 	l.Table, l.RowsParam = q.table, q.rowsParam
+	l.Keys = unionStrings(l.Keys, q.keys)
+	callerSQL := !q.known && q.sqlParam >= 0
+	if callerSQL {
+		l.SQLParam = q.sqlParam
+	}
 	for k, d := range dests {
 		if d == nil {
 			continue
+		}
+		if isRecord(derefType(peel(d).Type())) || q.lib == apis.GORM || q.lib == apis.Bun {
+			l.Keys = unionStrings(l.Keys, modelKeys(peel(d).Type()))
 		}
 		base, path := c.place(st, e, d)
 		col := ""
@@ -658,7 +631,13 @@ func (c *funcCtx) loadInto(st *state, e *env, call *ssa.Call, q *query, dests []
 		if fa, ok := peel(e.resolve(d)).(*ssa.FieldAddr); ok {
 			en.field, en.tag = fieldOf(fa.X.Type(), fa.Field), fieldTag(fa.X.Type(), fa.Field)
 		}
-		en.labels = labels{c.label(Label{Load: l, Name: c.nameOf(base) + renderPath(path), Column: col})}
+		slot := 0
+		if callerSQL {
+			slot = k + 1
+		}
+		if !l.IsKey(col) {
+			en.labels = labels{c.label(Label{Load: l, Name: c.nameOf(base) + renderPath(path), Column: col, Slot: slot})}
+		}
 		st.set(base, path, en)
 	}
 }
@@ -681,7 +660,7 @@ func (c *funcCtx) load(st *state, instr ssa.Instruction, sub int, h Handle, lock
 	k := eventKey{instr, sub}
 	l := c.loads[k]
 	if l == nil {
-		l = &Load{Pos: pos, ScanPos: instr.Pos(), Handle: h, Lock: lock, LockPos: lockPos, Lib: lib, RowsParam: -1, seq: c.a.next()}
+		l = &Load{Pos: pos, ScanPos: instr.Pos(), Handle: h, Lock: lock, LockPos: lockPos, Lib: lib, RowsParam: -1, SQLParam: -1, seq: c.a.next()}
 		c.loads[k] = l
 	}
 	l.InTx = l.InTx || c.inTx(st, h)
@@ -716,6 +695,16 @@ func (c *funcCtx) write(st *state, call *ssa.Call, sub int, kind WriteKind, h Ha
 		c.writes[k] = w
 	}
 	w.InTx = w.InTx || inTx
+	if c.cur != nil {
+		for _, g := range c.guardsOf(c.cur, call) {
+			i := slices.IndexFunc(w.Guards, func(x Guard) bool { return x.Pos == g.Pos })
+			if i < 0 {
+				w.Guards = append(w.Guards, g)
+			} else {
+				w.Guards[i].Labels = labels(w.Guards[i].Labels).union(g.Labels)
+			}
+		}
+	}
 	w.Serializable = w.Serializable || st.serializable(h)
 	w.Held = unionLocks(w.Held, st.locks)
 	w.Mutex = w.Mutex || st.mutex > 0
@@ -836,6 +825,7 @@ func (c *funcCtx) readSource(st *state, e *env, args []ssa.Value, src summary.So
 
 // applySummary applies a callee's summary at a call.
 func (c *funcCtx) applySummary(st *state, e *env, call *ssa.Call, sum *summary.Summary, callee *types.Func, args []ssa.Value, overrides map[int]Handle) {
+	sum = c.constantCase(sum, args)
 	nres := 0
 	if callee != nil {
 		if sig, ok := callee.Type().(*types.Signature); ok {
@@ -843,18 +833,26 @@ func (c *funcCtx) applySummary(st *state, e *env, call *ssa.Call, sum *summary.S
 		}
 	}
 	res := make([]labels, nres)
+	parts := make([]map[string]labels, nres)
+	addPart := func(i int, path string, ls labels) {
+		if path == "" {
+			res[i] = res[i].union(ls)
+			return
+		}
+		if parts[i] == nil {
+			parts[i] = make(map[string]labels)
+		}
+		parts[i][path] = parts[i][path].union(ls)
+	}
 	for _, f := range sum.Flows {
 		if f.Result < 0 || f.Result >= nres {
 			continue
 		}
 		var ls labels
 		for _, src := range f.From {
-			ls = ls.union(c.readSource(st, e, args, src))
+			ls = ls.union(c.withChange(c.readSource(st, e, args, src), src.Change))
 		}
-		if f.Changed {
-			ls = c.changed(ls)
-		}
-		res[f.Result] = res[f.Result].union(ls)
+		addPart(f.Result, f.Path, ls)
 	}
 	for _, m := range sum.Mutates {
 		if m.Param < 0 || m.Param >= len(args) || args[m.Param] == nil || !isPointerLike(args[m.Param].Type()) {
@@ -862,40 +860,115 @@ func (c *funcCtx) applySummary(st *state, e *env, call *ssa.Call, sum *summary.S
 		}
 		var ls labels
 		for _, src := range m.From {
-			ls = ls.union(c.readSource(st, e, args, src))
-		}
-		if m.Changed {
-			ls = c.changed(ls)
+			ls = ls.union(c.withChange(c.readSource(st, e, args, src), src.Change))
 		}
 		base, path := c.place(st, e, args[m.Param])
 		base, path = st.canon(base, path+m.Path)
 		st.set(base, path, entry{labels: ls, dirty: true})
 	}
 	for i, ld := range sum.Loads {
-		h, lock, table, rows := c.mapHandle(e, args, ld.Handle, callee, overrides), ld.Lock, ld.Table, -1
-		if ld.Rows >= 0 && ld.Rows < len(args) && args[ld.Rows] != nil {
-			// The callee scans rows the caller's query produced.
-			q := c.rowsQuery(e, args[ld.Rows])
-			h, lock, table, rows = q.handle, q.lock, cmp.Or(q.table, table), q.rowsParam
+		l, lb, ok := c.summaryLoad(st, e, call, i, ld, callee, args, overrides)
+		if !ok {
+			continue
 		}
-		l := c.load(st, call, 10+i, h, lock, token.NoPos, apis.NoLib, call.Pos())
-		l.Via, l.Site, l.Table, l.RowsParam = callee, ld.Site, table, rows
-		l.InTx = l.InTx || ld.Handle.InTx && ld.Handle.Param >= 0
-		name := c.resultName(call, ld.Result, callee)
 		if ld.Result < 0 && ld.Into < len(args) && args[ld.Into] != nil {
 			base, path := c.loc(e, args[ld.Into])
-			name = c.nameOf(base) + renderPath(path+ld.Path)
+			lb.Name = c.nameOf(base) + renderPath(path+ld.Path)
 			base, path = st.canon(base, path+ld.Path)
-			st.set(base, path, entry{labels: labels{c.label(Label{Load: l, Name: name, Column: ld.Column})}})
+			st.set(base, path, entry{labels: labels{c.label(lb)}})
 		} else if ld.Result >= 0 && ld.Result < nres {
-			res[ld.Result] = res[ld.Result].union(labels{c.label(Label{Load: l, Name: name, Column: ld.Column})})
+			lb.Name = c.resultName(call, ld.Result, callee) + renderPath(ld.Path)
+			addPart(ld.Result, ld.Path, labels{c.label(lb)})
 		}
-		if ld.Lock == summary.Row {
-			c.lock(st, call, 20+i, h, LockRow, c.inTx(st, h) || ld.Handle.InTx, token.NoPos)
+		if l.Lock == summary.Row {
+			c.lock(st, call, 20+i, l.Handle, LockRow, c.inTx(st, l.Handle) || ld.Handle.InTx, token.NoPos)
 		}
 	}
-	// One write event per handle the callee writes through: a repository
-	// method that saves five columns is one write.
+	c.summaryWrites(st, e, call, sum, callee, args, overrides)
+	for i, lk := range sum.Locks {
+		h := c.mapHandle(e, args, lk.Handle, callee, overrides)
+		c.lock(st, call, 40+i, h, LockCallee, c.inTx(st, h) || h.Kind == summary.Unknown, token.NoPos)
+	}
+	for _, f := range sum.Forwards {
+		c.summaryForward(st, e, call, f, callee, args, overrides)
+	}
+	for i, r := range sum.RunsInTx {
+		if r.Callback < 0 || r.Callback >= len(args) || args[r.Callback] == nil {
+			continue
+		}
+		h := Handle{root: internalHandle{callee, r.Kind, "run" + strconv.Itoa(i)}, Kind: r.Kind, Param: -1, Serializable: r.Serializable, Name: "the transaction of " + FuncName(callee), Begin: call.Pos()}
+		c.runCallback(st, e, call, args[r.Callback], r.Arg, h)
+	}
+	c.setResults(call, res)
+	for i, ps := range parts {
+		v := c.resultValue(call, i, nres)
+		if v == nil {
+			continue
+		}
+		for _, path := range slices.Sorted(maps.Keys(ps)) {
+			st.set(v, path, entry{labels: ps[path]})
+		}
+	}
+}
+
+// constantCase returns the summary of the callee for the constant bool
+// arguments of the call, when its summary has a case for one.
+func (c *funcCtx) constantCase(sum *summary.Summary, args []ssa.Value) *summary.Summary {
+	for _, cs := range sum.Cases {
+		if cs.Param < len(args) {
+			if k, ok := args[cs.Param].(*ssa.Const); ok && k.Value != nil && k.Value.Kind() == constant.Bool && constant.BoolVal(k.Value) == cs.Value {
+				return sum.Case(cs.Param, cs.Value)
+			}
+		}
+	}
+	return sum
+}
+
+// summaryLoad returns the load event of a callee's load at a call, and the
+// label of the value it loads (without its name). A load whose SQL text
+// the caller passes takes its table, columns, keys and lock from that
+// text.
+func (c *funcCtx) summaryLoad(st *state, e *env, call *ssa.Call, i int, ld summary.Load, callee *types.Func, args []ssa.Value, overrides map[int]Handle) (*Load, Label, bool) {
+	h, lock, table, rows := c.mapHandle(e, args, ld.Handle, callee, overrides), ld.Lock, ld.Table, -1
+	keys := ld.Keys
+	column := ld.Column
+	if ld.Rows >= 0 && ld.Rows < len(args) && args[ld.Rows] != nil {
+		// The callee scans rows the caller's query produced.
+		q := c.rowsQuery(e, args[ld.Rows])
+		h, lock, table, rows = q.handle, q.lock, cmp.Or(q.table, table), q.rowsParam
+		keys = append(slices.Clone(keys), q.keys...)
+	}
+	if ld.SQL >= 0 && ld.SQL < len(args) && args[ld.SQL] != nil {
+		if text, ok := c.sqlText(e, args[ld.SQL]); ok {
+			stmt := sqltext.Parse(text)
+			lock, table = lockOf(stmt.Lock), cmp.Or(sqlTable(stmt.Table), table)
+			keys = append(slices.Clone(keys), whereKeys(&stmt)...)
+			if ld.Slot > 0 && ld.Slot <= len(stmt.Columns) {
+				column = stmt.Columns[ld.Slot-1]
+			}
+		}
+	}
+	l := c.load(st, call, 10+i, h, lock, token.NoPos, apis.NoLib, call.Pos())
+	l.Via, l.Site, l.Table, l.RowsParam = callee, ld.Site, table, rows
+	l.Keys = unionStrings(l.Keys, keys)
+	l.InTx = l.InTx || ld.Handle.InTx && ld.Handle.Param >= 0
+	if l.IsKey(column) {
+		return l, Label{}, false
+	}
+	slot := 0
+	if column == "" && ld.SQL >= 0 && ld.Slot > 0 {
+		// The text is the caller's caller's: keep the slot for it.
+		if p := c.forwardedParam(e, args[ld.SQL], false); p >= 0 {
+			slot = ld.Slot
+		}
+	}
+	return l, Label{Load: l, Column: column, Slot: slot, Change: ld.Change}, true
+}
+
+// summaryWrites records the writes of a callee at a call: one write event
+// per handle the callee writes through, so that a repository method that
+// saves five columns is one write.
+func (c *funcCtx) summaryWrites(st *state, e *env, call *ssa.Call, sum *summary.Summary, callee *types.Func, args []ssa.Value, overrides map[int]Handle) {
 	var handles []summary.HandleRef
 	for _, w := range sum.Writes {
 		if w.Param < 0 || w.Param >= len(args) || args[w.Param] == nil {
@@ -909,72 +982,97 @@ func (c *funcCtx) applySummary(st *state, e *env, call *ssa.Call, sum *summary.S
 		h := c.mapHandle(e, args, w.Handle, callee, overrides)
 		var vals []Written
 		if w.Whole {
-			vals = c.objectWrites(st, e, args[w.Param], w.Path)
+			vals, _ = c.objectWrites(st, e, args[w.Param], w.Path, w.Only)
 		} else if ls := c.readSource(st, e, args, summary.Source{Param: w.Param, Path: w.Path}); len(ls) > 0 {
-			if w.Changed {
-				ls = c.changed(ls)
-			}
-			vals = []Written{{Column: w.Column, Labels: ls, Arg: -1, Numeric: w.Numeric}}
+			vals = []Written{{Column: w.Column, Labels: c.withChange(ls, w.Change), Arg: -1, Numeric: w.Numeric}}
 		}
 		inTx := c.inTx(st, h) || w.Handle.InTx && w.Handle.Param >= 0
-		if len(vals) > 0 {
-			wr := c.write(st, call, 30+i, WriteCallee, h, inTx, vals)
-			wr.Via, wr.LockedFirst, wr.Table = callee, wr.LockedFirst || w.LockedFirst, cmp.Or(wr.Table, w.Table)
-			wr.Site = cmp.Or(wr.Site, w.Site)
-			if w.Lib != "" {
-				wr.Lib = apis.LibNamed(w.Lib)
-			}
+		wr := c.write(st, call, 30+i, WriteCallee, h, inTx, vals)
+		wr.Via, wr.LockedFirst, wr.Table = callee, wr.LockedFirst || w.LockedFirst, cmp.Or(wr.Table, w.Table)
+		wr.Site = cmp.Or(wr.Site, w.Site)
+		wr.Row = wr.Row || w.Whole
+		if w.Column != "" {
+			wr.Sets = unionStrings(wr.Sets, []string{w.Column})
+		}
+		wr.Checks = unionStrings(wr.Checks, w.Checks)
+		if w.Lib != "" {
+			wr.Lib = apis.LibNamed(w.Lib)
 		}
 		if inTx {
 			c.lock(st, call, 30+i, h, LockWrite, true, token.NoPos)
 		}
 	}
-	for i, lk := range sum.Locks {
-		h := c.mapHandle(e, args, lk.Handle, callee, overrides)
-		c.lock(st, call, 40+i, h, LockCallee, c.inTx(st, h) || h.Kind == summary.Unknown, token.NoPos)
+}
+
+// summaryForward runs, at a call of a wrapper, the caller's SQL the
+// wrapper passes on.
+func (c *funcCtx) summaryForward(st *state, e *env, call *ssa.Call, f summary.Forward, callee *types.Func, args []ssa.Value, overrides map[int]Handle) {
+	if f.SQL < 0 || f.SQL >= len(args) || args[f.SQL] == nil {
+		return
 	}
-	for _, f := range sum.Forwards {
-		if f.SQL < 0 || f.SQL >= len(args) || args[f.SQL] == nil {
-			continue
-		}
-		q := newQuery(c.mapHandle(e, args, f.Handle, callee, overrides), apis.SQL, call.Pos())
-		if text, ok := c.sqlText(e, args[f.SQL]); ok {
-			q.known, q.text, q.stmt = true, text, sqltext.Parse(text)
-			q.lock, q.table = lockOf(q.stmt.Lock), sqlTable(q.stmt.Table)
-		} else {
-			q.sqlParam = c.forwardedParam(e, args[f.SQL], false)
-		}
-		if f.Args >= 0 && f.Args < len(args) && args[f.Args] != nil {
-			q.args, q.argsKnown = c.varargs(e, args[f.Args])
-			q.argsParam = c.forwardedParam(e, args[f.Args], true)
-		}
-		if q.sqlParam >= 0 { // a wrapper of a wrapper
-			c.forward(summary.Forward{Query: f.Query, SQL: q.sqlParam, Args: q.argsParam, Handle: q.handle.Ref(c.inTx(st, q.handle))})
-		}
-		if f.Query {
-			c.queries[call] = q
-		}
-		c.statement(st, e, call, q)
+	q := newQuery(c.mapHandle(e, args, f.Handle, callee, overrides), apis.SQL, call.Pos())
+	if text, ok := c.sqlText(e, args[f.SQL]); ok {
+		q.setText(text)
+	} else {
+		q.sqlParam = c.forwardedParam(e, args[f.SQL], false)
 	}
-	for i, r := range sum.RunsInTx {
-		if r.Callback < 0 || r.Callback >= len(args) || args[r.Callback] == nil {
-			continue
-		}
-		h := Handle{root: internalHandle{callee, r.Kind, "run" + strconv.Itoa(i)}, Kind: r.Kind, Param: -1, Serializable: r.Serializable, Name: "the transaction of " + FuncName(callee), Begin: call.Pos()}
-		c.runCallback(st, e, call, args[r.Callback], r.Arg, h)
+	if f.Args >= 0 && f.Args < len(args) && args[f.Args] != nil {
+		q.args, q.argsKnown = c.varargs(e, args[f.Args])
+		q.argsParam = c.forwardedParam(e, args[f.Args], true)
 	}
+	if q.sqlParam >= 0 { // a wrapper of a wrapper
+		c.forward(summary.Forward{Query: f.Query, SQL: q.sqlParam, Args: q.argsParam, Handle: q.handle.Ref(c.inTx(st, q.handle))})
+	}
+	if f.Query {
+		c.queries[call] = q
+	}
+	c.statement(st, e, call, q)
+}
+
+// setResults gives the results of a call their labels.
+func (c *funcCtx) setResults(call *ssa.Call, res []labels) {
 	switch {
-	case nres == 1:
+	case len(res) == 1:
 		c.setVal(call, res[0])
-	case nres > 1:
+	case len(res) > 1:
 		old := c.callRes[call]
+		out := make([]labels, len(res))
 		for i := range res {
 			if i < len(old) {
-				res[i] = old[i].union(res[i])
+				out[i] = old[i]
+			}
+			if !out[i].contains(res[i]) {
+				out[i] = out[i].union(res[i])
+				c.grew = true
 			}
 		}
-		c.callRes[call] = res
+		c.callRes[call] = out
 	}
+}
+
+// resultValue returns the SSA value that stands for result i of a call:
+// the call itself, or the Extract of that result; nil when the result is
+// not used.
+func (c *funcCtx) resultValue(call *ssa.Call, i, n int) ssa.Value {
+	if n == 1 {
+		return call
+	}
+	for _, ref := range *call.Referrers() {
+		if x, ok := ref.(*ssa.Extract); ok && x.Index == i {
+			return x
+		}
+	}
+	return nil
+}
+
+// unionStrings returns a with the elements of b it lacks.
+func unionStrings(a, b []string) []string {
+	for _, s := range b {
+		if !slices.Contains(a, s) {
+			a = append(a, s)
+		}
+	}
+	return a
 }
 
 // FuncName renders a function for messages: pkg.Func or Type.Method.

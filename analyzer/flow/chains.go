@@ -2,7 +2,6 @@ package flow
 
 import (
 	"go/token"
-	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/ssa"
@@ -144,6 +143,23 @@ func (c *funcCtx) gormChain(e *env, v ssa.Value) chain {
 			if len(args) > 0 && ch.model == nil {
 				ch.model = args[0]
 			}
+		case "Select":
+			// Select("theme", "language").Updates(&u) writes only those.
+			if len(args) > 0 {
+				if col, ok := c.sqlText(e, args[0]); ok && col != "*" {
+					for _, f := range strings.Split(col, ",") {
+						ch.columns = append(ch.columns, strings.TrimSpace(f))
+					}
+				}
+			}
+			if len(args) > 1 {
+				vals, _ := c.varargs(e, args[1])
+				for _, a := range vals {
+					if col, ok := c.sqlText(e, a); ok && a != nil {
+						ch.columns = append(ch.columns, col)
+					}
+				}
+			}
 		case "Where":
 			if len(args) > 0 {
 				if cond, ok := c.sqlText(e, args[0]); ok {
@@ -172,11 +188,9 @@ func (c *funcCtx) gormChain(e *env, v ssa.Value) chain {
 	return ch
 }
 
-// bunWrite records what a bun update writes: the values of its Set
-// expressions that are not atomic (Set("stock = ?", p.Stock-1), not
-// Set("stock = stock - ?", 1)), or else the changed fields of its model,
-// limited to Column(…) when given; nothing when a condition checks a
-// version or a written column's old value.
+// bunWrite records what a bun update writes: its Set expressions (those
+// that compute the new value from the old one are atomic), or else the
+// model's fields, limited to Column(…) when given.
 func (c *funcCtx) bunWrite(st *state, e *env, call *ssa.Call, recv ssa.Value) {
 	ch := c.bunChain(e, recv)
 	inTx := c.inTx(st, ch.handle)
@@ -184,41 +198,50 @@ func (c *funcCtx) bunWrite(st *state, e *env, call *ssa.Call, recv ssa.Value) {
 		defer c.lock(st, call, 1, ch.handle, LockWrite, inTx, token.NoPos)
 	}
 	var vals []Written
+	var sets, atomic []string
 	for _, set := range ch.sets {
 		stmt := sqltext.Parse("UPDATE t SET " + set.text)
 		for i := range stmt.Sets {
 			a := &stmt.Sets[i]
 			if a.Self {
+				atomic = append(atomic, a.Column)
 				continue
 			}
+			sets = append(sets, a.Column)
 			var ls labels
 			numeric := false
 			for _, p := range a.Params {
 				if p.Index >= 0 && p.Index < len(set.args) && set.args[p.Index] != nil {
-					ls = ls.union(c.taint(e, set.args[p.Index]))
+					ls = ls.union(c.valueLabels(st, e, set.args[p.Index]))
 					numeric = len(a.Params) == 1 && isNumeric(peel(set.args[p.Index]).Type())
 				}
 			}
-			if len(ls) > 0 {
-				vals = append(vals, Written{Column: a.Column, Labels: ls, Arg: -1, Numeric: numeric})
+			if assignComputed(a) {
+				ls = c.computed(ls)
 			}
+			vals = append(vals, Written{Column: a.Column, Labels: ls, Arg: -1, Numeric: numeric})
 		}
 	}
+	row := false
 	if len(ch.sets) == 0 && ch.model != nil {
-		for _, v := range c.objectWrites(st, e, ch.model, "") {
-			if len(ch.columns) == 0 || slices.Contains(ch.columns, v.Column) {
-				vals = append(vals, v)
+		var mv []Written
+		mv, atomic = c.objectWrites(st, e, ch.model, "", ch.columns)
+		vals = append(vals, mv...)
+		for _, v := range mv {
+			if v.Column != "" {
+				sets = append(sets, v.Column)
 			}
 		}
-	}
-	if checksOld(ch.where, vals) || len(vals) == 0 {
-		return
+		row = len(ch.columns) == 0
 	}
 	w := c.write(st, call, 0, WriteBun, ch.handle, inTx, vals)
 	w.Lib = apis.Bun
 	if ch.model != nil {
-		w.Table = modelTable(peel(ch.model).Type())
+		w.Table = c.a.modelTable(peel(ch.model).Type())
 	}
+	w.Sets, w.Atomic = unionStrings(w.Sets, sets), unionStrings(w.Atomic, atomic)
+	w.Checks = unionStrings(w.Checks, ch.where)
+	w.Row = w.Row || row || len(w.Sets) > MaxTargeted
 }
 
 // whereColumns returns the columns a builder's Where condition ("id = ?

@@ -22,6 +22,7 @@ package flow
 import (
 	"go/token"
 	"go/types"
+	"slices"
 
 	"golang.org/x/tools/go/ssa"
 
@@ -157,13 +158,25 @@ type Load struct {
 	// single-table SELECT, "go:example.com/shop.Product" for a GORM model.
 	Table string
 	// RowsParam is the parameter of the analysed function whose rows the
-	// load scans (the query ran in the caller), or -1.
+	// load scans (the query ran in the caller), or -1; SQLParam the
+	// parameter whose SQL text it ran (a fetch(query, args...) helper), or
+	// -1.
 	RowsParam int
+	SQLParam  int
+	// Keys are the columns that identify the row: its primary key and the
+	// columns it was found by (WHERE email = $1). A value read from them
+	// is the row's identity, not its state.
+	Keys []string
 	// Via is the function the load happened in, for loads reported by a
 	// summary; Site is where in that function.
 	Via  *types.Func
 	Site string
 	seq  int
+}
+
+// IsKey reports whether column c identifies the rows the load reads.
+func (l *Load) IsKey(c string) bool {
+	return c != "" && (c == "id" || slices.Contains(l.Keys, c))
 }
 
 // Label says that a value derives from a load (Load != nil) or, inside a
@@ -174,12 +187,19 @@ type Label struct {
 	PPath  string
 	Name   string // the Go expression that read it: "p.Stock"
 	Column string // the database column, when known
-	// Changed reports that the value was computed from the loaded one
-	// rather than copied; Op is the arithmetic that changed it, when it
-	// was adding to or subtracting from it (token.ADD, token.SUB).
-	Changed bool
-	Op      token.Token
+	// Slot is 1 + the position of the Scan destination that read the
+	// value, for a load whose SQL text the caller gives (0 otherwise).
+	Slot int
+	// Change says whether the value is the loaded one, passed through
+	// code the analysis cannot see into, or computed from it; Op is the
+	// arithmetic that changed it, when it was adding to or subtracting
+	// from it (token.ADD, token.SUB).
+	Change summary.Change
+	Op     token.Token
 }
+
+// Changed reports that the value was computed from the loaded one.
+func (l *Label) Changed() bool { return l.Change == summary.Computed }
 
 // WriteKind is how a write reached the database.
 type WriteKind int
@@ -205,11 +225,16 @@ type Written struct {
 	Arg int
 	// Assign is the SQL assignment that stores the value, for SQL writes.
 	Assign *sqltext.Assignment
-	// Whole reports a write of every changed field of the object a
-	// parameter label names (GORM Save of a parameter).
+	// Whole reports a write of the whole object a parameter label names
+	// (GORM Save of a parameter), limited to the columns in Only when
+	// given (Select(…).Updates).
 	Whole bool
+	Only  []string
 	// Numeric reports a number, which an atomic update can add to.
 	Numeric bool
+	// Fresh reports a field of a record assigned since the record was
+	// loaded, on some path at least: a new value, whatever its labels.
+	Fresh bool
 }
 
 // Write is a statement that writes values derived from loads back.
@@ -239,7 +264,26 @@ type Write struct {
 	// LockedFirst reports that the callee locked the handle before it
 	// wrote.
 	LockedFirst bool
-	seq         int
+	// Sets are the columns the write sets from values, whatever they
+	// derive from; Atomic those it sets from their own old value (n = n +
+	// $1, gorm.Expr); Checks those its WHERE compares.
+	Sets   []string
+	Atomic []string
+	Checks []string
+	// Row reports a write of a whole record: GORM Save or Updates of a
+	// struct, a bun model, a repository method that saves its argument
+	// whole, or an UPDATE of many columns of one record.
+	Row bool
+	// Guards are the conditions that decide whether the write runs.
+	Guards []Guard
+	seq    int
+}
+
+// Guard is a condition on which a write depends: the write runs only on
+// one side of it (if cur.Version != v { return ErrConflict }; write).
+type Guard struct {
+	Pos    token.Pos
+	Labels []*Label
 }
 
 // Result is the analysis of one function (with the closures it contains).
@@ -286,9 +330,59 @@ func (a *Analysis) Func(fn *ssa.Function) *Result {
 	}
 	a.active[fn] = true
 	r := newFuncCtx(a, fn).run()
+	r.Summary.Cases = a.cases(fn, r.Summary)
 	delete(a.active, fn)
 	a.results[fn] = r
 	return r
+}
+
+// maxCaseParams bounds the bool parameters a summary has cases for.
+const maxCaseParams = 2
+
+// cases returns the summaries of fn when one of its bool parameters that
+// decides a branch is a constant, where they differ from its summary s:
+// a caller of Update(hash bool) that passes false does not hash.
+func (a *Analysis) cases(fn *ssa.Function, s *summary.Summary) []summary.Case {
+	var out []summary.Case
+	n := 0
+	for i, p := range fn.Params {
+		if !decidesBranch(p) {
+			continue
+		}
+		if n++; n > maxCaseParams {
+			break
+		}
+		for _, v := range []bool{false, true} {
+			c := newFuncCtx(a, fn)
+			c.consts = map[*ssa.Parameter]bool{p: v}
+			cs := c.run().Summary
+			if cs.String() != s.String() {
+				out = append(out, summary.Case{Param: i, Value: v, Summary: cs})
+			}
+		}
+	}
+	return out
+}
+
+// decidesBranch reports whether a bool parameter is the condition of an
+// if, or its negation.
+func decidesBranch(p *ssa.Parameter) bool {
+	if b, ok := p.Type().Underlying().(*types.Basic); !ok || b.Kind() != types.Bool {
+		return false
+	}
+	for _, ref := range *p.Referrers() {
+		switch r := ref.(type) {
+		case *ssa.If:
+			return true
+		case *ssa.UnOp:
+			for _, rr := range *r.Referrers() {
+				if _, ok := rr.(*ssa.If); ok {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 func (a *Analysis) next() int {
@@ -304,3 +398,8 @@ func (l *Load) ReadPos() token.Pos {
 	}
 	return l.Pos
 }
+
+// MaxTargeted is the most columns a write sets and still counts as a
+// targeted write (a status change, a counter, a webhook's one column)
+// rather than a write of a whole record.
+const MaxTargeted = 3

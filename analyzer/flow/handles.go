@@ -5,6 +5,7 @@ import (
 	"go/token"
 	"go/types"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -538,6 +539,27 @@ type query struct {
 	// that the SQL text and the placeholder arguments come from, when a
 	// wrapper passes its caller's on (else -1).
 	sqlParam, argsParam int
+	// keys are the columns that identify the rows read: the columns the
+	// WHERE finds them by, and a model's primary key.
+	keys []string
+}
+
+// setText records the SQL text the query runs.
+func (q *query) setText(text string) {
+	q.known, q.text, q.stmt = true, text, sqltext.Parse(text)
+	q.lock, q.table = lockOf(q.stmt.Lock), sqlTable(q.stmt.Table)
+	q.keys = whereKeys(&q.stmt)
+}
+
+// whereKeys returns the columns a statement's WHERE finds its rows by.
+func whereKeys(s *sqltext.Statement) []string {
+	var keys []string
+	for _, w := range s.Where {
+		if !slices.Contains(keys, w.Column) {
+			keys = append(keys, w.Column)
+		}
+	}
+	return keys
 }
 
 // param returns the value bound to a placeholder.
@@ -593,10 +615,7 @@ func (c *funcCtx) sqlQuery(e *env, call *ssa.Call, spec apis.Spec) *query {
 		}
 	}
 	if q.known {
-		q.text = text
-		q.stmt = sqltext.Parse(text)
-		q.lock = lockOf(q.stmt.Lock)
-		q.table = sqlTable(q.stmt.Table)
+		q.setText(text)
 	}
 	if spec.Args >= 0 && spec.Args < len(args) {
 		q.argsParam = c.forwardedParam(e, args[spec.Args], true)
@@ -756,40 +775,6 @@ func sqlTable(name string) string {
 		return ""
 	}
 	return "sql:" + name
-}
-
-// modelTable returns the table key of a GORM model: the struct type a
-// value is, or points to, or holds a slice of.
-func modelTable(t types.Type) string {
-	if n, _ := model(t); n != nil && n.Obj().Pkg() != nil {
-		return "go:" + n.Obj().Pkg().Path() + "." + n.Obj().Name()
-	}
-	return ""
-}
-
-// model returns the struct type a GORM value stands for (a struct, a
-// pointer to one, a slice of them), named or not.
-func model(t types.Type) (*types.Named, *types.Struct) {
-	for range 4 {
-		switch u := types.Unalias(t).(type) {
-		case *types.Pointer:
-			t = u.Elem()
-			continue
-		case *types.Slice:
-			t = u.Elem()
-			continue
-		case *types.Array:
-			t = u.Elem()
-			continue
-		}
-		break
-	}
-	st, _ := t.Underlying().(*types.Struct)
-	n, _ := types.Unalias(t).(*types.Named)
-	if st == nil {
-		return nil, nil
-	}
-	return n, st
 }
 
 // lockingStrength returns the lock a clause.Locking value asks for: the

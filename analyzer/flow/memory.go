@@ -4,6 +4,7 @@ import (
 	"go/constant"
 	"go/token"
 	"go/types"
+	"maps"
 	"reflect"
 	"slices"
 	"strings"
@@ -172,14 +173,45 @@ func (c *funcCtx) store(st *state, e *env, addr, val ssa.Value) {
 		ent.field = fieldOf(fa.X.Type(), fa.Field)
 		ent.tag = fieldTag(fa.X.Type(), fa.Field)
 	}
+	var parts map[string]entry
+	if isRecord(val.Type()) {
+		ent.labels, parts = c.recordParts(st, e, val)
+	}
+	rename := func(ls labels) labels { return ls }
 	if a, ok := base.(*ssa.Alloc); ok && path == "" && isRecord(val.Type()) {
 		// A record copied into a variable (for _, p := range ps; p :=
 		// *ptr) is known by that variable's name from here on.
 		if name := c.nameOf(a); name != "" {
-			ent.labels = c.loadsNamed(ent.labels, name)
+			rename = func(ls labels) labels { return c.loadsNamed(ls, name) }
 		}
 	}
+	ent.labels = rename(ent.labels)
 	st.set(base, path, ent)
+	for _, rel := range slices.Sorted(maps.Keys(parts)) {
+		p := parts[rel]
+		p.labels = rename(p.labels)
+		st.set(base, path+rel, p)
+	}
+}
+
+// recordParts returns what a record value copies when it is stored: the
+// labels of the record as a whole, and its parts (the fields that were
+// loaded or stored separately) by access path, so that a copy, a struct
+// literal or a returned record stays field-sensitive (s.IP of a session
+// built from a request and a loaded name is not the loaded name).
+func (c *funcCtx) recordParts(st *state, e *env, val ssa.Value) (labels, map[string]entry) {
+	sb, sp := c.valPlace(st, e, val)
+	if sb == nil {
+		return c.valueLabels(st, e, val), nil
+	}
+	whole, _, _ := c.coverOf(st, e, sb, sp, c.nameOf(sb)+renderPath(sp), "")
+	parts := make(map[string]entry)
+	for p, en := range st.mem[sb] {
+		if p != sp && under(p, sp) {
+			parts[p[len(sp):]] = en
+		}
+	}
+	return whole, parts
 }
 
 // isRecord reports whether t is a struct or array type: a value copied
@@ -222,18 +254,9 @@ func (c *funcCtx) readMem(st *state, e *env, ptr ssa.Value) labels {
 }
 
 func (c *funcCtx) readLoc(st *state, e *env, base ssa.Value, path, name, column string) labels {
-	cover, coverPath, found, subs := st.lookup(base, path)
-	var ls labels
-	if found {
-		col := column
-		if coverPath == path {
-			col = columnFromEntry(cover, column)
-		} else {
-			cover.labels = narrow(cover.labels, column)
-		}
-		ls = c.renamed(c.deeper(cover.labels, path[len(coverPath):]), name, col)
-	} else {
-		ls = c.renamed(narrow(c.baseLabels(e, base, path), column), name, column)
+	ls, found, subs := c.coverOf(st, e, base, path, name, column)
+	if found && anyDirty(subs) {
+		ls = c.computedLoads(ls)
 	}
 	for _, s := range subs {
 		ls = ls.union(c.renamed(s.labels, name, ""))
@@ -241,14 +264,67 @@ func (c *funcCtx) readLoc(st *state, e *env, base ssa.Value, path, name, column 
 	return ls
 }
 
+// coverOf returns the labels of the location base+path as a whole, read
+// through the Go expression name at a column: those of the entry that
+// covers it (the longest prefix) and, where that entry was stored on some
+// paths only, of what covers it in turn, down to the base itself; whether
+// an entry covers it; and the entries within it.
+func (c *funcCtx) coverOf(st *state, e *env, base ssa.Value, path, name, column string) (labels, bool, []entry) {
+	_, _, _, subs := st.lookup(base, path)
+	m := st.mem[base]
+	var ls labels
+	found := false
+	for p := path; ; p = parent(p) {
+		if en, ok := m[p]; ok {
+			found = true
+			col, lbs := column, en.labels
+			if p == path {
+				col = columnFromEntry(en, column)
+			} else {
+				lbs = narrow(lbs, column)
+			}
+			ls = ls.union(c.renamed(c.deeper(lbs, path[len(p):]), name, col))
+			if !en.maybe {
+				return ls, true, subs
+			}
+		}
+		if p == "" {
+			break
+		}
+	}
+	return ls.union(c.renamed(narrow(c.baseLabels(e, base, path), column), name, column)), found, subs
+}
+
+// anyDirty reports whether a part of a location was stored to. Under a
+// location that a load filled whole, that is a change since the load: a
+// store under it came after it, as the load replaced what was there.
+func anyDirty(subs []entry) bool {
+	return slices.ContainsFunc(subs, func(e entry) bool { return e.dirty })
+}
+
+// computedLoads marks the load labels of ls as computed: a loaded value
+// with a part changed since (a field of a decoded record set, an element
+// of a loaded map or slice replaced), written back whole, undoes what
+// others changed in the parts it did not touch.
+func (c *funcCtx) computedLoads(ls labels) labels {
+	out := make(labels, 0, len(ls))
+	for _, l := range ls {
+		if l.Load != nil {
+			l = c.computed(labels{l})[0]
+		}
+		out = out.union(labels{l})
+	}
+	return out
+}
+
 // narrow keeps, of the labels of a whole record read one field at a time,
-// those of the field's column: a record whose fields were read into
-// separate columns (rows.Scan(&it.ID, &it.Qty)) and then copied as a whole
-// (into a slice, through a call) carries the labels of every field, and
-// reading it.Qty must not name it.ID. Labels without a column, and all
-// labels when none has the column, are kept.
+// those that can be the field's column: a record whose fields were read
+// into separate columns (rows.Scan(&it.ID, &it.Qty)) and then copied as a
+// whole (into a slice, through a call) carries the labels of every field,
+// and reading it.Qty must name neither it.ID nor any other column. Labels
+// without a column are kept.
 func narrow(ls labels, column string) labels {
-	if column == "" || !slices.ContainsFunc(ls, func(l *Label) bool { return l.Load != nil && l.Column == column }) {
+	if column == "" {
 		return ls
 	}
 	return slices.DeleteFunc(slices.Clone(ls), func(l *Label) bool {
@@ -333,6 +409,9 @@ func (c *funcCtx) pointee(st *state, e *env, v ssa.Value) labels {
 	var ls labels
 	if found {
 		ls = cover.labels
+	}
+	if found && anyDirty(subs) {
+		ls = c.computedLoads(ls)
 	}
 	for _, s := range subs {
 		ls = ls.union(s.labels)
@@ -502,3 +581,7 @@ func (c *funcCtx) namedField(st *state, e *env, v ssa.Value, name string) (label
 	}
 	return nil, nil
 }
+
+// ColumnName returns the column an ORM maps a struct field with a tag to
+// (see columnName).
+func ColumnName(field, tag string) string { return columnName(field, tag) }

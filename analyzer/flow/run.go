@@ -30,6 +30,9 @@ type env struct {
 	depth   int
 	bind    map[ssa.Value]ssa.Value
 	handles map[ssa.Value]Handle
+	// guards are the conditions that decide whether the closure runs at
+	// all: those of the place it was inlined at.
+	guards []Guard
 }
 
 // resolve maps a free variable or bound parameter to the value it stands
@@ -79,12 +82,21 @@ type funcCtx struct {
 	anonRet    map[*ssa.Function][]labels
 	inlined    map[*ssa.Function]bool
 	ret        []labels
-	exit       *state
-	runsInTx   []summary.RunInTx
-	forwards   []summary.Forward
-	grew       bool // a value gained labels in this pass
-	names      map[ssa.Value]string
-	budget     budgets
+	// retParts are the labels of the parts of each result (the fields of
+	// a returned record), by access path.
+	retParts []map[string]labels
+	exit     *state
+	runsInTx []summary.RunInTx
+	forwards []summary.Forward
+	grew     bool // a value gained labels in this pass
+	names    map[ssa.Value]string
+	budget   budgets
+	// cur and at are the environment and the instruction being applied.
+	cur *env
+	at  ssa.Instruction
+	// consts are parameters of the root function taken to be constants:
+	// a branch they decide runs one way only.
+	consts map[*ssa.Parameter]bool
 }
 
 func newFuncCtx(a *Analysis, fn *ssa.Function) *funcCtx {
@@ -104,6 +116,7 @@ func newFuncCtx(a *Analysis, fn *ssa.Function) *funcCtx {
 		anonRet:    make(map[*ssa.Function][]labels),
 		inlined:    make(map[*ssa.Function]bool),
 		ret:        make([]labels, fn.Signature.Results().Len()),
+		retParts:   make([]map[string]labels, fn.Signature.Results().Len()),
 	}
 }
 
@@ -266,7 +279,7 @@ func (c *funcCtx) body(fn *ssa.Function, e *env, entry *state) *state {
 				st = entry.clone()
 			} else {
 				for _, p := range b.Preds {
-					if out[p.Index] == nil {
+					if out[p.Index] == nil || c.notTaken(p, b) {
 						continue
 					}
 					if st == nil {
@@ -310,6 +323,36 @@ func (c *funcCtx) body(fn *ssa.Function, e *env, entry *state) *state {
 	return exit
 }
 
+// notTaken reports whether the edge from block p to b is never taken: p
+// ends in an if on a parameter taken to be a constant, and b is the other
+// way.
+func (c *funcCtx) notTaken(p, b *ssa.BasicBlock) bool {
+	if len(c.consts) == 0 || len(p.Instrs) == 0 || len(p.Succs) != 2 {
+		return false
+	}
+	iff, ok := p.Instrs[len(p.Instrs)-1].(*ssa.If)
+	if !ok {
+		return false
+	}
+	cond, neg := iff.Cond, false
+	if u, ok := cond.(*ssa.UnOp); ok && u.Op == token.NOT {
+		cond, neg = u.X, true
+	}
+	prm, ok := cond.(*ssa.Parameter)
+	if !ok {
+		return false
+	}
+	v, ok := c.consts[prm]
+	if !ok {
+		return false
+	}
+	taken := p.Succs[1] // else
+	if v != neg {
+		taken = p.Succs[0]
+	}
+	return b != taken && p.Succs[0] != p.Succs[1]
+}
+
 // reversePostorder orders the reachable blocks of fn.
 func reversePostorder(fn *ssa.Function) []*ssa.BasicBlock {
 	seen := make([]bool, len(fn.Blocks))
@@ -335,6 +378,7 @@ func reversePostorder(fn *ssa.Function) []*ssa.BasicBlock {
 // transfer applies the instructions of b to st.
 func (c *funcCtx) transfer(b *ssa.BasicBlock, st *state, e *env) {
 	for _, instr := range b.Instrs {
+		c.cur, c.at = e, instr
 		switch in := instr.(type) {
 		case *ssa.Alloc:
 			// A variable declared in a loop body is a new variable on
@@ -352,15 +396,15 @@ func (c *funcCtx) transfer(b *ssa.BasicBlock, st *state, e *env) {
 				c.setVal(in, c.readMem(st, e, in.X))
 			case token.ARROW:
 			default:
-				c.setVal(in, c.changed(c.taint(e, in.X)))
+				c.setVal(in, c.computed(c.taint(e, in.X)))
 			}
 		case *ssa.BinOp:
 			x, y := c.taint(e, in.X), c.taint(e, in.Y)
 			if in.Op == token.ADD || in.Op == token.SUB {
 				// n + d, n - d: remember which way the loaded n moved.
-				c.setVal(in, c.changedOp(x, in.Op).union(c.changedOp(y, token.ADD)))
+				c.setVal(in, c.computedOp(x, in.Op).union(c.computedOp(y, token.ADD)))
 			} else {
-				c.setVal(in, c.changed(x.union(y)))
+				c.setVal(in, c.computed(x.union(y)))
 			}
 		case *ssa.Convert:
 			c.setVal(in, c.taint(e, in.X))
@@ -410,7 +454,7 @@ func (c *funcCtx) transfer(b *ssa.BasicBlock, st *state, e *env) {
 			if e.fn == c.root {
 				for i, r := range in.Results {
 					if i < len(c.ret) {
-						c.ret[i] = c.ret[i].union(c.taint(e, r)).union(c.pointee(st, e, r))
+						c.returned(st, e, i, r)
 					}
 				}
 			} else {
@@ -438,6 +482,9 @@ func (c *funcCtx) inline(st *state, e *env, fn *ssa.Function, bindings, args []s
 	}
 	c.inlined[fn] = true
 	child := &env{parent: e, fn: fn, depth: e.depth + 1, bind: make(map[ssa.Value]ssa.Value), handles: make(map[ssa.Value]Handle)}
+	if c.at != nil && c.cur == e {
+		child.guards = c.guardsOf(e, c.at)
+	}
 	for i, fv := range fn.FreeVars {
 		if i < len(bindings) {
 			child.bind[fv] = e.resolve(bindings[i])
@@ -456,8 +503,72 @@ func (c *funcCtx) inline(st *state, e *env, fn *ssa.Function, bindings, args []s
 			child.handles[fn.Params[i]] = h
 		}
 	}
+	cur, at := c.cur, c.at
 	exit := c.body(fn, child, st)
+	c.cur, c.at = cur, at
 	*st = *exit.clone()
+}
+
+// guardLabels returns the loaded values a condition tests: the operands
+// of a comparison (not a test for nil, which says whether a row was found,
+// not what it holds), or a loaded flag as read.
+func (c *funcCtx) guardLabels(e *env, cond ssa.Value, depth int) labels {
+	if depth > 4 {
+		return nil
+	}
+	switch x := e.resolve(cond).(type) {
+	case *ssa.UnOp:
+		if x.Op == token.NOT {
+			return c.guardLabels(e, x.X, depth+1)
+		}
+		return nil
+	case *ssa.BinOp:
+		switch x.Op {
+		case token.EQL, token.NEQ, token.LSS, token.GTR, token.LEQ, token.GEQ:
+			if isNil(x.X) || isNil(x.Y) {
+				return nil
+			}
+			return c.taint(e, x.X).union(c.taint(e, x.Y))
+		}
+		return nil
+	}
+	var out labels
+	for _, l := range c.taint(e, cond) {
+		if l.Change == summary.Copied {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// isNil reports whether v is the constant nil.
+func isNil(v ssa.Value) bool {
+	k, ok := v.(*ssa.Const)
+	return ok && k.IsNil()
+}
+
+// guardsOf returns the conditions that decide whether instruction instr
+// runs: each If whose one side leads, alone, to the block of instr (the
+// successor has the If's block as its only predecessor and dominates
+// instr's block), and the guards of the place the closure was inlined at.
+func (c *funcCtx) guardsOf(e *env, instr ssa.Instruction) []Guard {
+	gs := slices.Clone(e.guards)
+	b := instr.Block()
+	for n := 0; b != nil && n < maxDepth*4; n++ {
+		idom := b.Idom()
+		if idom == nil {
+			break
+		}
+		if len(b.Preds) == 1 && b.Preds[0] == idom && len(idom.Instrs) > 0 {
+			if iff, ok := idom.Instrs[len(idom.Instrs)-1].(*ssa.If); ok {
+				if ls := c.guardLabels(e, iff.Cond, 0); len(ls) > 0 {
+					gs = append(gs, Guard{Pos: iff.Cond.Pos(), Labels: ls})
+				}
+			}
+		}
+		b = idom
+	}
+	return gs
 }
 
 // setVal records the labels of an SSA value, noting growth so that the
@@ -504,35 +615,43 @@ func (c *funcCtx) label(l Label) *Label {
 	return p
 }
 
-// changed returns the labels marked as computed values.
-func (c *funcCtx) changed(ls labels) labels {
+// withChange returns ls with each label's change raised to at least ch.
+func (c *funcCtx) withChange(ls labels, ch summary.Change) labels {
 	if len(ls) == 0 {
 		return nil
 	}
 	out := make(labels, 0, len(ls))
 	for _, l := range ls {
-		if l.Changed {
-			out = append(out, l)
-			continue
+		if l.Change < ch {
+			m := *l
+			m.Change = ch
+			l = c.label(m)
 		}
-		m := *l
-		m.Changed = true
-		out = append(out, c.label(m))
+		if !slices.Contains(out, l) {
+			out = append(out, l)
+		}
 	}
 	return out
 }
 
-// changedOp marks labels as computed by adding or subtracting; a label
-// changed before keeps its first operation.
-func (c *funcCtx) changedOp(ls labels, op token.Token) labels {
+// computed returns the labels of a value computed from ls.
+func (c *funcCtx) computed(ls labels) labels { return c.withChange(ls, summary.Computed) }
+
+// opaque returns the labels of a value that code the analysis cannot see
+// into made from ls: it may or may not be the same value.
+func (c *funcCtx) opaque(ls labels) labels { return c.withChange(ls, summary.Opaque) }
+
+// computedOp marks labels as computed by adding or subtracting; a label
+// computed before keeps its first operation.
+func (c *funcCtx) computedOp(ls labels, op token.Token) labels {
 	if len(ls) == 0 {
 		return nil
 	}
 	out := make(labels, 0, len(ls))
 	for _, l := range ls {
 		m := *l
-		if !m.Changed {
-			m.Changed, m.Op = true, op
+		if m.Change != summary.Computed {
+			m.Change, m.Op = summary.Computed, op
 		}
 		out = append(out, c.label(m))
 	}
@@ -542,7 +661,11 @@ func (c *funcCtx) changedOp(ls labels, op token.Token) labels {
 // renamed returns ls as read through the Go expression name, at a column.
 // A label keeps its name unless the new one refines it: "p" read as
 // "p.Stock" becomes "p.Stock", but a computed value stored in a field of
-// another struct keeps the name of the variable that was read.
+// another struct keeps the name of the variable that was read. Likewise a
+// label keeps the column it was read from: only a record read whole
+// learns its column from the field read (u.Balance of a GORM model), not
+// a column decoded into a struct (p.Tags of the JSON in column prefs).
+// The row's identity (its key columns) is dropped: it is not state.
 func (c *funcCtx) renamed(ls labels, name, column string) labels {
 	out := make(labels, 0, len(ls))
 	for _, l := range ls {
@@ -550,8 +673,11 @@ func (c *funcCtx) renamed(ls labels, name, column string) labels {
 		if m.Name == "" || strings.HasPrefix(name, m.Name) && under(name, m.Name) {
 			m.Name = name
 		}
-		if column != "" {
+		if column != "" && m.Column == "" && m.Slot == 0 {
 			m.Column = column
+		}
+		if m.Load != nil && m.Load.IsKey(m.Column) {
+			continue
 		}
 		out = append(out, c.label(m))
 	}

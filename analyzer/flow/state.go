@@ -59,6 +59,10 @@ type entry struct {
 	// target is where a stored pointer points: reading through it (a
 	// path continuing with "*") continues at the target.
 	target *place
+	// maybe reports a location stored on some paths only: on the others
+	// it still holds what covers it (the record it is part of, or the
+	// value the base stands for).
+	maybe bool
 }
 
 // place is a memory location: a base value and an access path.
@@ -74,6 +78,7 @@ func (e entry) join(o entry) entry {
 		field:  cmp.Or(e.field, o.field),
 		tag:    cmp.Or(e.tag, o.tag),
 		atomic: e.atomic && o.atomic,
+		maybe:  e.maybe || o.maybe,
 	}
 	if e.target != nil && o.target != nil && *e.target == *o.target {
 		j.target = e.target
@@ -82,7 +87,7 @@ func (e entry) join(o entry) entry {
 }
 
 func (e entry) equal(o entry) bool {
-	return len(e.labels) == len(o.labels) && e.labels.contains(o.labels) && e.dirty == o.dirty && e.atomic == o.atomic &&
+	return len(e.labels) == len(o.labels) && e.labels.contains(o.labels) && e.dirty == o.dirty && e.atomic == o.atomic && e.maybe == o.maybe &&
 		(e.target == nil) == (o.target == nil) && (e.target == nil || *e.target == *o.target)
 }
 
@@ -163,24 +168,30 @@ func cloneMap(m map[string]entry) map[string]entry {
 }
 
 // join merges o into s: a location, lock or transaction is in the result
-// if it is on either path.
+// if it is on either path. A location stored on one path only is a maybe
+// location: on the other path it still holds what covers it.
 func (s *state) join(o *state) {
 	for b, om := range o.mem {
 		m, ok := s.mem[b]
 		if !ok {
-			s.mem[b] = om // shared until written
+			s.mem[b] = maybeAll(om)
 			delete(s.own, b)
 			continue
 		}
-		if sameMap(m, om) || covers(m, om) {
+		if sameMap(m, om) {
 			continue
 		}
-		m = s.writable(b)
-		for p, oe := range om {
-			if e, ok := m[p]; ok {
-				m[p] = e.join(oe)
-			} else {
-				m[p] = oe
+		j := joinMaps(m, om)
+		if !sameEntries(j, m) {
+			s.mem[b] = j
+			s.own[b] = true
+		}
+	}
+	for b, m := range s.mem {
+		if _, ok := o.mem[b]; !ok {
+			if mm := maybeAll(m); !sameMap(mm, m) {
+				s.mem[b] = mm
+				s.own[b] = true
 			}
 		}
 	}
@@ -192,6 +203,57 @@ func (s *state) join(o *state) {
 	s.manual = unionKeys(s.manual, o.manual)
 	s.serial = unionKeys(s.serial, o.serial)
 	s.mutex = max(s.mutex, o.mutex)
+}
+
+// maybeAll returns m with every location marked maybe (m itself when they
+// all are).
+func maybeAll(m map[string]entry) map[string]entry {
+	all := true
+	for _, e := range m {
+		all = all && e.maybe
+	}
+	if all {
+		return m
+	}
+	out := make(map[string]entry, len(m))
+	for p, e := range m {
+		e.maybe = true
+		out[p] = e
+	}
+	return out
+}
+
+// joinMaps joins two memory maps of one base into a new map.
+func joinMaps(a, b map[string]entry) map[string]entry {
+	out := make(map[string]entry, len(a))
+	for p, e := range a {
+		if o, ok := b[p]; ok {
+			out[p] = e.join(o)
+		} else {
+			e.maybe = true
+			out[p] = e
+		}
+	}
+	for p, o := range b {
+		if _, ok := a[p]; !ok {
+			o.maybe = true
+			out[p] = o
+		}
+	}
+	return out
+}
+
+// sameEntries reports whether two maps hold equal entries.
+func sameEntries(a, b map[string]entry) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for p, e := range a {
+		if o, ok := b[p]; !ok || !e.equal(o) {
+			return false
+		}
+	}
+	return true
 }
 
 func unionKeys(a, b []handleKey) []handleKey {
@@ -233,17 +295,6 @@ func (s *state) equal(o *state) bool {
 // sameMap reports whether two memory maps are the same map.
 func sameMap(a, b map[string]entry) bool {
 	return len(a) == len(b) && reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer()
-}
-
-// covers reports whether joining b into a would change nothing.
-func covers(a, b map[string]entry) bool {
-	for p, be := range b {
-		ae, ok := a[p]
-		if !ok || !ae.equal(ae.join(be)) {
-			return false
-		}
-	}
-	return true
 }
 
 // weak reports whether a path names many locations (a slice element, a map

@@ -3,6 +3,7 @@ package flow
 import (
 	"go/token"
 	"go/types"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -12,6 +13,42 @@ import (
 
 	"github.com/lostupdate/lostupdate/analyzer/summary"
 )
+
+// returned records what the function returns as result i: the labels of
+// the value and, for a record or a pointer to one, those of each of its
+// parts by access path, so that a caller reading s.IP of a returned
+// session does not see the labels of s.Name. A pointer to anything else
+// (a slice, a map) carries what it points to as a whole.
+func (c *funcCtx) returned(st *state, e *env, i int, r ssa.Value) {
+	c.ret[i] = c.ret[i].union(c.taint(e, r))
+	var base ssa.Value
+	var path string
+	switch {
+	case isRecord(derefType(r.Type())) && isPointerLike(r.Type()):
+		base, path = c.place(st, e, r)
+	case isRecord(r.Type()):
+		base, path = c.valPlace(st, e, r)
+	default:
+		c.ret[i] = c.ret[i].union(c.pointee(st, e, r))
+		return
+	}
+	if base == nil {
+		return
+	}
+	if c.retParts[i] == nil {
+		c.retParts[i] = make(map[string]labels)
+	}
+	cover, _, found, _ := st.lookup(base, path)
+	if found {
+		c.ret[i] = c.ret[i].union(cover.labels)
+	}
+	for p, en := range st.mem[base] {
+		if p != path && under(p, path) && len(en.labels) > 0 {
+			rel := p[len(path):]
+			c.retParts[i][rel] = c.retParts[i][rel].union(en.labels)
+		}
+	}
+}
 
 // summarize turns the events of the root function into its summary: what
 // its results and pointer parameters carry, which parameter data it writes
@@ -24,43 +61,27 @@ func (c *funcCtx) summarize(r *Result) *summary.Summary {
 		if i < results.Len() && isError(results.At(i).Type()) {
 			continue // an error says that something failed, not what was read
 		}
-		var from []summary.Source
-		changed := false
-		for _, l := range ls {
-			if l.Load != nil {
-				s.Loads = append(s.Loads, summary.Load{Result: i, Into: -1, Column: l.Column, Table: l.Load.Table, Lock: l.Load.Lock, Handle: l.Load.Handle.Ref(l.Load.InTx), Rows: l.Load.RowsParam, Site: c.site(l.Load.ReadPos(), l.Load.Site)})
-				continue
-			}
-			from = append(from, summary.Source{Param: l.Param, Path: l.PPath})
-			changed = changed || l.Changed
-		}
-		if len(from) > 0 {
-			s.Flows = append(s.Flows, summary.Flow{Result: i, From: sortSources(from), Changed: changed})
+		c.summarizeResult(s, i, "", ls)
+		for _, p := range slices.Sorted(maps.Keys(c.retParts[i])) {
+			c.summarizeResult(s, i, p, c.retParts[i][p])
 		}
 	}
 	for i, p := range c.root.Params {
 		m := c.exit.mem[ssa.Value(p)]
-		var keys []string
-		for k := range m {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		for _, path := range keys {
+		for _, path := range slices.Sorted(maps.Keys(m)) {
 			en := m[path]
 			var from []summary.Source
-			changed := false
 			for _, l := range en.labels {
 				if l.Load != nil {
-					s.Loads = append(s.Loads, summary.Load{Result: -1, Into: i, Path: path, Column: l.Column, Table: l.Load.Table, Lock: l.Load.Lock, Handle: l.Load.Handle.Ref(l.Load.InTx), Rows: l.Load.RowsParam, Site: c.site(l.Load.ReadPos(), l.Load.Site)})
+					s.Loads = append(s.Loads, c.loadFact(l, -1, i, path))
 					continue
 				}
 				if en.dirty {
-					from = append(from, summary.Source{Param: l.Param, Path: l.PPath})
-					changed = changed || l.Changed
+					from = append(from, summary.Source{Param: l.Param, Path: l.PPath, Change: l.Change})
 				}
 			}
 			if en.dirty && len(from) > 0 && fieldPath(path) {
-				s.Mutates = append(s.Mutates, summary.Mutate{Param: i, Path: path, From: sortSources(from), Changed: changed})
+				s.Mutates = append(s.Mutates, summary.Mutate{Param: i, Path: path, From: sortSources(from)})
 			}
 		}
 	}
@@ -71,7 +92,7 @@ func (c *funcCtx) summarize(r *Result) *summary.Summary {
 				if l.Load != nil {
 					continue
 				}
-				s.Writes = append(s.Writes, summary.Write{Param: l.Param, Path: l.PPath, Whole: v.Whole, Column: v.Column, Table: w.Table, Changed: l.Changed, Handle: w.Handle.Ref(w.InTx), LockedFirst: lockedFirst, Numeric: v.Numeric, Lib: w.Lib.Name(), Site: c.site(w.Pos, w.Site)})
+				s.Writes = append(s.Writes, summary.Write{Param: l.Param, Path: l.PPath, Whole: v.Whole, Only: v.Only, Column: v.Column, Table: w.Table, Change: l.Change, Handle: w.Handle.Ref(w.InTx), LockedFirst: lockedFirst, Numeric: v.Numeric, Lib: w.Lib.Name(), Checks: w.Checks, Site: c.site(w.Pos, w.Site)})
 			}
 		}
 	}
@@ -84,6 +105,37 @@ func (c *funcCtx) summarize(r *Result) *summary.Summary {
 	s.Forwards = slices.Clone(c.forwards)
 	s.Normalize()
 	return s
+}
+
+// summarizeResult adds to s what result i carries at access path path: the
+// loads it holds and the parameters it comes from. A result that comes
+// from its parameters as an unmodelled call would (opaque, whole) says
+// nothing a caller does not assume.
+func (c *funcCtx) summarizeResult(s *summary.Summary, i int, path string, ls labels) {
+	var from []summary.Source
+	for _, l := range ls {
+		if l.Load != nil {
+			s.Loads = append(s.Loads, c.loadFact(l, i, -1, path))
+			continue
+		}
+		from = append(from, summary.Source{Param: l.Param, Path: l.PPath, Change: l.Change})
+	}
+	if len(from) > 0 {
+		s.Flows = append(s.Flows, summary.Flow{Result: i, Path: path, From: sortSources(from)})
+	}
+}
+
+// loadFact describes a load label for a summary: loaded into result
+// result, or into parameter into, at path.
+func (c *funcCtx) loadFact(l *Label, result, into int, path string) summary.Load {
+	ld := l.Load
+	sqlParam, slot := -1, 0
+	if l.Slot > 0 && ld.SQLParam >= 0 {
+		sqlParam, slot = ld.SQLParam, l.Slot
+	}
+	return summary.Load{Result: result, Into: into, Path: path, Column: l.Column, Table: ld.Table, Lock: ld.Lock,
+		Handle: ld.Handle.Ref(ld.InTx), Rows: ld.RowsParam, SQL: sqlParam, Slot: slot, Keys: slices.Clone(ld.Keys),
+		Change: l.Change, Site: c.site(ld.ReadPos(), ld.Site)}
 }
 
 // lockedBefore reports whether a lock that protects h is among held; the
@@ -103,13 +155,10 @@ func sortSources(s []summary.Source) []summary.Source {
 		if a.Param != b.Param {
 			return a.Param - b.Param
 		}
-		if a.Path < b.Path {
-			return -1
+		if a.Path != b.Path {
+			return strings.Compare(a.Path, b.Path)
 		}
-		if a.Path > b.Path {
-			return 1
-		}
-		return 0
+		return int(a.Change - b.Change)
 	})
 	return slices.Compact(s)
 }

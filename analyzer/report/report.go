@@ -1,5 +1,6 @@
 // Package report is the one place where lostupdate's diagnostics are
-// emitted: it drops diagnostics in generated files and those silenced by a
+// emitted: it drops diagnostics in generated files (and, unless asked
+// for, in test files) and those silenced by a
 // //lostupdate:ignore directive, reports directives that give no reason,
 // widens positions to whole call expressions, and emits everything in
 // position order so that output is deterministic.
@@ -40,18 +41,20 @@ type Reporter struct {
 	calls      map[token.Pos]*ast.CallExpr
 	diags      []analysis.Diagnostic
 	disabled   map[string]bool
+	tests      bool
 }
 
 // New prepares a reporter for pass; diagnostics of the disabled categories
-// are dropped.
-func New(pass *analysis.Pass, disabled []string) *Reporter {
-	r := &Reporter{pass: pass, generated: make(map[string]bool), disabled: make(map[string]bool)}
+// are dropped, and so are those in _test.go files unless tests is set:
+// tests do not serve concurrent requests.
+func New(pass *analysis.Pass, disabled []string, tests bool) *Reporter {
+	r := &Reporter{pass: pass, generated: make(map[string]bool), disabled: make(map[string]bool), tests: tests}
 	for _, c := range disabled {
 		r.disabled[c] = true
 	}
 	for _, f := range pass.Files {
 		name := pass.Fset.File(f.Pos()).Name()
-		if ast.IsGenerated(f) {
+		if ast.IsGenerated(f) || !tests && isTestFile(name) {
 			r.generated[name] = true
 			continue
 		}
@@ -59,6 +62,9 @@ func New(pass *analysis.Pass, disabled []string) *Reporter {
 	}
 	return r
 }
+
+// isTestFile reports whether a file is a Go test file.
+func isTestFile(name string) bool { return strings.HasSuffix(name, "_test.go") }
 
 // scanDirectives records the ignore directives of a file.
 func (r *Reporter) scanDirectives(f *ast.File, name string) {
@@ -131,7 +137,7 @@ func (r *Reporter) Report(d analysis.Diagnostic) {
 		}
 	}
 	posn := r.pass.Fset.Position(d.Pos)
-	if r.generated[posn.Filename] || r.ignored(posn) || r.disabled[d.Category] {
+	if r.generated[posn.Filename] || !r.tests && isTestFile(posn.Filename) || r.ignored(posn) || r.disabled[d.Category] {
 		return
 	}
 	r.diags = append(r.diags, d)

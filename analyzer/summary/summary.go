@@ -32,6 +32,31 @@ func (l Lock) String() string {
 	return fmt.Sprintf("lock(%d)", int(l))
 }
 
+// Change says how a value relates to the data it comes from.
+type Change int
+
+// The changes, from none to a value computed from the data.
+const (
+	// Copied: the data as it was read, or converted without changing
+	// what it says (strconv, a []byte/string conversion, json.Unmarshal).
+	Copied Change = iota
+	// Opaque: passed through code the analysis cannot see into; it may
+	// or may not have changed.
+	Opaque
+	// Computed: computed from the data by arithmetic, concatenation,
+	// append, or a change to a part of it.
+	Computed
+)
+
+var changeNames = [...]string{"copied", "opaque", "computed"}
+
+func (c Change) String() string {
+	if c >= 0 && int(c) < len(changeNames) {
+		return changeNames[c]
+	}
+	return fmt.Sprintf("change(%d)", int(c))
+}
+
 // HandleKind says whether a handle runs its statements in a transaction.
 type HandleKind int
 
@@ -95,6 +120,20 @@ type Load struct {
 	// the query ran in the caller, else -1: the caller's query then says
 	// which handle and lock the load has.
 	Rows int
+	// SQL is the parameter whose SQL text the load ran, when the caller
+	// gives it (a fetch(query, args...) helper), else -1: the caller's
+	// text then says which table, columns and lock the load has. Slot is
+	// 1 + the position of the Scan destination that holds the value, so
+	// that the caller can name its column (0 when unknown).
+	SQL  int
+	Slot int
+	// Keys are the columns that identify the row read: the primary key
+	// and the columns it was found by. Their values do not change under a
+	// request, so writing them back loses nothing.
+	Keys []string
+	// Change says whether the function passes the loaded value on as it
+	// was read, through code the analysis cannot see into, or computed.
+	Change Change
 	// Site is where the load happened, as file:line, for messages.
 	Site string
 }
@@ -109,14 +148,17 @@ type Write struct {
 	Param int
 	Path  string
 	Whole bool
+	// Only are the columns a whole write is limited to (GORM
+	// Select(…).Updates), when given.
+	Only []string
 	// Column is the column written and Table the table (or GORM model),
 	// when known.
 	Column string
 	Table  string
-	// Changed reports that the function itself computes the written value
-	// from the parameter (rather than writing it as it is).
-	Changed bool
-	Handle  HandleRef
+	// Change says whether the function itself computes the written value
+	// from the parameter, or writes it as it is.
+	Change Change
+	Handle HandleRef
 	// LockedFirst reports that the function locked the written handle
 	// before the write (a lock taken after the caller's load).
 	LockedFirst bool
@@ -125,7 +167,10 @@ type Write struct {
 	// fix in its terms.
 	Numeric bool
 	Lib     string
-	Site    string
+	// Checks are the columns the write's WHERE compares, so that a
+	// caller's check in Go can be matched with the write's own.
+	Checks []string
+	Site   string
 }
 
 // Mutate says that the function changes data reachable from a parameter
@@ -133,27 +178,33 @@ type Write struct {
 type Mutate struct {
 	Param int
 	Path  string
-	// From are the parameters (index and access path) the new value is
-	// computed from.
+	// From are the parameters (index and access path) the new value comes
+	// from, and how.
 	From []Source
-	// Changed reports that the value is computed, not copied.
-	Changed bool
 }
 
-// Flow says that a result is computed from parameters.
+// Flow says that a result, or the part of it at access path Path, comes
+// from parameters.
 type Flow struct {
-	Result  int
-	From    []Source
-	Changed bool
+	Result int
+	Path   string
+	From   []Source
 }
 
-// Source is data reached from parameter Param by access path Path.
+// Source is data reached from parameter Param by access path Path, and
+// how the value derived from it changed it.
 type Source struct {
-	Param int
-	Path  string
+	Param  int
+	Path   string
+	Change Change
 }
 
-func (s Source) String() string { return fmt.Sprintf("param %d%s", s.Param, s.Path) }
+func (s Source) String() string {
+	if s.Change == Copied {
+		return fmt.Sprintf("param %d%s", s.Param, s.Path)
+	}
+	return fmt.Sprintf("param %d%s (%s)", s.Param, s.Path, s.Change)
+}
 
 // LockEffect says that the function leaves a lock held on a handle.
 type LockEffect struct {
@@ -193,15 +244,39 @@ type Summary struct {
 	Locks    []LockEffect
 	RunsInTx []RunInTx
 	Forwards []Forward
+	// Cases are the summaries of the function when a bool parameter
+	// that decides a branch is a constant: Update(hash bool) called as
+	// Update(false) does not run what only Update(true) does.
+	Cases []Case
+}
+
+// Case is the summary of a function whose bool parameter Param is the
+// constant Value.
+type Case struct {
+	Param   int
+	Value   bool
+	Summary *Summary
+}
+
+// Case returns the summary of the function when parameter i is the
+// constant v, or s itself.
+func (s *Summary) Case(i int, v bool) *Summary {
+	for _, c := range s.Cases {
+		if c.Param == i && c.Value == v && c.Summary != nil {
+			return c.Summary
+		}
+	}
+	return s
 }
 
 // AFact marks Summary as an analysis fact.
 func (*Summary) AFact() {}
 
-// Empty reports whether the summary says nothing a caller could use beyond
-// the default assumption that results are computed from arguments.
+// Empty reports whether the summary says nothing at all: a function with
+// no effect on data whose results depend on no parameter.
 func (s *Summary) Empty() bool {
-	return s == nil || len(s.Loads) == 0 && len(s.Writes) == 0 && len(s.Mutates) == 0 && len(s.Locks) == 0 && len(s.RunsInTx) == 0 && len(s.Forwards) == 0
+	return s == nil || len(s.Loads) == 0 && len(s.Writes) == 0 && len(s.Mutates) == 0 && len(s.Flows) == 0 &&
+		len(s.Locks) == 0 && len(s.RunsInTx) == 0 && len(s.Forwards) == 0 && len(s.Cases) == 0
 }
 
 // String renders the summary compactly and deterministically, e.g.
@@ -221,26 +296,46 @@ func (s *Summary) String() string {
 		if l.Rows >= 0 {
 			on = fmt.Sprintf("from the rows of param %d", l.Rows)
 		}
+		if l.SQL >= 0 {
+			on += fmt.Sprintf(" with the SQL of param %d", l.SQL)
+		}
+		if l.Change != Copied {
+			on += " (" + l.Change.String() + ")"
+		}
 		parts = append(parts, fmt.Sprintf("loads %s%s%s %s", where, l.Path, lock, on))
 	}
 	for _, w := range s.Writes {
 		what := fmt.Sprintf("param %d%s", w.Param, w.Path)
 		if w.Whole {
-			what += " (changed fields)"
+			what += " (whole)"
+			if len(w.Only) > 0 {
+				what = fmt.Sprintf("param %d%s (%s)", w.Param, w.Path, strings.Join(w.Only, ", "))
+			}
 		}
 		if w.Column != "" {
 			what += " to " + w.Column
+		}
+		if w.Param < 0 {
+			what = w.Column
 		}
 		parts = append(parts, fmt.Sprintf("writes %s on %s", what, w.Handle))
 	}
 	for _, m := range s.Mutates {
 		parts = append(parts, fmt.Sprintf("changes param %d%s", m.Param, m.Path))
 	}
+	for _, f := range s.Flows {
+		if f.Path != "" || slices.ContainsFunc(f.From, func(src Source) bool { return src.Path != "" || src.Change != Opaque }) {
+			parts = append(parts, fmt.Sprintf("result %d%s from %s", f.Result, f.Path, sources(f.From)))
+		}
+	}
 	for _, l := range s.Locks {
 		parts = append(parts, fmt.Sprintf("locks %s", l.Handle))
 	}
 	for _, r := range s.RunsInTx {
 		parts = append(parts, fmt.Sprintf("runs param %d in a %s", r.Callback, r.Kind))
+	}
+	for _, c := range s.Cases {
+		parts = append(parts, fmt.Sprintf("with param %d %v: {%s}", c.Param, c.Value, c.Summary))
 	}
 	for _, f := range s.Forwards {
 		verb := "execs"
@@ -250,6 +345,14 @@ func (s *Summary) String() string {
 		parts = append(parts, fmt.Sprintf("%s the SQL of param %d on %s", verb, f.SQL, f.Handle))
 	}
 	return strings.Join(parts, "; ")
+}
+
+func sources(from []Source) string {
+	var parts []string
+	for _, s := range from {
+		parts = append(parts, s.String())
+	}
+	return strings.Join(parts, ", ")
 }
 
 // Normalize sorts and de-duplicates every list, so that facts and their
@@ -269,18 +372,94 @@ func (s *Summary) Normalize() {
 	s.RunsInTx = slices.Compact(s.RunsInTx)
 	slices.SortFunc(s.Forwards, func(a, b Forward) int { return a.SQL - b.SQL })
 	s.Forwards = slices.Compact(s.Forwards)
+	for i := range s.Cases {
+		if s.Cases[i].Summary != nil {
+			s.Cases[i].Summary.Normalize()
+		}
+	}
+	slices.SortFunc(s.Cases, func(a, b Case) int {
+		if a.Param != b.Param {
+			return a.Param - b.Param
+		}
+		return boolInt(a.Value) - boolInt(b.Value)
+	})
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func (l Load) key() string {
-	return fmt.Sprintf("%d|%d|%s|%s|%s|%d|%v|%d|%s", l.Result, l.Into, l.Path, l.Column, l.Table, l.Lock, l.Handle, l.Rows, l.Site)
+	return fmt.Sprintf("%d|%d|%s|%s|%s|%d|%v|%d|%d|%d|%v|%v|%s", l.Result, l.Into, l.Path, l.Column, l.Table, l.Lock, l.Handle, l.Rows, l.SQL, l.Slot, l.Keys, l.Change, l.Site)
 }
 
 func (w Write) key() string {
-	return fmt.Sprintf("%d|%s|%v|%s|%s|%v|%v|%v|%v|%v|%s", w.Param, w.Path, w.Whole, w.Column, w.Table, w.Changed, w.Handle, w.LockedFirst, w.Numeric, w.Lib, w.Site)
+	return fmt.Sprintf("%d|%s|%v|%v|%s|%s|%v|%v|%v|%v|%v|%v|%s", w.Param, w.Path, w.Whole, w.Only, w.Column, w.Table, w.Change, w.Handle, w.LockedFirst, w.Numeric, w.Lib, w.Checks, w.Site)
 }
 
 func (m Mutate) key() string {
-	return fmt.Sprintf("%d|%s|%v|%v", m.Param, m.Path, m.From, m.Changed)
+	return fmt.Sprintf("%d|%s|%v", m.Param, m.Path, m.From)
 }
 
-func (f Flow) key() string { return fmt.Sprintf("%d|%v|%v", f.Result, f.From, f.Changed) }
+func (f Flow) key() string { return fmt.Sprintf("%d|%s|%v", f.Result, f.Path, f.From) }
+
+// Writers is a package fact: the columns that the package's code (and the
+// packages it imports) write in targeted statements, an UPDATE of a few
+// columns or an atomic update, so that a whole-row write elsewhere can say
+// which concurrent writer the columns it puts back unchanged would undo.
+type Writers struct {
+	Columns []ColumnWrite
+}
+
+// AFact marks Writers as an analysis fact.
+func (*Writers) AFact() {}
+
+// ColumnWrite is one targeted write of a column.
+type ColumnWrite struct {
+	// Table is the table written, in the form of Load.Table; Column the
+	// column.
+	Table  string
+	Column string
+	// Atomic reports that the database computes the new value from the
+	// old one (n = n + $1, gorm.Expr, an upsert that adds).
+	Atomic bool
+	// Func names the function that writes, and Site is where, as
+	// file:line.
+	Func string
+	Site string
+}
+
+func (w ColumnWrite) key() string {
+	return fmt.Sprintf("%s|%s|%v|%s|%s", w.Table, w.Column, w.Atomic, w.Func, w.Site)
+}
+
+// Normalize sorts and de-duplicates the writes.
+func (w *Writers) Normalize() {
+	slices.SortFunc(w.Columns, func(a, b ColumnWrite) int { return strings.Compare(a.key(), b.key()) })
+	w.Columns = slices.CompactFunc(w.Columns, func(a, b ColumnWrite) bool { return a.key() == b.key() })
+}
+
+func (w *Writers) String() string {
+	var plain, atomic []string
+	for _, c := range w.Columns {
+		name := strings.TrimPrefix(c.Table, "sql:") + "." + c.Column
+		list := &plain
+		if c.Atomic {
+			list = &atomic
+		}
+		if !slices.Contains(*list, name) {
+			*list = append(*list, name)
+		}
+	}
+	var parts []string
+	if len(plain) > 0 {
+		parts = append(parts, "writes "+strings.Join(plain, ", "))
+	}
+	if len(atomic) > 0 {
+		parts = append(parts, "updates atomically "+strings.Join(atomic, ", "))
+	}
+	return strings.Join(parts, "; ")
+}

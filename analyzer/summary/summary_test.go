@@ -15,16 +15,23 @@ func TestString(t *testing.T) {
 	}{
 		{"empty", Summary{}, ""},
 		{"locked load on a parameter", Summary{
-			Loads: []Load{{Result: 0, Into: -1, Lock: Row, Handle: HandleRef{Param: 2, Kind: Tx}, Rows: -1}},
+			Loads: []Load{{Result: 0, Into: -1, Lock: Row, Handle: HandleRef{Param: 2, Kind: Tx}, Rows: -1, SQL: -1}},
 			Locks: []LockEffect{{Handle: HandleRef{Param: 2, Kind: Tx}}},
 		}, "loads result 0 FOR UPDATE on param 2 (tx); locks param 2 (tx)"},
 		{"load through a pointer from the caller's rows", Summary{
-			Loads: []Load{{Result: -1, Into: 1, Path: ".Balance", Handle: HandleRef{Param: -1, Kind: Pool}, Rows: 0}},
+			Loads: []Load{{Result: -1, Into: 1, Path: ".Balance", Handle: HandleRef{Param: -1, Kind: Pool}, Rows: 0, SQL: -1}},
 		}, "loads into param 1.Balance from the rows of param 0"},
 		{"whole write and a change", Summary{
 			Writes:  []Write{{Param: 1, Whole: true, Handle: HandleRef{Param: 0}}},
 			Mutates: []Mutate{{Param: 0, Path: ".Balance"}},
-		}, "writes param 1 (changed fields) on param 0; changes param 0.Balance"},
+		}, "writes param 1 (whole) on param 0; changes param 0.Balance"},
+		{"field flows and a constant-argument case", Summary{
+			Flows: []Flow{{Result: 0, Path: ".IP", From: []Source{{Param: 0, Path: ".RemoteAddr"}}}, {Result: 0, Path: ".Name", From: []Source{{Param: 1, Change: Computed}}}},
+			Cases: []Case{{Param: 1, Value: false, Summary: &Summary{}}},
+		}, "result 0.IP from param 0.RemoteAddr; result 0.Name from param 1 (computed); with param 1 false: {}"},
+		{"a load with the caller's SQL", Summary{
+			Loads: []Load{{Result: 0, Into: -1, Path: ".Speed", Handle: HandleRef{Param: 0, Path: ".db", Kind: Pool}, Rows: -1, SQL: 1, Slot: 3}},
+		}, "loads result 0.Speed on param 0.db (pool) with the SQL of param 1"},
 		{"runner and wrapper", Summary{
 			RunsInTx: []RunInTx{{Callback: 2, Kind: Tx}},
 			Forwards: []Forward{{Query: true, SQL: 1, Args: 2, Handle: HandleRef{Param: 0, Path: ".db", Kind: Pool}}},
@@ -40,8 +47,11 @@ func TestString(t *testing.T) {
 }
 
 func TestEmpty(t *testing.T) {
-	if !(&Summary{Flows: []Flow{{Result: 0}}}).Empty() {
-		t.Error("a summary with only flows should be empty: callers assume flows anyway")
+	if (&Summary{Flows: []Flow{{Result: 0, Path: ".IP", From: []Source{{Param: 1}}}}}).Empty() {
+		t.Error("a summary with a field-sensitive flow is not empty: callers need it")
+	}
+	if !(&Summary{}).Empty() {
+		t.Error("a summary with nothing is empty")
 	}
 	if (&Summary{Forwards: []Forward{{SQL: 1}}}).Empty() {
 		t.Error("a wrapper's summary is not empty")
@@ -67,8 +77,9 @@ func TestNormalizeDeduplicatesAndSorts(t *testing.T) {
 // use between packages.
 func TestGob(t *testing.T) {
 	in := &Summary{
-		Loads:    []Load{{Result: 0, Into: -1, Column: "balance", Table: "sql:accounts", Lock: Row, Handle: HandleRef{Param: 1, Path: ".db", Kind: Pool, InTx: true}, Rows: -1, Site: "repo.go:30"}},
-		Writes:   []Write{{Param: 2, Path: ".Balance", Column: "balance", Changed: true, Numeric: true, Lib: "gorm", Handle: HandleRef{Param: 0}}},
+		Loads:    []Load{{Result: 0, Into: -1, Column: "balance", Table: "sql:accounts", Lock: Row, Handle: HandleRef{Param: 1, Path: ".db", Kind: Pool, InTx: true}, Rows: -1, SQL: -1, Keys: []string{"id"}, Site: "repo.go:30"}},
+		Cases:    []Case{{Param: 1, Value: true, Summary: &Summary{Flows: []Flow{{Result: 0, From: []Source{{Param: 1, Change: Opaque}}}}}}},
+		Writes:   []Write{{Param: 2, Path: ".Balance", Column: "balance", Change: Computed, Numeric: true, Lib: "gorm", Handle: HandleRef{Param: 0}}},
 		Forwards: []Forward{{SQL: 1, Args: 2}},
 	}
 	var buf bytes.Buffer

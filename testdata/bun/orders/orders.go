@@ -1,4 +1,4 @@
-// Package orders sells products with bun: models loaded with NewSelect
+// Package orders sells products with bun: models loaded with NewSelect // want package:`writes products\.name.*updates atomically products\.stock`
 // and saved with NewUpdate, Set expressions, For("UPDATE") and RunInTx.
 package orders
 

@@ -1,4 +1,4 @@
-// Package bank is a joint-account service written with database/sql: the
+// Package bank is a joint-account service written with database/sql: the // want package:`writes accounts\.balance.*updates atomically accounts\.balance`
 // racy and safe ways to move money that the analyzer must tell apart.
 package bank
 

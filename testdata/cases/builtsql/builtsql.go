@@ -1,4 +1,4 @@
-// Package builtsql is a job queue written the way older services write
+// Package builtsql is a job queue written the way older services write // want package:`writes jobs\.attempts.*updates atomically jobs\.attempts`
 // SQL: statements built with fmt.Sprintf and string concatenation, values
 // spliced into the text instead of passed as arguments. A value computed
 // from a load is written back just the same.

@@ -1,4 +1,4 @@
-// Package feeds is a feed reader's storage layer, written the way real
+// Package feeds is a feed reader's storage layer, written the way real // want package:`writes feeds\.errors`
 // repositories are: deferred cleanup, rows collected into slices of
 // pointers, the first element taken, a scan through a small interface and
 // a wrapper that adds logging around Exec.
@@ -167,6 +167,6 @@ func updateFeed(ctx context.Context, db *sql.DB, id int64, fn func(*Feed)) error
 		return err
 	}
 	fn(f)
-	_, err = db.ExecContext(ctx, "UPDATE feeds SET errors = $1, title = $2 WHERE id = $3", f.Errors, f.Title, id) // want `^lost update: f.Errors and f.Title are read at feeds.go:165 \(by feeds.feedByID, at feeds.go:27\) and written back here`
+	_, err = db.ExecContext(ctx, "UPDATE feeds SET errors = $1, title = $2 WHERE id = $3", f.Errors, f.Title, id) // want `^stale row: f is read at feeds.go:165 \(by feeds.feedByID, at feeds.go:27\) and written back whole here with a new title; errors goes back as read`
 	return err
 }

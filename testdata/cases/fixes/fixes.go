@@ -1,4 +1,4 @@
-// Package fixes holds writes whose rewrite to an atomic update is
+// Package fixes holds writes whose rewrite to an atomic update is // want package:`writes accounts\.balance`
 // mechanical; lostupdate -fix rewrites them (see fixes.go.golden).
 package fixes
 

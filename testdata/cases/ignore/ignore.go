@@ -1,4 +1,4 @@
-// Package ignore shows how a //lostupdate:ignore directive silences a
+// Package ignore shows how a //lostupdate:ignore directive silences a // want package:`writes stats\.n.*updates atomically stats\.n`
 // finding, and that it needs a reason.
 package ignore
 

@@ -1,4 +1,4 @@
-// Package shop is a bookstore written with GORM: every way to sell stock
+// Package shop is a bookstore written with GORM: every way to sell stock // want package:`writes orders\.total.*updates atomically products\.likes`
 // that the analyzer must tell apart.
 package shop
 

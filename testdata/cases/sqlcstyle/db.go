@@ -14,7 +14,7 @@ type DBTX interface {
 	QueryRowContext(context.Context, string, ...interface{}) *sql.Row
 }
 
-func New(db DBTX) *Queries {
+func New(db DBTX) *Queries { // want New:"result 0.db from param 0"
 	return &Queries{db: db}
 }
 
@@ -22,7 +22,7 @@ type Queries struct {
 	db DBTX
 }
 
-func (q *Queries) WithTx(tx *sql.Tx) *Queries {
+func (q *Queries) WithTx(tx *sql.Tx) *Queries { // want WithTx:"result 0.db from param 1"
 	return &Queries{
 		db: tx,
 	}

@@ -1,4 +1,4 @@
-// Package wrapper wraps database/sql in logging methods that rewrite
+// Package wrapper wraps database/sql in logging methods that rewrite // want package:`writes clients\.name`
 // placeholders, the way many services do: the SQL and its arguments pass
 // through the wrapper, and the analyzer follows them.
 package wrapper

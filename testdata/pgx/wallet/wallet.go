@@ -1,4 +1,4 @@
-// Package wallet is a wallet service on pgx v5's native API: a pool, single
+// Package wallet is a wallet service on pgx v5's native API: a pool, single // want package:`writes wallets\.balance.*updates atomically wallets\.balance`
 // connections, transactions begun by hand and by pgx.BeginFunc, rows
 // collected with pgx.CollectRows, and a sqlc-style DBTX interface.
 package wallet

@@ -1,4 +1,4 @@
-// Package ledger is an account service on sqlx: Get and Select into
+// Package ledger is an account service on sqlx: Get and Select into // want package:`writes accounts\.balance.*updates atomically accounts\.balance`
 // structs, StructScan, NamedExec with structs and maps, transactions from
 // Beginx and BeginTxx, and the database/sql methods sqlx's handles embed.
 package ledger
@@ -144,13 +144,14 @@ func (s *Store) interestRows(rate int64) error {
 			return err
 		}
 		var id, balance int64
-		if err := rows.Scan(&id, &balance); err != nil {
+		var owner string
+		if err := rows.Scan(&id, &owner, &balance); err != nil {
 			return err
 		}
 		if _, err := s.db.Exec("UPDATE accounts SET balance = $1 WHERE id = $2", a.Balance*rate/100, a.ID); err != nil { // want `^lost update: a.Balance is read at ledger.go:143`
 			return err
 		}
-		if _, err := s.db.Exec("UPDATE accounts SET balance = $1 WHERE id = $2", balance+1, id); err != nil { // want `^lost update: balance is read at ledger.go:147`
+		if _, err := s.db.Exec("UPDATE accounts SET balance = $1 WHERE id = $2", balance+1, id); err != nil { // want `^lost update: balance is read at ledger.go:148`
 			return err
 		}
 	}
@@ -168,7 +169,7 @@ func (s *Store) depositLockedWrittenOnPool(id, amount int64) error {
 	if err := tx.Get(&a, "SELECT id, owner, balance FROM accounts WHERE id = $1 FOR UPDATE", id); err != nil {
 		return err
 	}
-	if _, err := s.db.Exec("UPDATE accounts SET balance = $1 WHERE id = $2", a.Balance+amount, id); err != nil { // want `^lost update: a.Balance is locked at ledger.go:168 through tx but written back here through s.db`
+	if _, err := s.db.Exec("UPDATE accounts SET balance = $1 WHERE id = $2", a.Balance+amount, id); err != nil { // want `^lost update: a.Balance is locked at ledger.go:169 through tx but written back here through s.db`
 		return err
 	}
 	return tx.Commit()

@@ -1,4 +1,4 @@
-package sqlcstyle
+package sqlcstyle // want package:`writes accounts\.balance.*updates atomically accounts\.balance`
 
 import (
 	"context"
@@ -30,7 +30,7 @@ func (s *Store) depositRacy(ctx context.Context, id, amount int64) error {
 	if err != nil {
 		return err
 	}
-	return s.UpdateBalance(ctx, UpdateBalanceParams{ID: id, Balance: acc.Balance + amount}) // want `lost update: acc.Balance is read at store.go:29 \(by Queries.GetAccount, at queries.sql.go:21\) and written back here by Queries.UpdateBalance`
+	return s.UpdateBalance(ctx, UpdateBalanceParams{ID: id, Balance: acc.Balance + amount}) // want `lost update: acc.Balance is read at accounts.go:29 \(by Queries.GetAccount, at queries.sql.go:21\) and written back here by Queries.UpdateBalance`
 }
 
 func (s *Store) depositLocked(ctx context.Context, id, amount int64) error {
@@ -53,7 +53,7 @@ func (s *Store) depositInTxWithoutLock(ctx context.Context, id, amount int64) er
 		if err != nil {
 			return err
 		}
-		return q.UpdateBalance(ctx, UpdateBalanceParams{ID: id, Balance: acc.Balance + amount}) // want `lost update: acc.Balance is read at store.go:52`
+		return q.UpdateBalance(ctx, UpdateBalanceParams{ID: id, Balance: acc.Balance + amount}) // want `lost update: acc.Balance is read at accounts.go:52`
 	})
 }
 

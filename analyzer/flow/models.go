@@ -1,0 +1,212 @@
+package flow
+
+import (
+	"go/constant"
+	"go/types"
+	"strings"
+
+	"golang.org/x/tools/go/ssa"
+)
+
+// A callModel says what a function the analysis does not summarise (the
+// standard library, common helper libraries) does with the values it is
+// given. A call without a model passes its arguments' labels to its
+// result as opaque: the analysis does not claim a change it cannot show.
+type callModel int
+
+const (
+	noModel callModel = iota
+	// passThrough: the result is one of the arguments, or an argument in
+	// another form (strconv.Itoa, strings.TrimSpace, cmp.Or, json.Marshal):
+	// a loaded value that passes through is still that value.
+	passThrough
+	// decode: the pointer argument into is filled from argument from, in
+	// another form (json.Unmarshal(data, &v)).
+	decode
+	// sprintf: the result is the arguments formatted; the same value for
+	// a format of verbs alone ("%d"), a new one with other text.
+	sprintf
+)
+
+// modelOf returns the model of a function, and for decode the indexes of
+// the argument it reads and of the pointer it fills (arguments as the
+// call passes them, receiver first for methods).
+func modelOf(fn *types.Func) (m callModel, from, into int) {
+	if fn == nil || fn.Pkg() == nil {
+		return noModel, 0, 0
+	}
+	path, name := fn.Pkg().Path(), fn.Name()
+	if sig, ok := fn.Type().(*types.Signature); ok && sig.Recv() != nil {
+		name = recvName(sig.Recv().Type()) + "." + name
+	}
+	switch path {
+	case "fmt":
+		switch name {
+		case "Sprintf":
+			return sprintf, 0, 0
+		case "Sprint", "Sprintln":
+			return passThrough, 0, 0
+		}
+	case "encoding/json", "encoding/xml", "gopkg.in/yaml.v2", "gopkg.in/yaml.v3", "sigs.k8s.io/yaml",
+		"github.com/goccy/go-json", "github.com/bytedance/sonic", "google.golang.org/protobuf/encoding/protojson",
+		"google.golang.org/protobuf/proto", "github.com/vmihailenco/msgpack/v5":
+		switch name {
+		case "Marshal", "MarshalIndent", "MarshalToString":
+			return passThrough, 0, 0
+		case "Unmarshal", "UnmarshalFromString":
+			return decode, 0, 1
+		}
+	}
+	if pure[path] != nil && pure[path](name) {
+		return passThrough, 0, 0
+	}
+	return noModel, 0, 0
+}
+
+// recvName names the type of a method's receiver, without the pointer.
+func recvName(t types.Type) string {
+	t = derefType(t)
+	if n, ok := types.Unalias(t).(*types.Named); ok {
+		return n.Obj().Name()
+	}
+	return ""
+}
+
+func oneOf(names ...string) func(string) bool {
+	return func(n string) bool {
+		for _, x := range names {
+			if n == x {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// pure lists, by package, the functions whose result is an argument in
+// another form, or one of the arguments.
+var pure = map[string]func(string) bool{
+	"cmp":    oneOf("Or"),
+	"slices": oneOf("Clone", "Clip"),
+	"maps":   oneOf("Clone"),
+	"strconv": func(n string) bool {
+		return strings.HasPrefix(n, "Format") || strings.HasPrefix(n, "Parse") || oneOf("Itoa", "Atoi", "Quote", "Unquote", "QuoteToASCII")(n)
+	},
+	"strings": func(n string) bool {
+		return strings.HasPrefix(n, "Trim") || strings.HasPrefix(n, "To") || oneOf("Title", "Clone")(n)
+	},
+	"bytes": func(n string) bool {
+		return strings.HasPrefix(n, "Trim") || strings.HasPrefix(n, "To") || oneOf("Title", "Clone")(n)
+	},
+	"encoding/base64": oneOf("Encoding.EncodeToString", "Encoding.DecodeString"),
+	"encoding/hex":    oneOf("EncodeToString", "DecodeString"),
+	"time":            oneOf("Unix", "UnixMilli", "UnixMicro", "Time.UTC", "Time.Local", "Time.In", "Time.Unix", "Time.UnixMilli", "Time.UnixMicro", "Time.UnixNano", "Time.Format", "Duration.Seconds", "Duration.Milliseconds"),
+	"github.com/samber/lo": oneOf("If", "IfF", "ifElse.ElseIf", "ifElse.ElseIfF", "ifElse.Else", "ifElse.ElseF",
+		"Ternary", "TernaryF", "Coalesce", "CoalesceOrEmpty", "FromPtr", "FromPtrOr", "ToPtr", "EmptyableToPtr", "Must", "Must1", "Must2", "Must3", "Must4", "Must5", "Must6"),
+	"k8s.io/utils/ptr": oneOf("To", "Deref"),
+	"github.com/aws/aws-sdk-go/aws": func(n string) bool {
+		return n != "" && (strings.HasSuffix(n, "Value") || oneOf("String", "Int", "Int64", "Bool", "Float64", "Time")(n))
+	},
+}
+
+// modelCall applies a model to a call and reports whether the call had
+// one.
+func (c *funcCtx) modelCall(st *state, e *env, call *ssa.Call) bool {
+	cc := call.Common()
+	args := allArgs(cc)
+	if b, ok := cc.Value.(*ssa.Builtin); ok {
+		return c.builtinCall(st, e, call, b.Name(), args)
+	}
+	m, from, into := modelOf(calleeObj(cc))
+	switch m {
+	case passThrough:
+		var ls labels
+		for _, a := range args {
+			ls = ls.union(c.valueLabels(st, e, a))
+		}
+		c.setResult(call, ls)
+	case sprintf:
+		var ls labels
+		for _, a := range args {
+			ls = ls.union(c.valueLabels(st, e, a))
+		}
+		if len(args) == 0 || !verbsOnly(args[0]) {
+			ls = c.computed(ls)
+		}
+		c.setResult(call, ls)
+	case decode:
+		if into < len(args) && from < len(args) && isPointerLike(args[into].Type()) {
+			base, path := c.place(st, e, args[into])
+			st.set(base, path, entry{labels: c.valueLabels(st, e, args[from]), dirty: true})
+		}
+	default:
+		return false
+	}
+	return true
+}
+
+// setResult gives a call's result (its first, for a tuple) the labels ls.
+func (c *funcCtx) setResult(call *ssa.Call, ls labels) {
+	if t, ok := call.Type().(*types.Tuple); ok {
+		res := make([]labels, t.Len())
+		if len(res) > 0 {
+			res[0] = ls
+		}
+		c.callRes[call] = res
+		return
+	}
+	c.setVal(call, ls)
+}
+
+// builtinCall applies a call of a builtin function.
+func (c *funcCtx) builtinCall(st *state, e *env, call *ssa.Call, name string, args []ssa.Value) bool {
+	switch name {
+	case "append":
+		// The elements appended are copied; the slice appended to is a
+		// new list.
+		var ls labels
+		for i, a := range args {
+			al := c.valueLabels(st, e, a)
+			if i == 0 && len(args) > 1 {
+				al = c.computed(al)
+			}
+			ls = ls.union(al)
+		}
+		c.setVal(call, ls)
+	case "min", "max":
+		var ls labels
+		for _, a := range args {
+			ls = ls.union(c.taint(e, a))
+		}
+		c.setVal(call, ls)
+	case "delete", "clear":
+		// The map (or slice) loses entries: a part of it changed.
+		if len(args) > 0 && isPointerLike(args[0].Type()) {
+			base, path := c.place(st, e, args[0])
+			st.merge(base, path+"{}", entry{dirty: true})
+		}
+	case "copy":
+		if len(args) == 2 {
+			base, path := c.place(st, e, args[0])
+			st.merge(base, path+"[]", entry{labels: c.valueLabels(st, e, args[1]), dirty: true})
+		}
+	default:
+		var ls labels
+		for _, a := range args {
+			ls = ls.union(c.taint(e, a))
+		}
+		c.setVal(call, c.computed(ls))
+	}
+	return true
+}
+
+// verbsOnly reports whether a format string is made of verbs alone
+// ("%d", "%s%d"): formatting then changes the form of the values, not
+// what they say.
+func verbsOnly(v ssa.Value) bool {
+	k, ok := v.(*ssa.Const)
+	if !ok || k.Value == nil || k.Value.Kind() != constant.String {
+		return false
+	}
+	return printfVerb.ReplaceAllString(constant.StringVal(k.Value), "") == ""
+}

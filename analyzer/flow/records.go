@@ -1,0 +1,336 @@
+package flow
+
+import (
+	"go/token"
+	"go/types"
+	"reflect"
+	"slices"
+	"strings"
+
+	"golang.org/x/tools/go/ssa"
+
+	"github.com/lostupdate/lostupdate/analyzer/apis"
+	"github.com/lostupdate/lostupdate/analyzer/sqltext"
+)
+
+// gormWrite records what Save, Update(s) and UpdateColumn(s) write: Save
+// and Updates of a struct write the whole record (every field, or those a
+// Select names), Updates of a map its entries, Update one column.
+func (c *funcCtx) gormWrite(st *state, e *env, call *ssa.Call, spec apis.Spec, recv ssa.Value, args []ssa.Value) {
+	ch := c.gormChain(e, recv)
+	inTx := c.inTx(st, ch.handle)
+	if inTx {
+		defer c.lock(st, call, 1, ch.handle, LockWrite, inTx, token.NoPos)
+	}
+	if spec.Value >= len(args) {
+		return
+	}
+	value := args[spec.Value]
+	model := ch.model
+	var vals []Written
+	var atomic []string
+	kind := WriteGormUpdates
+	row := false
+	switch spec.Op {
+	case apis.GormSave:
+		kind, model, row = WriteGormSave, value, true
+		vals, atomic = c.objectWrites(st, e, value, "", ch.columns)
+	case apis.GormUpdate:
+		kind = WriteGormUpdate
+		col, _ := c.sqlText(e, args[spec.Column])
+		if isGormExprValue(value) {
+			atomic = []string{col} // Update("n", gorm.Expr("n + ?", d))
+			break
+		}
+		vals = []Written{{Column: col, Labels: c.valueLabels(st, e, value), Arg: spec.Value, Numeric: isNumeric(peel(value).Type())}}
+	case apis.GormUpdates:
+		vals, atomic = c.objectWrites(st, e, value, "", ch.columns)
+		if _, isMap := peel(e.resolve(value)).Type().Underlying().(*types.Map); !isMap {
+			row = true
+		}
+		if model == nil {
+			model = value
+		}
+	}
+	w := c.write(st, call, 0, kind, ch.handle, inTx, vals)
+	w.Lib, w.Table = apis.GORM, ch.table
+	if w.Table == "" && model != nil {
+		w.Table = c.a.modelTable(peel(model).Type())
+	}
+	for _, v := range vals {
+		if v.Column != "" {
+			w.Sets = unionStrings(w.Sets, []string{v.Column})
+		}
+	}
+	w.Atomic = unionStrings(w.Atomic, atomic)
+	w.Checks = unionStrings(w.Checks, ch.where)
+	if model != nil && hasOptimisticVersion(model.Type()) {
+		w.Checks = unionStrings(w.Checks, []string{"version"})
+	}
+	w.Row = w.Row || row || len(w.Sets) > MaxTargeted
+}
+
+// objectWrites returns what writing the record a value points to (or is)
+// whole writes, as GORM's Save and Updates and bun's model updates do:
+// each field that holds loaded data or was assigned, by column (only the
+// columns in only, when given); or each entry of a map. It also returns
+// the columns whose value is a SQL expression (gorm.Expr), written
+// atomically. For a record reached from a parameter of the function, it
+// adds a write of that whole parameter, which callers expand with their
+// own data.
+func (c *funcCtx) objectWrites(st *state, e *env, v ssa.Value, sub string, only []string) ([]Written, []string) {
+	v = peel(e.resolve(v))
+	var base ssa.Value
+	var path string
+	t := v.Type()
+	if isPointerLike(t) {
+		base, path = c.place(st, e, v)
+		if _, ok := t.Underlying().(*types.Pointer); ok {
+			t = derefType(t)
+			if isPointerLike(t) {
+				path += "*" // Save(&c) of a pointer c: GORM takes the **T; Save(&ps) of a slice
+				if _, ok := t.Underlying().(*types.Pointer); ok {
+					t = derefType(t)
+				}
+			}
+		}
+		if sl, ok := t.Underlying().(*types.Slice); ok {
+			path += "[]" // Save(ps): every element
+			t = sl.Elem()
+			if _, ok := t.Underlying().(*types.Pointer); ok {
+				t = derefType(t)
+				path += "*"
+			}
+		}
+	} else {
+		base, path = c.valPlace(st, e, v)
+	}
+	t = typeAt(t, sub)
+	base, path = st.canon(base, path+sub)
+	wanted := func(col string) bool { return len(only) == 0 || slices.Contains(only, col) }
+	var vals []Written
+	var atomic []string
+	if _, isMap := t.Underlying().(*types.Map); isMap || t == nil {
+		paths, entries := st.dirtyUnder(base, path)
+		for i, en := range entries {
+			col := mapColumn(paths[i])
+			if en.field != nil {
+				col = columnName(en.field.Name(), en.tag)
+			}
+			switch {
+			case !wanted(col):
+			case en.atomic:
+				atomic = append(atomic, col)
+			default:
+				vals = append(vals, Written{Column: col, Name: c.nameOf(base) + renderPath(paths[i]), Labels: en.labels, Arg: -1})
+			}
+		}
+	} else if c.holdsLoad(st, e, base, path) {
+		for _, f := range recordFields(t) {
+			if !wanted(f.column) {
+				continue
+			}
+			fb, fp := st.canon(base, path+f.path)
+			en, stored := st.mem[fb][fp]
+			if stored && en.atomic {
+				atomic = append(atomic, f.column)
+				continue
+			}
+			name := c.nameOf(base) + renderPath(path+f.path)
+			ls := c.readLoc(st, e, fb, fp, name, f.column)
+			if len(ls) == 0 && !(stored && en.dirty) {
+				continue
+			}
+			vals = append(vals, Written{Column: f.column, Name: name, Labels: ls, Arg: -1, Numeric: isNumeric(f.typ), Fresh: stored && en.dirty})
+		}
+	} else {
+		paths, entries := st.dirtyUnder(base, path)
+		sortByField(paths, entries)
+		for i, en := range entries {
+			col := ""
+			if en.field != nil {
+				col = columnName(en.field.Name(), en.tag)
+			}
+			switch {
+			case !wanted(col):
+			case en.atomic:
+				atomic = append(atomic, col)
+			case len(en.labels) > 0:
+				vals = append(vals, Written{Column: col, Name: c.nameOf(base) + renderPath(paths[i]), Labels: en.labels, Arg: -1, Numeric: en.field != nil && isNumeric(en.field.Type())})
+			}
+		}
+	}
+	if p, ok := base.(*ssa.Parameter); ok {
+		if i := c.paramIndex(p); i >= 0 {
+			l := c.label(Label{Param: i, PPath: path, Name: p.Name() + renderPath(path)})
+			vals = append(vals, Written{Name: l.Name, Labels: labels{l}, Arg: -1, Whole: true, Only: only})
+		}
+	}
+	return vals, atomic
+}
+
+// holdsLoad reports whether the memory at base+path, or within it, holds
+// loaded data: a record whose every field a whole write puts back.
+func (c *funcCtx) holdsLoad(st *state, e *env, base ssa.Value, path string) bool {
+	hasLoad := func(ls labels) bool { return slices.ContainsFunc(ls, func(l *Label) bool { return l.Load != nil }) }
+	whole, _, subs := c.coverOf(st, e, base, path, "", "")
+	if hasLoad(whole) {
+		return true
+	}
+	for _, s := range subs {
+		if hasLoad(s.labels) {
+			return true
+		}
+	}
+	return false
+}
+
+// recordField is a field of a record that an ORM maps to a column.
+type recordField struct {
+	path   string // ".Quota", ".Model.ID"
+	column string
+	typ    types.Type
+}
+
+// recordFields returns the fields of a struct that an ORM writes as
+// columns, in declaration order, with embedded structs (gorm.Model)
+// flattened: fields of basic types, times, and types that are values in
+// the database (sql.Null*, a type with a Value method), not associations
+// (other structs, slices of them) nor fields tagged "-".
+func recordFields(t types.Type) []recordField {
+	st, ok := derefType(t).Underlying().(*types.Struct)
+	if !ok {
+		return nil
+	}
+	var out []recordField
+	var walk func(st *types.Struct, prefix string, depth int)
+	walk = func(st *types.Struct, prefix string, depth int) {
+		for i := 0; i < st.NumFields(); i++ {
+			f := st.Field(i)
+			tag := reflect.StructTag(st.Tag(i))
+			if !f.Exported() || tag.Get("gorm") == "-" || strings.HasPrefix(tag.Get("bun"), "-") || tag.Get("db") == "-" {
+				continue
+			}
+			if f.Embedded() && depth < 3 {
+				if inner, ok := derefType(f.Type()).Underlying().(*types.Struct); ok && !isColumnValue(f.Type()) {
+					walk(inner, prefix+"."+f.Name(), depth+1)
+					continue
+				}
+			}
+			if !isColumnValue(f.Type()) {
+				continue
+			}
+			col := columnName(f.Name(), string(tag))
+			if name, _, _ := strings.Cut(tag.Get("bun"), ","); name != "" {
+				col = name
+			}
+			out = append(out, recordField{path: prefix + "." + f.Name(), column: col, typ: f.Type()})
+		}
+	}
+	walk(st, "", 0)
+	return out
+}
+
+// isColumnValue reports whether a field of type t is stored in a column of
+// its own: a basic type, a byte slice, a time, or a struct the driver
+// stores as a value (sql.NullString, gorm.DeletedAt, a Valuer).
+func isColumnValue(t types.Type) bool {
+	t = types.Unalias(t)
+	if p, ok := t.(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	switch u := t.Underlying().(type) {
+	case *types.Basic:
+		return true
+	case *types.Slice:
+		b, ok := u.Elem().Underlying().(*types.Basic)
+		return ok && b.Kind() == types.Byte || hasValueMethod(t)
+	case *types.Map, *types.Array:
+		return hasValueMethod(t)
+	case *types.Struct:
+		if n, ok := t.(*types.Named); ok && n.Obj().Pkg() != nil {
+			switch n.Obj().Pkg().Path() {
+			case "time", "database/sql", "gorm.io/gorm":
+				return true
+			}
+		}
+		return hasValueMethod(t)
+	}
+	return false
+}
+
+// hasValueMethod reports whether t (or *t) has a Value method, as a
+// database/sql/driver.Valuer does.
+func hasValueMethod(t types.Type) bool {
+	for _, x := range []types.Type{t, types.NewPointer(t)} {
+		ms := types.NewMethodSet(x)
+		for i := 0; i < ms.Len(); i++ {
+			if ms.At(i).Obj().Name() == "Value" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// typeAt returns the type of the data at an access path within a value of
+// type t, or nil when the path leaves what types can follow.
+func typeAt(t types.Type, path string) types.Type {
+	for path != "" && t != nil {
+		switch path[0] {
+		case '*':
+			t = derefType(t)
+			path = path[1:]
+		case '.':
+			end := 1
+			for end < len(path) && !strings.ContainsRune(".*[{", rune(path[end])) {
+				end++
+			}
+			name := path[1:end]
+			path = path[end:]
+			st, ok := derefType(t).Underlying().(*types.Struct)
+			if !ok {
+				return nil
+			}
+			var next types.Type
+			for i := 0; i < st.NumFields(); i++ {
+				if st.Field(i).Name() == name {
+					next = st.Field(i).Type()
+				}
+			}
+			t = next
+		default:
+			return nil
+		}
+	}
+	return t
+}
+
+// sortByField orders changed locations by the declaration order of their
+// fields, as GORM writes them, and the rest by path.
+func sortByField(paths []string, entries []entry) {
+	idx := make([]int, len(paths))
+	for i := range idx {
+		idx[i] = i
+	}
+	pos := func(i int) token.Pos {
+		if f := entries[i].field; f != nil {
+			return f.Pos()
+		}
+		return token.NoPos
+	}
+	slices.SortStableFunc(idx, func(a, b int) int {
+		if pa, pb := pos(a), pos(b); pa != pb && pa.IsValid() && pb.IsValid() {
+			return int(pa - pb)
+		}
+		return strings.Compare(paths[a], paths[b])
+	})
+	ps, es := slices.Clone(paths), slices.Clone(entries)
+	for i, j := range idx {
+		paths[i], entries[i] = ps[j], es[j]
+	}
+}
+
+// assignComputed reports whether an SQL assignment computes the value it
+// writes from its placeholders (SET n = $1 + 1).
+func assignComputed(a *sqltext.Assignment) bool { return false }

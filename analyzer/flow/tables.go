@@ -1,0 +1,176 @@
+package flow
+
+import (
+	"go/constant"
+	"go/types"
+	"reflect"
+	"strings"
+
+	"golang.org/x/tools/go/ssa"
+)
+
+// modelTable returns the table key of an ORM model (GORM, bun): the struct
+// type a value is, or points to, or holds a slice of. The key is the SQL
+// table the ORM maps the model to, "sql:users", so that the model's loads
+// and an UPDATE users statement meet: the name a TableName method returns
+// (when this package declares it and it returns a constant), the name in
+// a bun:"table:…" tag, or the ORMs' default, the plural of the snake-case
+// type name. A TableName the analysis cannot read leaves the model's Go
+// name, "go:example.com/shop.Product", which matches only itself.
+func (a *Analysis) modelTable(t types.Type) string {
+	n, st := model(t)
+	if n == nil || n.Obj().Pkg() == nil {
+		return ""
+	}
+	if name, ok := a.tableNameMethod(n); ok {
+		if name == "" {
+			return "go:" + n.Obj().Pkg().Path() + "." + n.Obj().Name()
+		}
+		return sqlTable(name)
+	}
+	for i := 0; i < st.NumFields(); i++ {
+		if f := st.Field(i); f.Embedded() && f.Name() == "BaseModel" {
+			tag := reflect.StructTag(st.Tag(i)).Get("bun")
+			for _, part := range strings.Split(tag, ",") {
+				if name, ok := strings.CutPrefix(part, "table:"); ok && name != "" {
+					if alias := strings.IndexAny(name, " ,"); alias >= 0 {
+						name = name[:alias]
+					}
+					return sqlTable(name)
+				}
+			}
+		}
+	}
+	return sqlTable(plural(snake(n.Obj().Name())))
+}
+
+// tableNameMethod reports whether a model has a TableName method, and the
+// constant it returns ("" when that is not known here).
+func (a *Analysis) tableNameMethod(n *types.Named) (string, bool) {
+	obj, _, _ := types.LookupFieldOrMethod(types.NewPointer(n), true, n.Obj().Pkg(), "TableName")
+	fn, ok := obj.(*types.Func)
+	if !ok {
+		return "", false
+	}
+	if fn.Pkg() != a.pkg.Pkg {
+		return "", true
+	}
+	f := a.pkg.Prog.FuncValue(fn)
+	if f == nil {
+		return "", true
+	}
+	name := ""
+	for _, b := range f.Blocks {
+		if len(b.Instrs) == 0 {
+			continue
+		}
+		ret, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return)
+		if !ok || len(ret.Results) != 1 {
+			continue
+		}
+		k, ok := ret.Results[0].(*ssa.Const)
+		if !ok || k.Value == nil || k.Value.Kind() != constant.String || name != "" && name != constant.StringVal(k.Value) {
+			return "", true
+		}
+		name = constant.StringVal(k.Value)
+	}
+	return name, true
+}
+
+// plural returns the English plural of a snake-case table name, as the
+// inflection GORM and bun use does for regular nouns.
+func plural(s string) string {
+	head, last := "", s
+	if i := strings.LastIndexByte(s, '_'); i >= 0 {
+		head, last = s[:i+1], s[i+1:]
+	}
+	irregular := map[string]string{"person": "people", "man": "men", "woman": "women", "child": "children", "mouse": "mice", "datum": "data", "status": "statuses", "info": "info", "news": "news", "series": "series", "data": "data"}
+	if p, ok := irregular[last]; ok {
+		return head + p
+	}
+	switch {
+	case strings.HasSuffix(last, "y") && len(last) > 1 && !strings.ContainsAny(last[len(last)-2:len(last)-1], "aeiou"):
+		return head + last[:len(last)-1] + "ies"
+	case strings.HasSuffix(last, "s"), strings.HasSuffix(last, "x"), strings.HasSuffix(last, "z"),
+		strings.HasSuffix(last, "ch"), strings.HasSuffix(last, "sh"):
+		return head + last + "es"
+	}
+	return head + last + "s"
+}
+
+// modelKeys returns the primary key columns of an ORM model: fields
+// tagged gorm:"primaryKey" or bun:",pk", else a field named ID, looking
+// into embedded structs (gorm.Model).
+func modelKeys(t types.Type) []string {
+	_, st := model(t)
+	if st == nil {
+		return nil
+	}
+	var tagged, named []string
+	var walk func(st *types.Struct, depth int)
+	walk = func(st *types.Struct, depth int) {
+		for i := 0; i < st.NumFields(); i++ {
+			f := st.Field(i)
+			tag := reflect.StructTag(st.Tag(i))
+			if f.Embedded() && depth < 3 {
+				if inner, ok := derefType(f.Type()).Underlying().(*types.Struct); ok {
+					walk(inner, depth+1)
+					continue
+				}
+			}
+			g := strings.ToLower(tag.Get("gorm"))
+			b := tag.Get("bun")
+			col := columnName(f.Name(), string(tag))
+			if name, _, _ := strings.Cut(b, ","); name != "" && name != "-" {
+				col = name
+			}
+			if strings.Contains(g, "primarykey") || strings.Contains(g, "primary_key") || hasOption(b, "pk") {
+				tagged = append(tagged, col)
+			} else if f.Name() == "ID" {
+				named = append(named, col)
+			}
+		}
+	}
+	walk(st, 0)
+	if len(tagged) > 0 {
+		return tagged
+	}
+	return named
+}
+
+// hasOption reports whether a comma-separated struct tag value (after its
+// name) holds option opt.
+func hasOption(tag, opt string) bool {
+	parts := strings.Split(tag, ",")
+	for _, p := range parts[min(1, len(parts)):] {
+		if strings.TrimSpace(p) == opt {
+			return true
+		}
+	}
+	return false
+}
+
+// model returns the struct type an ORM value stands for (a struct, a
+// pointer to one, a slice of them), named or not.
+func model(t types.Type) (*types.Named, *types.Struct) {
+	for range 4 {
+		switch u := types.Unalias(t).(type) {
+		case *types.Pointer:
+			t = u.Elem()
+			continue
+		case *types.Slice:
+			t = u.Elem()
+			continue
+		case *types.Array:
+			t = u.Elem()
+			continue
+		}
+		break
+	}
+	st, _ := t.Underlying().(*types.Struct)
+	n, _ := types.Unalias(t).(*types.Named)
+	if st == nil {
+		return nil, nil
+	}
+	return n, st
+}
