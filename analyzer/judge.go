@@ -138,17 +138,25 @@ func lostUpdate(w *flow.Write) *finding {
 			continue
 		}
 		f := &finding{category: cat, write: w, value: c.value, label: c.label, lock: lock}
+		var names []string
 		for _, o := range cands {
-			if o.label.Load == c.label.Load && o.label.Name != c.label.Name && !slices.Contains(f.others, o.label.Name) {
-				f.others = append(f.others, o.label.Name)
+			if o.label.Load == c.label.Load {
+				names = append(names, o.label.Name)
 			}
 		}
-		// "tree.Name and tree", where tree is the record whose fields
-		// are named: the fields say it.
-		names := append([]string{c.label.Name}, f.others...)
-		f.others = slices.DeleteFunc(f.others, func(n string) bool {
-			return slices.ContainsFunc(names, func(m string) bool { return within(m, n) })
-		})
+		names = tidyNames(names)
+		if len(names) > 0 && !slices.Contains(names, c.label.Name) {
+			// The label's own name was an element or a record of a field
+			// named instead: name the field.
+			m := *c.label
+			m.Name = names[0]
+			f.label = &m
+		}
+		for _, n := range names {
+			if n != f.label.Name {
+				f.others = append(f.others, n)
+			}
+		}
 		return f
 	}
 	return nil
@@ -476,6 +484,29 @@ func lateLock(w *flow.Write, l *flow.Load) *flow.LockEvent {
 		}
 	}
 	return late
+}
+
+// tidyNames de-duplicates the names of values a finding is about: an
+// element is named by its field (poll.Votes, not poll.Votes[i]), and a
+// record whose fields are named is left out ("tree.Name", not also
+// "tree").
+func tidyNames(names []string) []string {
+	var out []string
+	for _, n := range names {
+		for strings.HasSuffix(n, "]") {
+			i := strings.LastIndexByte(n, '[')
+			if i <= 0 {
+				break
+			}
+			n = n[:i]
+		}
+		if !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	return slices.DeleteFunc(out, func(n string) bool {
+		return slices.ContainsFunc(out, func(m string) bool { return within(m, n) })
+	})
 }
 
 // within reports whether the value named m is part of the one named n:

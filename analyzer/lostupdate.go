@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ssa"
 
 	"github.com/lostupdate/lostupdate/analyzer/apis"
 	"github.com/lostupdate/lostupdate/analyzer/flow"
@@ -142,7 +143,11 @@ func (r *runner) run(pass *analysis.Pass) (any, error) {
 	an := flow.New(pass.Fset, ssapkg, passFacts{pass})
 	results := make([]*flow.Result, len(funcs))
 	for i, fn := range funcs {
-		results[i] = an.Func(fn)
+		res, err := analyse(an, fn)
+		if err != nil {
+			return nil, err
+		}
+		results[i] = res
 	}
 	reg, own := newRegistry(pass, results)
 	if len(own.Columns) > 0 {
@@ -173,6 +178,18 @@ func (r *runner) run(pass *analysis.Pass) (any, error) {
 	}
 	rep.Flush()
 	return nil, nil
+}
+
+// analyse analyses one function. A panic is a bug in the analyzer: it
+// fails this package with an error that names the function, instead of
+// ending the whole run.
+func analyse(an *flow.Analysis, fn *ssa.Function) (res *flow.Result, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("internal error while analysing %s: %v; please report it with the function's code at https://github.com/lostupdate/lostupdate/issues", fn.String(), r)
+		}
+	}()
+	return an.Func(fn), nil
 }
 
 // relevant reports whether a package can contain a lost update, or

@@ -259,7 +259,9 @@ func (c *funcCtx) readLoc(st *state, e *env, base ssa.Value, path, name, column 
 		ls = c.computedLoads(ls)
 	}
 	for _, s := range subs {
-		ls = ls.union(c.renamed(s.labels, name, ""))
+		// Parts of the location read (the elements of a slice field) are
+		// of its column.
+		ls = ls.union(c.renamed(s.labels, name, column))
 	}
 	return ls
 }

@@ -110,7 +110,7 @@ func (c *funcCtx) objectWrites(st *state, e *env, v ssa.Value, sub string, only 
 	wanted := func(col string) bool { return len(only) == 0 || slices.Contains(only, col) }
 	var vals []Written
 	var atomic []string
-	if _, isMap := t.Underlying().(*types.Map); isMap || t == nil {
+	if t == nil || isMapType(t) {
 		paths, entries := st.dirtyUnder(base, path)
 		for i, en := range entries {
 			col := mapColumn(paths[i])
@@ -232,8 +232,9 @@ func recordFields(t types.Type) []recordField {
 }
 
 // isColumnValue reports whether a field of type t is stored in a column of
-// its own: a basic type, a byte slice, a time, or a struct the driver
-// stores as a value (sql.NullString, gorm.DeletedAt, a Valuer).
+// its own: a basic type, a byte slice, an array or JSON list of values, a
+// map, a time, or a struct the driver stores as a value (sql.NullString,
+// gorm.DeletedAt, a Valuer).
 func isColumnValue(t types.Type) bool {
 	t = types.Unalias(t)
 	if p, ok := t.(*types.Pointer); ok {
@@ -243,10 +244,12 @@ func isColumnValue(t types.Type) bool {
 	case *types.Basic:
 		return true
 	case *types.Slice:
-		b, ok := u.Elem().Underlying().(*types.Basic)
-		return ok && b.Kind() == types.Byte || hasValueMethod(t)
+		// []byte, a PostgreSQL array or a JSON list (bun marshals slices
+		// and maps to JSON); a slice of records is an association.
+		_, ofRecords := derefType(u.Elem()).Underlying().(*types.Struct)
+		return !ofRecords || hasValueMethod(t)
 	case *types.Map, *types.Array:
-		return hasValueMethod(t)
+		return true
 	case *types.Struct:
 		if n, ok := t.(*types.Named); ok && n.Obj().Pkg() != nil {
 			switch n.Obj().Pkg().Path() {
@@ -334,3 +337,9 @@ func sortByField(paths []string, entries []entry) {
 // assignComputed reports whether an SQL assignment computes the value it
 // writes from its placeholders (SET n = $1 + 1).
 func assignComputed(a *sqltext.Assignment) bool { return false }
+
+// isMapType reports whether t is a map.
+func isMapType(t types.Type) bool {
+	_, ok := t.Underlying().(*types.Map)
+	return ok
+}

@@ -80,7 +80,7 @@ func (c *funcCtx) summarize(r *Result) *summary.Summary {
 					from = append(from, summary.Source{Param: l.Param, Path: l.PPath, Change: l.Change})
 				}
 			}
-			if en.dirty && len(from) > 0 && fieldPath(path) {
+			if en.dirty && len(from) > 0 && path != "" {
 				s.Mutates = append(s.Mutates, summary.Mutate{Param: i, Path: path, From: sortSources(from)})
 			}
 		}
@@ -174,14 +174,6 @@ func (c *funcCtx) site(pos token.Pos, via string) string {
 		return ""
 	}
 	return filepath.Base(p.Filename) + ":" + strconv.Itoa(p.Line)
-}
-
-// fieldPath reports whether a path names fields of the object a parameter
-// points to (".Balance", ".Money.Cents"), not memory reached through
-// further pointers, slices or maps: the changes callers can see on the
-// record they pass.
-func fieldPath(path string) bool {
-	return path != "" && !strings.ContainsAny(path, "*[{")
 }
 
 // isError reports whether t is the error interface.
