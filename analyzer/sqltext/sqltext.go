@@ -31,6 +31,7 @@ const (
 
 var kindNames = [...]string{"unknown", "select", "update", "insert", "delete", "lock table", "begin", "end", "set isolation"}
 
+// String returns the kind in words ("select", "lock table").
 func (k Kind) String() string {
 	if int(k) < len(kindNames) {
 		return kindNames[k]
@@ -54,6 +55,7 @@ const (
 
 var lockNames = [...]string{"none", "FOR SHARE", "FOR UPDATE", "advisory transaction lock", "advisory session lock", "LOCK TABLE", "BEGIN IMMEDIATE"}
 
+// String returns the lock as SQL names it ("FOR UPDATE", "LOCK TABLE").
 func (l Lock) String() string {
 	if int(l) < len(lockNames) {
 		return lockNames[l]
@@ -73,9 +75,22 @@ type Param struct {
 // upsert's conflict action, or (for REPLACE) of the inserted columns.
 type Assignment struct {
 	Column string
-	// Self reports that the expression reads the assigned column of the
-	// existing row (n = n + $1, n = t.n + EXCLUDED.n): an atomic update.
+	// Self reports an atomic update: the new value is computed from the
+	// assigned column's current value on every path of the expression
+	// (n = n + $1, n = GREATEST(n - $1, 0), n = COALESCE(n, 0) + $1,
+	// n = t.n + EXCLUDED.n, n = n || $1). It is false when the column is
+	// only an alternative that a placeholder may replace as it is
+	// (COALESCE($1, n), IFNULL($1, n), CASE WHEN … THEN $1 ELSE n END,
+	// IF(cond, $1, n)).
 	Self bool
+	// Computed reports that, on a path that does not read the column's
+	// current value, the value written is computed from placeholders by
+	// operators (arithmetic, concatenation, negation: $1 + $2, $1 + 1,
+	// -$1, $1 || 'x', CONCAT($1, 'x')) rather than being one of them as
+	// it is. It is false for $1, COALESCE($1, n), CAST($1 AS int),
+	// $1::int, NULLIF($1, ''), LOWER($1) and CASE branches that are bare
+	// placeholders, and whenever Self is true.
+	Computed bool
 	// Params are the placeholders the new value is computed from,
 	// including those reached through EXCLUDED.col or VALUES(col).
 	Params []Param
@@ -95,19 +110,40 @@ type Comparison struct {
 type Statement struct {
 	Kind Kind
 	// Table is the table written (UPDATE, INSERT, DELETE, LOCK), or the
-	// one table a SELECT reads ("" when it reads several).
+	// one table a SELECT reads ("" when it reads several, or reads a
+	// subquery or a WITH query).
 	Table string
-	Lock  Lock
+	// Lock is the strongest lock the statement takes that covers the rows
+	// the main statement reads: a row lock (FOR UPDATE, FOR SHARE, LOCK IN
+	// SHARE MODE) counts only when it covers one of Tables; advisory locks,
+	// LOCK TABLE and BEGIN IMMEDIATE count wherever they appear.
+	Lock Lock
+	// Tables are the tables the main statement reads, aliases resolved to
+	// table names, each once: those of a SELECT's FROM clause and its
+	// joins (a subquery or WITH query there stands for the tables it
+	// reads), the target of an UPDATE or DELETE followed by the tables of
+	// its FROM or USING clause, the target of an INSERT, or the tables
+	// LOCK TABLE names.
+	Tables []string
+	// LockedTables are the tables of Tables that a row-level locking
+	// clause covers, in the order of Tables: a clause without OF covers
+	// the tables of its own query block's FROM clause (not those of other
+	// subqueries or WITH queries), FOR UPDATE OF a, b covers only the
+	// tables a and b name. For LOCK TABLE they are the tables it names.
+	LockedTables []string
 	// Columns are the result columns of a SELECT (or of RETURNING), by
 	// position; an expression without a name is "".
 	Columns []string
-	// Returning reports an UPDATE/INSERT/DELETE … RETURNING.
+	// Returning reports an UPDATE/INSERT/DELETE … RETURNING, or a SELECT
+	// that reads the rows a data-modifying WITH query returns.
 	Returning bool
 	// Sets are the assignments of an UPDATE, of an upsert's conflict
 	// action (ON CONFLICT DO UPDATE, ON DUPLICATE KEY UPDATE), or of a
 	// REPLACE.
 	Sets []Assignment
-	// Where are the equality tests of the WHERE clause.
+	// Where are the equality tests "column = placeholder" that are
+	// top-level conjuncts of the WHERE clause: ANDed with the rest, not
+	// inside OR or NOT.
 	Where []Comparison
 	// Serializable reports SET TRANSACTION ISOLATION LEVEL SERIALIZABLE.
 	Serializable bool
@@ -139,45 +175,63 @@ func (s *Statement) Checks(c string) bool {
 
 // Parse reads one SQL statement. It never fails; what it cannot read is
 // left out of the result (Kind Unknown, no Sets, NoLock).
+//
+// A statement whose main query is a SELECT over a data-modifying WITH
+// query (WITH u AS (UPDATE … RETURNING …) SELECT … FROM u) is reported as
+// that write: its Kind, Table, Sets and Where are the WITH query's, its
+// Columns the main SELECT's.
 func Parse(text string) Statement {
-	toks := lex(text)
-	p := parser{toks: toks}
-	p.numberParams()
+	p := newParser(text)
 	var st Statement
-	st.Lock = p.lockClause()
-	if len(toks) == 0 {
+	if len(p.toks) == 0 {
 		return st
 	}
 	i := 0
-	if toks[0].is("with") {
+	if p.toks[0].is("with") {
 		// WITH cte AS (…) [, …] main-statement
+		p.readWith()
 		i = p.skipWith()
 	}
-	if i >= len(toks) {
-		return st
+	if i < len(p.toks) {
+		p.statement(&st, i)
+		if st.Kind == Select {
+			p.writingWith(&st, i)
+		}
 	}
+	p.lockScope(&st)
+	return st
+}
+
+// statement reads the statement that starts at token i into st.
+func (p *parser) statement(st *Statement, i int) {
+	toks := p.toks
 	switch first := toks[i]; {
 	case first.is("select"), first.is("("):
 		st.Kind = Select
 		st.Columns = p.selectColumns(i)
-		st.Table = p.singleTable(i)
+		st.Tables, st.Table = p.mainTables(i)
 	case first.is("update"):
 		st.Kind = Update
-		p.update(&st, i)
+		p.update(st, i)
 	case first.is("insert"), first.is("replace"), first.is("upsert"):
 		st.Kind = Insert
-		p.insert(&st, i)
+		p.insert(st, i)
+		if st.Table != "" {
+			st.Tables = []string{st.Table}
+		}
 	case first.is("delete"):
 		st.Kind = Delete
 		st.Table = p.tableAfter(i, "from")
+		st.Tables = p.deleteTables(i)
 		st.Where = p.where(i)
 		st.Returning, st.Columns = p.returning(i)
 	case first.is("lock"):
 		st.Kind = LockTable
-		if st.Lock == NoLock {
-			st.Lock = Table
+		st.Lock = Table
+		st.Tables = p.lockedByName(p.skipWords(i+1, "table", "tables", "only"))
+		if len(st.Tables) > 0 {
+			st.Table = st.Tables[0]
 		}
-		st.Table = p.identAt(p.skipWords(i+1, "table", "tables", "only"))
 	case first.is("begin"), first.is("start"):
 		st.Kind = Begin
 		if i+1 < len(toks) && (toks[i+1].is("immediate") || toks[i+1].is("exclusive")) {
@@ -192,14 +246,57 @@ func Parse(text string) Statement {
 			st.Serializable = p.hasSeq(i, "serializable")
 		}
 	}
-	return st
 }
 
-// parser holds the tokens of one statement and the argument index of each
-// placeholder token.
+// maxNest bounds the nesting of parentheses the parser descends into, so
+// that absurd input costs neither deep recursion nor quadratic time.
+const maxNest = 64
+
+// parser holds the tokens of one statement and what is known about them.
 type parser struct {
 	toks   []token
-	params map[int]Param // token index → placeholder
+	params map[int]Param   // token index → placeholder
+	match  []int           // token index of "(" → index of its ")" (len(toks) if unclosed)
+	ctes   []*cte          // the WITH queries of the statement, in order
+	withs  map[string]*cte // the WITH queries by name
+	blocks map[int]*block  // SELECT token index → its FROM clause
+	nest   int             // nesting of recursive reads in progress
+	pg     bool            // the text is PostgreSQL
+}
+
+func newParser(text string) *parser {
+	p := &parser{toks: lex(text), withs: make(map[string]*cte), blocks: make(map[int]*block), pg: isPostgres(text)}
+	p.numberParams()
+	p.matchParens()
+	return p
+}
+
+// enter reports whether one more level of nesting may be read; every
+// successful enter is paired with a leave.
+func (p *parser) enter() bool {
+	if p.nest >= maxNest {
+		return false
+	}
+	p.nest++
+	return true
+}
+
+func (p *parser) leave() { p.nest-- }
+
+// matchParens pairs every "(" with its ")".
+func (p *parser) matchParens() {
+	p.match = make([]int, len(p.toks))
+	var open []int
+	for i, t := range p.toks {
+		p.match[i] = len(p.toks)
+		switch {
+		case t.is("("):
+			open = append(open, i)
+		case t.is(")") && len(open) > 0:
+			p.match[open[len(open)-1]] = i
+			open = open[:len(open)-1]
+		}
+	}
 }
 
 // numberParams assigns argument indexes to placeholders: $n explicitly,
@@ -225,40 +322,6 @@ func (p *parser) numberParams() {
 			p.params[i] = Param{Index: -1, Name: t.text[1:]}
 		}
 	}
-}
-
-// lockClause finds the strongest lock the statement takes.
-func (p *parser) lockClause() Lock {
-	l := NoLock
-	raise := func(m Lock) {
-		if m > l {
-			l = m
-		}
-	}
-	t := p.toks
-	for i := range t {
-		switch {
-		case t[i].is("for") && i+1 < len(t):
-			switch {
-			case t[i+1].is("update"):
-				raise(RowUpdate)
-			case t[i+1].is("no") && p.seqAt(i+2, "key", "update"):
-				raise(RowUpdate)
-			case t[i+1].is("share"), t[i+1].is("key") && p.seqAt(i+2, "share"):
-				raise(RowShare)
-			}
-		case t[i].is("lock") && p.seqAt(i+1, "in", "share", "mode"):
-			raise(RowShare)
-		case t[i].kind == tIdent && !t[i].quoted && i+1 < len(t) && t[i+1].is("("):
-			switch t[i].text {
-			case "pg_advisory_xact_lock", "pg_try_advisory_xact_lock":
-				raise(AdvisoryXact)
-			case "pg_advisory_lock", "pg_try_advisory_lock", "get_lock":
-				raise(AdvisorySession)
-			}
-		}
-	}
-	return l
 }
 
 // seqAt reports whether the tokens from i are the keywords kws.
@@ -297,19 +360,23 @@ func (p *parser) skipWith() int {
 
 // skipWords skips any of the given keywords starting at i.
 func (p *parser) skipWords(i int, kws ...string) int {
-	for i < len(p.toks) {
-		matched := false
-		for _, kw := range kws {
-			if p.toks[i].is(kw) {
-				matched = true
-			}
-		}
-		if !matched {
-			return i
-		}
+	for i < len(p.toks) && p.isAny(i, kws...) {
 		i++
 	}
 	return i
+}
+
+// isAny reports whether token i is one of the keywords kws.
+func (p *parser) isAny(i int, kws ...string) bool {
+	if i < 0 || i >= len(p.toks) {
+		return false
+	}
+	for _, kw := range kws {
+		if p.toks[i].is(kw) {
+			return true
+		}
+	}
+	return false
 }
 
 // identAt returns the (last part of the) possibly qualified identifier at i.
@@ -322,7 +389,7 @@ func (p *parser) identAt(i int) string {
 // its last part and the index after it; "" if there is none.
 func (p *parser) qualified(i int) (string, int) {
 	t := p.toks
-	if i >= len(t) || t[i].kind != tIdent {
+	if i < 0 || i >= len(t) || t[i].kind != tIdent {
 		return "", i
 	}
 	name := t[i].text
@@ -344,21 +411,30 @@ func (p *parser) qualifier(i int) string {
 	return ""
 }
 
-// clauseEnd returns the index of the first depth-0 token from i that is one
-// of the keywords, or len(toks).
+// clauseEnd returns the index of the first token from i, at the depth of
+// token i, that is one of the keywords or ";", or the index where that
+// parenthesis level closes, or len(toks).
 func (p *parser) clauseEnd(i int, kws ...string) int {
-	depth := p.baseDepth(i)
-	for ; i < len(p.toks); i++ {
-		if p.toks[i].depth != depth {
-			continue
-		}
-		if p.toks[i].is(";") {
+	return p.clauseEndAt(i, p.baseDepth(i), kws...)
+}
+
+// clauseEndAt is clauseEnd at a given depth. It steps over parenthesised
+// groups at once, so that reading nested levels stays linear.
+func (p *parser) clauseEndAt(i, depth int, kws ...string) int {
+	t := p.toks
+	for ; i < len(t); i++ {
+		switch {
+		case t[i].depth < depth:
 			return i
-		}
-		for _, kw := range kws {
-			if p.toks[i].is(kw) {
+		case t[i].depth > depth:
+			continue
+		case t[i].is("("):
+			i = p.match[i]
+			if i >= len(t) {
 				return i
 			}
+		case t[i].is(";") || p.isAny(i, kws...):
+			return i
 		}
 	}
 	return i
@@ -382,27 +458,6 @@ func (p *parser) selectColumns(i int) []string {
 	i = p.skipWords(i+1, "distinct", "all")
 	end := p.clauseEnd(i, "from", "where", "for", "limit", "order", "group", "union", "into")
 	return p.outputNames(i, end)
-}
-
-// singleTable returns the table a SELECT reads, when it reads exactly one
-// (no join, no list of tables, no subquery in FROM), else "".
-func (p *parser) singleTable(i int) string {
-	t := p.toks
-	from := p.clauseEnd(i, "from")
-	if from >= len(t) {
-		return ""
-	}
-	name, j := p.qualified(from + 1)
-	if name == "" {
-		return ""
-	}
-	end := p.clauseEnd(j, "where", "for", "limit", "order", "group", "union", "having", "lock")
-	for k := j; k < end; k++ {
-		if t[k].depth == t[from].depth && (t[k].is(",") || t[k].is("join")) {
-			return ""
-		}
-	}
-	return name
 }
 
 // outputNames splits a select list in [i, end) into item names: the alias,
@@ -456,12 +511,11 @@ func (p *parser) itemName(i, end int) string {
 	return ""
 }
 
-// tableAfter returns the table named after keyword kw (from i on).
+// tableAfter returns the table named after keyword kw (from i on, at the
+// depth of i).
 func (p *parser) tableAfter(i int, kw string) string {
-	for ; i < len(p.toks); i++ {
-		if p.toks[i].is(kw) {
-			return p.identAt(p.skipWords(i+1, "only"))
-		}
+	if k := p.clauseEnd(i, kw); p.isAny(k, kw) {
+		return p.identAt(p.skipWords(k+1, "only"))
 	}
 	return ""
 }
@@ -470,6 +524,7 @@ func (p *parser) tableAfter(i int, kw string) string {
 func (p *parser) update(st *Statement, i int) {
 	t := p.toks
 	j := p.skipWords(i+1, "only", "low_priority", "ignore", "or", "rollback", "abort", "replace", "fail")
+	target := j
 	st.Table, j = p.qualified(j)
 	aliases := []string{st.Table}
 	if j < len(t) && t[j].is("as") {
@@ -479,11 +534,18 @@ func (p *parser) update(st *Statement, i int) {
 		aliases = append(aliases, t[j].text)
 	}
 	set := p.clauseEnd(j, "set")
-	if set >= len(t) {
+	refs := p.fromItems(target, set)
+	if set >= len(t) || !t[set].is("set") {
+		st.Tables = tablesOf(refs)
 		return
 	}
 	end := p.clauseEnd(set+1, "from", "where", "returning", "order", "limit")
 	st.Sets = p.assignments(set+1, end, aliases, nil)
+	if end < len(t) && t[end].is("from") {
+		w := p.clauseEnd(end+1, "where", "returning", "order", "limit")
+		refs = append(refs, p.fromItems(end+1, w)...)
+	}
+	st.Tables = tablesOf(refs)
 	st.Where = p.where(end)
 	st.Returning, st.Columns = p.returning(end)
 }
@@ -494,7 +556,7 @@ func (p *parser) insert(st *Statement, i int) {
 	t := p.toks
 	replace := t[i].is("replace") || p.seqAt(i+1, "or", "replace")
 	j := p.clauseEnd(i, "into")
-	if j >= len(t) {
+	if j >= len(t) || !t[j].is("into") {
 		return
 	}
 	var alias string
@@ -512,64 +574,89 @@ func (p *parser) insert(st *Statement, i int) {
 		}
 		j = close + 1
 	}
-	// VALUES (…): map each column to the placeholders of its value.
-	values := make(map[string][]Param)
-	bare := make(map[string]bool)
-	spans := make(map[string][2]int)
-	if v := p.clauseEnd(j, "values", "value"); v < len(t) && v+1 < len(t) && t[v+1].is("(") {
-		close := p.matching(v + 1)
-		for k, item := range p.splitCommas(v+2, close) {
-			if k < len(cols) {
-				values[cols[k]] = p.paramsIn(item[0], item[1])
-				bare[cols[k]] = item[1]-item[0] == 1 && t[item[0]].kind == tParam
-				if item[0] < item[1] {
-					spans[cols[k]] = [2]int{t[item[0]].start, t[item[1]-1].end}
-				}
-			}
-		}
-	}
-	excluded := func(col string) []Param { return values[col] }
+	vals := p.insertValues(j, cols)
 	aliases := []string{st.Table}
 	if alias != "" {
 		aliases = append(aliases, alias)
 	}
 	st.Replace = replace
-	switch {
-	case replace:
+	if replace {
 		for _, c := range cols {
-			st.Sets = append(st.Sets, Assignment{Column: c, Params: values[c], Bare: bare[c], ExprStart: spans[c][0], ExprEnd: spans[c][1]})
+			v := vals[c]
+			st.Sets = append(st.Sets, Assignment{Column: c, Params: v.params, Bare: v.bare, Computed: v.computed, ExprStart: v.start, ExprEnd: v.end})
 		}
-	default:
-		for k := j; k < len(t); k++ {
-			if t[k].depth != 0 {
-				continue
-			}
-			if t[k].is("do") && p.seqAt(k+1, "update", "set") {
-				end := p.clauseEnd(k+3, "where", "returning")
-				st.Sets = p.assignments(k+3, end, aliases, excluded)
-				st.Where = p.where(end)
-				break
-			}
-			if t[k].is("duplicate") && p.seqAt(k+1, "key", "update") {
-				end := p.clauseEnd(k+3, "returning")
-				// MySQL 8 row alias: INSERT … VALUES (…) AS new ON DUPLICATE KEY UPDATE n = new.n
-				st.Sets = p.assignments(k+3, end, aliases, excluded)
-				break
-			}
-		}
+	} else {
+		p.conflictAction(st, j, aliases, vals)
 	}
 	st.Returning, st.Columns = p.returning(j)
 }
 
-// matching returns the index of the parenthesis closing the one at i.
-func (p *parser) matching(i int) int {
-	d := p.toks[i].depth
-	for j := i + 1; j < len(p.toks); j++ {
-		if p.toks[j].is(")") && p.toks[j].depth == d {
-			return j
+// inserted is what an INSERT's VALUES list gives one column.
+type inserted struct {
+	params     []Param
+	bare       bool
+	computed   bool
+	start, end int
+}
+
+// insertValues maps each column to what the VALUES (…) list after j gives
+// it: its placeholders, whether it is one bare placeholder or computed,
+// and its byte span.
+func (p *parser) insertValues(j int, cols []string) map[string]inserted {
+	t := p.toks
+	vals := make(map[string]inserted)
+	v := p.clauseEnd(j, "values", "value")
+	if v >= len(t) || !p.isAny(v, "values", "value") || v+1 >= len(t) || !t[v+1].is("(") {
+		return vals
+	}
+	close := p.matching(v + 1)
+	for k, item := range p.splitCommas(v+2, close) {
+		if k >= len(cols) || item[0] >= item[1] {
+			continue
+		}
+		x := p.value(item[0], item[1], "", nil, nil)
+		vals[cols[k]] = inserted{
+			params:   p.paramsIn(item[0], item[1]),
+			bare:     item[1]-item[0] == 1 && t[item[0]].kind == tParam,
+			computed: x.computed,
+			start:    t[item[0]].start,
+			end:      t[item[1]-1].end,
 		}
 	}
-	return len(p.toks)
+	return vals
+}
+
+// conflictAction reads the assignments and WHERE of ON CONFLICT … DO
+// UPDATE SET … or ON DUPLICATE KEY UPDATE … after token j.
+func (p *parser) conflictAction(st *Statement, j int, aliases []string, vals map[string]inserted) {
+	t := p.toks
+	excluded := func(col string) inserted { return vals[col] }
+	depth := p.baseDepth(j)
+	for k := j; k < len(t) && t[k].depth >= depth; k++ {
+		if t[k].depth != depth {
+			continue
+		}
+		if t[k].is("do") && p.seqAt(k+1, "update", "set") {
+			end := p.clauseEnd(k+3, "where", "returning")
+			st.Sets = p.assignments(k+3, end, aliases, excluded)
+			st.Where = p.where(end)
+			return
+		}
+		if t[k].is("duplicate") && p.seqAt(k+1, "key", "update") {
+			end := p.clauseEnd(k+3, "returning")
+			// MySQL 8 row alias: INSERT … VALUES (…) AS new ON DUPLICATE KEY UPDATE n = new.n
+			st.Sets = p.assignments(k+3, end, aliases, excluded)
+			return
+		}
+	}
+}
+
+// matching returns the index of the parenthesis closing the one at i.
+func (p *parser) matching(i int) int {
+	if i < 0 || i >= len(p.toks) {
+		return len(p.toks)
+	}
+	return p.match[i]
 }
 
 // paramsIn returns the placeholders in [i, end).
@@ -584,9 +671,9 @@ func (p *parser) paramsIn(i, end int) []Param {
 }
 
 // assignments reads "col = expr, …" in [i, end). aliases are the names by
-// which the target table's existing row can be qualified; excluded maps a
-// column to the placeholders of its proposed value (EXCLUDED.col, VALUES(col)).
-func (p *parser) assignments(i, end int, aliases []string, excluded func(string) []Param) []Assignment {
+// which the target table's existing row can be qualified; excluded gives
+// the proposed value of a column (EXCLUDED.col, VALUES(col)).
+func (p *parser) assignments(i, end int, aliases []string, excluded func(string) inserted) []Assignment {
 	t := p.toks
 	var sets []Assignment
 	for _, item := range p.splitCommas(i, end) {
@@ -594,47 +681,52 @@ func (p *parser) assignments(i, end int, aliases []string, excluded func(string)
 		if col == "" || j >= item[1] || !t[j].is("=") {
 			continue
 		}
-		a := Assignment{Column: col}
 		exprStart, exprEnd := j+1, item[1]
 		if exprStart >= exprEnd {
 			continue
 		}
-		a.ExprStart, a.ExprEnd = t[exprStart].start, t[exprEnd-1].end
-		a.Bare = exprEnd-exprStart == 1 && t[exprStart].kind == tParam
-		for k := exprStart; k < exprEnd; k++ {
-			tk := t[k]
-			if prm, ok := p.params[k]; ok {
-				a.Params = append(a.Params, prm)
-				continue
-			}
-			if tk.kind != tIdent {
-				continue
-			}
-			// VALUES(col) (MySQL) and EXCLUDED.col (PostgreSQL, SQLite)
-			if excluded != nil && tk.is("values") && k+3 < exprEnd && t[k+1].is("(") && t[k+3].is(")") {
-				a.Params = append(a.Params, excluded(t[k+2].text)...)
-				k += 3
-				continue
-			}
-			if k+2 < exprEnd && t[k+1].is(".") && t[k+2].kind == tIdent {
-				qual, name := tk.text, t[k+2].text
-				k += 2
-				switch {
-				case excluded != nil && qual == "excluded", excluded != nil && !contains(aliases, qual):
-					// EXCLUDED.n, or a MySQL 8 row alias (new.n)
-					a.Params = append(a.Params, excluded(name)...)
-				case name == col && contains(aliases, qual):
-					a.Self = true
-				}
-				continue
-			}
-			if tk.text == col && !(k+1 < exprEnd && t[k+1].is("(")) {
-				a.Self = true
-			}
-		}
-		sets = append(sets, a)
+		v := p.value(exprStart, exprEnd, col, aliases, excluded)
+		sets = append(sets, Assignment{
+			Column:    col,
+			Self:      v.self,
+			Computed:  v.computed,
+			Params:    p.assignedParams(exprStart, exprEnd, aliases, excluded),
+			Bare:      exprEnd-exprStart == 1 && t[exprStart].kind == tParam,
+			ExprStart: t[exprStart].start,
+			ExprEnd:   t[exprEnd-1].end,
+		})
 	}
 	return sets
+}
+
+// assignedParams returns the placeholders of the expression [i, end),
+// including those that EXCLUDED.col, a MySQL row alias new.col or
+// VALUES(col) stand for.
+func (p *parser) assignedParams(i, end int, aliases []string, excluded func(string) inserted) []Param {
+	t := p.toks
+	var ps []Param
+	for k := i; k < end; k++ {
+		tk := t[k]
+		if prm, ok := p.params[k]; ok {
+			ps = append(ps, prm)
+			continue
+		}
+		if excluded == nil || tk.kind != tIdent {
+			continue
+		}
+		if tk.is("values") && k+3 < end && t[k+1].is("(") && t[k+3].is(")") {
+			ps = append(ps, excluded(t[k+2].text).params...)
+			k += 3
+			continue
+		}
+		if k+2 < end && t[k+1].is(".") && t[k+2].kind == tIdent {
+			if qual := tk.text; qual == "excluded" || !contains(aliases, qual) {
+				ps = append(ps, excluded(t[k+2].text).params...)
+			}
+			k += 2
+		}
+	}
+	return ps
 }
 
 func contains(list []string, s string) bool {
@@ -646,55 +738,10 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// where reads the equality tests "col = placeholder" of the WHERE clause
-// that starts at or after i.
-func (p *parser) where(i int) []Comparison {
-	t := p.toks
-	w := p.clauseEnd(i, "where")
-	if w >= len(t) {
-		return nil
-	}
-	end := p.clauseEnd(w+1, "returning", "order", "limit", "group", "for")
-	var cmps []Comparison
-	for k := w + 1; k+2 <= end; k++ {
-		if k+1 >= len(t) || !t[k+1].is("=") && !(t[k+1].is("<=") && k+2 < len(t) && t[k+2].is(">")) {
-			continue
-		}
-		// col = $n, or $n = col, qualified or not
-		left, right := k, k+2
-		if t[k+1].is("<=") { // MySQL null-safe <=>
-			right = k + 3
-		}
-		if right >= len(t) {
-			continue
-		}
-		lcol := p.columnEndingAt(left)
-		if prm, ok := p.params[right]; ok && lcol != "" {
-			cmps = append(cmps, Comparison{Column: lcol, Param: prm})
-			continue
-		}
-		if prm, ok := p.params[left]; ok {
-			if rcol, _ := p.qualified(right); rcol != "" {
-				cmps = append(cmps, Comparison{Column: rcol, Param: prm})
-			}
-		}
-	}
-	return cmps
-}
-
-// columnEndingAt returns the column name of an identifier ending at token i
-// (x or t.x), or "".
-func (p *parser) columnEndingAt(i int) string {
-	if i < 0 || i >= len(p.toks) || p.toks[i].kind != tIdent {
-		return ""
-	}
-	return p.toks[i].text
-}
-
 // returning reads a RETURNING list at or after i.
 func (p *parser) returning(i int) (bool, []string) {
 	r := p.clauseEnd(i, "returning")
-	if r >= len(p.toks) {
+	if r >= len(p.toks) || !p.toks[r].is("returning") {
 		return false, nil
 	}
 	end := p.clauseEnd(r + 1)

@@ -194,10 +194,20 @@ func TestVersionColumn(t *testing.T) {
 	}
 }
 
-// FuzzParse checks that Parse never panics and that assignment offsets stay
-// inside the text.
+// fuzzSeeds are texts that reach every reader of the package.
+var fuzzSeeds = []string{
+	"UPDATE t SET n = n + $1 WHERE id = $2", "INSERT INTO t (a) VALUES (?) ON DUPLICATE KEY UPDATE a = VALUES(a)",
+	"SELECT (", "UPDATE t SET", "'", "\"", "[", "$", "?", "WITH",
+	"/* a /* b */ c */ SELECT $$it's$$ FROM t", "SELECT E'\\'' FROM t # x", "SELECT n FROM t /*!40000 FOR UPDATE */",
+	"SELECT a.n FROM a JOIN b ON a.id = b.id FOR UPDATE OF b", "WITH u AS (UPDATE t SET n = $1 RETURNING n) SELECT n FROM u",
+	"UPDATE t SET n = CASE WHEN $1 THEN COALESCE($2, n) ELSE n::int + 1 END WHERE (a = $3 OR b = $4) AND v = $5",
+	"SELECT x.n FROM (SELECT n FROM t) x, LATERAL f(x.n) g FOR SHARE",
+}
+
+// FuzzParse checks that Parse never panics, that assignment offsets stay
+// inside the text, and that the lock fields agree with each other.
 func FuzzParse(f *testing.F) {
-	for _, s := range []string{"UPDATE t SET n = n + $1 WHERE id = $2", "INSERT INTO t (a) VALUES (?) ON DUPLICATE KEY UPDATE a = VALUES(a)", "SELECT (", "UPDATE t SET", "'", "\"", "[", "$", "?", "WITH"} {
+	for _, s := range fuzzSeeds {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -206,6 +216,34 @@ func FuzzParse(f *testing.F) {
 			if a.ExprStart < 0 || a.ExprEnd > len(s) || a.ExprStart > a.ExprEnd {
 				t.Fatalf("assignment offsets [%d,%d) outside %q", a.ExprStart, a.ExprEnd, s)
 			}
+			if a.Self && a.Computed {
+				t.Fatalf("assignment %+v of %q both atomic and computed", a, s)
+			}
+		}
+		for _, l := range st.LockedTables {
+			if !contains(st.Tables, l) {
+				t.Fatalf("%q: locked table %q not among %q", s, l, st.Tables)
+			}
+		}
+		if (st.Lock == RowShare || st.Lock == RowUpdate) && len(st.LockedTables) == 0 {
+			t.Fatalf("%q: row lock %v without locked tables", s, st.Lock)
+		}
+	})
+}
+
+// FuzzLex checks that tokens are in order, inside the text, and cover
+// their own text.
+func FuzzLex(f *testing.F) {
+	for _, s := range fuzzSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		end := 0
+		for _, tk := range lex(s) {
+			if tk.start < end || tk.end <= tk.start || tk.end > len(s) {
+				t.Fatalf("%q: token %+v after offset %d", s, tk, end)
+			}
+			end = tk.end
 		}
 	})
 }
@@ -224,6 +262,35 @@ func TestTable(t *testing.T) {
 	for _, tt := range tests {
 		if got := Parse(tt.sql).Table; got != tt.want {
 			t.Errorf("Parse(%q).Table = %q, want %q", tt.sql, got, tt.want)
+		}
+	}
+}
+
+// TestWhereConjuncts pairs version checks that guard the write with ones
+// that an OR or NOT makes optional.
+func TestWhereConjuncts(t *testing.T) {
+	p := func(i int) Param { return Param{Index: i} }
+	tests := []struct {
+		sql  string
+		want []Comparison
+	}{
+		{"UPDATE t SET n = $3 WHERE id = $1 OR version = $2", nil},
+		{"UPDATE t SET n = $4 WHERE (a = $1 OR b = $2) AND version = $3", []Comparison{{"version", p(2)}}},
+		{"UPDATE t SET n = $3 WHERE id = $1 AND version = $2 OR admin", nil},
+		{"UPDATE t SET n = $3 WHERE id = $1 AND (version = $2 OR admin)", []Comparison{{"id", p(0)}}},
+		{"UPDATE t SET n = $3 WHERE id = $1 AND NOT version = $2", []Comparison{{"id", p(0)}}},
+		{"UPDATE t SET n = $3 WHERE (id = $1) AND (version = $2)", []Comparison{{"id", p(0)}, {"version", p(1)}}},
+		{"UPDATE t SET n = $3 WHERE ((id = $1 AND version = $2))", []Comparison{{"id", p(0)}, {"version", p(1)}}},
+		{"UPDATE t SET n = $5 WHERE id = $1 AND m BETWEEN $2 AND $3 AND version = $4", []Comparison{{"id", p(0)}, {"version", p(3)}}},
+		{"UPDATE t SET n = ? WHERE id = ? || version = ?", nil},
+		{"UPDATE t SET n = ? WHERE id = ? XOR version = ?", nil},
+		{"UPDATE t SET n = $1 WHERE id = $2 AND version = $3::int", []Comparison{{"id", p(1)}, {"version", p(2)}}},
+		{"UPDATE t SET n = $1 WHERE id = $2 AND f(version = $3)", []Comparison{{"id", p(1)}}},
+		{"UPDATE t SET n = $1 WHERE id = $2 AND version = $3 RETURNING n", []Comparison{{"id", p(1)}, {"version", p(2)}}},
+	}
+	for _, tt := range tests {
+		if got := Parse(tt.sql).Where; !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("Parse(%q).Where = %+v, want %+v", tt.sql, got, tt.want)
 		}
 	}
 }
