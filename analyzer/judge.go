@@ -299,7 +299,7 @@ func checkThenWrite(w *flow.Write) *finding {
 			if !sqltext.IsVersionColumn(l.Column) && !changes(w, l.Column) {
 				continue
 			}
-			if slices.Contains(w.Checks, l.Column) || slices.ContainsFunc(w.Checks, sqltext.IsVersionColumn) {
+			if slices.Contains(w.Tested, l.Column) || slices.Contains(w.Checks, l.Column) || slices.ContainsFunc(w.Checks, sqltext.IsVersionColumn) {
 				continue
 			}
 			if cat, _ := classify(w, l.Load); cat != CategoryLostUpdate {

@@ -544,7 +544,7 @@ func (c *funcCtx) sqlWrite(st *state, e *env, call *ssa.Call, q *query, inTx boo
 				arg = idx
 			}
 		}
-		if assignComputed(a) {
+		if a.Computed {
 			ls = c.computed(ls) // SET balance = $1 + $2: the database adds to the value read in Go
 		}
 		if len(a.Params) == 1 {
@@ -558,6 +558,7 @@ func (c *funcCtx) sqlWrite(st *state, e *env, call *ssa.Call, q *query, inTx boo
 	w.Stmt, w.SQL, w.SQLArg, w.Lib, w.Table = s, q.text, q.sqlArg, q.lib, q.table
 	w.Sets, w.Atomic = unionStrings(w.Sets, sets), unionStrings(w.Atomic, atomic)
 	w.Checks = unionStrings(w.Checks, whereKeys(s))
+	w.Tested = unionStrings(w.Tested, s.Tested)
 	w.Row = w.Row || len(sets) > MaxTargeted
 }
 
@@ -995,6 +996,7 @@ func (c *funcCtx) summaryWrites(st *state, e *env, call *ssa.Call, sum *summary.
 			wr.Sets = unionStrings(wr.Sets, []string{w.Column})
 		}
 		wr.Checks = unionStrings(wr.Checks, w.Checks)
+		wr.Tested = unionStrings(wr.Tested, w.Tested)
 		if w.Lib != "" {
 			wr.Lib = apis.LibNamed(w.Lib)
 		}

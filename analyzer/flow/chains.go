@@ -19,9 +19,10 @@ type chain struct {
 	lockPos token.Pos
 	// model is the argument of Model(…).
 	model ssa.Value
-	// where are the equality tests of Where(…) conditions, checks whether
-	// one of them tests a version column.
-	where []string
+	// where are the columns of the equality tests of Where(…) conditions
+	// (a version, an old value), tested those they test in any way.
+	where  []string
+	tested []string
 	// raw is the SQL of Raw(…), if any.
 	raw *query
 	// table is the table named by Table(…), as in Load.Table.
@@ -66,7 +67,8 @@ func (c *funcCtx) bunChain(e *env, v ssa.Value) chain {
 			}
 		case "Where", "WhereOr":
 			if cond, ok := text(); ok {
-				ch.where = append(ch.where, whereColumns(cond)...)
+				eq, tested := whereColumns(cond)
+				ch.where, ch.tested = append(ch.where, eq...), append(ch.tested, tested...)
 			}
 		case "Set":
 			if t, ok := text(); ok && len(args) > 1 {
@@ -163,7 +165,8 @@ func (c *funcCtx) gormChain(e *env, v ssa.Value) chain {
 		case "Where":
 			if len(args) > 0 {
 				if cond, ok := c.sqlText(e, args[0]); ok {
-					ch.where = append(ch.where, whereColumns(cond)...)
+					eq, tested := whereColumns(cond)
+					ch.where, ch.tested = append(ch.where, eq...), append(ch.tested, tested...)
 				}
 			}
 		case "Raw":
@@ -216,7 +219,7 @@ func (c *funcCtx) bunWrite(st *state, e *env, call *ssa.Call, recv ssa.Value) {
 					numeric = len(a.Params) == 1 && isNumeric(peel(set.args[p.Index]).Type())
 				}
 			}
-			if assignComputed(a) {
+			if a.Computed {
 				ls = c.computed(ls)
 			}
 			vals = append(vals, Written{Column: a.Column, Labels: ls, Arg: -1, Numeric: numeric})
@@ -241,15 +244,17 @@ func (c *funcCtx) bunWrite(st *state, e *env, call *ssa.Call, recv ssa.Value) {
 	}
 	w.Sets, w.Atomic = unionStrings(w.Sets, sets), unionStrings(w.Atomic, atomic)
 	w.Checks = unionStrings(w.Checks, ch.where)
+	w.Tested = unionStrings(w.Tested, ch.tested)
 	w.Row = w.Row || row || len(w.Sets) > MaxTargeted
 }
 
 // whereColumns returns the columns a builder's Where condition ("id = ?
-// AND version = ?") tests for equality.
-func whereColumns(cond string) []string {
-	var cols []string
-	for _, w := range sqltext.Parse("UPDATE t SET x = 1 WHERE " + cond).Where {
-		cols = append(cols, w.Column)
+// AND version = ?") tests for equality with a placeholder, and those it
+// tests in any way.
+func whereColumns(cond string) (eq, tested []string) {
+	stmt := sqltext.Parse("UPDATE t SET x = 1 WHERE " + cond)
+	for _, w := range stmt.Where {
+		eq = append(eq, w.Column)
 	}
-	return cols
+	return eq, stmt.Tested
 }

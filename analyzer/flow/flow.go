@@ -270,6 +270,9 @@ type Write struct {
 	Sets   []string
 	Atomic []string
 	Checks []string
+	// Tested are the columns its WHERE tests in any way (status =
+	// 'active', consumed IS NULL): a check in Go that it repeats.
+	Tested []string
 	// Row reports a write of a whole record: GORM Save or Updates of a
 	// struct, a bun model, a repository method that saves its argument
 	// whole, or an UPDATE of many columns of one record.

@@ -10,7 +10,6 @@ import (
 	"golang.org/x/tools/go/ssa"
 
 	"github.com/lostupdate/lostupdate/analyzer/apis"
-	"github.com/lostupdate/lostupdate/analyzer/sqltext"
 )
 
 // gormWrite records what Save, Update(s) and UpdateColumn(s) write: Save
@@ -64,6 +63,7 @@ func (c *funcCtx) gormWrite(st *state, e *env, call *ssa.Call, spec apis.Spec, r
 	}
 	w.Atomic = unionStrings(w.Atomic, atomic)
 	w.Checks = unionStrings(w.Checks, ch.where)
+	w.Tested = unionStrings(w.Tested, ch.tested)
 	if model != nil && hasOptimisticVersion(model.Type()) {
 		w.Checks = unionStrings(w.Checks, []string{"version"})
 	}
@@ -333,10 +333,6 @@ func sortByField(paths []string, entries []entry) {
 		paths[i], entries[i] = ps[j], es[j]
 	}
 }
-
-// assignComputed reports whether an SQL assignment computes the value it
-// writes from its placeholders (SET n = $1 + 1).
-func assignComputed(a *sqltext.Assignment) bool { return false }
 
 // isMapType reports whether t is a map.
 func isMapType(t types.Type) bool {

@@ -145,6 +145,9 @@ type Statement struct {
 	// top-level conjuncts of the WHERE clause: ANDed with the rest, not
 	// inside OR or NOT.
 	Where []Comparison
+	// Tested are the columns the top-level conjuncts of the WHERE test in
+	// any way (status = 'active', consumed IS NULL, stock >= $1).
+	Tested []string
 	// Serializable reports SET TRANSACTION ISOLATION LEVEL SERIALIZABLE.
 	Serializable bool
 	// Replace reports REPLACE (or INSERT OR REPLACE), which rewrites the
@@ -223,7 +226,7 @@ func (p *parser) statement(st *Statement, i int) {
 		st.Kind = Delete
 		st.Table = p.tableAfter(i, "from")
 		st.Tables = p.deleteTables(i)
-		st.Where = p.where(i)
+		st.Where, st.Tested = p.where(i)
 		st.Returning, st.Columns = p.returning(i)
 	case first.is("lock"):
 		st.Kind = LockTable
@@ -546,7 +549,7 @@ func (p *parser) update(st *Statement, i int) {
 		refs = append(refs, p.fromItems(end+1, w)...)
 	}
 	st.Tables = tablesOf(refs)
-	st.Where = p.where(end)
+	st.Where, st.Tested = p.where(end)
 	st.Returning, st.Columns = p.returning(end)
 }
 
@@ -639,7 +642,7 @@ func (p *parser) conflictAction(st *Statement, j int, aliases []string, vals map
 		if t[k].is("do") && p.seqAt(k+1, "update", "set") {
 			end := p.clauseEnd(k+3, "where", "returning")
 			st.Sets = p.assignments(k+3, end, aliases, excluded)
-			st.Where = p.where(end)
+			st.Where, st.Tested = p.where(end)
 			return
 		}
 		if t[k].is("duplicate") && p.seqAt(k+1, "key", "update") {

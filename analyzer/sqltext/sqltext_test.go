@@ -294,3 +294,23 @@ func TestWhereConjuncts(t *testing.T) {
 		}
 	}
 }
+
+func TestTested(t *testing.T) {
+	tests := []struct {
+		sql  string
+		want []string
+	}{
+		{"UPDATE codes SET status = 'used' WHERE id = $1 AND status = 'enabled'", []string{"id", "status"}},
+		{"UPDATE codes SET consumed = now() WHERE id = $1 AND consumed IS NULL AND NOT revoked", []string{"id", "consumed", "revoked"}},
+		{"UPDATE accounts SET balance = balance - $1 WHERE id = $2 AND balance >= $1", []string{"id", "balance"}},
+		{"UPDATE t SET n = 1 WHERE id = $1 AND (a = 1 OR b = 2)", []string{"id"}},
+		{"UPDATE t SET n = 1 WHERE id = $1 OR status = 'x'", nil},
+		{"UPDATE t SET n = 1 WHERE lower(name) = $1 AND t.kind IN ('a', 'b')", []string{"name", "kind"}},
+		{"UPDATE t SET n = 1", nil},
+	}
+	for _, tt := range tests {
+		if got := Parse(tt.sql).Tested; !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("Parse(%q).Tested = %q, want %q", tt.sql, got, tt.want)
+		}
+	}
+}

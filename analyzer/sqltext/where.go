@@ -3,22 +3,32 @@ package sqltext
 // where reads the equality tests "col = placeholder" that are top-level
 // conjuncts of the WHERE clause that starts at or after i: tests ANDed
 // with the rest of the condition, not inside OR or NOT.
-func (p *parser) where(i int) []Comparison {
+//
+// It also returns the columns that the top-level conjuncts test in any
+// way (status = 'active', consumed IS NULL, stock >= $1): the checks a
+// write repeats in its WHERE.
+func (p *parser) where(i int) ([]Comparison, []string) {
 	t := p.toks
 	w := p.clauseEnd(i, "where")
 	if w >= len(t) || !t[w].is("where") {
-		return nil
+		return nil, nil
 	}
 	end := p.clauseEnd(w+1, "returning", "order", "limit", "group", "having", "window", "for", "lock",
 		"union", "intersect", "except", "offset", "fetch")
-	var cmps []Comparison
-	p.conjuncts(w+1, end, &cmps)
-	return cmps
+	c := conditions{}
+	p.conjuncts(w+1, end, &c)
+	return c.cmps, c.tested
+}
+
+// conditions collects what the top-level conjuncts of a WHERE say.
+type conditions struct {
+	cmps   []Comparison
+	tested []string
 }
 
 // conjuncts reads the condition [i, end) split at its top-level ANDs (the
 // AND of BETWEEN … AND … excepted), looking through enclosing parentheses.
-func (p *parser) conjuncts(i, end int, cmps *[]Comparison) {
+func (p *parser) conjuncts(i, end int, cmps *conditions) {
 	if i >= end || !p.enter() {
 		return
 	}
@@ -52,7 +62,7 @@ func (p *parser) conjuncts(i, end int, cmps *[]Comparison) {
 
 // conjunct reads one conjunct [i, end): a parenthesised condition, or an
 // equality test free of OR and NOT.
-func (p *parser) conjunct(i, end int, cmps *[]Comparison) {
+func (p *parser) conjunct(i, end int, cmps *conditions) {
 	t := p.toks
 	if i >= end {
 		return
@@ -60,6 +70,9 @@ func (p *parser) conjunct(i, end int, cmps *[]Comparison) {
 	if t[i].is("(") && p.match[i] == end-1 {
 		p.conjuncts(i, end, cmps)
 		return
+	}
+	if !p.disjunction(i, end) {
+		p.testedIn(i, end, cmps)
 	}
 	eq := -1
 	for k := i; k < end; k++ {
@@ -75,8 +88,37 @@ func (p *parser) conjunct(i, end int, cmps *[]Comparison) {
 		return
 	}
 	if c, ok := p.equality(i, eq, end); ok {
-		*cmps = append(*cmps, c)
+		cmps.cmps = append(cmps.cmps, c)
 	}
+}
+
+// testedIn adds the columns a conjunct [i, end) mentions: the identifiers
+// that are not keywords, function names or qualifiers.
+func (p *parser) testedIn(i, end int, c *conditions) {
+	t := p.toks
+	for k := i; k < end; k++ {
+		if t[k].kind != tIdent || !t[k].quoted && sqlWord(t[k].text) {
+			continue
+		}
+		if k+1 < len(t) && (t[k+1].is("(") || t[k+1].is(".")) {
+			continue // a function, or a qualifier
+		}
+		if !contains(c.tested, t[k].text) {
+			c.tested = append(c.tested, t[k].text)
+		}
+	}
+}
+
+// sqlWord reports whether an unquoted identifier is an SQL keyword or
+// literal that can appear in a condition.
+func sqlWord(s string) bool {
+	switch s {
+	case "and", "or", "not", "is", "null", "in", "like", "ilike", "between", "true", "false", "exists",
+		"any", "all", "some", "select", "from", "where", "case", "when", "then", "else", "end", "distinct",
+		"escape", "similar", "to", "unknown", "interval", "now", "current_timestamp", "current_date", "as":
+		return true
+	}
+	return false
 }
 
 // equality reads "col = $n" or "$n = col" (also with <=>), whose operator

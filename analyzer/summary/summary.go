@@ -167,9 +167,12 @@ type Write struct {
 	// fix in its terms.
 	Numeric bool
 	Lib     string
-	// Checks are the columns the write's WHERE compares, so that a
-	// caller's check in Go can be matched with the write's own.
+	// Checks are the columns the write's WHERE compares with a
+	// placeholder (a version, an old value), and Tested those it tests in
+	// any way, so that a caller's check in Go can be matched with the
+	// write's own.
 	Checks []string
+	Tested []string
 	Site   string
 }
 
@@ -397,7 +400,7 @@ func (l Load) key() string {
 }
 
 func (w Write) key() string {
-	return fmt.Sprintf("%d|%s|%v|%v|%s|%s|%v|%v|%v|%v|%v|%v|%s", w.Param, w.Path, w.Whole, w.Only, w.Column, w.Table, w.Change, w.Handle, w.LockedFirst, w.Numeric, w.Lib, w.Checks, w.Site)
+	return fmt.Sprintf("%d|%s|%v|%v|%s|%s|%v|%v|%v|%v|%v|%v|%v|%s", w.Param, w.Path, w.Whole, w.Only, w.Column, w.Table, w.Change, w.Handle, w.LockedFirst, w.Numeric, w.Lib, w.Checks, w.Tested, w.Site)
 }
 
 func (m Mutate) key() string {
