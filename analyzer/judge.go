@@ -396,7 +396,13 @@ func sameTable(load, write string) bool {
 	if load == "" || write == "" || !strings.HasPrefix(write, load[:strings.IndexByte(load, ':')+1]) {
 		return true
 	}
-	return load == write
+	if load == write {
+		return true
+	}
+	// A read of several tables ("sql:a|b") may have read from the one
+	// written.
+	kind := load[:strings.IndexByte(load, ':')+1]
+	return slices.Contains(strings.Split(strings.TrimPrefix(load, kind), "|"), strings.TrimPrefix(write, kind))
 }
 
 // classify returns the category of a write of a value read by load l, or

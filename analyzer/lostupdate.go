@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"go/ast"
 	"go/types"
+	"io"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
@@ -39,6 +41,10 @@ type Config struct {
 	// Tests reports findings in _test.go files too. Tests do not serve
 	// concurrent requests, so by default they are not reported.
 	Tests bool
+	// Debug, when set, receives what the analysis saw: each write with
+	// the labels of its values and the guards it depends on, each
+	// function's summary, and the bounds of the analysis it hit.
+	Debug io.Writer
 }
 
 // enabled reports whether category c is enabled in full.
@@ -62,11 +68,12 @@ func New(cfg Config) *analysis.Analyzer {
 		Doc:       analysisDoc(),
 		URL:       URL,
 		Run:       r.run,
-		FactTypes: []analysis.Fact{(*summary.Summary)(nil), (*summary.Writers)(nil)},
+		FactTypes: []analysis.Fact{(*summary.Summary)(nil), (*summary.Package)(nil)},
 	}
 	a.Flags.Var((*categoryList)(&r.cfg.Disable), "disable", "comma-separated categories not to report: "+strings.Join(Categories, ", "))
 	a.Flags.Var((*categoryList)(&r.cfg.Enable), "enable", "comma-separated categories to report in full: stale-row reports every whole-row write of a row read without a lock")
 	a.Flags.BoolVar(&r.cfg.Tests, "tests", r.cfg.Tests, "report findings in _test.go files too")
+	a.Flags.Var(debugFlag{&r.cfg.Debug}, "explain", "print what the analysis saw (writes, their values' origins, summaries, bounds hit) to standard error")
 	return a
 }
 
@@ -150,15 +157,13 @@ func (r *runner) run(pass *analysis.Pass) (any, error) {
 		results[i] = res
 	}
 	reg, own := newRegistry(pass, results)
-	if len(own.Columns) > 0 {
-		pass.ExportPackageFact(own)
-	}
+	pass.ExportPackageFact(own)
 	rep := report.New(pass, r.cfg.Disable, r.cfg.Tests)
 	for _, res := range results {
 		reported := make(map[*flow.Load]bool)
 		for _, w := range res.Writes {
-			if os.Getenv("LOSTUPDATE_DEBUG") != "" {
-				debugWrite(pass, w)
+			if r.cfg.Debug != nil {
+				debugWrite(r.cfg.Debug, pass, w)
 			}
 			if f := r.judge(w, reg); f != nil {
 				rep.Report(diagnostic(pass, rep, f))
@@ -170,6 +175,14 @@ func (r *runner) run(pass *analysis.Pass) (any, error) {
 		for _, l := range res.Loads {
 			if l.Lock == summary.QueryOption && l.Via == nil && !reported[l] {
 				rep.Report(queryOption(pass, l))
+			}
+		}
+		if r.cfg.Debug != nil && !res.Summary.Empty() {
+			fmt.Fprintf(r.cfg.Debug, "summary %s: %s\n", res.Fn, res.Summary)
+		}
+		for _, b := range res.Bounds {
+			if r.cfg.Debug != nil {
+				fmt.Fprintf(r.cfg.Debug, "bound %s: %s\n", res.Fn, b)
 			}
 		}
 		if obj, ok := res.Fn.Object().(*types.Func); ok && exported(obj) && !res.Summary.Empty() {
@@ -248,29 +261,59 @@ func (f passFacts) Summary(fn *types.Func) *summary.Summary {
 	if f.pass.ImportObjectFact(fn.Origin(), &s) {
 		return &s
 	}
+	if f.pass.ImportPackageFact(fn.Pkg(), new(summary.Package)) {
+		return &summary.Summary{} // analysed: it does nothing a caller needs
+	}
 	return nil
 }
 
-func debugWrite(pass *analysis.Pass, w *flow.Write) {
-	fmt.Fprintf(os.Stderr, "WRITE %s table=%s sets=%v atomic=%v checks=%v row=%v\n", pass.Fset.Position(w.Pos), w.Table, w.Sets, w.Atomic, w.Checks, w.Row)
+// debugFlag is the -explain flag (-debug and -trace are the driver's): set, it sends the output to
+// standard error.
+type debugFlag struct{ w *io.Writer }
+
+func (f debugFlag) String() string {
+	if f.w != nil && *f.w != nil {
+		return "true"
+	}
+	return "false"
+}
+
+func (f debugFlag) Set(s string) error {
+	on, err := strconv.ParseBool(s)
+	if err != nil {
+		return fmt.Errorf("-explain takes true or false, not %q", s)
+	}
+	*f.w = nil
+	if on {
+		*f.w = os.Stderr
+	}
+	return nil
+}
+
+// IsBoolFlag lets -explain be given without a value.
+func (debugFlag) IsBoolFlag() bool { return true }
+
+// debugWrite prints a write as the judge sees it.
+func debugWrite(out io.Writer, pass *analysis.Pass, w *flow.Write) {
+	fmt.Fprintf(out, "write %s table=%s sets=%v atomic=%v checks=%v tested=%v row=%v\n", pass.Fset.Position(w.Pos), w.Table, w.Sets, w.Atomic, w.Checks, w.Tested, w.Row)
 	for _, v := range w.Values {
-		fmt.Fprintf(os.Stderr, "  value %s %s:", v.Column, v.Name)
+		fmt.Fprintf(out, "  value %s %s:", v.Column, v.Name)
 		for _, l := range v.Labels {
 			if l.Load != nil {
-				fmt.Fprintf(os.Stderr, " [load@%s %s col=%s %s table=%s]", pass.Fset.Position(l.Load.Pos), l.Name, l.Column, l.Change, l.Load.Table)
+				fmt.Fprintf(out, " [load at %s %s column=%s %s table=%s]", pass.Fset.Position(l.Load.Pos), l.Name, l.Column, l.Change, l.Load.Table)
 			} else {
-				fmt.Fprintf(os.Stderr, " [param %d%s %s]", l.Param, l.PPath, l.Change)
+				fmt.Fprintf(out, " [param %d%s %s]", l.Param, l.PPath, l.Change)
 			}
 		}
-		fmt.Fprintln(os.Stderr)
+		fmt.Fprintln(out)
 	}
 	for _, g := range w.Guards {
-		fmt.Fprintf(os.Stderr, "  guard %s:", pass.Fset.Position(g.Pos))
+		fmt.Fprintf(out, "  guard %s:", pass.Fset.Position(g.Pos))
 		for _, l := range g.Labels {
 			if l.Load != nil {
-				fmt.Fprintf(os.Stderr, " [load %s col=%s]", l.Name, l.Column)
+				fmt.Fprintf(out, " [load %s column=%s]", l.Name, l.Column)
 			}
 		}
-		fmt.Fprintln(os.Stderr)
+		fmt.Fprintln(out)
 	}
 }

@@ -190,7 +190,7 @@ func changedNames(f *finding) []string {
 // opaqueOnly reports whether a written value may differ from the one read
 // only because code the analysis cannot see into handled it.
 func opaqueOnly(v flow.Written) bool {
-	if v.Fresh || len(v.Labels) == 0 {
+	if len(v.Labels) == 0 {
 		return false
 	}
 	for _, l := range v.Labels {
@@ -237,7 +237,7 @@ func listNames(names []string, max int) string {
 func onlyChanged(w *flow.Write, f *finding) string {
 	var cols []string
 	for _, v := range w.Values {
-		if v.Column != "" && !v.Whole && fresh(v, f.label.Load) {
+		if v.Column != "" && !v.Whole && fresh(v, f.label.Load) && !slices.Contains(cols, v.Column) {
 			cols = append(cols, v.Column)
 		}
 	}

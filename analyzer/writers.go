@@ -24,8 +24,8 @@ type registry struct {
 // newRegistry gathers the targeted writes of the package's functions and
 // the Writers facts of its dependencies, and returns the registry and the
 // package's own writes (for its fact).
-func newRegistry(pass *analysis.Pass, results []*flow.Result) (*registry, *summary.Writers) {
-	own := &summary.Writers{}
+func newRegistry(pass *analysis.Pass, results []*flow.Result) (*registry, *summary.Package) {
+	own := &summary.Package{}
 	for _, res := range results {
 		fn := res.Fn.Name()
 		if obj, ok := res.Fn.Object().(*types.Func); ok {
@@ -57,7 +57,7 @@ func newRegistry(pass *analysis.Pass, results []*flow.Result) (*registry, *summa
 	}
 	add(own.Columns)
 	for _, pf := range pass.AllPackageFacts() {
-		if ws, ok := pf.Fact.(*summary.Writers); ok && pf.Package != pass.Pkg {
+		if ws, ok := pf.Fact.(*summary.Package); ok && pf.Package != pass.Pkg {
 			add(ws.Columns)
 		}
 	}

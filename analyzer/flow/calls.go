@@ -118,8 +118,10 @@ func (c *funcCtx) defaultCall(st *state, e *env, call *ssa.Call) {
 			kept = kept.union(in[i])
 		}
 		if len(kept) > 0 {
+			// Not a store the analysis saw: the receiver is not changed
+			// for what it was loaded with.
 			base, path := c.place(st, e, recv)
-			st.merge(base, path, entry{labels: c.opaque(kept), dirty: true})
+			st.merge(base, path, entry{labels: c.opaque(kept)})
 		}
 	}
 	c.decodeInto(st, e, args, in)
@@ -942,7 +944,7 @@ func (c *funcCtx) summaryLoad(st *state, e *env, call *ssa.Call, i int, ld summa
 	if ld.SQL >= 0 && ld.SQL < len(args) && args[ld.SQL] != nil {
 		if text, ok := c.sqlText(e, args[ld.SQL]); ok {
 			stmt := sqltext.Parse(text)
-			lock, table = lockOf(stmt.Lock), cmp.Or(sqlTable(stmt.Table), table)
+			lock, table = lockOf(stmt.Lock), cmp.Or(stmtTable(&stmt), table)
 			keys = append(slices.Clone(keys), whereKeys(&stmt)...)
 			if ld.Slot > 0 && ld.Slot <= len(stmt.Columns) {
 				column = stmt.Columns[ld.Slot-1]

@@ -295,6 +295,9 @@ type Result struct {
 	Loads   []*Load
 	Writes  []*Write
 	Summary *summary.Summary
+	// Bounds say which bounds of the analysis the function hit, where it
+	// may have missed something.
+	Bounds []string
 }
 
 // Analysis analyses the functions of one package.

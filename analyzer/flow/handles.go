@@ -547,7 +547,7 @@ type query struct {
 // setText records the SQL text the query runs.
 func (q *query) setText(text string) {
 	q.known, q.text, q.stmt = true, text, sqltext.Parse(text)
-	q.lock, q.table = lockOf(q.stmt.Lock), sqlTable(q.stmt.Table)
+	q.lock, q.table = lockOf(q.stmt.Lock), stmtTable(&q.stmt)
 	q.keys = whereKeys(&q.stmt)
 }
 
@@ -767,6 +767,16 @@ func (c *funcCtx) rowsQuery(e *env, v ssa.Value) *query {
 // newQuery returns a query on handle h about which nothing else is known.
 func newQuery(h Handle, lib apis.Lib, pos token.Pos) *query {
 	return &query{handle: h, lib: lib, pos: pos, sqlArg: -1, rowsParam: -1, sqlParam: -1, argsParam: -1}
+}
+
+// stmtTable returns the table key of what a statement reads or writes:
+// its one table, or, for a read of several (a join, a WITH query), the
+// set of them, "sql:a|b": a value read there comes from one of them.
+func stmtTable(s *sqltext.Statement) string {
+	if s.Table != "" || len(s.Tables) == 0 {
+		return sqlTable(s.Table)
+	}
+	return sqlTable(strings.Join(s.Tables, "|"))
 }
 
 // sqlTable returns the table key of an SQL table name.

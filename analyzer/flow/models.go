@@ -99,6 +99,8 @@ var pure = map[string]func(string) bool{
 		return strings.HasPrefix(n, "Trim") || strings.HasPrefix(n, "To") || oneOf("Title", "Clone")(n)
 	},
 	"encoding/base64": oneOf("Encoding.EncodeToString", "Encoding.DecodeString"),
+	"path":            oneOf("Clean"),
+	"path/filepath":   oneOf("Clean", "ToSlash", "FromSlash"),
 	"encoding/hex":    oneOf("EncodeToString", "DecodeString"),
 	"time":            oneOf("Unix", "UnixMilli", "UnixMicro", "Time.UTC", "Time.Local", "Time.In", "Time.Unix", "Time.UnixMilli", "Time.UnixMicro", "Time.UnixNano", "Time.Format", "Duration.Seconds", "Duration.Milliseconds"),
 	"github.com/samber/lo": oneOf("If", "IfF", "ifElse.ElseIf", "ifElse.ElseIfF", "ifElse.Else", "ifElse.ElseF",

@@ -1,7 +1,9 @@
 package flow
 
 import (
+	"fmt"
 	"go/token"
+	"go/types"
 	"slices"
 	"strings"
 
@@ -18,7 +20,7 @@ const (
 	// all but contrived loops.
 	maxPasses = 6
 	// maxInline bounds the nesting of inlined closures.
-	maxInline = 8
+	maxInline = 32
 )
 
 // env binds the free variables and parameters of an inlined closure to
@@ -97,6 +99,8 @@ type funcCtx struct {
 	// consts are parameters of the root function taken to be constants:
 	// a branch they decide runs one way only.
 	consts map[*ssa.Parameter]bool
+	// bounds are the bounds of the analysis it hit.
+	bounds []string
 }
 
 func newFuncCtx(a *Analysis, fn *ssa.Function) *funcCtx {
@@ -141,7 +145,7 @@ func (c *funcCtx) run() *Result {
 	}
 	leftovers(c.root)
 
-	r := &Result{Fn: c.root}
+	r := &Result{Fn: c.root, Bounds: c.bounds}
 	for _, l := range c.loads {
 		r.Loads = append(r.Loads, l)
 	}
@@ -302,6 +306,9 @@ func (c *funcCtx) body(fn *ssa.Function, e *env, entry *state) *state {
 		if !changed && !c.grew {
 			break
 		}
+		if pass == maxPasses-1 {
+			c.bound("a loop did not settle in %d passes", maxPasses)
+		}
 	}
 	var exit *state
 	for _, b := range fn.Blocks {
@@ -400,7 +407,12 @@ func (c *funcCtx) transfer(b *ssa.BasicBlock, st *state, e *env) {
 			}
 		case *ssa.BinOp:
 			x, y := c.taint(e, in.X), c.taint(e, in.Y)
-			if in.Op == token.ADD || in.Op == token.SUB {
+			if in.Op == token.ADD && isString(in.Type()) && (isConst(in.X) || isConst(in.Y)) {
+				// "/" + p, s + "\n": a string reformatted with constants
+				// alone (a normalisation, a decoration), not an update
+				// that brings in new data.
+				c.setVal(in, c.opaque(x.union(y)))
+			} else if in.Op == token.ADD || in.Op == token.SUB {
 				// n + d, n - d: remember which way the loaded n moved.
 				c.setVal(in, c.computedOp(x, in.Op).union(c.computedOp(y, token.ADD)))
 			} else {
@@ -477,7 +489,11 @@ func (c *funcCtx) transfer(b *ssa.BasicBlock, st *state, e *env) {
 // bindings, its parameters to args (when called), and the parameters in
 // handles bound to transaction handles.
 func (c *funcCtx) inline(st *state, e *env, fn *ssa.Function, bindings, args []ssa.Value, handles map[int]Handle) {
-	if e.depth >= maxInline || len(fn.Blocks) == 0 {
+	if e.depth >= maxInline {
+		c.bound("closures nested more than %d deep are not analysed", maxInline)
+		return
+	}
+	if len(fn.Blocks) == 0 {
 		return
 	}
 	c.inlined[fn] = true
@@ -521,7 +537,9 @@ func (c *funcCtx) guardLabels(e *env, cond ssa.Value, depth int) labels {
 		if x.Op == token.NOT {
 			return c.guardLabels(e, x.X, depth+1)
 		}
-		return nil
+		if x.Op != token.MUL {
+			return nil
+		}
 	case *ssa.BinOp:
 		switch x.Op {
 		case token.EQL, token.NEQ, token.LSS, token.GTR, token.LEQ, token.GEQ:
@@ -531,6 +549,11 @@ func (c *funcCtx) guardLabels(e *env, cond ssa.Value, depth int) labels {
 			return c.taint(e, x.X).union(c.taint(e, x.Y))
 		}
 		return nil
+	case *ssa.Field:
+	default:
+		// A call's result, a map lookup's ok, a type assertion: not a
+		// column's value.
+		return nil
 	}
 	var out labels
 	for _, l := range c.taint(e, cond) {
@@ -539,6 +562,18 @@ func (c *funcCtx) guardLabels(e *env, cond ssa.Value, depth int) labels {
 		}
 	}
 	return out
+}
+
+// isString reports whether t is a string type.
+func isString(t types.Type) bool {
+	b, ok := t.Underlying().(*types.Basic)
+	return ok && b.Info()&types.IsString != 0
+}
+
+// isConst reports whether v is a constant.
+func isConst(v ssa.Value) bool {
+	_, ok := v.(*ssa.Const)
+	return ok
 }
 
 // isNil reports whether v is the constant nil.
@@ -579,7 +614,18 @@ func (c *funcCtx) setVal(v ssa.Value, ls labels) {
 		return
 	}
 	c.vals[v] = old.union(ls)
+	if len(c.vals[v]) >= maxLabels {
+		c.bound("a value derives from %d or more loads and parameters; loads were kept first", maxLabels)
+	}
 	c.grew = true
+}
+
+// bound notes that the analysis of the function hit one of its bounds.
+func (c *funcCtx) bound(format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	if !slices.Contains(c.bounds, msg) {
+		c.bounds = append(c.bounds, msg)
+	}
 }
 
 // taint returns the labels of value v.

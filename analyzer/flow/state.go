@@ -11,8 +11,10 @@ import (
 )
 
 // maxLabels bounds the labels a value carries, so that per-instruction work
-// stays constant on generated or pathological code.
-const maxLabels = 16
+// stays constant on generated or pathological code. Past it, labels of
+// loads are kept before those of parameters: a load is what a finding is
+// about.
+const maxLabels = 64
 
 // labels is a small set of labels, in insertion order without duplicates.
 type labels []*Label
@@ -26,11 +28,19 @@ func (s labels) union(t labels) labels {
 	}
 	out := slices.Clone(s)
 	for _, l := range t {
-		if len(out) >= maxLabels {
-			break
+		if slices.Contains(out, l) {
+			continue
 		}
-		if !slices.Contains(out, l) {
+		if len(out) < maxLabels {
 			out = append(out, l)
+			continue
+		}
+		if l.Load == nil {
+			continue
+		}
+		// Full: a load's label takes the place of a parameter's.
+		if i := slices.IndexFunc(out, func(x *Label) bool { return x.Load == nil }); i >= 0 {
+			out[i] = l
 		}
 	}
 	return out

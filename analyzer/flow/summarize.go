@@ -71,16 +71,20 @@ func (c *funcCtx) summarize(r *Result) *summary.Summary {
 		for _, path := range slices.Sorted(maps.Keys(m)) {
 			en := m[path]
 			var from []summary.Source
+			loaded := false
 			for _, l := range en.labels {
 				if l.Load != nil {
 					s.Loads = append(s.Loads, c.loadFact(l, -1, i, path))
+					loaded = true
 					continue
 				}
 				if en.dirty {
 					from = append(from, summary.Source{Param: l.Param, Path: l.PPath, Change: l.Change})
 				}
 			}
-			if en.dirty && len(from) > 0 && path != "" {
+			// A change of a field: from parameters, or to a value of the
+			// function's own (a constant, a new ID).
+			if en.dirty && path != "" && (len(from) > 0 || !loaded) {
 				s.Mutates = append(s.Mutates, summary.Mutate{Param: i, Path: path, From: sortSources(from)})
 			}
 		}

@@ -409,16 +409,19 @@ func (m Mutate) key() string {
 
 func (f Flow) key() string { return fmt.Sprintf("%d|%s|%v", f.Result, f.Path, f.From) }
 
-// Writers is a package fact: the columns that the package's code (and the
-// packages it imports) write in targeted statements, an UPDATE of a few
+// Package is a package fact. That it exists says that the package was
+// analysed: a function of it without a summary does nothing a caller
+// needs to know (no load, no write, no change to its arguments, and a
+// result that does not come from them). Columns are the columns that the
+// package's code writes in targeted statements, an UPDATE of a few
 // columns or an atomic update, so that a whole-row write elsewhere can say
 // which concurrent writer the columns it puts back unchanged would undo.
-type Writers struct {
+type Package struct {
 	Columns []ColumnWrite
 }
 
-// AFact marks Writers as an analysis fact.
-func (*Writers) AFact() {}
+// AFact marks Package as an analysis fact.
+func (*Package) AFact() {}
 
 // ColumnWrite is one targeted write of a column.
 type ColumnWrite struct {
@@ -440,12 +443,12 @@ func (w ColumnWrite) key() string {
 }
 
 // Normalize sorts and de-duplicates the writes.
-func (w *Writers) Normalize() {
+func (w *Package) Normalize() {
 	slices.SortFunc(w.Columns, func(a, b ColumnWrite) int { return strings.Compare(a.key(), b.key()) })
 	w.Columns = slices.CompactFunc(w.Columns, func(a, b ColumnWrite) bool { return a.key() == b.key() })
 }
 
-func (w *Writers) String() string {
+func (w *Package) String() string {
 	var plain, atomic []string
 	for _, c := range w.Columns {
 		name := strings.TrimPrefix(c.Table, "sql:") + "." + c.Column
@@ -463,6 +466,9 @@ func (w *Writers) String() string {
 	}
 	if len(atomic) > 0 {
 		parts = append(parts, "updates atomically "+strings.Join(atomic, ", "))
+	}
+	if len(parts) == 0 {
+		return "analysed"
 	}
 	return strings.Join(parts, "; ")
 }

@@ -1,4 +1,4 @@
-// Package gormrepo is a GORM repository, and a service using it in the
+// Package gormrepo is a GORM repository, and a service using it in the // want package:`analysed`
 // same package through unexported helpers.
 package gormrepo
 

@@ -1,4 +1,4 @@
-// Package service moves money through the repo package: the loads and
+// Package service moves money through the repo package: the loads and // want package:`analysed`
 // saves happen in another package, known here only through facts.
 package service
 

@@ -1,4 +1,4 @@
-// Package likes counts likes in Memcached with gomemcache: Get then Set
+// Package likes counts likes in Memcached with gomemcache: Get then Set // want package:`analysed`
 // (racy), Increment (atomic) and CompareAndSwap (optimistic).
 package likes
 
@@ -26,12 +26,12 @@ func (l *Likes) like(post string) error {
 }
 
 // likeReplace changes the item it read and replaces it.
-func (l *Likes) likeReplace(post string) error {
+func (l *Likes) likeReplace(post, mark string) error {
 	it, err := l.mc.Get("likes:" + post)
 	if err != nil {
 		return err
 	}
-	it.Value = []byte(string(it.Value) + "!")
+	it.Value = []byte(string(it.Value) + mark)
 	return l.mc.Replace(it) // want `^lost update: it.Value is read at likes.go:30 and written back here without CompareAndSwap`
 }
 

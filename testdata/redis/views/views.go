@@ -1,4 +1,4 @@
-// Package views counts page views and likes in Redis with go-redis v9:
+// Package views counts page views and likes in Redis with go-redis v9: // want package:`analysed`
 // GET then SET (racy), INCRBY (atomic), WATCH with TxPipelined
 // (optimistic), and a MULTI without WATCH, which protects nothing read
 // before it.
