@@ -349,21 +349,14 @@ func changes(w *flow.Write, c string) bool {
 }
 
 // sameColumn reports whether a loaded value is written back to the column
-// it was read from. A value whose column is not known is matched by the
-// name it was read through (balance, p.Stock → stock); a write whose
-// column is not known (a cache key, a callee's write) matches any.
+// it was read from. A write whose column is not known (a cache key, a
+// callee's write) matches any; a value whose column is not known (SELECT
+// *, an expression without a name) matches none.
 func sameColumn(l *flow.Label, column string) bool {
 	if column == "" {
 		return true
 	}
-	if l.Column != "" {
-		return l.Column == column
-	}
-	name := l.Name
-	if i := strings.LastIndexAny(name, ".]"); i >= 0 {
-		name = name[i+1:]
-	}
-	return name != "" && flow.ColumnName(name, "") == column
+	return l.Column == column
 }
 
 // checksOld reports whether the write's WHERE checks a version column or

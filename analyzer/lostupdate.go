@@ -179,6 +179,9 @@ func (r *runner) run(pass *analysis.Pass) (any, error) {
 		}
 		if r.cfg.Debug != nil && !res.Summary.Empty() {
 			fmt.Fprintf(r.cfg.Debug, "summary %s: %s\n", res.Fn, res.Summary)
+			for _, l := range res.Summary.Loads {
+				fmt.Fprintf(r.cfg.Debug, "  load result %d into %d%s column=%s table=%s keys=%v %s\n", l.Result, l.Into, l.Path, l.Column, l.Table, l.Keys, l.Change)
+			}
 		}
 		for _, b := range res.Bounds {
 			if r.cfg.Debug != nil {

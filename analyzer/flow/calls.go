@@ -338,10 +338,11 @@ func (c *funcCtx) api(st *state, e *env, call *ssa.Call, spec apis.Spec) {
 			if col, ok := c.sqlText(e, arg(spec.Column)); ok {
 				cols = []string{col}
 			}
-		} else if q.known {
-			cols = nil // a struct or slice destination: columns come from fields
 		}
 		if d := arg(spec.Dest); d != nil {
+			if n, _ := model(peel(d).Type()); n == nil && q.known && cols == nil {
+				cols = q.stmt.Columns // Raw("SELECT stock …").Scan(&stock)
+			}
 			if q.table == "" {
 				q.table = c.a.modelTable(peel(d).Type())
 			}
@@ -615,6 +616,9 @@ func (c *funcCtx) loadInto(st *state, e *env, call *ssa.Call, q *query, dests []
 	l.Table, l.RowsParam = q.table, q.rowsParam
 	l.Keys = unionStrings(l.Keys, q.keys)
 	callerSQL := !q.known && q.sqlParam >= 0
+	// The caller's SQL (a fetch(query, args...) helper) or the caller's
+	// rows (a scanFeed(row) helper) say the columns, by position.
+	slotted := callerSQL || q.rowsParam >= 0 && !q.known
 	if callerSQL {
 		l.SQLParam = q.sqlParam
 	}
@@ -622,8 +626,11 @@ func (c *funcCtx) loadInto(st *state, e *env, call *ssa.Call, q *query, dests []
 		if d == nil {
 			continue
 		}
-		if isRecord(derefType(peel(d).Type())) || q.lib == apis.GORM || q.lib == apis.Bun {
+		if n, _ := model(peel(d).Type()); n != nil || q.lib == apis.GORM || q.lib == apis.Bun {
 			l.Keys = unionStrings(l.Keys, modelKeys(peel(d).Type()))
+			if n, _ := model(peel(d).Type()); n != nil && len(columns) == 0 {
+				l.Record = true
+			}
 		}
 		base, path := c.place(st, e, d)
 		col := ""
@@ -635,7 +642,7 @@ func (c *funcCtx) loadInto(st *state, e *env, call *ssa.Call, q *query, dests []
 			en.field, en.tag = fieldOf(fa.X.Type(), fa.Field), fieldTag(fa.X.Type(), fa.Field)
 		}
 		slot := 0
-		if callerSQL {
+		if slotted {
 			slot = k + 1
 		}
 		if !l.IsKey(col) {
@@ -650,6 +657,14 @@ func (c *funcCtx) loadInto(st *state, e *env, call *ssa.Call, q *query, dests []
 func (c *funcCtx) loadResult(st *state, call *ssa.Call, q *query) {
 	l := c.load(st, call, 0, q.handle, q.lock, q.lockPos, q.lib, q.pos)
 	l.Table, l.RowsParam = q.table, q.rowsParam
+	rt := call.Type()
+	if t, ok := rt.(*types.Tuple); ok && t.Len() > 0 {
+		rt = t.At(0).Type()
+	}
+	if n, _ := model(rt); n != nil {
+		l.Record = true // pgx.CollectRows(rows, RowToStructByName[T]), a memcache Item
+		l.Keys = unionStrings(l.Keys, modelKeys(rt))
+	}
 	res := labels{c.label(Label{Load: l, Name: c.resultName(call, 0, calleeObj(call.Common()))})}
 	if _, ok := call.Type().(*types.Tuple); ok {
 		c.callRes[call] = []labels{res, nil}
@@ -867,7 +882,12 @@ func (c *funcCtx) applySummary(st *state, e *env, call *ssa.Call, sum *summary.S
 		}
 		base, path := c.place(st, e, args[m.Param])
 		base, path = st.canon(base, path+m.Path)
-		st.set(base, path, entry{labels: ls, dirty: true})
+		if m.Maybe {
+			// Changed on some paths: what was there may still be.
+			st.merge(base, path, entry{labels: ls, dirty: true, maybe: true})
+		} else {
+			st.set(base, path, entry{labels: ls, dirty: true})
+		}
 	}
 	for i, ld := range sum.Loads {
 		l, lb, ok := c.summaryLoad(st, e, call, i, ld, callee, args, overrides)
@@ -940,6 +960,9 @@ func (c *funcCtx) summaryLoad(st *state, e *env, call *ssa.Call, i int, ld summa
 		q := c.rowsQuery(e, args[ld.Rows])
 		h, lock, table, rows = q.handle, q.lock, cmp.Or(q.table, table), q.rowsParam
 		keys = append(slices.Clone(keys), q.keys...)
+		if q.known && ld.Slot > 0 && ld.Slot <= len(q.stmt.Columns) {
+			column = q.stmt.Columns[ld.Slot-1]
+		}
 	}
 	if ld.SQL >= 0 && ld.SQL < len(args) && args[ld.SQL] != nil {
 		if text, ok := c.sqlText(e, args[ld.SQL]); ok {
@@ -954,14 +977,15 @@ func (c *funcCtx) summaryLoad(st *state, e *env, call *ssa.Call, i int, ld summa
 	l := c.load(st, call, 10+i, h, lock, token.NoPos, apis.NoLib, call.Pos())
 	l.Via, l.Site, l.Table, l.RowsParam = callee, ld.Site, table, rows
 	l.Keys = unionStrings(l.Keys, keys)
+	l.Record = l.Record || ld.Record
 	l.InTx = l.InTx || ld.Handle.InTx && ld.Handle.Param >= 0
 	if l.IsKey(column) {
 		return l, Label{}, false
 	}
 	slot := 0
-	if column == "" && ld.SQL >= 0 && ld.Slot > 0 {
+	if column == "" && ld.Slot > 0 {
 		// The text is the caller's caller's: keep the slot for it.
-		if p := c.forwardedParam(e, args[ld.SQL], false); p >= 0 {
+		if ld.SQL >= 0 && c.forwardedParam(e, args[ld.SQL], false) >= 0 || ld.Rows >= 0 && rows >= 0 {
 			slot = ld.Slot
 		}
 	}

@@ -163,6 +163,10 @@ type Load struct {
 	// -1.
 	RowsParam int
 	SQLParam  int
+	// Record reports a load of whole records whose columns are the
+	// fields they fill (GORM's First, sqlx's Get into a struct, a bun
+	// model): a value read from a field is of the field's column.
+	Record bool
 	// Keys are the columns that identify the row: its primary key and the
 	// columns it was found by (WHERE email = $1). A value read from them
 	// is the row's identity, not its state.

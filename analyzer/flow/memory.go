@@ -323,14 +323,16 @@ func (c *funcCtx) computedLoads(ls labels) labels {
 // those that can be the field's column: a record whose fields were read
 // into separate columns (rows.Scan(&it.ID, &it.Qty)) and then copied as a
 // whole (into a slice, through a call) carries the labels of every field,
-// and reading it.Qty must name neither it.ID nor any other column. Labels
-// without a column are kept.
+// and reading it.Qty must name neither it.ID nor any other column. The
+// labels of a record loaded whole (GORM's First) are kept, to learn the
+// column from the field; so are parameters' labels. A load of some other
+// column that merely passed into the record is not the field's.
 func narrow(ls labels, column string) labels {
 	if column == "" {
 		return ls
 	}
 	return slices.DeleteFunc(slices.Clone(ls), func(l *Label) bool {
-		return l.Load != nil && l.Column != "" && l.Column != column
+		return l.Load != nil && (l.Column != "" && l.Column != column || l.Column == "" && !l.Load.Record && l.Slot == 0)
 	})
 }
 

@@ -719,7 +719,7 @@ func (c *funcCtx) renamed(ls labels, name, column string) labels {
 		if m.Name == "" || strings.HasPrefix(name, m.Name) && under(name, m.Name) {
 			m.Name = name
 		}
-		if column != "" && m.Column == "" && m.Slot == 0 {
+		if column != "" && m.Column == "" && m.Slot == 0 && (m.Load == nil || m.Load.Record) {
 			m.Column = column
 		}
 		if m.Load != nil && m.Load.IsKey(m.Column) {

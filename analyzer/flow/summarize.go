@@ -85,7 +85,7 @@ func (c *funcCtx) summarize(r *Result) *summary.Summary {
 			// A change of a field: from parameters, or to a value of the
 			// function's own (a constant, a new ID).
 			if en.dirty && path != "" && (len(from) > 0 || !loaded) {
-				s.Mutates = append(s.Mutates, summary.Mutate{Param: i, Path: path, From: sortSources(from)})
+				s.Mutates = append(s.Mutates, summary.Mutate{Param: i, Path: path, From: sortSources(from), Maybe: en.maybe})
 			}
 		}
 	}
@@ -137,9 +137,12 @@ func (c *funcCtx) loadFact(l *Label, result, into int, path string) summary.Load
 	if l.Slot > 0 && ld.SQLParam >= 0 {
 		sqlParam, slot = ld.SQLParam, l.Slot
 	}
+	if l.Slot > 0 && ld.RowsParam >= 0 {
+		slot = l.Slot
+	}
 	return summary.Load{Result: result, Into: into, Path: path, Column: l.Column, Table: ld.Table, Lock: ld.Lock,
 		Handle: ld.Handle.Ref(ld.InTx), Rows: ld.RowsParam, SQL: sqlParam, Slot: slot, Keys: slices.Clone(ld.Keys),
-		Change: l.Change, Site: c.site(ld.ReadPos(), ld.Site)}
+		Change: l.Change, Record: ld.Record, Site: c.site(ld.ReadPos(), ld.Site)}
 }
 
 // lockedBefore reports whether a lock that protects h is among held; the

@@ -134,6 +134,9 @@ type Load struct {
 	// Change says whether the function passes the loaded value on as it
 	// was read, through code the analysis cannot see into, or computed.
 	Change Change
+	// Record reports a load of whole records, whose columns are the
+	// fields they fill.
+	Record bool
 	// Site is where the load happened, as file:line, for messages.
 	Site string
 }
@@ -184,6 +187,8 @@ type Mutate struct {
 	// From are the parameters (index and access path) the new value comes
 	// from, and how.
 	From []Source
+	// Maybe reports a change on some paths only (if p.Votes == nil { … }).
+	Maybe bool
 }
 
 // Flow says that a result, or the part of it at access path Path, comes
@@ -324,7 +329,11 @@ func (s *Summary) String() string {
 		parts = append(parts, fmt.Sprintf("writes %s on %s", what, w.Handle))
 	}
 	for _, m := range s.Mutates {
-		parts = append(parts, fmt.Sprintf("changes param %d%s", m.Param, m.Path))
+		maybe := ""
+		if m.Maybe {
+			maybe = " (maybe)"
+		}
+		parts = append(parts, fmt.Sprintf("changes param %d%s%s", m.Param, m.Path, maybe))
 	}
 	for _, f := range s.Flows {
 		if f.Path != "" || slices.ContainsFunc(f.From, func(src Source) bool { return src.Path != "" || src.Change != Opaque }) {
@@ -396,7 +405,7 @@ func boolInt(b bool) int {
 }
 
 func (l Load) key() string {
-	return fmt.Sprintf("%d|%d|%s|%s|%s|%d|%v|%d|%d|%d|%v|%v|%s", l.Result, l.Into, l.Path, l.Column, l.Table, l.Lock, l.Handle, l.Rows, l.SQL, l.Slot, l.Keys, l.Change, l.Site)
+	return fmt.Sprintf("%d|%d|%s|%s|%s|%d|%v|%d|%d|%d|%v|%v|%v|%s", l.Result, l.Into, l.Path, l.Column, l.Table, l.Lock, l.Handle, l.Rows, l.SQL, l.Slot, l.Keys, l.Change, l.Record, l.Site)
 }
 
 func (w Write) key() string {
@@ -404,7 +413,7 @@ func (w Write) key() string {
 }
 
 func (m Mutate) key() string {
-	return fmt.Sprintf("%d|%s|%v", m.Param, m.Path, m.From)
+	return fmt.Sprintf("%d|%s|%v|%v", m.Param, m.Path, m.From, m.Maybe)
 }
 
 func (f Flow) key() string { return fmt.Sprintf("%d|%s|%v", f.Result, f.Path, f.From) }
