@@ -8,6 +8,8 @@ import (
 	"go/types"
 	"io"
 	"os"
+	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -202,10 +204,27 @@ func (r *runner) run(pass *analysis.Pass) (any, error) {
 func analyse(an *flow.Analysis, fn *ssa.Function) (res *flow.Result, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("internal error while analysing %s: %v; please report it with the function's code at https://github.com/lostupdate/lostupdate/issues", fn.String(), r)
+			err = fmt.Errorf("internal error while analysing %s: %v at %s; please report it with the function's code at https://github.com/lostupdate/lostupdate/issues", fn.String(), r, panicSite())
 		}
 	}()
 	return an.Func(fn), nil
+}
+
+// panicSite returns the function and line of the analyzer's code where a
+// recovered panic happened.
+func panicSite() string {
+	pcs := make([]uintptr, 32)
+	n := runtime.Callers(3, pcs)
+	frames := runtime.CallersFrames(pcs[:n])
+	for {
+		f, more := frames.Next()
+		if strings.Contains(f.Function, "lostupdate/analyzer") {
+			return fmt.Sprintf("%s (%s:%d)", f.Function[strings.LastIndexByte(f.Function, '/')+1:], filepath.Base(f.File), f.Line)
+		}
+		if !more {
+			return "an unknown place"
+		}
+	}
 }
 
 // relevant reports whether a package can contain a lost update, or

@@ -8,6 +8,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
 
 	"golang.org/x/tools/go/ssa"
 
@@ -838,7 +839,30 @@ func (c *funcCtx) readSource(st *state, e *env, args []ssa.Value, src summary.So
 	}
 	name := c.nameOf(base) + renderPath(path+src.Path)
 	base, path = st.canon(base, path+src.Path)
-	return c.readLoc(st, e, base, path, name, "")
+	return c.readLoc(st, e, base, path, name, fieldColumn(a.Type(), src.Path))
+}
+
+// fieldColumn returns the column of the field an access path ends at
+// within a value of type t (".Quota" of a *User: quota), or "".
+func fieldColumn(t types.Type, path string) string {
+	i := strings.LastIndexByte(path, '.')
+	if i < 0 || strings.ContainsAny(path[i:], "*[{") {
+		return ""
+	}
+	ft := typeAt(t, path[:i])
+	if ft == nil {
+		return ""
+	}
+	st, ok := derefType(ft).Underlying().(*types.Struct)
+	if !ok {
+		return ""
+	}
+	for k := 0; k < st.NumFields(); k++ {
+		if f := st.Field(k); f.Name() == path[i+1:] {
+			return columnName(f.Name(), st.Tag(k))
+		}
+	}
+	return ""
 }
 
 // applySummary applies a callee's summary at a call.

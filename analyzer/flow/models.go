@@ -3,6 +3,7 @@ package flow
 import (
 	"go/constant"
 	"go/types"
+	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/ssa"
@@ -164,17 +165,22 @@ func (c *funcCtx) setResult(call *ssa.Call, ls labels) {
 func (c *funcCtx) builtinCall(st *state, e *env, call *ssa.Call, name string, args []ssa.Value) bool {
 	switch name {
 	case "append":
-		// The elements appended are copied; the slice appended to is a
-		// new list.
-		var ls labels
+		// The elements appended are copied. A loaded list given an
+		// element that is not of the same load (tags = append(tags, t))
+		// is a new list; a list built from the rows of one load
+		// (feeds = append(feeds, &feed)) is still those rows.
+		var head, rest labels
 		for i, a := range args {
-			al := c.valueLabels(st, e, a)
-			if i == 0 && len(args) > 1 {
-				al = c.computed(al)
+			if i == 0 {
+				head = c.valueLabels(st, e, a)
+			} else {
+				rest = rest.union(c.valueLabels(st, e, a))
 			}
-			ls = ls.union(al)
 		}
-		c.setVal(call, ls)
+		if len(args) > 1 && !sharesLoad(head, rest) {
+			head = c.computedLoads(head)
+		}
+		c.setVal(call, head.union(rest))
 	case "min", "max":
 		var ls labels
 		for _, a := range args {
@@ -198,6 +204,20 @@ func (c *funcCtx) builtinCall(st *state, e *env, call *ssa.Call, name string, ar
 			ls = ls.union(c.taint(e, a))
 		}
 		c.setVal(call, c.computed(ls))
+	}
+	return true
+}
+
+// sharesLoad reports whether ls holds a label of every load of the list
+// labels head: the elements appended are of the same rows.
+func sharesLoad(head, ls labels) bool {
+	if len(ls) == 0 {
+		return false
+	}
+	for _, h := range head {
+		if h.Load != nil && !slices.ContainsFunc(ls, func(l *Label) bool { return l.Load == h.Load }) {
+			return false
+		}
 	}
 	return true
 }
