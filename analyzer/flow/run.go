@@ -407,10 +407,12 @@ func (c *funcCtx) transfer(b *ssa.BasicBlock, st *state, e *env) {
 			}
 		case *ssa.BinOp:
 			x, y := c.taint(e, in.X), c.taint(e, in.Y)
-			if in.Op == token.ADD && isString(in.Type()) && (isConst(in.X) || isConst(in.Y)) {
+			if in.Op == token.ADD && isString(in.Type()) && (isConst(in.X) || isConst(in.Y)) ||
+				(in.Op == token.MUL || in.Op == token.QUO) && (isUnit(in.X) || isUnit(in.Y)) {
 				// "/" + p, s + "\n": a string reformatted with constants
-				// alone (a normalisation, a decoration), not an update
-				// that brings in new data.
+				// alone (a normalisation, a decoration); secs * time.Second:
+				// a value scaled to another unit. Not an update that brings
+				// in new data.
 				c.setVal(in, c.opaque(x.union(y)))
 			} else if in.Op == token.ADD || in.Op == token.SUB {
 				// n + d, n - d: remember which way the loaded n moved.
@@ -574,6 +576,17 @@ func isString(t types.Type) bool {
 func isConst(v ssa.Value) bool {
 	_, ok := v.(*ssa.Const)
 	return ok
+}
+
+// isUnit reports whether v is a constant of a named type, a unit such as
+// time.Second: multiplying by it changes the unit, not the quantity.
+func isUnit(v ssa.Value) bool {
+	k, ok := v.(*ssa.Const)
+	if !ok {
+		return false
+	}
+	_, named := types.Unalias(k.Type()).(*types.Named)
+	return named
 }
 
 // isNil reports whether v is the constant nil.
