@@ -53,10 +53,29 @@ func TestCases(t *testing.T) {
 		{"pointers kept in results and slices", []string{"./feeds"}},
 		{"wrappers that pass SQL on", []string{"./wrapper"}},
 		{"SQL built with Sprintf and +", []string{"./builtsql"}},
+		{"shapes of real services", []string{"./shapes/..."}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			analysistest.Run(t, filepath.Join(testdata(), "cases"), analyzer.Analyzer, tt.patterns...)
+		})
+	}
+}
+
+// TestConfigs runs the analyzer with configurations other than the
+// default on the packages that show what they change.
+func TestConfigs(t *testing.T) {
+	tests := []struct {
+		name     string
+		cfg      analyzer.Config
+		patterns []string
+	}{
+		{"stale-row in full", analyzer.Config{Enable: []string{analyzer.CategoryStaleRow}}, []string{"./configs/fullstale"}},
+		{"findings in test files", analyzer.Config{Tests: true}, []string{"./configs/testfiles"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			analysistest.Run(t, filepath.Join(testdata(), "cases"), analyzer.New(tt.cfg), tt.patterns...)
 		})
 	}
 }

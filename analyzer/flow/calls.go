@@ -1045,6 +1045,11 @@ func (c *funcCtx) summaryWrites(st *state, e *env, call *ssa.Call, sum *summary.
 		if w.Column != "" {
 			wr.Sets = unionStrings(wr.Sets, []string{w.Column})
 		}
+		for _, v := range vals {
+			if v.Column != "" {
+				wr.Sets = unionStrings(wr.Sets, []string{v.Column})
+			}
+		}
 		wr.Checks = unionStrings(wr.Checks, w.Checks)
 		wr.Tested = unionStrings(wr.Tested, w.Tested)
 		if w.Lib != "" {
