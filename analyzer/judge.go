@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 
+	"golang.org/x/tools/go/ssa"
+
 	"github.com/lostupdate/lostupdate/analyzer/flow"
 	"github.com/lostupdate/lostupdate/analyzer/sqltext"
 	"github.com/lostupdate/lostupdate/analyzer/summary"
@@ -293,7 +295,7 @@ func checkThenWrite(w *flow.Write) *finding {
 			if l.Load == nil || l.Column == "" || l.Load.IsKey(l.Column) || !sameTable(l.Load.Table, w.Table) {
 				continue
 			}
-			if len(written) > 0 && !slices.Contains(written, l.Load) {
+			if len(written) > 0 && !slices.Contains(written, l.Load) || otherRow(l.Load, w) {
 				continue
 			}
 			if !sqltext.IsVersionColumn(l.Column) && !changes(w, l.Column) {
@@ -309,6 +311,24 @@ func checkThenWrite(w *flow.Write) *finding {
 		}
 	}
 	return nil
+}
+
+// otherRow reports whether a load and a write find their rows by the same
+// key column compared with two different parameters (WHERE id = $1 with
+// adminID, then with userID): they are about different rows.
+func otherRow(l *flow.Load, w *flow.Write) bool {
+	for c, a := range l.KeyArgs {
+		if b, ok := w.KeyArgs[c]; ok && a != b && isParam(a) && isParam(b) {
+			return true
+		}
+	}
+	return false
+}
+
+// isParam reports whether v is a parameter of a function.
+func isParam(v ssa.Value) bool {
+	_, ok := v.(*ssa.Parameter)
+	return ok
 }
 
 // writtenLoads returns the loads of the write's table whose data the write
@@ -359,12 +379,14 @@ func sameColumn(l *flow.Label, column string) bool {
 	return l.Column == column
 }
 
-// checksOld reports whether the write's WHERE checks a version column or
-// the old value of a column it writes: it then changes nothing when the
-// row changed since the load.
+// checksOld reports whether the write's WHERE checks a version column, or
+// the old value of the column the loaded value is written to: it then
+// changes nothing when the row (or that column) changed since the load. A
+// WHERE on another column the write also sets (the email a row was found
+// by) protects that column, not this one.
 func checksOld(w *flow.Write, l *flow.Label) bool {
 	for _, c := range w.Checks {
-		if sqltext.IsVersionColumn(c) || c == l.Column || slices.Contains(w.Sets, c) {
+		if sqltext.IsVersionColumn(c) || c == l.Column {
 			return true
 		}
 	}

@@ -145,8 +145,8 @@ func checkCategory(c string) error {
 type runner struct{ cfg Config }
 
 func (r *runner) run(pass *analysis.Pass) (any, error) {
-	if apis.IsLibrary(pass.Pkg.Path()) || !relevant(pass) {
-		return nil, nil
+	if apis.IsLibrary(pass.Pkg.Path()) || strings.HasSuffix(pass.Pkg.Path(), ".test") || !relevant(pass) {
+		return nil, nil // .test: the main package go test generates
 	}
 	ssapkg, funcs := flow.Build(pass.Fset, pass.Pkg, pass.Files, pass.TypesInfo)
 	an := flow.New(pass.Fset, ssapkg, passFacts{pass})
@@ -317,7 +317,7 @@ func (debugFlag) IsBoolFlag() bool { return true }
 
 // debugWrite prints a write as the judge sees it.
 func debugWrite(out io.Writer, pass *analysis.Pass, w *flow.Write) {
-	fmt.Fprintf(out, "write %s table=%s sets=%v atomic=%v checks=%v tested=%v row=%v\n", pass.Fset.Position(w.Pos), w.Table, w.Sets, w.Atomic, w.Checks, w.Tested, w.Row)
+	fmt.Fprintf(out, "write %s table=%s sets=%v atomic=%v checks=%v tested=%v row=%v keys=%v\n", pass.Fset.Position(w.Pos), w.Table, w.Sets, w.Atomic, w.Checks, w.Tested, w.Row, w.KeyArgs)
 	for _, v := range w.Values {
 		fmt.Fprintf(out, "  value %s %s:", v.Column, v.Name)
 		for _, l := range v.Labels {
@@ -333,7 +333,7 @@ func debugWrite(out io.Writer, pass *analysis.Pass, w *flow.Write) {
 		fmt.Fprintf(out, "  guard %s:", pass.Fset.Position(g.Pos))
 		for _, l := range g.Labels {
 			if l.Load != nil {
-				fmt.Fprintf(out, " [load %s column=%s]", l.Name, l.Column)
+				fmt.Fprintf(out, " [load %s column=%s keys=%v]", l.Name, l.Column, l.Load.KeyArgs)
 			}
 		}
 		fmt.Fprintln(out)

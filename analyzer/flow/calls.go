@@ -466,7 +466,9 @@ func (c *funcCtx) statement(st *state, e *env, call *ssa.Call, q *query) {
 	inTx := c.inTx(st, q.handle)
 	switch s.Kind {
 	case sqltext.Select:
-		if k, ok := lockKindOf(s.Lock); ok {
+		// A row lock counts only where it covers the rows the values
+		// come from (not FOR UPDATE OF another table of the join).
+		if k, ok := lockKindOf(s.Lock); ok && (k != LockRow || q.lock == summary.Row) {
 			c.lock(st, call, 0, q.handle, k, inTx, token.NoPos)
 		}
 	case sqltext.Update, sqltext.Insert, sqltext.Delete:
@@ -560,6 +562,9 @@ func (c *funcCtx) sqlWrite(st *state, e *env, call *ssa.Call, q *query, inTx boo
 	}
 	w := c.write(st, call, 0, WriteSQL, q.handle, inTx, vals)
 	w.Stmt, w.SQL, w.SQLArg, w.Lib, w.Table = s, q.text, q.sqlArg, q.lib, q.table
+	if w.KeyArgs == nil {
+		w.KeyArgs = q.keyArgs
+	}
 	w.Sets, w.Atomic = unionStrings(w.Sets, sets), unionStrings(w.Atomic, atomic)
 	w.Checks = unionStrings(w.Checks, whereKeys(s))
 	w.Tested = unionStrings(w.Tested, s.Tested)
@@ -616,6 +621,9 @@ func (c *funcCtx) loadInto(st *state, e *env, call *ssa.Call, q *query, dests []
 	l := c.load(st, call, 0, q.handle, q.lock, q.lockPos, q.lib, q.pos)
 	l.Table, l.RowsParam = q.table, q.rowsParam
 	l.Keys = unionStrings(l.Keys, q.keys)
+	if l.KeyArgs == nil {
+		l.KeyArgs = q.keyArgs
+	}
 	callerSQL := !q.known && q.sqlParam >= 0
 	// The caller's SQL (a fetch(query, args...) helper) or the caller's
 	// rows (a scanFeed(row) helper) say the columns, by position.
@@ -679,7 +687,7 @@ func (c *funcCtx) load(st *state, instr ssa.Instruction, sub int, h Handle, lock
 	k := eventKey{instr, sub}
 	l := c.loads[k]
 	if l == nil {
-		l = &Load{Pos: pos, ScanPos: instr.Pos(), Handle: h, Lock: lock, LockPos: lockPos, Lib: lib, RowsParam: -1, SQLParam: -1, seq: c.a.next()}
+		l = &Load{Pos: c.cur.at(pos), ScanPos: c.cur.at(instr.Pos()), Handle: h, Lock: lock, LockPos: lockPos, Lib: lib, RowsParam: -1, SQLParam: -1, seq: c.a.next()}
 		c.loads[k] = l
 	}
 	l.InTx = l.InTx || c.inTx(st, h)
@@ -696,7 +704,7 @@ func (c *funcCtx) lock(st *state, instr ssa.Instruction, sub int, h Handle, kind
 		if !pos.IsValid() {
 			pos = instr.Pos()
 		}
-		ev = &LockEvent{Pos: pos, Handle: h, Kind: kind, seq: c.a.next()}
+		ev = &LockEvent{Pos: c.cur.at(pos), Handle: h, Kind: kind, seq: c.a.next()}
 		c.lockEvs[k] = ev
 	}
 	ev.InTx = ev.InTx || inTx
@@ -710,7 +718,7 @@ func (c *funcCtx) write(st *state, call *ssa.Call, sub int, kind WriteKind, h Ha
 	k := eventKey{call, sub}
 	w := c.writes[k]
 	if w == nil {
-		w = &Write{Pos: call.Pos(), Call: call, Kind: kind, Handle: h, SQLArg: -1, seq: c.a.next()}
+		w = &Write{Pos: c.cur.at(call.Pos()), Call: call, Kind: kind, Handle: h, SQLArg: -1, seq: c.a.next()}
 		c.writes[k] = w
 	}
 	w.InTx = w.InTx || inTx

@@ -167,6 +167,9 @@ type Load struct {
 	// fields they fill (GORM's First, sqlx's Get into a struct, a bun
 	// model): a value read from a field is of the field's column.
 	Record bool
+	// KeyArgs are the values the load's WHERE compares its key columns
+	// with (WHERE id = $1 with adminID): which row it read.
+	KeyArgs map[string]ssa.Value
 	// Keys are the columns that identify the row: its primary key and the
 	// columns it was found by (WHERE email = $1). A value read from them
 	// is the row's identity, not its state.
@@ -283,6 +286,9 @@ type Write struct {
 	Row bool
 	// Guards are the conditions that decide whether the write runs.
 	Guards []Guard
+	// KeyArgs are the values its WHERE compares columns with: which row
+	// it writes.
+	KeyArgs map[string]ssa.Value
 	seq    int
 }
 

@@ -540,8 +540,10 @@ type query struct {
 	// wrapper passes its caller's on (else -1).
 	sqlParam, argsParam int
 	// keys are the columns that identify the rows read: the columns the
-	// WHERE finds them by, and a model's primary key.
-	keys []string
+	// WHERE finds them by, and a model's primary key; keyArgs the values
+	// the WHERE compares them with.
+	keys    []string
+	keyArgs map[string]ssa.Value
 }
 
 // setText records the SQL text the query runs.
@@ -549,6 +551,30 @@ func (q *query) setText(text string) {
 	q.known, q.text, q.stmt = true, text, sqltext.Parse(text)
 	q.lock, q.table = lockOf(q.stmt.Lock), stmtTable(&q.stmt)
 	q.keys = whereKeys(&q.stmt)
+	if src := selectedFrom(&q.stmt); src != "" {
+		// SELECT a.balance FROM accounts a JOIN holds h …: the values come
+		// from accounts, and only a lock on accounts protects them.
+		q.table = sqlTable(src)
+		if len(q.stmt.LockedTables) > 0 && !slices.Contains(q.stmt.LockedTables, src) && q.lock == summary.Row {
+			q.lock = summary.NoLock
+		}
+	}
+}
+
+// selectedFrom returns the one table every column a SELECT of several
+// tables reads comes from, when its select list says so.
+func selectedFrom(s *sqltext.Statement) string {
+	if s.Kind != sqltext.Select || len(s.Tables) < 2 {
+		return ""
+	}
+	src := ""
+	for _, t := range s.Sources {
+		if t == "" || src != "" && t != src {
+			return ""
+		}
+		src = t
+	}
+	return src
 }
 
 // whereKeys returns the columns a statement's WHERE finds its rows by.
@@ -644,6 +670,14 @@ func (c *funcCtx) sqlQuery(e *env, call *ssa.Call, spec apis.Spec) *query {
 			q.named = make(map[string]ssa.Value)
 		}
 		q.named[dynamicPrefix+strconv.Itoa(i)] = v
+	}
+	for _, w := range q.stmt.Where {
+		if v, _ := q.param(w.Param); v != nil {
+			if q.keyArgs == nil {
+				q.keyArgs = make(map[string]ssa.Value)
+			}
+			q.keyArgs[w.Column] = e.resolve(peel(v))
+		}
 	}
 	return q
 }

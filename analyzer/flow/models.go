@@ -138,8 +138,8 @@ func (c *funcCtx) modelCall(st *state, e *env, call *ssa.Call) bool {
 		}
 		c.setResult(call, ls)
 	case decode:
-		if into < len(args) && from < len(args) && isPointerLike(args[into].Type()) {
-			base, path := c.place(st, e, args[into])
+		if into < len(args) && from < len(args) && isPointerLike(peel(args[into]).Type()) {
+			base, path := c.place(st, e, peel(args[into]))
 			st.set(base, path, entry{labels: c.valueLabels(st, e, args[from]), dirty: true})
 		}
 	default:

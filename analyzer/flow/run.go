@@ -33,8 +33,19 @@ type env struct {
 	bind    map[ssa.Value]ssa.Value
 	handles map[ssa.Value]Handle
 	// guards are the conditions that decide whether the closure runs at
-	// all: those of the place it was inlined at.
+	// all: those of the place it was inlined at; pos is that place.
 	guards []Guard
+	pos    token.Pos
+}
+
+// at returns pos, or, for an instruction without a position (in a
+// wrapper the compiler made for a method value), the position of the
+// place the wrapper was inlined at.
+func (e *env) at(pos token.Pos) token.Pos {
+	for x := e; !pos.IsValid() && x != nil; x = x.parent {
+		pos = x.pos
+	}
+	return pos
 }
 
 // resolve maps a free variable or bound parameter to the value it stands
@@ -259,11 +270,21 @@ func (c *funcCtx) closureOf(e *env, v ssa.Value) (*ssa.Function, []ssa.Value, *s
 	case *ssa.MakeClosure:
 		return f.Fn.(*ssa.Function), f.Bindings, f
 	case *ssa.Function:
-		if f.Parent() != nil {
+		// A closure without free variables, or a wrapper the compiler
+		// made for a method expression ((*T).Save) or value.
+		if f.Parent() != nil || methodWrapper(f) {
 			return f, nil, nil
 		}
 	}
 	return nil, nil, nil
+}
+
+// methodWrapper reports whether f is a wrapper the compiler made to call a
+// method through a method expression ((*T).Save, a thunk) or a method
+// value (repo.Save, a bound method wrapper): it runs where it is called,
+// as a closure does.
+func methodWrapper(f *ssa.Function) bool {
+	return len(f.Blocks) > 0 && (strings.HasPrefix(f.Synthetic, "thunk for") || strings.HasPrefix(f.Synthetic, "bound method wrapper"))
 }
 
 // body runs the dataflow over fn's blocks from the entry state and returns
@@ -296,7 +317,7 @@ func (c *funcCtx) body(fn *ssa.Function, e *env, entry *state) *state {
 					continue
 				}
 			}
-			st.prune(fn, b)
+			st.prune(e, b)
 			c.transfer(b, st, e)
 			if out[b.Index] == nil || !out[b.Index].equal(st) {
 				changed = true
@@ -393,6 +414,9 @@ func (c *funcCtx) transfer(b *ssa.BasicBlock, st *state, e *env) {
 			st.forget(in)
 		case *ssa.Store:
 			c.store(st, e, in.Addr, in.Val)
+		case *ssa.Send:
+			base, path := c.place(st, e, in.Chan)
+			st.merge(base, path+"{}", entry{labels: c.valueLabels(st, e, in.X)})
 		case *ssa.MapUpdate:
 			base, path := c.place(st, e, in.Map)
 			e := entry{labels: c.valueLabels(st, e, in.Value), dirty: true, atomic: isGormExprValue(in.Value)}
@@ -402,6 +426,9 @@ func (c *funcCtx) transfer(b *ssa.BasicBlock, st *state, e *env) {
 			case token.MUL:
 				c.setVal(in, c.readMem(st, e, in.X))
 			case token.ARROW:
+				// A value received from a channel is one that was sent on it.
+				base, path := c.place(st, e, in.X)
+				c.setVal(in, c.readLoc(st, e, base, path+"{}", c.nameOf(base), ""))
 			default:
 				c.setVal(in, c.computed(c.taint(e, in.X)))
 			}
@@ -502,6 +529,7 @@ func (c *funcCtx) inline(st *state, e *env, fn *ssa.Function, bindings, args []s
 	child := &env{parent: e, fn: fn, depth: e.depth + 1, bind: make(map[ssa.Value]ssa.Value), handles: make(map[ssa.Value]Handle)}
 	if c.at != nil && c.cur == e {
 		child.guards = c.guardsOf(e, c.at)
+		child.pos = c.at.Pos()
 	}
 	for i, fv := range fn.FreeVars {
 		if i < len(bindings) {

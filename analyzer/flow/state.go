@@ -458,16 +458,30 @@ func (s *state) release(h Handle) {
 // prune forgets memory whose base cannot be used in block b of fn: a value
 // of fn defined in a block that does not dominate b (SSA: every use is
 // dominated by its definition), or a local of a closure that has returned.
-func (s *state) prune(fn *ssa.Function, b *ssa.BasicBlock) {
+func (s *state) prune(e *env, b *ssa.BasicBlock) {
+	fn := e.fn
 	for base := range s.mem {
 		instr, ok := base.(ssa.Instruction)
 		if !ok || instr.Block() == nil {
 			continue
 		}
-		if def := instr.Block(); def.Parent() == fn && !def.Dominates(b) || def.Parent() != fn && !encloses(def.Parent(), fn) {
+		if def := instr.Block(); def.Parent() == fn && !def.Dominates(b) || def.Parent() != fn && !active(e, def.Parent()) {
 			s.forget(base)
 		}
 	}
+}
+
+// active reports whether the locals of function f are still in use where
+// the function of env e runs: f is e's function, one it is nested in, or
+// one it was inlined into (a method value's wrapper runs inside its
+// caller).
+func active(e *env, f *ssa.Function) bool {
+	for x := e; x != nil; x = x.parent {
+		if encloses(f, x.fn) {
+			return true
+		}
+	}
+	return false
 }
 
 // encloses reports whether outer is fn or a function fn is nested in.

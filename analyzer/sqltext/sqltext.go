@@ -132,8 +132,11 @@ type Statement struct {
 	// tables a and b name. For LOCK TABLE they are the tables it names.
 	LockedTables []string
 	// Columns are the result columns of a SELECT (or of RETURNING), by
-	// position; an expression without a name is "".
+	// position; an expression without a name is "". Sources are, by the
+	// same position, the tables the columns of a SELECT come from, when
+	// known ("" for an expression).
 	Columns []string
+	Sources []string
 	// Returning reports an UPDATE/INSERT/DELETE … RETURNING, or a SELECT
 	// that reads the rows a data-modifying WITH query returns.
 	Returning bool
@@ -213,6 +216,8 @@ func (p *parser) statement(st *Statement, i int) {
 		st.Kind = Select
 		st.Columns = p.selectColumns(i)
 		st.Tables, st.Table = p.mainTables(i)
+		st.Sources = p.selectSources(i)
+		st.Where, st.Tested = p.where(i) // the columns it finds its rows by
 	case first.is("update"):
 		st.Kind = Update
 		p.update(st, i)
@@ -461,6 +466,33 @@ func (p *parser) selectColumns(i int) []string {
 	i = p.skipWords(i+1, "distinct", "all")
 	end := p.clauseEnd(i, "from", "where", "for", "limit", "order", "group", "union", "into")
 	return p.outputNames(i, end)
+}
+
+// selectSources returns, for each item of the select list of the SELECT
+// at i, the table a column reference reads: the one its qualifier names
+// (an alias resolved), or the one table of the FROM clause; "" for an
+// expression or when that is not known.
+func (p *parser) selectSources(i int) []string {
+	sel := p.firstSelect(i)
+	if sel < 0 {
+		return nil
+	}
+	b := p.block(sel)
+	start := p.skipWords(sel+1, "distinct", "all")
+	end := p.clauseEnd(start, "from", "where", "for", "limit", "order", "group", "union", "into")
+	var out []string
+	for _, item := range p.splitCommas(start, end) {
+		src := ""
+		if q := p.qualifier(item[0]); q != "" {
+			if k, ok := b.byName[q]; ok && len(b.refs[k].tables) == 1 {
+				src = b.refs[k].tables[0]
+			}
+		} else if _, j := p.qualified(item[0]); j > item[0] && len(b.tables) == 1 {
+			src = b.tables[0]
+		}
+		out = append(out, src)
+	}
+	return out
 }
 
 // outputNames splits a select list in [i, end) into item names: the alias,

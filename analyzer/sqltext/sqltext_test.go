@@ -314,3 +314,20 @@ func TestTested(t *testing.T) {
 		}
 	}
 }
+
+func TestSources(t *testing.T) {
+	tests := []struct {
+		sql  string
+		want []string
+	}{
+		{"SELECT balance FROM accounts WHERE id = $1", []string{"accounts"}},
+		{"SELECT a.balance, h.amount, count(*) FROM accounts a JOIN holds h ON h.account_id = a.id", []string{"accounts", "holds", ""}},
+		{"SELECT balance FROM accounts a JOIN holds h ON h.account_id = a.id", []string{""}},
+		{"UPDATE t SET n = 1", nil},
+	}
+	for _, tt := range tests {
+		if got := Parse(tt.sql).Sources; !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("Parse(%q).Sources = %q, want %q", tt.sql, got, tt.want)
+		}
+	}
+}

@@ -109,7 +109,7 @@ func TestWritingWith(t *testing.T) {
 				Sets:  []Assignment{{Column: "n", Params: []Param{p(0)}, Bare: true}},
 				Where: []Comparison{{"id", p(1)}}, Tested: []string{"id"}}},
 		{"read only", "WITH x AS (SELECT balance FROM accounts WHERE id = $1) SELECT balance FROM x",
-			Statement{Kind: Select, Tables: []string{"accounts"}, Columns: []string{"balance"}}},
+			Statement{Kind: Select, Tables: []string{"accounts"}, Columns: []string{"balance"}, Sources: []string{"accounts"}}},
 	}
 	for _, tt := range tests {
 		got := Parse(tt.sql)

@@ -1,0 +1,166 @@
+// Package checkwrite reads a value, checks it in Go and then writes // want package:`writes coupons\.status, docs\.data, users\.role; updates atomically docs\.version`
+// without checking it again: two requests can both pass the check before
+// either writes. A coupon redeemed twice, a document edited over a newer
+// version.
+package checkwrite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"gorm.io/gorm"
+)
+
+var (
+	ErrConflict  = errors.New("document changed since it was read")
+	ErrUsed      = errors.New("coupon already used")
+	ErrForbidden = errors.New("forbidden")
+)
+
+type Doc struct {
+	ID      int64
+	Data    string
+	Version int64
+}
+
+type Coupon struct {
+	ID     uint
+	Code   string
+	Status string
+}
+
+// saveDocRacy compares the version the editor started from with the
+// stored one, then writes unconditionally.
+func saveDocRacy(ctx context.Context, db *sql.DB, req Doc) error {
+	var cur Doc
+	if err := db.QueryRowContext(ctx, "SELECT id, version FROM docs WHERE id = $1", req.ID).Scan(&cur.ID, &cur.Version); err != nil {
+		return err
+	}
+	if cur.Version != req.Version {
+		return ErrConflict
+	}
+	_, err := db.ExecContext(ctx, "UPDATE docs SET data = $1, version = version + 1 WHERE id = $2", req.Data, cur.ID) // want `^check then write: cur\.Version is read at checkwrite.go:37 and checked at checkwrite.go:40, but the write here does not check it again`
+	return err
+}
+
+// saveDocVersioned repeats the comparison in the WHERE and reports a
+// conflict when no row matched.
+func saveDocVersioned(ctx context.Context, db *sql.DB, req Doc) error {
+	var cur Doc
+	if err := db.QueryRowContext(ctx, "SELECT id, version FROM docs WHERE id = $1", req.ID).Scan(&cur.ID, &cur.Version); err != nil {
+		return err
+	}
+	if cur.Version != req.Version {
+		return ErrConflict
+	}
+	res, err := db.ExecContext(ctx, "UPDATE docs SET data = $1, version = version + 1 WHERE id = $2 AND version = $3", req.Data, cur.ID, req.Version)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return ErrConflict
+	}
+	return nil
+}
+
+// redeemRacy checks that the coupon is still enabled, then marks it used
+// whatever its status has become.
+func redeemRacy(ctx context.Context, db *sql.DB, code string) error {
+	var c Coupon
+	if err := db.QueryRowContext(ctx, "SELECT id, status FROM coupons WHERE code = $1", code).Scan(&c.ID, &c.Status); err != nil {
+		return err
+	}
+	if c.Status != "enabled" {
+		return ErrUsed
+	}
+	_, err := db.ExecContext(ctx, "UPDATE coupons SET status = 'used' WHERE id = $1", c.ID) // want `^check then write: c\.Status is read at checkwrite.go:71 and checked at checkwrite.go:74, but the write here does not check it again`
+	return err
+}
+
+// redeemCheckedInWhere repeats the check in the write: only one request
+// changes the row.
+func redeemCheckedInWhere(ctx context.Context, db *sql.DB, code string) error {
+	var c Coupon
+	if err := db.QueryRowContext(ctx, "SELECT id, status FROM coupons WHERE code = $1", code).Scan(&c.ID, &c.Status); err != nil {
+		return err
+	}
+	if c.Status != "enabled" {
+		return ErrUsed
+	}
+	res, err := db.ExecContext(ctx, "UPDATE coupons SET status = 'used' WHERE id = $1 AND status = 'enabled'", c.ID)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return ErrUsed
+	}
+	return nil
+}
+
+// redeemLocked reads the status under a row lock in the transaction that
+// writes.
+func redeemLocked(ctx context.Context, db *sql.DB, code string) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var c Coupon
+	if err := tx.QueryRowContext(ctx, "SELECT id, status FROM coupons WHERE code = $1 FOR UPDATE", code).Scan(&c.ID, &c.Status); err != nil {
+		return err
+	}
+	if c.Status != "enabled" {
+		return ErrUsed
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE coupons SET status = 'used' WHERE id = $1", c.ID); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// redeemGormRacy is the same race with GORM.
+func redeemGormRacy(db *gorm.DB, code string) error {
+	var c Coupon
+	if err := db.Where("code = ?", code).First(&c).Error; err != nil {
+		return err
+	}
+	if c.Status != "enabled" {
+		return ErrUsed
+	}
+	return db.Model(&c).Update("status", "used").Error // want `^check then write: c\.Status is read at checkwrite.go:125 and checked at checkwrite.go:128, but the write here does not check it again`
+}
+
+// redeemGormCheckedInWhere repeats the check with Where and counts the
+// rows it changed.
+func redeemGormCheckedInWhere(db *gorm.DB, code string) error {
+	var c Coupon
+	if err := db.Where("code = ?", code).First(&c).Error; err != nil {
+		return err
+	}
+	if c.Status != "enabled" {
+		return ErrUsed
+	}
+	res := db.Model(&c).Where("status = ?", "enabled").Update("status", "used")
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 {
+		return ErrUsed
+	}
+	return nil
+}
+
+// promoteByAdmin checks the role of the caller's own row, then changes
+// another user's: authorisation, not a race on the row written.
+func promoteByAdmin(ctx context.Context, db *sql.DB, adminID, userID int64) error {
+	var role string
+	if err := db.QueryRowContext(ctx, "SELECT role FROM users WHERE id = $1", adminID).Scan(&role); err != nil {
+		return err
+	}
+	if role != "admin" {
+		return ErrForbidden
+	}
+	_, err := db.ExecContext(ctx, "UPDATE users SET role = 'moderator' WHERE id = $1", userID)
+	return err
+}

@@ -1,0 +1,173 @@
+// Package stalerow saves records whole after changing one field. The // want package:`writes customers\.subscribed_until, teams\.theme, users\.theme; updates atomically teams\.quota, users\.quota`
+// other columns go back as they were read, which undoes what another
+// writer did to them in between: the quota a request consumed, the
+// subscription a payment webhook extended.
+package stalerow
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+var ErrQuota = errors.New("quota exhausted")
+
+type User struct {
+	ID    int64
+	Name  string
+	Email string
+	Theme string
+	Quota int64
+}
+
+// Users is the repository of users.
+type Users struct{ db *sql.DB }
+
+func (r *Users) user(ctx context.Context, id int64) (User, error) {
+	var u User
+	err := r.db.QueryRowContext(ctx, "SELECT id, name, email, theme, quota FROM users WHERE id = $1", id).Scan(&u.ID, &u.Name, &u.Email, &u.Theme, &u.Quota)
+	return u, err
+}
+
+// updateUser writes every column of the user.
+func (r *Users) updateUser(ctx context.Context, u User) error {
+	_, err := r.db.ExecContext(ctx, "UPDATE users SET name = $1, email = $2, theme = $3, quota = $4 WHERE id = $5", u.Name, u.Email, u.Theme, u.Quota, u.ID)
+	return err
+}
+
+// consumeQuota is the other writer of quota: it subtracts in the database.
+func (r *Users) consumeQuota(ctx context.Context, id, n int64) error {
+	res, err := r.db.ExecContext(ctx, "UPDATE users SET quota = quota - $1 WHERE id = $2 AND quota >= $1", n, id)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return ErrQuota
+	}
+	return nil
+}
+
+// setThemeRacy changes the theme and saves the user whole: quota goes
+// back as it was read, undoing a consumeQuota that ran in between.
+func setThemeRacy(ctx context.Context, users *Users, id int64, theme string) error {
+	u, err := users.user(ctx, id)
+	if err != nil {
+		return err
+	}
+	u.Theme = theme
+	return users.updateUser(ctx, u) // want `^stale row: u is read at stalerow.go:56 \(by Users\.user, at stalerow.go:31\) and written back whole here by Users\.updateUser with a new (u\.)?[Tt]heme; quota goes back as read`
+}
+
+// setThemeColumn writes only the column that changed.
+func setThemeColumn(ctx context.Context, users *Users, id int64, theme string) (User, error) {
+	u, err := users.user(ctx, id)
+	if err != nil {
+		return u, err
+	}
+	u.Theme = theme
+	_, err = users.db.ExecContext(ctx, "UPDATE users SET theme = $1 WHERE id = $2", u.Theme, u.ID)
+	return u, err
+}
+
+type Customer struct {
+	ID              int64
+	Name            string
+	Email           string
+	Phone           string
+	SubscribedUntil time.Time
+}
+
+// extendSubscription is the payment provider's webhook: it writes one
+// column.
+func extendSubscription(ctx context.Context, db *sql.DB, id int64, until time.Time) error {
+	_, err := db.ExecContext(ctx, "UPDATE customers SET subscribed_until = $1 WHERE id = $2", until, id)
+	return err
+}
+
+// changeEmailRacy saves the whole profile after a new email: a renewal
+// the webhook recorded in between is undone.
+func changeEmailRacy(ctx context.Context, db *sql.DB, id int64, email string) error {
+	var c Customer
+	if err := db.QueryRowContext(ctx, "SELECT id, name, email, phone, subscribed_until FROM customers WHERE id = $1", id).
+		Scan(&c.ID, &c.Name, &c.Email, &c.Phone, &c.SubscribedUntil); err != nil {
+		return err
+	}
+	c.Email = email
+	_, err := db.ExecContext(ctx, "UPDATE customers SET name = $1, email = $2, phone = $3, subscribed_until = $4 WHERE id = $5", // want `^stale row: c is read at stalerow.go:95 and written back whole here with a new (c\.)?[Ee]mail; subscribed_until goes back as read`
+		c.Name, c.Email, c.Phone, c.SubscribedUntil, c.ID)
+	return err
+}
+
+type Address struct {
+	ID      int64
+	Street  string
+	City    string
+	Zip     string
+	Country string
+}
+
+// moveAddress saves an address whole, but no other code writes its
+// columns: nothing to undo, so nothing is reported by default.
+func moveAddress(ctx context.Context, db *sql.DB, id int64, street string) error {
+	var a Address
+	if err := db.QueryRowContext(ctx, "SELECT id, street, city, zip, country FROM addresses WHERE id = $1", id).
+		Scan(&a.ID, &a.Street, &a.City, &a.Zip, &a.Country); err != nil {
+		return err
+	}
+	a.Street = street
+	_, err := db.ExecContext(ctx, "UPDATE addresses SET street = $1, city = $2, zip = $3, country = $4 WHERE id = $5",
+		a.Street, a.City, a.Zip, a.Country, a.ID)
+	return err
+}
+
+type Team struct {
+	ID    uint
+	Name  string
+	Theme string
+	Quota int
+}
+
+// useTeamQuota subtracts in the database, with a floor.
+func useTeamQuota(db *gorm.DB, id uint, n int) error {
+	res := db.Model(&Team{}).Where("id = ? AND quota >= ?", id, n).Update("quota", gorm.Expr("quota - ?", n))
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 {
+		return ErrQuota
+	}
+	return nil
+}
+
+// setTeamThemeRacy saves the whole team after changing its theme: the
+// quota goes back as read.
+func setTeamThemeRacy(db *gorm.DB, id uint, theme string) error {
+	var t Team
+	if err := db.First(&t, id).Error; err != nil {
+		return err
+	}
+	t.Theme = theme
+	return db.Save(&t).Error // want `^stale row: t is read at stalerow.go:149 and written back whole here with a new (t\.)?[Tt]heme; quota goes back as read`
+}
+
+// setTeamThemeSelected writes only the theme column of the loaded team.
+func setTeamThemeSelected(db *gorm.DB, id uint, theme string) error {
+	var t Team
+	if err := db.First(&t, id).Error; err != nil {
+		return err
+	}
+	t.Theme = theme
+	return db.Model(&t).Select("theme").Updates(&t).Error
+}
+
+// setTeamThemeMap writes the theme alone, as a map.
+func setTeamThemeMap(db *gorm.DB, id uint, theme string) error {
+	var t Team
+	if err := db.First(&t, id).Error; err != nil {
+		return err
+	}
+	return db.Model(&t).Updates(map[string]any{"theme": theme}).Error
+}
