@@ -289,7 +289,7 @@ type Write struct {
 	// KeyArgs are the values its WHERE compares columns with: which row
 	// it writes.
 	KeyArgs map[string]ssa.Value
-	seq    int
+	seq     int
 }
 
 // Guard is a condition on which a write depends: the write runs only on
