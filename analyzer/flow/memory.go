@@ -250,6 +250,15 @@ func (c *funcCtx) readMem(st *state, e *env, ptr ssa.Value) labels {
 	if fa, ok := e.resolve(ptr).(*ssa.FieldAddr); ok {
 		column = columnName(fieldOf(fa.X.Type(), fa.Field).Name(), fieldTag(fa.X.Type(), fa.Field))
 	}
+	if _, isPtr := derefType(ptr.Type()).Underlying().(*types.Pointer); isPtr {
+		// A pointer read from memory (u := s.user) is an address: the
+		// record it points to is not read whole, changed parts or not.
+		ls, _, subs := c.coverOf(st, e, base, path, name, column)
+		for _, s := range subs {
+			ls = ls.union(c.renamed(s.labels, name, column))
+		}
+		return ls
+	}
 	return c.readLoc(st, e, base, path, name, column)
 }
 

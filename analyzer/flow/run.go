@@ -637,8 +637,8 @@ func (c *funcCtx) guardsOf(e *env, instr ssa.Instruction) []Guard {
 		}
 		if len(b.Preds) == 1 && b.Preds[0] == idom && len(idom.Instrs) > 0 {
 			if iff, ok := idom.Instrs[len(idom.Instrs)-1].(*ssa.If); ok {
-				if ls := c.guardLabels(e, iff.Cond, 0); len(ls) > 0 {
-					gs = append(gs, Guard{Pos: iff.Cond.Pos(), Labels: ls})
+				if ls := c.guardLabels(e, iff.Cond, 0); len(ls) > 0 && e.at(iff.Cond.Pos()).IsValid() {
+					gs = append(gs, Guard{Pos: e.at(iff.Cond.Pos()), Labels: ls})
 				}
 			}
 		}
