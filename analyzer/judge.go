@@ -203,6 +203,9 @@ func (r *runner) staleRow(w *flow.Write, reg *registry) *finding {
 		var writers []summary.ColumnWrite
 		var contended []flow.Written
 		for _, v := range stale {
+			if timestamp(v.Column) {
+				continue // an older last-seen time put back loses nothing anyone counts on
+			}
 			if ws := reg.others(table, v.Column, reg.site(w)); len(ws) > 0 {
 				writers = append(writers, ws[0])
 				contended = append(contended, v)
@@ -245,6 +248,18 @@ func (r *runner) staleRow(w *flow.Write, reg *registry) *finding {
 		return f
 	}
 	return nil
+}
+
+// timestamp reports whether a column holds the time of an event (updated_at,
+// accessed_time, last_seen): another writer's newer time put back to an
+// older one is not the lost update a stale row is reported for.
+func timestamp(col string) bool {
+	for _, suf := range []string{"_at", "_time", "_date", "_ts", "_on"} {
+		if strings.HasSuffix(col, suf) {
+			return true
+		}
+	}
+	return col == "last_seen" || col == "accessed" || col == "modified"
 }
 
 // changesOther reports whether a write also stores, on some path,

@@ -148,6 +148,7 @@ func (r *runner) run(pass *analysis.Pass) (any, error) {
 	if apis.IsLibrary(pass.Pkg.Path()) || strings.HasSuffix(pass.Pkg.Path(), ".test") || !relevant(pass) {
 		return nil, nil // .test: the main package go test generates
 	}
+	quiet := migration(pass.Pkg.Path())
 	ssapkg, funcs := flow.Build(pass.Fset, pass.Pkg, pass.Files, pass.TypesInfo)
 	an := flow.New(pass.Fset, ssapkg, passFacts{pass})
 	results := make([]*flow.Result, len(funcs))
@@ -167,7 +168,7 @@ func (r *runner) run(pass *analysis.Pass) (any, error) {
 			if r.cfg.Debug != nil {
 				debugWrite(r.cfg.Debug, pass, w)
 			}
-			if f := r.judge(w, reg); f != nil {
+			if f := r.judge(w, reg); f != nil && !quiet {
 				rep.Report(diagnostic(pass, rep, f))
 				if f.label != nil {
 					reported[f.label.Load] = true
@@ -196,6 +197,20 @@ func (r *runner) run(pass *analysis.Pass) (any, error) {
 	}
 	rep.Flush()
 	return nil, nil
+}
+
+// migration reports whether a package holds schema or data migrations
+// (a path element migrations, migrate, patches, …): they run once, at
+// deployment or start-up, before requests are served, so their reads and
+// writes race with nothing. Their summaries are still exported.
+func migration(path string) bool {
+	for _, el := range strings.Split(path, "/") {
+		switch el {
+		case "migration", "migrations", "migrate", "migrator", "patch", "patches", "dbpatch":
+			return true
+		}
+	}
+	return false
 }
 
 // analyse analyses one function. A panic is a bug in the analyzer: it
