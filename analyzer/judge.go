@@ -104,14 +104,14 @@ type finding struct {
 // another writer changes (or, with all set, any column); failing that, a
 // write decided by a check of a loaded value it does not repeat is a
 // check-then-write.
-func (r *runner) judge(w *flow.Write, reg *registry) *finding {
+func (r *runner) judge(w *flow.Write, res *flow.Result, reg *registry) *finding {
 	if f := lostUpdate(w); f != nil {
 		return f
 	}
 	if f := r.staleRow(w, reg); f != nil {
 		return f
 	}
-	return checkThenWrite(w)
+	return checkThenWrite(w, res.Writes)
 }
 
 // lostUpdate returns the finding for the earliest unprotected load whose
@@ -299,7 +299,7 @@ func fresh(v flow.Written, l *flow.Load) bool {
 // When the write stores a record it loaded, the check must be on that
 // record: checking the caller's own row (an admin's role) before writing
 // another is authorisation, not a race on the row written.
-func checkThenWrite(w *flow.Write) *finding {
+func checkThenWrite(w *flow.Write, all []*flow.Write) *finding {
 	if len(w.Sets) == 0 && len(w.Atomic) == 0 {
 		return nil
 	}
@@ -314,6 +314,12 @@ func checkThenWrite(w *flow.Write) *finding {
 				continue
 			}
 			if !sqltext.IsVersionColumn(l.Column) && !changes(w, l.Column) {
+				continue
+			}
+			if !sqltext.IsVersionColumn(l.Column) && flips(w, l.Column) && !guardsMore(w, g, all) {
+				// Two requests that both pass write the same flag: the
+				// database ends as one would leave it. Only what else the
+				// check guards (a credit, a member added) happens twice.
 				continue
 			}
 			if slices.Contains(w.Tested, l.Column) || slices.Contains(w.Checks, l.Column) || slices.ContainsFunc(w.Checks, sqltext.IsVersionColumn) {
@@ -344,6 +350,29 @@ func otherRow(l *flow.Load, w *flow.Write) bool {
 func isParam(v ssa.Value) bool {
 	_, ok := v.(*ssa.Parameter)
 	return ok
+}
+
+// flips reports whether the write sets column c to a value of its own (a
+// constant: status = 'used'), not to data.
+func flips(w *flow.Write, c string) bool {
+	for _, v := range w.Values {
+		if v.Column == c && len(v.Labels) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// guardsMore reports whether the check g decides another write too (an
+// insert, a callee's write): a side effect that two requests passing the
+// check would both have.
+func guardsMore(w *flow.Write, g *flow.Guard, all []*flow.Write) bool {
+	for _, o := range all {
+		if o != w && slices.ContainsFunc(o.Guards, func(x flow.Guard) bool { return x.Pos == g.Pos }) {
+			return true
+		}
+	}
+	return false
 }
 
 // writtenLoads returns the loads of the write's table whose data the write

@@ -168,7 +168,7 @@ func (r *runner) run(pass *analysis.Pass) (any, error) {
 			if r.cfg.Debug != nil {
 				debugWrite(r.cfg.Debug, pass, w)
 			}
-			if f := r.judge(w, reg); f != nil && !quiet {
+			if f := r.judge(w, res, reg); f != nil && !quiet {
 				rep.Report(diagnostic(pass, rep, f))
 				if f.label != nil {
 					reported[f.label.Load] = true

@@ -521,7 +521,11 @@ func lockKindOf(l sqltext.Lock) (LockKind, bool) {
 func (c *funcCtx) sqlWrite(st *state, e *env, call *ssa.Call, q *query, inTx bool) {
 	s := &q.stmt
 	if len(s.Sets) == 0 {
-		return // a plain INSERT adds a row: it cannot lose an update
+		// A plain INSERT adds a row and a DELETE removes one: neither
+		// loses an update, but they are what a check guards.
+		w := c.write(st, call, 0, WriteSQL, q.handle, inTx, nil)
+		w.Stmt, w.SQL, w.SQLArg, w.Lib, w.Table = s, q.text, q.sqlArg, q.lib, q.table
+		return
 	}
 	var vals []Written
 	var sets, atomic []string
@@ -940,6 +944,11 @@ func (c *funcCtx) applySummary(st *state, e *env, call *ssa.Call, sum *summary.S
 		}
 	}
 	c.summaryWrites(st, e, call, sum, callee, args, overrides)
+	if sum.Effects {
+		// What the callee does to the database, as a write of its own.
+		wr := c.write(st, call, 50, WriteCallee, c.mapHandle(e, args, summary.HandleRef{Param: -1}, callee, overrides), false, nil)
+		wr.Via = callee
+	}
 	for i, lk := range sum.Locks {
 		h := c.mapHandle(e, args, lk.Handle, callee, overrides)
 		c.lock(st, call, 40+i, h, LockCallee, c.inTx(st, h) || h.Kind == summary.Unknown, token.NoPos)

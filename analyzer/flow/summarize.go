@@ -105,6 +105,7 @@ func (c *funcCtx) summarize(r *Result) *summary.Summary {
 			s.Locks = append(s.Locks, summary.LockEffect{Handle: lk.Handle.Ref(lk.InTx), Site: c.site(lk.Pos, "")})
 		}
 	}
+	s.Effects = len(r.Writes) > 0
 	s.RunsInTx = slices.Clone(c.runsInTx)
 	s.Forwards = slices.Clone(c.forwards)
 	s.Normalize()

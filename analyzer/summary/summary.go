@@ -256,6 +256,9 @@ type Summary struct {
 	// that decides a branch is a constant: Update(hash bool) called as
 	// Update(false) does not run what only Update(true) does.
 	Cases []Case
+	// Effects reports that the function changes the database (an
+	// insert, an update, a delete), itself or through its callees.
+	Effects bool
 }
 
 // Case is the summary of a function whose bool parameter Param is the
@@ -284,7 +287,7 @@ func (*Summary) AFact() {}
 // no effect on data whose results depend on no parameter.
 func (s *Summary) Empty() bool {
 	return s == nil || len(s.Loads) == 0 && len(s.Writes) == 0 && len(s.Mutates) == 0 && len(s.Flows) == 0 &&
-		len(s.Locks) == 0 && len(s.RunsInTx) == 0 && len(s.Forwards) == 0 && len(s.Cases) == 0
+		len(s.Locks) == 0 && len(s.RunsInTx) == 0 && len(s.Forwards) == 0 && len(s.Cases) == 0 && !s.Effects
 }
 
 // String renders the summary compactly and deterministically, e.g.
@@ -348,6 +351,9 @@ func (s *Summary) String() string {
 	}
 	for _, c := range s.Cases {
 		parts = append(parts, fmt.Sprintf("with param %d %v: {%s}", c.Param, c.Value, c.Summary))
+	}
+	if s.Effects && len(parts) == 0 {
+		parts = append(parts, "changes the database")
 	}
 	for _, f := range s.Forwards {
 		verb := "execs"

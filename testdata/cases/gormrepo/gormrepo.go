@@ -74,7 +74,7 @@ func (r *Books) sellLockedOutside(id uint, qty int) error {
 
 // Update is an "update with a mutator" API: fn changes the book it is
 // given and Update saves it, with no lock in between.
-func (r *Books) Update(id uint, fn func(b *Book) error) error {
+func (r *Books) Update(id uint, fn func(b *Book) error) error { // want Update:`changes the database`
 	var b Book
 	if err := r.db.First(&b, id).Error; err != nil {
 		return err
@@ -87,7 +87,7 @@ func (r *Books) Update(id uint, fn func(b *Book) error) error {
 
 // UpdateLocked is the same API done right: the load locks the row in the
 // transaction that saves it.
-func (r *Books) UpdateLocked(id uint, fn func(b *Book) error) error {
+func (r *Books) UpdateLocked(id uint, fn func(b *Book) error) error { // want UpdateLocked:`changes the database`
 	return r.db.Transaction(func(tx *gorm.DB) error {
 		var b Book
 		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).First(&b, id).Error; err != nil {

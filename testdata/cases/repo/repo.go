@@ -56,8 +56,8 @@ func (r *Accounts) SaveAccountTx(ctx context.Context, tx *sql.Tx, a *Account) er
 	return err
 }
 
-// AddBalance is atomic: no fact, nothing for callers to worry about.
-func (r *Accounts) AddBalance(ctx context.Context, id, delta int64) error {
+// AddBalance is atomic: its fact says only that it changes the database.
+func (r *Accounts) AddBalance(ctx context.Context, id, delta int64) error { // want AddBalance:`changes the database`
 	_, err := r.DB.ExecContext(ctx, "UPDATE accounts SET balance = balance + $1 WHERE id = $2", delta, id)
 	return err
 }
@@ -83,7 +83,7 @@ func (r *Accounts) InTx(ctx context.Context, fn func(tx *sql.Tx) error) error { 
 
 // UpdateAccount is an "update with a mutator" API: it loads the account,
 // lets fn change it and saves it, with no lock in between.
-func (r *Accounts) UpdateAccount(ctx context.Context, id int64, fn func(*Account) error) error {
+func (r *Accounts) UpdateAccount(ctx context.Context, id int64, fn func(*Account) error) error { // want UpdateAccount:`changes the database`
 	a, err := r.Account(ctx, id)
 	if err != nil {
 		return err
@@ -96,7 +96,7 @@ func (r *Accounts) UpdateAccount(ctx context.Context, id int64, fn func(*Account
 
 // UpdateAccountLocked is the same API done right: the load takes a row
 // lock in the transaction that saves.
-func (r *Accounts) UpdateAccountLocked(ctx context.Context, id int64, fn func(*Account) error) error {
+func (r *Accounts) UpdateAccountLocked(ctx context.Context, id int64, fn func(*Account) error) error { // want UpdateAccountLocked:`changes the database`
 	return r.InTx(ctx, func(tx *sql.Tx) error {
 		a, err := r.AccountForUpdate(ctx, tx, id)
 		if err != nil {

@@ -20,7 +20,7 @@ func failJobForTest(ctx context.Context, t *testing.T, db *sql.DB, id int64) {
 	}
 }
 
-func TestRetryGivesUp(t *testing.T) {
+func TestRetryGivesUp(t *testing.T) { // want TestRetryGivesUp:`changes the database`
 	dsn := os.Getenv("TEST_DATABASE_URL")
 	if dsn == "" {
 		t.Skip("TEST_DATABASE_URL is not set")

@@ -64,9 +64,10 @@ func saveDocVersioned(ctx context.Context, db *sql.DB, req Doc) error {
 	return nil
 }
 
-// redeemRacy checks that the coupon is still enabled, then marks it used
-// whatever its status has become.
-func redeemRacy(ctx context.Context, db *sql.DB, code string) error {
+// redeemRacy checks that the coupon is still enabled, credits the user and
+// marks the coupon used whatever its status has become: two requests both
+// credit.
+func redeemRacy(ctx context.Context, db *sql.DB, code string, userID int64) error {
 	var c Coupon
 	if err := db.QueryRowContext(ctx, "SELECT id, status FROM coupons WHERE code = $1", code).Scan(&c.ID, &c.Status); err != nil {
 		return err
@@ -74,7 +75,10 @@ func redeemRacy(ctx context.Context, db *sql.DB, code string) error {
 	if c.Status != "enabled" {
 		return ErrUsed
 	}
-	_, err := db.ExecContext(ctx, "UPDATE coupons SET status = 'used' WHERE id = $1", c.ID) // want `^check then write: c\.Status is read at checkwrite.go:71 and checked at checkwrite.go:74, but the write here does not check it again`
+	if _, err := db.ExecContext(ctx, "UPDATE wallets SET balance = balance + 100 WHERE user_id = $1", userID); err != nil {
+		return err
+	}
+	_, err := db.ExecContext(ctx, "UPDATE coupons SET status = 'used' WHERE id = $1", c.ID) // want `^check then write: c\.Status is read at checkwrite.go:72 and checked at checkwrite.go:75, but the write here does not check it again`
 	return err
 }
 
@@ -120,7 +124,7 @@ func redeemLocked(ctx context.Context, db *sql.DB, code string) error {
 }
 
 // redeemGormRacy is the same race with GORM.
-func redeemGormRacy(db *gorm.DB, code string) error {
+func redeemGormRacy(db *gorm.DB, code string, userID int64) error {
 	var c Coupon
 	if err := db.Where("code = ?", code).First(&c).Error; err != nil {
 		return err
@@ -128,7 +132,10 @@ func redeemGormRacy(db *gorm.DB, code string) error {
 	if c.Status != "enabled" {
 		return ErrUsed
 	}
-	return db.Model(&c).Update("status", "used").Error // want `^check then write: c\.Status is read at checkwrite.go:125 and checked at checkwrite.go:128, but the write here does not check it again`
+	if err := db.Table("wallets").Where("user_id = ?", userID).Update("balance", gorm.Expr("balance + ?", 100)).Error; err != nil {
+		return err
+	}
+	return db.Model(&c).Update("status", "used").Error // want `^check then write: c\.Status is read at checkwrite.go:129 and checked at checkwrite.go:132, but the write here does not check it again`
 }
 
 // redeemGormCheckedInWhere repeats the check with Where and counts the
@@ -162,5 +169,20 @@ func promoteByAdmin(ctx context.Context, db *sql.DB, adminID, userID int64) erro
 		return ErrForbidden
 	}
 	_, err := db.ExecContext(ctx, "UPDATE users SET role = 'moderator' WHERE id = $1", userID)
+	return err
+}
+
+// disableIfEnabled checks a flag and flips it, and does nothing else: two
+// requests that both pass write the same status, and nothing happens
+// twice.
+func disableIfEnabled(ctx context.Context, db *sql.DB, id int64) error {
+	var c Coupon
+	if err := db.QueryRowContext(ctx, "SELECT id, status FROM coupons WHERE id = $1", id).Scan(&c.ID, &c.Status); err != nil {
+		return err
+	}
+	if c.Status != "enabled" {
+		return nil
+	}
+	_, err := db.ExecContext(ctx, "UPDATE coupons SET status = 'disabled' WHERE id = $1", c.ID)
 	return err
 }
