@@ -352,23 +352,28 @@ func isParam(v ssa.Value) bool {
 	return ok
 }
 
-// flips reports whether the write sets column c to a value of its own (a
-// constant: status = 'used'), not to data.
+// flips reports whether the write sets column c to a constant (status =
+// 'used'), not to data: two requests write the same.
 func flips(w *flow.Write, c string) bool {
 	for _, v := range w.Values {
-		if v.Column == c && len(v.Labels) > 0 {
-			return false
+		if v.Column == c {
+			return v.Const
 		}
 	}
-	return true
+	return false
 }
 
 // guardsMore reports whether the check g decides another write too (an
-// insert, a callee's write): a side effect that two requests passing the
-// check would both have.
+// insert, a callee's write) that runs with w: a side effect that two
+// requests passing the check would both have. A write in another branch
+// (the token marked expired or exhausted) runs instead of w, not with it.
 func guardsMore(w *flow.Write, g *flow.Guard, all []*flow.Write) bool {
 	for _, o := range all {
-		if o != w && slices.ContainsFunc(o.Guards, func(x flow.Guard) bool { return x.Pos == g.Pos }) {
+		if o == w || o.Call == w.Call || !slices.ContainsFunc(o.Guards, func(x flow.Guard) bool { return x.Pos == g.Pos }) {
+			continue
+		}
+		wb, ob := w.Call.Block(), o.Call.Block()
+		if wb.Parent() != ob.Parent() || wb.Dominates(ob) || ob.Dominates(wb) {
 			return true
 		}
 	}

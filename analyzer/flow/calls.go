@@ -562,7 +562,13 @@ func (c *funcCtx) sqlWrite(st *state, e *env, call *ssa.Call, q *query, inTx boo
 				numeric = isNumeric(peel(v).Type())
 			}
 		}
-		vals = append(vals, Written{Column: a.Column, Labels: ls, Arg: arg, Assign: a, Numeric: numeric})
+		konst := true
+		for _, p := range a.Params {
+			if v, _ := q.param(p); v == nil || !isConst(peel(v)) {
+				konst = false
+			}
+		}
+		vals = append(vals, Written{Column: a.Column, Labels: ls, Arg: arg, Assign: a, Numeric: numeric, Const: konst && len(ls) == 0})
 	}
 	w := c.write(st, call, 0, WriteSQL, q.handle, inTx, vals)
 	w.Stmt, w.SQL, w.SQLArg, w.Lib, w.Table = s, q.text, q.sqlArg, q.lib, q.table
@@ -920,9 +926,9 @@ func (c *funcCtx) applySummary(st *state, e *env, call *ssa.Call, sum *summary.S
 		base, path = st.canon(base, path+m.Path)
 		if m.Maybe {
 			// Changed on some paths: what was there may still be.
-			st.merge(base, path, entry{labels: ls, dirty: true, maybe: true})
+			st.merge(base, path, entry{labels: ls, dirty: true, maybe: true, konst: m.Const})
 		} else {
-			st.set(base, path, entry{labels: ls, dirty: true})
+			st.set(base, path, entry{labels: ls, dirty: true, konst: m.Const})
 		}
 	}
 	for i, ld := range sum.Loads {

@@ -242,6 +242,9 @@ type Written struct {
 	// Fresh reports a field of a record assigned since the record was
 	// loaded, on some path at least: a new value, whatever its labels.
 	Fresh bool
+	// Const reports a constant (SET status = 'used', Update("status",
+	// "used"), a field set to a constant).
+	Const bool
 }
 
 // Write is a statement that writes values derived from loads back.

@@ -41,7 +41,7 @@ func (c *funcCtx) gormWrite(st *state, e *env, call *ssa.Call, spec apis.Spec, r
 			atomic = []string{col} // Update("n", gorm.Expr("n + ?", d))
 			break
 		}
-		vals = []Written{{Column: col, Labels: c.valueLabels(st, e, value), Arg: spec.Value, Numeric: isNumeric(peel(value).Type())}}
+		vals = []Written{{Column: col, Labels: c.valueLabels(st, e, value), Arg: spec.Value, Numeric: isNumeric(peel(value).Type()), Const: isConst(peel(value))}}
 	case apis.GormUpdates:
 		vals, atomic = c.objectWrites(st, e, value, "", ch.columns)
 		if _, isMap := peel(e.resolve(value)).Type().Underlying().(*types.Map); !isMap {
@@ -141,7 +141,7 @@ func (c *funcCtx) objectWrites(st *state, e *env, v ssa.Value, sub string, only 
 			if len(ls) == 0 && !(stored && en.dirty) {
 				continue
 			}
-			vals = append(vals, Written{Column: f.column, Name: name, Labels: ls, Arg: -1, Numeric: isNumeric(f.typ), Fresh: stored && en.dirty})
+			vals = append(vals, Written{Column: f.column, Name: name, Labels: ls, Arg: -1, Numeric: isNumeric(f.typ), Fresh: stored && en.dirty, Const: stored && en.konst && len(ls) == 0})
 		}
 	} else {
 		paths, entries := st.dirtyUnder(base, path)

@@ -73,6 +73,8 @@ type entry struct {
 	// it still holds what covers it (the record it is part of, or the
 	// value the base stands for).
 	maybe bool
+	// konst reports a stored constant (status = "used").
+	konst bool
 }
 
 // place is a memory location: a base value and an access path.
@@ -89,6 +91,7 @@ func (e entry) join(o entry) entry {
 		tag:    cmp.Or(e.tag, o.tag),
 		atomic: e.atomic && o.atomic,
 		maybe:  e.maybe || o.maybe,
+		konst:  e.konst && o.konst,
 	}
 	if e.target != nil && o.target != nil && *e.target == *o.target {
 		j.target = e.target

@@ -85,7 +85,7 @@ func (c *funcCtx) summarize(r *Result) *summary.Summary {
 			// A change of a field: from parameters, or to a value of the
 			// function's own (a constant, a new ID).
 			if en.dirty && path != "" && (len(from) > 0 || !loaded) {
-				s.Mutates = append(s.Mutates, summary.Mutate{Param: i, Path: path, From: sortSources(from), Maybe: en.maybe})
+				s.Mutates = append(s.Mutates, summary.Mutate{Param: i, Path: path, From: sortSources(from), Maybe: en.maybe, Const: en.konst})
 			}
 		}
 	}

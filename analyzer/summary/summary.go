@@ -189,6 +189,8 @@ type Mutate struct {
 	From []Source
 	// Maybe reports a change on some paths only (if p.Votes == nil { … }).
 	Maybe bool
+	// Const reports a change to a constant (u.Status = "disabled").
+	Const bool
 }
 
 // Flow says that a result, or the part of it at access path Path, comes
@@ -419,7 +421,7 @@ func (w Write) key() string {
 }
 
 func (m Mutate) key() string {
-	return fmt.Sprintf("%d|%s|%v|%v", m.Param, m.Path, m.From, m.Maybe)
+	return fmt.Sprintf("%d|%s|%v|%v|%v", m.Param, m.Path, m.From, m.Maybe, m.Const)
 }
 
 func (f Flow) key() string { return fmt.Sprintf("%d|%s|%v", f.Result, f.Path, f.From) }
