@@ -17,11 +17,19 @@
 // arithmetic, conversions and calls to a write (Exec with UPDATE or an
 // upsert, sqlx NamedExec, GORM Save, Update, Updates, UpdateColumn(s), bun
 // NewUpdate, go-redis Set/HSet, or a function whose summary says it
-// saves), and reports the write unless the load took a row lock (FOR
+// saves). A value computed from the load (arithmetic, concatenation,
+// append, a part of a decoded document changed) and written back to the
+// column it was read from is reported unless the load took a row lock (FOR
 // UPDATE, FOR NO KEY UPDATE, clause.Locking{Strength: "UPDATE"}, bun
 // For("UPDATE"), a Redis WATCH) on the same transaction, the write is
 // atomic (SET n = n + $1, gorm.Expr, INCRBY) or checks a version or the
-// old value, or the transaction is SERIALIZABLE.
+// old value, or the transaction is SERIALIZABLE. The row's key, a value
+// read from another table and a value passed through unchanged are not.
+//
+// Two more shapes lose data: a record read without a lock and written
+// back whole, whose unchanged columns undo another writer's change
+// (stale-row), and a value read without a lock that decides a write that
+// does not check it again (check-then-write).
 //
 // It also reports the traps that look like protection: a row lock outside
 // a transaction, a lock taken after the value was read, a lock on one
