@@ -43,6 +43,13 @@ type Config struct {
 	// Tests reports findings in _test.go files too. Tests do not serve
 	// concurrent requests, so by default they are not reported.
 	Tests bool
+	// OncePerPackage says that the driver analyses a package and its test
+	// variant (the package compiled with its _test.go files) as two
+	// packages, as the standalone command does: a finding in a file that
+	// is not a test is then reported by the package itself, not again by
+	// its test variant. go vet analyses only the test variant of a package
+	// that has tests, so it must not be set there.
+	OncePerPackage bool
 	// Debug, when set, receives what the analysis saw: each write with
 	// the labels of its values and the guards it depends on, each
 	// function's summary, and the bounds of the analysis it hit.
@@ -162,6 +169,9 @@ func (r *runner) run(pass *analysis.Pass) (any, error) {
 	reg, own := newRegistry(pass, results)
 	pass.ExportPackageFact(own)
 	rep := report.New(pass, r.cfg.Disable, r.cfg.Tests)
+	if r.cfg.OncePerPackage && testVariant(pass) {
+		rep.OnlyTestFiles()
+	}
 	for _, res := range results {
 		reported := make(map[*flow.Load]bool)
 		for _, w := range res.Writes {
@@ -197,6 +207,20 @@ func (r *runner) run(pass *analysis.Pass) (any, error) {
 	}
 	rep.Flush()
 	return nil, nil
+}
+
+// testVariant reports whether the package is the test variant of another
+// (it has both _test.go files and files that are not tests).
+func testVariant(pass *analysis.Pass) bool {
+	tests, others := false, false
+	for _, f := range pass.Files {
+		if strings.HasSuffix(pass.Fset.File(f.Pos()).Name(), "_test.go") {
+			tests = true
+		} else {
+			others = true
+		}
+	}
+	return tests && others
 }
 
 // migration reports whether a package holds schema or data migrations

@@ -42,6 +42,15 @@ type Reporter struct {
 	diags      []analysis.Diagnostic
 	disabled   map[string]bool
 	tests      bool
+	onlyTests  bool
+}
+
+// OnlyTestFiles drops the diagnostics (and directives) of files that are
+// not tests: the package's test variant, whose other files the package
+// itself reports.
+func (r *Reporter) OnlyTestFiles() {
+	r.onlyTests = true
+	r.directives = slices.DeleteFunc(r.directives, func(d directive) bool { return !isTestFile(d.file) })
 }
 
 // New prepares a reporter for pass; diagnostics of the disabled categories
@@ -137,7 +146,8 @@ func (r *Reporter) Report(d analysis.Diagnostic) {
 		}
 	}
 	posn := r.pass.Fset.Position(d.Pos)
-	if r.generated[posn.Filename] || !r.tests && isTestFile(posn.Filename) || r.ignored(posn) || r.disabled[d.Category] {
+	if r.generated[posn.Filename] || !r.tests && isTestFile(posn.Filename) || r.onlyTests && !isTestFile(posn.Filename) ||
+		r.ignored(posn) || r.disabled[d.Category] {
 		return
 	}
 	r.diags = append(r.diags, d)

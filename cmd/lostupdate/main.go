@@ -10,9 +10,26 @@
 package main
 
 import (
+	"os"
+	"strings"
+
 	"golang.org/x/tools/go/analysis/singlechecker"
 
 	"github.com/lostupdate/lostupdate/analyzer"
 )
 
-func main() { singlechecker.Main(analyzer.Analyzer) }
+func main() {
+	cfg := analyzer.DefaultConfig()
+	// go vet runs the command with the path of a .cfg file and analyses
+	// only the test variant of a package that has tests; the standalone
+	// command analyses the package and its test variant, and reports a
+	// finding once.
+	cfg.OncePerPackage = !vetMode(os.Args[1:])
+	singlechecker.Main(analyzer.New(cfg))
+}
+
+// vetMode reports whether the arguments are those go vet passes to a
+// vettool: flags, then one .cfg file.
+func vetMode(args []string) bool {
+	return len(args) > 0 && strings.HasSuffix(args[len(args)-1], ".cfg")
+}

@@ -253,6 +253,51 @@ func TestJSON(t *testing.T) {
 	}
 }
 
+// TestJSONOncePerFinding checks that a finding is in the -json output once,
+// though the package and its test variant are both analysed, and that a
+// finding in a _test.go file is there only with -tests.
+func TestJSONOncePerFinding(t *testing.T) {
+	dir := filepath.Join(root(), "testdata", "cases")
+	tests := []struct {
+		args      []string
+		wantTests int
+	}{
+		{[]string{"-json", "./configs/testfiles"}, 0},
+		{[]string{"-json", "-tests", "./configs/testfiles"}, 1},
+	}
+	for _, tt := range tests {
+		out, code := run(t, dir, binary, tt.args...)
+		if code != 0 {
+			t.Fatalf("%v exited %d\n%s", tt.args, code, out)
+		}
+		var tree map[string]map[string][]jsonDiag
+		if err := json.Unmarshal([]byte(out), &tree); err != nil {
+			t.Fatalf("-json output is not JSON: %v\n%s", err, out)
+		}
+		seen := make(map[string]int)
+		inTests := 0
+		for _, pkg := range tree {
+			for _, d := range pkg["lostupdate"] {
+				seen[d.Posn]++
+				if strings.Contains(d.Posn, "_test.go:") {
+					inTests++
+				}
+			}
+		}
+		if len(seen) == 0 {
+			t.Errorf("%v: no finding in\n%s", tt.args, out)
+		}
+		for posn, n := range seen {
+			if n != 1 {
+				t.Errorf("%v: the finding at %s is in the output %d times, want once", tt.args, posn, n)
+			}
+		}
+		if inTests != tt.wantTests {
+			t.Errorf("%v: %d findings in _test.go files, want %d", tt.args, inTests, tt.wantTests)
+		}
+	}
+}
+
 // fixesCopy copies the fixes package of the test module into a temporary
 // module and returns its directory and the source it came from.
 func fixesCopy(t *testing.T) (dir, src string) {
