@@ -861,26 +861,27 @@ func (c *funcCtx) readSource(st *state, e *env, args []ssa.Value, src summary.So
 }
 
 // fieldColumn returns the column of the field an access path ends at
-// within a value of type t (".Quota" of a *User: quota), or "".
-func fieldColumn(t types.Type, path string) string {
+// within a value of type t (".Quota" of a *User: quota), with the struct
+// it belongs to.
+func fieldColumn(t types.Type, path string) colRef {
 	i := strings.LastIndexByte(path, '.')
 	if i < 0 || strings.ContainsAny(path[i:], "*[{") {
-		return ""
+		return colRef{}
 	}
 	ft := typeAt(t, path[:i])
 	if ft == nil {
-		return ""
+		return colRef{}
 	}
 	st, ok := derefType(ft).Underlying().(*types.Struct)
 	if !ok {
-		return ""
+		return colRef{}
 	}
 	for k := 0; k < st.NumFields(); k++ {
 		if f := st.Field(k); f.Name() == path[i+1:] {
-			return columnName(f.Name(), st.Tag(k))
+			return colRef{name: columnName(f.Name(), st.Tag(k)), record: st}
 		}
 	}
-	return ""
+	return colRef{}
 }
 
 // applySummary applies a callee's summary at a call.

@@ -321,7 +321,10 @@ type Analysis struct {
 	results map[*ssa.Function]*Result
 	active  map[*ssa.Function]bool
 	ifaces  map[*types.Func]*summary.Summary
-	seq     int
+	// stmtFields are the SQL texts of the prepared statements kept in
+	// struct fields of the package (built on first use).
+	stmtFields map[*types.Var]string
+	seq        int
 }
 
 // New prepares the analysis of pkg, which must have been built with

@@ -733,6 +733,9 @@ func (c *funcCtx) prepared(e *env, v ssa.Value) (Handle, string, bool) {
 		v = source(e, v)
 		switch x := v.(type) {
 		case *ssa.Call:
+			if text, ok := c.preparedBy(e, x); ok {
+				return c.handleOf(e, x), text, true // p.P("SELECT …"): a helper that prepares
+			}
 			spec, ok := c.spec(x.Common())
 			if !ok {
 				break
@@ -748,6 +751,18 @@ func (c *funcCtx) prepared(e *env, v ssa.Value) (Handle, string, bool) {
 			case apis.StmtOn:
 				_, text, known := c.prepared(e, args[spec.Value])
 				return c.handleOf(e, recv), text, known
+			}
+		case *ssa.UnOp:
+			// A statement kept in a field (s.findData), prepared where the
+			// struct was built.
+			if fa, ok := x.X.(*ssa.FieldAddr); ok && x.Op == token.MUL {
+				if text, ok := c.a.fieldStatement(fieldOf(fa.X.Type(), fa.Field)); ok {
+					return c.handleOf(e, x), text, true
+				}
+			}
+		case *ssa.Field:
+			if text, ok := c.a.fieldStatement(fieldOf(x.X.Type(), x.Field)); ok {
+				return c.handleOf(e, x), text, true
 			}
 		}
 		break

@@ -204,7 +204,7 @@ func (c *funcCtx) recordParts(st *state, e *env, val ssa.Value) (labels, map[str
 	if sb == nil {
 		return c.valueLabels(st, e, val), nil
 	}
-	whole, _, _ := c.coverOf(st, e, sb, sp, c.nameOf(sb)+renderPath(sp), "")
+	whole, _, _ := c.coverOf(st, e, sb, sp, c.nameOf(sb)+renderPath(sp), colRef{})
 	parts := make(map[string]entry)
 	for p, en := range st.mem[sb] {
 		if p != sp && under(p, sp) {
@@ -246,24 +246,25 @@ func (c *funcCtx) readMem(st *state, e *env, ptr ssa.Value) labels {
 	base, path := c.loc(e, ptr)
 	name := c.nameOf(base) + renderPath(path)
 	base, path = st.canon(base, path)
-	column := ""
+	var col colRef
 	if fa, ok := e.resolve(ptr).(*ssa.FieldAddr); ok {
-		column = columnName(fieldOf(fa.X.Type(), fa.Field).Name(), fieldTag(fa.X.Type(), fa.Field))
+		col = fieldRef(fa.X.Type(), fa.Field)
 	}
 	if _, isPtr := derefType(ptr.Type()).Underlying().(*types.Pointer); isPtr {
 		// A pointer read from memory (u := s.user) is an address: the
 		// record it points to is not read whole, changed parts or not.
-		ls, _, subs := c.coverOf(st, e, base, path, name, column)
+		ls, _, subs := c.coverOf(st, e, base, path, name, col)
 		for _, s := range subs {
-			ls = ls.union(c.renamed(s.labels, name, column))
+			ls = ls.union(c.renamed(s.labels, name, col.name))
 		}
 		return ls
 	}
-	return c.readLoc(st, e, base, path, name, column)
+	return c.readLoc(st, e, base, path, name, col)
 }
 
-func (c *funcCtx) readLoc(st *state, e *env, base ssa.Value, path, name, column string) labels {
-	ls, found, subs := c.coverOf(st, e, base, path, name, column)
+func (c *funcCtx) readLoc(st *state, e *env, base ssa.Value, path, name string, col colRef) labels {
+	column := col.name
+	ls, found, subs := c.coverOf(st, e, base, path, name, col)
 	if found && anyDirty(subs) {
 		ls = c.computedLoads(ls)
 	}
@@ -280,7 +281,8 @@ func (c *funcCtx) readLoc(st *state, e *env, base ssa.Value, path, name, column 
 // covers it (the longest prefix) and, where that entry was stored on some
 // paths only, of what covers it in turn, down to the base itself; whether
 // an entry covers it; and the entries within it.
-func (c *funcCtx) coverOf(st *state, e *env, base ssa.Value, path, name, column string) (labels, bool, []entry) {
+func (c *funcCtx) coverOf(st *state, e *env, base ssa.Value, path, name string, cr colRef) (labels, bool, []entry) {
+	column := cr.name
 	_, _, _, subs := st.lookup(base, path)
 	m := st.mem[base]
 	var ls labels
@@ -292,7 +294,7 @@ func (c *funcCtx) coverOf(st *state, e *env, base ssa.Value, path, name, column 
 			if p == path {
 				col = columnFromEntry(en, column)
 			} else {
-				lbs = narrow(lbs, column)
+				lbs = narrow(lbs, cr)
 			}
 			ls = ls.union(c.renamed(c.deeper(lbs, path[len(p):]), name, col))
 			if !en.maybe {
@@ -303,7 +305,7 @@ func (c *funcCtx) coverOf(st *state, e *env, base ssa.Value, path, name, column 
 			break
 		}
 	}
-	return ls.union(c.renamed(narrow(c.baseLabels(e, base, path), column), name, column)), found, subs
+	return ls.union(c.renamed(narrow(c.baseLabels(e, base, path), cr), name, column)), found, subs
 }
 
 // anyDirty reports whether a part of a location was stored to. Under a
@@ -328,21 +330,59 @@ func (c *funcCtx) computedLoads(ls labels) labels {
 	return out
 }
 
+// colRef is the column a value is read at: the column of the field read,
+// and the struct the field belongs to (nil when not known).
+type colRef struct {
+	name   string
+	record *types.Struct
+}
+
+// fieldRef returns the column of field i of the struct that t is or
+// points to.
+func fieldRef(t types.Type, i int) colRef {
+	st, _ := derefType(t).Underlying().(*types.Struct)
+	return colRef{name: columnName(fieldOf(t, i).Name(), fieldTag(t, i)), record: st}
+}
+
 // narrow keeps, of the labels of a whole record read one field at a time,
 // those that can be the field's column: a record whose fields were read
 // into separate columns (rows.Scan(&it.ID, &it.Qty)) and then copied as a
 // whole (into a slice, through a call) carries the labels of every field,
-// and reading it.Qty must name neither it.ID nor any other column. The
-// labels of a record loaded whole (GORM's First) are kept, to learn the
-// column from the field; so are parameters' labels. A load of some other
-// column that merely passed into the record is not the field's.
-func narrow(ls labels, column string) labels {
-	if column == "" {
+// and reading it.Qty must name neither it.ID nor any other column of it.
+// A label of a column the struct has no field for is kept: a value
+// computed from a load and kept in a struct of another shape (an
+// advance's newPosition, from position). The labels of a record loaded
+// whole (GORM's First) are kept, to learn the column from the field; so
+// are parameters' labels. A load of no known column that merely passed
+// into the record is not the field's.
+func narrow(ls labels, col colRef) labels {
+	if col.name == "" {
 		return ls
 	}
 	return slices.DeleteFunc(slices.Clone(ls), func(l *Label) bool {
-		return l.Load != nil && (l.Column != "" && l.Column != column || l.Column == "" && !l.Load.Record && l.Slot == 0)
+		if l.Load == nil {
+			return false
+		}
+		if l.Column != "" {
+			return l.Column != col.name && (col.record == nil || hasColumn(col.record, l.Column))
+		}
+		return !l.Load.Record && l.Slot == 0
 	})
+}
+
+// hasColumn reports whether a struct has a field that maps to column c.
+func hasColumn(st *types.Struct, c string) bool {
+	for _, f := range recordFields(st) {
+		if f.column == c {
+			return true
+		}
+	}
+	for i := 0; i < st.NumFields(); i++ {
+		if columnName(st.Field(i).Name(), st.Tag(i)) == c || reflect.StructTag(st.Tag(i)).Get("db") == c {
+			return true
+		}
+	}
+	return false
 }
 
 // deeper returns parameter labels for data further inside the value they
@@ -399,14 +439,14 @@ func (c *funcCtx) readField(st *state, e *env, f *ssa.Field) labels {
 	path += "." + fv.Name()
 	name := c.nameOf(base) + renderPath(path)
 	base, path = st.canon(base, path)
-	return c.readLoc(st, e, base, path, name, columnName(fv.Name(), fieldTag(f.X.Type(), f.Field)))
+	return c.readLoc(st, e, base, path, name, fieldRef(f.X.Type(), f.Field))
 }
 
 // readLookup returns the labels of a map or string element.
 func (c *funcCtx) readLookup(st *state, e *env, l *ssa.Lookup) labels {
 	if _, ok := l.X.Type().Underlying().(*types.Map); ok {
 		base, path := c.place(st, e, l.X)
-		return c.readLoc(st, e, base, path+mapKey(l.Index), c.nameOf(base), "")
+		return c.readLoc(st, e, base, path+mapKey(l.Index), c.nameOf(base), colRef{})
 	}
 	return c.taint(e, l.X)
 }
@@ -586,11 +626,11 @@ func (c *funcCtx) namedField(st *state, e *env, v ssa.Value, name string) (label
 				base, path = c.valPlace(st, e, v)
 			}
 			path += "." + f.Name()
-			return c.readLoc(st, e, base, path, c.nameOf(base)+renderPath(path), name), f.Type()
+			return c.readLoc(st, e, base, path, c.nameOf(base)+renderPath(path), colRef{name: name, record: u}), f.Type()
 		}
 	case *types.Map:
 		base, path := c.place(st, e, v)
-		return c.readLoc(st, e, base, path+"{"+name+"}", c.nameOf(base)+`["`+name+`"]`, name), u.Elem()
+		return c.readLoc(st, e, base, path+"{"+name+"}", c.nameOf(base)+`["`+name+`"]`, colRef{name: name}), u.Elem()
 	}
 	return nil, nil
 }

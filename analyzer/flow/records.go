@@ -137,7 +137,7 @@ func (c *funcCtx) objectWrites(st *state, e *env, v ssa.Value, sub string, only 
 				continue
 			}
 			name := c.nameOf(base) + renderPath(path+f.path)
-			ls := c.readLoc(st, e, fb, fp, name, f.column)
+			ls := c.readLoc(st, e, fb, fp, name, colRef{name: f.column, record: recordStruct(t)})
 			if len(ls) == 0 && !(stored && en.dirty) {
 				continue
 			}
@@ -173,7 +173,7 @@ func (c *funcCtx) objectWrites(st *state, e *env, v ssa.Value, sub string, only 
 // loaded data: a record whose every field a whole write puts back.
 func (c *funcCtx) holdsLoad(st *state, e *env, base ssa.Value, path string) bool {
 	hasLoad := func(ls labels) bool { return slices.ContainsFunc(ls, func(l *Label) bool { return l.Load != nil }) }
-	whole, _, subs := c.coverOf(st, e, base, path, "", "")
+	whole, _, subs := c.coverOf(st, e, base, path, "", colRef{})
 	if hasLoad(whole) {
 		return true
 	}
@@ -332,6 +332,12 @@ func sortByField(paths []string, entries []entry) {
 	for i, j := range idx {
 		paths[i], entries[i] = ps[j], es[j]
 	}
+}
+
+// recordStruct returns the struct t is or points to, or nil.
+func recordStruct(t types.Type) *types.Struct {
+	st, _ := derefType(t).Underlying().(*types.Struct)
+	return st
 }
 
 // isMapType reports whether t is a map.

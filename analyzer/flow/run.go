@@ -112,6 +112,9 @@ type funcCtx struct {
 	consts map[*ssa.Parameter]bool
 	// bounds are the bounds of the analysis it hit.
 	bounds []string
+	// stmtResults are the results that are statements prepared with a
+	// parameter's SQL (for the summary).
+	stmtResults []summary.Prepare
 }
 
 func newFuncCtx(a *Analysis, fn *ssa.Function) *funcCtx {
@@ -428,7 +431,7 @@ func (c *funcCtx) transfer(b *ssa.BasicBlock, st *state, e *env) {
 			case token.ARROW:
 				// A value received from a channel is one that was sent on it.
 				base, path := c.place(st, e, in.X)
-				c.setVal(in, c.readLoc(st, e, base, path+"{}", c.nameOf(base), ""))
+				c.setVal(in, c.readLoc(st, e, base, path+"{}", c.nameOf(base), colRef{}))
 			default:
 				c.setVal(in, c.computed(c.taint(e, in.X)))
 			}

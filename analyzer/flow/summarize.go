@@ -21,6 +21,7 @@ import (
 // (a slice, a map) carries what it points to as a whole.
 func (c *funcCtx) returned(st *state, e *env, i int, r ssa.Value) {
 	c.ret[i] = c.ret[i].union(c.taint(e, r))
+	c.prepares(e, i, r)
 	var base ssa.Value
 	var path string
 	switch {
@@ -106,6 +107,7 @@ func (c *funcCtx) summarize(r *Result) *summary.Summary {
 		}
 	}
 	s.Effects = len(r.Writes) > 0
+	s.Prepares = slices.Clone(c.stmtResults)
 	s.RunsInTx = slices.Clone(c.runsInTx)
 	s.Forwards = slices.Clone(c.forwards)
 	s.Normalize()

@@ -261,6 +261,16 @@ type Summary struct {
 	// Effects reports that the function changes the database (an
 	// insert, an update, a delete), itself or through its callees.
 	Effects bool
+	// Prepares are the results that are statements prepared with the SQL
+	// text of a parameter (a p.P(query) helper).
+	Prepares []Prepare
+}
+
+// Prepare says that result Result is a statement prepared with the SQL
+// text of parameter SQL.
+type Prepare struct {
+	Result int
+	SQL    int
 }
 
 // Case is the summary of a function whose bool parameter Param is the
@@ -289,7 +299,8 @@ func (*Summary) AFact() {}
 // no effect on data whose results depend on no parameter.
 func (s *Summary) Empty() bool {
 	return s == nil || len(s.Loads) == 0 && len(s.Writes) == 0 && len(s.Mutates) == 0 && len(s.Flows) == 0 &&
-		len(s.Locks) == 0 && len(s.RunsInTx) == 0 && len(s.Forwards) == 0 && len(s.Cases) == 0 && !s.Effects
+		len(s.Locks) == 0 && len(s.RunsInTx) == 0 && len(s.Forwards) == 0 && len(s.Cases) == 0 && !s.Effects &&
+		len(s.Prepares) == 0
 }
 
 // String renders the summary compactly and deterministically, e.g.
@@ -354,6 +365,9 @@ func (s *Summary) String() string {
 	for _, c := range s.Cases {
 		parts = append(parts, fmt.Sprintf("with param %d %v: {%s}", c.Param, c.Value, c.Summary))
 	}
+	for _, p := range s.Prepares {
+		parts = append(parts, fmt.Sprintf("prepares result %d with the SQL of param %d", p.Result, p.SQL))
+	}
 	if s.Effects && len(parts) == 0 {
 		parts = append(parts, "changes the database")
 	}
@@ -392,6 +406,8 @@ func (s *Summary) Normalize() {
 	s.RunsInTx = slices.Compact(s.RunsInTx)
 	slices.SortFunc(s.Forwards, func(a, b Forward) int { return a.SQL - b.SQL })
 	s.Forwards = slices.Compact(s.Forwards)
+	slices.SortFunc(s.Prepares, func(a, b Prepare) int { return a.Result*1000 + a.SQL - b.Result*1000 - b.SQL })
+	s.Prepares = slices.Compact(s.Prepares)
 	for i := range s.Cases {
 		if s.Cases[i].Summary != nil {
 			s.Cases[i].Summary.Normalize()
