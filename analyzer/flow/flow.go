@@ -322,8 +322,10 @@ type Analysis struct {
 	active  map[*ssa.Function]bool
 	ifaces  map[*types.Func]*summary.Summary
 	// stmtFields are the SQL texts of the prepared statements kept in
-	// struct fields of the package (built on first use).
+	// struct fields of the package (built on first use); columns the
+	// columns of the structs seen (see columnsOf).
 	stmtFields map[*types.Var]string
+	columns    map[*types.Struct]map[string]bool
 	seq        int
 }
 

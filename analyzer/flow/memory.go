@@ -294,7 +294,7 @@ func (c *funcCtx) coverOf(st *state, e *env, base ssa.Value, path, name string, 
 			if p == path {
 				col = columnFromEntry(en, column)
 			} else {
-				lbs = narrow(lbs, cr)
+				lbs = c.narrow(lbs, cr)
 			}
 			ls = ls.union(c.renamed(c.deeper(lbs, path[len(p):]), name, col))
 			if !en.maybe {
@@ -305,7 +305,7 @@ func (c *funcCtx) coverOf(st *state, e *env, base ssa.Value, path, name string, 
 			break
 		}
 	}
-	return ls.union(c.renamed(narrow(c.baseLabels(e, base, path), cr), name, column)), found, subs
+	return ls.union(c.renamed(c.narrow(c.baseLabels(e, base, path), cr), name, column)), found, subs
 }
 
 // anyDirty reports whether a part of a location was stored to. Under a
@@ -355,7 +355,7 @@ func fieldRef(t types.Type, i int) colRef {
 // whole (GORM's First) are kept, to learn the column from the field; so
 // are parameters' labels. A load of no known column that merely passed
 // into the record is not the field's.
-func narrow(ls labels, col colRef) labels {
+func (c *funcCtx) narrow(ls labels, col colRef) labels {
 	if col.name == "" {
 		return ls
 	}
@@ -364,25 +364,33 @@ func narrow(ls labels, col colRef) labels {
 			return false
 		}
 		if l.Column != "" {
-			return l.Column != col.name && (col.record == nil || hasColumn(col.record, l.Column))
+			return l.Column != col.name && (col.record == nil || c.a.columnsOf(col.record)[l.Column])
 		}
 		return !l.Load.Record && l.Slot == 0
 	})
 }
 
-// hasColumn reports whether a struct has a field that maps to column c.
-func hasColumn(st *types.Struct, c string) bool {
+// columnsOf returns the columns the fields of a struct map to (as an ORM
+// or a scan into it would), computed once per struct.
+func (a *Analysis) columnsOf(st *types.Struct) map[string]bool {
+	if cols, ok := a.columns[st]; ok {
+		return cols
+	}
+	cols := make(map[string]bool)
 	for _, f := range recordFields(st) {
-		if f.column == c {
-			return true
-		}
+		cols[f.column] = true
 	}
 	for i := 0; i < st.NumFields(); i++ {
-		if columnName(st.Field(i).Name(), st.Tag(i)) == c || reflect.StructTag(st.Tag(i)).Get("db") == c {
-			return true
+		cols[columnName(st.Field(i).Name(), st.Tag(i))] = true
+		if db := reflect.StructTag(st.Tag(i)).Get("db"); db != "" {
+			cols[db] = true
 		}
 	}
-	return false
+	if a.columns == nil {
+		a.columns = make(map[*types.Struct]map[string]bool)
+	}
+	a.columns[st] = cols
+	return cols
 }
 
 // deeper returns parameter labels for data further inside the value they
