@@ -33,14 +33,7 @@ func diagnostic(pass *analysis.Pass, rep *report.Reporter, f *finding) analysis.
 	form := atomic(pass, rep, f)
 	name := f.label.Name
 	subject := subjectOf(f)
-	read := at(pass.Fset, l.ReadPos())
-	if l.Via != nil {
-		read = fmt.Sprintf("%s (by %s)", read, funcName(l))
-	}
-	here := "here"
-	if w.Via != nil {
-		here = "here by " + writerName(w)
-	}
+	read, here := readAndHere(pass, l, w)
 	fix := remedy(w, f, form)
 	lockHint, txHint, unprotected := hints(w, l, f)
 	var msg string
@@ -101,14 +94,7 @@ func diagnostic(pass *analysis.Pass, rep *report.Reporter, f *finding) analysis.
 // unchanged, the write that undoes, and the writer it undoes when known.
 func staleRowDiagnostic(pass *analysis.Pass, f *finding) analysis.Diagnostic {
 	w, l := f.write, f.label.Load
-	read := at(pass.Fset, l.ReadPos())
-	if l.Via != nil {
-		read = fmt.Sprintf("%s (by %s)", read, funcName(l))
-	}
-	here := "here"
-	if w.Via != nil {
-		here = "here by " + writerName(w)
-	}
+	read, here := readAndHere(pass, l, w)
 	cols := f.contended
 	if len(cols) == 0 {
 		cols = f.stale
@@ -268,14 +254,7 @@ func onlyChanged(w *flow.Write, f *finding) string {
 // checked, where, and the write that does not check it again.
 func checkThenWriteDiagnostic(pass *analysis.Pass, f *finding) analysis.Diagnostic {
 	w, l := f.write, f.label.Load
-	read := at(pass.Fset, l.ReadPos())
-	if l.Via != nil {
-		read = fmt.Sprintf("%s (by %s)", read, funcName(l))
-	}
-	here := "here"
-	if w.Via != nil {
-		here = "here by " + writerName(w)
-	}
+	read, here := readAndHere(pass, l, w)
 	col := f.label.Column
 	repeat := fmt.Sprintf("UPDATE … WHERE … AND %s = $n, then check RowsAffected", col)
 	switch w.Lib {
@@ -297,6 +276,21 @@ func checkThenWriteDiagnostic(pass *analysis.Pass, f *finding) analysis.Diagnost
 			{Pos: f.guard.Pos, Message: "and checked here"},
 		},
 	}
+}
+
+// readAndHere renders where a load read its value ("bank.go:26", "repo.go:30
+// (by Accounts.Account, at repo.go:12)") and where the write is ("here", or
+// "here by Accounts.Save" for a callee's write).
+func readAndHere(pass *analysis.Pass, l *flow.Load, w *flow.Write) (read, here string) {
+	read = at(pass.Fset, l.ReadPos())
+	if l.Via != nil {
+		read = fmt.Sprintf("%s (by %s)", read, funcName(l))
+	}
+	here = "here"
+	if w.Via != nil {
+		here = "here by " + writerName(w)
+	}
+	return read, here
 }
 
 // hints renders, in the terms of the library in play (the write's, or else

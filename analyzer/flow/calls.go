@@ -443,7 +443,7 @@ func (c *funcCtx) chainQuery(e *env, call *ssa.Call, recv ssa.Value) *query {
 	if ch.raw != nil {
 		q.known, q.stmt = ch.raw.known, ch.raw.stmt
 		q.table = cmp.Or(q.table, ch.raw.table)
-		q.keys = unionStrings(q.keys, ch.raw.keys)
+		q.keys = union(q.keys, ch.raw.keys)
 	}
 	if q.table == "" && ch.model != nil {
 		q.table = c.a.modelTable(peel(ch.model).Type())
@@ -483,7 +483,7 @@ func (c *funcCtx) statement(st *state, e *env, call *ssa.Call, q *query) {
 			st.manual = append(st.manual, k)
 		}
 		if s.Serializable {
-			st.serial = unionKeys(st.serial, []handleKey{keyOf(q.handle)})
+			st.serial = union(st.serial, []handleKey{keyOf(q.handle)})
 		}
 		if s.Lock == sqltext.Database {
 			c.lock(st, call, 0, q.handle, LockDatabase, true, token.NoPos)
@@ -492,7 +492,7 @@ func (c *funcCtx) statement(st *state, e *env, call *ssa.Call, q *query) {
 		st.release(q.handle)
 	case sqltext.SetIsolation:
 		if s.Serializable {
-			st.serial = unionKeys(st.serial, []handleKey{keyOf(q.handle)})
+			st.serial = union(st.serial, []handleKey{keyOf(q.handle)})
 		}
 	}
 }
@@ -575,9 +575,9 @@ func (c *funcCtx) sqlWrite(st *state, e *env, call *ssa.Call, q *query, inTx boo
 	if w.KeyArgs == nil {
 		w.KeyArgs = q.keyArgs
 	}
-	w.Sets, w.Atomic = unionStrings(w.Sets, sets), unionStrings(w.Atomic, atomic)
-	w.Checks = unionStrings(w.Checks, whereKeys(s))
-	w.Tested = unionStrings(w.Tested, s.Tested)
+	w.Sets, w.Atomic = union(w.Sets, sets), union(w.Atomic, atomic)
+	w.Checks = union(w.Checks, whereKeys(s))
+	w.Tested = union(w.Tested, s.Tested)
 	w.Row = w.Row || len(sets) > MaxTargeted
 }
 
@@ -630,7 +630,7 @@ func hasOptimisticVersion(t types.Type) bool {
 func (c *funcCtx) loadInto(st *state, e *env, call *ssa.Call, q *query, dests []ssa.Value, columns []string) {
 	l := c.load(st, call, 0, q.handle, q.lock, q.lockPos, q.lib, q.pos)
 	l.Table, l.RowsParam = q.table, q.rowsParam
-	l.Keys = unionStrings(l.Keys, q.keys)
+	l.Keys = union(l.Keys, q.keys)
 	if l.KeyArgs == nil {
 		l.KeyArgs = q.keyArgs
 	}
@@ -646,7 +646,7 @@ func (c *funcCtx) loadInto(st *state, e *env, call *ssa.Call, q *query, dests []
 			continue
 		}
 		if n, _ := model(peel(d).Type()); n != nil || q.lib == apis.GORM || q.lib == apis.Bun {
-			l.Keys = unionStrings(l.Keys, modelKeys(peel(d).Type()))
+			l.Keys = union(l.Keys, modelKeys(peel(d).Type()))
 			if n, _ := model(peel(d).Type()); n != nil && len(columns) == 0 {
 				l.Record = true
 			}
@@ -682,7 +682,7 @@ func (c *funcCtx) loadResult(st *state, call *ssa.Call, q *query) {
 	}
 	if n, _ := model(rt); n != nil {
 		l.Record = true // pgx.CollectRows(rows, RowToStructByName[T]), a memcache Item
-		l.Keys = unionStrings(l.Keys, modelKeys(rt))
+		l.Keys = union(l.Keys, modelKeys(rt))
 	}
 	res := labels{c.label(Label{Load: l, Name: c.resultName(call, 0, calleeObj(call.Common()))})}
 	if _, ok := call.Type().(*types.Tuple); ok {
@@ -1024,7 +1024,7 @@ func (c *funcCtx) summaryLoad(st *state, e *env, call *ssa.Call, i int, ld summa
 	}
 	l := c.load(st, call, 10+i, h, lock, token.NoPos, apis.NoLib, call.Pos())
 	l.Via, l.Site, l.Table, l.RowsParam = callee, ld.Site, table, rows
-	l.Keys = unionStrings(l.Keys, keys)
+	l.Keys = union(l.Keys, keys)
 	l.Record = l.Record || ld.Record
 	l.InTx = l.InTx || ld.Handle.InTx && ld.Handle.Param >= 0
 	if l.IsKey(column) {
@@ -1067,15 +1067,15 @@ func (c *funcCtx) summaryWrites(st *state, e *env, call *ssa.Call, sum *summary.
 		wr.Site = cmp.Or(wr.Site, w.Site)
 		wr.Row = wr.Row || w.Whole
 		if w.Column != "" {
-			wr.Sets = unionStrings(wr.Sets, []string{w.Column})
+			wr.Sets = union(wr.Sets, []string{w.Column})
 		}
 		for _, v := range vals {
 			if v.Column != "" {
-				wr.Sets = unionStrings(wr.Sets, []string{v.Column})
+				wr.Sets = union(wr.Sets, []string{v.Column})
 			}
 		}
-		wr.Checks = unionStrings(wr.Checks, w.Checks)
-		wr.Tested = unionStrings(wr.Tested, w.Tested)
+		wr.Checks = union(wr.Checks, w.Checks)
+		wr.Tested = union(wr.Tested, w.Tested)
 		if w.Lib != "" {
 			wr.Lib = apis.LibNamed(w.Lib)
 		}
@@ -1144,16 +1144,6 @@ func (c *funcCtx) resultValue(call *ssa.Call, i, n int) ssa.Value {
 		}
 	}
 	return nil
-}
-
-// unionStrings returns a with the elements of b it lacks.
-func unionStrings(a, b []string) []string {
-	for _, s := range b {
-		if !slices.Contains(a, s) {
-			a = append(a, s)
-		}
-	}
-	return a
 }
 
 // FuncName renders a function for messages: pkg.Func or Type.Method.

@@ -242,9 +242,9 @@ func (c *funcCtx) bunWrite(st *state, e *env, call *ssa.Call, recv ssa.Value) {
 	if ch.model != nil {
 		w.Table = c.a.modelTable(peel(ch.model).Type())
 	}
-	w.Sets, w.Atomic = unionStrings(w.Sets, sets), unionStrings(w.Atomic, atomic)
-	w.Checks = unionStrings(w.Checks, ch.where)
-	w.Tested = unionStrings(w.Tested, ch.tested)
+	w.Sets, w.Atomic = union(w.Sets, sets), union(w.Atomic, atomic)
+	w.Checks = union(w.Checks, ch.where)
+	w.Tested = union(w.Tested, ch.tested)
 	w.Row = w.Row || row || len(w.Sets) > MaxTargeted
 }
 

@@ -58,14 +58,14 @@ func (c *funcCtx) gormWrite(st *state, e *env, call *ssa.Call, spec apis.Spec, r
 	}
 	for _, v := range vals {
 		if v.Column != "" {
-			w.Sets = unionStrings(w.Sets, []string{v.Column})
+			w.Sets = union(w.Sets, []string{v.Column})
 		}
 	}
-	w.Atomic = unionStrings(w.Atomic, atomic)
-	w.Checks = unionStrings(w.Checks, ch.where)
-	w.Tested = unionStrings(w.Tested, ch.tested)
+	w.Atomic = union(w.Atomic, atomic)
+	w.Checks = union(w.Checks, ch.where)
+	w.Tested = union(w.Tested, ch.tested)
 	if model != nil && hasOptimisticVersion(model.Type()) {
-		w.Checks = unionStrings(w.Checks, []string{"version"})
+		w.Checks = union(w.Checks, []string{"version"})
 	}
 	w.Row = w.Row || row || len(w.Sets) > MaxTargeted
 }
@@ -111,20 +111,7 @@ func (c *funcCtx) objectWrites(st *state, e *env, v ssa.Value, sub string, only 
 	var vals []Written
 	var atomic []string
 	if t == nil || isMapType(t) {
-		paths, entries := st.dirtyUnder(base, path)
-		for i, en := range entries {
-			col := mapColumn(paths[i])
-			if en.field != nil {
-				col = columnName(en.field.Name(), en.tag)
-			}
-			switch {
-			case !wanted(col):
-			case en.atomic:
-				atomic = append(atomic, col)
-			default:
-				vals = append(vals, Written{Column: col, Name: c.nameOf(base) + renderPath(paths[i]), Labels: en.labels, Arg: -1})
-			}
-		}
+		vals, atomic = c.storedWrites(st, base, path, wanted, true)
 	} else if c.holdsLoad(st, e, base, path) {
 		for _, f := range recordFields(t) {
 			if !wanted(f.column) {
@@ -144,26 +131,43 @@ func (c *funcCtx) objectWrites(st *state, e *env, v ssa.Value, sub string, only 
 			vals = append(vals, Written{Column: f.column, Name: name, Labels: ls, Arg: -1, Numeric: isNumeric(f.typ), Fresh: stored && en.dirty, Const: stored && en.konst && len(ls) == 0})
 		}
 	} else {
-		paths, entries := st.dirtyUnder(base, path)
-		sortByField(paths, entries)
-		for i, en := range entries {
-			col := ""
-			if en.field != nil {
-				col = columnName(en.field.Name(), en.tag)
-			}
-			switch {
-			case !wanted(col):
-			case en.atomic:
-				atomic = append(atomic, col)
-			case len(en.labels) > 0:
-				vals = append(vals, Written{Column: col, Name: c.nameOf(base) + renderPath(paths[i]), Labels: en.labels, Arg: -1, Numeric: en.field != nil && isNumeric(en.field.Type())})
-			}
-		}
+		vals, atomic = c.storedWrites(st, base, path, wanted, false)
 	}
 	if p, ok := base.(*ssa.Parameter); ok {
 		if i := c.paramIndex(p); i >= 0 {
 			l := c.label(Label{Param: i, PPath: path, Name: p.Name() + renderPath(path)})
 			vals = append(vals, Written{Name: l.Name, Labels: labels{l}, Arg: -1, Whole: true, Only: only})
+		}
+	}
+	return vals, atomic
+}
+
+// storedWrites returns what a whole write stores of the locations stored
+// to under base+path: the entries of a map (all of them, by key), or the
+// changed fields of a record no load filled (those with labels, in field
+// order), and the columns set to SQL expressions.
+func (c *funcCtx) storedWrites(st *state, base ssa.Value, path string, wanted func(string) bool, isMap bool) ([]Written, []string) {
+	var vals []Written
+	var atomic []string
+	paths, entries := st.dirtyUnder(base, path)
+	if !isMap {
+		sortByField(paths, entries)
+	}
+	for i, en := range entries {
+		col := ""
+		if isMap {
+			col = mapColumn(paths[i])
+		}
+		if en.field != nil {
+			col = columnName(en.field.Name(), en.tag)
+		}
+		switch {
+		case !wanted(col):
+		case en.atomic:
+			atomic = append(atomic, col)
+		case isMap || len(en.labels) > 0:
+			vals = append(vals, Written{Column: col, Name: c.nameOf(base) + renderPath(paths[i]), Labels: en.labels, Arg: -1,
+				Numeric: en.field != nil && isNumeric(en.field.Type())})
 		}
 	}
 	return vals, atomic

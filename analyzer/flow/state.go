@@ -213,8 +213,8 @@ func (s *state) join(o *state) {
 			s.locks = append(s.locks, l)
 		}
 	}
-	s.manual = unionKeys(s.manual, o.manual)
-	s.serial = unionKeys(s.serial, o.serial)
+	s.manual = union(s.manual, o.manual)
+	s.serial = union(s.serial, o.serial)
 	s.mutex = max(s.mutex, o.mutex)
 }
 
@@ -269,7 +269,8 @@ func sameEntries(a, b map[string]entry) bool {
 	return true
 }
 
-func unionKeys(a, b []handleKey) []handleKey {
+// union returns a with the elements of b it lacks.
+func union[T comparable](a, b []T) []T {
 	for _, k := range b {
 		if !slices.Contains(a, k) {
 			a = append(a, k)
