@@ -62,7 +62,9 @@ func mechanical(fset *token.FileSet, expr ast.Expr, f *finding) (op string, delt
 func atomic(pass *analysis.Pass, rep *report.Reporter, f *finding) atomicForm {
 	w := f.write
 	call := rep.CallAt(w.Pos)
-	if call == nil || len(w.Values) != 1 || call.Ellipsis.IsValid() {
+	if call == nil || len(w.Values) != 1 || call.Ellipsis.IsValid() || !f.value.Numeric {
+		// A string joined to another is not arithmetic: SET s = s + $1
+		// fails on PostgreSQL and stores 0 on MySQL.
 		return atomicForm{op: "+"}
 	}
 	src := func(e ast.Expr) string { return types.ExprString(e) }

@@ -77,3 +77,14 @@ func sell(db *g.DB, id uint, qty int) error {
 	}
 	return db.Model(&p).UpdateColumn("stock", (p.Stock - qty)).Error // want `lost update: p.Stock is read`
 }
+
+// sign appends the caller's signature to a loaded string: a lost update,
+// but not arithmetic, so no atomic rewrite is offered.
+func sign(ctx context.Context, db *sql.DB, id int64, signature string) error {
+	var note string
+	if err := db.QueryRowContext(ctx, "SELECT note FROM posts WHERE id = $1", id).Scan(&note); err != nil {
+		return err
+	}
+	_, err := db.ExecContext(ctx, "UPDATE posts SET note = $1 WHERE id = $2", note+signature, id) // want `lost update: note is read`
+	return err
+}
