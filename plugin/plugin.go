@@ -18,7 +18,9 @@
 //	      lostupdate:
 //	        type: module
 //	        settings:
-//	          disable: [mutex]   # categories not to report, as -disable
+//	          disable: [mutex]       # categories not to report, as -disable
+//	          enable: [stale-row]    # categories to report in full, as -enable
+//	          tests: false           # findings in _test.go files, as -tests
 //
 // golangci-lint's own //nolint:lostupdate comments suppress a finding
 // there, as //lostupdate:ignore does for the standalone command.
@@ -44,6 +46,12 @@ func init() {
 type Settings struct {
 	// Disable lists categories not to report, as the -disable flag does.
 	Disable []string `json:"disable"`
+	// Enable lists categories to report in full, as the -enable flag
+	// does (stale-row: every whole-row write of a row read without a
+	// lock).
+	Enable []string `json:"enable"`
+	// Tests reports findings in _test.go files too, as -tests does.
+	Tests bool `json:"tests"`
 }
 
 // New builds the plugin from its settings; unknown settings and unknown
@@ -53,7 +61,7 @@ func New(settings any) (register.LinterPlugin, error) {
 	if err != nil {
 		return nil, fmt.Errorf("lostupdate settings: %w", err)
 	}
-	cfg := analyzer.Config{Disable: s.Disable}
+	cfg := analyzer.Config{Disable: s.Disable, Enable: s.Enable, Tests: s.Tests}
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("lostupdate settings: %w", err)
 	}

@@ -17,7 +17,9 @@ func TestNew(t *testing.T) {
 		{name: "empty settings", settings: map[string]any{}},
 		{name: "disable a category", settings: map[string]any{"disable": []any{"mutex", "share-lock"}}},
 		{name: "unknown category", settings: map[string]any{"disable": []any{"mutexes"}}, wantErr: `unknown category "mutexes": the categories are`},
-		{name: "unknown setting", settings: map[string]any{"enable": []any{"mutex"}}, wantErr: `unknown field "enable"`},
+		{name: "stale-row in full, findings in tests", settings: map[string]any{"enable": []any{"stale-row"}, "tests": true}},
+		{name: "unknown category to enable", settings: map[string]any{"enable": []any{"stale-rows"}}, wantErr: `unknown category "stale-rows"`},
+		{name: "unknown setting", settings: map[string]any{"exclude": []any{"mutex"}}, wantErr: `unknown field "exclude"`},
 		{name: "wrong type", settings: map[string]any{"disable": "mutex"}, wantErr: "lostupdate settings: decoding settings"},
 	}
 	for _, tt := range tests {
