@@ -158,6 +158,11 @@ func (r *runner) run(pass *analysis.Pass) (any, error) {
 	quiet := migration(pass.Pkg.Path())
 	ssapkg, funcs := flow.Build(pass.Fset, pass.Pkg, pass.Files, pass.TypesInfo)
 	an := flow.New(pass.Fset, ssapkg, passFacts{pass})
+	module := ""
+	if ownModule(pass) {
+		module = pass.Module.Path
+	}
+	an.SetModule(module)
 	results := make([]*flow.Result, len(funcs))
 	for i, fn := range funcs {
 		res, err := analyse(an, fn)
@@ -166,8 +171,8 @@ func (r *runner) run(pass *analysis.Pass) (any, error) {
 		}
 		results[i] = res
 	}
-	reg, own := newRegistry(pass, results)
-	pass.ExportPackageFact(own)
+	imports := importedFacts(pass)
+	reg, own := newRegistry(pass, results, imports)
 	rep := report.New(pass, r.cfg.Disable, r.cfg.Tests)
 	if r.cfg.OncePerPackage && testVariant(pass) {
 		rep.OnlyTestFiles()
@@ -177,6 +182,9 @@ func (r *runner) run(pass *analysis.Pass) (any, error) {
 		for _, w := range res.Writes {
 			if r.cfg.Debug != nil {
 				debugWrite(r.cfg.Debug, pass, w)
+			}
+			if !quiet {
+				own.Pending = append(own.Pending, r.pending(pass, rep, res, w)...)
 			}
 			if f := r.judge(w, res, reg); f != nil && !quiet {
 				rep.Report(diagnostic(pass, rep, f))
@@ -205,8 +213,51 @@ func (r *runner) run(pass *analysis.Pass) (any, error) {
 			pass.ExportObjectFact(obj, res.Summary)
 		}
 	}
+	own.Impls = implementations(pass, results, module)
+	for _, f := range imports {
+		own.Add(f)
+	}
+	own.Normalize()
+	reportResolved(pass, rep, resolvePending(own, imports))
+	pass.ExportPackageFact(own)
 	rep.Flush()
 	return nil, nil
+}
+
+// pending returns the pending lost updates through interfaces of a write
+// that would be reported at its position.
+func (r *runner) pending(pass *analysis.Pass, rep *report.Reporter, res *flow.Result, w *flow.Write) []summary.Pending {
+	fn := res.Fn.Name()
+	if obj, ok := res.Fn.Object().(*types.Func); ok {
+		fn = flow.FuncName(obj)
+	}
+	pos := w.Pos
+	if call := rep.CallAt(pos); call != nil {
+		pos = call.Pos()
+	}
+	ps := pendingOf(pass, fn, pos, w)
+	return slices.DeleteFunc(ps, func(p summary.Pending) bool {
+		cat := CategoryLostUpdate
+		if p.Mutex {
+			cat = CategoryMutex
+		}
+		return rep.Silenced(pos, cat)
+	})
+}
+
+// importedFacts returns the package facts of the package's direct
+// imports. Each holds what its own imports' facts hold, so they are all
+// the package needs, under go vet (which gives a package the facts of its
+// direct imports only) as under a driver that loads everything.
+func importedFacts(pass *analysis.Pass) []*summary.Package {
+	var out []*summary.Package
+	for _, imp := range pass.Pkg.Imports() {
+		f := new(summary.Package)
+		if pass.ImportPackageFact(imp, f) {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // testVariant reports whether the package is the test variant of another

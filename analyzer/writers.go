@@ -22,9 +22,9 @@ type registry struct {
 }
 
 // newRegistry gathers the targeted writes of the package's functions and
-// the Writers facts of its dependencies, and returns the registry and the
-// package's own writes (for its fact).
-func newRegistry(pass *analysis.Pass, results []*flow.Result) (*registry, *summary.Package) {
+// those of its imports' facts (which hold their imports'), and returns the
+// registry and the package's own writes (for its fact).
+func newRegistry(pass *analysis.Pass, results []*flow.Result, imports []*summary.Package) (*registry, *summary.Package) {
 	own := &summary.Package{}
 	for _, res := range results {
 		fn := res.Fn.Name()
@@ -56,10 +56,8 @@ func newRegistry(pass *analysis.Pass, results []*flow.Result) (*registry, *summa
 		}
 	}
 	add(own.Columns)
-	for _, pf := range pass.AllPackageFacts() {
-		if ws, ok := pf.Fact.(*summary.Package); ok && pf.Package != pass.Pkg {
-			add(ws.Columns)
-		}
+	for _, f := range imports {
+		add(f.Columns)
 	}
 	for k, ws := range r.byColumn {
 		// Atomic updates first: they are what a stale write most surely

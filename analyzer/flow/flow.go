@@ -326,7 +326,11 @@ type Analysis struct {
 	// columns of the structs seen (see columnsOf).
 	stmtFields map[*types.Var]string
 	columns    map[*types.Struct]map[string]bool
-	seq        int
+	// module is the path of the module being worked on: its interfaces
+	// whose implementations this package cannot see are repositories
+	// whose methods stay symbolic (see symbolicSummary).
+	module string
+	seq    int
 }
 
 // New prepares the analysis of pkg, which must have been built with
@@ -341,6 +345,13 @@ func New(fset *token.FileSet, pkg *ssa.Package, facts Facts) *Analysis {
 		ifaces:  make(map[*types.Func]*summary.Summary),
 	}
 }
+
+// SetModule names the module being worked on (pass.Module.Path): a call
+// of one of its interfaces whose implementations the package cannot see
+// (they live in a package that imports this one) loads and writes
+// symbolically, in that interface's terms, for a package that sees both
+// to resolve. Without it, such a call is one the analysis cannot see into.
+func (a *Analysis) SetModule(path string) { a.module = path }
 
 // Func analyses a source function (not a closure: closures are analysed
 // with the function that contains them) and returns the result, computing

@@ -2,6 +2,8 @@ package flow
 
 import (
 	"go/types"
+	"slices"
+	"strings"
 
 	"github.com/lostupdate/lostupdate/analyzer/summary"
 )
@@ -49,7 +51,12 @@ func (a *Analysis) interfaceSummary(m *types.Func) *summary.Summary {
 			}
 		}
 	}
-	if len(impls) == 0 || len(impls) > maxImplementations {
+	if len(impls) == 0 {
+		out := a.symbolicSummary(m)
+		a.ifaces[m] = out
+		return out
+	}
+	if len(impls) > maxImplementations {
 		return nil
 	}
 	var out *summary.Summary
@@ -88,4 +95,97 @@ func (a *Analysis) methodSummary(fn *types.Func) *summary.Summary {
 		return a.facts.Summary(fn)
 	}
 	return nil
+}
+
+// symbolicSummary returns the summary of a method of one of the module's
+// interfaces whose implementations the package cannot see: its results
+// are loads and its data parameters writes, of the table
+// summary.SymbolicTable names for the method. The judge does not report
+// them; a value from one, changed and given to another, is a pending
+// finding that a package seeing an implementation resolves. Each result
+// also carries its arguments, opaque, as a call the analysis cannot see
+// into would. It returns nil for an interface outside the module.
+func (a *Analysis) symbolicSummary(m *types.Func) *summary.Summary {
+	sig := m.Type().(*types.Signature)
+	named, ok := types.Unalias(sig.Recv().Type()).(*types.Named)
+	if !ok || a.module == "" || named.Obj().Pkg() == nil || !InModule(named.Obj().Pkg().Path(), a.module) {
+		return nil
+	}
+	table := summary.SymbolicTable(named.Obj().Pkg().Path()+"."+named.Obj().Name(), m.Name())
+	own := summary.HandleRef{Param: -1, Kind: summary.Pool}
+	s := &summary.Summary{}
+	// A record given to a method is saved; a plain value (an id, a
+	// name, a count) is saved by a method that returns no data, and is a
+	// key to what a method that returns data loads.
+	setter := !slices.ContainsFunc(tupleTypes(sig.Results()), dataType)
+	var from []summary.Source
+	for j := 1; j <= sig.Params().Len(); j++ {
+		t := sig.Params().At(j - 1).Type()
+		if !dataType(t) {
+			continue
+		}
+		from = append(from, summary.Source{Param: j, Change: summary.Opaque})
+		whole := isRecord(elemType(t))
+		if whole || setter {
+			s.Writes = append(s.Writes, summary.Write{Param: j, Whole: whole, Table: table, Handle: own, Numeric: numeric(t)})
+		}
+	}
+	for i := 0; i < sig.Results().Len(); i++ {
+		t := sig.Results().At(i).Type()
+		if len(from) > 0 {
+			s.Flows = append(s.Flows, summary.Flow{Result: i, From: from})
+		}
+		if !dataType(t) {
+			continue
+		}
+		s.Loads = append(s.Loads, summary.Load{Result: i, Into: -1, Table: table, Handle: own, Rows: -1, SQL: -1, Record: isRecord(elemType(t))})
+	}
+	s.Normalize()
+	return s
+}
+
+// InModule reports whether package path belongs to module mod.
+func InModule(path, mod string) bool {
+	return path == mod || strings.HasPrefix(path, mod+"/")
+}
+
+// dataType reports whether values of type t can be data a repository
+// loads or saves: not an error, a context, a function, a channel or an
+// interface.
+func dataType(t types.Type) bool {
+	if isError(t) {
+		return false
+	}
+	switch u := t.Underlying().(type) {
+	case *types.Signature, *types.Chan, *types.Interface:
+		return false
+	case *types.Pointer:
+		return dataType(u.Elem())
+	}
+	return true
+}
+
+// elemType is the type of what t holds: the element of a slice, what a
+// pointer points to.
+func elemType(t types.Type) types.Type {
+	t = derefType(t)
+	if s, ok := t.Underlying().(*types.Slice); ok {
+		return derefType(s.Elem())
+	}
+	return t
+}
+
+// numeric reports whether t is a number.
+func numeric(t types.Type) bool {
+	b, ok := t.Underlying().(*types.Basic)
+	return ok && b.Info()&types.IsNumeric != 0
+}
+
+// tupleTypes returns the types of a tuple's elements.
+func tupleTypes(t *types.Tuple) []types.Type {
+	out := make([]types.Type, t.Len())
+	for i := range out {
+		out[i] = t.At(i).Type()
+	}
+	return out
 }

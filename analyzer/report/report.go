@@ -145,12 +145,19 @@ func (r *Reporter) Report(d analysis.Diagnostic) {
 			d.Related[i].Pos, d.Related[i].End = call.Pos(), call.End()
 		}
 	}
-	posn := r.pass.Fset.Position(d.Pos)
-	if r.generated[posn.Filename] || !r.tests && isTestFile(posn.Filename) || r.onlyTests && !isTestFile(posn.Filename) ||
-		r.ignored(posn) || r.disabled[d.Category] {
+	if r.Silenced(d.Pos, d.Category) {
 		return
 	}
 	r.diags = append(r.diags, d)
+}
+
+// Silenced reports whether a diagnostic of category at pos would be
+// dropped: disabled, in a generated or test file, or silenced by an ignore
+// directive (which then counts as used).
+func (r *Reporter) Silenced(pos token.Pos, category string) bool {
+	posn := r.pass.Fset.Position(pos)
+	return r.generated[posn.Filename] || !r.tests && isTestFile(posn.Filename) || r.onlyTests && !isTestFile(posn.Filename) ||
+		r.ignored(posn) || r.disabled[category]
 }
 
 // ignored reports whether a directive with a reason silences a diagnostic

@@ -449,8 +449,100 @@ func (f Flow) key() string { return fmt.Sprintf("%d|%s|%v", f.Result, f.Path, f.
 // package's code writes in targeted statements, an UPDATE of a few
 // columns or an atomic update, so that a whole-row write elsewhere can say
 // which concurrent writer the columns it puts back unchanged would undo.
+//
+// Pending and Impls carry what a package that cannot see an interface's
+// implementations leaves to one that can: the lost updates through the
+// module's interfaces whose implementations live in packages that import
+// the caller's (Pending), and the implementations a package declares
+// (Impls). A package's fact holds its own and those of its direct
+// imports, so that they meet in the first package that sees both, under
+// go vet as under a driver that loads everything.
 type Package struct {
 	Columns []ColumnWrite
+	Pending []Pending
+	Impls   []Impl
+}
+
+// Pending is a value read through one interface method, changed, and given
+// to another method of the same interface, in a package that cannot see
+// what the methods do: a lost update if an implementation's first method
+// reads a column without a lock and its second writes it back.
+type Pending struct {
+	// Iface is the interface ("example.com/store.Driver"); Load and
+	// Write the methods that read and write.
+	Iface string
+	Load  string
+	Write string
+	// Column is the column of the loaded field the value comes from, by
+	// the record's naming (its tags, or snake case), and Field its Go
+	// name; both are empty for a value that is not a field.
+	Column string
+	Field  string
+	// Name is the value in the caller's terms ("set.Value"); Func the
+	// caller ("Store.AddTag").
+	Name string
+	Func string
+	// File, Line and Col are where the write is; Read where the load is,
+	// as file:line.
+	File string
+	Line int
+	Col  int
+	Read string
+	// Mutex reports that a sync.Mutex was held around both; Numeric
+	// that the value is a number.
+	Mutex   bool
+	Numeric bool
+}
+
+func (p Pending) key() string {
+	return fmt.Sprintf("%s|%d|%d|%s|%s|%s|%s|%s", p.File, p.Line, p.Col, p.Iface, p.Load, p.Write, p.Column, p.Field)
+}
+
+// Impl is a type that implements one of the module's interfaces, with
+// what its methods read and write.
+type Impl struct {
+	// Iface is the interface; Type the implementing type, as package
+	// path and name ("example.com/sqlitedb.DB").
+	Iface   string
+	Type    string
+	Methods []Method
+}
+
+// Method is what one method of an implementation loads and writes, in the
+// terms of its summary.
+type Method struct {
+	Name   string
+	Loads  []Load
+	Writes []Write
+}
+
+func (m Impl) key() string { return m.Iface + "|" + m.Type }
+
+// Method returns the method named name, or nil.
+func (m *Impl) Method(name string) *Method {
+	for i := range m.Methods {
+		if m.Methods[i].Name == name {
+			return &m.Methods[i]
+		}
+	}
+	return nil
+}
+
+// HasPending reports whether p is among the package's pending lost updates.
+func (w *Package) HasPending(p Pending) bool {
+	return slices.ContainsFunc(w.Pending, func(q Pending) bool { return q.key() == p.key() })
+}
+
+// HasImpl reports whether m is among the package's implementations.
+func (w *Package) HasImpl(m Impl) bool {
+	return slices.ContainsFunc(w.Impls, func(n Impl) bool { return n.key() == m.key() })
+}
+
+// Add adds what another package's fact holds to this one's.
+func (w *Package) Add(o *Package) {
+	w.Columns = append(w.Columns, o.Columns...)
+	w.Pending = append(w.Pending, o.Pending...)
+	w.Impls = append(w.Impls, o.Impls...)
 }
 
 // AFact marks Package as an analysis fact.
@@ -479,6 +571,10 @@ func (w ColumnWrite) key() string {
 func (w *Package) Normalize() {
 	slices.SortFunc(w.Columns, func(a, b ColumnWrite) int { return strings.Compare(a.key(), b.key()) })
 	w.Columns = slices.CompactFunc(w.Columns, func(a, b ColumnWrite) bool { return a.key() == b.key() })
+	slices.SortFunc(w.Pending, func(a, b Pending) int { return strings.Compare(a.key(), b.key()) })
+	w.Pending = slices.CompactFunc(w.Pending, func(a, b Pending) bool { return a.key() == b.key() })
+	slices.SortFunc(w.Impls, func(a, b Impl) int { return strings.Compare(a.key(), b.key()) })
+	w.Impls = slices.CompactFunc(w.Impls, func(a, b Impl) bool { return a.key() == b.key() })
 }
 
 func (w *Package) String() string {
@@ -500,8 +596,49 @@ func (w *Package) String() string {
 	if len(atomic) > 0 {
 		parts = append(parts, "updates atomically "+strings.Join(atomic, ", "))
 	}
+	if n := len(w.Pending); n > 0 {
+		parts = append(parts, fmt.Sprintf("%d pending through interfaces", n))
+	}
+	var impls []string
+	for _, m := range w.Impls {
+		impls = append(impls, lastElem(m.Type)+" implements "+lastElem(m.Iface))
+	}
+	if len(impls) > 0 {
+		parts = append(parts, strings.Join(impls, ", "))
+	}
 	if len(parts) == 0 {
 		return "analysed"
 	}
 	return strings.Join(parts, "; ")
+}
+
+// lastElem returns the last element of a package-qualified name:
+// "store.Driver" of "example.com/app/store.Driver".
+func lastElem(name string) string {
+	return name[strings.LastIndexByte(name, '/')+1:]
+}
+
+// symbolicPrefix starts the table of a symbolic load or write.
+const symbolicPrefix = "iface:"
+
+// SymbolicTable names what a method of one of the module's interfaces
+// loads or writes when the analysed package cannot see an implementation
+// of it: "iface:" + the interface ("example.com/store.Driver") + "." + the
+// method. It stands in for the tables the implementations read and write.
+func SymbolicTable(iface, method string) string {
+	return symbolicPrefix + iface + "." + method
+}
+
+// Symbolic splits a table named by SymbolicTable into the interface and
+// the method; ok is false for any other table.
+func Symbolic(table string) (iface, method string, ok bool) {
+	rest, ok := strings.CutPrefix(table, symbolicPrefix)
+	if !ok {
+		return "", "", false
+	}
+	i := strings.LastIndexByte(rest, '.')
+	if i < 0 {
+		return "", "", false
+	}
+	return rest[:i], rest[i+1:], true
 }

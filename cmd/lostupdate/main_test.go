@@ -373,9 +373,13 @@ func lineSet(s string) map[string]bool {
 	return m
 }
 
+// TestVetTool checks that go vet -vettool reports what the standalone
+// command does, including the lost updates through an interface (ifaces)
+// that go vet, one package at a time, resolves from facts and reports in
+// a file of another package.
 func TestVetTool(t *testing.T) {
 	dir := filepath.Join(root(), "testdata", "cases")
-	pkgs := []string{"./bank", "./shop", "./repo", "./service", "./gormrepo"}
+	pkgs := []string{"./bank", "./shop", "./repo", "./service", "./gormrepo", "./ifaces/..."}
 	standalone, code := run(t, dir, binary, pkgs...)
 	if code != 3 {
 		t.Fatalf("standalone exited %d\n%s", code, standalone)

@@ -1,4 +1,4 @@
-// Package service moves money through the repo package: the loads and // want package:`analysed`
+// Package service moves money through the repo package: the loads and // want package:`\) writes accounts\.balance; updates atomically accounts\.balance}`
 // saves happen in another package, known here only through facts.
 package service
 
