@@ -63,7 +63,11 @@ func TestInterfaceRepositories(t *testing.T) {
 		}
 		for _, d := range act.Diagnostics {
 			posn := act.Package.Fset.Position(d.Pos)
-			got = append(got, fmt.Sprintf("%s:%d\x00diagnostic\x00%s", filepath.Base(posn.Filename), posn.Line, d.Message))
+			msg := d.Message
+			for _, r := range d.Related {
+				msg += "\n\t" + r.Message // the evidence, matched as part of the message
+			}
+			got = append(got, fmt.Sprintf("%s:%d\x00diagnostic\x00%s", filepath.Base(posn.Filename), posn.Line, msg))
 		}
 		for _, pf := range act.AllPackageFacts() {
 			if pf.Package == act.Package.Types {

@@ -252,25 +252,20 @@ func reportResolved(pass *analysis.Pass, rep *report.Reporter, rs []resolved) {
 		if r.p.Mutex {
 			cat = CategoryMutex
 		}
-		rep.Report(analysis.Diagnostic{Pos: pos, Category: cat, URL: "#" + cat, Message: resolvedMessage(r)})
+		rep.Report(analysis.Diagnostic{Pos: pos, Category: cat, URL: "#" + cat, Message: resolvedMessage(r),
+			Related: []analysis.RelatedInformation{{Pos: pos, Message: resolvedEvidence(r)}}})
 	}
 }
 
-// resolvedMessage renders a lost update through an interface.
+// resolvedMessage renders a lost update through an interface. It does
+// not name the implementation: each package that implements the
+// interface resolves the finding on its own, and the drivers report a
+// finding with one position and message once (the evidence, which names
+// the implementation, is related information).
 func resolvedMessage(r resolved) string {
 	p := r.p
 	iface := lastElem(p.Iface)
-	sqlTable, model := tableNames(r.load.Table)
-	col := r.column
-	if t := cmp.Or(sqlTable, model); t != "" {
-		col = t + "." + r.column
-	}
-	where := func(site string) string {
-		if site == "" {
-			return ""
-		}
-		return " at " + site
-	}
+	sqlTable, _ := tableNames(r.load.Table)
 	subject := p.Name + " is"
 	if p.Name == "" {
 		subject = "a value is"
@@ -283,17 +278,35 @@ func resolvedMessage(r resolved) string {
 	if p.Numeric && sqlTable != "" {
 		statement = fmt.Sprintf("in one statement (UPDATE %s SET %s = %s + ?)", sqlTable, r.column, r.column)
 	}
-	impl := lastElem(r.impl.Type)
-	return fmt.Sprintf("lost update: %s read at %s through %s.%s (%s reads %s%s) and written back here through %s.%s (%s %s%s) %s; %s can change it in between. Give %s a method that makes the change %s or in one transaction that reads the row with SELECT … FOR UPDATE, or check a version in the write.",
-		subject, p.Read, iface, p.Load, impl, col, where(r.load.Site), iface, p.Write, impl, writeVerb(r.write), where(r.write.Site), unprotected, who, iface, statement)
+	return fmt.Sprintf("lost update: %s read at %s through %s.%s and written back here through %s.%s %s; %s can change %s in between. Give %s a method that makes the change %s or in one transaction that reads the row with SELECT … FOR UPDATE, or check a version in the write.",
+		subject, p.Read, iface, p.Load, iface, p.Write, unprotected, who, resolvedColumn(r), iface, statement)
 }
 
-// writeVerb says how an implementation's write stores the column.
-func writeVerb(w summary.Write) string {
-	if w.Whole {
-		return "saves the record whole"
+// resolvedEvidence says what the implementation does that loses the
+// update.
+func resolvedEvidence(r resolved) string {
+	at := func(site string) string {
+		if site == "" {
+			return ""
+		}
+		return " at " + site
 	}
-	return "writes it"
+	write := "writes it" + at(r.write.Site) + " whatever the row holds"
+	if r.write.Whole {
+		write = "saves the record whole" + at(r.write.Site)
+	}
+	return fmt.Sprintf("%s implements %s: its %s reads %s%s without a lock, and its %s %s",
+		lastElem(r.impl.Type), lastElem(r.p.Iface), r.p.Load, resolvedColumn(r), at(r.load.Site), r.p.Write, write)
+}
+
+// resolvedColumn names the column of a resolved finding, with its table
+// where the implementation says it.
+func resolvedColumn(r resolved) string {
+	sqlTable, model := tableNames(r.load.Table)
+	if t := cmp.Or(sqlTable, model); t != "" {
+		return t + "." + r.column
+	}
+	return r.column
 }
 
 // tableNames renders a load's table for messages: its SQL name, or the

@@ -860,6 +860,35 @@ func (c *funcCtx) readSource(st *state, e *env, args []ssa.Value, src summary.So
 	return c.readLoc(st, e, base, path, name, fieldColumn(a.Type(), src.Path))
 }
 
+// writtenSource returns the labels of what a callee writes from argument
+// param at path: the value there and, for a pointer or an interface
+// holding one (d.Value = &Tokens{…}, encoded and stored), what it points
+// to.
+func (c *funcCtx) writtenSource(st *state, e *env, args []ssa.Value, param int, path string) labels {
+	ls := c.readSource(st, e, args, summary.Source{Param: param, Path: path})
+	if param < 0 || param >= len(args) || args[param] == nil || path == "" || !isPointerLike(args[param].Type()) {
+		return ls
+	}
+	base, p := c.loc(e, args[param])
+	base, p = st.canon(base, p+path)
+	return ls.union(c.pointees(st, st.mem[base][p]))
+}
+
+// pointees returns the labels of a location and of what it points to, as
+// a whole: computed where any of that was changed since it was loaded.
+func (c *funcCtx) pointees(st *state, en entry) labels {
+	ls, changed := en.labels.union(en.deep), en.deepChanged
+	for _, t := range en.pointees() {
+		tl, tc := st.pointed(t, maxPointerDepth)
+		ls = ls.union(tl)
+		changed = changed || tc || hasLoad(en.labels) && st.dirtyWithin(t)
+	}
+	if changed {
+		return c.computedLoads(ls)
+	}
+	return ls
+}
+
 // fieldColumn returns the column of the field an access path ends at
 // within a value of type t (".Quota" of a *User: quota), with the struct
 // it belongs to.
@@ -977,7 +1006,12 @@ func (c *funcCtx) applySummary(st *state, e *env, call *ssa.Call, sum *summary.S
 			continue
 		}
 		for _, path := range slices.Sorted(maps.Keys(ps)) {
-			st.set(v, path, entry{labels: ps[path]})
+			// A part holding no load (a field the callee set from an
+			// argument: toRaw(d) copies d.Key) is a store a whole write
+			// of the result puts back, as if the caller had made it.
+			en := entry{labels: ps[path], dirty: !hasLoad(ps[path])}
+			en.field, en.tag = fieldAt(v.Type(), path)
+			st.set(v, path, en)
 		}
 	}
 }
@@ -1058,7 +1092,7 @@ func (c *funcCtx) summaryWrites(st *state, e *env, call *ssa.Call, sum *summary.
 		var vals []Written
 		if w.Whole {
 			vals, _ = c.objectWrites(st, e, args[w.Param], w.Path, w.Only)
-		} else if ls := c.readSource(st, e, args, summary.Source{Param: w.Param, Path: w.Path}); len(ls) > 0 {
+		} else if ls := c.writtenSource(st, e, args, w.Param, w.Path); len(ls) > 0 {
 			vals = []Written{{Column: w.Column, Labels: c.withChange(ls, w.Change), Arg: -1, Numeric: w.Numeric}}
 		}
 		inTx := c.inTx(st, h) || w.Handle.InTx && w.Handle.Param >= 0

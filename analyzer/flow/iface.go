@@ -4,6 +4,7 @@ import (
 	"go/types"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/lostupdate/lostupdate/analyzer/summary"
 )
@@ -114,10 +115,16 @@ func (a *Analysis) symbolicSummary(m *types.Func) *summary.Summary {
 	table := summary.SymbolicTable(named.Obj().Pkg().Path()+"."+named.Obj().Name(), m.Name())
 	own := summary.HandleRef{Param: -1, Kind: summary.Pool}
 	s := &summary.Summary{}
-	// A record given to a method is saved; a plain value (an id, a
-	// name, a count) is saved by a method that returns no data, and is a
-	// key to what a method that returns data loads.
-	setter := !slices.ContainsFunc(tupleTypes(sig.Results()), dataType)
+	// A plain value (an id, a name, a count) is saved by a method that
+	// returns no data, and is a key to what a method that returns data
+	// loads. A record is saved by a method that returns no data or
+	// returns records of its type (an upsert returning the row stored),
+	// and is a filter to one that returns other data (List(ctx, find)).
+	// A method named for reading or deleting saves nothing.
+	results := tupleTypes(sig.Results())
+	setter := !slices.ContainsFunc(results, dataType)
+	verb := leadingWord(m.Name())
+	saves := !readVerbs[verb] && !deleteVerbs[verb]
 	var from []summary.Source
 	for j := 1; j <= sig.Params().Len(); j++ {
 		t := sig.Params().At(j - 1).Type()
@@ -126,7 +133,8 @@ func (a *Analysis) symbolicSummary(m *types.Func) *summary.Summary {
 		}
 		from = append(from, summary.Source{Param: j, Change: summary.Opaque})
 		whole := isRecord(elemType(t))
-		if whole || setter {
+		returned := slices.ContainsFunc(results, func(r types.Type) bool { return types.Identical(elemType(r), elemType(t)) })
+		if saves && (setter || whole && (returned || writeVerbs[verb])) {
 			s.Writes = append(s.Writes, summary.Write{Param: j, Whole: whole, Table: table, Handle: own, Numeric: numeric(t)})
 		}
 	}
@@ -142,6 +150,33 @@ func (a *Analysis) symbolicSummary(m *types.Func) *summary.Summary {
 	}
 	s.Normalize()
 	return s
+}
+
+// readVerbs, writeVerbs and deleteVerbs are the first words of method
+// names that say what a repository method does with its arguments.
+var (
+	readVerbs   = setOf("Get", "List", "Find", "Load", "Fetch", "Query", "Count", "Search", "Read", "Select", "Lookup", "Has", "Exists", "Is", "Check")
+	writeVerbs  = setOf("Update", "Upsert", "Save", "Set", "Put", "Store", "Write", "Create", "Insert", "Add", "Patch", "Replace")
+	deleteVerbs = setOf("Delete", "Remove", "Purge", "Drop")
+)
+
+func setOf(words ...string) map[string]bool {
+	m := make(map[string]bool, len(words))
+	for _, w := range words {
+		m[w] = true
+	}
+	return m
+}
+
+// leadingWord returns the first word of a mixed-caps name: "Upsert" of
+// "UpsertUserSetting", "List" of "ListUsers".
+func leadingWord(name string) string {
+	for i, r := range name {
+		if i > 0 && unicode.IsUpper(r) {
+			return name[:i]
+		}
+	}
+	return name
 }
 
 // InModule reports whether package path belongs to module mod.

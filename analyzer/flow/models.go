@@ -56,6 +56,10 @@ func modelOf(fn *types.Func) (m callModel, from, into int) {
 			return passThrough, 0, 0
 		case "Unmarshal", "UnmarshalFromString":
 			return decode, 0, 1
+		case "MarshalOptions.Marshal":
+			return passThrough, 0, 0
+		case "UnmarshalOptions.Unmarshal":
+			return decode, 1, 2
 		}
 	}
 	if pure[path] != nil && pure[path](name) {

@@ -176,7 +176,6 @@ func (c *funcCtx) storedWrites(st *state, base ssa.Value, path string, wanted fu
 // holdsLoad reports whether the memory at base+path, or within it, holds
 // loaded data: a record whose every field a whole write puts back.
 func (c *funcCtx) holdsLoad(st *state, e *env, base ssa.Value, path string) bool {
-	hasLoad := func(ls labels) bool { return slices.ContainsFunc(ls, func(l *Label) bool { return l.Load != nil }) }
 	whole, _, subs := c.coverOf(st, e, base, path, "", colRef{})
 	if hasLoad(whole) {
 		return true
@@ -311,6 +310,26 @@ func typeAt(t types.Type, path string) types.Type {
 		}
 	}
 	return t
+}
+
+// fieldAt returns the struct field that access path ends at within a
+// value of type t (".Key" of a *Setting), and its tag; nil when the path
+// ends elsewhere.
+func fieldAt(t types.Type, path string) (*types.Var, string) {
+	i := strings.LastIndexAny(path, ".*[{")
+	if i < 0 || path[i] != '.' {
+		return nil, ""
+	}
+	st, ok := derefType(typeAt(t, path[:i])).Underlying().(*types.Struct)
+	if !ok {
+		return nil, ""
+	}
+	for j := 0; j < st.NumFields(); j++ {
+		if st.Field(j).Name() == path[i+1:] {
+			return st.Field(j), st.Tag(j)
+		}
+	}
+	return nil, ""
 }
 
 // sortByField orders changed locations by the declaration order of their

@@ -69,6 +69,18 @@ type entry struct {
 	// target is where a stored pointer points: reading through it (a
 	// path continuing with "*") continues at the target.
 	target *place
+	// others are where the location may point besides target, after
+	// paths that stored different pointers joined (one wrapper per case
+	// of a switch): reading through the location does not continue at
+	// them, but what it points to, as a whole, includes theirs.
+	others []place
+	// deep are the labels of what the location pointed to where that
+	// memory is no longer tracked (a wrapper allocated in one case of a
+	// switch, past the switch): they are part of what it points to.
+	deep labels
+	// deepChanged reports that what deep came from was changed since it
+	// was loaded (an element of a loaded slice replaced).
+	deepChanged bool
 	// maybe reports a location stored on some paths only: on the others
 	// it still holds what covers it (the record it is part of, or the
 	// value the base stands for).
@@ -92,16 +104,38 @@ func (e entry) join(o entry) entry {
 		atomic: e.atomic && o.atomic,
 		maybe:  e.maybe || o.maybe,
 		konst:  e.konst && o.konst,
+		deep:   e.deep.union(o.deep),
 	}
+	j.deepChanged = e.deepChanged || o.deepChanged
 	if e.target != nil && o.target != nil && *e.target == *o.target {
 		j.target = e.target
+	}
+	for _, x := range [][]place{e.pointees(), o.pointees()} {
+		for _, p := range x {
+			if (j.target == nil || p != *j.target) && !slices.Contains(j.others, p) && len(j.others) < maxOthers {
+				j.others = append(j.others, p)
+			}
+		}
 	}
 	return j
 }
 
+// maxOthers bounds the places an entry may point to besides its target.
+const maxOthers = 8
+
+// pointees returns every place the location may point to.
+func (e entry) pointees() []place {
+	if e.target == nil {
+		return e.others
+	}
+	return append([]place{*e.target}, e.others...)
+}
+
 func (e entry) equal(o entry) bool {
 	return len(e.labels) == len(o.labels) && e.labels.contains(o.labels) && e.dirty == o.dirty && e.atomic == o.atomic && e.maybe == o.maybe &&
-		(e.target == nil) == (o.target == nil) && (e.target == nil || *e.target == *o.target)
+		(e.target == nil) == (o.target == nil) && (e.target == nil || *e.target == *o.target) &&
+		len(e.others) == len(o.others) && !slices.ContainsFunc(e.others, func(p place) bool { return !slices.Contains(o.others, p) }) &&
+		len(e.deep) == len(o.deep) && e.deep.contains(o.deep) && e.deepChanged == o.deepChanged
 }
 
 // handleKey identifies a handle in sets of the state.
@@ -464,15 +498,103 @@ func (s *state) release(h Handle) {
 // dominated by its definition), or a local of a closure that has returned.
 func (s *state) prune(e *env, b *ssa.BasicBlock) {
 	fn := e.fn
+	var gone []ssa.Value
 	for base := range s.mem {
 		instr, ok := base.(ssa.Instruction)
 		if !ok || instr.Block() == nil {
 			continue
 		}
 		if def := instr.Block(); def.Parent() == fn && !def.Dominates(b) || def.Parent() != fn && !active(e, def.Parent()) {
-			s.forget(base)
+			gone = append(gone, base)
 		}
 	}
+	if len(gone) == 0 {
+		return
+	}
+	// What a kept location points to in forgotten memory stays part of
+	// what it points to.
+	isGone := func(p place) bool { return slices.Contains(gone, p.base) }
+	for base, m := range s.mem {
+		if slices.Contains(gone, base) {
+			continue
+		}
+		for path, en := range m {
+			if !slices.ContainsFunc(en.pointees(), isGone) {
+				continue
+			}
+			var deep labels
+			var others []place
+			for _, t := range en.pointees() {
+				if isGone(t) {
+					ls, changed := s.pointed(t, maxPointerDepth)
+					deep = deep.union(ls)
+					en.deepChanged = en.deepChanged || changed || hasLoad(en.labels) && s.dirtyWithin(t)
+				} else {
+					others = append(others, t)
+				}
+			}
+			if en.target != nil && isGone(*en.target) {
+				en.target = nil
+			}
+			if en.target != nil {
+				others = others[1:]
+			}
+			en.others, en.deep = others, en.deep.union(deep)
+			s.writable(base)[path] = en
+		}
+	}
+	for _, base := range gone {
+		s.forget(base)
+	}
+}
+
+// maxPointerDepth bounds the pointers followed from one location: a
+// record of records of records is deep enough.
+const maxPointerDepth = 4
+
+// pointed returns the labels of the memory at a pointer's target and
+// within it, following the pointers stored there up to depth more, and
+// whether any of it was changed since it was loaded: a location a load
+// filled with a part stored to since, or a loaded slice, kept in a
+// field, with an element replaced.
+func (s *state) pointed(at place, depth int) (labels, bool) {
+	cover, _, found, subs := s.lookup(at.base, at.path)
+	changed := found && hasLoad(cover.labels) && anyDirty(subs)
+	if found {
+		subs = append(subs, cover)
+	}
+	var ls labels
+	for _, en := range subs {
+		ls = ls.union(en.labels).union(en.deep)
+		changed = changed || en.deepChanged
+		if depth == 0 {
+			continue
+		}
+		for _, t := range en.pointees() {
+			if t == at {
+				continue
+			}
+			tl, tc := s.pointed(t, depth-1)
+			ls = ls.union(tl)
+			changed = changed || tc || hasLoad(en.labels) && s.dirtyWithin(t)
+		}
+	}
+	return ls, changed
+}
+
+// dirtyWithin reports whether a location within at was stored to.
+func (s *state) dirtyWithin(at place) bool {
+	for p, en := range s.mem[at.base] {
+		if p != at.path && under(p, at.path) && en.dirty {
+			return true
+		}
+	}
+	return false
+}
+
+// hasLoad reports whether ls holds a loaded value.
+func hasLoad(ls labels) bool {
+	return slices.ContainsFunc(ls, func(l *Label) bool { return l.Load != nil })
 }
 
 // active reports whether the locals of function f are still in use where

@@ -44,9 +44,15 @@ func (c *funcCtx) returned(st *state, e *env, i int, r ssa.Value) {
 		c.ret[i] = c.ret[i].union(cover.labels)
 	}
 	for p, en := range st.mem[base] {
-		if p != path && under(p, path) && len(en.labels) > 0 {
+		if p == path || !under(p, path) {
+			continue
+		}
+		// A pointer field (d.Value = &Tokens{…}) carries what it points
+		// to, as a whole.
+		ls := c.pointees(st, en)
+		if len(ls) > 0 {
 			rel := p[len(path):]
-			c.retParts[i][rel] = c.retParts[i][rel].union(en.labels)
+			c.retParts[i][rel] = c.retParts[i][rel].union(ls)
 		}
 	}
 }

@@ -1,4 +1,4 @@
-// Package sqlitedb implements store.Driver with database/sql. // want package:`\) writes pages.views, user_settings.value, users.credits, users.name; updates atomically users.credits, users.version; 3 pending through interfaces; sqlitedb.DB implements store.Driver}`
+// Package sqlitedb implements store.Driver with database/sql. // want package:`\) writes pages.views, user_settings.value, users.credits, users.name; updates atomically users.credits, users.version; 5 pending through interfaces; sqlitedb.DB implements store.Driver}`
 package sqlitedb
 
 import (
@@ -63,5 +63,37 @@ func (d *DB) UpdateUser(ctx context.Context, u *store.User) error {
 // one read.
 func (d *DB) UpdateUserChecked(ctx context.Context, u *store.User) error {
 	_, err := d.db.ExecContext(ctx, "UPDATE users SET name = ?, credits = ?, version = version + 1 WHERE id = ? AND version = ?", u.Name, u.Credits, u.ID, u.Version)
+	return err
+}
+
+// ListSettings loads the settings find selects, without a lock.
+func (d *DB) ListSettings(ctx context.Context, find *store.FindSetting) ([]*store.Setting, error) {
+	rows, err := d.db.QueryContext(ctx, "SELECT user_id, key, value FROM user_settings WHERE user_id = ? AND key = ?", find.UserID, find.Key)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*store.Setting
+	for rows.Next() {
+		s := &store.Setting{}
+		if err := rows.Scan(&s.UserID, &s.Key, &s.Value); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// PutSetting writes a setting's value, whatever the row holds, and
+// returns the row stored.
+func (d *DB) PutSetting(ctx context.Context, s *store.Setting) (*store.Setting, error) {
+	out := &store.Setting{}
+	err := d.db.QueryRowContext(ctx, "INSERT INTO user_settings (user_id, key, value) VALUES (?, ?, ?) ON CONFLICT (user_id, key) DO UPDATE SET value = excluded.value RETURNING user_id, key, value", s.UserID, s.Key, s.Value).Scan(&out.UserID, &out.Key, &out.Value)
+	return out, err
+}
+
+// DeleteSettings deletes the settings find selects.
+func (d *DB) DeleteSettings(ctx context.Context, find *store.FindSetting) error {
+	_, err := d.db.ExecContext(ctx, "DELETE FROM user_settings WHERE user_id = ? AND key = ?", find.UserID, find.Key)
 	return err
 }

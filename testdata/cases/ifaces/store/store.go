@@ -1,4 +1,4 @@
-// Package store is a service's store that reaches its database through an // want package:`\) 3 pending through interfaces}`
+// Package store is a service's store that reaches its database through an
 // interface, Driver, whose implementations live in packages this one does
 // not import (sqlitedb); the application wires them (app).
 package store
@@ -34,6 +34,9 @@ type Driver interface {
 	GetUser(ctx context.Context, id int64) (*User, error)
 	UpdateUser(ctx context.Context, u *User) error
 	UpdateUserChecked(ctx context.Context, u *User) error
+	ListSettings(ctx context.Context, find *FindSetting) ([]*Setting, error)
+	PutSetting(ctx context.Context, s *Setting) (*Setting, error)
+	DeleteSettings(ctx context.Context, find *FindSetting) error
 }
 
 // Store is the service's store.
@@ -62,7 +65,7 @@ func (s *Store) AddTag(ctx context.Context, userID int64, tag string) error {
 	if err != nil {
 		return err
 	}
-	return s.driver.UpsertSetting(ctx, &Setting{UserID: userID, Key: "tags", Value: string(b)}) // want `^lost update: set.Value is read at store.go:52 through store.Driver.GetSetting \(sqlitedb.DB reads user_settings.value at db.go:\d+\) and written back here through store.Driver.UpsertSetting \(sqlitedb.DB writes it at db.go:\d+\) outside a locking transaction; a concurrent request can change it in between. Give store.Driver a method that makes the change in one statement or in one transaction that reads the row with SELECT … FOR UPDATE, or check a version in the write.$`
+	return s.driver.UpsertSetting(ctx, &Setting{UserID: userID, Key: "tags", Value: string(b)}) // want `^lost update: set\.Value is read at store\.go:55 through store\.Driver\.GetSetting and written back here through store\.Driver\.UpsertSetting outside a locking transaction; a concurrent request can change user_settings\.value in between\. Give store\.Driver a method that makes the change in one statement or in one transaction that reads the row with SELECT … FOR UPDATE, or check a version in the write\.\n\tpgdb.DB implements store.Driver: its GetSetting reads user_settings.value at db.go:\d+ without a lock, and its UpsertSetting writes it at db.go:\d+ whatever the row holds$` `^lost update: set\.Value is read at store\.go:55 through store\.Driver\.GetSetting and written back here through store\.Driver\.UpsertSetting outside a locking transaction; a concurrent request can change user_settings\.value in between\. Give store\.Driver a method that makes the change in one statement or in one transaction that reads the row with SELECT … FOR UPDATE, or check a version in the write\.\n\tsqlitedb.DB implements store.Driver: its GetSetting reads user_settings.value at db.go:\d+ without a lock, and its UpsertSetting writes it at db.go:\d+ whatever the row holds$`
 }
 
 // AddTagLocked is AddTag under a mutex: it serialises the requests of this
@@ -83,7 +86,7 @@ func (s *Store) AddTagLocked(ctx context.Context, userID int64, tag string) erro
 		return err
 	}
 	set.Value = string(b)
-	return s.driver.UpsertSetting(ctx, set) // want `^lost update: set.Value is read at store.go:73 through store.Driver.GetSetting .* under a sync.Mutex, which serialises requests in this process only; another instance of the service can change it in between\.`
+	return s.driver.UpsertSetting(ctx, set) // want `^lost update: set\.Value is read at store\.go:76 through store\.Driver\.GetSetting and written back here through store\.Driver\.UpsertSetting under a sync\.Mutex, which serialises requests in this process only; another instance of the service can change user_settings\.value in between\. Give store\.Driver a method that makes the change in one statement or in one transaction that reads the row with SELECT … FOR UPDATE, or check a version in the write\.\n\tpgdb.DB implements store.Driver: its GetSetting reads user_settings.value at db.go:\d+ without a lock, and its UpsertSetting writes it at db.go:\d+ whatever the row holds$` `^lost update: set\.Value is read at store\.go:76 through store\.Driver\.GetSetting and written back here through store\.Driver\.UpsertSetting under a sync\.Mutex, which serialises requests in this process only; another instance of the service can change user_settings\.value in between\. Give store\.Driver a method that makes the change in one statement or in one transaction that reads the row with SELECT … FOR UPDATE, or check a version in the write\.\n\tsqlitedb.DB implements store.Driver: its GetSetting reads user_settings.value at db.go:\d+ without a lock, and its UpsertSetting writes it at db.go:\d+ whatever the row holds$`
 }
 
 // ClearTags writes a value that comes from the request alone.
@@ -102,7 +105,7 @@ func (s *Store) View(ctx context.Context, pageID int64) error {
 	if err != nil {
 		return err
 	}
-	return s.driver.SetViews(ctx, pageID, n+1) // want `^lost update: n is read at store.go:\d+ through store.Driver.Views \(sqlitedb.DB reads pages.views at db.go:\d+\) .* in one statement \(UPDATE pages SET views = views \+ \?\) or`
+	return s.driver.SetViews(ctx, pageID, n+1) // want `^lost update: n is read at store\.go:104 through store\.Driver\.Views and written back here through store\.Driver\.SetViews outside a locking transaction; a concurrent request can change pages\.views in between\. Give store\.Driver a method that makes the change in one statement \(UPDATE pages SET views = views \+ \?\) or in one transaction that reads the row with SELECT … FOR UPDATE, or check a version in the write\.\n\tpgdb.DB implements store.Driver: its Views reads pages.views at db.go:\d+ without a lock, and its SetViews writes it at db.go:\d+ whatever the row holds$` `^lost update: n is read at store\.go:104 through store\.Driver\.Views and written back here through store\.Driver\.SetViews outside a locking transaction; a concurrent request can change pages\.views in between\. Give store\.Driver a method that makes the change in one statement \(UPDATE pages SET views = views \+ \?\) or in one transaction that reads the row with SELECT … FOR UPDATE, or check a version in the write\.\n\tsqlitedb.DB implements store.Driver: its Views reads pages.views at db.go:\d+ without a lock, and its SetViews writes it at db.go:\d+ whatever the row holds$`
 }
 
 // ApproximateView is View, accepted as approximate.

@@ -1,0 +1,99 @@
+// Package pgdb implements store.Driver on PostgreSQL, beside sqlitedb. // want package:`\) writes pages.views, user_settings.value, users.credits, users.name; updates atomically users.credits, users.version; 5 pending through interfaces; pgdb.DB implements store.Driver}`
+package pgdb
+
+import (
+	"context"
+	"database/sql"
+
+	"example.com/cases/ifaces/store"
+)
+
+// DB is the driver.
+type DB struct{ db *sql.DB }
+
+// New returns a driver on db.
+func New(db *sql.DB) *DB { return &DB{db: db} }
+
+// GetSetting loads a setting, without a lock.
+func (d *DB) GetSetting(ctx context.Context, userID int64, key string) (*store.Setting, error) {
+	s := &store.Setting{UserID: userID, Key: key}
+	err := d.db.QueryRowContext(ctx, "SELECT value FROM user_settings WHERE user_id = $1 AND key = $2", userID, key).Scan(&s.Value)
+	return s, err
+}
+
+// UpsertSetting writes a setting's value, whatever the row holds.
+func (d *DB) UpsertSetting(ctx context.Context, s *store.Setting) error {
+	_, err := d.db.ExecContext(ctx, "INSERT INTO user_settings (user_id, key, value) VALUES ($1, $2, $3) ON CONFLICT (user_id, key) DO UPDATE SET value = excluded.value", s.UserID, s.Key, s.Value)
+	return err
+}
+
+// AddCredits adds to a balance in the database.
+func (d *DB) AddCredits(ctx context.Context, userID, n int64) error {
+	_, err := d.db.ExecContext(ctx, "UPDATE users SET credits = credits + $1 WHERE id = $2", n, userID)
+	return err
+}
+
+// Views returns a page's view count.
+func (d *DB) Views(ctx context.Context, pageID int64) (int64, error) {
+	var n int64
+	err := d.db.QueryRowContext(ctx, "SELECT views FROM pages WHERE id = $1", pageID).Scan(&n)
+	return n, err
+}
+
+// SetViews sets a page's view count.
+func (d *DB) SetViews(ctx context.Context, pageID, n int64) error {
+	_, err := d.db.ExecContext(ctx, "UPDATE pages SET views = $1 WHERE id = $2", n, pageID)
+	return err
+}
+
+// GetUser loads a user.
+func (d *DB) GetUser(ctx context.Context, id int64) (*store.User, error) {
+	u := &store.User{ID: id}
+	err := d.db.QueryRowContext(ctx, "SELECT name, credits, version FROM users WHERE id = $1", id).Scan(&u.Name, &u.Credits, &u.Version)
+	return u, err
+}
+
+// UpdateUser writes a user's columns, whatever the row holds.
+func (d *DB) UpdateUser(ctx context.Context, u *store.User) error {
+	_, err := d.db.ExecContext(ctx, "UPDATE users SET name = $1, credits = $2 WHERE id = $3", u.Name, u.Credits, u.ID)
+	return err
+}
+
+// UpdateUserChecked writes a user's columns if the row's version is the
+// one read.
+func (d *DB) UpdateUserChecked(ctx context.Context, u *store.User) error {
+	_, err := d.db.ExecContext(ctx, "UPDATE users SET name = $1, credits = $2, version = version + 1 WHERE id = $3 AND version = $4", u.Name, u.Credits, u.ID, u.Version)
+	return err
+}
+
+// ListSettings loads the settings find selects, without a lock.
+func (d *DB) ListSettings(ctx context.Context, find *store.FindSetting) ([]*store.Setting, error) {
+	rows, err := d.db.QueryContext(ctx, "SELECT user_id, key, value FROM user_settings WHERE user_id = $1 AND key = $2", find.UserID, find.Key)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*store.Setting
+	for rows.Next() {
+		s := &store.Setting{}
+		if err := rows.Scan(&s.UserID, &s.Key, &s.Value); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// PutSetting writes a setting's value, whatever the row holds, and
+// returns the row stored.
+func (d *DB) PutSetting(ctx context.Context, s *store.Setting) (*store.Setting, error) {
+	out := &store.Setting{}
+	err := d.db.QueryRowContext(ctx, "INSERT INTO user_settings (user_id, key, value) VALUES ($1, $2, $3) ON CONFLICT (user_id, key) DO UPDATE SET value = excluded.value RETURNING user_id, key, value", s.UserID, s.Key, s.Value).Scan(&out.UserID, &out.Key, &out.Value)
+	return out, err
+}
+
+// DeleteSettings deletes the settings find selects.
+func (d *DB) DeleteSettings(ctx context.Context, find *store.FindSetting) error {
+	_, err := d.db.ExecContext(ctx, "DELETE FROM user_settings WHERE user_id = $1 AND key = $2", find.UserID, find.Key)
+	return err
+}
