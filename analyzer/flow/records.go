@@ -320,7 +320,11 @@ func fieldAt(t types.Type, path string) (*types.Var, string) {
 	if i < 0 || path[i] != '.' {
 		return nil, ""
 	}
-	st, ok := derefType(typeAt(t, path[:i])).Underlying().(*types.Struct)
+	pt := typeAt(t, path[:i])
+	if pt == nil {
+		return nil, "" // a path through a slice or map element
+	}
+	st, ok := derefType(pt).Underlying().(*types.Struct)
 	if !ok {
 		return nil, ""
 	}

@@ -1,0 +1,47 @@
+package flow
+
+import (
+	"go/token"
+	"go/types"
+	"testing"
+)
+
+// TestFieldAt checks the field an access path ends at, and that a path the
+// type does not have (through a slice or map element, or a field that is
+// not there) gives none rather than a panic.
+func TestFieldAt(t *testing.T) {
+	pkg := types.NewPackage("example.com/store", "store")
+	str := types.Typ[types.String]
+	key := types.NewField(token.NoPos, pkg, "Key", str, false)
+	setting := types.NewNamed(types.NewTypeName(token.NoPos, pkg, "Setting", nil),
+		types.NewStruct([]*types.Var{key}, []string{`db:"key"`}), nil)
+	ptr := types.NewPointer(setting)
+	tests := []struct {
+		name  string
+		t     types.Type
+		path  string
+		field string
+		tag   string
+	}{
+		{"field of a pointer", ptr, ".Key", "Key", `db:"key"`},
+		{"field through a star", ptr, "*.Key", "Key", `db:"key"`},
+		{"no such field", ptr, ".Value", "", ""},
+		{"under no such field", ptr, ".Value.Key", "", ""},
+		{"slice element", types.NewSlice(ptr), "[]*.Key", "", ""},
+		{"map element", types.NewMap(str, ptr), "{k}.Key", "", ""},
+		{"not a field", ptr, "*", "", ""},
+		{"empty path", ptr, "", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, tag := fieldAt(tt.t, tt.path)
+			name := ""
+			if f != nil {
+				name = f.Name()
+			}
+			if name != tt.field || tag != tt.tag {
+				t.Errorf("fieldAt(%s, %q) = %q, %q; want %q, %q", tt.t, tt.path, name, tag, tt.field, tt.tag)
+			}
+		})
+	}
+}
