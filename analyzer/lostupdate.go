@@ -50,6 +50,12 @@ type Config struct {
 	// its test variant. go vet analyses only the test variant of a package
 	// that has tests, so it must not be set there.
 	OncePerPackage bool
+	// Unmodelled, when set, is called for each package of the analysed
+	// module that imports a data library lostupdate does not model
+	// (apis.Unmodelled), once per library the package imports: its data
+	// access through that library is not checked. It may be called from
+	// several goroutines at once.
+	Unmodelled func(lib apis.UnmodelledLibrary, pkgPath string)
 	// Debug, when set, receives what the analysis saw: each write with
 	// the labels of its values and the guards it depends on, each
 	// function's summary, and the bounds of the analysis it hit.
@@ -152,6 +158,15 @@ func checkCategory(c string) error {
 type runner struct{ cfg Config }
 
 func (r *runner) run(pass *analysis.Pass) (any, error) {
+	if r.cfg.Unmodelled != nil && ownModule(pass) {
+		seen := make(map[string]bool)
+		for _, imp := range pass.Pkg.Imports() {
+			if lib, ok := apis.Unmodelled(imp.Path()); ok && !seen[lib.Path] {
+				seen[lib.Path] = true
+				r.cfg.Unmodelled(lib, pass.Pkg.Path())
+			}
+		}
+	}
 	if apis.IsLibrary(pass.Pkg.Path()) || strings.HasSuffix(pass.Pkg.Path(), ".test") || !relevant(pass) {
 		return nil, nil // .test: the main package go test generates
 	}

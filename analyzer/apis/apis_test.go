@@ -125,3 +125,34 @@ func TestIsLibrary(t *testing.T) {
 		}
 	}
 }
+
+func TestUnmodelled(t *testing.T) {
+	tests := []struct {
+		path string
+		want string // "" when modelled or not a data library
+	}{
+		{"github.com/jinzhu/gorm", "GORM v1"},
+		{"github.com/go-redis/redis/v8", "go-redis v8"},
+		{"github.com/go-redis/redis/v7", "go-redis v7"},
+		{"github.com/go-redis/redis", "go-redis v6"},
+		{"github.com/go-redis/redis/v9", ""}, // v9 lives at github.com/redis/go-redis
+		{"github.com/redis/go-redis/v9", ""},
+		{"github.com/gomodule/redigo/redis", "redigo"},
+		{"xorm.io/xorm", "xorm"},
+		{"entgo.io/ent/dialect/sql", "ent"},
+		{"github.com/volatiletech/sqlboiler/v4/boil", "sqlboiler"},
+		{"go.mongodb.org/mongo-driver/v2/mongo", "MongoDB Go driver"},
+		{"go.mongodb.org/mongo-driver/mongo", "MongoDB Go driver"},
+		{"github.com/jackc/pgx/v4", "pgx v4"},
+		{"github.com/jackc/pgx/v5", ""},
+		{"gorm.io/gorm", ""},
+		{"github.com/jinzhu/gormish", ""},
+		{"database/sql", ""},
+	}
+	for _, tt := range tests {
+		l, ok := Unmodelled(tt.path)
+		if got := l.Name; got != tt.want || ok != (tt.want != "") {
+			t.Errorf("Unmodelled(%q) = %q, %v; want %q", tt.path, got, ok, tt.want)
+		}
+	}
+}

@@ -25,6 +25,12 @@ func main() {
 	// command analyses the package and its test variant, and reports a
 	// finding once.
 	cfg.OncePerPackage = !vetMode(os.Args[1:])
+	if reporting(os.Args[1:]) {
+		os.Exit(runReporting(os.Args[1:]))
+	}
+	if log := os.Getenv(unmodelledEnv); log != "" {
+		cfg.Unmodelled = unmodelledLog(log)
+	}
 	singlechecker.Main(analyzer.New(cfg))
 }
 

@@ -455,3 +455,55 @@ func TestStandardLibrary(t *testing.T) {
 		t.Errorf("lostupdate std: exit %d, output:\n%s", code, out)
 	}
 }
+
+// TestUnmodelledLibraries checks that a run over packages that reach
+// their data through a library lostupdate does not model (redigo) says so
+// once, on standard error, with plain and -json output, and that a run
+// over modelled code says nothing of the kind.
+func TestUnmodelledLibraries(t *testing.T) {
+	const notice = "lostupdate: 2 packages import redigo (github.com/gomodule/redigo), which lostupdate does not model: their data access through it was not checked (example.com/unmodelled/counter, example.com/unmodelled/sessions)\n"
+	tests := []struct {
+		name       string
+		dir        string
+		args       []string
+		wantStderr string // "" for no notice
+		wantCode   int
+	}{
+		{"plain", "unmodelled", []string{"./..."}, notice, 0},
+		{"json", "unmodelled", []string{"-json", "./..."}, notice, 0},
+		{"one package", "unmodelled", []string{"./plain"}, "", 0},
+		{"modelled code with findings", "cases", []string{"./bank"}, "", 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cmd := exec.Command(binary, tt.args...)
+			cmd.Dir = filepath.Join(root(), "testdata", tt.dir)
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			err := cmd.Run()
+			code := 0
+			var exit *exec.ExitError
+			if errors.As(err, &exit) {
+				code = exit.ExitCode()
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			if code != tt.wantCode {
+				t.Errorf("exit status %d, want %d\nstderr:\n%s", code, tt.wantCode, &stderr)
+			}
+			got := strings.Count(stderr.String(), "which lostupdate does not model")
+			switch {
+			case tt.wantStderr == "" && got > 0:
+				t.Errorf("a notice of an unmodelled library where none is imported:\n%s", &stderr)
+			case tt.wantStderr != "" && (got != 1 || !strings.HasSuffix(stderr.String(), tt.wantStderr)):
+				t.Errorf("stderr ends:\n%s\nwant it to end with the notice, once:\n%s", &stderr, tt.wantStderr)
+			}
+			if slices.Contains(tt.args, "-json") {
+				var tree map[string]any
+				if err := json.Unmarshal(stdout.Bytes(), &tree); err != nil {
+					t.Errorf("-json output is not JSON (%v):\n%s", err, &stdout)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,50 @@
+package apis
+
+import "strings"
+
+// An UnmodelledLibrary is a data library that lostupdate knows it does not
+// model: a package that reaches its database or cache through it is not
+// checked, and a run that finds it says so rather than stay silent.
+type UnmodelledLibrary struct {
+	// Name is what users call the library: "go-redis v8".
+	Name string
+	// Path is the import path of the library's module or root package:
+	// its packages and subpackages are the library.
+	Path string
+}
+
+// unmodelled lists the libraries, each by the import paths of its major
+// versions and forks.
+var unmodelled = []UnmodelledLibrary{
+	{"GORM v1", "github.com/jinzhu/gorm"},
+	{"go-redis v8", "github.com/go-redis/redis/v8"},
+	{"go-redis v7", "github.com/go-redis/redis/v7"},
+	{"go-redis v6", "github.com/go-redis/redis"},
+	{"redigo", "github.com/gomodule/redigo"},
+	{"redigo", "github.com/garyburd/redigo"},
+	{"rueidis", "github.com/redis/rueidis"},
+	{"xorm", "xorm.io/xorm"},
+	{"xorm", "github.com/go-xorm/xorm"},
+	{"ent", "entgo.io/ent"},
+	{"sqlboiler", "github.com/volatiletech/sqlboiler"},
+	{"sqlboiler", "github.com/aarondl/sqlboiler"},
+	{"MongoDB Go driver", "go.mongodb.org/mongo-driver"},
+	{"go-pg", "github.com/go-pg/pg"},
+	{"pgx v4", "github.com/jackc/pgx/v4"},
+	{"upper/db", "github.com/upper/db"},
+	{"gocql", "github.com/gocql/gocql"},
+}
+
+// Unmodelled returns the library that the package at import path belongs
+// to, if it is one that lostupdate does not model.
+func Unmodelled(path string) (UnmodelledLibrary, bool) {
+	for _, l := range unmodelled {
+		if path == l.Path || strings.HasPrefix(path, l.Path+"/") {
+			if l.Path == "github.com/go-redis/redis" && strings.HasPrefix(path, l.Path+"/v") {
+				continue // a major version of its own (v9 moved to github.com/redis/go-redis)
+			}
+			return l, true
+		}
+	}
+	return UnmodelledLibrary{}, false
+}
