@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"go/token"
 	"go/types"
+	"iter"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -181,41 +182,68 @@ func resolvePending(all *summary.Package, imports []*summary.Package) []resolved
 // update: its load method reads p's column without holding a lock the
 // write can use, and its write method writes that column back without
 // checking a version or the old value.
+//
+// A value that is not a field of what the method returns (the decoded
+// document of a row, as a whole) names no column; it is confirmed only
+// when one column of the load qualifies, so that the finding names the
+// right one (memos' instance settings have two: value and description).
 func confirm(p summary.Pending, impl summary.Impl) (resolved, bool) {
-	lm, wm := impl.Method(p.Load), impl.Method(p.Write)
-	if lm == nil || wm == nil {
+	var found []resolved
+	for r := range confirmations(p, impl) {
+		if !slices.ContainsFunc(found, func(f resolved) bool { return f.column == r.column }) {
+			found = append(found, r)
+		}
+		if p.Column != "" || p.Field != "" {
+			break
+		}
+	}
+	if len(found) != 1 {
 		return resolved{}, false
 	}
-	for _, ld := range lm.Loads {
-		col := ld.Column
-		switch {
-		case p.Column == "" && p.Field == "":
-			// Not a field: the value is what the method returns.
-		case col == p.Column || col != "" && strings.EqualFold(strings.ReplaceAll(col, "_", ""), p.Field) || lastField(ld.Path) == p.Field:
-			col = cmp.Or(col, p.Column)
-		case col == "" && ld.Record && ld.Path == "":
-			col = p.Column
-		default:
-			continue
+	return found[0], true
+}
+
+// confirmations yields each pairing of one of impl's loads with one of
+// its writes that makes p a lost update.
+func confirmations(p summary.Pending, impl summary.Impl) iter.Seq[resolved] {
+	return func(yield func(resolved) bool) {
+		lm, wm := impl.Method(p.Load), impl.Method(p.Write)
+		if lm == nil || wm == nil {
+			return
 		}
-		if col == "" || ld.Handle.Param >= 0 && ld.Lock == summary.Row || slices.Contains(ld.Keys, col) || col == "id" {
-			continue // locked on the caller's handle, or the row's identity
-		}
-		for _, wr := range wm.Writes {
-			wcol := wr.Column
-			if wcol == "" && wr.Whole && (len(wr.Only) == 0 || slices.Contains(wr.Only, col)) {
-				wcol = col
-			}
-			if wcol != col || !sameTable(ld.Table, wr.Table) {
+		for _, ld := range lm.Loads {
+			col := ld.Column
+			switch {
+			case p.Column == "" && p.Field == "":
+				// Not a field: the value is what the method returns.
+			case col == p.Column || col != "" && strings.EqualFold(strings.ReplaceAll(col, "_", ""), p.Field) || p.Field != "" && lastField(ld.Path) == p.Field:
+				col = cmp.Or(col, p.Column)
+			case col == "" && ld.Record && ld.Path == "":
+				col = p.Column
+			default:
 				continue
 			}
-			if slices.ContainsFunc(wr.Checks, func(c string) bool { return c == col || sqltext.IsVersionColumn(c) }) {
-				continue // the write checks what it read
+			if col == "" || ld.Handle.Param >= 0 && ld.Lock == summary.Row || slices.Contains(ld.Keys, col) || col == "id" {
+				continue // locked on the caller's handle, or the row's identity
 			}
-			return resolved{p: p, impl: impl, load: ld, write: wr, column: col}, true
+			for _, wr := range wm.Writes {
+				wcol := wr.Column
+				if wcol == "" && wr.Whole && (len(wr.Only) == 0 || slices.Contains(wr.Only, col)) {
+					wcol = col
+				}
+				if wcol != col || !sameTable(ld.Table, wr.Table) {
+					continue
+				}
+				if slices.ContainsFunc(wr.Checks, func(c string) bool { return c == col || sqltext.IsVersionColumn(c) }) {
+					continue // the write checks what it read
+				}
+				if !yield(resolved{p: p, impl: impl, load: ld, write: wr, column: col}) {
+					return
+				}
+				break
+			}
 		}
 	}
-	return resolved{}, false
 }
 
 // lastField returns the last field of an access path (".Value" → "Value").
