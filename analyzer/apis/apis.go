@@ -76,7 +76,7 @@ const (
 	GORM         // gorm.io/gorm
 	PGX          // github.com/jackc/pgx/v5 (and pgxpool)
 	SQLX         // github.com/jmoiron/sqlx, over database/sql
-	Redis        // github.com/redis/go-redis/v9
+	Redis        // github.com/redis/go-redis/v9, github.com/go-redis/redis/v8
 	Memcache     // github.com/bradfitz/gomemcache/memcache
 	Bun          // github.com/uptrace/bun
 	Sync         // sync
@@ -160,11 +160,40 @@ const (
 	poolPkg  = "github.com/jackc/pgx/v5/pgxpool"
 	pgconnPk = "github.com/jackc/pgx/v5/pgconn"
 	sqlxPkg  = "github.com/jmoiron/sqlx"
-	redisPkg = "github.com/redis/go-redis/v9"
 	mcPkg    = "github.com/bradfitz/gomemcache/memcache"
 	bunPkg   = "github.com/uptrace/bun"
 	syncPkg  = "sync"
 )
+
+// redisPkgs are the import paths of the go-redis versions modelled: v9,
+// and v8, whose API is the same.
+var redisPkgs = []string{"github.com/redis/go-redis/v9", "github.com/go-redis/redis/v8"}
+
+// redisHandle reports whether t is a pointer to one of the named go-redis
+// types, in any modelled version.
+func redisHandle(t types.Type, names ...string) bool {
+	for _, pkg := range redisPkgs {
+		for _, n := range names {
+			if isPtrTo(t, pkg, n) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// redisNamed reports whether t is one of the named go-redis types (an
+// interface), in any modelled version.
+func redisNamed(t types.Type, names ...string) bool {
+	for _, pkg := range redisPkgs {
+		for _, n := range names {
+			if IsNamed(t, pkg, n) {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // table maps types.Func.FullName() of a library function to its Spec.
 var table = buildTable()
@@ -259,22 +288,23 @@ func buildTable() map[string]Spec {
 	add("*"+sqlxPkg+".Row", "StructScan", spec(ScanStruct, SQLX).dest(0))
 	add("*"+sqlxPkg+".Rows", "StructScan", spec(ScanStruct, SQLX).dest(0))
 
-	// go-redis v9: the commands are methods of the unexported cmdable,
-	// which every client, transaction and pipeline embeds, and of the
-	// interfaces that declare them.
-	for _, h := range []string{redisPkg + ".cmdable", redisPkg + ".StringCmdable", redisPkg + ".HashCmdable"} {
-		add(h, "Get GetEx GetSet", spec(CacheRead, Redis).column(1))
-		add(h, "HGet", spec(CacheRead, Redis).column(1))
-		add(h, "Set SetEx SetXX", spec(CacheWrite, Redis).column(1).value(2))
-		add(h, "HSet HMSet", spec(CacheWrite, Redis).column(1).value(2))
+	// go-redis v9 and v8 (the same API at another path): the commands
+	// are methods of the unexported cmdable, which every client,
+	// transaction and pipeline embeds, and of the interfaces that
+	// declare them (v8's Cmdable, v9's StringCmdable and HashCmdable).
+	for _, pkg := range redisPkgs {
+		for _, h := range []string{pkg + ".cmdable", pkg + ".Cmdable", pkg + ".StringCmdable", pkg + ".HashCmdable"} {
+			add(h, "Get GetEx GetSet", spec(CacheRead, Redis).column(1))
+			add(h, "HGet", spec(CacheRead, Redis).column(1))
+			add(h, "Set SetEx SetXX", spec(CacheWrite, Redis).column(1).value(2))
+			add(h, "HSet HMSet", spec(CacheWrite, Redis).column(1).value(2))
+		}
+		add("*"+pkg+".StringCmd", "Val Result Int Int64 Uint64 Float32 Float64 Bytes Bool", spec(Collect, Redis))
+		add("*"+pkg+".StringCmd", "Scan", spec(Scan, Redis).dest(0))
+		add("*"+pkg+".Client", "Watch", spec(RunInTx, Redis).callback(1))
+		add("*"+pkg+".ClusterClient", "Watch", spec(RunInTx, Redis).callback(1))
+		add("*"+pkg+".Tx", "TxPipelined Pipelined", spec(RunOnHandle, Redis).callback(1))
 	}
-	for _, c := range []string{"*" + redisPkg + ".StringCmd"} {
-		add(c, "Val Result Int Int64 Uint64 Float32 Float64 Bytes Bool", spec(Collect, Redis))
-		add(c, "Scan", spec(Scan, Redis).dest(0))
-	}
-	add("*"+redisPkg+".Client", "Watch", spec(RunInTx, Redis).callback(1))
-	add("*"+redisPkg+".ClusterClient", "Watch", spec(RunInTx, Redis).callback(1))
-	add("*"+redisPkg+".Tx", "TxPipelined Pipelined", spec(RunOnHandle, Redis).callback(1))
 
 	// gomemcache: Set and Replace overwrite the item; CompareAndSwap
 	// (which fails if the item changed since Get), Add (only if missing)
@@ -443,12 +473,11 @@ func HandleKindOf(t types.Type) HandleKind {
 		return Conn
 	case isPtrTo(t, sqlxPkg, "Tx"):
 		return Tx
-	case isPtrTo(t, redisPkg, "Client"), isPtrTo(t, redisPkg, "ClusterClient"), isPtrTo(t, redisPkg, "Ring"),
-		IsNamed(t, redisPkg, "UniversalClient"), IsNamed(t, redisPkg, "Cmdable"):
+	case redisHandle(t, "Client", "ClusterClient", "Ring") || redisNamed(t, "UniversalClient", "Cmdable"):
 		return Pool
-	case isPtrTo(t, redisPkg, "Tx"):
+	case redisHandle(t, "Tx"):
 		return Tx
-	case IsNamed(t, redisPkg, "Pipeliner"), isPtrTo(t, redisPkg, "Pipeline"):
+	case redisNamed(t, "Pipeliner") || redisHandle(t, "Pipeline"):
 		return Conn
 	case isPtrTo(t, mcPkg, "Client"):
 		return Pool
@@ -527,7 +556,7 @@ const GormQueryOption = "gorm:query_option"
 
 // Libraries are the package paths whose import makes a package worth
 // analysing.
-var Libraries = []string{sqlPkg, gormPkg, pgxPkg, sqlxPkg, redisPkg, mcPkg, bunPkg}
+var Libraries = append([]string{sqlPkg, gormPkg, pgxPkg, sqlxPkg, mcPkg, bunPkg}, redisPkgs...)
 
 // IsLibrary reports whether path is one of the libraries themselves (their
 // own code is not analysed).
