@@ -5,7 +5,8 @@
 // Each diagnostic becomes a result whose rule is its category, with the
 // related information as related locations and its suggested fixes as
 // SARIF fixes. A package that could not be analysed becomes an error
-// notification of a failed invocation.
+// notification of a failed invocation; a notice that packages import a
+// data library lostupdate does not model, a warning notification.
 package sarif
 
 import (
@@ -18,9 +19,11 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/lostupdate/lostupdate/analyzer"
+	"github.com/lostupdate/lostupdate/notice"
 )
 
 // Options configures Convert.
@@ -43,6 +46,12 @@ type Options struct {
 	// os.ReadFile. When a file cannot be read, byte counts are used
 	// as they are; they differ only on lines with non-ASCII text.
 	ReadFile func(name string) ([]byte, error)
+
+	// Unmodelled are the notices lostupdate printed on standard error
+	// (notice.Read): packages whose data library it does not model. Each
+	// becomes a warning notification of the invocation, which still
+	// succeeded.
+	Unmodelled []notice.Unmodelled
 }
 
 // Levels lists the values of Options.Level.
@@ -56,6 +65,9 @@ type Summary struct {
 	// Failures lists the packages that could not be analysed, as
 	// "package: error", written as notifications.
 	Failures []string
+	// Unchecked lists the notices of Options.Unmodelled, as text, written
+	// as notifications.
+	Unchecked []string
 }
 
 // Convert reads the output of lostupdate -json (one JSON tree, or several
@@ -84,20 +96,25 @@ func Convert(r io.Reader, w io.Writer, opts Options) (Summary, error) {
 	}
 	s := Summary{Results: len(log.Runs[0].Results)}
 	for _, n := range log.Runs[0].Invocations[0].ToolExecutionNotifications {
-		s.Failures = append(s.Failures, n.Message.Text)
+		if n.Properties["library"] != "" {
+			s.Unchecked = append(s.Unchecked, n.Message.Text)
+		} else {
+			s.Failures = append(s.Failures, n.Message.Text)
+		}
 	}
 	return s, nil
 }
 
 // converter holds the state of one conversion.
 type converter struct {
-	base     string // absolute
-	cwd      string
-	level    string
-	readFile func(string) ([]byte, error)
-	sources  map[string]*source
-	rules    []rule
-	ruleIdx  map[string]int
+	base       string // absolute
+	cwd        string
+	level      string
+	readFile   func(string) ([]byte, error)
+	unmodelled []notice.Unmodelled
+	sources    map[string]*source
+	rules      []rule
+	ruleIdx    map[string]int
 }
 
 func newConverter(opts Options) (*converter, error) {
@@ -114,12 +131,13 @@ func newConverter(opts Options) (*converter, error) {
 		return nil, fmt.Errorf("level %q is not a SARIF result level: use one of %s", level, strings.Join(Levels(), ", "))
 	}
 	c := &converter{
-		base:     filepath.Clean(base),
-		cwd:      cwd,
-		level:    level,
-		readFile: opts.ReadFile,
-		sources:  make(map[string]*source),
-		ruleIdx:  make(map[string]int),
+		base:       filepath.Clean(base),
+		cwd:        cwd,
+		level:      level,
+		readFile:   opts.ReadFile,
+		unmodelled: opts.Unmodelled,
+		sources:    make(map[string]*source),
+		ruleIdx:    make(map[string]int),
 	}
 	if c.readFile == nil {
 		c.readFile = os.ReadFile
@@ -198,6 +216,13 @@ func (c *converter) log(entries []entry) sarifLog {
 			strings.Compare(a.Properties["package"], b.Properties["package"]),
 			strings.Compare(a.Properties["analyzer"], b.Properties["analyzer"]))
 	})
+	for _, u := range c.unmodelled {
+		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, notification{
+			Level:      "warning",
+			Message:    message{Text: u.Text()},
+			Properties: map[string]string{"library": u.Library, "packages": strconv.Itoa(u.Packages)},
+		})
+	}
 	slices.SortStableFunc(all, func(a, b located) int {
 		return cmp.Or(
 			strings.Compare(a.pkg, b.pkg),

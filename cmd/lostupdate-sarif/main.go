@@ -4,12 +4,16 @@
 // Usage:
 //
 //	lostupdate -json ./... | lostupdate-sarif > lostupdate.sarif
-//	lostupdate-sarif [-base dir] [-level warning|error|note] [file.json]
+//	lostupdate -json ./... >lostupdate.json 2>lostupdate.log
+//	lostupdate-sarif -notices lostupdate.log lostupdate.json > lostupdate.sarif
+//	lostupdate-sarif [-base dir] [-level warning|error|note] [-notices file] [file.json]
 //
 // It reads the named file, or standard input, and writes SARIF to standard
 // output. File URIs are made relative to -base (default: the current
 // directory), which should be the repository root. Packages that could not
-// be analysed are recorded in the SARIF and listed on standard error.
+// be analysed are recorded in the SARIF and listed on standard error; so are
+// the packages lostupdate could not check, from its notices in the file
+// -notices names (its standard error).
 //
 // It exits with status 2, writing nothing to standard output, when the
 // input is not the output of lostupdate -json or the arguments are wrong.
@@ -24,6 +28,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/lostupdate/lostupdate/notice"
 	"github.com/lostupdate/lostupdate/sarif"
 )
 
@@ -38,6 +43,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var opts sarif.Options
 	fs.StringVar(&opts.Base, "base", "", "directory that file URIs are relative to, usually the repository root (default: the current directory)")
 	fs.StringVar(&opts.Level, "level", "warning", "level of every result: "+strings.Join(sarif.Levels(), ", "))
+	notices := fs.String("notices", "", "`file` holding lostupdate's standard error: its notices of packages it could not check (a data library it does not model) become SARIF notifications")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: lostupdate -json ./... | lostupdate-sarif [flags] > lostupdate.sarif\n       lostupdate-sarif [flags] file.json\n\nflags:\n")
 		fs.PrintDefaults()
@@ -51,6 +57,19 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if !slices.Contains(sarif.Levels(), opts.Level) {
 		fmt.Fprintf(stderr, "lostupdate-sarif: -level %q: want one of %s\n", opts.Level, strings.Join(sarif.Levels(), ", "))
 		return 2
+	}
+	if *notices != "" {
+		f, err := os.Open(*notices)
+		if err != nil {
+			fmt.Fprintf(stderr, "lostupdate-sarif: -notices: %v\n", err)
+			return 2
+		}
+		opts.Unmodelled, err = notice.Read(f)
+		f.Close()
+		if err != nil {
+			fmt.Fprintf(stderr, "lostupdate-sarif: -notices %s: %v\n", *notices, err)
+			return 2
+		}
 	}
 	in, name := stdin, "standard input"
 	switch fs.NArg() {
@@ -80,6 +99,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	for _, f := range sum.Failures {
 		fmt.Fprintf(stderr, "lostupdate-sarif: not analysed: %s\n", f)
+	}
+	for _, u := range sum.Unchecked {
+		fmt.Fprintf(stderr, "lostupdate-sarif: not checked: %s\n", u)
 	}
 	return 0
 }

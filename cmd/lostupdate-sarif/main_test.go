@@ -74,7 +74,12 @@ type sarifLog struct {
 			} `json:"driver"`
 		} `json:"tool"`
 		Invocations []struct {
-			ExecutionSuccessful bool `json:"executionSuccessful"`
+			ExecutionSuccessful        bool `json:"executionSuccessful"`
+			ToolExecutionNotifications []struct {
+				Level      string                `json:"level"`
+				Message    struct{ Text string } `json:"message"`
+				Properties map[string]string     `json:"properties"`
+			} `json:"toolExecutionNotifications"`
 		} `json:"invocations"`
 		Results []struct {
 			RuleID    string                `json:"ruleId"`
@@ -278,5 +283,62 @@ func TestPackageError(t *testing.T) {
 	}
 	if log.Runs[0].Invocations[0].ExecutionSuccessful {
 		t.Errorf("executionSuccessful is true though a package failed")
+	}
+}
+
+// TestUnmodelledNotices saves lostupdate's output and standard error over
+// a module whose packages use redigo, which lostupdate does not model, and
+// checks that -notices turns its notice into a warning notification of a
+// successful invocation, said on standard error too.
+func TestUnmodelledNotices(t *testing.T) {
+	dir := t.TempDir()
+	jsonFile, logFile := filepath.Join(dir, "lostupdate.json"), filepath.Join(dir, "lostupdate.log")
+	lu := exec.Command(lostupdate, "-json", "./...")
+	lu.Dir = filepath.Join(cases(), "..", "unmodelled")
+	var luOut, luErr bytes.Buffer
+	lu.Stdout, lu.Stderr = &luOut, &luErr
+	if err := lu.Run(); err != nil {
+		t.Fatalf("lostupdate -json ./...: %v\n%s", err, luErr.Bytes())
+	}
+	if err := os.WriteFile(jsonFile, luOut.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(logFile, luErr.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	conv := exec.Command(lostupdateSARIF, "-notices", logFile, jsonFile)
+	var stdout, stderr bytes.Buffer
+	conv.Stdout, conv.Stderr = &stdout, &stderr
+	if err := conv.Run(); err != nil {
+		t.Fatalf("lostupdate-sarif: %v\n%s", err, stderr.Bytes())
+	}
+	const text = "2 packages import redigo (github.com/gomodule/redigo), which lostupdate does not model: their data access through it was not checked (example.com/unmodelled/counter, example.com/unmodelled/sessions)"
+	if want := "lostupdate-sarif: not checked: " + text + "\n"; stderr.String() != want {
+		t.Errorf("stderr:\n%s\nwant:\n%s", stderr.Bytes(), want)
+	}
+	var log sarifLog
+	if err := json.Unmarshal(stdout.Bytes(), &log); err != nil {
+		t.Fatal(err)
+	}
+	inv := log.Runs[0].Invocations[0]
+	if !inv.ExecutionSuccessful {
+		t.Errorf("executionSuccessful is false; every package was analysed")
+	}
+	if len(inv.ToolExecutionNotifications) != 1 {
+		t.Fatalf("%d notifications, want 1: %+v", len(inv.ToolExecutionNotifications), inv.ToolExecutionNotifications)
+	}
+	n := inv.ToolExecutionNotifications[0]
+	if n.Level != "warning" || n.Message.Text != text || n.Properties["library"] != "redigo" || n.Properties["packages"] != "2" {
+		t.Errorf("notification %+v, want a warning %q with library redigo and packages 2", n, text)
+	}
+
+	// A missing -notices file is a usage error that writes nothing.
+	conv = exec.Command(lostupdateSARIF, "-notices", filepath.Join(dir, "missing.log"), jsonFile)
+	stdout.Reset()
+	conv.Stdout = &stdout
+	err := conv.Run()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 2 || stdout.Len() > 0 {
+		t.Errorf("with a missing -notices file: %v, %d bytes written; want exit status 2 and nothing written", err, stdout.Len())
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"syscall"
 
 	"github.com/lostupdate/lostupdate/analyzer/apis"
+	"github.com/lostupdate/lostupdate/notice"
 )
 
 // unmodelledEnv names the file in which a run of the command, started by
@@ -104,9 +105,6 @@ func unmodelledLog(path string) func(apis.UnmodelledLibrary, string) {
 	}
 }
 
-// maxListed bounds the packages a notice names.
-const maxListed = 3
-
 // writeUnmodelled says, once per library and in the order of their names,
 // how many packages import a library lostupdate does not model, naming a
 // few.
@@ -138,15 +136,7 @@ func writeUnmodelled(w io.Writer, log []byte) {
 		l := libs[name]
 		slices.Sort(l.paths)
 		slices.Sort(l.pkgs)
-		n, its := "1 package imports", "its"
-		if len(l.pkgs) > 1 {
-			n, its = fmt.Sprintf("%d packages import", len(l.pkgs)), "their"
-		}
-		listed := strings.Join(l.pkgs[:min(len(l.pkgs), maxListed)], ", ")
-		if len(l.pkgs) > maxListed {
-			listed += fmt.Sprintf(" and %d more", len(l.pkgs)-maxListed)
-		}
-		fmt.Fprintf(w, "lostupdate: %s %s (%s), which lostupdate does not model: %s data access through it was not checked (%s)\n",
-			n, name, strings.Join(l.paths, ", "), its, listed)
+		u := notice.Unmodelled{Library: name, Paths: l.paths, Packages: len(l.pkgs), Listed: l.pkgs[:min(len(l.pkgs), notice.MaxListed)]}
+		fmt.Fprintln(w, u)
 	}
 }
