@@ -31,6 +31,7 @@ type tool struct {
 
 type driver struct {
 	Name            string   `json:"name"`
+	Version         string   `json:"version,omitempty"`
 	InformationURI  string   `json:"informationUri"`
 	FullDescription *message `json:"fullDescription,omitempty"`
 	Rules           []rule   `json:"rules"`

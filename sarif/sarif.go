@@ -47,6 +47,11 @@ type Options struct {
 	// as they are; they differ only on lines with non-ASCII text.
 	ReadFile func(name string) ([]byte, error)
 
+	// ToolVersion is the version of lostupdate recorded as the tool
+	// driver's version (version.String of the converting binary, which
+	// is installed with lostupdate); empty records none.
+	ToolVersion string
+
 	// Unmodelled are the notices lostupdate printed on standard error
 	// (notice.Read): packages whose data library it does not model. Each
 	// becomes a warning notification of the invocation, which still
@@ -107,14 +112,15 @@ func Convert(r io.Reader, w io.Writer, opts Options) (Summary, error) {
 
 // converter holds the state of one conversion.
 type converter struct {
-	base       string // absolute
-	cwd        string
-	level      string
-	readFile   func(string) ([]byte, error)
-	unmodelled []notice.Unmodelled
-	sources    map[string]*source
-	rules      []rule
-	ruleIdx    map[string]int
+	base        string // absolute
+	cwd         string
+	level       string
+	readFile    func(string) ([]byte, error)
+	unmodelled  []notice.Unmodelled
+	toolVersion string
+	sources     map[string]*source
+	rules       []rule
+	ruleIdx     map[string]int
 }
 
 func newConverter(opts Options) (*converter, error) {
@@ -131,13 +137,14 @@ func newConverter(opts Options) (*converter, error) {
 		return nil, fmt.Errorf("level %q is not a SARIF result level: use one of %s", level, strings.Join(Levels(), ", "))
 	}
 	c := &converter{
-		base:       filepath.Clean(base),
-		cwd:        cwd,
-		level:      level,
-		readFile:   opts.ReadFile,
-		unmodelled: opts.Unmodelled,
-		sources:    make(map[string]*source),
-		ruleIdx:    make(map[string]int),
+		base:        filepath.Clean(base),
+		cwd:         cwd,
+		level:       level,
+		readFile:    opts.ReadFile,
+		unmodelled:  opts.Unmodelled,
+		toolVersion: opts.ToolVersion,
+		sources:     make(map[string]*source),
+		ruleIdx:     make(map[string]int),
 	}
 	if c.readFile == nil {
 		c.readFile = os.ReadFile
@@ -252,6 +259,7 @@ func (c *converter) log(entries []entry) sarifLog {
 		Runs: []run{{
 			Tool: tool{Driver: driver{
 				Name:            "lostupdate",
+				Version:         c.toolVersion,
 				InformationURI:  informationURI(),
 				FullDescription: &message{Text: firstLine(analyzer.Analyzer.Doc)},
 				Rules:           c.rules,

@@ -30,6 +30,7 @@ import (
 
 	"github.com/lostupdate/lostupdate/notice"
 	"github.com/lostupdate/lostupdate/sarif"
+	"github.com/lostupdate/lostupdate/version"
 )
 
 func main() {
@@ -40,7 +41,7 @@ func main() {
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("lostupdate-sarif", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var opts sarif.Options
+	opts := sarif.Options{ToolVersion: version.String()}
 	fs.StringVar(&opts.Base, "base", "", "directory that file URIs are relative to, usually the repository root (default: the current directory)")
 	fs.StringVar(&opts.Level, "level", "warning", "level of every result: "+strings.Join(sarif.Levels(), ", "))
 	notices := fs.String("notices", "", "`file` holding lostupdate's standard error: its notices of packages it could not check (a data library it does not model) become SARIF notifications")

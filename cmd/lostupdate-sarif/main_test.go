@@ -67,8 +67,9 @@ type sarifLog struct {
 	Runs    []struct {
 		Tool struct {
 			Driver struct {
-				Name  string `json:"name"`
-				Rules []struct {
+				Name    string `json:"name"`
+				Version string `json:"version"`
+				Rules   []struct {
 					ID string `json:"id"`
 				} `json:"rules"`
 			} `json:"driver"`
@@ -160,6 +161,9 @@ func TestPipeline(t *testing.T) {
 	}
 	if log.Version != "2.1.0" || len(log.Runs) != 1 || log.Runs[0].Tool.Driver.Name != "lostupdate" {
 		t.Fatalf("want one run of lostupdate in SARIF 2.1.0, got version %q with %d runs", log.Version, len(log.Runs))
+	}
+	if v := log.Runs[0].Tool.Driver.Version; v == "" || v == "(unknown)" {
+		t.Errorf("tool.driver.version is %q; want the module version the tool was built at", v)
 	}
 	r := log.Runs[0]
 	if !r.Invocations[0].ExecutionSuccessful {

@@ -10,6 +10,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"strings"
 
@@ -19,6 +20,13 @@ import (
 )
 
 func main() {
+	if ok, err := versionQuery(os.Args[1:], os.Stdout); ok {
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "lostupdate: %v\n", err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
 	cfg := analyzer.DefaultConfig()
 	// go vet runs the command with the path of a .cfg file and analyses
 	// only the test variant of a package that has tests; the standalone

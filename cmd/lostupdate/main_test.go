@@ -507,3 +507,17 @@ func TestUnmodelledLibraries(t *testing.T) {
 		})
 	}
 }
+
+// TestVersion checks -V and go vet's -V=full protocol: a development build
+// (the test's binary is built from the working tree) ends its line with a
+// buildID, which go vet needs to notice a rebuilt tool.
+func TestVersion(t *testing.T) {
+	out, code := run(t, ".", binary, "-V")
+	if code != 0 || !regexp.MustCompile(`^lostupdate version (v\S+|\(devel\)( [0-9a-f]{12}(-dirty)?)?)\n$`).MatchString(out) {
+		t.Errorf("-V: exit %d, %q; want lostupdate version and the module version", code, out)
+	}
+	out, code = run(t, ".", binary, "-V=full")
+	if code != 0 || !regexp.MustCompile(`^lostupdate version (v\S+|devel .* buildID=[0-9a-f]{64})\n$`).MatchString(out) {
+		t.Errorf("-V=full: exit %d, %q; want go vet's form, with a buildID for a development build", code, out)
+	}
+}

@@ -1,0 +1,41 @@
+package main
+
+import (
+	"crypto/sha256"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/lostupdate/lostupdate/version"
+)
+
+// versionQuery answers -V and -V=full, the second being how go vet learns
+// a vettool's version so that it can cache its results: a binary of one
+// commit says its version, and any other build says "devel", its version
+// and, last, a buildID hashed from the executable, so that go vet notices
+// a rebuilt binary. It reports whether args were such a query.
+func versionQuery(args []string, w io.Writer) (bool, error) {
+	if len(args) != 1 || args[0] != "-V" && args[0] != "-V=full" && args[0] != "--V=full" {
+		return false, nil
+	}
+	v := version.String()
+	if args[0] == "-V" || version.Exact(v) {
+		_, err := fmt.Fprintf(w, "lostupdate version %s\n", v)
+		return true, err
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return true, err
+	}
+	f, err := os.Open(exe)
+	if err != nil {
+		return true, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return true, err
+	}
+	_, err = fmt.Fprintf(w, "lostupdate version devel %s buildID=%x\n", v, h.Sum(nil))
+	return true, err
+}
