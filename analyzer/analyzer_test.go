@@ -72,6 +72,7 @@ func TestConfigs(t *testing.T) {
 	}{
 		{"stale-row in full", analyzer.Config{Enable: []string{analyzer.CategoryStaleRow}}, []string{"./configs/fullstale"}},
 		{"findings in test files", analyzer.Config{Tests: true}, []string{"./configs/testfiles"}},
+		{"golangci-lint's nolint honoured", analyzer.Config{Nolint: true}, []string{"./configs/nolint"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

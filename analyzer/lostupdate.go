@@ -50,6 +50,11 @@ type Config struct {
 	// its test variant. go vet analyses only the test variant of a package
 	// that has tests, so it must not be set there.
 	OncePerPackage bool
+	// Nolint makes golangci-lint's //nolint comments that name lostupdate
+	// (or every linter) silence findings, as //lostupdate:ignore does: the
+	// standalone command and go vet set it; the golangci-lint plugin does
+	// not, since golangci-lint applies them itself.
+	Nolint bool
 	// Unmodelled, when set, is called for each package of the analysed
 	// module that imports a data library lostupdate does not model
 	// (apis.Unmodelled), once per library the package imports: its data
@@ -191,6 +196,9 @@ func (r *runner) run(pass *analysis.Pass) (any, error) {
 	rep := report.New(pass, r.cfg.Disable, r.cfg.Tests)
 	if r.cfg.OncePerPackage && testVariant(pass) {
 		rep.OnlyTestFiles()
+	}
+	if r.cfg.Nolint {
+		rep.HonourNolint()
 	}
 	for _, res := range results {
 		reported := make(map[*flow.Load]bool)

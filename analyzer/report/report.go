@@ -1,7 +1,7 @@
 // Package report is the one place where lostupdate's diagnostics are
 // emitted: it drops diagnostics in generated files (and, unless asked
 // for, in test files) and those silenced by a
-// //lostupdate:ignore directive, reports directives that give no reason,
+// //lostupdate:ignore directive (or, where asked, golangci-lint's //nolint), reports directives that give no reason,
 // widens positions to whole call expressions, and emits everything in
 // position order so that output is deterministic.
 package report
@@ -31,6 +31,10 @@ type directive struct {
 	fn *ast.FuncDecl
 	// used reports that the directive silenced a diagnostic.
 	used bool
+	// nolint reports a golangci-lint //nolint comment that names
+	// lostupdate (or every linter): it needs no reason, and one that
+	// silences nothing is golangci-lint's nolintlint's to report.
+	nolint bool
 }
 
 // Reporter collects diagnostics for one pass and emits them.
@@ -72,17 +76,74 @@ func New(pass *analysis.Pass, disabled []string, tests bool) *Reporter {
 	return r
 }
 
-// isTestFile reports whether a file is a Go test file.
-func isTestFile(name string) bool { return strings.HasSuffix(name, "_test.go") }
+// HonourNolint makes golangci-lint's //nolint comments that name
+// lostupdate, or no linter, or all, silence diagnostics as
+// //lostupdate:ignore does, so that the standalone command and go vet
+// agree with golangci-lint. Under golangci-lint itself it must not be
+// set: golangci-lint applies them, and reports those that silence nothing.
+func (r *Reporter) HonourNolint() {
+	for _, f := range r.pass.Files {
+		name := r.pass.Fset.File(f.Pos()).Name()
+		if r.generated[name] {
+			continue
+		}
+		docs := funcDocs(f)
+		for _, cg := range f.Comments {
+			for _, c := range cg.List {
+				if nolintNamesUs(c.Text) {
+					r.directives = append(r.directives, directive{
+						pos: c.Pos(), file: name, line: r.pass.Fset.Position(c.Pos()).Line, fn: docs[cg], nolint: true,
+					})
+				}
+			}
+		}
+	}
+	if r.onlyTests {
+		r.directives = slices.DeleteFunc(r.directives, func(d directive) bool { return !isTestFile(d.file) })
+	}
+}
 
-// scanDirectives records the ignore directives of a file.
-func (r *Reporter) scanDirectives(f *ast.File, name string) {
+// nolintNamesUs reports whether comment is a //nolint directive that
+// applies to lostupdate: //nolint, //nolint:all, //nolint:lostupdate or a
+// list that holds it, optionally followed by an explanation.
+func nolintNamesUs(comment string) bool {
+	rest, ok := strings.CutPrefix(comment, "//nolint")
+	if !ok {
+		return false
+	}
+	if rest == "" || rest[0] == ' ' || rest[0] == '\t' {
+		return true
+	}
+	if rest[0] != ':' {
+		return false // //nolintfoo
+	}
+	list, _, _ := strings.Cut(rest[1:], " ")
+	list, _, _ = strings.Cut(list, "\t")
+	for _, name := range strings.Split(list, ",") {
+		if name == "lostupdate" || name == "all" {
+			return true
+		}
+	}
+	return false
+}
+
+// funcDocs maps the doc comments of a file's functions to them.
+func funcDocs(f *ast.File) map[*ast.CommentGroup]*ast.FuncDecl {
 	docs := make(map[*ast.CommentGroup]*ast.FuncDecl)
 	for _, d := range f.Decls {
 		if fd, ok := d.(*ast.FuncDecl); ok && fd.Doc != nil {
 			docs[fd.Doc] = fd
 		}
 	}
+	return docs
+}
+
+// isTestFile reports whether a file is a Go test file.
+func isTestFile(name string) bool { return strings.HasSuffix(name, "_test.go") }
+
+// scanDirectives records the ignore directives of a file.
+func (r *Reporter) scanDirectives(f *ast.File, name string) {
+	docs := funcDocs(f)
 	for _, cg := range f.Comments {
 		for _, c := range cg.List {
 			rest, ok := strings.CutPrefix(c.Text, Directive)
@@ -167,7 +228,7 @@ func (r *Reporter) ignored(posn token.Position) bool {
 	ignored := false
 	for i := range r.directives {
 		d := &r.directives[i]
-		if d.reason == "" || d.file != posn.Filename {
+		if d.reason == "" && !d.nolint || d.file != posn.Filename {
 			continue
 		}
 		if d.line == posn.Line || d.line == posn.Line-1 {
@@ -189,6 +250,9 @@ func (r *Reporter) Flush() {
 	for _, d := range r.directives {
 		if r.disabled[CategoryDirective] {
 			break
+		}
+		if d.nolint {
+			continue
 		}
 		if d.reason != "" && !d.used {
 			r.diags = append(r.diags, analysis.Diagnostic{

@@ -33,6 +33,7 @@ func main() {
 	// command analyses the package and its test variant, and reports a
 	// finding once.
 	cfg.OncePerPackage = !vetMode(os.Args[1:])
+	cfg.Nolint = true // as golangci-lint does
 	if reporting(os.Args[1:]) {
 		os.Exit(runReporting(os.Args[1:]))
 	}
