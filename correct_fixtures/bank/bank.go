@@ -143,10 +143,20 @@ var (
 	// A failure without it may or may not have been applied; either way the client
 	// can send the same request_id again and have it applied once.
 	ErrNotApplied = errors.New("not applied")
+	// ErrUnavailable marks (wrapped, always with ErrNotApplied) a failure to reach a
+	// server the store needs: no connection to it could be made (the cache
+	// strategy's Redis refused it), so nothing was sent and nothing applied.
+	ErrUnavailable = errors.New("backend unavailable")
 )
 
 // notApplied marks err as a failure that changed nothing.
 func notApplied(err error) error { return fmt.Errorf("%w (%w)", err, ErrNotApplied) }
+
+// unavailable marks err as a server that could not be reached, and so as a failure
+// that changed nothing.
+func unavailable(err error) error {
+	return fmt.Errorf("%w (%w, %w)", err, ErrUnavailable, ErrNotApplied)
+}
 
 // Limits on what a request may carry.
 const (

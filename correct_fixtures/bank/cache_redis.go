@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/lostupdate/lostupdate/correct_fixtures/dberr"
 )
 
 // redisAccounts keeps the cache strategy's accounts in Redis:
@@ -68,7 +70,10 @@ return {2, decision}
 `)
 
 // decide runs decideScript, and looks the request ID up in the database when the
-// script asks for it (the account is in an epoch) before running it again.
+// script asks for it (the account is in an epoch) before running it again. A
+// connection to Redis that could not be made is an error wrapping ErrUnavailable:
+// the script was not sent, so nothing changed. Any other failure of the script may
+// have come after it ran, and its outcome is unknown.
 func (r *redisAccounts) decide(ctx context.Context, req Request, durable func(context.Context, string) (record, bool, error)) (record, bool, bool, error) {
 	keys := []string{r.balanceKey(req.Account), r.pendingKey(req.Account), r.dirtyKey(), r.requestKey(req.RequestID), r.epochKey(req.Account)}
 	checkedIn := ""
@@ -77,6 +82,10 @@ func (r *redisAccounts) decide(ctx context.Context, req Request, durable func(co
 		if err != nil {
 			if strings.Contains(err.Error(), "would overflow") {
 				return record{}, false, true, overflow(req)
+			}
+			if dberr.NotConnected(err) {
+				// No connection to Redis: the script was not sent, nothing ran.
+				return record{}, false, true, unavailable(fmt.Errorf("%s (cache): Redis is unavailable: %w", req, err))
 			}
 			// The script may or may not have run: the outcome is unknown, and the
 			// client's retry with the same request ID will find out.
@@ -111,6 +120,9 @@ func (r *redisAccounts) balance(ctx context.Context, id string) (int64, bool, er
 	n, err := r.c.Get(ctx, r.balanceKey(id)).Int64()
 	if errors.Is(err, redis.Nil) {
 		return 0, false, nil
+	}
+	if dberr.NotConnected(err) {
+		err = unavailable(fmt.Errorf("Redis is unavailable: %w", err))
 	}
 	return n, err == nil, err
 }

@@ -2,12 +2,20 @@ package bank_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/lostupdate/lostupdate/correct_fixtures/backend"
 	"github.com/lostupdate/lostupdate/correct_fixtures/bank"
+	"github.com/lostupdate/lostupdate/correct_fixtures/httpjson/httpjsontest"
 	"github.com/lostupdate/lostupdate/correct_fixtures/strategy/strategytest"
 )
 
@@ -170,5 +178,103 @@ func TestMemcachedFlushesAFullItem(t *testing.T) {
 	}
 	if n, err := st.Balance(ctx, "joint"); err != nil || n != 450 {
 		t.Errorf("balance = %d, %v; want 450", n, err)
+	}
+}
+
+// deadRedis returns a Redis client for an address where nothing listens: a port
+// reserved by listening on it and closing it again. Like the clients of package
+// backend, it does not retry commands; it dials once per command, to fail fast.
+func deadRedis(t *testing.T) *redis.Client {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	c := redis.NewClient(&redis.Options{Addr: addr, MaxRetries: -1, DialerRetries: 1})
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+func TestCacheRedisRefusedIs503AndChangesNothing(t *testing.T) {
+	ctx := context.Background()
+	s, _ := bank.Lookup("cache")
+	// The working store: the account's state, read through the cache that is up.
+	st, env := strategytest.Open(t, s, backend.Redis, bank.Options{FlushEvery: time.Hour})
+	if _, err := st.CreateAccount(ctx, "joint"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Apply(ctx, bank.Request{Account: "joint", Op: bank.Deposit, Amount: 100, RequestID: "seed"}); err != nil {
+		t.Fatal(err)
+	}
+
+	// The same strategy on the same database and key prefix, with Redis refusing
+	// every connection.
+	down := &backend.Env{Kind: backend.Redis, Name: env.Name, DB: env.DB, Dialect: env.Dialect, DSN: env.DSN,
+		Redis: deadRedis(t), KeyPrefix: env.KeyPrefix}
+	down.CacheAddr = down.Redis.Options().Addr
+	broken, err := s.Open(ctx, down, bank.Options{FlushEvery: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { broken.Close() }) // its last flush fails: Redis is still down
+	srv := httptest.NewServer(bank.NewHandler(broken))
+	t.Cleanup(srv.Close)
+
+	const js = "application/json"
+	tests := []struct {
+		name, method, path, body string
+	}{
+		{"deposit", "POST", "/accounts/joint/deposit", `{"amount": 50, "request_id": "r-down-1"}`},
+		{"withdraw", "POST", "/accounts/joint/withdraw", `{"amount": 30, "request_id": "r-down-2"}`},
+		{"balance", "GET", "/accounts/joint", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ct := js
+			if tt.body == "" {
+				ct = ""
+			}
+			a := httpjsontest.Call(t, tt.method, srv.URL+tt.path, ct, tt.body)
+			msg, _ := a.Body["error"].(string)
+			if a.Status != http.StatusServiceUnavailable || a.Body["code"] != bank.CodeUnavailable || len(a.Body) != 2 {
+				t.Errorf("%s %s with Redis refusing connections: %d %s; want 503 with code %q", tt.method, tt.path, a.Status, a.Raw, bank.CodeUnavailable)
+			}
+			for _, want := range []string{"Redis is unavailable", "connection refused", "the request changed nothing and may be sent again"} {
+				if !strings.Contains(msg, want) {
+					t.Errorf("%s %s: error %q, want it to say %q", tt.method, tt.path, msg, want)
+				}
+			}
+			if n, err := st.Balance(ctx, "joint"); err != nil || n != 100 {
+				t.Errorf("after %s %s: balance %d, %v through the working store; want 100", tt.method, tt.path, n, err)
+			}
+		})
+	}
+
+	// The load harness's Client reads the code back as ErrUnavailable, which is also
+	// ErrNotApplied: the workload counts the request as not done.
+	client := bank.NewClient(srv.URL, srv.Client())
+	_, err = client.Apply(ctx, bank.Request{Account: "joint", Op: bank.Deposit, Amount: 5, RequestID: "r-down-3"})
+	if !errors.Is(err, bank.ErrUnavailable) || !errors.Is(err, bank.ErrNotApplied) {
+		t.Errorf("Client.Apply with Redis refusing connections = %v; want an error wrapping ErrUnavailable and ErrNotApplied", err)
+	}
+
+	// Nothing was decided: the same requests sent again, once Redis answers, are
+	// applied now, once.
+	up := httptest.NewServer(bank.NewHandler(st))
+	t.Cleanup(up.Close)
+	for i, want := range []float64{150, 120} {
+		tt := tests[i]
+		a := httpjsontest.Call(t, tt.method, up.URL+tt.path, js, tt.body)
+		if a.Status != http.StatusOK || replayed(a) != "false" || a.Body["balance"] != want {
+			t.Errorf("%s sent again with Redis up: %d, replayed %q, %s; want 200, not replayed, balance %v", tt.name, a.Status, replayed(a), a.Raw, want)
+		}
+	}
+	stmt, err := st.Statement(ctx, "joint")
+	if err != nil || stmt.Balance != 120 || len(stmt.Ledger) != 3 {
+		t.Errorf("statement = %+v, %v; want balance 120 in 3 entries (seed, r-down-1, r-down-2)", stmt, err)
 	}
 }

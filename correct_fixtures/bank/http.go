@@ -52,12 +52,19 @@ type ErrorBody struct {
 
 // The codes of ErrorBody.
 const (
-	CodeNotFound          = "account_not_found"
-	CodeInsufficientFunds = "insufficient_funds"
-	CodeOverflow          = "balance_overflow"
-	CodeRequestReused     = "request_id_reused"
-	CodeNotApplied        = "not_applied"
-	CodeUnknownOutcome    = "unknown_outcome"
+	CodeNotFound          = "account_not_found"  // 404: open the account first
+	CodeInsufficientFunds = "insufficient_funds" // 409: refused, and the refusal is remembered
+	CodeOverflow          = "balance_overflow"   // 422: the balance would pass the largest int64
+	CodeRequestReused     = "request_id_reused"  // 422: send a new request_id for a new request
+	// CodeNotApplied (503): the request certainly changed nothing; send it again.
+	CodeNotApplied = "not_applied"
+	// CodeUnavailable (503): a server the bank needs (the cache strategy's Redis)
+	// refused the connection, so the request was not sent to it and changed
+	// nothing; send it again, with the same request_id, once the server is back.
+	CodeUnavailable = "backend_unavailable"
+	// CodeUnknownOutcome (500): the request may or may not have been applied; send
+	// it again with the same request_id to find out.
+	CodeUnknownOutcome = "unknown_outcome"
 )
 
 // NewHandler serves the bank API on s:
@@ -74,10 +81,11 @@ const (
 // 500 when it may have been applied; either way the client may send the same
 // request again and have it applied once.
 //
-// Bad input (a bad account id, malformed JSON, an unknown field, a missing,
-// zero, negative or overflowing amount, a missing or oversized request_id, a
-// body over MaxBody) is answered 4xx with {"error": "..."} before the store is
-// touched.
+// Bad input (a bad account id, malformed JSON, an unknown or repeated field, a
+// missing, zero, negative or overflowing amount, a missing or oversized
+// request_id, a body over MaxBody) is answered 4xx with {"error": "..."} before
+// the store is touched. A method a path does not take (GET on /deposit) is 405
+// with an Allow header, an unknown path 404.
 func NewHandler(s Store) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("PUT /accounts/{id}", httpjson.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
@@ -156,8 +164,7 @@ func NewHandler(s Store) http.Handler {
 		httpjson.Write(w, http.StatusOK, st)
 		return nil
 	}))
-	mux.HandleFunc("/", httpjson.NotFound)
-	return mux
+	return httpjson.Routes(mux)
 }
 
 // failure answers a store error with its status and code.
@@ -174,6 +181,9 @@ func failure(w http.ResponseWriter, err error) error {
 		status, code = http.StatusUnprocessableEntity, CodeOverflow
 	case errors.Is(err, ErrInvalid):
 		return httpjson.Errorf(http.StatusBadRequest, "%v", err)
+	case errors.Is(err, ErrUnavailable):
+		status, code = http.StatusServiceUnavailable, CodeUnavailable
+		msg += "; the request changed nothing and may be sent again"
 	case errors.Is(err, ErrNotApplied):
 		status, code = http.StatusServiceUnavailable, CodeNotApplied
 		msg += "; nothing was applied, send the same request again"
@@ -288,6 +298,8 @@ func (c *Client) do(ctx context.Context, method, u string, body []byte, out any)
 		err = fmt.Errorf("%w (%w)", ErrRequestReused, err)
 	case e.Code == CodeNotApplied:
 		err = notApplied(err)
+	case e.Code == CodeUnavailable:
+		err = unavailable(err)
 	case resp.StatusCode/100 == 4:
 		err = fmt.Errorf("%w (%w)", ErrInvalid, err)
 	}

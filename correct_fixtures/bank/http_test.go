@@ -70,6 +70,11 @@ func TestHTTPBadInputChangesNothing(t *testing.T) {
 		{"unknown account balance", "GET", "/accounts/nobody", "", "", 404, "account not found"},
 		{"unknown account statement", "GET", "/accounts/nobody/statement", "", "", 404, "account not found"},
 		{"unknown route", "POST", "/accounts/joint/transfer", js, `{}`, 404, "no route for POST /accounts/joint/transfer"},
+		{"GET on deposit", "GET", "/accounts/joint/deposit", "", "", 405, "method GET is not allowed on /accounts/joint/deposit; allowed: POST"},
+		{"PUT on withdraw", "PUT", "/accounts/joint/withdraw", js, `{"amount": 5, "request_id": "r1"}`, 405, "method PUT is not allowed on /accounts/joint/withdraw; allowed: POST"},
+		{"duplicate amount", "POST", "/accounts/joint/deposit", js, `{"amount": 1, "amount": 7, "request_id": "r1"}`, 400, `duplicate key "amount" in the request body; send each key once`},
+		{"duplicate amount in another case", "POST", "/accounts/joint/withdraw", js, `{"amount": 1, "request_id": "r1", "Amount": 70}`, 400, `duplicate key "Amount" in the request body (the same key as "amount"`},
+		{"duplicate request_id", "POST", "/accounts/joint/deposit", js, `{"amount": 5, "request_id": "seed", "request_id": "r1"}`, 400, `duplicate key "request_id"`},
 		{"overdraft", "POST", "/accounts/joint/withdraw", js, `{"amount": 101, "request_id": "r-over"}`, 409, `account "joint" cannot cover a withdrawal of 101: insufficient funds`},
 		{"request_id reused", "POST", "/accounts/joint/withdraw", js, `{"amount": 7, "request_id": "seed"}`, 422, `request_id "seed" was first used for a deposit of 100 on account "joint"`},
 		{"overflowing the balance", "POST", "/accounts/rich/deposit", js, `{"amount": 10, "request_id": "r-rich"}`, 422, "balance would overflow int64"},
@@ -212,6 +217,48 @@ func TestHarnessOverHTTP(t *testing.T) {
 			rc, err := client.Apply(ctx, bank.Request{Account: "joint", Op: bank.Withdraw, Amount: 1, RequestID: r.Strategy + "-x"})
 			if err != nil || !rc.Replayed {
 				t.Errorf("the same withdrawal again over HTTP = %+v, %v; want a replayed receipt", rc, err)
+			}
+		})
+	}
+}
+
+func TestHTTPWrongMethod(t *testing.T) {
+	tests := []struct {
+		name       string
+		method     string
+		path       string
+		wantStatus int
+		wantAllow  string
+		wantError  string
+	}{
+		{"GET on deposit", "GET", "/accounts/joint/deposit", 405, "POST", "method GET is not allowed on /accounts/joint/deposit; allowed: POST"},
+		{"GET on withdraw", "GET", "/accounts/joint/withdraw", 405, "POST", "method GET is not allowed on /accounts/joint/withdraw; allowed: POST"},
+		{"PUT on deposit", "PUT", "/accounts/joint/deposit", 405, "POST", "method PUT is not allowed on /accounts/joint/deposit; allowed: POST"},
+		{"DELETE on an account", "DELETE", "/accounts/joint", 405, "GET, HEAD, PUT", "method DELETE is not allowed on /accounts/joint; allowed: GET, HEAD, PUT"},
+		{"POST on an account", "POST", "/accounts/joint", 405, "GET, HEAD, PUT", "method POST is not allowed on /accounts/joint; allowed: GET, HEAD, PUT"},
+		{"POST on a statement", "POST", "/accounts/joint/statement", 405, "GET, HEAD", "method POST is not allowed on /accounts/joint/statement; allowed: GET, HEAD"},
+		{"unknown path", "POST", "/accounts/joint/transfer", 404, "", "no route for POST /accounts/joint/transfer"},
+		{"unknown path, GET", "GET", "/nowhere", 404, "", "no route for GET /nowhere"},
+	}
+	srv, st, _ := serve(t, "atomic", backend.SQLite)
+	ctx := context.Background()
+	if _, err := st.CreateAccount(ctx, "joint"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Apply(ctx, bank.Request{Account: "joint", Op: bank.Deposit, Amount: 100, RequestID: "seed"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := httpjsontest.Call(t, tt.method, srv.URL+tt.path, "application/json", `{"amount": 5, "request_id": "r1"}`)
+			if a.Status != tt.wantStatus || a.Header.Get("Allow") != tt.wantAllow {
+				t.Errorf("%s %s: %d with Allow %q, want %d with Allow %q", tt.method, tt.path, a.Status, a.Header.Get("Allow"), tt.wantStatus, tt.wantAllow)
+			}
+			if len(a.Body) != 1 || a.Body["error"] != tt.wantError {
+				t.Errorf("%s %s: body %s, want exactly {\"error\": %q}", tt.method, tt.path, a.Raw, tt.wantError)
+			}
+			if stmt, err := st.Statement(ctx, "joint"); err != nil || stmt.Balance != 100 || len(stmt.Ledger) != 1 {
+				t.Errorf("after %s %s: statement %+v, %v; want balance 100 and the one seed entry", tt.method, tt.path, stmt, err)
 			}
 		})
 	}

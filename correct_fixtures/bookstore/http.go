@@ -44,10 +44,11 @@ type AddRequest struct {
 // answered 503 when it certainly changed nothing (trying again is safe) and 500 when
 // it may have been applied.
 //
-// Bad input (an id that is not a positive integer, malformed JSON, an unknown field,
-// a missing, zero, negative, fractional or overflowing qty, a body over 1 KiB, a
-// Content-Type other than JSON) is answered 4xx with {"error": "..."} before the
-// store is touched.
+// Bad input (an id that is not a positive integer, malformed JSON, an unknown or
+// repeated field, a missing, zero, negative, fractional or overflowing qty, a body
+// over 1 KiB, a Content-Type other than JSON) is answered 4xx with {"error": "..."}
+// before the store is touched. A method a path does not take (GET on /buy) is 405
+// with an Allow header, an unknown path 404.
 func NewHandler(s Store) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("POST /books", httpjson.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
@@ -104,8 +105,7 @@ func NewHandler(s Store) http.Handler {
 		httpjson.Write(w, http.StatusOK, b)
 		return nil
 	}))
-	mux.HandleFunc("/", httpjson.NotFound)
-	return mux
+	return httpjson.Routes(mux)
 }
 
 // pathID parses the {id} of the request's path.

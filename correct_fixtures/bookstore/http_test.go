@@ -53,6 +53,9 @@ func TestHTTPBadInputChangesNothing(t *testing.T) {
 		{"get bad id", "GET", "/books/x", "", "", 400, "book id must be a positive integer"},
 		{"more than in stock", "POST", "/books/{book}/buy", js, `{"qty": 11}`, 409, "10 in stock, 11 asked: not enough copies in stock"},
 		{"unknown route", "POST", "/books/{book}/steal", js, `{"qty": 1}`, 404, "no route for POST /books/"},
+		{"GET on buy", "GET", "/books/{book}/buy", "", "", 405, "method GET is not allowed on /books/"},
+		{"duplicate qty", "POST", "/books/{book}/buy", js, `{"qty": 1, "qty": 7}`, 400, `duplicate key "qty" in the request body`},
+		{"add: duplicate stock", "POST", "/books", js, `{"title": "Ulysses", "stock": 1, "stock": 5}`, 400, `duplicate key "stock"`},
 		{"add: no title", "POST", "/books", js, `{"stock": 5}`, 400, "title must be 1 to 200 characters, got 0"},
 		{"add: no stock", "POST", "/books", js, `{"title": "Ulysses"}`, 400, "stock is required"},
 		{"add: negative stock", "POST", "/books", js, `{"title": "Ulysses", "stock": -1}`, 400, "stock must be between 0 and"},
@@ -130,6 +133,52 @@ func TestHarnessOverHTTP(t *testing.T) {
 			}
 			if _, err := client.Get(context.Background(), 424242); err == nil || !strings.Contains(err.Error(), "not found") {
 				t.Errorf("Get(424242) over HTTP = %v, want not found", err)
+			}
+		})
+	}
+}
+
+func TestHTTPWrongMethod(t *testing.T) {
+	// {book} in a path is the id of the book under test.
+	tests := []struct {
+		name       string
+		method     string
+		path       string
+		wantStatus int
+		wantAllow  string
+		wantError  string
+	}{
+		{"GET on buy", "GET", "/books/{book}/buy", 405, "POST", "method GET is not allowed on /books/{book}/buy; allowed: POST"},
+		{"PUT on buy", "PUT", "/books/{book}/buy", 405, "POST", "method PUT is not allowed on /books/{book}/buy; allowed: POST"},
+		{"GET on the books", "GET", "/books", 405, "POST", "method GET is not allowed on /books; allowed: POST"},
+		{"POST on a book", "POST", "/books/{book}", 405, "GET, HEAD", "method POST is not allowed on /books/{book}; allowed: GET, HEAD"},
+		{"DELETE on a book", "DELETE", "/books/{book}", 405, "GET, HEAD", "method DELETE is not allowed on /books/{book}; allowed: GET, HEAD"},
+		{"unknown path", "POST", "/books/{book}/steal", 404, "", "no route for POST /books/{book}/steal"},
+		{"unknown path, GET", "GET", "/nowhere", 404, "", "no route for GET /nowhere"},
+	}
+	s, _ := bookstore.Lookup("atomic")
+	st, _ := strategytest.Open(t, s, backend.SQLite, bookstore.Options{})
+	srv := httptest.NewServer(bookstore.NewHandler(st))
+	defer srv.Close()
+	ctx := context.Background()
+	b, err := st.Add(ctx, "Dune", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	book := fmt.Sprint(b.ID)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := strings.ReplaceAll(tt.path, "{book}", book)
+			want := strings.ReplaceAll(tt.wantError, "{book}", book)
+			a := httpjsontest.Call(t, tt.method, srv.URL+path, "application/json", `{"qty": 1}`)
+			if a.Status != tt.wantStatus || a.Header.Get("Allow") != tt.wantAllow {
+				t.Errorf("%s %s: %d with Allow %q, want %d with Allow %q", tt.method, path, a.Status, a.Header.Get("Allow"), tt.wantStatus, tt.wantAllow)
+			}
+			if len(a.Body) != 1 || a.Body["error"] != want {
+				t.Errorf("%s %s: body %s, want exactly {\"error\": %q}", tt.method, path, a.Raw, want)
+			}
+			if got, err := st.Get(ctx, b.ID); err != nil || got.Stock != 10 || got.Sold != 0 {
+				t.Errorf("after %s %s: book %+v, %v; want stock 10, sold 0", tt.method, path, got, err)
 			}
 		})
 	}

@@ -39,8 +39,10 @@ type Counter struct {
 // A failed increment is answered 503 when it certainly changed nothing (trying again
 // is safe) and 500 when it may have been applied.
 //
-// Bad input (a bad name, malformed JSON, an unknown field, by out of range, a body over
-// the limit) is answered 4xx with {"error": "..."} before the store is touched.
+// Bad input (a bad name, malformed JSON, an unknown or repeated field, by out of range,
+// a body over the limit) is answered 4xx with {"error": "..."} before the store is
+// touched. A method a path does not take (GET on /incr) is 405 with an Allow header,
+// an unknown path 404.
 func NewHandler(s Store) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("POST /counters/{name}/incr", httpjson.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
@@ -89,8 +91,7 @@ func NewHandler(s Store) http.Handler {
 		httpjson.Write(w, http.StatusOK, Counter{Name: name, N: n})
 		return nil
 	}))
-	mux.HandleFunc("/", httpjson.NotFound)
-	return mux
+	return httpjson.Routes(mux)
 }
 
 // Client is a Store that talks to a counter server over HTTP; the load harness uses

@@ -42,6 +42,8 @@ func TestHTTPBadInputChangesNothing(t *testing.T) {
 		{"long name", "POST", "/counters/" + strings.Repeat("n", 65) + "/incr", js, `{"by": 1}`, 400, "must be 1 to 64"},
 		{"unknown counter", "GET", "/counters/nobody", "", "", 404, `counter "nobody" not found`},
 		{"unknown route", "POST", "/counters/page/decr", js, `{}`, 404, "no route for POST /counters/page/decr"},
+		{"GET on incr", "GET", "/counters/page/incr", "", "", 405, "method GET is not allowed on /counters/page/incr; allowed: POST"},
+		{"duplicate by", "POST", "/counters/page/incr", js, `{"by": 1, "by": 7}`, 400, `duplicate key "by" in the request body`},
 		{"overflow of the stored count", "POST", "/counters/full/incr", js, `{"by": 10}`, 422, "counter would overflow int64"},
 	}
 	for _, k := range []backend.Kind{backend.SQLite, backend.Postgres, backend.MariaDB} {
@@ -108,6 +110,45 @@ func TestHarnessOverHTTP(t *testing.T) {
 			}
 			if _, err := client.Get(context.Background(), "never"); err == nil || !strings.Contains(err.Error(), "not found") {
 				t.Errorf("Get(never) over HTTP = %v, want not found", err)
+			}
+		})
+	}
+}
+
+func TestHTTPWrongMethod(t *testing.T) {
+	tests := []struct {
+		name       string
+		method     string
+		path       string
+		wantStatus int
+		wantAllow  string
+		wantError  string
+	}{
+		{"GET on incr", "GET", "/counters/page/incr", 405, "POST", "method GET is not allowed on /counters/page/incr; allowed: POST"},
+		{"PUT on incr", "PUT", "/counters/page/incr", 405, "POST", "method PUT is not allowed on /counters/page/incr; allowed: POST"},
+		{"POST on a counter", "POST", "/counters/page", 405, "GET, HEAD", "method POST is not allowed on /counters/page; allowed: GET, HEAD"},
+		{"DELETE on a counter", "DELETE", "/counters/page", 405, "GET, HEAD", "method DELETE is not allowed on /counters/page; allowed: GET, HEAD"},
+		{"unknown path", "POST", "/counters/page/decr", 404, "", "no route for POST /counters/page/decr"},
+		{"unknown path, GET", "GET", "/nowhere", 404, "", "no route for GET /nowhere"},
+	}
+	s, _ := counter.Lookup("atomic")
+	st, _ := strategytest.Open(t, s, backend.SQLite, counter.Options{})
+	srv := httptest.NewServer(counter.NewHandler(st))
+	defer srv.Close()
+	if _, err := st.Incr(context.Background(), "page", 5); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := httpjsontest.Call(t, tt.method, srv.URL+tt.path, "application/json", `{"by": 1}`)
+			if a.Status != tt.wantStatus || a.Header.Get("Allow") != tt.wantAllow {
+				t.Errorf("%s %s: %d with Allow %q, want %d with Allow %q", tt.method, tt.path, a.Status, a.Header.Get("Allow"), tt.wantStatus, tt.wantAllow)
+			}
+			if len(a.Body) != 1 || a.Body["error"] != tt.wantError {
+				t.Errorf("%s %s: body %s, want exactly {\"error\": %q}", tt.method, tt.path, a.Raw, tt.wantError)
+			}
+			if n, err := st.Get(context.Background(), "page"); err != nil || n != 5 {
+				t.Errorf("after %s %s: counter page = %d, %v; want 5", tt.method, tt.path, n, err)
 			}
 		})
 	}

@@ -4,9 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"io"
+	"net"
+	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
 
 	"github.com/go-sql-driver/mysql"
@@ -19,9 +23,9 @@ import (
 func TestClassify(t *testing.T) {
 	wrap := func(err error) error { return fmt.Errorf("incr %q: %w", "x", err) }
 	tests := []struct {
-		name                        string
-		err                         error
-		retryable, lost, outOfRange bool
+		name                                      string
+		err                                       error
+		retryable, lost, outOfRange, notConnected bool
 	}{
 		{name: "pg serialization failure", err: wrap(&pgconn.PgError{Code: "40001"}), retryable: true},
 		{name: "pg deadlock", err: wrap(&pgconn.PgError{Code: "40P01"}), retryable: true},
@@ -35,6 +39,11 @@ func TestClassify(t *testing.T) {
 		{name: "mysql invalid connection", err: wrap(mysql.ErrInvalidConn), lost: true},
 		{name: "bad conn", err: wrap(driver.ErrBadConn), lost: true},
 		{name: "eof", err: wrap(io.ErrUnexpectedEOF), lost: true},
+		{name: "connection refused", err: wrap(&net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}), lost: true, notConnected: true},
+		{name: "dial timeout", err: wrap(&net.OpError{Op: "dial", Net: "tcp", Err: context.DeadlineExceeded}), lost: true, notConnected: true},
+		{name: "connection reset", err: wrap(&net.OpError{Op: "read", Net: "tcp", Err: os.NewSyscallError("read", syscall.ECONNRESET)}), lost: true},
+		{name: "broken pipe", err: wrap(&net.OpError{Op: "write", Net: "tcp", Err: os.NewSyscallError("write", syscall.EPIPE)}), lost: true},
+		{name: "closed", err: wrap(net.ErrClosed), lost: true},
 		{name: "nil", err: nil},
 	}
 	for _, tt := range tests {
@@ -47,6 +56,9 @@ func TestClassify(t *testing.T) {
 			}
 			if got := dberr.OutOfRange(tt.err); got != tt.outOfRange {
 				t.Errorf("OutOfRange(%v) = %v", tt.err, got)
+			}
+			if got := dberr.NotConnected(tt.err); got != tt.notConnected {
+				t.Errorf("NotConnected(%v) = %v", tt.err, got)
 			}
 		})
 	}
@@ -81,5 +93,47 @@ func TestSQLiteErrors(t *testing.T) {
 	_, err = db.ExecContext(ctx, `INSERT INTO t (n) VALUES (1)`)
 	if !dberr.Retryable(err) || dberr.OutOfRange(err) {
 		t.Errorf("write while another connection holds the write lock: Retryable %v (%v)", dberr.Retryable(err), err)
+	}
+}
+
+// TestNetworkErrors gets a real refusal and a real reset from the network stack: only
+// the refusal says that nothing was sent.
+func TestNetworkErrors(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	accepted := make(chan net.Conn, 1)
+	go func() {
+		c, err := l.Accept()
+		if err == nil {
+			accepted <- c
+		}
+		close(accepted)
+	}()
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	server, ok := <-accepted
+	if !ok {
+		t.Fatal("the listener accepted no connection")
+	}
+	// Closing with SO_LINGER 0 sends a reset instead of a FIN.
+	if err := server.(*net.TCPConn).SetLinger(0); err != nil {
+		t.Fatal(err)
+	}
+	server.Close()
+	_, err = c.Read(make([]byte, 1))
+	if !errors.Is(err, syscall.ECONNRESET) || !dberr.ConnectionLost(err) || dberr.NotConnected(err) {
+		t.Errorf("read after a reset: %v; want ECONNRESET, ConnectionLost true (%v), NotConnected false (%v)", err, dberr.ConnectionLost(err), dberr.NotConnected(err))
+	}
+
+	l.Close() // nothing listens at addr now
+	_, err = net.Dial("tcp", addr)
+	if !errors.Is(err, syscall.ECONNREFUSED) || !dberr.NotConnected(err) || !dberr.ConnectionLost(err) {
+		t.Errorf("dial where nothing listens: %v; want ECONNREFUSED, NotConnected true (%v), ConnectionLost true (%v)", err, dberr.NotConnected(err), dberr.ConnectionLost(err))
 	}
 }
