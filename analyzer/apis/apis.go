@@ -171,23 +171,18 @@ var redisPkgs = []string{"github.com/redis/go-redis/v9", "github.com/go-redis/re
 
 // redisHandle reports whether t is a pointer to one of the named go-redis
 // types, in any modelled version.
-func redisHandle(t types.Type, names ...string) bool {
-	for _, pkg := range redisPkgs {
-		for _, n := range names {
-			if isPtrTo(t, pkg, n) {
-				return true
-			}
-		}
-	}
-	return false
-}
+func redisHandle(t types.Type, names ...string) bool { return redisType(t, isPtrTo, names) }
 
 // redisNamed reports whether t is one of the named go-redis types (an
 // interface), in any modelled version.
-func redisNamed(t types.Type, names ...string) bool {
+func redisNamed(t types.Type, names ...string) bool { return redisType(t, IsNamed, names) }
+
+// redisType reports whether is(t, pkg, name) holds for one of the names in
+// one of the modelled go-redis packages.
+func redisType(t types.Type, is func(types.Type, string, string) bool, names []string) bool {
 	for _, pkg := range redisPkgs {
 		for _, n := range names {
-			if IsNamed(t, pkg, n) {
+			if is(t, pkg, n) {
 				return true
 			}
 		}

@@ -223,22 +223,15 @@ func TestHarnessOverHTTP(t *testing.T) {
 }
 
 func TestHTTPWrongMethod(t *testing.T) {
-	tests := []struct {
-		name       string
-		method     string
-		path       string
-		wantStatus int
-		wantAllow  string
-		wantError  string
-	}{
-		{"GET on deposit", "GET", "/accounts/joint/deposit", 405, "POST", "method GET is not allowed on /accounts/joint/deposit; allowed: POST"},
-		{"GET on withdraw", "GET", "/accounts/joint/withdraw", 405, "POST", "method GET is not allowed on /accounts/joint/withdraw; allowed: POST"},
-		{"PUT on deposit", "PUT", "/accounts/joint/deposit", 405, "POST", "method PUT is not allowed on /accounts/joint/deposit; allowed: POST"},
-		{"DELETE on an account", "DELETE", "/accounts/joint", 405, "GET, HEAD, PUT", "method DELETE is not allowed on /accounts/joint; allowed: GET, HEAD, PUT"},
-		{"POST on an account", "POST", "/accounts/joint", 405, "GET, HEAD, PUT", "method POST is not allowed on /accounts/joint; allowed: GET, HEAD, PUT"},
-		{"POST on a statement", "POST", "/accounts/joint/statement", 405, "GET, HEAD", "method POST is not allowed on /accounts/joint/statement; allowed: GET, HEAD"},
-		{"unknown path", "POST", "/accounts/joint/transfer", 404, "", "no route for POST /accounts/joint/transfer"},
-		{"unknown path, GET", "GET", "/nowhere", 404, "", "no route for GET /nowhere"},
+	tests := []httpjsontest.RouteCase{
+		{Name: "GET on deposit", Method: "GET", Path: "/accounts/joint/deposit", Status: 405, Allow: "POST", Error: "method GET is not allowed on /accounts/joint/deposit; allowed: POST"},
+		{Name: "GET on withdraw", Method: "GET", Path: "/accounts/joint/withdraw", Status: 405, Allow: "POST", Error: "method GET is not allowed on /accounts/joint/withdraw; allowed: POST"},
+		{Name: "PUT on deposit", Method: "PUT", Path: "/accounts/joint/deposit", Status: 405, Allow: "POST", Error: "method PUT is not allowed on /accounts/joint/deposit; allowed: POST"},
+		{Name: "DELETE on an account", Method: "DELETE", Path: "/accounts/joint", Status: 405, Allow: "GET, HEAD, PUT", Error: "method DELETE is not allowed on /accounts/joint; allowed: GET, HEAD, PUT"},
+		{Name: "POST on an account", Method: "POST", Path: "/accounts/joint", Status: 405, Allow: "GET, HEAD, PUT", Error: "method POST is not allowed on /accounts/joint; allowed: GET, HEAD, PUT"},
+		{Name: "POST on a statement", Method: "POST", Path: "/accounts/joint/statement", Status: 405, Allow: "GET, HEAD", Error: "method POST is not allowed on /accounts/joint/statement; allowed: GET, HEAD"},
+		{Name: "unknown path", Method: "POST", Path: "/accounts/joint/transfer", Status: 404, Allow: "", Error: "no route for POST /accounts/joint/transfer"},
+		{Name: "unknown path, GET", Method: "GET", Path: "/nowhere", Status: 404, Allow: "", Error: "no route for GET /nowhere"},
 	}
 	srv, st, _ := serve(t, "atomic", backend.SQLite)
 	ctx := context.Background()
@@ -248,18 +241,9 @@ func TestHTTPWrongMethod(t *testing.T) {
 	if _, err := st.Apply(ctx, bank.Request{Account: "joint", Op: bank.Deposit, Amount: 100, RequestID: "seed"}); err != nil {
 		t.Fatal(err)
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			a := httpjsontest.Call(t, tt.method, srv.URL+tt.path, "application/json", `{"amount": 5, "request_id": "r1"}`)
-			if a.Status != tt.wantStatus || a.Header.Get("Allow") != tt.wantAllow {
-				t.Errorf("%s %s: %d with Allow %q, want %d with Allow %q", tt.method, tt.path, a.Status, a.Header.Get("Allow"), tt.wantStatus, tt.wantAllow)
-			}
-			if len(a.Body) != 1 || a.Body["error"] != tt.wantError {
-				t.Errorf("%s %s: body %s, want exactly {\"error\": %q}", tt.method, tt.path, a.Raw, tt.wantError)
-			}
-			if stmt, err := st.Statement(ctx, "joint"); err != nil || stmt.Balance != 100 || len(stmt.Ledger) != 1 {
-				t.Errorf("after %s %s: statement %+v, %v; want balance 100 and the one seed entry", tt.method, tt.path, stmt, err)
-			}
-		})
-	}
+	httpjsontest.CheckRoutes(t, srv.URL, `{"amount": 5, "request_id": "r1"}`, tests, func(t *testing.T) {
+		if stmt, err := st.Statement(ctx, "joint"); err != nil || stmt.Balance != 100 || len(stmt.Ledger) != 1 {
+			t.Errorf("statement %+v, %v; want balance 100 and the one seed entry", stmt, err)
+		}
+	})
 }

@@ -140,21 +140,14 @@ func TestHarnessOverHTTP(t *testing.T) {
 
 func TestHTTPWrongMethod(t *testing.T) {
 	// {book} in a path is the id of the book under test.
-	tests := []struct {
-		name       string
-		method     string
-		path       string
-		wantStatus int
-		wantAllow  string
-		wantError  string
-	}{
-		{"GET on buy", "GET", "/books/{book}/buy", 405, "POST", "method GET is not allowed on /books/{book}/buy; allowed: POST"},
-		{"PUT on buy", "PUT", "/books/{book}/buy", 405, "POST", "method PUT is not allowed on /books/{book}/buy; allowed: POST"},
-		{"GET on the books", "GET", "/books", 405, "POST", "method GET is not allowed on /books; allowed: POST"},
-		{"POST on a book", "POST", "/books/{book}", 405, "GET, HEAD", "method POST is not allowed on /books/{book}; allowed: GET, HEAD"},
-		{"DELETE on a book", "DELETE", "/books/{book}", 405, "GET, HEAD", "method DELETE is not allowed on /books/{book}; allowed: GET, HEAD"},
-		{"unknown path", "POST", "/books/{book}/steal", 404, "", "no route for POST /books/{book}/steal"},
-		{"unknown path, GET", "GET", "/nowhere", 404, "", "no route for GET /nowhere"},
+	tests := []httpjsontest.RouteCase{
+		{Name: "GET on buy", Method: "GET", Path: "/books/{book}/buy", Status: 405, Allow: "POST", Error: "method GET is not allowed on /books/{book}/buy; allowed: POST"},
+		{Name: "PUT on buy", Method: "PUT", Path: "/books/{book}/buy", Status: 405, Allow: "POST", Error: "method PUT is not allowed on /books/{book}/buy; allowed: POST"},
+		{Name: "GET on the books", Method: "GET", Path: "/books", Status: 405, Allow: "POST", Error: "method GET is not allowed on /books; allowed: POST"},
+		{Name: "POST on a book", Method: "POST", Path: "/books/{book}", Status: 405, Allow: "GET, HEAD", Error: "method POST is not allowed on /books/{book}; allowed: GET, HEAD"},
+		{Name: "DELETE on a book", Method: "DELETE", Path: "/books/{book}", Status: 405, Allow: "GET, HEAD", Error: "method DELETE is not allowed on /books/{book}; allowed: GET, HEAD"},
+		{Name: "unknown path", Method: "POST", Path: "/books/{book}/steal", Status: 404, Allow: "", Error: "no route for POST /books/{book}/steal"},
+		{Name: "unknown path, GET", Method: "GET", Path: "/nowhere", Status: 404, Allow: "", Error: "no route for GET /nowhere"},
 	}
 	s, _ := bookstore.Lookup("atomic")
 	st, _ := strategytest.Open(t, s, backend.SQLite, bookstore.Options{})
@@ -166,20 +159,13 @@ func TestHTTPWrongMethod(t *testing.T) {
 		t.Fatal(err)
 	}
 	book := fmt.Sprint(b.ID)
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			path := strings.ReplaceAll(tt.path, "{book}", book)
-			want := strings.ReplaceAll(tt.wantError, "{book}", book)
-			a := httpjsontest.Call(t, tt.method, srv.URL+path, "application/json", `{"qty": 1}`)
-			if a.Status != tt.wantStatus || a.Header.Get("Allow") != tt.wantAllow {
-				t.Errorf("%s %s: %d with Allow %q, want %d with Allow %q", tt.method, path, a.Status, a.Header.Get("Allow"), tt.wantStatus, tt.wantAllow)
-			}
-			if len(a.Body) != 1 || a.Body["error"] != want {
-				t.Errorf("%s %s: body %s, want exactly {\"error\": %q}", tt.method, path, a.Raw, want)
-			}
-			if got, err := st.Get(ctx, b.ID); err != nil || got.Stock != 10 || got.Sold != 0 {
-				t.Errorf("after %s %s: book %+v, %v; want stock 10, sold 0", tt.method, path, got, err)
-			}
-		})
+	for i := range tests {
+		tests[i].Path = strings.ReplaceAll(tests[i].Path, "{book}", book)
+		tests[i].Error = strings.ReplaceAll(tests[i].Error, "{book}", book)
 	}
+	httpjsontest.CheckRoutes(t, srv.URL, `{"qty": 1}`, tests, func(t *testing.T) {
+		if got, err := st.Get(ctx, b.ID); err != nil || got.Stock != 10 || got.Sold != 0 {
+			t.Errorf("book %+v, %v; want stock 10, sold 0", got, err)
+		}
+	})
 }

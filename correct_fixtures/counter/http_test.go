@@ -116,20 +116,13 @@ func TestHarnessOverHTTP(t *testing.T) {
 }
 
 func TestHTTPWrongMethod(t *testing.T) {
-	tests := []struct {
-		name       string
-		method     string
-		path       string
-		wantStatus int
-		wantAllow  string
-		wantError  string
-	}{
-		{"GET on incr", "GET", "/counters/page/incr", 405, "POST", "method GET is not allowed on /counters/page/incr; allowed: POST"},
-		{"PUT on incr", "PUT", "/counters/page/incr", 405, "POST", "method PUT is not allowed on /counters/page/incr; allowed: POST"},
-		{"POST on a counter", "POST", "/counters/page", 405, "GET, HEAD", "method POST is not allowed on /counters/page; allowed: GET, HEAD"},
-		{"DELETE on a counter", "DELETE", "/counters/page", 405, "GET, HEAD", "method DELETE is not allowed on /counters/page; allowed: GET, HEAD"},
-		{"unknown path", "POST", "/counters/page/decr", 404, "", "no route for POST /counters/page/decr"},
-		{"unknown path, GET", "GET", "/nowhere", 404, "", "no route for GET /nowhere"},
+	tests := []httpjsontest.RouteCase{
+		{Name: "GET on incr", Method: "GET", Path: "/counters/page/incr", Status: 405, Allow: "POST", Error: "method GET is not allowed on /counters/page/incr; allowed: POST"},
+		{Name: "PUT on incr", Method: "PUT", Path: "/counters/page/incr", Status: 405, Allow: "POST", Error: "method PUT is not allowed on /counters/page/incr; allowed: POST"},
+		{Name: "POST on a counter", Method: "POST", Path: "/counters/page", Status: 405, Allow: "GET, HEAD", Error: "method POST is not allowed on /counters/page; allowed: GET, HEAD"},
+		{Name: "DELETE on a counter", Method: "DELETE", Path: "/counters/page", Status: 405, Allow: "GET, HEAD", Error: "method DELETE is not allowed on /counters/page; allowed: GET, HEAD"},
+		{Name: "unknown path", Method: "POST", Path: "/counters/page/decr", Status: 404, Allow: "", Error: "no route for POST /counters/page/decr"},
+		{Name: "unknown path, GET", Method: "GET", Path: "/nowhere", Status: 404, Allow: "", Error: "no route for GET /nowhere"},
 	}
 	s, _ := counter.Lookup("atomic")
 	st, _ := strategytest.Open(t, s, backend.SQLite, counter.Options{})
@@ -138,18 +131,9 @@ func TestHTTPWrongMethod(t *testing.T) {
 	if _, err := st.Incr(context.Background(), "page", 5); err != nil {
 		t.Fatal(err)
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			a := httpjsontest.Call(t, tt.method, srv.URL+tt.path, "application/json", `{"by": 1}`)
-			if a.Status != tt.wantStatus || a.Header.Get("Allow") != tt.wantAllow {
-				t.Errorf("%s %s: %d with Allow %q, want %d with Allow %q", tt.method, tt.path, a.Status, a.Header.Get("Allow"), tt.wantStatus, tt.wantAllow)
-			}
-			if len(a.Body) != 1 || a.Body["error"] != tt.wantError {
-				t.Errorf("%s %s: body %s, want exactly {\"error\": %q}", tt.method, tt.path, a.Raw, tt.wantError)
-			}
-			if n, err := st.Get(context.Background(), "page"); err != nil || n != 5 {
-				t.Errorf("after %s %s: counter page = %d, %v; want 5", tt.method, tt.path, n, err)
-			}
-		})
-	}
+	httpjsontest.CheckRoutes(t, srv.URL, `{"by": 1}`, tests, func(t *testing.T) {
+		if n, err := st.Get(context.Background(), "page"); err != nil || n != 5 {
+			t.Errorf("counter page = %d, %v; want 5", n, err)
+		}
+	})
 }

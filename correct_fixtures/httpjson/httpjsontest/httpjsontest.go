@@ -48,3 +48,30 @@ func Call(t testing.TB, method, url, contentType, body string) Answer {
 	}
 	return a
 }
+
+// RouteCase is a request that no route of a service takes as sent, and the JSON error
+// it must get: 405 with an Allow header for a wrong method, 404 for an unknown path.
+type RouteCase struct {
+	Name, Method, Path string
+	Status             int
+	Allow, Error       string
+}
+
+// CheckRoutes sends each case, with body, to the service at baseURL, and checks its
+// status, its Allow header and that its body is exactly {"error": Error}; after each,
+// unchanged checks that the service's state is as it was.
+func CheckRoutes(t *testing.T, baseURL, body string, cases []RouteCase, unchanged func(t *testing.T)) {
+	t.Helper()
+	for _, c := range cases {
+		t.Run(c.Name, func(t *testing.T) {
+			a := Call(t, c.Method, baseURL+c.Path, "application/json", body)
+			if a.Status != c.Status || a.Header.Get("Allow") != c.Allow {
+				t.Errorf("%s %s: %d with Allow %q, want %d with Allow %q", c.Method, c.Path, a.Status, a.Header.Get("Allow"), c.Status, c.Allow)
+			}
+			if len(a.Body) != 1 || a.Body["error"] != c.Error {
+				t.Errorf("%s %s: body %s, want exactly {\"error\": %q}", c.Method, c.Path, a.Raw, c.Error)
+			}
+			unchanged(t)
+		})
+	}
+}
