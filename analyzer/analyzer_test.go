@@ -91,7 +91,7 @@ func TestLibraries(t *testing.T) {
 		{"pgx", "pools, connections, BeginFunc, TxOptions, CollectRows, sqlc's pgx DBTX"},
 		{"sqlx", "Get, Select, StructScan, NamedExec with structs and maps, Beginx, embedded database/sql handles"},
 		{"bun", "NewSelect and NewUpdate with models, Set, Column, For(\"UPDATE\"), RunInTx"},
-		{"redis", "go-redis v9 and v8: GET then SET, INCRBY, WATCH with TxPipelined, MULTI without WATCH, hashes, UniversalClient"},
+		{"redis", "go-redis v9, v8 and v7 (no ctx): GET then SET, INCRBY, WATCH with TxPipelined, MULTI without WATCH, hashes, UniversalClient"},
 		{"memcache", "Get then Set or Replace, Increment, CompareAndSwap"},
 	}
 	for _, tt := range tests {

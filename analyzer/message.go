@@ -314,14 +314,23 @@ func hints(w *flow.Write, l *flow.Load, f *finding) (lockHint, txHint, unprotect
 	case apis.Bun:
 		lockHint = fmt.Sprintf(`load %s with For("UPDATE") inside the transaction`, pronoun(f))
 		txHint = "db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error { … })"
-	case apis.Redis:
-		lockHint = fmt.Sprintf("read %s under WATCH and write %[1]s in that transaction's TxPipelined (rdb.Watch(ctx, func(tx *redis.Tx) error { … }, key))", pronoun(f))
+	case apis.Redis, apis.RedisV7:
+		lockHint = fmt.Sprintf("read %s under WATCH and write %[1]s in that transaction's TxPipelined (rdb.Watch(%sfunc(tx *redis.Tx) error { … }, key))", pronoun(f), redisCtx(lib))
 		unprotected = "without WATCH"
 	case apis.Memcache:
 		lockHint = "write the item Get returned with mc.CompareAndSwap(item), retried on memcache.ErrCASConflict"
 		unprotected = "without CompareAndSwap"
 	}
 	return lockHint, txHint, unprotected
+}
+
+// redisCtx is the context argument a go-redis call takes first: none in
+// v7.
+func redisCtx(lib apis.Lib) string {
+	if lib == apis.RedisV7 {
+		return ""
+	}
+	return "ctx, "
 }
 
 // queryOption reports a GORM v1 locking option on a load whose value no
@@ -344,7 +353,7 @@ func remedy(w *flow.Write, f *finding, form atomicForm) string {
 	if w.Lib == apis.Memcache {
 		return "an atomic mc.Increment(key, delta) for a counter (Decrement to subtract)"
 	}
-	if w.Lib == apis.Redis {
+	if w.Lib == apis.Redis || w.Lib == apis.RedisV7 {
 		if !f.value.Numeric {
 			return "a Lua script (rdb.Eval) that reads and writes in one step"
 		}
@@ -352,7 +361,7 @@ func remedy(w *flow.Write, f *finding, form atomicForm) string {
 		if f.label.Op == token.SUB {
 			op = "DecrBy"
 		}
-		return fmt.Sprintf("an atomic %s (rdb.%s(ctx, key, delta); HIncrBy for a hash field)", strings.ToUpper(op), op)
+		return fmt.Sprintf("an atomic %s (rdb.%s(%skey, delta); HIncrBy for a hash field)", strings.ToUpper(op), op, redisCtx(w.Lib))
 	}
 	if !f.value.Numeric || w.Stmt != nil && w.Stmt.Replace {
 		col := cmp.Or(f.value.Column, "n")

@@ -77,6 +77,7 @@ const (
 	PGX          // github.com/jackc/pgx/v5 (and pgxpool)
 	SQLX         // github.com/jmoiron/sqlx, over database/sql
 	Redis        // github.com/redis/go-redis/v9, github.com/go-redis/redis/v8
+	RedisV7      // github.com/go-redis/redis/v7: the same commands without a context argument
 	Memcache     // github.com/bradfitz/gomemcache/memcache
 	Bun          // github.com/uptrace/bun
 	Sync         // sync
@@ -94,6 +95,8 @@ func (l Lib) Name() string {
 		return "sqlx"
 	case Redis:
 		return "redis"
+	case RedisV7:
+		return "redis7"
 	case Memcache:
 		return "memcache"
 	case Bun:
@@ -106,7 +109,7 @@ func (l Lib) Name() string {
 
 // LibNamed returns the library called name (see Name), or SQL.
 func LibNamed(name string) Lib {
-	for _, l := range []Lib{GORM, PGX, SQLX, Redis, Memcache, Bun, Sync} {
+	for _, l := range []Lib{GORM, PGX, SQLX, Redis, RedisV7, Memcache, Bun, Sync} {
 		if l.Name() == name {
 			return l
 		}
@@ -166,8 +169,11 @@ const (
 )
 
 // redisPkgs are the import paths of the go-redis versions modelled: v9,
-// and v8, whose API is the same.
-var redisPkgs = []string{"github.com/redis/go-redis/v9", "github.com/go-redis/redis/v8"}
+// and v8, whose API is the same, and v7 (redisV7Pkg), whose commands take
+// no context.
+var redisPkgs = []string{"github.com/redis/go-redis/v9", "github.com/go-redis/redis/v8", redisV7Pkg}
+
+const redisV7Pkg = "github.com/go-redis/redis/v7"
 
 // redisHandle reports whether t is a pointer to one of the named go-redis
 // types, in any modelled version.
@@ -287,7 +293,7 @@ func buildTable() map[string]Spec {
 	// are methods of the unexported cmdable, which every client,
 	// transaction and pipeline embeds, and of the interfaces that
 	// declare them (v8's Cmdable, v9's StringCmdable and HashCmdable).
-	for _, pkg := range redisPkgs {
+	for _, pkg := range redisPkgs[:2] {
 		for _, h := range []string{pkg + ".cmdable", pkg + ".Cmdable", pkg + ".StringCmdable", pkg + ".HashCmdable"} {
 			add(h, "Get GetEx GetSet", spec(CacheRead, Redis).column(1))
 			add(h, "HGet", spec(CacheRead, Redis).column(1))
@@ -300,6 +306,16 @@ func buildTable() map[string]Spec {
 		add("*"+pkg+".ClusterClient", "Watch", spec(RunInTx, Redis).callback(1))
 		add("*"+pkg+".Tx", "TxPipelined Pipelined", spec(RunOnHandle, Redis).callback(1))
 	}
+	// go-redis v7: the same, each argument one place earlier (no ctx).
+	for _, h := range []string{redisV7Pkg + ".cmdable", redisV7Pkg + ".Cmdable"} {
+		add(h, "Get GetSet HGet", spec(CacheRead, RedisV7).column(0))
+		add(h, "Set SetXX HSet HMSet", spec(CacheWrite, RedisV7).column(0).value(1))
+	}
+	add("*"+redisV7Pkg+".StringCmd", "Val Result Int Int64 Uint64 Float32 Float64 Bytes Bool", spec(Collect, RedisV7))
+	add("*"+redisV7Pkg+".StringCmd", "Scan", spec(Scan, RedisV7).dest(0))
+	add("*"+redisV7Pkg+".Client", "Watch", spec(RunInTx, RedisV7).callback(0))
+	add("*"+redisV7Pkg+".ClusterClient", "Watch", spec(RunInTx, RedisV7).callback(0))
+	add("*"+redisV7Pkg+".Tx", "TxPipelined Pipelined", spec(RunOnHandle, RedisV7).callback(0))
 
 	// gomemcache: Set and Replace overwrite the item; CompareAndSwap
 	// (which fails if the item changed since Get), Add (only if missing)

@@ -17,7 +17,6 @@ type UnmodelledLibrary struct {
 // versions and forks.
 var unmodelled = []UnmodelledLibrary{
 	{"GORM v1", "github.com/jinzhu/gorm"},
-	{"go-redis v7", "github.com/go-redis/redis/v7"},
 	{"go-redis v6", "github.com/go-redis/redis"},
 	{"redigo", "github.com/gomodule/redigo"},
 	{"redigo", "github.com/garyburd/redigo"},

@@ -383,7 +383,7 @@ func (c *funcCtx) api(st *state, e *env, call *ssa.Call, spec apis.Spec) {
 		// cmd.Int64(): the result holds the rows, as a destination of Scan
 		// would.
 		rows := arg(spec.Value)
-		if spec.Lib == apis.Redis {
+		if spec.Lib == apis.Redis || spec.Lib == apis.RedisV7 {
 			rows = recv
 		}
 		c.loadResult(st, call, c.rowsQuery(e, rows))

@@ -3,6 +3,7 @@ module example.com/rediscases
 go 1.26.0
 
 require (
+	github.com/go-redis/redis/v7 v7.4.1
 	github.com/go-redis/redis/v8 v8.11.5
 	github.com/redis/go-redis/v9 v9.23.0
 )
