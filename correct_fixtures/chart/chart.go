@@ -1,19 +1,22 @@
-// Package chart draws the load harness's throughput-against-concurrency chart: an SVG
-// with one panel per service and backend, workers (concurrent clients) across on a
-// log₂ axis, successful operations per second up from zero, and one line per strategy.
+// Package chart draws the load harness's sweep as an SVG: for each service and
+// backend a row of three panels, throughput (successful operations per second), the
+// updates lost, and the p99 latency of one operation, each against the number of
+// concurrent clients (workers) on a log₂ axis, with one line per strategy. Side by
+// side they show the trade-off: the racy original may run as fast as the correct
+// strategies, but it is the only one whose lost line leaves zero.
 //
 // It takes the []harness.Result of a sweep (loadharness -workers 1,4,16,…) and needs
 // nothing else. A strategy keeps its colour in every panel, so the panels compare at a
 // glance (and in every chart, when Options.Strategies names them all); the racy originals named in Options.Racy are drawn grey and dashed, as the
 // unsafe baseline the correct strategies are measured against. Past nine correct
-// strategies the colours repeat with a dotted line. Every panel has its own y scale:
-// the backends differ by an order of magnitude, and a shared scale would flatten the
-// slow ones.
+// strategies the colours repeat with a dotted line. Every panel has its own y scale,
+// from zero: the backends differ by an order of magnitude, and a shared scale would
+// flatten the slow ones.
 //
 // The output is deterministic: the same rows and options give the same bytes. Panels
 // and legend entries follow the order in which the rows name them; nothing depends on
 // map order, the clock or the machine. Each point carries a <title> (its strategy,
-// workers and ops/s), which browsers show on hover.
+// workers and value), which browsers show on hover.
 package chart
 
 import (
@@ -31,8 +34,9 @@ import (
 
 // Options describe the chart around the data.
 type Options struct {
-	// Title is the heading; empty means "<service>: throughput against concurrency"
-	// (the services joined with ", " when the rows hold several).
+	// Title is the heading; empty means "<service>: throughput, updates lost and p99
+	// latency against concurrency" (the services joined with ", " when the rows hold
+	// several).
 	Title string
 	// Machine describes where the numbers were measured ("2 cores, 24 GiB, Debian 12");
 	// shown under the title as "measured on …" when set.
@@ -40,8 +44,6 @@ type Options struct {
 	// Caption is a line of small print at the bottom, such as the command that
 	// produced the rows; omitted when empty.
 	Caption string
-	// Columns is the number of panels side by side; 0 means 2 (1 for a single panel).
-	Columns int
 	// Racy names the strategies that are racy originals (they lose updates): drawn in
 	// grey, dashed.
 	Racy []string
@@ -58,8 +60,8 @@ var ErrNoResults = errors.New("chart: no results to draw")
 // Layout, in SVG user units (pixels).
 const (
 	margin      = 16.0
-	panelW      = 400.0
-	panelH      = 270.0
+	panelW      = 330.0
+	panelH      = 250.0
 	gapX        = 16.0
 	gapY        = 12.0
 	plotLeft    = 56.0 // from the panel's left edge to the plot area: room for y tick labels
@@ -99,10 +101,42 @@ func (st style) dashAttr() string {
 	return ` stroke-dasharray="` + st.dash + `"`
 }
 
-// point is one measured (workers, ops/s) pair.
+// metric is one quantity the chart plots, in a column of panels of its own.
+type metric struct {
+	// key names it in the SVG (the panel's data-metric); title in the panel's heading;
+	// axis on its y axis.
+	key, title, axis string
+	// integer marks a count: its y ticks are whole numbers, at least 0 to 5.
+	integer bool
+	// value reads it from a row.
+	value func(harness.Result) float64
+	// text says a value in a point's title: "3100 ops/s".
+	text func(float64) string
+	// tick labels a y tick.
+	tick func(float64) string
+}
+
+// metrics are the panels of each backend, left to right.
+var metrics = []metric{
+	{key: "ops_per_sec", title: "throughput", axis: "ops/s",
+		value: func(r harness.Result) float64 { return r.OpsPerSec },
+		text:  func(v float64) string { return fmt.Sprintf("%.0f ops/s", v) },
+		tick:  tickLabel},
+	{key: "lost", title: "updates lost", axis: "lost", integer: true,
+		value: func(r harness.Result) float64 { return float64(r.Lost) },
+		text:  func(v float64) string { return fmt.Sprintf("%.0f lost", v) },
+		tick:  tickLabel},
+	{key: "p99_ms", title: "p99 latency", axis: "p99 ms",
+		value: func(r harness.Result) float64 { return r.P99Ms },
+		text:  func(v float64) string { return fmt.Sprintf("p99 %.2f ms", v) },
+		tick:  func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }},
+}
+
+// point is one measured row: workers and the value of each metric, in the order of
+// metrics.
 type point struct {
 	workers int
-	ops     float64
+	values  []float64
 }
 
 // series is one strategy's line in one panel.
@@ -111,7 +145,7 @@ type series struct {
 	points   []point // sorted by workers
 }
 
-// panel is one service on one backend.
+// panel is one service on one backend: a row of panels, one per metric.
 type panel struct {
 	service, backend string
 	series           []series
@@ -129,8 +163,12 @@ func group(rs []harness.Result) (panels []*panel, strategies []string, err error
 			return nil, nil, fmt.Errorf("chart: row %s: service, strategy and backend must all be named", id)
 		case r.Workers < 1:
 			return nil, nil, fmt.Errorf("chart: row %s: workers must be at least 1", id)
-		case math.IsNaN(r.OpsPerSec) || math.IsInf(r.OpsPerSec, 0) || r.OpsPerSec < 0:
+		case bad(r.OpsPerSec):
 			return nil, nil, fmt.Errorf("chart: row %s: ops/s is %v, want a finite number ≥ 0", id, r.OpsPerSec)
+		case r.Lost < 0:
+			return nil, nil, fmt.Errorf("chart: row %s: lost is %d, want a number ≥ 0", id, r.Lost)
+		case bad(r.P99Ms):
+			return nil, nil, fmt.Errorf("chart: row %s: p99 is %v ms, want a finite number ≥ 0", id, r.P99Ms)
 		}
 		i := slices.IndexFunc(panels, func(p *panel) bool { return p.service == r.Service && p.backend == r.Backend })
 		if i < 0 {
@@ -147,7 +185,11 @@ func group(rs []harness.Result) (panels []*panel, strategies []string, err error
 		if slices.ContainsFunc(s.points, func(q point) bool { return q.workers == r.Workers }) {
 			return nil, nil, fmt.Errorf("chart: row %s appears twice: chart one sweep at a time", id)
 		}
-		s.points = append(s.points, point{r.Workers, r.OpsPerSec})
+		q := point{workers: r.Workers}
+		for _, m := range metrics {
+			q.values = append(q.values, m.value(r))
+		}
+		s.points = append(s.points, q)
 		if !slices.Contains(strategies, r.Strategy) {
 			strategies = append(strategies, r.Strategy)
 		}
@@ -160,23 +202,22 @@ func group(rs []harness.Result) (panels []*panel, strategies []string, err error
 	return panels, strategies, nil
 }
 
+// bad reports whether v cannot be plotted on an axis from zero: NaN, infinite or
+// negative.
+func bad(v float64) bool { return math.IsNaN(v) || math.IsInf(v, 0) || v < 0 }
+
 // SVG returns the chart of rs as a standalone SVG document. It refuses, with an error
 // naming the row, an empty rs (ErrNoResults), a row without service, strategy or
-// backend, fewer than 1 worker, an ops/s that is negative, NaN or infinite, and the
-// same service, strategy, backend and workers twice. An ops/s of 0 is drawn at the
-// bottom of its panel; a sweep of a single worker count is drawn as points in the
-// middle of the x axis.
+// backend, fewer than 1 worker, an ops/s or a p99 that is negative, NaN or infinite,
+// a negative lost, and the same service, strategy, backend and workers twice. A value
+// of 0 is drawn at the bottom of its panel; a sweep of a single worker count is drawn
+// as points in the middle of the x axis.
 func SVG(rs []harness.Result, o Options) ([]byte, error) {
 	panels, strategies, err := group(rs)
 	if err != nil {
 		return nil, err
 	}
-	cols := o.Columns
-	if cols <= 0 {
-		cols = 2
-	}
-	cols = min(cols, len(panels))
-	rows := (len(panels) + cols - 1) / cols
+	cols, rows := len(metrics), len(panels)
 
 	var services []string
 	for _, p := range panels {
@@ -186,7 +227,7 @@ func SVG(rs []harness.Result, o Options) ([]byte, error) {
 	}
 	title := o.Title
 	if title == "" {
-		title = strings.Join(services, ", ") + ": throughput against concurrency"
+		title = strings.Join(services, ", ") + ": throughput, updates lost and p99 latency against concurrency"
 	}
 
 	width := 2*margin + float64(cols)*panelW + float64(cols-1)*gapX
@@ -226,13 +267,15 @@ func SVG(rs []harness.Result, o Options) ([]byte, error) {
 	xTicks := workerTicks(panels)
 	oneService := len(services) == 1
 	for i, p := range panels {
-		left := margin + float64(i%cols)*(panelW+gapX)
-		top := panelsTop + float64(i/cols)*(panelH+gapY)
+		top := panelsTop + float64(i)*(panelH+gapY)
 		label := p.service + " on " + p.backend
 		if oneService {
 			label = p.backend
 		}
-		writePanel(&b, p, label, left, top, xTicks, styles)
+		for j, m := range metrics {
+			left := margin + float64(j)*(panelW+gapX)
+			writePanel(&b, p, j, m, label+": "+m.title, left, top, xTicks, styles)
+		}
 	}
 	if o.Caption != "" {
 		elemf(&b, `<text x="%s" y="%s" font-size="10" fill="#666">%s</text>`, num(margin), num(height-margin+4), esc(o.Caption))
@@ -323,8 +366,12 @@ func (s scale) at(v float64) float64 {
 }
 
 // yTicks returns ticks from 0 to the smallest "nice" value (1, 2, 2.5 or 5 × 10ⁿ steps)
-// at or above max; a max of 0 gives the axis 0 to 1.
-func yTicks(max float64) []float64 {
+// at or above max; a max of 0 gives the axis 0 to 1. With integer (a count) the axis
+// goes at least to 5 and the steps are whole numbers: no 2.5 steps.
+func yTicks(max float64, integer bool) []float64 {
+	if integer {
+		max = math.Max(max, yTickTarget)
+	}
 	if max <= 0 {
 		max = 1
 	}
@@ -333,6 +380,9 @@ func yTicks(max float64) []float64 {
 	mag := math.Pow(10, exp)
 	mult := 10.0
 	for _, m := range []float64{1, 2, 2.5, 5} {
+		if integer && m == 2.5 && mag < 10 {
+			continue
+		}
 		if m*mag >= raw {
 			mult = m
 			break
@@ -361,20 +411,22 @@ func tickLabel(v float64) string {
 	return strconv.FormatFloat(v, 'f', -1, 64)
 }
 
-func writePanel(b *bytes.Buffer, p *panel, label string, left, top float64, xTicks []int, styles map[string]style) {
+// writePanel draws metric m (the mi-th of metrics) of panel p with its top left corner
+// at (left, top).
+func writePanel(b *bytes.Buffer, p *panel, mi int, m metric, label string, left, top float64, xTicks []int, styles map[string]style) {
 	x0, x1 := left+plotLeft, left+panelW-plotRight
 	y0, y1 := top+plotTop, top+panelH-plotBottom // y0 top of the plot area, y1 its bottom
-	maxOps := 0.0
+	maxV := 0.0
 	for _, s := range p.series {
 		for _, q := range s.points {
-			maxOps = math.Max(maxOps, q.ops)
+			maxV = math.Max(maxV, q.values[mi])
 		}
 	}
-	ticks := yTicks(maxOps)
+	ticks := yTicks(maxV, m.integer)
 	xs := scale{lo: float64(xTicks[0]), hi: float64(xTicks[len(xTicks)-1]), px0: x0 + plotInset, px1: x1 - plotInset, log: true}
 	ys := scale{lo: 0, hi: ticks[len(ticks)-1], px0: y1, px1: y0}
 
-	elemf(b, `<g class="panel" data-service="%s" data-backend="%s">`, esc(p.service), esc(p.backend))
+	elemf(b, `<g class="panel" data-service="%s" data-backend="%s" data-metric="%s">`, esc(p.service), esc(p.backend), m.key)
 	elemf(b, `<text x="%s" y="%s" font-weight="bold">%s</text>`, num(x0), num(top+plotTop-10), esc(label))
 	elemf(b, `<rect class="plot" x="%s" y="%s" width="%s" height="%s" fill="none" stroke="#999"/>`,
 		num(x0), num(y0), num(x1-x0), num(y1-y0))
@@ -383,7 +435,7 @@ func writePanel(b *bytes.Buffer, p *panel, label string, left, top float64, xTic
 		if t > 0 {
 			elemf(b, `<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="#e4e4e4"/>`, num(x0), num(y), num(x1), num(y))
 		}
-		elemf(b, `<text x="%s" y="%s" text-anchor="end" dominant-baseline="middle">%s</text>`, num(x0-6), num(y), tickLabel(t))
+		elemf(b, `<text x="%s" y="%s" text-anchor="end" dominant-baseline="middle">%s</text>`, num(x0-6), num(y), m.tick(t))
 	}
 	lastLabel := math.Inf(-1)
 	for _, w := range xTicks {
@@ -396,19 +448,19 @@ func writePanel(b *bytes.Buffer, p *panel, label string, left, top float64, xTic
 	}
 	elemf(b, `<text x="%s" y="%s" text-anchor="middle" fill="#444">workers (concurrent clients, log scale)</text>`, num((x0+x1)/2), num(y1+35))
 	ly := (y0 + y1) / 2
-	elemf(b, `<text x="%s" y="%s" text-anchor="middle" fill="#444" transform="rotate(-90 %s %s)">ops/s</text>`,
-		num(left+12), num(ly), num(left+12), num(ly))
+	elemf(b, `<text x="%s" y="%s" text-anchor="middle" fill="#444" transform="rotate(-90 %s %s)">%s</text>`,
+		num(left+12), num(ly), num(left+12), num(ly), esc(m.axis))
 	for _, s := range p.series {
 		st := styles[s.strategy]
 		pts := make([]string, len(s.points))
 		for i, q := range s.points {
-			pts[i] = num(xs.at(float64(q.workers))) + "," + num(ys.at(q.ops))
+			pts[i] = num(xs.at(float64(q.workers))) + "," + num(ys.at(q.values[mi]))
 		}
 		elemf(b, `<polyline class="series" data-strategy="%s" points="%s" fill="none" stroke="%s" stroke-width="2"%s/>`,
 			esc(s.strategy), strings.Join(pts, " "), st.colour, st.dashAttr())
 		for _, q := range s.points {
-			elemf(b, `<circle cx="%s" cy="%s" r="%s" fill="%s"><title>%s, %s: %.0f ops/s</title></circle>`,
-				num(xs.at(float64(q.workers))), num(ys.at(q.ops)), num(markerR), st.colour, esc(s.strategy), workersText(q.workers), q.ops)
+			elemf(b, `<circle cx="%s" cy="%s" r="%s" fill="%s"><title>%s, %s: %s</title></circle>`,
+				num(xs.at(float64(q.workers))), num(ys.at(q.values[mi])), num(markerR), st.colour, esc(s.strategy), workersText(q.workers), m.text(q.values[mi]))
 		}
 	}
 	b.WriteString("</g>\n")

@@ -25,14 +25,23 @@ func row(service, strategy, backend string, workers int, ops float64) harness.Re
 	return harness.Result{Service: service, Strategy: strategy, Backend: backend, Workers: workers, OpsPerSec: ops}
 }
 
+// measured is a row with the updates lost and the p99 latency too.
+func measured(service, strategy, backend string, workers int, ops float64, lost int64, p99 float64) harness.Result {
+	r := row(service, strategy, backend, workers, ops)
+	r.Lost, r.P99Ms = lost, p99
+	return r
+}
+
 // sweep is a small fixed sweep: two backends, the racy original and two strategies,
-// one of which does not run on the second backend.
+// one of which does not run on the second backend. The racy original loses updates
+// from 4 workers on (with one worker nothing runs concurrently); serializable's tail
+// grows with its retries.
 var sweep = []harness.Result{
-	row("counter", "racy", "postgres", 1, 1600), row("counter", "racy", "postgres", 4, 3100), row("counter", "racy", "postgres", 16, 3000),
-	row("counter", "atomic", "postgres", 1, 1500), row("counter", "atomic", "postgres", 4, 3000), row("counter", "atomic", "postgres", 16, 3200),
-	row("counter", "serializable", "postgres", 1, 1400), row("counter", "serializable", "postgres", 4, 900), row("counter", "serializable", "postgres", 16, 350),
-	row("counter", "atomic", "mariadb", 1, 7000), row("counter", "atomic", "mariadb", 4, 11000), row("counter", "atomic", "mariadb", 16, 10500),
-	row("counter", "racy", "mariadb", 1, 3000), row("counter", "racy", "mariadb", 4, 7500), row("counter", "racy", "mariadb", 16, 7400),
+	measured("counter", "racy", "postgres", 1, 1600, 0, 2.1), measured("counter", "racy", "postgres", 4, 3100, 3650, 9.8), measured("counter", "racy", "postgres", 16, 3000, 4829, 54.14),
+	measured("counter", "atomic", "postgres", 1, 1500, 0, 2.2), measured("counter", "atomic", "postgres", 4, 3000, 0, 10.5), measured("counter", "atomic", "postgres", 16, 3200, 0, 59.96),
+	measured("counter", "serializable", "postgres", 1, 1400, 0, 2.5), measured("counter", "serializable", "postgres", 4, 900, 0, 80.25), measured("counter", "serializable", "postgres", 16, 350, 0, 265.74),
+	measured("counter", "atomic", "mariadb", 1, 7000, 0, 0.9), measured("counter", "atomic", "mariadb", 4, 11000, 0, 2.3), measured("counter", "atomic", "mariadb", 16, 10500, 0, 4.55),
+	measured("counter", "racy", "mariadb", 1, 3000, 0, 1.1), measured("counter", "racy", "mariadb", 4, 7500, 4102, 6.4), measured("counter", "racy", "mariadb", 16, 7400, 4741, 20.33),
 }
 
 func TestGolden(t *testing.T) {
@@ -68,6 +77,7 @@ type doc struct {
 
 type panelDoc struct {
 	backend    string
+	metric     string
 	plot       rect
 	points     map[string][2]float64 // point title → centre
 	lines      map[string]string     // strategy → polyline points
@@ -113,7 +123,7 @@ func parse(t *testing.T, svg []byte) doc {
 		case xml.StartElement:
 			switch tok.Name.Local {
 			case "g":
-				d.panels = append(d.panels, panelDoc{backend: attr(tok.Attr, "data-backend"), points: map[string][2]float64{}, lines: map[string]string{}})
+				d.panels = append(d.panels, panelDoc{backend: attr(tok.Attr, "data-backend"), metric: attr(tok.Attr, "data-metric"), points: map[string][2]float64{}, lines: map[string]string{}})
 				cur = &d.panels[len(d.panels)-1]
 			case "rect":
 				if attr(tok.Attr, "class") == "plot" {
@@ -200,10 +210,13 @@ func TestValuesMapToCoordinates(t *testing.T) {
 				t.Fatal(err)
 			}
 			d := parse(t, svg)
-			if len(d.panels) != 1 {
-				t.Fatalf("got %d panels, want 1", len(d.panels))
+			if len(d.panels) != 3 {
+				t.Fatalf("got %d panels, want 3 (throughput, lost, p99)", len(d.panels))
 			}
 			p := d.panels[0]
+			if p.metric != "ops_per_sec" {
+				t.Fatalf("first panel plots %q, want ops_per_sec", p.metric)
+			}
 			if tt.yTicks != nil && !slices.Equal(p.yTickTexts, tt.yTicks) {
 				t.Errorf("y ticks = %v, want %v", p.yTickTexts, tt.yTicks)
 			}
@@ -230,23 +243,29 @@ func TestPanelsLegendAndStyle(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := parse(t, svg)
-	var backends []string
+	var panels []string
 	for _, p := range d.panels {
-		backends = append(backends, p.backend)
+		panels = append(panels, p.backend+" "+p.metric)
 	}
-	if want := []string{"postgres", "mariadb"}; !slices.Equal(backends, want) {
-		t.Errorf("panels = %v, want %v (in the order the rows name them)", backends, want)
+	want := []string{"postgres ops_per_sec", "postgres lost", "postgres p99_ms", "mariadb ops_per_sec", "mariadb lost", "mariadb p99_ms"}
+	if !slices.Equal(panels, want) {
+		t.Errorf("panels = %v, want %v (a row per backend, in the order the rows name them)", panels, want)
 	}
-	for _, want := range []string{"counter: throughput against concurrency", "measured on a <small> & quiet box", "loadharness -workers 1,4,16", "racy", "atomic", "serializable"} {
+	for _, want := range []string{"counter: throughput, updates lost and p99 latency against concurrency", "measured on a <small> & quiet box", "loadharness -workers 1,4,16",
+		"racy", "atomic", "serializable", "postgres: throughput", "postgres: updates lost", "postgres: p99 latency", "mariadb: updates lost", "ops/s", "lost", "p99 ms"} {
 		if !slices.Contains(d.texts, want) {
 			t.Errorf("no text %q in %q", want, d.texts)
 		}
 	}
-	if _, ok := d.panels[1].lines["serializable"]; ok {
-		t.Error("mariadb panel has a serializable line, but no row measured it")
-	}
-	if n := strings.Count(d.panels[0].lines["atomic"], ","); n != 3 {
-		t.Errorf("postgres atomic line has %d points, want 3", n)
+	for _, p := range d.panels {
+		if _, ok := p.lines["serializable"]; ok && p.backend == "mariadb" {
+			t.Errorf("mariadb %s panel has a serializable line, but no row measured it", p.metric)
+		}
+		if p.backend == "postgres" {
+			if n := strings.Count(p.lines["atomic"], ","); n != 3 {
+				t.Errorf("postgres %s: atomic line has %d points, want 3", p.metric, n)
+			}
+		}
 	}
 	// The same strategy has the same colour in every panel; the racy original is dashed.
 	s := string(svg)
@@ -262,8 +281,8 @@ func TestPanelsLegendAndStyle(t *testing.T) {
 				t.Errorf("%s line dashed = %v, want %v", strategy, dashed, strategy == "racy")
 			}
 		}
-		if len(strokes) != 2 || strokes[0] != strokes[1] {
-			t.Errorf("%s strokes = %v, want the same colour in both panels", strategy, strokes)
+		if len(strokes) != 6 || slices.Compact(slices.Clone(strokes))[0] != strokes[0] || len(slices.Compact(slices.Clone(strokes))) != 1 {
+			t.Errorf("%s strokes = %v, want the same colour in all six panels", strategy, strokes)
 		}
 	}
 }
@@ -275,7 +294,7 @@ func TestSeveralServicesNamePanelsByServiceAndBackend(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := parse(t, svg)
-	for _, want := range []string{"counter, bank: throughput against concurrency", "counter on postgres", "bank on postgres"} {
+	for _, want := range []string{"counter, bank: throughput, updates lost and p99 latency against concurrency", "counter on postgres: throughput", "bank on postgres: updates lost", "bank on postgres: p99 latency"} {
 		if !slices.Contains(d.texts, want) {
 			t.Errorf("no text %q in %q", want, d.texts)
 		}
@@ -292,6 +311,10 @@ func TestBadInput(t *testing.T) {
 		{"NaN ops/s", []harness.Result{row("counter", "atomic", "postgres", 4, math.NaN())}, "counter/atomic/postgres at 4 workers: ops/s is NaN"},
 		{"infinite ops/s", []harness.Result{row("counter", "atomic", "postgres", 4, math.Inf(1))}, "ops/s is +Inf"},
 		{"negative ops/s", []harness.Result{row("counter", "atomic", "postgres", 4, -1)}, "ops/s is -1"},
+		{"negative lost", []harness.Result{measured("counter", "atomic", "postgres", 4, 10, -3, 1)}, "counter/atomic/postgres at 4 workers: lost is -3, want a number ≥ 0"},
+		{"NaN p99", []harness.Result{measured("counter", "atomic", "postgres", 4, 10, 0, math.NaN())}, "counter/atomic/postgres at 4 workers: p99 is NaN ms"},
+		{"infinite p99", []harness.Result{measured("counter", "atomic", "postgres", 4, 10, 0, math.Inf(1))}, "p99 is +Inf ms"},
+		{"negative p99", []harness.Result{measured("counter", "atomic", "postgres", 4, 10, 0, -0.5)}, "p99 is -0.5 ms"},
 		{"zero workers", []harness.Result{row("counter", "atomic", "postgres", 0, 10)}, "counter/atomic/postgres at 0 workers: workers must be at least 1"},
 		{"no strategy", []harness.Result{row("counter", "", "postgres", 4, 10)}, "service, strategy and backend must all be named"},
 		{"a point twice", []harness.Result{row("counter", "atomic", "postgres", 4, 10), row("counter", "atomic", "postgres", 4, 12)}, "counter/atomic/postgres at 4 workers appears twice"},
@@ -314,21 +337,28 @@ func TestBadInput(t *testing.T) {
 
 func TestYTicks(t *testing.T) {
 	tests := []struct {
-		max  float64
-		want []float64
+		max     float64
+		integer bool
+		want    []float64
 	}{
-		{1000, []float64{0, 200, 400, 600, 800, 1000}},
-		{1001, []float64{0, 250, 500, 750, 1000, 1250}},
-		{56496, []float64{0, 20000, 40000, 60000}},
-		{11597, []float64{0, 2500, 5000, 7500, 10000, 12500}},
-		{3, []float64{0, 1, 2, 3}},
-		{0.3, []float64{0, 0.1, 0.2, 0.3}},
-		{0.07, []float64{0, 0.02, 0.04, 0.06, 0.08}},
-		{0, []float64{0, 0.2, 0.4, 0.6, 0.8, 1}},
+		{1000, false, []float64{0, 200, 400, 600, 800, 1000}},
+		{1001, false, []float64{0, 250, 500, 750, 1000, 1250}},
+		{56496, false, []float64{0, 20000, 40000, 60000}},
+		{11597, false, []float64{0, 2500, 5000, 7500, 10000, 12500}},
+		{3, false, []float64{0, 1, 2, 3}},
+		{0.3, false, []float64{0, 0.1, 0.2, 0.3}},
+		{0.07, false, []float64{0, 0.02, 0.04, 0.06, 0.08}},
+		{0, false, []float64{0, 0.2, 0.4, 0.6, 0.8, 1}},
+		// Counts: whole steps, and nothing lost is an axis from 0 to 5.
+		{0, true, []float64{0, 1, 2, 3, 4, 5}},
+		{3, true, []float64{0, 1, 2, 3, 4, 5}},
+		{11, true, []float64{0, 5, 10, 15}},
+		{11597, true, []float64{0, 2500, 5000, 7500, 10000, 12500}},
+		{4829, true, []float64{0, 1000, 2000, 3000, 4000, 5000}},
 	}
 	for _, tt := range tests {
-		if got := yTicks(tt.max); !slices.Equal(got, tt.want) {
-			t.Errorf("yTicks(%v) = %v, want %v", tt.max, got, tt.want)
+		if got := yTicks(tt.max, tt.integer); !slices.Equal(got, tt.want) {
+			t.Errorf("yTicks(%v, %v) = %v, want %v", tt.max, tt.integer, got, tt.want)
 		}
 	}
 }
@@ -434,5 +464,89 @@ func TestStrategiesFixColoursAndLegendOrder(t *testing.T) {
 	}
 	if want := []string{"atomic", "optimistic"}; !slices.Equal(legend, want) {
 		t.Errorf("legend = %v, want %v: the given order, only what the rows hold", legend, want)
+	}
+}
+
+// TestLostAndP99PanelsShowTheTradeOff checks the two panels beside throughput: the
+// racy original's lost line leaves zero while every correct strategy's stays on it,
+// and each point of the lost and p99 panels sits at its value.
+func TestLostAndP99PanelsShowTheTradeOff(t *testing.T) {
+	svg, err := SVG(sweep, Options{Racy: []string{"racy"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := parse(t, svg)
+	type at struct {
+		backend, metric, title string
+		y                      float64 // 0..1 up the panel's y axis
+	}
+	tests := []at{
+		{"postgres", "lost", "racy, 16 workers: 4829 lost", 4829.0 / 5000},
+		{"postgres", "lost", "racy, 4 workers: 3650 lost", 3650.0 / 5000},
+		{"postgres", "lost", "racy, 1 worker: 0 lost", 0},
+		{"postgres", "lost", "atomic, 16 workers: 0 lost", 0},
+		{"postgres", "lost", "serializable, 16 workers: 0 lost", 0},
+		{"mariadb", "lost", "racy, 16 workers: 4741 lost", 4741.0 / 5000},
+		{"mariadb", "lost", "atomic, 4 workers: 0 lost", 0},
+		{"postgres", "p99_ms", "serializable, 16 workers: p99 265.74 ms", 265.74 / 300},
+		{"postgres", "p99_ms", "racy, 16 workers: p99 54.14 ms", 54.14 / 300},
+		{"mariadb", "p99_ms", "racy, 16 workers: p99 20.33 ms", 20.33 / 25},
+		{"mariadb", "ops_per_sec", "atomic, 4 workers: 11000 ops/s", 11000.0 / 12500},
+	}
+	for _, tt := range tests {
+		i := slices.IndexFunc(d.panels, func(p panelDoc) bool { return p.backend == tt.backend && p.metric == tt.metric })
+		if i < 0 {
+			t.Fatalf("no %s panel for %s", tt.metric, tt.backend)
+		}
+		p := d.panels[i]
+		got, ok := p.points[tt.title]
+		if !ok {
+			t.Errorf("%s %s: no point titled %q; have %v", tt.backend, tt.metric, tt.title, p.points)
+			continue
+		}
+		bottom, top := p.plot.y+p.plot.h, p.plot.y
+		if want := bottom - tt.y*(bottom-top); !near(got[1], want) {
+			t.Errorf("%s %s: %q at y %v, want %.1f", tt.backend, tt.metric, tt.title, got[1], want)
+		}
+	}
+	for _, p := range d.panels {
+		if p.metric != "lost" {
+			continue
+		}
+		if want := []string{"0", "1k", "2k", "3k", "4k", "5k"}; !slices.Equal(p.yTickTexts, want) {
+			t.Errorf("%s lost y ticks = %v, want %v", p.backend, p.yTickTexts, want)
+		}
+		for strategy, line := range p.lines {
+			flat := true
+			for _, xy := range strings.Fields(line) {
+				_, y, _ := strings.Cut(xy, ",")
+				if v, _ := strconv.ParseFloat(y, 64); !near(v, p.plot.y+p.plot.h) {
+					flat = false
+				}
+			}
+			if flat == (strategy == "racy") {
+				t.Errorf("%s lost: %s line flat on zero = %v, want %v", p.backend, strategy, flat, strategy != "racy")
+			}
+		}
+	}
+}
+
+func TestNothingLostIsAFlatLineOnACountAxis(t *testing.T) {
+	svg, err := SVG([]harness.Result{measured("s", "a", "b", 1, 10, 0, 1), measured("s", "a", "b", 8, 20, 0, 4)}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range parse(t, svg).panels {
+		if p.metric != "lost" {
+			continue
+		}
+		if want := []string{"0", "1", "2", "3", "4", "5"}; !slices.Equal(p.yTickTexts, want) {
+			t.Errorf("y ticks = %v, want %v: whole counts from 0", p.yTickTexts, want)
+		}
+		for _, title := range []string{"a, 1 worker: 0 lost", "a, 8 workers: 0 lost"} {
+			if got, ok := p.points[title]; !ok || !near(got[1], p.plot.y+p.plot.h) {
+				t.Errorf("%q at %v (found %v), want on the bottom edge %v", title, got, ok, p.plot.y+p.plot.h)
+			}
+		}
 	}
 }

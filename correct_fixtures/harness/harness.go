@@ -28,7 +28,8 @@
 // [Run] returns one [Result]; [WriteTable] and [WriteJSON] print a list of them. A
 // sweep over Config.Workers gives the points of a throughput-against-concurrency
 // chart: package chart draws one as SVG from the same []Result and needs nothing
-// else from this package.
+// else from this package. While a run is under way, Config.Progress receives the
+// operations done and failed so far a few times a second, for a display.
 package harness
 
 import (
@@ -102,6 +103,22 @@ type Config struct {
 	// Ops alone ends when the operations are done.
 	MinKills    int
 	MaxDuration time.Duration
+	// Progress, if set, is called every ProgressEvery (0 means 250 ms) while the
+	// operations run, and once more, with the final counts, when they have ended
+	// (before Final and Check). The calls come one at a time from a goroutine of the
+	// harness's own; each must return quickly, or it delays the next.
+	Progress      func(Progress)
+	ProgressEvery time.Duration
+}
+
+// Progress is a snapshot of a run whose operations are under way, for a display.
+type Progress struct {
+	// Done is the number of operations finished so far, successful or not.
+	Done int64
+	// Failed is how many of them failed.
+	Failed int64
+	// Elapsed is the time since the operations began.
+	Elapsed time.Duration
 }
 
 // Labels name what a Result measured.
@@ -188,7 +205,18 @@ func Run(ctx context.Context, l Labels, w Workload, cfg Config) (Result, error) 
 		chaosErr error
 		kills    atomic.Int64
 		chaosWG  sync.WaitGroup
+		// done and failed count finished operations for cfg.Progress; opsOver is set
+		// when the last one has finished.
+		done, failed atomic.Int64
+		opsOver      atomic.Bool
+		progressWG   sync.WaitGroup
+		stopProgress = make(chan struct{})
 	)
+	if cfg.Progress != nil {
+		progressWG.Go(func() {
+			reportProgress(stopProgress, cfg.Progress, orDefault(cfg.ProgressEvery, 250*time.Millisecond), began, &done, &failed, &opsOver)
+		})
+	}
 	if cfg.Duration > 0 {
 		chaosWG.Go(func() { endRun(runCtx, stop, cfg, &kills) })
 	}
@@ -212,7 +240,9 @@ func Run(ctx context.Context, l Labels, w Workload, cfg Config) (Result, error) 
 				out, err := w.Do(octx, Op{Worker: i, Seq: seq})
 				t.latencies = append(t.latencies, time.Since(t0))
 				cancel()
+				done.Add(1)
 				if err != nil {
+					failed.Add(1)
 					t.failed++
 					if t.firstErr == nil {
 						t.firstErr = err
@@ -230,7 +260,13 @@ func Run(ctx context.Context, l Labels, w Workload, cfg Config) (Result, error) 
 		})
 	}
 	wg.Wait()
+	opsOver.Store(true) // before elapsed is read: no report after this has a later time
 	elapsed := time.Since(began)
+	close(stopProgress)
+	progressWG.Wait()
+	if cfg.Progress != nil {
+		cfg.Progress(Progress{Done: done.Load(), Failed: failed.Load(), Elapsed: elapsed})
+	}
 	stop()
 	chaosWG.Wait()
 	if chaosErr != nil {
@@ -317,6 +353,27 @@ func runChaos(ctx context.Context, c Chaos, every time.Duration, kills *atomic.I
 				return err
 			}
 			kills.Add(int64(n))
+		}
+	}
+}
+
+// reportProgress calls report every interval with the counts so far, until stop is
+// closed or the operations are over (then Run makes the last call, with the final
+// counts and time). A report's time is read before over is checked, so it is never
+// later than the Elapsed that Run reads after setting over.
+func reportProgress(stop <-chan struct{}, report func(Progress), every time.Duration, began time.Time, done, failed *atomic.Int64, over *atomic.Bool) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+			p := Progress{Elapsed: time.Since(began), Done: done.Load(), Failed: failed.Load()}
+			if over.Load() {
+				return
+			}
+			report(p)
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -145,6 +146,66 @@ func TestMinKillsKeepsAChaosRunGoing(t *testing.T) {
 			}
 			if r.Lost != 0 || r.Final != r.Expected {
 				t.Errorf("final %d, expected %d, lost %d", r.Final, r.Expected, r.Lost)
+			}
+		})
+	}
+}
+
+// flakyWorkload adds 1 per operation and fails every third one before applying it.
+type flakyWorkload struct{ countWorkload }
+
+func (w *flakyWorkload) Do(ctx context.Context, op Op) (Outcome, error) {
+	if op.Seq%3 == 0 {
+		time.Sleep(time.Millisecond)
+		return Outcome{Delta: 1}, errors.New("refused for the test")
+	}
+	return w.countWorkload.Do(ctx, op)
+}
+
+func TestProgressReportsRunningCountsThenTheFinalOnes(t *testing.T) {
+	tests := []struct {
+		name      string
+		w         Workload
+		cfg       Config
+		wantCalls int // at least
+	}{
+		{"bounded by ops", &countWorkload{}, Config{Workers: 4, Ops: 300, ProgressEvery: 5 * time.Millisecond}, 2},
+		{"bounded by time", &countWorkload{}, Config{Workers: 2, Duration: 150 * time.Millisecond, ProgressEvery: 10 * time.Millisecond}, 5},
+		{"failures are counted", &flakyWorkload{}, Config{Workers: 3, Ops: 90, ProgressEvery: 5 * time.Millisecond}, 1},
+		{"default interval: only the final call in a short run", &countWorkload{}, Config{Workers: 1, Ops: 5}, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var calls []Progress
+			var inCall atomic.Bool
+			tt.cfg.Progress = func(p Progress) {
+				if !inCall.CompareAndSwap(false, true) {
+					t.Error("Progress called while a call was still running")
+				}
+				calls = append(calls, p)
+				inCall.Store(false)
+			}
+			r, err := Run(context.Background(), Labels{Service: "test"}, tt.w, tt.cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(calls) < tt.wantCalls {
+				t.Fatalf("Progress called %d times, want at least %d", len(calls), tt.wantCalls)
+			}
+			for i, p := range calls {
+				if p.Failed > p.Done {
+					t.Errorf("call %d: %d failed of %d done", i, p.Failed, p.Done)
+				}
+				if i > 0 && (p.Done < calls[i-1].Done || p.Failed < calls[i-1].Failed || p.Elapsed < calls[i-1].Elapsed) {
+					t.Errorf("call %d %+v goes back from call %d %+v", i, p, i-1, calls[i-1])
+				}
+			}
+			last := calls[len(calls)-1]
+			if last.Done != r.Ops || last.Failed != r.Errors || last.Elapsed != r.Elapsed {
+				t.Errorf("last call %+v, want the result's ops %d, errors %d, elapsed %v", last, r.Ops, r.Errors, r.Elapsed)
+			}
+			if _, flaky := tt.w.(*flakyWorkload); flaky && (r.Errors != 30 || r.Lost != 0) {
+				t.Errorf("flaky run: %d errors, lost %d; want 30 errors (every third of 90), nothing lost", r.Errors, r.Lost)
 			}
 		})
 	}

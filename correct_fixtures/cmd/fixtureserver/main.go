@@ -6,8 +6,15 @@
 //
 // It uses the database named in -dsn as it is (default: the backend's local test
 // database, LOSTUPDATE_<BACKEND>_DSN, or ./lostupdate.db for SQLite). Drive it with
-// loadharness -url. On SIGINT or SIGTERM it stops accepting requests, finishes the
-// ones in flight and, for the cache strategy, flushes what is pending.
+// loadharness -url.
+//
+// Besides the service's routes it answers GET /_fixture with what it runs,
+// {"service": "counter", "strategy": "atomic", "backend": "postgres"} (package
+// internal/fixtureid), so that loadharness -url can refuse to label a run with a
+// strategy the server does not run.
+//
+// On SIGINT or SIGTERM it stops accepting requests, finishes the ones in flight and,
+// for the cache strategy, flushes what is pending.
 package main
 
 import (
@@ -23,6 +30,7 @@ import (
 	"time"
 
 	"github.com/lostupdate/lostupdate/correct_fixtures/backend"
+	"github.com/lostupdate/lostupdate/correct_fixtures/internal/fixtureid"
 	"github.com/lostupdate/lostupdate/correct_fixtures/internal/registry"
 )
 
@@ -76,7 +84,8 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	defer inst.Close()
 
-	srv := &http.Server{Addr: *addr, Handler: inst.Handler, ReadHeaderTimeout: 5 * time.Second}
+	id := fixtureid.Identity{Service: svc.Name, Strategy: st.Name, Backend: string(kind)}
+	srv := &http.Server{Addr: *addr, Handler: fixtureid.Handler(id, inst.Handler), ReadHeaderTimeout: 5 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
 	fmt.Fprintf(stderr, "fixtureserver: %s/%s on %s listening on http://%s\n", svc.Name, st.Name, kind, *addr)

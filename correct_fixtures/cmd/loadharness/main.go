@@ -5,17 +5,34 @@
 //	loadharness -service counter -strategy all -backend all
 //	loadharness -strategy racy,atomic -backend postgres -workers 1,8,32 -ops 5000
 //	loadharness -backend mariadb -chaos
+//	loadharness -strategy atomic,cache -backend postgres,redis
 //	loadharness -url http://127.0.0.1:8080 -strategy atomic -backend postgres
 //	loadharness -backend postgres,mariadb -workers 1,4,16,32,64 -ops 0 -duration 1s -repeat 3 -svg docs/counter.svg
 //
 // In process (the default) every row gets a private database or key prefix of its
-// own, created for the run and dropped after it. With -url it drives a server started
-// with fixtureserver, on a counter of its own. -json prints one JSON object per row.
+// own, created for the run and dropped after it. Each strategy runs on the backends it
+// supports; a combination that cannot run (a SQL strategy on a cache, the cache
+// strategy on a SQL database, advisory on SQLite) is skipped and a note says why, so
+// that SQL and cache strategies can be listed together. The exit status is 2 if
+// nothing at all can run.
 //
-// -svg FILE also writes the chart of throughput against concurrency (package chart):
-// one panel per backend, one line per strategy, ops/s over the -workers sweep. Its
-// subtitle says where it was measured, -machine (default: the CPUs, memory and
-// platform this process sees), and its small print repeats the measuring flags.
+// With -url it drives a server started with fixtureserver, on a counter of its own.
+// It first asks the server what it runs (GET /_fixture) and refuses, with exit status
+// 2, a server that runs another service than -service or a strategy or backend that
+// -strategy and -backend do not name; the rows carry the server's own labels. A
+// server that does not say what it runs is refused unless -trust-labels is given.
+//
+// -json prints one JSON object per row, then one per skipped combination:
+// {"service", "strategy", "backend", "skipped": "why"}. Without -json, when stderr
+// is a terminal, a line on stderr shows how far the runs have got (the run, its
+// operations done, the time, the updates lost so far) and is rewritten in place a
+// few times a second.
+//
+// -svg FILE also writes the chart of the -workers sweep (package chart): for each
+// backend a row of three panels, ops/s, updates lost and p99 latency against the
+// number of clients, one line per strategy. Its subtitle says where it was measured,
+// -machine (default: the CPUs, memory and platform this process sees), and its small
+// print repeats the measuring flags.
 // -repeat N runs the whole sweep N times and keeps, for each row, the run with the
 // median ops/s: on a shared machine one run can land in someone else's busy second.
 // The table, -json and the chart show the median runs; a correct strategy that lost
@@ -26,11 +43,11 @@ package main
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"os/signal"
 	"runtime"
@@ -63,12 +80,15 @@ type config struct {
 	chaos      bool
 	chaosEvery time.Duration
 	url        string
-	json       bool
-	flushTo    string
-	flushEvery time.Duration
-	repeat     int
-	svg        string
-	machine    string
+	// trustLabels drives a server that does not say what it runs, labelling its
+	// rows with -service, -strategy and -backend as given.
+	trustLabels bool
+	json        bool
+	flushTo     string
+	flushEvery  time.Duration
+	repeat      int
+	svg         string
+	machine     string
 	// measured is the flags that shaped the measurement, as given ("-backend postgres
 	// -workers 1,4"): the chart's small print.
 	measured string
@@ -87,7 +107,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.BoolVar(&c.chaos, "chaos", false, "kill the run's backend connections during the run")
 	fs.DurationVar(&c.chaosEvery, "chaos-every", 100*time.Millisecond, "how often -chaos kills")
 	fs.StringVar(&c.url, "url", "", "drive a running fixtureserver at this base URL instead of running in process")
-	fs.BoolVar(&c.json, "json", false, "print one JSON object per row")
+	fs.BoolVar(&c.trustLabels, "trust-labels", false, "with -url: drive a server that does not say what it runs (no GET /_fixture), labelling the rows with -service, -strategy and -backend as given")
+	fs.BoolVar(&c.json, "json", false, "print one JSON object per row, then one per skipped combination")
 	fs.StringVar(&c.flushTo, "flush-to", "sqlite", "SQL backend the cache strategy flushes to")
 	fs.DurationVar(&c.flushEvery, "flush-every", time.Second, "cache strategy flush interval")
 	fs.IntVar(&c.repeat, "repeat", 1, "run the whole sweep this many times and keep, per row, the run with the median ops/s")
@@ -102,7 +123,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	var measured []string
 	fs.Visit(func(f *flag.Flag) {
 		switch f.Name {
-		case "svg", "machine", "json":
+		case "svg", "machine", "json", "trust-labels":
 			return
 		}
 		v := f.Value.String()
@@ -152,36 +173,71 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "loadharness:", err)
 		return 2
 	}
+	var (
+		p      plan
+		remote harness.Labels
+		notes  []string
+		runs   int // planned, for the progress line
+	)
+	if c.url != "" {
+		if c.chaos {
+			fmt.Fprintln(stderr, "loadharness: -chaos needs the in-process mode: over -url the harness cannot tell the run's connections from the server's others")
+			return 2
+		}
+		remote, notes, err = checkServer(ctx, c)
+		runs = len(c.workers) * c.repeat
+	} else {
+		p, err = planInProcess(ctx, c, svc)
+		runs = len(p.runs) * len(c.workers) * c.repeat
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "loadharness:", err)
+		return 2
+	}
+	skips := p.skips
+	if c.url == "" && len(p.runs) == 0 {
+		return nothingRuns(c, stdout, stderr, skips)
+	}
+
+	prog := newProgress(stderr, wantProgress(c.json, stderr), runs)
 	var all []harness.Result // every run of every round
-	var notes []string
 	for range c.repeat {
 		var rs []harness.Result
-		var ns []string
 		if c.url != "" {
-			rs, err = runRemote(ctx, c, svc)
+			rs, err = runRemote(ctx, c, svc, remote, prog)
 		} else {
-			rs, ns, err = runInProcess(ctx, c, svc)
+			var ss []skip
+			rs, ss, err = runInProcess(ctx, c, svc, p, prog)
+			for _, s := range ss {
+				skips = addSkip(skips, s)
+			}
 		}
 		if err != nil {
+			prog.clear()
 			fmt.Fprintln(stderr, "loadharness:", err)
 			return 2
 		}
 		all = append(all, rs...)
-		for _, n := range ns {
-			if !slices.Contains(notes, n) {
-				notes = append(notes, n)
-			}
-		}
+	}
+	prog.clear()
+	if len(all) == 0 {
+		return nothingRuns(c, stdout, stderr, skips)
 	}
 	results := medianRuns(all)
 	if c.json {
 		err = harness.WriteJSON(stdout, results)
+		if err == nil {
+			err = writeSkipsJSON(stdout, skips)
+		}
 	} else {
 		err = harness.WriteTable(stdout, results)
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "loadharness:", err)
 		return 2
+	}
+	if !c.json {
+		notes = append(notes, skipNotes(skips)...)
 	}
 	notes = append(notes, harness.Notes(results)...)
 	noteOut := stdout
@@ -203,12 +259,46 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	status := 0
 	for _, r := range all {
-		if st, _ := svc.Strategy(r.Strategy); !st.Racy && (r.Lost != 0 || r.Violation != "") {
+		if !isRacy(svc, r.Strategy) && (r.Lost != 0 || r.Violation != "") {
 			fmt.Fprintf(stderr, "loadharness: FAIL: %s/%s/%s lost %d, invariant: %q\n", r.Service, r.Strategy, r.Backend, r.Lost, r.Violation)
 			status = 1
 		}
 	}
 	return status
+}
+
+// isRacy reports whether the service's strategy called name is a racy original,
+// expected to lose updates. A name the service does not know ("remote") is not.
+func isRacy(svc registry.Service, name string) bool {
+	st, err := svc.Strategy(name)
+	return err == nil && st.Racy
+}
+
+// nothingRuns reports that every combination asked for was skipped, with the
+// reasons (under -json also as objects on stdout), and returns exit status 2.
+func nothingRuns(c config, stdout, stderr io.Writer, skips []skip) int {
+	if c.json {
+		if err := writeSkipsJSON(stdout, skips); err != nil {
+			fmt.Fprintln(stderr, "loadharness:", err)
+		}
+	}
+	fmt.Fprintf(stderr, "loadharness: nothing to run: -service %s -strategy %s -backend %s names no combination that can run here:\n",
+		c.service, c.strategies, c.backends)
+	for _, n := range skipNotes(skips) {
+		fmt.Fprintln(stderr, "  "+n)
+	}
+	return 2
+}
+
+// writeSkipsJSON prints one JSON object per skipped combination, one per line.
+func writeSkipsJSON(w io.Writer, skips []skip) error {
+	enc := json.NewEncoder(w)
+	for _, s := range skips {
+		if err := enc.Encode(s); err != nil {
+			return fmt.Errorf("encode skipped %s/%s/%s: %w", s.Service, s.Strategy, s.Backend, err)
+		}
+	}
+	return nil
 }
 
 // medianRuns keeps, of the runs with the same service, strategy, backend and workers,
@@ -278,92 +368,32 @@ func detectMachine() string {
 	return strings.Join(append(parts, runtime.GOOS+"/"+runtime.GOARCH), ", ")
 }
 
-// selected returns the names in list (comma-separated, or "all" for every one of all).
-func selected(list string, all []string) ([]string, bool, error) {
-	if list == "all" {
-		return all, true, nil
-	}
-	var out []string
-	for _, n := range strings.Split(list, ",") {
-		n = strings.TrimSpace(n)
-		if !slices.Contains(all, n) {
-			return nil, false, fmt.Errorf("unknown name %q: want one of %s, or all", n, strings.Join(all, ", "))
-		}
-		out = append(out, n)
-	}
-	return out, false, nil
-}
-
-func runInProcess(ctx context.Context, c config, svc registry.Service) (results []harness.Result, notes []string, err error) {
-	var stratNames []string
-	for _, s := range svc.Strategies {
-		stratNames = append(stratNames, s.Name)
-	}
-	strats, allStrats, err := selected(c.strategies, stratNames)
-	if err != nil {
-		for _, n := range strings.Split(c.strategies, ",") {
-			if _, serr := svc.Strategy(strings.TrimSpace(n)); errors.Is(serr, backend.ErrUnsupported) {
-				err = serr // a strategy the service refuses says why
-			}
-		}
-		return nil, nil, fmt.Errorf("-strategy: %w", err)
-	}
-	var kindNames []string
-	for _, k := range backend.Kinds() {
-		kindNames = append(kindNames, string(k))
-	}
-	kinds, allKinds, err := selected(c.backends, kindNames)
-	if err != nil {
-		return nil, nil, fmt.Errorf("-backend: %w", err)
-	}
-	// A combination asked for by name must run; one that "all" produced may be
-	// skipped with a note.
-	explicit := !allStrats && !allKinds
-	flushTo, err := backend.ParseKind(c.flushTo)
-	if err != nil || !flushTo.IsSQL() {
-		return nil, nil, fmt.Errorf("-flush-to %q: want postgres, mariadb or sqlite", c.flushTo)
-	}
-
-	refused := map[string][]string{} // strategy → backends it cannot run on
-	defer func() {
-		for _, sn := range strats {
-			if len(refused[sn]) > 0 {
-				notes = append(notes, fmt.Sprintf("%s/%s does not run on %s (refused, see -strategy %s -backend %s)",
-					svc.Name, sn, strings.Join(refused[sn], ", "), sn, refused[sn][0]))
-			}
-		}
-	}()
-	for _, kn := range kinds {
-		kind := backend.Kind(kn)
-		for _, sn := range strats {
-			st, _ := svc.Strategy(sn)
-			id := svc.Name + "/" + sn + "/" + kn
-			if !st.Supports(kind) {
-				if explicit {
-					_, err := st.Open(ctx, &backend.Env{Kind: kind}, registry.Options{})
-					return nil, nil, fmt.Errorf("%s: refused: %w", id, err)
+// runInProcess runs every combination of p over the -workers sweep, each row on a
+// private share of its backend. A row that turns out not to run (chaos on SQLite; a
+// server that is down, unless -strategy and -backend both name their choices) is
+// skipped with the reason, with the rest of its sweep.
+func runInProcess(ctx context.Context, c config, svc registry.Service, p plan, prog *progress) (results []harness.Result, skips []skip, err error) {
+	for _, cb := range p.runs {
+		id := svc.Name + "/" + cb.st.Name + "/" + string(cb.kind)
+		for i, w := range c.workers {
+			r, err := runOne(ctx, c, svc, cb.st, cb.kind, p.flushTo, w, prog)
+			if err != nil {
+				if errors.Is(err, backend.ErrUnsupported) || (!p.explicit && errors.Is(err, backend.ErrUnavailable)) {
+					skips = append(skips, skip{svc.Name, cb.st.Name, string(cb.kind), reason(err)})
+					prog.skipRuns(len(c.workers) - i) // this row never started, nor will the rest
+					break
 				}
-				refused[sn] = append(refused[sn], kn)
-				continue
+				return nil, nil, fmt.Errorf("%s: %w", id, err)
 			}
-			for _, w := range c.workers {
-				r, err := runOne(ctx, c, svc, st, kind, flushTo, w)
-				if err != nil {
-					if !explicit && (errors.Is(err, backend.ErrUnavailable) || errors.Is(err, backend.ErrUnsupported)) {
-						notes = append(notes, fmt.Sprintf("%s: skipped: %v", id, err))
-						break
-					}
-					return nil, nil, fmt.Errorf("%s: %w", id, err)
-				}
-				results = append(results, r)
-			}
+			prog.finish(r, cb.st.Racy)
+			results = append(results, r)
 		}
 	}
-	return results, notes, nil
+	return results, skips, nil
 }
 
 // runOne runs one row on a private share of the backend.
-func runOne(ctx context.Context, c config, svc registry.Service, st registry.Strategy, kind, flushTo backend.Kind, workers int) (harness.Result, error) {
+func runOne(ctx context.Context, c config, svc registry.Service, st registry.Strategy, kind, flushTo backend.Kind, workers int, prog *progress) (harness.Result, error) {
 	opts := backend.Options{MaxConns: workers, FlushTo: flushTo}
 	var monkey chaos.Monkey
 	if c.chaos {
@@ -397,31 +427,7 @@ func runOne(ctx context.Context, c config, svc registry.Service, st registry.Str
 		return harness.Result{}, err
 	}
 	defer inst.Close()
-	return harness.Run(ctx, harness.Labels{Service: svc.Name, Strategy: st.Name, Backend: string(kind)}, inst.Workload, cfg)
-}
-
-func runRemote(ctx context.Context, c config, svc registry.Service) ([]harness.Result, error) {
-	if c.chaos {
-		return nil, errors.New("-chaos needs the in-process mode: over -url the harness cannot tell the run's connections from the server's others")
-	}
-	label := func(v string) string {
-		if v == "all" || strings.Contains(v, ",") {
-			return "remote"
-		}
-		return v
-	}
-	var results []harness.Result
-	for _, w := range c.workers {
-		hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: w, MaxConnsPerHost: w}, Timeout: time.Minute}
-		key := strconv.FormatInt(time.Now().UnixNano(), 36)
-		wl := svc.Remote(strings.TrimRight(c.url, "/"), hc, key)
-		r, err := harness.Run(ctx, harness.Labels{Service: svc.Name, Strategy: label(c.strategies), Backend: label(c.backends)}, wl,
-			harness.Config{Workers: w, Ops: c.ops, Duration: c.duration})
-		hc.CloseIdleConnections()
-		if err != nil {
-			return nil, err
-		}
-		results = append(results, r)
-	}
-	return results, nil
+	l := harness.Labels{Service: svc.Name, Strategy: st.Name, Backend: string(kind)}
+	prog.start(l, workers, c.ops, c.duration, &cfg)
+	return harness.Run(ctx, l, inst.Workload, cfg)
 }

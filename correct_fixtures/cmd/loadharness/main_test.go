@@ -91,7 +91,10 @@ func TestRunWritesTheChart(t *testing.T) {
 		{
 			name: "sweep with the detected machine",
 			args: []string{"-backend", "sqlite", "-strategy", "racy,atomic", "-workers", "1,4", "-ops", "200", "-svg", filepath.Join(dir, "a.svg")},
-			wantInSVG: []string{"counter: throughput against concurrency", "measured on " + detectMachine(), ">sqlite<", `data-strategy="racy"`, `data-strategy="atomic"`, "atomic, 4 workers:", "loadharness -backend sqlite -ops 200 -strategy racy,atomic -workers 1,4",
+			wantInSVG: []string{"counter: throughput, updates lost and p99 latency against concurrency", "measured on " + detectMachine(),
+				">sqlite: throughput<", ">sqlite: updates lost<", ">sqlite: p99 latency<", `data-metric="ops_per_sec"`, `data-metric="lost"`, `data-metric="p99_ms"`,
+				`data-strategy="racy"`, `data-strategy="atomic"`, "atomic, 4 workers:", "atomic, 4 workers: 0 lost", "atomic, 4 workers: p99 ",
+				"loadharness -backend sqlite -ops 200 -strategy racy,atomic -workers 1,4",
 				`stroke-dasharray="5 4"`}, // the racy original's line
 		},
 		{
