@@ -61,6 +61,11 @@ type Config struct {
 	// access through that library is not checked. It may be called from
 	// several goroutines at once.
 	Unmodelled func(lib apis.UnmodelledLibrary, pkgPath string)
+	// Reported, when set, is called with the message of each diagnostic
+	// the analyzer reports, in any package (the driver prints those of
+	// the packages it was asked for). It may be called from several
+	// goroutines at once.
+	Reported func(message string)
 	// Debug, when set, receives what the analysis saw: each write with
 	// the labels of its values and the guards it depends on, each
 	// function's summary, and the bounds of the analysis it hit.
@@ -243,7 +248,7 @@ func (r *runner) run(pass *analysis.Pass) (any, error) {
 	own.Normalize()
 	reportResolved(pass, rep, resolvePending(own, imports))
 	pass.ExportPackageFact(own)
-	rep.Flush()
+	rep.Flush(r.cfg.Reported)
 	return nil, nil
 }
 

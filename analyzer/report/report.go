@@ -245,8 +245,9 @@ func (r *Reporter) ignored(posn token.Position) bool {
 }
 
 // Flush reports directives without a reason and directives that silence
-// nothing, and emits all diagnostics in position order.
-func (r *Reporter) Flush() {
+// nothing, and emits all diagnostics in position order, telling reported
+// (if not nil) the message of each.
+func (r *Reporter) Flush(reported func(message string)) {
 	for _, d := range r.directives {
 		if r.disabled[CategoryDirective] {
 			break
@@ -285,6 +286,9 @@ func (r *Reporter) Flush() {
 	})
 	for _, d := range r.diags {
 		r.pass.Report(d)
+		if reported != nil {
+			reported(d.Message)
+		}
 	}
 	r.diags = nil
 }

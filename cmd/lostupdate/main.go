@@ -37,8 +37,9 @@ func main() {
 	if reporting(os.Args[1:]) {
 		os.Exit(runReporting(os.Args[1:]))
 	}
-	if log := os.Getenv(unmodelledEnv); log != "" {
-		cfg.Unmodelled = unmodelledLog(log)
+	if log := os.Getenv(childLogEnv); log != "" {
+		r := &childRecorder{path: log}
+		cfg.Unmodelled, cfg.Reported = r.unmodelled, r.reported
 	}
 	singlechecker.Main(analyzer.New(cfg))
 }

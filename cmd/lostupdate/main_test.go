@@ -521,3 +521,28 @@ func TestVersion(t *testing.T) {
 		t.Errorf("-V=full: exit %d, %q; want go vet's form, with a buildID for a development build", code, out)
 	}
 }
+
+// TestPartialFailure checks that a package that does not type-check does
+// not hide the findings of the others from a CI gate: they are printed,
+// the broken package is named, and the command exits 3, not 1.
+func TestPartialFailure(t *testing.T) {
+	dir := filepath.Join(root(), "testdata", "partial")
+	out, code := run(t, dir, binary, "./...")
+	if code != 3 {
+		t.Errorf("exit status %d, want 3 (findings, though a package failed)\n%s", code, out)
+	}
+	for _, want := range []string{
+		"broken/broken.go:7:9: invalid operation",
+		"ledger/ledger.go:16:12: lost update: balance is read at ledger.go:13",
+		"lostupdate: the package in ./broken could not be analysed (its errors are above); 1 finding in the other packages is reported above\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	// Without findings in the rest, a failure is a failure.
+	out, code = run(t, dir, binary, "./broken")
+	if code != 1 || strings.Contains(out, "could not be analysed") {
+		t.Errorf("./broken alone: exit status %d, want 1 and no note\n%s", code, out)
+	}
+}
