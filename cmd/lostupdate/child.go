@@ -43,57 +43,29 @@ func reporting(args []string) bool {
 // It returns the child's exit status, except that a run in which some
 // packages could not be loaded (status 1) but the others have findings
 // exits 3, so that a CI gate that checks for findings still sees them;
-// it says so on standard error. It then says, once per library, which
-// packages' data access was not checked: a run that checked nothing of a
-// service's data access must not look like a clean one.
+// it says so on standard error. With -fix, a second run without it lists
+// the findings that remain, which had no fix, and exits 3 if there are
+// any: a run that fixed 3 of 6 findings must not look like a clean one.
+// Last, it says, once per library, which packages' data access was not
+// checked: a run that checked nothing of a service's data access must
+// not look like a clean one.
 func runReporting(args []string) int {
-	exe, err := os.Executable()
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "lostupdate: finding its own executable: %v\n", err)
+	code, entries, printed, ok := runChild(args, os.Stderr)
+	if !ok {
 		return 1
 	}
-	log, err := os.CreateTemp("", "lostupdate-run-*.log")
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "lostupdate: %v\n", err)
-		return 1
-	}
-	log.Close()
-	defer os.Remove(log.Name())
-
-	var printed stderrLines
-	cmd := exec.Command(exe, args...)
-	cmd.Stdin, cmd.Stdout = os.Stdin, os.Stdout
-	cmd.Stderr = io.MultiWriter(os.Stderr, &printed)
-	cmd.Env = append(os.Environ(), childLogEnv+"="+log.Name())
-	if err := cmd.Start(); err != nil {
-		fmt.Fprintf(os.Stderr, "lostupdate: %v\n", err)
-		return 1
-	}
-	signals := make(chan os.Signal, 1)
-	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
-	go func() {
-		for s := range signals {
-			_ = cmd.Process.Signal(s) // the child stops, and so do we
+	if code == 0 && fixing(args) {
+		var rest bytes.Buffer
+		code, entries, printed, ok = runChild(withoutFix(args), &rest)
+		if !ok {
+			return 1
 		}
-	}()
-	err = cmd.Wait()
-	signal.Stop(signals)
-	close(signals)
-	code := 0
-	var exit *exec.ExitError
-	switch {
-	case errors.As(err, &exit):
-		code = max(exit.ExitCode(), 1) // -1: killed by a signal
-	case err != nil:
-		fmt.Fprintf(os.Stderr, "lostupdate: %v\n", err)
-		return 1
+		if n, _ := printed.classify(entries.findings); n > 0 {
+			fmt.Fprintf(os.Stderr, "lostupdate: -fix applied the fixes there were; %s no fix and %s:\n",
+				plural(n, "finding has", "findings have"), map[bool]string{true: "remains", false: "remain"}[n == 1])
+		}
+		os.Stderr.Write(rest.Bytes())
 	}
-	data, err := os.ReadFile(log.Name())
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "lostupdate: reading what the analysis recorded: %v\n", err)
-		return max(code, 1)
-	}
-	entries := readChildLog(data)
 	if code == 1 {
 		if findings, failed := printed.classify(entries.findings); findings > 0 {
 			what, their, are := "the packages in "+strings.Join(failed, ", "), "their", "are"
@@ -110,6 +82,76 @@ func runReporting(args []string) int {
 	}
 	writeUnmodelled(os.Stderr, entries.unmodelled)
 	return code
+}
+
+// fixing reports whether args ask for the suggested fixes to be applied
+// (-fix, and not -diff, which only shows them).
+func fixing(args []string) bool {
+	return slices.ContainsFunc(args, isFixFlag) && !slices.ContainsFunc(args, func(a string) bool {
+		return a == "-diff" || a == "--diff" || a == "-diff=true" || a == "--diff=true"
+	})
+}
+
+func isFixFlag(a string) bool {
+	return a == "-fix" || a == "--fix" || a == "-fix=true" || a == "--fix=true"
+}
+
+// withoutFix returns args without -fix.
+func withoutFix(args []string) []string {
+	return slices.DeleteFunc(slices.Clone(args), isFixFlag)
+}
+
+// runChild runs the command with args as a child that records its run in
+// a log, passing its standard error on to stderr. It returns the child's
+// exit status, what it recorded and what it printed on standard error;
+// ok is false (having said why) when it could not be run.
+func runChild(args []string, stderr io.Writer) (code int, entries childLog, printed *stderrLines, ok bool) {
+	exe, err := os.Executable()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "lostupdate: finding its own executable: %v\n", err)
+		return 1, childLog{}, nil, false
+	}
+	log, err := os.CreateTemp("", "lostupdate-run-*.log")
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "lostupdate: %v\n", err)
+		return 1, childLog{}, nil, false
+	}
+	log.Close()
+	defer os.Remove(log.Name())
+
+	printed = &stderrLines{}
+	cmd := exec.Command(exe, args...)
+	cmd.Stdin, cmd.Stdout = os.Stdin, os.Stdout
+	cmd.Stderr = io.MultiWriter(stderr, printed)
+	cmd.Env = append(os.Environ(), childLogEnv+"="+log.Name())
+	if err := cmd.Start(); err != nil {
+		fmt.Fprintf(os.Stderr, "lostupdate: %v\n", err)
+		return 1, childLog{}, nil, false
+	}
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		for s := range signals {
+			_ = cmd.Process.Signal(s) // the child stops, and so do we
+		}
+	}()
+	err = cmd.Wait()
+	signal.Stop(signals)
+	close(signals)
+	var exit *exec.ExitError
+	switch {
+	case errors.As(err, &exit):
+		code = max(exit.ExitCode(), 1) // -1: killed by a signal
+	case err != nil:
+		fmt.Fprintf(os.Stderr, "lostupdate: %v\n", err)
+		return 1, childLog{}, nil, false
+	}
+	data, err := os.ReadFile(log.Name())
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "lostupdate: reading what the analysis recorded: %v\n", err)
+		return max(code, 1), childLog{}, printed, true
+	}
+	return code, readChildLog(data), printed, true
 }
 
 // plural renders n things.

@@ -314,15 +314,26 @@ func fixesCopy(t *testing.T) (dir, src string) {
 	return dir, src
 }
 
+// TestFix checks that -fix applies the fixes (fixes.go.golden), then lists
+// the findings that had none and exits 3; a second -fix finds only those.
 func TestFix(t *testing.T) {
 	dir, src := fixesCopy(t)
-	if out, code := run(t, dir, binary, "-fix", "./fixes"); code != 0 && code != 3 {
-		t.Fatalf("-fix exited %d\n%s", code, out)
+	out, code := run(t, dir, binary, "-fix", "./fixes")
+	if code != 3 {
+		t.Fatalf("-fix exited %d, want 3: findings without a fix remain\n%s", code, out)
 	}
 	got, _ := os.ReadFile(filepath.Join(dir, "fixes", "fixes.go"))
 	want, _ := os.ReadFile(filepath.Join(src, "fixes", "fixes.go.golden"))
 	if !bytes.Equal(got, want) {
 		t.Errorf("-fix result differs from fixes.go.golden:\n%s", got)
+	}
+	remaining := findings(t, dir, out)
+	if !strings.HasPrefix(out, fmt.Sprintf("lostupdate: -fix applied the fixes there were; %d findings have no fix and remain:\n", len(remaining))) || len(remaining) == 0 {
+		t.Errorf("-fix output does not begin by saying how many findings remain (%d listed):\n%s", len(remaining), out)
+	}
+	again, code := run(t, dir, binary, "-fix", "./fixes")
+	if code != 3 || !slices.Equal(findings(t, dir, again), remaining) {
+		t.Errorf("a second -fix: exit %d, findings\n%s\nwant 3 and the same that remained:\n%s", code, again, out)
 	}
 }
 
