@@ -55,6 +55,13 @@ type Config struct {
 	// standalone command and go vet set it; the golangci-lint plugin does
 	// not, since golangci-lint applies them itself.
 	Nolint bool
+	// FoldRelated reports diagnostics without related positions, for
+	// golangci-lint, which turns each related position into an issue of
+	// its own that a //nolint on the finding's line does not hide: the
+	// message already names them, and a related message at the finding's
+	// own position (the evidence of a finding through an interface) is
+	// appended to it. The golangci-lint plugin sets it.
+	FoldRelated bool
 	// Unmodelled, when set, is called for each package of the analysed
 	// module that imports a data library lostupdate does not model
 	// (apis.Unmodelled), once per library the package imports: its data
@@ -204,6 +211,9 @@ func (r *runner) run(pass *analysis.Pass) (any, error) {
 	}
 	if r.cfg.Nolint {
 		rep.HonourNolint()
+	}
+	if r.cfg.FoldRelated {
+		rep.FoldRelated()
 	}
 	for _, res := range results {
 		reported := make(map[*flow.Load]bool)

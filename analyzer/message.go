@@ -336,14 +336,18 @@ func redisCtx(lib apis.Lib) string {
 // queryOption reports a GORM v1 locking option on a load whose value no
 // write uses: it is a lock that was meant and is not taken.
 func queryOption(pass *analysis.Pass, l *flow.Load) analysis.Diagnostic {
-	return analysis.Diagnostic{
+	d := analysis.Diagnostic{
 		Pos:      l.LockPos,
 		Category: CategoryQueryOption,
 		URL:      "#" + CategoryQueryOption,
 		Message: fmt.Sprintf(`Set("gorm:query_option", "FOR UPDATE") locks nothing under GORM v2: the load at %s takes no row lock. Use Clauses(clause.Locking{Strength: "UPDATE"}) inside the transaction.`,
 			at(pass.Fset, l.ReadPos())),
-		Related: []analysis.RelatedInformation{{Pos: l.ReadPos(), Message: "the unlocked load"}},
 	}
+	if pass.Fset.Position(l.ReadPos()).Line != pass.Fset.Position(l.LockPos).Line {
+		// The load is a statement of its own: point at it.
+		d.Related = []analysis.RelatedInformation{{Pos: l.ReadPos(), Message: "the unlocked load"}}
+	}
+	return d
 }
 
 // remedy renders the fix that needs no lock, in the library's terms: an

@@ -61,7 +61,9 @@ func New(settings any) (register.LinterPlugin, error) {
 	if err != nil {
 		return nil, fmt.Errorf("lostupdate settings: %w", err)
 	}
-	cfg := analyzer.Config{Disable: s.Disable, Enable: s.Enable, Tests: s.Tests}
+	// golangci-lint reports each related position as an issue of its
+	// own, which a //nolint on the finding's line does not hide.
+	cfg := analyzer.Config{Disable: s.Disable, Enable: s.Enable, Tests: s.Tests, FoldRelated: true}
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("lostupdate settings: %w", err)
 	}

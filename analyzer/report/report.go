@@ -47,7 +47,17 @@ type Reporter struct {
 	disabled   map[string]bool
 	tests      bool
 	onlyTests  bool
+	fold       bool
 }
+
+// FoldRelated makes Flush emit diagnostics without related information,
+// for drivers that report each related position as an issue of its own
+// (golangci-lint), which a //nolint on the finding's line does not hide. A
+// related message at the diagnostic's own position is extra text (the
+// evidence of a finding through an interface): it is appended to the
+// message. One at another position points at something the message
+// already names ("balance is read here"): it is dropped.
+func (r *Reporter) FoldRelated() { r.fold = true }
 
 // OnlyTestFiles drops the diagnostics (and directives) of files that are
 // not tests: the package's test variant, whose other files the package
@@ -285,6 +295,14 @@ func (r *Reporter) Flush(reported func(message string)) {
 		return strings.Compare(a.Message, b.Message)
 	})
 	for _, d := range r.diags {
+		if r.fold {
+			for _, rel := range d.Related {
+				if rel.Pos == d.Pos {
+					d.Message += " (" + rel.Message + ")"
+				}
+			}
+			d.Related = nil
+		}
 		r.pass.Report(d)
 		if reported != nil {
 			reported(d.Message)

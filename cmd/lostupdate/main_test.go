@@ -241,8 +241,10 @@ func TestJSON(t *testing.T) {
 	categories := make(map[string]bool)
 	for _, d := range append(diags, tree["example.com/cases/shop"]["lostupdate"]...) {
 		categories[d.Category] = true
+		// A lock that locks nothing is reported at the load itself: its
+		// message names the load, and no related position repeats it.
 		lockNothing := d.Category == "gorm-query-option" && strings.HasPrefix(d.Message, `Set("gorm:query_option", "FOR UPDATE") locks nothing`)
-		if !strings.HasPrefix(d.Message, "lost update: ") && !lockNothing || len(d.Related) == 0 {
+		if !strings.HasPrefix(d.Message, "lost update: ") && !lockNothing || len(d.Related) == 0 && !lockNothing {
 			t.Errorf("%s: want a message starting with \"lost update: \" and the load as related information, got %+v", d.Posn, d)
 		}
 	}
