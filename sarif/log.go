@@ -72,6 +72,9 @@ type result struct {
 	Locations        []location `json:"locations"`
 	RelatedLocations []location `json:"relatedLocations,omitempty"`
 	Fixes            []fix      `json:"fixes,omitempty"`
+	// PartialFingerprints identify the result across commits (GitHub
+	// tracks an alert by them), without its line number.
+	PartialFingerprints map[string]string `json:"partialFingerprints,omitempty"`
 }
 
 type location struct {

@@ -12,12 +12,15 @@ package sarif
 import (
 	"bytes"
 	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -169,7 +172,7 @@ func (c *converter) rule(id, docURL string) int {
 	}
 	c.rules = append(c.rules, rule{
 		ID:                   id,
-		Name:                 id,
+		Name:                 ruleName(id),
 		ShortDescription:     message{Text: desc},
 		HelpURI:              helpURI(cmp.Or(docURL, "#"+id)),
 		DefaultConfiguration: &configuration{Level: c.level},
@@ -191,6 +194,16 @@ func helpURI(ref string) string {
 		return analyzer.URL
 	}
 	return base.ResolveReference(u).String()
+}
+
+// ruleName is the PascalCase name of a rule ("LostUpdate" for
+// "lost-update"): SARIF wants a name that is not the id.
+func ruleName(id string) string {
+	var b strings.Builder
+	for _, w := range strings.FieldsFunc(id, func(r rune) bool { return r == '-' || r == '_' }) {
+		b.WriteString(strings.ToUpper(w[:1]) + w[1:])
+	}
+	return b.String()
 }
 
 // located is a result with the key it is sorted by.
@@ -242,6 +255,7 @@ func (c *converter) log(entries []entry) sarifLog {
 
 	results := []result{}
 	seen := make(map[string]bool)
+	occurrences := make(map[string]int)
 	for _, l := range all {
 		// A package and its test variant ("p [p.test]") report the
 		// same diagnostics; code scanning should see them once.
@@ -250,7 +264,11 @@ func (c *converter) log(entries []entry) sarifLog {
 			continue
 		}
 		seen[key] = true
-		results = append(results, c.result(l.diag, l.pos))
+		res := c.result(l.diag, l.pos)
+		fp := c.fingerprint(res.RuleID, l.diag, l.pos)
+		occurrences[fp]++
+		res.PartialFingerprints = map[string]string{fingerprintKey: fmt.Sprintf("%s:%d", fp, occurrences[fp])}
+		results = append(results, res)
 	}
 
 	return sarifLog{
@@ -270,6 +288,35 @@ func (c *converter) log(entries []entry) sarifLog {
 			Results:            results,
 		}},
 	}
+}
+
+// fingerprintKey names lostupdate's partial fingerprint.
+const fingerprintKey = "lostupdateFinding/v1"
+
+// lineRef is a file:line reference in a message ("bank.go:26").
+var lineRef = regexp.MustCompile(`(\.go):\d+\b`)
+
+// fingerprint identifies a finding without its line number, so that code
+// scanning keeps one alert for it while lines move: the rule, the file,
+// the message with its file:line references stripped of the lines, and the
+// text of the finding's line, trimmed. Findings that agree in all of these
+// are told apart by their order in the file (the caller appends it).
+func (c *converter) fingerprint(rule string, d jsonDiagnostic, pos position) string {
+	h := sha256.New()
+	line := ""
+	if src := c.source(pos.file); src.data != nil && pos.line >= 1 && pos.line <= len(src.lines) {
+		start := src.lines[pos.line-1]
+		end := len(src.data)
+		if pos.line < len(src.lines) {
+			end = src.lines[pos.line]
+		}
+		line = strings.TrimSpace(string(src.data[start:end]))
+	}
+	for _, part := range []string{rule, c.artifact(pos.file).URI, lineRef.ReplaceAllString(d.Message, "$1"), line} {
+		h.Write([]byte(part))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil))[:32]
 }
 
 func (c *converter) result(d jsonDiagnostic, pos position) result {

@@ -267,8 +267,63 @@ func checkRequired(t *testing.T, data []byte) any {
 		if uri, _ := at(log, r+"locations.0.physicalLocation.artifactLocation.uri"); uri == nil {
 			t.Errorf("%slocations has no artifact URI", r)
 		}
+		if fp, _ := at(log, r+"partialFingerprints.lostupdateFinding/v1"); fp == nil {
+			t.Errorf("%shas no partial fingerprint", r)
+		}
+	}
+	for i := range rules.([]any) {
+		r := fmt.Sprintf("runs.0.tool.driver.rules.%d.", i)
+		id, _ := at(log, r+"id")
+		name, _ := at(log, r+"name")
+		if name == id || name == nil {
+			t.Errorf("%sname is %v, want a PascalCase name that is not the id %v", r, name, id)
+		}
 	}
 	return log
+}
+
+// TestFingerprints checks that a finding keeps its partial fingerprint when
+// lines are added above it (its line and the line numbers in its message
+// change), that another statement gets another, and that two findings
+// alike in one file are told apart.
+func TestFingerprints(t *testing.T) {
+	const msg = "lost update: balance is read at bank.go:%d and written back here"
+	diag := func(line, read int) string {
+		return fmt.Sprintf(`{"category": "lost-update", "posn": "/src/app/bank/bank.go:%d:2", "message": %q}`, line, fmt.Sprintf(msg, read))
+	}
+	source := func(lines ...string) func(string) ([]byte, error) {
+		return func(string) ([]byte, error) { return []byte(strings.Join(lines, "\n")), nil }
+	}
+	write := "\tdb.Exec(\"UPDATE accounts SET balance = $1\", b+1)"
+	fingerprints := func(input string, read func(string) ([]byte, error)) []string {
+		t.Helper()
+		var out bytes.Buffer
+		if _, err := sarif.Convert(strings.NewReader(input), &out, sarif.Options{Base: "/src/app", ReadFile: read}); err != nil {
+			t.Fatal(err)
+		}
+		log := checkRequired(t, out.Bytes())
+		var fps []string
+		for i := 0; ; i++ {
+			fp, ok := at(log, fmt.Sprintf("runs.0.results.%d.partialFingerprints.lostupdateFinding/v1", i))
+			if !ok {
+				return fps
+			}
+			fps = append(fps, fp.(string))
+		}
+	}
+	before := fingerprints(`{"p": {"lostupdate": [`+diag(2, 1)+`]}}`, source("", write))
+	moved := fingerprints(`{"p": {"lostupdate": [`+diag(5, 4)+`]}}`, source("", "", "", "", write))
+	other := fingerprints(`{"p": {"lostupdate": [`+diag(2, 1)+`]}}`, source("", "\tdb.Exec(\"UPDATE accounts SET balance = $1\", b-1)"))
+	twice := fingerprints(`{"p": {"lostupdate": [`+diag(2, 1)+`, `+diag(4, 1)+`]}}`, source("", write, "", write))
+	if len(before) != 1 || len(moved) != 1 || before[0] != moved[0] {
+		t.Errorf("moved down three lines, the fingerprint changed: %q, then %q", before, moved)
+	}
+	if len(other) != 1 || other[0] == before[0] {
+		t.Errorf("another statement has the same fingerprint %q", other)
+	}
+	if len(twice) != 2 || twice[0] == twice[1] || !strings.HasSuffix(twice[0], ":1") || !strings.HasSuffix(twice[1], ":2") {
+		t.Errorf("two findings alike in one file: fingerprints %q, want two that differ by their order", twice)
+	}
 }
 
 // at returns the value at a dotted path of object keys and list indexes.
