@@ -205,16 +205,13 @@ func (r *runner) run(pass *analysis.Pass) (any, error) {
 	}
 	imports := importedFacts(pass)
 	reg, own := newRegistry(pass, results, imports)
-	rep := report.New(pass, r.cfg.Disable, r.cfg.Tests)
-	if r.cfg.OncePerPackage && testVariant(pass) {
-		rep.OnlyTestFiles()
-	}
-	if r.cfg.Nolint {
-		rep.HonourNolint()
-	}
-	if r.cfg.FoldRelated {
-		rep.FoldRelated()
-	}
+	rep := report.New(pass, report.Options{
+		Disabled:      r.cfg.Disable,
+		Tests:         r.cfg.Tests,
+		OnlyTestFiles: r.cfg.OncePerPackage && testVariant(pass),
+		Nolint:        r.cfg.Nolint,
+		FoldRelated:   r.cfg.FoldRelated,
+	})
 	for _, res := range results {
 		reported := make(map[*flow.Load]bool)
 		for _, w := range res.Writes {
@@ -274,13 +271,7 @@ func (r *runner) pending(pass *analysis.Pass, rep *report.Reporter, res *flow.Re
 		pos = call.Pos()
 	}
 	ps := pendingOf(pass, fn, pos, w)
-	return slices.DeleteFunc(ps, func(p summary.Pending) bool {
-		cat := CategoryLostUpdate
-		if p.Mutex {
-			cat = CategoryMutex
-		}
-		return rep.Silenced(pos, cat)
-	})
+	return slices.DeleteFunc(ps, func(p summary.Pending) bool { return rep.Silenced(pos, pendingCategory(p)) })
 }
 
 // importedFacts returns the package facts of the package's direct

@@ -6,7 +6,6 @@ import (
 	"go/token"
 	"go/types"
 	"iter"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -109,25 +108,12 @@ func implementations(pass *analysis.Pass, results []*flow.Result, module string)
 		}
 	}
 	var out []summary.Impl
-	scope := pass.Pkg.Scope()
-	for _, name := range scope.Names() {
-		tn, ok := scope.Lookup(name).(*types.TypeName)
-		if !ok || tn.IsAlias() || types.IsInterface(tn.Type()) {
-			continue
-		}
-		n, ok := tn.Type().(*types.Named)
-		if !ok || n.TypeParams().Len() > 0 {
-			continue
-		}
+	for _, n := range flow.ConcreteTypes(pass.Pkg) {
+		tn := n.Obj()
 		for _, it := range ifaces {
 			iface := it.Type().Underlying().(*types.Interface)
-			var t types.Type
-			switch {
-			case types.Implements(n, iface):
-				t = n
-			case types.Implements(types.NewPointer(n), iface):
-				t = types.NewPointer(n)
-			default:
+			t := flow.Implementer(n, iface)
+			if t == nil {
 				continue
 			}
 			impl := summary.Impl{Iface: it.Pkg().Path() + "." + it.Name(), Type: tn.Pkg().Path() + "." + tn.Name()}
@@ -276,13 +262,19 @@ func reportResolved(pass *analysis.Pass, rep *report.Reporter, rs []resolved) {
 			files[r.p.File] = f
 		}
 		pos := f.LineStart(max(r.p.Line, 1)) + token.Pos(min(max(r.p.Col, 1), width)-1)
-		cat := CategoryLostUpdate
-		if r.p.Mutex {
-			cat = CategoryMutex
-		}
+		cat := pendingCategory(r.p)
 		rep.Report(analysis.Diagnostic{Pos: pos, Category: cat, URL: "#" + cat, Message: resolvedMessage(r),
 			Related: []analysis.RelatedInformation{{Pos: pos, Message: resolvedEvidence(r)}}})
 	}
+}
+
+// pendingCategory is the category of a lost update through an interface:
+// mutex when a sync.Mutex was held around it.
+func pendingCategory(p summary.Pending) string {
+	if p.Mutex {
+		return CategoryMutex
+	}
+	return CategoryLostUpdate
 }
 
 // resolvedMessage renders a lost update through an interface. It does
@@ -292,7 +284,7 @@ func reportResolved(pass *analysis.Pass, rep *report.Reporter, rs []resolved) {
 // the implementation, is related information).
 func resolvedMessage(r resolved) string {
 	p := r.p
-	iface := lastElem(p.Iface)
+	iface := summary.LastElem(p.Iface)
 	sqlTable, _ := tableNames(r.load.Table)
 	subject := p.Name + " is"
 	if p.Name == "" {
@@ -324,7 +316,7 @@ func resolvedEvidence(r resolved) string {
 		write = "saves the record whole" + at(r.write.Site)
 	}
 	return fmt.Sprintf("%s implements %s: its %s reads %s%s without a lock, and its %s %s",
-		lastElem(r.impl.Type), lastElem(r.p.Iface), r.p.Load, resolvedColumn(r), at(r.load.Site), r.p.Write, write)
+		summary.LastElem(r.impl.Type), summary.LastElem(r.p.Iface), r.p.Load, resolvedColumn(r), at(r.load.Site), r.p.Write, write)
 }
 
 // resolvedColumn names the column of a resolved finding, with its table
@@ -345,13 +337,7 @@ func tableNames(t string) (sqlTable, model string) {
 		return "", ""
 	}
 	if kind == "go" {
-		return "", lastElem(name)
+		return "", summary.LastElem(name)
 	}
 	return name, ""
-}
-
-// lastElem returns the last element of a package-qualified name:
-// "store.Driver" of "example.com/app/store.Driver".
-func lastElem(name string) string {
-	return filepath.Base(name)
 }

@@ -8,6 +8,7 @@ package apis
 
 import (
 	"go/types"
+	"slices"
 	"strings"
 )
 
@@ -168,10 +169,12 @@ const (
 	syncPkg  = "sync"
 )
 
-// redisPkgs are the import paths of the go-redis versions modelled: v9,
-// and v8, whose API is the same, and v7 (redisV7Pkg), whose commands take
-// no context.
-var redisPkgs = []string{"github.com/redis/go-redis/v9", "github.com/go-redis/redis/v8", redisV7Pkg}
+// The import paths of the go-redis versions modelled: v9 and v8, whose
+// commands take a context first, and v7, whose commands take none.
+var (
+	redisCtxPkgs = []string{"github.com/redis/go-redis/v9", "github.com/go-redis/redis/v8"}
+	redisPkgs    = append(slices.Clone(redisCtxPkgs), redisV7Pkg)
+)
 
 const redisV7Pkg = "github.com/go-redis/redis/v7"
 
@@ -293,7 +296,7 @@ func buildTable() map[string]Spec {
 	// are methods of the unexported cmdable, which every client,
 	// transaction and pipeline embeds, and of the interfaces that
 	// declare them (v8's Cmdable, v9's StringCmdable and HashCmdable).
-	for _, pkg := range redisPkgs[:2] {
+	for _, pkg := range redisCtxPkgs {
 		for _, h := range []string{pkg + ".cmdable", pkg + ".Cmdable", pkg + ".StringCmdable", pkg + ".HashCmdable"} {
 			add(h, "Get GetEx GetSet", spec(CacheRead, Redis).column(1))
 			add(h, "HGet", spec(CacheRead, Redis).column(1))

@@ -135,7 +135,6 @@ func TestUnmodelled(t *testing.T) {
 		{"github.com/go-redis/redis/v8", ""}, // modelled, as v9
 		{"github.com/go-redis/redis/v7", ""}, // modelled, without ctx
 		{"github.com/go-redis/redis", "go-redis v6"},
-		{"github.com/go-redis/redis/v9", ""}, // v9 lives at github.com/redis/go-redis
 		{"github.com/redis/go-redis/v9", ""},
 		{"github.com/gomodule/redigo/redis", "redigo"},
 		{"xorm.io/xorm", "xorm"},

@@ -34,13 +34,15 @@ var unmodelled = []UnmodelledLibrary{
 }
 
 // Unmodelled returns the library that the package at import path belongs
-// to, if it is one that lostupdate does not model.
+// to, if it is one that lostupdate does not model. An entry covers the
+// library's packages and its major versions under its path, except those
+// that are modelled (go-redis v7 and v8 under github.com/go-redis/redis).
 func Unmodelled(path string) (UnmodelledLibrary, bool) {
+	if IsLibrary(path) {
+		return UnmodelledLibrary{}, false
+	}
 	for _, l := range unmodelled {
 		if path == l.Path || strings.HasPrefix(path, l.Path+"/") {
-			if l.Path == "github.com/go-redis/redis" && strings.HasPrefix(path, l.Path+"/v") {
-				continue // a major version of its own (v9 moved to github.com/redis/go-redis)
-			}
 			return l, true
 		}
 	}

@@ -8,7 +8,6 @@ import (
 	"maps"
 	"slices"
 	"strconv"
-	"strings"
 
 	"golang.org/x/tools/go/ssa"
 
@@ -879,9 +878,8 @@ func (c *funcCtx) writtenSource(st *state, e *env, args []ssa.Value, param int, 
 func (c *funcCtx) pointees(st *state, en entry) labels {
 	ls, changed := en.labels.union(en.deep), en.deepChanged
 	for _, t := range en.pointees() {
-		tl, tc := st.pointed(t, maxPointerDepth)
-		ls = ls.union(tl)
-		changed = changed || tc || hasLoad(en.labels) && st.dirtyWithin(t)
+		tl, tc := st.through(en, t, maxPointerDepth)
+		ls, changed = ls.union(tl), changed || tc
 	}
 	if changed {
 		return c.computedLoads(ls)
@@ -893,24 +891,11 @@ func (c *funcCtx) pointees(st *state, en entry) labels {
 // within a value of type t (".Quota" of a *User: quota), with the struct
 // it belongs to.
 func fieldColumn(t types.Type, path string) colRef {
-	i := strings.LastIndexByte(path, '.')
-	if i < 0 || strings.ContainsAny(path[i:], "*[{") {
+	f, tag, st := fieldAt(t, path)
+	if f == nil {
 		return colRef{}
 	}
-	ft := typeAt(t, path[:i])
-	if ft == nil {
-		return colRef{}
-	}
-	st, ok := derefType(ft).Underlying().(*types.Struct)
-	if !ok {
-		return colRef{}
-	}
-	for k := 0; k < st.NumFields(); k++ {
-		if f := st.Field(k); f.Name() == path[i+1:] {
-			return colRef{name: columnName(f.Name(), st.Tag(k)), record: st}
-		}
-	}
-	return colRef{}
+	return colRef{name: columnName(f.Name(), tag), record: st}
 }
 
 // applySummary applies a callee's summary at a call.
@@ -1010,7 +995,7 @@ func (c *funcCtx) applySummary(st *state, e *env, call *ssa.Call, sum *summary.S
 			// argument: toRaw(d) copies d.Key) is a store a whole write
 			// of the result puts back, as if the caller had made it.
 			en := entry{labels: ps[path], dirty: !hasLoad(ps[path])}
-			en.field, en.tag = fieldAt(v.Type(), path)
+			en.field, en.tag, _ = fieldAt(v.Type(), path)
 			st.set(v, path, en)
 		}
 	}

@@ -31,24 +31,12 @@ func (a *Analysis) interfaceSummary(m *types.Func) *summary.Summary {
 	var impls []*types.Func
 	pkgs := append([]*types.Package{a.pkg.Pkg}, a.pkg.Pkg.Imports()...)
 	for _, p := range pkgs {
-		scope := p.Scope()
-		for _, name := range scope.Names() {
-			tn, ok := scope.Lookup(name).(*types.TypeName)
-			if !ok || tn.IsAlias() || types.IsInterface(tn.Type()) {
-				continue
-			}
-			if _, ok := tn.Type().(*types.Named); !ok || tn.Type().(*types.Named).TypeParams().Len() > 0 {
-				continue
-			}
-			for _, t := range []types.Type{tn.Type(), types.NewPointer(tn.Type())} {
-				if !types.Implements(t, iface) {
-					continue
-				}
-				obj, _, _ := types.LookupFieldOrMethod(t, true, tn.Pkg(), m.Name())
+		for _, n := range ConcreteTypes(p) {
+			if t := Implementer(n, iface); t != nil {
+				obj, _, _ := types.LookupFieldOrMethod(t, true, p, m.Name())
 				if fn, ok := obj.(*types.Func); ok {
 					impls = append(impls, fn)
 				}
-				break
 			}
 		}
 	}
@@ -98,6 +86,33 @@ func (a *Analysis) methodSummary(fn *types.Func) *summary.Summary {
 	return nil
 }
 
+// ConcreteTypes returns the named types package p declares that values can
+// have (not interfaces, aliases or generic types), in name order.
+func ConcreteTypes(p *types.Package) []*types.Named {
+	var out []*types.Named
+	for _, name := range p.Scope().Names() {
+		tn, ok := p.Scope().Lookup(name).(*types.TypeName)
+		if !ok || tn.IsAlias() || types.IsInterface(tn.Type()) {
+			continue
+		}
+		if n, ok := tn.Type().(*types.Named); ok && n.TypeParams().Len() == 0 {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// Implementer returns n if it implements iface, else *n if that does,
+// else nil.
+func Implementer(n *types.Named, iface *types.Interface) types.Type {
+	for _, t := range []types.Type{n, types.NewPointer(n)} {
+		if types.Implements(t, iface) {
+			return t
+		}
+	}
+	return nil
+}
+
 // symbolicSummary returns the summary of a method of one of the module's
 // interfaces whose implementations the package cannot see: its results
 // are loads and its data parameters writes, of the table
@@ -135,7 +150,7 @@ func (a *Analysis) symbolicSummary(m *types.Func) *summary.Summary {
 		whole := isRecord(elemType(t))
 		returned := slices.ContainsFunc(results, func(r types.Type) bool { return types.Identical(elemType(r), elemType(t)) })
 		if saves && (setter || whole && (returned || writeVerbs[verb])) {
-			s.Writes = append(s.Writes, summary.Write{Param: j, Whole: whole, Table: table, Handle: own, Numeric: numeric(t)})
+			s.Writes = append(s.Writes, summary.Write{Param: j, Whole: whole, Table: table, Handle: own, Numeric: isNumeric(t)})
 		}
 	}
 	for i := 0; i < sig.Results().Len(); i++ {
@@ -208,12 +223,6 @@ func elemType(t types.Type) types.Type {
 		return derefType(s.Elem())
 	}
 	return t
-}
-
-// numeric reports whether t is a number.
-func numeric(t types.Type) bool {
-	b, ok := t.Underlying().(*types.Basic)
-	return ok && b.Info()&types.IsNumeric != 0
 }
 
 // tupleTypes returns the types of a tuple's elements.

@@ -313,27 +313,27 @@ func typeAt(t types.Type, path string) types.Type {
 }
 
 // fieldAt returns the struct field that access path ends at within a
-// value of type t (".Key" of a *Setting), and its tag; nil when the path
-// ends elsewhere.
-func fieldAt(t types.Type, path string) (*types.Var, string) {
+// value of type t (".Key" of a *Setting), its tag and the struct it
+// belongs to; nil when the path ends elsewhere (an element, a pointer).
+func fieldAt(t types.Type, path string) (*types.Var, string, *types.Struct) {
 	i := strings.LastIndexAny(path, ".*[{")
 	if i < 0 || path[i] != '.' {
-		return nil, ""
+		return nil, "", nil
 	}
 	pt := typeAt(t, path[:i])
 	if pt == nil {
-		return nil, "" // a path through a slice or map element
+		return nil, "", nil // a path through a slice or map element
 	}
 	st, ok := derefType(pt).Underlying().(*types.Struct)
 	if !ok {
-		return nil, ""
+		return nil, "", nil
 	}
 	for j := 0; j < st.NumFields(); j++ {
 		if st.Field(j).Name() == path[i+1:] {
-			return st.Field(j), st.Tag(j)
+			return st.Field(j), st.Tag(j), st
 		}
 	}
-	return nil, ""
+	return nil, "", nil
 }
 
 // sortByField orders changed locations by the declaration order of their

@@ -34,7 +34,7 @@ func TestFieldAt(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f, tag := fieldAt(tt.t, tt.path)
+			f, tag, _ := fieldAt(tt.t, tt.path)
 			name := ""
 			if f != nil {
 				name = f.Name()

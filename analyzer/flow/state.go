@@ -522,24 +522,14 @@ func (s *state) prune(e *env, b *ssa.BasicBlock) {
 			if !slices.ContainsFunc(en.pointees(), isGone) {
 				continue
 			}
-			var deep labels
-			var others []place
-			for _, t := range en.pointees() {
-				if isGone(t) {
-					ls, changed := s.pointed(t, maxPointerDepth)
-					deep = deep.union(ls)
-					en.deepChanged = en.deepChanged || changed || hasLoad(en.labels) && s.dirtyWithin(t)
-				} else {
-					others = append(others, t)
-				}
+			for _, t := range slices.DeleteFunc(slices.Clone(en.pointees()), func(t place) bool { return !isGone(t) }) {
+				ls, changed := s.through(en, t, maxPointerDepth)
+				en.deep, en.deepChanged = en.deep.union(ls), en.deepChanged || changed
 			}
 			if en.target != nil && isGone(*en.target) {
 				en.target = nil
 			}
-			if en.target != nil {
-				others = others[1:]
-			}
-			en.others, en.deep = others, en.deep.union(deep)
+			en.others = slices.DeleteFunc(slices.Clone(en.others), isGone)
 			s.writable(base)[path] = en
 		}
 	}
@@ -571,15 +561,21 @@ func (s *state) pointed(at place, depth int) (labels, bool) {
 			continue
 		}
 		for _, t := range en.pointees() {
-			if t == at {
-				continue
+			if t != at {
+				tl, tc := s.through(en, t, depth-1)
+				ls, changed = ls.union(tl), changed || tc
 			}
-			tl, tc := s.pointed(t, depth-1)
-			ls = ls.union(tl)
-			changed = changed || tc || hasLoad(en.labels) && s.dirtyWithin(t)
 		}
 	}
 	return ls, changed
+}
+
+// through returns what location en points to at t (pointed), changed also
+// when en holds a loaded value and something within t was stored to since:
+// a loaded slice, kept in a field, with an element replaced.
+func (s *state) through(en entry, t place, depth int) (labels, bool) {
+	ls, changed := s.pointed(t, depth)
+	return ls, changed || hasLoad(en.labels) && s.dirtyWithin(t)
 }
 
 // dirtyWithin reports whether a location within at was stored to.

@@ -50,67 +50,54 @@ type Reporter struct {
 	fold       bool
 }
 
-// FoldRelated makes Flush emit diagnostics without related information,
-// for drivers that report each related position as an issue of its own
-// (golangci-lint), which a //nolint on the finding's line does not hide. A
-// related message at the diagnostic's own position is extra text (the
-// evidence of a finding through an interface): it is appended to the
-// message. One at another position points at something the message
-// already names ("balance is read here"): it is dropped.
-func (r *Reporter) FoldRelated() { r.fold = true }
-
-// OnlyTestFiles drops the diagnostics (and directives) of files that are
-// not tests: the package's test variant, whose other files the package
-// itself reports.
-func (r *Reporter) OnlyTestFiles() {
-	r.onlyTests = true
-	r.directives = slices.DeleteFunc(r.directives, func(d directive) bool { return !isTestFile(d.file) })
+// Options say what a Reporter drops and how it emits.
+type Options struct {
+	// Disabled are the categories not to report.
+	Disabled []string
+	// Tests keeps the diagnostics in _test.go files: tests do not serve
+	// concurrent requests, so by default they are dropped.
+	Tests bool
+	// OnlyTestFiles drops the diagnostics (and directives) of files that
+	// are not tests: the package's test variant, whose other files the
+	// package itself reports.
+	OnlyTestFiles bool
+	// Nolint makes golangci-lint's //nolint comments that name
+	// lostupdate, or no linter, or all, silence diagnostics as
+	// //lostupdate:ignore does, so that the standalone command and go vet
+	// agree with golangci-lint. Under golangci-lint itself it must not be
+	// set: golangci-lint applies them, and reports those that silence
+	// nothing.
+	Nolint bool
+	// FoldRelated emits diagnostics without related information, for
+	// drivers that report each related position as an issue of its own
+	// (golangci-lint), which a //nolint on the finding's line does not
+	// hide. A related message at the diagnostic's own position is extra
+	// text (the evidence of a finding through an interface): it is
+	// appended to the message. One at another position points at
+	// something the message already names ("balance is read here"): it
+	// is dropped.
+	FoldRelated bool
 }
 
-// New prepares a reporter for pass; diagnostics of the disabled categories
-// are dropped, and so are those in _test.go files unless tests is set:
-// tests do not serve concurrent requests.
-func New(pass *analysis.Pass, disabled []string, tests bool) *Reporter {
-	r := &Reporter{pass: pass, generated: make(map[string]bool), disabled: make(map[string]bool), tests: tests}
-	for _, c := range disabled {
+// New prepares a reporter for pass.
+func New(pass *analysis.Pass, opts Options) *Reporter {
+	r := &Reporter{pass: pass, generated: make(map[string]bool), disabled: make(map[string]bool),
+		tests: opts.Tests, onlyTests: opts.OnlyTestFiles, fold: opts.FoldRelated}
+	for _, c := range opts.Disabled {
 		r.disabled[c] = true
 	}
 	for _, f := range pass.Files {
 		name := pass.Fset.File(f.Pos()).Name()
-		if ast.IsGenerated(f) || !tests && isTestFile(name) {
+		if ast.IsGenerated(f) || !r.tests && isTestFile(name) {
 			r.generated[name] = true
 			continue
 		}
-		r.scanDirectives(f, name)
+		if r.onlyTests && !isTestFile(name) {
+			continue // the package itself reports this file, directives included
+		}
+		r.scanDirectives(f, name, opts.Nolint)
 	}
 	return r
-}
-
-// HonourNolint makes golangci-lint's //nolint comments that name
-// lostupdate, or no linter, or all, silence diagnostics as
-// //lostupdate:ignore does, so that the standalone command and go vet
-// agree with golangci-lint. Under golangci-lint itself it must not be
-// set: golangci-lint applies them, and reports those that silence nothing.
-func (r *Reporter) HonourNolint() {
-	for _, f := range r.pass.Files {
-		name := r.pass.Fset.File(f.Pos()).Name()
-		if r.generated[name] {
-			continue
-		}
-		docs := funcDocs(f)
-		for _, cg := range f.Comments {
-			for _, c := range cg.List {
-				if nolintNamesUs(c.Text) {
-					r.directives = append(r.directives, directive{
-						pos: c.Pos(), file: name, line: r.pass.Fset.Position(c.Pos()).Line, fn: docs[cg], nolint: true,
-					})
-				}
-			}
-		}
-	}
-	if r.onlyTests {
-		r.directives = slices.DeleteFunc(r.directives, func(d directive) bool { return !isTestFile(d.file) })
-	}
 }
 
 // nolintNamesUs reports whether comment is a //nolint directive that
@@ -151,11 +138,18 @@ func funcDocs(f *ast.File) map[*ast.CommentGroup]*ast.FuncDecl {
 // isTestFile reports whether a file is a Go test file.
 func isTestFile(name string) bool { return strings.HasSuffix(name, "_test.go") }
 
-// scanDirectives records the ignore directives of a file.
-func (r *Reporter) scanDirectives(f *ast.File, name string) {
+// scanDirectives records the ignore directives of a file and, with
+// nolint, its //nolint comments that name lostupdate.
+func (r *Reporter) scanDirectives(f *ast.File, name string, nolint bool) {
 	docs := funcDocs(f)
 	for _, cg := range f.Comments {
 		for _, c := range cg.List {
+			if nolint && nolintNamesUs(c.Text) {
+				r.directives = append(r.directives, directive{
+					pos: c.Pos(), file: name, line: r.pass.Fset.Position(c.Pos()).Line, fn: docs[cg], nolint: true,
+				})
+				continue
+			}
 			rest, ok := strings.CutPrefix(c.Text, Directive)
 			if !ok || rest != "" && rest[0] != ' ' && rest[0] != '\t' {
 				continue

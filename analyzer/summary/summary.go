@@ -601,7 +601,7 @@ func (w *Package) String() string {
 	}
 	var impls []string
 	for _, m := range w.Impls {
-		impls = append(impls, lastElem(m.Type)+" implements "+lastElem(m.Iface))
+		impls = append(impls, LastElem(m.Type)+" implements "+LastElem(m.Iface))
 	}
 	if len(impls) > 0 {
 		parts = append(parts, strings.Join(impls, ", "))
@@ -612,9 +612,9 @@ func (w *Package) String() string {
 	return strings.Join(parts, "; ")
 }
 
-// lastElem returns the last element of a package-qualified name:
+// LastElem returns the last element of a package-qualified name:
 // "store.Driver" of "example.com/app/store.Driver".
-func lastElem(name string) string {
+func LastElem(name string) string {
 	return name[strings.LastIndexByte(name, '/')+1:]
 }
 

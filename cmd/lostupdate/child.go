@@ -60,9 +60,10 @@ func runReporting(args []string) int {
 		if !ok {
 			return 1
 		}
-		if n, _ := printed.classify(entries.findings); n > 0 {
-			fmt.Fprintf(os.Stderr, "lostupdate: -fix applied the fixes there were; %s no fix and %s:\n",
-				plural(n, "finding has", "findings have"), map[bool]string{true: "remains", false: "remain"}[n == 1])
+		if n, _ := printed.classify(entries.findings); n == 1 {
+			fmt.Fprintln(os.Stderr, "lostupdate: -fix applied the fixes there were; 1 finding has no fix and remains:")
+		} else if n > 1 {
+			fmt.Fprintf(os.Stderr, "lostupdate: -fix applied the fixes there were; %d findings have no fix and remain:\n", n)
 		}
 		os.Stderr.Write(rest.Bytes())
 	}
@@ -197,6 +198,7 @@ func (s *stderrLines) classify(findings map[string]bool) (int, []string) {
 	defer s.mu.Unlock()
 	n := 0
 	dirs := make(map[string]bool)
+	cwd, _ := os.Getwd()
 	for _, l := range s.lines {
 		m := positioned.FindStringSubmatch(l)
 		switch {
@@ -205,10 +207,8 @@ func (s *stderrLines) classify(findings map[string]bool) (int, []string) {
 			n++
 		default:
 			dir := filepath.Dir(m[1])
-			if cwd, err := os.Getwd(); err == nil {
-				if rel, err := filepath.Rel(cwd, dir); err == nil && !strings.HasPrefix(rel, "..") {
-					dir = "./" + filepath.ToSlash(rel)
-				}
+			if rel, err := filepath.Rel(cwd, dir); cwd != "" && err == nil && !strings.HasPrefix(rel, "..") {
+				dir = "./" + filepath.ToSlash(rel)
 			}
 			dirs[dir] = true
 		}

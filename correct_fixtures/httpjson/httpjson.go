@@ -105,14 +105,19 @@ func (rt routes) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.ServeHTTP(&probe, r)
 	switch probe.status {
 	case http.StatusMethodNotAllowed:
-		allow := probe.Header().Get("Allow")
-		w.Header().Set("Allow", allow)
-		WriteError(w, http.StatusMethodNotAllowed, fmt.Sprintf("method %s is not allowed on %s; allowed: %s", r.Method, r.URL.Path, allow))
+		MethodNotAllowed(w, r, probe.Header().Get("Allow"))
 	case http.StatusNotFound:
 		NotFound(w, r)
 	default:
 		rt.mux.ServeHTTP(w, r)
 	}
+}
+
+// MethodNotAllowed answers a request whose method the path does not take with a JSON
+// 405 and an Allow header listing the methods it does take ("GET, HEAD").
+func MethodNotAllowed(w http.ResponseWriter, r *http.Request, allow string) {
+	w.Header().Set("Allow", allow)
+	WriteError(w, http.StatusMethodNotAllowed, fmt.Sprintf("method %s is not allowed on %s; allowed: %s", r.Method, r.URL.Path, allow))
 }
 
 // headerRecorder keeps the status and headers a handler writes and drops its body.

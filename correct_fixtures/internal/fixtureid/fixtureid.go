@@ -44,10 +44,7 @@ func Handler(id Identity, next http.Handler) http.Handler {
 			return
 		}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			const allow = "GET, HEAD"
-			w.Header().Set("Allow", allow)
-			httpjson.WriteError(w, http.StatusMethodNotAllowed,
-				fmt.Sprintf("method %s is not allowed on %s; allowed: %s", r.Method, Path, allow))
+			httpjson.MethodNotAllowed(w, r, "GET, HEAD")
 			return
 		}
 		httpjson.Write(w, http.StatusOK, id)
