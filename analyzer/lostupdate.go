@@ -13,14 +13,17 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ssa"
 
 	"github.com/lostupdate/lostupdate/analyzer/apis"
+	"github.com/lostupdate/lostupdate/analyzer/configfile"
 	"github.com/lostupdate/lostupdate/analyzer/flow"
 	"github.com/lostupdate/lostupdate/analyzer/report"
 	"github.com/lostupdate/lostupdate/analyzer/summary"
+	"github.com/lostupdate/lostupdate/baseline"
 )
 
 //go:embed doc.go
@@ -68,11 +71,22 @@ type Config struct {
 	// access through that library is not checked. It may be called from
 	// several goroutines at once.
 	Unmodelled func(lib apis.UnmodelledLibrary, pkgPath string)
-	// Reported, when set, is called with the message of each diagnostic
-	// the analyzer reports, in any package (the driver prints those of
-	// the packages it was asked for). It may be called from several
-	// goroutines at once.
-	Reported func(message string)
+	// Reported, when set, is called with each diagnostic the analyzer
+	// reports, in any package (the driver prints those of the packages
+	// it was asked for). It may be called from several goroutines at
+	// once.
+	Reported func(report.Finding)
+	// Baseline names a baseline file (see package baseline): the
+	// findings it records are not reported. A relative name is resolved
+	// against the working directory.
+	Baseline string
+	// NoConfigFile ignores the project's configuration file (see package
+	// configfile), which is otherwise read for every package and adds to
+	// this configuration.
+	NoConfigFile bool
+	// NoBaseline reports the findings a baseline holds too: lostupdate
+	// -write-baseline sets it, to record every finding.
+	NoBaseline bool
 	// Debug, when set, receives what the analysis saw: each write with
 	// the labels of its values and the guards it depends on, each
 	// function's summary, and the bounds of the analysis it hit.
@@ -94,7 +108,7 @@ var Analyzer = New(DefaultConfig())
 // cfg. Its flags (-disable) change cfg, so that the command line, go vet
 // and golangci-lint settings share one path.
 func New(cfg Config) *analysis.Analyzer {
-	r := &runner{cfg: cfg}
+	r := &runner{cfg: cfg, files: configfile.NewFinder(Categories), baselines: make(map[string]baselineRead)}
 	a := &analysis.Analyzer{
 		Name:      "lostupdate",
 		Doc:       analysisDoc(),
@@ -105,6 +119,8 @@ func New(cfg Config) *analysis.Analyzer {
 	a.Flags.Var((*categoryList)(&r.cfg.Disable), "disable", "comma-separated categories not to report: "+strings.Join(Categories, ", "))
 	a.Flags.Var((*categoryList)(&r.cfg.Enable), "enable", "comma-separated categories to report in full: stale-row reports every whole-row write of a row read without a lock")
 	a.Flags.BoolVar(&r.cfg.Tests, "tests", r.cfg.Tests, "report findings in _test.go files too")
+	a.Flags.StringVar(&r.cfg.Baseline, "baseline", r.cfg.Baseline, "report only the findings not recorded in this baseline file (written by lostupdate -write-baseline)")
+	a.Flags.BoolVar(&r.cfg.NoConfigFile, "no-config", r.cfg.NoConfigFile, "ignore the project's .lostupdate.yml")
 	a.Flags.Var(debugFlag{&r.cfg.Debug}, "explain", "print what the analysis saw (writes, their values' origins, summaries, bounds hit) to standard error")
 	return a
 }
@@ -171,10 +187,104 @@ func checkCategory(c string) error {
 	return nil
 }
 
-// runner holds an analyzer's configuration.
-type runner struct{ cfg Config }
+// runner holds an analyzer's configuration and what it reads once: the
+// baseline, and the projects' configuration files.
+type runner struct {
+	cfg       Config
+	files     *configfile.Finder
+	mu        sync.Mutex
+	baselines map[string]baselineRead // by the name it was given
+}
+
+// baselineRead is the outcome of reading a baseline.
+type baselineRead struct {
+	set *baseline.Set
+	err error
+}
+
+// forPass returns the configuration of a package: the analyzer's, with
+// what the project's configuration file adds, and the file (nil if none).
+func (r *runner) forPass(pass *analysis.Pass) (Config, *configfile.File, error) {
+	cfg := r.cfg
+	if cfg.NoConfigFile || len(pass.Files) == 0 {
+		return cfg, nil, nil
+	}
+	dir := filepath.Dir(pass.Fset.File(pass.Files[0].Pos()).Name())
+	file, err := r.files.For(dir)
+	if err != nil || file == nil {
+		return cfg, nil, err
+	}
+	cfg.Disable = append(slices.Clone(cfg.Disable), file.Disable...)
+	cfg.Enable = append(slices.Clone(cfg.Enable), file.Enable...)
+	cfg.Tests = cfg.Tests || file.Tests
+	return cfg, file, nil
+}
+
+// baselinePath resolves a relative baseline name: against the working
+// directory or, if it is not there, each directory above it up to the
+// module's root. go vet runs a vettool in the directory of the package it
+// analyses, so -baseline=lostupdate-baseline.json given in the module's
+// root finds the file there.
+func baselinePath(name string) string {
+	if filepath.IsAbs(name) {
+		return name
+	}
+	if _, err := os.Stat(name); err == nil {
+		return name
+	}
+	dir, err := os.Getwd()
+	for err == nil {
+		p := filepath.Join(dir, name)
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			break
+		}
+		dir = parent
+	}
+	return name // not found: reading it says so
+}
+
+// readBaseline reads the baseline of a package: the one -baseline names,
+// else the one its configuration file names, each once.
+func (r *runner) readBaseline(file *configfile.File) (*baseline.Set, error) {
+	name := r.cfg.Baseline
+	if r.cfg.NoBaseline {
+		return nil, nil
+	}
+	if name != "" {
+		name = baselinePath(name)
+	} else if file != nil {
+		name = file.Baseline
+	}
+	if name == "" {
+		return nil, nil
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	b, ok := r.baselines[name]
+	if !ok {
+		b.set, b.err = baseline.Read(name)
+		r.baselines[name] = b
+	}
+	return b.set, b.err
+}
 
 func (r *runner) run(pass *analysis.Pass) (any, error) {
+	cfg, file, err := r.forPass(pass)
+	if err != nil {
+		return nil, err
+	}
+	known, err := r.readBaseline(file)
+	if err != nil {
+		return nil, err
+	}
+	r = &runner{cfg: cfg}
 	if r.cfg.Unmodelled != nil && ownModule(pass) {
 		seen := make(map[string]bool)
 		for _, imp := range pass.Pkg.Imports() {
@@ -211,6 +321,8 @@ func (r *runner) run(pass *analysis.Pass) (any, error) {
 		OnlyTestFiles: r.cfg.OncePerPackage && testVariant(pass),
 		Nolint:        r.cfg.Nolint,
 		FoldRelated:   r.cfg.FoldRelated,
+		Exclude:       file.Excludes,
+		Baseline:      known,
 	})
 	for _, res := range results {
 		reported := make(map[*flow.Load]bool)

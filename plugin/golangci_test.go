@@ -58,6 +58,21 @@ func TestGolangciLint(t *testing.T) {
 		}
 	})
 
+	t.Run(".lostupdate.yml is not read", func(t *testing.T) {
+		// golangci-lint would answer an edit of it from its cache: the
+		// plugin takes its settings alone, and reports as before.
+		config := filepath.Join(dir, ".lostupdate.yml")
+		if err := os.WriteFile(config, []byte("disable: [lost-update]\nexclude: [shop]\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		defer os.Remove(config)
+		got := lint(t, gcl, dir, nil)
+		if !slices.Equal(keys(got), keys(want)) {
+			t.Errorf("with a .lostupdate.yml, golangci-lint findings differ from the standalone command's without one:\ngolangci-lint:\n%s\nstandalone:\n%s",
+				strings.Join(keys(got), "\n"), strings.Join(keys(want), "\n"))
+		}
+	})
+
 	t.Run("nolint suppresses a finding", func(t *testing.T) {
 		f := want[0]
 		path := filepath.Join(dir, f.file)

@@ -22,6 +22,11 @@
 //	          enable: [stale-row]    # categories to report in full, as -enable
 //	          tests: false           # findings in _test.go files, as -tests
 //
+// The project's .lostupdate.yml (see package configfile) is not read here:
+// golangci-lint caches a package's issues under a key made of the package
+// and golangci-lint's own configuration, so an edit of that file would be
+// answered from the cache. Its equivalents are these settings, golangci-lint's
+// linters.exclusions (for exclude) and new-from-rev (for a baseline).
 // golangci-lint's own //nolint:lostupdate comments suppress a finding
 // there, as //lostupdate:ignore does for the standalone command.
 package plugin
@@ -63,7 +68,7 @@ func New(settings any) (register.LinterPlugin, error) {
 	}
 	// golangci-lint reports each related position as an issue of its
 	// own, which a //nolint on the finding's line does not hide.
-	cfg := analyzer.Config{Disable: s.Disable, Enable: s.Enable, Tests: s.Tests, FoldRelated: true}
+	cfg := analyzer.Config{Disable: s.Disable, Enable: s.Enable, Tests: s.Tests, FoldRelated: true, NoConfigFile: true}
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("lostupdate settings: %w", err)
 	}

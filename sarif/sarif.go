@@ -12,20 +12,18 @@ package sarif
 import (
 	"bytes"
 	"cmp"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/url"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/lostupdate/lostupdate/analyzer"
+	"github.com/lostupdate/lostupdate/baseline"
 	"github.com/lostupdate/lostupdate/notice"
 )
 
@@ -293,16 +291,12 @@ func (c *converter) log(entries []entry) sarifLog {
 // fingerprintKey names lostupdate's partial fingerprint.
 const fingerprintKey = "lostupdateFinding/v1"
 
-// lineRef is a file:line reference in a message ("bank.go:26").
-var lineRef = regexp.MustCompile(`(\.go):\d+\b`)
-
 // fingerprint identifies a finding without its line number, so that code
 // scanning keeps one alert for it while lines move: the rule, the file,
 // the message with its file:line references stripped of the lines, and the
 // text of the finding's line, trimmed. Findings that agree in all of these
 // are told apart by their order in the file (the caller appends it).
 func (c *converter) fingerprint(rule string, d jsonDiagnostic, pos position) string {
-	h := sha256.New()
 	line := ""
 	if src := c.source(pos.file); src.data != nil && pos.line >= 1 && pos.line <= len(src.lines) {
 		start := src.lines[pos.line-1]
@@ -312,11 +306,7 @@ func (c *converter) fingerprint(rule string, d jsonDiagnostic, pos position) str
 		}
 		line = strings.TrimSpace(string(src.data[start:end]))
 	}
-	for _, part := range []string{rule, c.artifact(pos.file).URI, lineRef.ReplaceAllString(d.Message, "$1"), line} {
-		h.Write([]byte(part))
-		h.Write([]byte{0})
-	}
-	return hex.EncodeToString(h.Sum(nil))[:32]
+	return baseline.Hash(rule, c.artifact(pos.file).URI, baseline.StripLines(d.Message), line)
 }
 
 func (c *converter) result(d jsonDiagnostic, pos position) result {

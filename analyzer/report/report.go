@@ -1,18 +1,25 @@
 // Package report is the one place where lostupdate's diagnostics are
 // emitted: it drops diagnostics in generated files (and, unless asked
-// for, in test files) and those silenced by a
-// //lostupdate:ignore directive (or, where asked, golangci-lint's //nolint), reports directives that give no reason,
-// widens positions to whole call expressions, and emits everything in
-// position order so that output is deterministic.
+// for, in test files), in files a project's configuration excludes, those
+// recorded in a baseline and those silenced by a //lostupdate:ignore
+// directive (or, where asked, golangci-lint's //nolint), reports
+// directives that give no reason, widens positions to whole call
+// expressions, and emits everything in position order so that output is
+// deterministic.
 package report
 
 import (
+	"bytes"
 	"go/ast"
 	"go/token"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
+
+	"github.com/lostupdate/lostupdate/baseline"
 )
 
 // Directive is the comment that silences a diagnostic.
@@ -48,6 +55,9 @@ type Reporter struct {
 	tests      bool
 	onlyTests  bool
 	fold       bool
+	exclude    func(filename string) bool
+	known      *baseline.Matcher
+	roots      map[string]string // directory → module root
 }
 
 // Options say what a Reporter drops and how it emits.
@@ -77,12 +87,33 @@ type Options struct {
 	// something the message already names ("balance is read here"): it
 	// is dropped.
 	FoldRelated bool
+	// Exclude, when set, reports the files whose diagnostics are
+	// dropped: those a project's configuration excludes.
+	Exclude func(filename string) bool
+	// Baseline, when set, holds findings recorded earlier: those it
+	// holds are dropped, so that only new ones are reported.
+	Baseline *baseline.Set
+}
+
+// Finding is a diagnostic the reporter emitted, as its Flush callback
+// sees it.
+type Finding struct {
+	// Posn is where it is reported.
+	Posn token.Position
+	// Message is its message.
+	Message string
+	// Entry records it in a baseline.
+	Entry baseline.Entry
 }
 
 // New prepares a reporter for pass.
 func New(pass *analysis.Pass, opts Options) *Reporter {
 	r := &Reporter{pass: pass, generated: make(map[string]bool), disabled: make(map[string]bool),
-		tests: opts.Tests, onlyTests: opts.OnlyTestFiles, fold: opts.FoldRelated}
+		tests: opts.Tests, onlyTests: opts.OnlyTestFiles, fold: opts.FoldRelated,
+		exclude: opts.Exclude, roots: make(map[string]string)}
+	if opts.Baseline != nil {
+		r.known = opts.Baseline.Matcher()
+	}
 	for _, c := range opts.Disabled {
 		r.disabled[c] = true
 	}
@@ -217,12 +248,12 @@ func (r *Reporter) Report(d analysis.Diagnostic) {
 }
 
 // Silenced reports whether a diagnostic of category at pos would be
-// dropped: disabled, in a generated or test file, or silenced by an ignore
-// directive (which then counts as used).
+// dropped: disabled, in a generated, test or excluded file, or silenced by
+// an ignore directive (which then counts as used).
 func (r *Reporter) Silenced(pos token.Pos, category string) bool {
 	posn := r.pass.Fset.Position(pos)
 	return r.generated[posn.Filename] || !r.tests && isTestFile(posn.Filename) || r.onlyTests && !isTestFile(posn.Filename) ||
-		r.ignored(posn) || r.disabled[category]
+		r.exclude != nil && r.exclude(posn.Filename) || r.ignored(posn) || r.disabled[category]
 }
 
 // ignored reports whether a directive with a reason silences a diagnostic
@@ -249,9 +280,9 @@ func (r *Reporter) ignored(posn token.Position) bool {
 }
 
 // Flush reports directives without a reason and directives that silence
-// nothing, and emits all diagnostics in position order, telling reported
-// (if not nil) the message of each.
-func (r *Reporter) Flush(reported func(message string)) {
+// nothing, drops the findings the baseline holds, and emits the rest in
+// position order, telling reported (if not nil) of each.
+func (r *Reporter) Flush(reported func(Finding)) {
 	for _, d := range r.directives {
 		if r.disabled[CategoryDirective] {
 			break
@@ -289,6 +320,13 @@ func (r *Reporter) Flush(reported func(message string)) {
 		return strings.Compare(a.Message, b.Message)
 	})
 	for _, d := range r.diags {
+		var entry baseline.Entry
+		if r.known != nil || reported != nil {
+			entry = r.entry(d)
+		}
+		if r.known != nil && d.Category != CategoryDirective && r.known.Known(entry) {
+			continue
+		}
 		if r.fold {
 			for _, rel := range d.Related {
 				if rel.Pos == d.Pos {
@@ -299,8 +337,100 @@ func (r *Reporter) Flush(reported func(message string)) {
 		}
 		r.pass.Report(d)
 		if reported != nil {
-			reported(d.Message)
+			reported(Finding{Posn: r.pass.Fset.Position(d.Pos), Message: d.Message, Entry: entry})
 		}
 	}
 	r.diags = nil
+}
+
+// entry identifies a diagnostic in a baseline (before related
+// information is folded into its message, so that the same finding has
+// the same entry under every driver).
+func (r *Reporter) entry(d analysis.Diagnostic) baseline.Entry {
+	posn := r.pass.Fset.Position(d.Pos)
+	file := filepath.ToSlash(posn.Filename)
+	if root := r.moduleRoot(filepath.Dir(posn.Filename)); root != "" {
+		if rel, err := filepath.Rel(root, posn.Filename); err == nil {
+			file = filepath.ToSlash(rel)
+		}
+	}
+	fn := enclosingFunc(r.FileOf(d.Pos), d.Pos)
+	return baseline.Entry{
+		File:        file,
+		Function:    fn,
+		Category:    d.Category,
+		Fingerprint: baseline.Fingerprint(d.Category, file, fn, d.Message, r.lineText(posn)),
+		Message:     d.Message,
+	}
+}
+
+// lineText returns the text of the line at posn, or "" if the file cannot
+// be read.
+func (r *Reporter) lineText(posn token.Position) string {
+	read := r.pass.ReadFile
+	if read == nil {
+		read = os.ReadFile
+	}
+	data, err := read(posn.Filename)
+	if err != nil || posn.Offset < 0 || posn.Offset > len(data) {
+		return ""
+	}
+	start := bytes.LastIndexByte(data[:posn.Offset], '\n') + 1
+	end := len(data)
+	if i := bytes.IndexByte(data[posn.Offset:], '\n'); i >= 0 {
+		end = posn.Offset + i
+	}
+	return string(data[start:end])
+}
+
+// moduleRoot returns the directory of the go.mod that holds dir, or "".
+func (r *Reporter) moduleRoot(dir string) string {
+	if root, ok := r.roots[dir]; ok {
+		return root
+	}
+	root := ""
+	if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+		root = dir
+	} else if parent := filepath.Dir(dir); parent != dir {
+		root = r.moduleRoot(parent)
+	}
+	r.roots[dir] = root
+	return root
+}
+
+// enclosingFunc names the function declaration of f that holds pos:
+// "F", "T.M" or "(*T).M"; "" at package level.
+func enclosingFunc(f *ast.File, pos token.Pos) string {
+	if f == nil {
+		return ""
+	}
+	for _, d := range f.Decls {
+		fd, ok := d.(*ast.FuncDecl)
+		if !ok || pos < fd.Pos() || pos > fd.End() {
+			continue
+		}
+		if fd.Recv == nil || len(fd.Recv.List) == 0 {
+			return fd.Name.Name
+		}
+		t := fd.Recv.List[0].Type
+		star := false
+		if s, ok := t.(*ast.StarExpr); ok {
+			star, t = true, s.X
+		}
+		switch g := t.(type) {
+		case *ast.IndexExpr:
+			t = g.X
+		case *ast.IndexListExpr:
+			t = g.X
+		}
+		name := "?"
+		if id, ok := t.(*ast.Ident); ok {
+			name = id.Name
+		}
+		if star {
+			return "(*" + name + ")." + fd.Name.Name
+		}
+		return name + "." + fd.Name.Name
+	}
+	return ""
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -19,6 +20,8 @@ import (
 	"syscall"
 
 	"github.com/lostupdate/lostupdate/analyzer/apis"
+	"github.com/lostupdate/lostupdate/analyzer/report"
+	"github.com/lostupdate/lostupdate/baseline"
 	"github.com/lostupdate/lostupdate/notice"
 )
 
@@ -106,7 +109,7 @@ func withoutFix(args []string) []string {
 // a log, passing its standard error on to stderr. It returns the child's
 // exit status, what it recorded and what it printed on standard error;
 // ok is false (having said why) when it could not be run.
-func runChild(args []string, stderr io.Writer) (code int, entries childLog, printed *stderrLines, ok bool) {
+func runChild(args []string, stderr io.Writer, env ...string) (code int, entries childLog, printed *stderrLines, ok bool) {
 	exe, err := os.Executable()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "lostupdate: finding its own executable: %v\n", err)
@@ -124,7 +127,7 @@ func runChild(args []string, stderr io.Writer) (code int, entries childLog, prin
 	cmd := exec.Command(exe, args...)
 	cmd.Stdin, cmd.Stdout = os.Stdin, os.Stdout
 	cmd.Stderr = io.MultiWriter(stderr, printed)
-	cmd.Env = append(os.Environ(), childLogEnv+"="+log.Name())
+	cmd.Env = append(append(os.Environ(), childLogEnv+"="+log.Name()), env...)
 	if err := cmd.Start(); err != nil {
 		fmt.Fprintf(os.Stderr, "lostupdate: %v\n", err)
 		return 1, childLog{}, nil, false
@@ -217,10 +220,19 @@ func (s *stderrLines) classify(findings map[string]bool) (int, []string) {
 }
 
 // childLog is what a child recorded: "unmodelled" lines (library path,
-// name, package) and "finding" lines (a quoted message).
+// name, package), "finding" lines (a quoted message) and "entry" lines
+// (a finding's position and baseline entry, as JSON).
 type childLog struct {
 	unmodelled []string // "path\tname\tpackage"
 	findings   map[string]bool
+	entries    []recordedEntry
+}
+
+// recordedEntry is a finding as a baseline records it, with where it was
+// reported.
+type recordedEntry struct {
+	Posn  string         `json:"posn"`
+	Entry baseline.Entry `json:"entry"`
 }
 
 func readChildLog(data []byte) childLog {
@@ -235,6 +247,11 @@ func readChildLog(data []byte) childLog {
 		case "finding":
 			if msg, err := strconv.Unquote(rest); err == nil {
 				l.findings[msg] = true
+			}
+		case "entry":
+			var e recordedEntry
+			if json.Unmarshal([]byte(rest), &e) == nil {
+				l.entries = append(l.entries, e)
 			}
 		}
 	}
@@ -263,9 +280,13 @@ func (r *childRecorder) unmodelled(lib apis.UnmodelledLibrary, pkg string) {
 	r.record("unmodelled\t" + lib.Path + "\t" + lib.Name + "\t" + pkg)
 }
 
-// reported is the analyzer's Reported callback.
-func (r *childRecorder) reported(message string) {
-	r.record("finding\t" + strconv.Quote(message))
+// reported is the analyzer's Reported callback. It records the finding's
+// message and, for -write-baseline, its position and baseline entry.
+func (r *childRecorder) reported(f report.Finding) {
+	r.record("finding\t" + strconv.Quote(f.Message))
+	if data, err := json.Marshal(recordedEntry{Posn: f.Posn.String(), Entry: f.Entry}); err == nil {
+		r.record("entry\t" + string(data))
+	}
 }
 
 // writeUnmodelled says, once per library and in the order of their names,

@@ -17,6 +17,8 @@ import (
 	"golang.org/x/tools/go/analysis/singlechecker"
 
 	"github.com/lostupdate/lostupdate/analyzer"
+	"github.com/lostupdate/lostupdate/analyzer/configfile"
+	"github.com/lostupdate/lostupdate/baseline"
 )
 
 func main() {
@@ -27,6 +29,16 @@ func main() {
 		}
 		os.Exit(0)
 	}
+	if mode := hookMode(os.Args[1:]); mode != "" {
+		os.Exit(runHook(os.Args[2:], mode == "vet"))
+	}
+	if args, file, ok, err := cutWriteBaseline(os.Args[1:]); ok && !vetMode(os.Args[1:]) && os.Getenv(childLogEnv) == "" {
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "lostupdate: %v\n", err)
+			os.Exit(1)
+		}
+		os.Exit(runWriteBaseline(args, file))
+	}
 	cfg := analyzer.DefaultConfig()
 	// go vet runs the command with the path of a .cfg file and analyses
 	// only the test variant of a package that has tests; the standalone
@@ -34,7 +46,11 @@ func main() {
 	// finding once.
 	cfg.OncePerPackage = !vetMode(os.Args[1:])
 	cfg.Nolint = true // as golangci-lint does
+	cfg.NoBaseline = os.Getenv(writingBaselineEnv) != ""
 	if reporting(os.Args[1:]) {
+		if !checkConfig(os.Args[1:]) {
+			os.Exit(1)
+		}
 		os.Exit(runReporting(os.Args[1:]))
 	}
 	if log := os.Getenv(childLogEnv); log != "" {
@@ -42,6 +58,31 @@ func main() {
 		cfg.Unmodelled, cfg.Reported = r.unmodelled, r.reported
 	}
 	singlechecker.Main(analyzer.New(cfg))
+}
+
+// checkConfig reads the baseline args name and the configuration file of
+// the module in the working directory (unless args say -no-config), and
+// says what is wrong with them once, before the analysis would say it for
+// every package. It reports whether the run may go on.
+func checkConfig(args []string) bool {
+	if name, ok := flagValue(args, "baseline"); ok {
+		if _, err := baseline.Read(name); err != nil {
+			fmt.Fprintf(os.Stderr, "lostupdate: %v\n", err)
+			return false
+		}
+	}
+	if hasFlag(args, "no-config") {
+		return true
+	}
+	dir, err := os.Getwd()
+	if err != nil {
+		return true // the analysis reads the files of the packages themselves
+	}
+	if _, err := configfile.NewFinder(analyzer.Categories).For(dir); err != nil {
+		fmt.Fprintf(os.Stderr, "lostupdate: %v\n", err)
+		return false
+	}
+	return true
 }
 
 // vetMode reports whether the arguments are those go vet passes to a
