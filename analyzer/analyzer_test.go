@@ -102,11 +102,26 @@ func TestLibraries(t *testing.T) {
 	}
 }
 
+// fixPackages are the packages whose suggested fixes are checked against
+// golden files (the package's file.go against file.go.golden): by
+// TestSuggestedFixes, and by TestFixesBuild, which type-checks each
+// package with its golden files in place.
+var fixPackages = []struct {
+	module  string // a module under testdata
+	pattern string // the package, relative to the module
+}{
+	{"cases", "./fixes"},
+	{"pgx", "./wallet"},
+}
+
 // TestSuggestedFixes applies every suggested fix and compares the result
 // with the golden files.
 func TestSuggestedFixes(t *testing.T) {
-	analysistest.RunWithSuggestedFixes(t, filepath.Join(testdata(), "cases"), analyzer.Analyzer, "./fixes")
-	analysistest.RunWithSuggestedFixes(t, filepath.Join(testdata(), "pgx"), analyzer.Analyzer, "./wallet")
+	for _, p := range fixPackages {
+		t.Run(p.module+"/"+p.pattern, func(t *testing.T) {
+			analysistest.RunWithSuggestedFixes(t, filepath.Join(testdata(), p.module), analyzer.Analyzer, p.pattern)
+		})
+	}
 }
 
 // TestTitles checks that every category has a one-line title.

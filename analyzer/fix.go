@@ -5,13 +5,16 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 	"strconv"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ast/astutil"
 
 	"github.com/lostupdate/lostupdate/analyzer/flow"
 	"github.com/lostupdate/lostupdate/analyzer/report"
+	"github.com/lostupdate/lostupdate/analyzer/summary"
 )
 
 // atomicForm is the atomic rewrite of a write, when the write is the
@@ -20,46 +23,53 @@ type atomicForm struct {
 	op    string // "+" or "-"
 	delta string // the source of the delta expression
 	fix   *analysis.SuggestedFix
+	// guard is the check of a loaded value that decides whether the write
+	// runs (if from < amount { return }), if any. The atomic update alone
+	// would keep the check on a stale read, so no fix is offered: the
+	// message says to repeat the check in the write.
+	guard *guardCheck
 }
 
-// mechanical recognises "x ± d" written to x's own column, where x is the
-// value as loaded and d does not come from the load, and returns the
-// operator and d.
-func mechanical(fset *token.FileSet, expr ast.Expr, f *finding) (op string, delta ast.Expr, ok bool) {
-	bin, ok := ast.Unparen(expr).(*ast.BinaryExpr)
-	if !ok || bin.Op != token.ADD && bin.Op != token.SUB {
-		return "", nil, false
-	}
-	if f.label.Column == "" || f.label.Column != f.value.Column {
-		return "", nil, false
-	}
-	loaded := func(e ast.Expr) bool { return types.ExprString(ast.Unparen(e)) == f.label.Name }
-	mentions := func(e ast.Expr) bool {
-		root := f.label.Name
-		if i := strings.IndexAny(root, ".["); i >= 0 {
-			root = root[:i]
-		}
-		found := false
-		ast.Inspect(e, func(n ast.Node) bool {
-			if id, ok := n.(*ast.Ident); ok && id.Name == root {
-				found = true
-			}
-			return !found
-		})
-		return found
-	}
-	switch {
-	case loaded(bin.X) && !mentions(bin.Y):
-		return bin.Op.String(), bin.Y, true
-	case bin.Op == token.ADD && loaded(bin.Y) && !mentions(bin.X):
-		return "+", bin.X, true
-	}
-	return "", nil, false
+// guardCheck is a check of a loaded value that decides whether a write
+// runs, as the message renders it.
+type guardCheck struct {
+	at string // where the check is: "bank.go:42"
+	// own reports that the check is on a value of the load the write's
+	// value comes from, so that the write itself can repeat it.
+	own bool
+	// cmp is the check as the write must repeat it, when it compares the
+	// loaded value of the written column, as loaded, with something the
+	// load does not give.
+	cmp *guardCmp
+}
+
+// guardCmp is the condition, on the column the write stores, under which
+// the write runs: column op rhs.
+type guardCmp struct {
+	op  string // an SQL comparison: "<", "<=", ">", ">=", "=", "<>"
+	rhs string // the source of what the column is compared with
+	// delta reports that rhs is the atomic update's delta, passed once
+	// to both the SET and the WHERE.
+	delta bool
 }
 
 // atomic computes the atomic form of a finding's write and, where the
-// rewrite is mechanical, a suggested fix.
+// rewrite is mechanical and no check of the loaded value decides the
+// write, a suggested fix.
 func atomic(pass *analysis.Pass, rep *report.Reporter, f *finding) atomicForm {
+	form := atomicWrite(pass, rep, f)
+	if g := decidingGuard(f); g != nil {
+		// SET c = c - $1 without the check would debit an account the
+		// check, made on a stale read, let through: not a fix.
+		form.fix = nil
+		form.guard = describeGuard(pass, rep, f, g, form.delta)
+	}
+	return form
+}
+
+// atomicWrite computes the atomic form of a finding's write, with a
+// suggested fix where the rewrite is mechanical.
+func atomicWrite(pass *analysis.Pass, rep *report.Reporter, f *finding) atomicForm {
 	w := f.write
 	call := rep.CallAt(w.Pos)
 	if call == nil || len(w.Values) != 1 || call.Ellipsis.IsValid() || !f.value.Numeric {
@@ -67,24 +77,23 @@ func atomic(pass *analysis.Pass, rep *report.Reporter, f *finding) atomicForm {
 		// fails on PostgreSQL and stores 0 on MySQL.
 		return atomicForm{op: "+"}
 	}
-	src := func(e ast.Expr) string { return types.ExprString(e) }
 	switch w.Kind {
 	case flow.WriteSQL:
-		return sqlAtomic(pass, call, f, src)
+		return sqlAtomic(pass, rep, call, f)
 	case flow.WriteGormUpdate:
 		if len(call.Args) != 2 {
 			return atomicForm{op: "+"}
 		}
-		op, delta, ok := mechanical(pass.Fset, call.Args[1], f)
+		ch, ok := changeOf(pass, rep, call.Args[1], f)
 		if !ok {
 			return atomicForm{op: "+"}
 		}
-		form := atomicForm{op: op, delta: src(delta)}
+		form := atomicForm{op: ch.op, delta: ch.delta}
 		if name, ok := importName(rep.FileOf(call.Pos()), "gorm.io/gorm"); ok {
-			text := fmt.Sprintf("%s.Expr(%q, %s)", name, f.value.Column+" "+op+" ?", src(delta))
+			text := fmt.Sprintf("%s.Expr(%q, %s)", name, f.value.Column+" "+ch.op+" ?", ch.delta)
 			form.fix = &analysis.SuggestedFix{
 				Message:   fmt.Sprintf("Update %s atomically with %s", f.value.Column, text),
-				TextEdits: []analysis.TextEdit{{Pos: call.Args[1].Pos(), End: call.Args[1].End(), NewText: []byte(text)}},
+				TextEdits: append([]analysis.TextEdit{{Pos: call.Args[1].Pos(), End: call.Args[1].End(), NewText: []byte(text)}}, ch.edits...),
 			}
 		}
 		return form
@@ -92,9 +101,73 @@ func atomic(pass *analysis.Pass, rep *report.Reporter, f *finding) atomicForm {
 	return atomicForm{op: "+"}
 }
 
-// sqlAtomic rewrites "SET c = $k" with argument "x ± d" into
-// "SET c = c ± $k" with argument d, when the SQL is one string literal.
-func sqlAtomic(pass *analysis.Pass, call *ast.CallExpr, f *finding, src func(ast.Expr) string) atomicForm {
+// change is the mechanical change a written value makes to the loaded
+// one: the operator, the delta's source, and the edits beyond the written
+// argument's own that the rewrite needs (the removal of x += d).
+type change struct {
+	op    string
+	delta string
+	edits []analysis.TextEdit
+}
+
+// changeOf recognises the written argument as the loaded value plus or
+// minus a delta: "x ± d" itself (mechanical), or x after one x += d, x -=
+// d, x++ or x-- (stepped).
+func changeOf(pass *analysis.Pass, rep *report.Reporter, arg ast.Expr, f *finding) (change, bool) {
+	if op, delta, ok := mechanical(arg, f); ok {
+		text, ok := sourceText(pass, delta)
+		return change{op: op, delta: text}, ok
+	}
+	return stepped(pass, rep, arg, f)
+}
+
+// mechanical recognises "x ± d" written to x's own column, where x is the
+// value as loaded and d does not come from the load, and returns the
+// operator and d.
+func mechanical(expr ast.Expr, f *finding) (op string, delta ast.Expr, ok bool) {
+	bin, ok := ast.Unparen(expr).(*ast.BinaryExpr)
+	if !ok || bin.Op != token.ADD && bin.Op != token.SUB {
+		return "", nil, false
+	}
+	if f.label.Column == "" || f.label.Column != f.value.Column {
+		return "", nil, false
+	}
+	switch {
+	case loadedExpr(bin.X, f) && !mentions(bin.Y, f.label.Name):
+		return bin.Op.String(), bin.Y, true
+	case bin.Op == token.ADD && loadedExpr(bin.Y, f) && !mentions(bin.X, f.label.Name):
+		return "+", bin.X, true
+	}
+	return "", nil, false
+}
+
+// loadedExpr reports whether e is the Go expression the finding's value
+// was read into ("balance", "p.Stock").
+func loadedExpr(e ast.Expr, f *finding) bool {
+	return types.ExprString(ast.Unparen(e)) == f.label.Name
+}
+
+// mentions reports whether e mentions the variable at the root of the
+// Go expression name ("p" of "p.Stock").
+func mentions(e ast.Expr, name string) bool {
+	root := name
+	if i := strings.IndexAny(root, ".["); i >= 0 {
+		root = root[:i]
+	}
+	found := false
+	ast.Inspect(e, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && id.Name == root {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+// sqlAtomic rewrites "SET c = $k" with argument "x ± d" (or x after x +=
+// d) into "SET c = c ± $k" with argument d, when the SQL is one string
+// literal.
+func sqlAtomic(pass *analysis.Pass, rep *report.Reporter, call *ast.CallExpr, f *finding) atomicForm {
 	w, v := f.write, f.value
 	if v.Assign == nil || !v.Assign.Bare || v.Arg < 0 || w.SQLArg < 0 {
 		return atomicForm{op: "+"}
@@ -103,11 +176,11 @@ func sqlAtomic(pass *analysis.Pass, call *ast.CallExpr, f *finding, src func(ast
 	if argIdx >= len(call.Args) || w.SQLArg >= len(call.Args) {
 		return atomicForm{op: "+"}
 	}
-	op, delta, ok := mechanical(pass.Fset, call.Args[argIdx], f)
+	ch, ok := changeOf(pass, rep, call.Args[argIdx], f)
 	if !ok {
 		return atomicForm{op: "+"}
 	}
-	form := atomicForm{op: op, delta: src(delta)}
+	form := atomicForm{op: ch.op, delta: ch.delta}
 	lit, ok := call.Args[w.SQLArg].(*ast.BasicLit)
 	if !ok || lit.Kind != token.STRING {
 		return form
@@ -125,13 +198,13 @@ func sqlAtomic(pass *analysis.Pass, call *ast.CallExpr, f *finding, src func(ast
 	}
 	start := lit.Pos() + 1 + token.Pos(v.Assign.ExprStart)
 	end := lit.Pos() + 1 + token.Pos(v.Assign.ExprEnd)
-	newSet := v.Column + " " + op + " " + placeholder
+	newSet := v.Column + " " + ch.op + " " + placeholder
 	form.fix = &analysis.SuggestedFix{
 		Message: fmt.Sprintf("Update %s atomically with SET %s = %s", v.Column, v.Column, newSet),
-		TextEdits: []analysis.TextEdit{
+		TextEdits: append([]analysis.TextEdit{
 			{Pos: start, End: end, NewText: []byte(newSet)},
-			{Pos: call.Args[argIdx].Pos(), End: call.Args[argIdx].End(), NewText: []byte(src(delta))},
-		},
+			{Pos: call.Args[argIdx].Pos(), End: call.Args[argIdx].End(), NewText: []byte(ch.delta)},
+		}, ch.edits...),
 	}
 	return form
 }
@@ -170,4 +243,651 @@ func importName(f *ast.File, path string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// decidingGuard returns the check that decides whether the finding's
+// write runs and that looks at a value of the same load, or at the same
+// column read by another load: a guard of the write whose labels include
+// such a value. A check on the value's own load comes first.
+func decidingGuard(f *finding) *flow.Guard {
+	var other *flow.Guard
+	for i := range f.write.Guards {
+		g := &f.write.Guards[i]
+		for _, l := range g.Labels {
+			switch {
+			case l.Load == nil:
+			case l.Load == f.label.Load:
+				return g
+			case l.Column != "" && l.Column == f.label.Column && other == nil:
+				other = g
+			}
+		}
+	}
+	return other
+}
+
+// describeGuard renders guard g of the finding's write for the message:
+// where it is and, when it compares the written column's loaded value,
+// the condition the write must repeat. delta is the source of the atomic
+// update's delta, if known.
+func describeGuard(pass *analysis.Pass, rep *report.Reporter, f *finding, g *flow.Guard, delta string) *guardCheck {
+	gc := &guardCheck{at: at(pass.Fset, g.Pos)}
+	gc.own = slices.ContainsFunc(g.Labels, func(l *flow.Label) bool { return l.Load == f.label.Load })
+	if gc.own {
+		gc.cmp = guardComparison(pass, rep, f, g, delta)
+	}
+	return gc
+}
+
+// guardComparison returns the condition on the written column under which
+// the write runs, when guard g is an if statement comparing the value as
+// loaded (x < amount, not x-amount < 0 nor a value changed since) with
+// something else, and the write is on one side of it. It returns nil
+// otherwise.
+func guardComparison(pass *analysis.Pass, rep *report.Reporter, f *finding, g *flow.Guard, delta string) *guardCmp {
+	if f.label.Column == "" || f.label.Column != f.value.Column {
+		return nil
+	}
+	asLoaded := false
+	for _, l := range g.Labels {
+		if l.Load == f.label.Load && l.Column == f.label.Column {
+			if l.Change != summary.Copied {
+				return nil // compared after a change on some path
+			}
+			asLoaded = true
+		}
+	}
+	if !asLoaded {
+		return nil
+	}
+	file := rep.FileOf(g.Pos)
+	if file == nil {
+		return nil
+	}
+	var ifs *ast.IfStmt
+	var cond *ast.BinaryExpr
+	ast.Inspect(file, func(n ast.Node) bool {
+		if ifs != nil {
+			return false
+		}
+		if s, ok := n.(*ast.IfStmt); ok {
+			if b, ok := ast.Unparen(s.Cond).(*ast.BinaryExpr); ok && b.OpPos == g.Pos {
+				ifs, cond = s, b
+				return false
+			}
+		}
+		return true
+	})
+	if ifs == nil {
+		return nil
+	}
+	op := cond.Op
+	var rhs ast.Expr
+	switch {
+	case loadedExpr(cond.X, f) && !mentions(cond.Y, f.label.Name):
+		rhs = cond.Y
+	case loadedExpr(cond.Y, f) && !mentions(cond.X, f.label.Name):
+		rhs, op = cond.X, swapped(op)
+	default:
+		return nil
+	}
+	pos := f.write.Pos
+	switch {
+	case ifs.Body.Pos() <= pos && pos < ifs.Body.End():
+	case ifs.Else != nil && ifs.Else.Pos() <= pos && pos < ifs.Else.End():
+		op = negated(op)
+	case pos >= ifs.End() && terminates(ifs.Body):
+		op = negated(op)
+	default:
+		return nil
+	}
+	sqlOp, ok := map[token.Token]string{
+		token.LSS: "<", token.LEQ: "<=", token.GTR: ">", token.GEQ: ">=", token.EQL: "=", token.NEQ: "<>",
+	}[op]
+	if !ok {
+		return nil
+	}
+	src, _ := sourceText(pass, rhs)
+	return &guardCmp{op: sqlOp, rhs: src, delta: delta != "" && src == delta}
+}
+
+// swapped returns the comparison with its operands swapped: a < b is b >
+// a.
+func swapped(op token.Token) token.Token {
+	switch op {
+	case token.LSS:
+		return token.GTR
+	case token.GTR:
+		return token.LSS
+	case token.LEQ:
+		return token.GEQ
+	case token.GEQ:
+		return token.LEQ
+	}
+	return op
+}
+
+// negated returns the comparison that holds when op does not.
+func negated(op token.Token) token.Token {
+	switch op {
+	case token.LSS:
+		return token.GEQ
+	case token.GEQ:
+		return token.LSS
+	case token.GTR:
+		return token.LEQ
+	case token.LEQ:
+		return token.GTR
+	case token.EQL:
+		return token.NEQ
+	case token.NEQ:
+		return token.EQL
+	}
+	return token.ILLEGAL
+}
+
+// terminates reports whether a block ends in a statement that leaves it:
+// return, break, continue, goto or a call of panic.
+func terminates(b *ast.BlockStmt) bool {
+	if len(b.List) == 0 {
+		return false
+	}
+	switch s := b.List[len(b.List)-1].(type) {
+	case *ast.ReturnStmt, *ast.BranchStmt:
+		return true
+	case *ast.ExprStmt:
+		if call, ok := s.X.(*ast.CallExpr); ok {
+			if id, ok := call.Fun.(*ast.Ident); ok && id.Name == "panic" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// occurrence is an identifier that refers to a variable, with its
+// ancestors from the function that declares the variable down to its
+// parent.
+type occurrence struct {
+	id    *ast.Ident
+	stack []ast.Node
+}
+
+// parent returns the node that contains the identifier.
+func (o occurrence) parent() ast.Node { return o.stack[len(o.stack)-1] }
+
+// occurrencesOf returns the identifiers under root that refer to obj.
+func occurrencesOf(root ast.Node, obj types.Object, info *types.Info) []occurrence {
+	var out []occurrence
+	var stack []ast.Node
+	ast.Inspect(root, func(n ast.Node) bool {
+		if n == nil {
+			stack = stack[:len(stack)-1]
+			return true
+		}
+		if id, ok := n.(*ast.Ident); ok && (info.Uses[id] == obj || info.Defs[id] == obj) {
+			out = append(out, occurrence{id: id, stack: slices.Clone(stack)})
+		}
+		stack = append(stack, n)
+		return true
+	})
+	return out
+}
+
+// stepped recognises the loaded variable x written as it is after one
+// statement x += d, x -= d, x++ or x-- (d = 1), and returns the change:
+// the operator, d, and the removal of the statement when nothing reads x
+// after it. It holds only where that is sound in the syntax of the
+// function:
+//
+//   - x is a local variable of the function that writes, not captured by
+//     a closure, not a field, its address taken only by the load
+//     (Scan(&x)), and never a method's receiver;
+//   - the load (the statement that assigns x and holds the load's read)
+//     runs unconditionally before the step in the same or an enclosing
+//     block, and the step before the write likewise, with no loop or
+//     goto in between: each run of the write follows one load and one
+//     step;
+//   - nothing else assigns x between the load and the write;
+//   - d is constants, literals, conversions and local variables that are
+//     not captured, whose address is not taken, which nothing assigns
+//     between the step and the write and which mean the same at the
+//     write, so that d at the write is d at the step.
+//
+// The step is removed only when x is read nowhere after it (nor, in a
+// loop, before the load), and the fix is not offered when x would be left
+// without a use ("declared and not used").
+func stepped(pass *analysis.Pass, rep *report.Reporter, arg ast.Expr, f *finding) (change, bool) {
+	fail := change{}
+	if f.label.Column == "" || f.label.Column != f.value.Column || pass.TypesInfo == nil {
+		return fail, false
+	}
+	id, ok := ast.Unparen(arg).(*ast.Ident)
+	if !ok || id.Name != f.label.Name {
+		return fail, false
+	}
+	x, ok := pass.TypesInfo.Uses[id].(*types.Var)
+	if !ok || x.IsField() || x.Parent() == nil || x.Parent() == pass.Pkg.Scope() {
+		return fail, false
+	}
+	if _, ok := x.Type().Underlying().(*types.Basic); !ok {
+		return fail, false
+	}
+	file := rep.FileOf(arg.Pos())
+	if file == nil {
+		return fail, false
+	}
+	path, _ := astutil.PathEnclosingInterval(file, id.Pos(), id.End())
+	var fn ast.Node
+	for _, n := range path {
+		if _, ok := n.(*ast.FuncLit); ok {
+			fn = n
+			break
+		}
+		if _, ok := n.(*ast.FuncDecl); ok {
+			fn = n
+			break
+		}
+	}
+	if fn == nil || x.Pos() < fn.Pos() || x.Pos() >= fn.End() || hasGoto(fn) {
+		return fail, false
+	}
+	occs := occurrencesOf(fn, x, pass.TypesInfo)
+	var (
+		write, step *occurrence
+		defs, addrs []occurrence
+		reads       []occurrence
+	)
+	for i := range occs {
+		o := &occs[i]
+		if inClosure(o.stack) {
+			return fail, false
+		}
+		switch p := o.parent().(type) {
+		case *ast.ParenExpr:
+			if o.id != id {
+				return fail, false
+			}
+		case *ast.SelectorExpr:
+			return fail, false // a method may take x's address
+		case *ast.IncDecStmt:
+			if step != nil {
+				return fail, false
+			}
+			step = o
+			continue
+		case *ast.AssignStmt:
+			if slices.Contains(p.Lhs, ast.Expr(o.id)) {
+				if (p.Tok == token.ADD_ASSIGN || p.Tok == token.SUB_ASSIGN) && len(p.Lhs) == 1 && len(p.Rhs) == 1 {
+					if step != nil {
+						return fail, false
+					}
+					step = o
+				} else {
+					defs = append(defs, *o)
+				}
+				continue
+			}
+		case *ast.UnaryExpr:
+			if p.Op == token.AND {
+				addrs = append(addrs, *o)
+				defs = append(defs, *o)
+				continue
+			}
+		case *ast.ValueSpec:
+			if slices.Contains(p.Names, o.id) {
+				if len(p.Values) > 0 {
+					defs = append(defs, *o)
+				}
+				continue
+			}
+		case *ast.Field:
+			continue // a parameter
+		case *ast.RangeStmt:
+			if p.Key == ast.Expr(o.id) || p.Value == ast.Expr(o.id) {
+				return fail, false
+			}
+		}
+		if o.id == id {
+			write = o
+			continue
+		}
+		reads = append(reads, *o)
+	}
+	if write == nil || step == nil || len(addrs) > 1 {
+		return fail, false
+	}
+	// The load: the assignment of x in the statement that reads the row.
+	l := f.label.Load
+	var load *occurrence
+	var loadStmt ast.Stmt
+	for i := range defs {
+		st := stmtOf(defs[i].stack)
+		if st != nil && st.Pos() <= l.ReadPos() && l.ReadPos() < st.End() {
+			load, loadStmt = &defs[i], st
+			break
+		}
+	}
+	if load == nil || len(addrs) == 1 && addrs[0].id != load.id {
+		return fail, false
+	}
+	for _, d := range defs {
+		if d.id != load.id && d.id.Pos() > loadStmt.Pos() && d.id.Pos() < write.id.Pos() {
+			return fail, false // another assignment between the load and the write
+		}
+	}
+	stepStmt := step.parent().(ast.Stmt)
+	if !unconditional(load.stack, loadStmt) || !runsBefore(load.stack, loadStmt, step.stack) || !runsBefore(step.stack, stepStmt, write.stack) {
+		return fail, false
+	}
+	ch := change{op: "+", delta: "1"}
+	switch s := stepStmt.(type) {
+	case *ast.IncDecStmt:
+		if s.Tok == token.DEC {
+			ch.op = "-"
+		}
+	case *ast.AssignStmt:
+		if s.Tok == token.SUB_ASSIGN {
+			ch.op = "-"
+		}
+		if !stable(pass, fn, s.Rhs[0], x, stepStmt.End(), write.id.Pos()) {
+			return fail, false
+		}
+		text, ok := sourceText(pass, s.Rhs[0])
+		if !ok {
+			return fail, false
+		}
+		ch.delta = text
+	}
+	inLoop := slices.ContainsFunc(step.stack, isLoop)
+	keep := false
+	for _, r := range reads {
+		if r.id.Pos() > write.id.End() {
+			// x is used after the write as the new value (returned,
+			// logged): after the fix the database holds another one.
+			return fail, false
+		}
+		if r.id.Pos() > stepStmt.End() || inLoop && r.id.Pos() < loadStmt.Pos() {
+			keep = true
+		}
+	}
+	if len(reads)+len(addrs) == 0 {
+		return fail, false // x would be declared and not used
+	}
+	if !keep {
+		pos, end := lineOf(pass, stepStmt)
+		ch.edits = []analysis.TextEdit{{Pos: pos, End: end}}
+	}
+	return ch, true
+}
+
+// hasGoto reports whether the function has a goto statement.
+func hasGoto(fn ast.Node) bool {
+	found := false
+	ast.Inspect(fn, func(n ast.Node) bool {
+		if b, ok := n.(*ast.BranchStmt); ok && b.Tok == token.GOTO {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+// inClosure reports whether a stack, which starts at a function, passes
+// through a function literal inside it.
+func inClosure(stack []ast.Node) bool {
+	for _, n := range stack[1:] {
+		if _, ok := n.(*ast.FuncLit); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// isLoop reports whether n is a for or range statement.
+func isLoop(n ast.Node) bool {
+	switch n.(type) {
+	case *ast.ForStmt, *ast.RangeStmt:
+		return true
+	}
+	return false
+}
+
+// stmtList returns the statements of a node that holds a list of them.
+func stmtList(n ast.Node) ([]ast.Stmt, bool) {
+	switch n := n.(type) {
+	case *ast.BlockStmt:
+		return n.List, true
+	case *ast.CaseClause:
+		return n.Body, true
+	case *ast.CommClause:
+		return n.Body, true
+	}
+	return nil, false
+}
+
+// stmtOf returns the statement of a list that holds the end of a stack:
+// the child of the innermost block or clause on it, or nil when that
+// child is not one of the list's statements (a case's expression).
+func stmtOf(stack []ast.Node) ast.Stmt {
+	for i := len(stack) - 2; i >= 0; i-- {
+		if list, ok := stmtList(stack[i]); ok {
+			if s, ok := stack[i+1].(ast.Stmt); ok && slices.Contains(list, s) {
+				return s
+			}
+			return nil
+		}
+	}
+	return nil
+}
+
+// unconditional reports whether the end of a stack runs whenever its
+// statement st does: st is an assignment, an expression or a declaration,
+// or an if or switch whose init holds it, and no && or || on the way may
+// skip it.
+func unconditional(stack []ast.Node, st ast.Stmt) bool {
+	i := slices.Index(stack, ast.Node(st))
+	if i < 0 {
+		return false
+	}
+	for j := i; j < len(stack); j++ {
+		switch n := stack[j].(type) {
+		case *ast.BinaryExpr:
+			if n.Op == token.LAND || n.Op == token.LOR {
+				return false
+			}
+		case *ast.AssignStmt, *ast.ExprStmt, *ast.DeclStmt:
+		case *ast.IfStmt:
+			if j+1 >= len(stack) || n.Init != stack[j+1] {
+				return false
+			}
+		case *ast.SwitchStmt:
+			if j+1 >= len(stack) || n.Init != stack[j+1] {
+				return false
+			}
+		case *ast.TypeSwitchStmt:
+			if j+1 >= len(stack) || n.Init != stack[j+1] {
+				return false
+			}
+		case ast.Stmt:
+			return false
+		}
+	}
+	return true
+}
+
+// runsBefore reports whether statement st, held by the list at the end of
+// the stack before it, runs before every run of the node whose stack is
+// later: later lies in a later statement of the same list, inside no
+// loop that st is not also inside.
+func runsBefore(stack []ast.Node, st ast.Stmt, later []ast.Node) bool {
+	i := slices.Index(stack, ast.Node(st))
+	if i < 1 || len(later) <= i || later[i-1] != stack[i-1] {
+		return false
+	}
+	list, ok := stmtList(stack[i-1])
+	if !ok {
+		return false
+	}
+	a, b := slices.Index(list, st), -1
+	if s, ok := later[i].(ast.Stmt); ok {
+		b = slices.Index(list, s)
+	}
+	if a < 0 || b <= a {
+		return false
+	}
+	return !slices.ContainsFunc(later[i:], isLoop)
+}
+
+// stable reports whether expression d, evaluated after x's step, has the
+// same value at the write (at pos write) as at the step (ending at from):
+// it does not mention x and consists of literals, constants, conversions
+// and local variables of fn that nothing can change between, each meaning
+// the same at the write.
+func stable(pass *analysis.Pass, fn ast.Node, d ast.Expr, x *types.Var, from, write token.Pos) bool {
+	info := pass.TypesInfo
+	scope := pass.Pkg.Scope().Innermost(write)
+	if scope == nil {
+		return false
+	}
+	sameAtWrite := func(id *ast.Ident, obj types.Object) bool {
+		_, found := scope.LookupParent(id.Name, write)
+		return found == obj
+	}
+	ok := true
+	var walk func(e ast.Expr)
+	walk = func(e ast.Expr) {
+		if !ok {
+			return
+		}
+		switch e := e.(type) {
+		case *ast.BasicLit:
+		case *ast.ParenExpr:
+			walk(e.X)
+		case *ast.UnaryExpr:
+			if e.Op != token.SUB && e.Op != token.ADD && e.Op != token.XOR {
+				ok = false
+				return
+			}
+			walk(e.X)
+		case *ast.BinaryExpr:
+			walk(e.X)
+			walk(e.Y)
+		case *ast.CallExpr:
+			tv, isType := info.Types[e.Fun]
+			if !isType || !tv.IsType() || len(e.Args) != 1 || e.Ellipsis.IsValid() {
+				ok = false
+				return
+			}
+			walk(e.Fun)
+			walk(e.Args[0])
+		case *ast.SelectorExpr:
+			// A qualified constant or type: pkg.Name.
+			pkg, isID := e.X.(*ast.Ident)
+			if !isID {
+				ok = false
+				return
+			}
+			if _, isPkg := info.Uses[pkg].(*types.PkgName); !isPkg || !sameAtWrite(pkg, info.Uses[pkg]) {
+				ok = false
+				return
+			}
+			switch info.Uses[e.Sel].(type) {
+			case *types.Const, *types.TypeName:
+			default:
+				ok = false
+			}
+		case *ast.Ident:
+			obj := info.Uses[e]
+			switch obj := obj.(type) {
+			case *types.Const, *types.TypeName:
+			case *types.Var:
+				if obj == x || obj.IsField() || obj.Pos() < fn.Pos() || obj.Pos() >= fn.End() || !steady(fn, obj, info, from, write) {
+					ok = false
+					return
+				}
+			default:
+				ok = false
+				return
+			}
+			if !sameAtWrite(e, obj) {
+				ok = false
+			}
+		default:
+			ok = false
+		}
+	}
+	walk(d)
+	return ok
+}
+
+// steady reports whether nothing changes local variable v between
+// positions from and to: no assignment there, its address never taken,
+// no closure that refers to it.
+func steady(fn ast.Node, v *types.Var, info *types.Info, from, to token.Pos) bool {
+	for _, o := range occurrencesOf(fn, v, info) {
+		if inClosure(o.stack) {
+			return false
+		}
+		switch p := o.parent().(type) {
+		case *ast.UnaryExpr:
+			if p.Op == token.AND {
+				return false
+			}
+		case *ast.SelectorExpr:
+			return false // a method may take v's address
+		case *ast.IncDecStmt, *ast.RangeStmt:
+			if o.id.Pos() > from && o.id.Pos() < to {
+				return false
+			}
+		case *ast.AssignStmt:
+			if slices.Contains(p.Lhs, ast.Expr(o.id)) && o.id.Pos() > from && o.id.Pos() < to {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// sourceText returns the source of e as written, for a fix or a message:
+// types.ExprString abbreviates composite and function literals ("[]int{…}",
+// "(func() int64 literal)"), which is not Go. Where the file cannot be
+// read it falls back to ExprString, and ok is false if that abbreviated.
+func sourceText(pass *analysis.Pass, e ast.Expr) (text string, ok bool) {
+	if tf := pass.Fset.File(e.Pos()); tf != nil && pass.ReadFile != nil {
+		if src, err := pass.ReadFile(tf.Name()); err == nil && tf.Size() == len(src) {
+			return string(src[tf.Offset(e.Pos()):tf.Offset(e.End())]), true
+		}
+	}
+	text = types.ExprString(e)
+	return text, !strings.Contains(text, "…") && !strings.Contains(text, " literal)")
+}
+
+// lineOf returns the extent of a statement to delete: its whole line when
+// nothing else is on it, the statement alone otherwise.
+func lineOf(pass *analysis.Pass, st ast.Stmt) (token.Pos, token.Pos) {
+	tf := pass.Fset.File(st.Pos())
+	if tf == nil || pass.ReadFile == nil {
+		return st.Pos(), st.End()
+	}
+	src, err := pass.ReadFile(tf.Name())
+	if err != nil || tf.Size() != len(src) {
+		return st.Pos(), st.End()
+	}
+	line := tf.Line(st.Pos())
+	if tf.Line(st.End()) != line {
+		return st.Pos(), st.End()
+	}
+	start := tf.LineStart(line)
+	end := token.Pos(tf.Base() + tf.Size())
+	if line < tf.LineCount() {
+		end = tf.LineStart(line + 1)
+	}
+	blank := func(from, to token.Pos) bool {
+		return strings.TrimSpace(string(src[tf.Offset(from):tf.Offset(to)])) == ""
+	}
+	if blank(start, st.Pos()) && blank(st.End(), end) {
+		return start, end
+	}
+	return st.Pos(), st.End()
 }

@@ -381,7 +381,68 @@ func remedy(w *flow.Write, f *finding, form atomicForm) string {
 		}
 		return fmt.Sprintf("a version check (UPDATE … SET %s = %s, version = version + 1 WHERE … AND version = %s, retried while no row changes)", col, first, second)
 	}
+	if g := form.guard; g != nil && g.own && (w.Stmt != nil || form.delta != "") {
+		// Where the delta is not known (a GORM Save, a bun model), the
+		// hint below already puts the floor in the WHERE clause.
+		return fmt.Sprintf("an atomic update that repeats the check at %s in its WHERE clause (%s)", g.at, guardedHint(w, f, form))
+	}
 	return "an atomic update (" + atomicHint(w, f, form) + ")"
+}
+
+// guardedHint renders, in the library's terms, the atomic form of a write
+// that a check of the loaded value decides: the check goes into the
+// WHERE clause, where it sees the row as it is, and RowsAffected says
+// whether it passed. The condition is spelled out when the check compares
+// the written column's loaded value (from < amount: balance >= $1).
+func guardedHint(w *flow.Write, f *finding, form atomicForm) string {
+	col := cmp.Or(f.value.Column, "n")
+	op, delta := form.op, form.delta
+	if delta == "" {
+		delta = "delta"
+		if f.label.Op == token.SUB {
+			op = "-"
+		}
+	}
+	c := form.guard.cmp
+	switch {
+	case w.Stmt != nil:
+		ph := placeholderOf(f)
+		cond := "…"
+		if c != nil {
+			rhs, with := c.rhs, ""
+			switch {
+			case c.delta:
+				rhs = ph
+			case !isNumber(rhs):
+				rhs = "$n"
+				if strings.Contains(w.SQL, "?") && !strings.Contains(w.SQL, "$") {
+					rhs = "?"
+				}
+				with = " passing " + c.rhs
+			}
+			cond = fmt.Sprintf("%s %s %s%s", col, c.op, rhs, with)
+		}
+		return fmt.Sprintf("UPDATE %s SET %s = %s %s %s WHERE … AND %s, then check RowsAffected", cmp.Or(w.Stmt.Table, "…"), col, col, op, ph, cond)
+	case w.Lib == apis.GORM:
+		where := `Where(…)`
+		if c != nil {
+			where = fmt.Sprintf(`Where("%s %s ?", %s)`, col, c.op, c.rhs)
+		}
+		return fmt.Sprintf(`%s.Update(%q, gorm.Expr("%s %s ?", %s)), then check RowsAffected`, where, col, col, op, delta)
+	case w.Lib == apis.Bun:
+		where := `Where(…)`
+		if c != nil {
+			where = fmt.Sprintf(`Where("%s %s ?", %s)`, col, c.op, c.rhs)
+		}
+		return fmt.Sprintf(`Set("%s = %s %s ?", %s).%s, then check RowsAffected`, col, col, op, delta, where)
+	}
+	return fmt.Sprintf("SET %s = %s %s $1 in %s, with the check in its WHERE clause and a RowsAffected check", col, col, op, writerName(w))
+}
+
+// isNumber reports whether Go source s is a number literal.
+func isNumber(s string) bool {
+	_, err := strconv.ParseFloat(strings.ReplaceAll(s, "_", ""), 64)
+	return err == nil
 }
 
 // atomicHint renders the atomic form of the write in the library's terms.

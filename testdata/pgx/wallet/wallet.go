@@ -61,7 +61,7 @@ func (s *Service) payInPlainTx(ctx context.Context, id, amount int64) error {
 	if balance < amount {
 		return ErrInsufficient
 	}
-	if _, err := tx.Exec(ctx, "UPDATE wallets SET balance = $1 WHERE id = $2", balance-amount, id); err != nil { // want `^lost update: balance is read at wallet.go:58 and written back here outside a locking transaction`
+	if _, err := tx.Exec(ctx, "UPDATE wallets SET balance = $1 WHERE id = $2", balance-amount, id); err != nil { // want `^lost update: balance is read at wallet.go:58 and written back here outside a locking transaction; .* Use an atomic update that repeats the check at wallet.go:61 in its WHERE clause \(UPDATE wallets SET balance = balance - \$1 WHERE … AND balance >= \$1, then check RowsAffected\)`
 		return err
 	}
 	return tx.Commit(ctx)
