@@ -260,7 +260,13 @@ func (e *Env) openSQL(ctx context.Context, kind Kind, dsn string, maxConns int) 
 	}
 	db.SetMaxOpenConns(maxConns)
 	db.SetMaxIdleConns(maxConns)
-	e.onClose(func(context.Context) error { return db.Close() })
+	e.onClose(func(context.Context) error {
+		// Idle connections first, ignoring how they went: one the server killed
+		// while it idled (a chaos run leaves some) fails MySQL's goodbye with "bad
+		// connection", yet there is nothing left to release.
+		db.SetMaxIdleConns(0)
+		return db.Close()
+	})
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := db.PingContext(pctx); err != nil {
