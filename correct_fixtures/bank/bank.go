@@ -17,13 +17,13 @@
 //   - atomic: UPDATE … SET balance = balance - $1 WHERE id = $2 AND balance >= $1;
 //   - optimistic: a version column and a conditional UPDATE, retried with jitter;
 //   - serializable: a SERIALIZABLE transaction, retried on serialization failures;
-//   - advisory: pg_advisory_xact_lock / GET_LOCK around the read and the write;
-//   - cache: a Redis Lua script or Memcached CompareAndSwap keeps the balance, the
-//     floor and the request IDs; the ledger is flushed to the database periodically.
+//   - advisory: pg_advisory_xact_lock / GET_LOCK around the read and the write.
 //
-// upsert, the counter's fastest strategy, does not fit a bank (see [Lookup]).
+// Two strategies of the other services do not fit a bank and are refused with the
+// reason (see [Unfit]): upsert, the counter's fastest, and cache, which would
+// acknowledge a deposit before the database has it.
 //
-// In every SQL strategy the balance change, the ledger entry and the request's
+// In every strategy the balance change, the ledger entry and the request's
 // record (table bank_requests, keyed by request_id) are written in one transaction,
 // so either all three happen or none does. The racy original lives in the module
 // github.com/lostupdate/lostupdate/testdata/services (package bank there); it
@@ -115,11 +115,10 @@ type Store interface {
 	Apply(ctx context.Context, req Request) (Receipt, error)
 	// Balance returns the balance of account id, or an error wrapping ErrNotFound.
 	Balance(ctx context.Context, id string) (int64, error)
-	// Statement returns the durable balance and ledger of account id (for the cache
-	// strategy, after writing through what is pending).
+	// Statement returns the balance and ledger of account id, read together.
 	Statement(ctx context.Context, id string) (Statement, error)
-	// Close stops any background work (the cache strategy's flusher); it does not
-	// close the backend, which belongs to the caller.
+	// Close releases what the store holds of its own; it does not close the
+	// backend, which belongs to the caller.
 	Close() error
 }
 
@@ -143,20 +142,10 @@ var (
 	// A failure without it may or may not have been applied; either way the client
 	// can send the same request_id again and have it applied once.
 	ErrNotApplied = errors.New("not applied")
-	// ErrUnavailable marks (wrapped, always with ErrNotApplied) a failure to reach a
-	// server the store needs: no connection to it could be made (the cache
-	// strategy's Redis refused it), so nothing was sent and nothing applied.
-	ErrUnavailable = errors.New("backend unavailable")
 )
 
 // notApplied marks err as a failure that changed nothing.
 func notApplied(err error) error { return fmt.Errorf("%w (%w)", err, ErrNotApplied) }
-
-// unavailable marks err as a server that could not be reached, and so as a failure
-// that changed nothing.
-func unavailable(err error) error {
-	return fmt.Errorf("%w (%w, %w)", err, ErrUnavailable, ErrNotApplied)
-}
 
 // Limits on what a request may carry.
 const (
@@ -243,11 +232,13 @@ type service struct{}
 func (service) Name() string                                        { return "bank" }
 func (service) Migrate(ctx context.Context, env *backend.Env) error { return Migrate(ctx, env) }
 
-// Refusal gives the reasons every service shares, but for the cache strategy, which
-// flushes the bank's ledger.
+// Refusal gives the reasons every service shares, but for a cache: the shared reason
+// sends the other services to their cache strategy, which the bank does not have.
 func (service) Refusal(name string, k backend.Kind) string {
-	if name == "cache" && !k.IsCache() {
-		return "the cache strategy runs on redis or memcached (it flushes the ledger to a SQL database)"
+	if k.IsCache() {
+		return "the bank runs on a SQL database only (postgres, mariadb or sqlite): a cache has no transaction " +
+			"that changes the balance, books the ledger entry and records the request_id together, " +
+			"and the bank has no cache strategy"
 	}
 	return strategy.Refusal(name, k)
 }
@@ -260,6 +251,8 @@ func Unfit() map[string]string {
 			"but a deposit to an account nobody opened must be refused (404), not open one; " +
 			"and a withdrawal needs a floor and a ledger entry in the same transaction, " +
 			"which is the atomic strategy: UPDATE … SET balance = balance - $1 WHERE id = $2 AND balance >= $1",
+		"cache": "the bank has no cache strategy: a cache that acknowledges a deposit before the database has it " +
+			"can lose acknowledged money when it restarts; use atomic (or forupdate, optimistic, serializable, advisory)",
 	}
 }
 
@@ -273,12 +266,12 @@ func Strategies() []Strategy {
 		{Name: "optimistic", Summary: "version column; UPDATE … WHERE version = $3, retried with jitter when no row changed", Backends: sqlKinds, New: openOptimistic},
 		{Name: "serializable", Summary: "SERIALIZABLE transaction, retried on 40001 / 1213 / 1205 / SQLITE_BUSY", Backends: sqlKinds, New: openSerializable},
 		{Name: "advisory", Summary: "pg_advisory_xact_lock in the transaction / GET_LOCK on one connection", Backends: []backend.Kind{backend.Postgres, backend.MariaDB}, New: openAdvisory},
-		{Name: "cache", Summary: "Redis Lua script / Memcached CompareAndSwap for floor and request IDs, ledger flushed to the database", Backends: []backend.Kind{backend.Redis, backend.Memcached}, New: openCache},
 	}
 }
 
 // Lookup returns the strategy called name. A strategy that does not fit the bank
-// (upsert) is refused with the reason, wrapping backend.ErrUnsupported.
+// (upsert, cache; see [Unfit]) is refused with the reason, wrapping
+// backend.ErrUnsupported.
 func Lookup(name string) (Strategy, error) {
 	if why, ok := Unfit()[name]; ok {
 		return Strategy{}, fmt.Errorf("bank strategy %q: %w: %s", name, backend.ErrUnsupported, why)

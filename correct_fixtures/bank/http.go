@@ -58,10 +58,6 @@ const (
 	CodeRequestReused     = "request_id_reused"  // 422: send a new request_id for a new request
 	// CodeNotApplied (503): the request certainly changed nothing; send it again.
 	CodeNotApplied = "not_applied"
-	// CodeUnavailable (503): a server the bank needs (the cache strategy's Redis)
-	// refused the connection, so the request was not sent to it and changed
-	// nothing; send it again, with the same request_id, once the server is back.
-	CodeUnavailable = "backend_unavailable"
 	// CodeUnknownOutcome (500): the request may or may not have been applied; send
 	// it again with the same request_id to find out.
 	CodeUnknownOutcome = "unknown_outcome"
@@ -181,9 +177,6 @@ func failure(w http.ResponseWriter, err error) error {
 		status, code = http.StatusUnprocessableEntity, CodeOverflow
 	case errors.Is(err, ErrInvalid):
 		return httpjson.Errorf(http.StatusBadRequest, "%v", err)
-	case errors.Is(err, ErrUnavailable):
-		status, code = http.StatusServiceUnavailable, CodeUnavailable
-		msg += "; the request changed nothing and may be sent again"
 	case errors.Is(err, ErrNotApplied):
 		status, code = http.StatusServiceUnavailable, CodeNotApplied
 		msg += "; nothing was applied, send the same request again"
@@ -298,8 +291,6 @@ func (c *Client) do(ctx context.Context, method, u string, body []byte, out any)
 		err = fmt.Errorf("%w (%w)", ErrRequestReused, err)
 	case e.Code == CodeNotApplied:
 		err = notApplied(err)
-	case e.Code == CodeUnavailable:
-		err = unavailable(err)
 	case resp.StatusCode/100 == 4:
 		err = fmt.Errorf("%w (%w)", ErrInvalid, err)
 	}

@@ -1,6 +1,6 @@
 // Package dberr classifies the database errors that the fixture services act on:
-// failures after which a transaction may simply be run again, broken connections,
-// connections that could not be made at all, and values out of range.
+// failures after which a transaction may simply be run again, broken connections
+// and values out of range.
 // It knows the error types of the three SQL drivers in use (pgx, go-sql-driver/mysql,
 // modernc.org/sqlite) so that a strategy can write one retry loop for all of them.
 package dberr
@@ -104,19 +104,4 @@ func ConnectionLost(err error) bool {
 	// pgx reports a connection it closed after a failure as "conn closed" in
 	// an error type of its own.
 	return strings.Contains(err.Error(), "conn closed")
-}
-
-// NotConnected reports whether err means that no connection to the server could be
-// made: the server refused it (nothing listens at the address: ECONNREFUSED, which
-// TCP only returns to a connection attempt) or dialling failed in another way (a
-// timeout, no route to the host, a name that does not resolve). Unlike a connection
-// lost (see ConnectionLost), a connection never made carried nothing, so the
-// statement or command certainly did not take effect and may be sent again. A
-// connection that broke after it was made (ECONNRESET, EPIPE, EOF) is not reported.
-func NotConnected(err error) bool {
-	if errors.Is(err, syscall.ECONNREFUSED) {
-		return true
-	}
-	var op *net.OpError
-	return errors.As(err, &op) && op.Op == "dial"
 }

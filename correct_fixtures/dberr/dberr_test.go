@@ -23,9 +23,9 @@ import (
 func TestClassify(t *testing.T) {
 	wrap := func(err error) error { return fmt.Errorf("incr %q: %w", "x", err) }
 	tests := []struct {
-		name                                      string
-		err                                       error
-		retryable, lost, outOfRange, notConnected bool
+		name                        string
+		err                         error
+		retryable, lost, outOfRange bool
 	}{
 		{name: "pg serialization failure", err: wrap(&pgconn.PgError{Code: "40001"}), retryable: true},
 		{name: "pg deadlock", err: wrap(&pgconn.PgError{Code: "40P01"}), retryable: true},
@@ -39,8 +39,8 @@ func TestClassify(t *testing.T) {
 		{name: "mysql invalid connection", err: wrap(mysql.ErrInvalidConn), lost: true},
 		{name: "bad conn", err: wrap(driver.ErrBadConn), lost: true},
 		{name: "eof", err: wrap(io.ErrUnexpectedEOF), lost: true},
-		{name: "connection refused", err: wrap(&net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}), lost: true, notConnected: true},
-		{name: "dial timeout", err: wrap(&net.OpError{Op: "dial", Net: "tcp", Err: context.DeadlineExceeded}), lost: true, notConnected: true},
+		{name: "connection refused", err: wrap(&net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}), lost: true},
+		{name: "dial timeout", err: wrap(&net.OpError{Op: "dial", Net: "tcp", Err: context.DeadlineExceeded}), lost: true},
 		{name: "connection reset", err: wrap(&net.OpError{Op: "read", Net: "tcp", Err: os.NewSyscallError("read", syscall.ECONNRESET)}), lost: true},
 		{name: "broken pipe", err: wrap(&net.OpError{Op: "write", Net: "tcp", Err: os.NewSyscallError("write", syscall.EPIPE)}), lost: true},
 		{name: "closed", err: wrap(net.ErrClosed), lost: true},
@@ -56,9 +56,6 @@ func TestClassify(t *testing.T) {
 			}
 			if got := dberr.OutOfRange(tt.err); got != tt.outOfRange {
 				t.Errorf("OutOfRange(%v) = %v", tt.err, got)
-			}
-			if got := dberr.NotConnected(tt.err); got != tt.notConnected {
-				t.Errorf("NotConnected(%v) = %v", tt.err, got)
 			}
 		})
 	}
@@ -96,8 +93,8 @@ func TestSQLiteErrors(t *testing.T) {
 	}
 }
 
-// TestNetworkErrors gets a real refusal and a real reset from the network stack: only
-// the refusal says that nothing was sent.
+// TestNetworkErrors gets a real reset and a real refusal from the network stack: both
+// are connections lost.
 func TestNetworkErrors(t *testing.T) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -127,13 +124,13 @@ func TestNetworkErrors(t *testing.T) {
 	}
 	server.Close()
 	_, err = c.Read(make([]byte, 1))
-	if !errors.Is(err, syscall.ECONNRESET) || !dberr.ConnectionLost(err) || dberr.NotConnected(err) {
-		t.Errorf("read after a reset: %v; want ECONNRESET, ConnectionLost true (%v), NotConnected false (%v)", err, dberr.ConnectionLost(err), dberr.NotConnected(err))
+	if !errors.Is(err, syscall.ECONNRESET) || !dberr.ConnectionLost(err) {
+		t.Errorf("read after a reset: %v; want ECONNRESET, ConnectionLost true (%v)", err, dberr.ConnectionLost(err))
 	}
 
 	l.Close() // nothing listens at addr now
 	_, err = net.Dial("tcp", addr)
-	if !errors.Is(err, syscall.ECONNREFUSED) || !dberr.NotConnected(err) || !dberr.ConnectionLost(err) {
-		t.Errorf("dial where nothing listens: %v; want ECONNREFUSED, NotConnected true (%v), ConnectionLost true (%v)", err, dberr.NotConnected(err), dberr.ConnectionLost(err))
+	if !errors.Is(err, syscall.ECONNREFUSED) || !dberr.ConnectionLost(err) {
+		t.Errorf("dial where nothing listens: %v; want ECONNREFUSED, ConnectionLost true (%v)", err, dberr.ConnectionLost(err))
 	}
 }

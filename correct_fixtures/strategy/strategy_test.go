@@ -68,6 +68,51 @@ func TestOpen(t *testing.T) {
 	}
 }
 
+// vault is a service with no cache strategy, like the bank: its Refusal replaces the
+// shared reason for a cache, which would send the client to a cache strategy it has
+// not, and keeps the shared reasons for the rest.
+type vault struct{}
+
+func (vault) Name() string                                { return "vault" }
+func (vault) Migrate(context.Context, *backend.Env) error { return nil }
+func (vault) Refusal(name string, k backend.Kind) string {
+	if k.IsCache() {
+		return "the vault runs on a SQL database only, and has no cache strategy"
+	}
+	return strategy.Refusal(name, k)
+}
+
+func TestOpenGivesTheServicesOwnReason(t *testing.T) {
+	build := func(_ context.Context, env *backend.Env, _ strategy.Options) (string, error) {
+		return "store on " + string(env.Kind), nil
+	}
+	list := []strategy.Strategy[string, vault]{
+		{Name: "atomic", Backends: []backend.Kind{backend.Postgres, backend.SQLite}, New: build},
+		{Name: "advisory", Backends: []backend.Kind{backend.Postgres}, New: build},
+	}
+	tests := []struct {
+		strategy string
+		kind     backend.Kind
+		want     string // the whole error
+	}{
+		{"atomic", backend.Redis, `vault strategy "atomic" on redis: not supported on this backend: the vault runs on a SQL database only, and has no cache strategy`},
+		{"advisory", backend.Memcached, `vault strategy "advisory" on memcached: not supported on this backend: the vault runs on a SQL database only, and has no cache strategy`},
+		{"advisory", backend.SQLite, `vault strategy "advisory" on sqlite: not supported on this backend: SQLite has no advisory locks; use forupdate, which takes SQLite's write lock with BEGIN IMMEDIATE`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.strategy+"/"+string(tt.kind), func(t *testing.T) {
+			s, err := strategy.Lookup(list, tt.strategy)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := s.Open(context.Background(), &backend.Env{Kind: tt.kind}, strategy.Options{})
+			if !errors.Is(err, backend.ErrUnsupported) || err.Error() != tt.want {
+				t.Errorf("Open = %q, %v\nwant ErrUnsupported: %s", got, err, tt.want)
+			}
+		})
+	}
+}
+
 func errString(err error) string {
 	if err == nil {
 		return ""

@@ -69,6 +69,12 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if !st.Supports(kind) {
+		// Refuse before any server is contacted, with the reason the strategy gives
+		// (the bank runs on no cache, advisory not on SQLite …).
+		_, err := st.Open(ctx, &backend.Env{Kind: kind}, registry.Options{})
+		return err
+	}
 	fk, err := backend.ParseKind(*flushTo)
 	if err != nil {
 		return err

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -115,10 +116,45 @@ func TestSaysWhatItRuns(t *testing.T) {
 	}
 }
 
-func TestRefusesAStrategyTheBackendCannotRun(t *testing.T) {
-	var stderr bytes.Buffer
-	err := run(context.Background(), []string{"-strategy", "advisory", "-backend", "sqlite", "-dsn", filepath.Join(t.TempDir(), "x.db")}, &stderr)
-	if err == nil || !strings.Contains(err.Error(), "SQLite has no advisory locks") {
-		t.Errorf("run advisory on sqlite = %v, want a refusal", err)
+// TestRefusesWhatItCannotServe: a strategy the service does not have, or one that
+// does not run on the backend, is refused with the reason before any server is
+// contacted (the DSN names a port nothing listens on, and no SQLite file appears).
+func TestRefusesWhatItCannotServe(t *testing.T) {
+	const noCache = `service bank refuses strategy "cache": not supported on this backend: the bank has no cache strategy: ` +
+		"a cache that acknowledges a deposit before the database has it can lose acknowledged money when it restarts; " +
+		"use atomic (or forupdate, optimistic, serializable, advisory)"
+	tests := []struct {
+		name string
+		args []string
+		want string // the whole error
+	}{
+		{"advisory on SQLite", []string{"-strategy", "advisory", "-backend", "sqlite"},
+			`counter strategy "advisory" on sqlite: not supported on this backend: SQLite has no advisory locks; use forupdate, which takes SQLite's write lock with BEGIN IMMEDIATE`},
+		{"the bank's cache strategy on SQLite", []string{"-service", "bank", "-strategy", "cache", "-backend", "sqlite"}, noCache},
+		{"the bank's cache strategy on Redis", []string{"-service", "bank", "-strategy", "cache", "-backend", "redis"}, noCache},
+		{"the bank's cache strategy on Memcached", []string{"-service", "bank", "-strategy", "cache", "-backend", "memcached"}, noCache},
+		{"the bank's upsert", []string{"-service", "bank", "-strategy", "upsert", "-backend", "postgres"},
+			`service bank refuses strategy "upsert": not supported on this backend: an upsert (INSERT … ON CONFLICT DO UPDATE) creates the row it does not find, ` +
+				"but a deposit to an account nobody opened must be refused (404), not open one; and a withdrawal needs a floor and a ledger entry in the same transaction, " +
+				"which is the atomic strategy: UPDATE … SET balance = balance - $1 WHERE id = $2 AND balance >= $1"},
+		{"a bank strategy on Redis", []string{"-service", "bank", "-strategy", "atomic", "-backend", "redis"},
+			`bank strategy "atomic" on redis: not supported on this backend: the bank runs on a SQL database only (postgres, mariadb or sqlite): ` +
+				"a cache has no transaction that changes the balance, books the ledger entry and records the request_id together, and the bank has no cache strategy"},
+		{"the bank's racy original on Memcached", []string{"-service", "bank", "-strategy", "racy", "-backend", "memcached"},
+			`bank strategy "racy" on memcached: not supported on this backend: the bank runs on a SQL database only`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			t.Chdir(dir) // where a SQLite database would be created by default
+			var stderr bytes.Buffer
+			err := run(context.Background(), append(tt.args, "-dsn", "127.0.0.1:1", "-flush-dsn", "127.0.0.1:1"), &stderr)
+			if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
+				t.Errorf("run %v = %v\nwant %s", tt.args, err, tt.want)
+			}
+			if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+				t.Errorf("run %v created %v: it touched a backend before refusing", tt.args, entries)
+			}
+		})
 	}
 }

@@ -67,6 +67,12 @@ func TestRunRefusesWhatCannotRun(t *testing.T) {
 		{[]string{"-strategy", "pessimistic"}, `unknown name "pessimistic"`},
 		{[]string{"-service", "library"}, `unknown service "library"`},
 		{[]string{"-service", "bank", "-strategy", "upsert"}, "a deposit to an account nobody opened must be refused"},
+		{[]string{"-service", "bank", "-strategy", "cache"}, "skipped bank/cache on postgres, mariadb, sqlite, redis, memcached: " +
+			"the bank has no cache strategy: a cache that acknowledges a deposit before the database has it can lose acknowledged money when it restarts; " +
+			"use atomic (or forupdate, optimistic, serializable, advisory)"},
+		{[]string{"-service", "bank", "-strategy", "cache", "-backend", "redis"}, "skipped bank/cache on redis: the bank has no cache strategy"},
+		{[]string{"-service", "bank", "-strategy", "atomic", "-backend", "redis,memcached"}, "skipped bank/atomic on redis, memcached: " +
+			"the bank runs on a SQL database only (postgres, mariadb or sqlite)"},
 		{[]string{"-workers", "0"}, "not a positive number"},
 		{[]string{"-url", "http://127.0.0.1:1", "-chaos"}, "-chaos needs the in-process mode"},
 	}

@@ -6,12 +6,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/lostupdate/lostupdate/correct_fixtures/backend"
 	"github.com/lostupdate/lostupdate/correct_fixtures/backend/backendtest"
+	"github.com/lostupdate/lostupdate/correct_fixtures/internal/registry"
 )
 
 // TestRunSkipsWhatCannotRunAndRunsTheRest lists strategies of both kinds together:
@@ -45,6 +47,12 @@ func TestRunSkipsWhatCannotRunAndRunsTheRest(t *testing.T) {
 			args:        []string{"-service", "bank", "-backend", "sqlite", "-strategy", "upsert,atomic"},
 			wantRows:    []string{"atomic/sqlite"},
 			wantSkipped: map[string]string{"upsert/sqlite": "a deposit to an account nobody opened must be refused"},
+		},
+		{
+			name:        "the bank's cache strategy beside one it runs",
+			args:        []string{"-service", "bank", "-backend", "sqlite", "-strategy", "cache,atomic"},
+			wantRows:    []string{"atomic/sqlite"},
+			wantSkipped: map[string]string{"cache/sqlite": "the bank has no cache strategy: a cache that acknowledges a deposit before the database has it"},
 		},
 		{
 			name:     "SQL and cache strategies on a SQL and a cache backend",
@@ -153,6 +161,13 @@ func TestRunExitsTwoWhenNothingCanRun(t *testing.T) {
 			[]string{"nothing to run", "skipped counter/cache on sqlite: the cache strategy runs on redis or memcached", "skipped counter/advisory on sqlite: SQLite has no advisory locks"}, 2},
 		{"SQL strategies on a cache", []string{"-backend", "redis,memcached", "-strategy", "atomic,upsert"},
 			[]string{"skipped counter/atomic on redis, memcached: a cache has no transactions or SQL", "skipped counter/upsert on redis, memcached"}, 4},
+		{"the bank's cache strategy", []string{"-service", "bank", "-strategy", "cache"},
+			[]string{"nothing to run: -service bank -strategy cache -backend all names no combination that can run here",
+				"skipped bank/cache on postgres, mariadb, sqlite, redis, memcached: the bank has no cache strategy: a cache that acknowledges a deposit " +
+					"before the database has it can lose acknowledged money when it restarts; use atomic (or forupdate, optimistic, serializable, advisory)"}, 5},
+		{"the bank on a cache", []string{"-service", "bank", "-strategy", "atomic,forupdate", "-backend", "redis"},
+			[]string{"skipped bank/atomic on redis: the bank runs on a SQL database only (postgres, mariadb or sqlite)",
+				"skipped bank/forupdate on redis: the bank runs on a SQL database only"}, 2},
 		{"chaos on SQLite", []string{"-backend", "sqlite", "-strategy", "atomic", "-chaos"},
 			[]string{"skipped counter/atomic on sqlite: SQLite is embedded, there is no server connection to drop"}, 1},
 	}
@@ -180,6 +195,99 @@ func TestRunExitsTwoWhenNothingCanRun(t *testing.T) {
 				if !jsonOut && len(lines) > 0 {
 					t.Errorf("stdout = %q, want nothing: there is no table", out.String())
 				}
+			}
+		})
+	}
+}
+
+// TestPlanInProcess checks what -strategy all plans for each service: the bank has
+// no cache strategy, so neither a run nor a skip of bank/cache is planned (every
+// bank strategy is skipped on the caches, with the bank's reason), while the counter
+// and the bookstore still run theirs on Redis and Memcached. Planning contacts no
+// server.
+func TestPlanInProcess(t *testing.T) {
+	const bankOnCache = "the bank runs on a SQL database only (postgres, mariadb or sqlite): a cache has no transaction " +
+		"that changes the balance, books the ledger entry and records the request_id together, and the bank has no cache strategy"
+	tests := []struct {
+		name string
+		args []string
+		// wantRuns and wantSkips list strategy/backend, in the plan's order.
+		wantRuns, wantSkips []string
+		// skipReason, if set, is the reason of every skip.
+		skipReason string
+	}{
+		{
+			name: "the bank, every strategy on every backend",
+			args: []string{"-service", "bank", "-strategy", "all", "-backend", "all"},
+			wantRuns: []string{
+				"racy/postgres", "forupdate/postgres", "atomic/postgres", "optimistic/postgres", "serializable/postgres", "advisory/postgres",
+				"racy/mariadb", "forupdate/mariadb", "atomic/mariadb", "optimistic/mariadb", "serializable/mariadb", "advisory/mariadb",
+				"racy/sqlite", "forupdate/sqlite", "atomic/sqlite", "optimistic/sqlite", "serializable/sqlite",
+			},
+			wantSkips: []string{
+				"advisory/sqlite",
+				"racy/redis", "forupdate/redis", "atomic/redis", "optimistic/redis", "serializable/redis", "advisory/redis",
+				"racy/memcached", "forupdate/memcached", "atomic/memcached", "optimistic/memcached", "serializable/memcached", "advisory/memcached",
+			},
+		},
+		{
+			name:       "the bank on the caches",
+			args:       []string{"-service", "bank", "-strategy", "all", "-backend", "redis,memcached"},
+			wantSkips:  []string{"racy/redis", "forupdate/redis", "atomic/redis", "optimistic/redis", "serializable/redis", "advisory/redis", "racy/memcached", "forupdate/memcached", "atomic/memcached", "optimistic/memcached", "serializable/memcached", "advisory/memcached"},
+			skipReason: bankOnCache,
+		},
+		{
+			name:      "the bank's cache strategy, named",
+			args:      []string{"-service", "bank", "-strategy", "cache", "-backend", "postgres,redis"},
+			wantSkips: []string{"cache/postgres", "cache/redis"},
+			skipReason: "the bank has no cache strategy: a cache that acknowledges a deposit before the database has it can lose acknowledged money when it restarts; " +
+				"use atomic (or forupdate, optimistic, serializable, advisory)",
+		},
+		{
+			name:     "the counter keeps its cache strategy",
+			args:     []string{"-service", "counter", "-strategy", "all", "-backend", "redis,memcached"},
+			wantRuns: []string{"racy-cache/redis", "cache/redis", "racy-cache/memcached", "cache/memcached"},
+			wantSkips: []string{
+				"racy/redis", "forupdate/redis", "atomic/redis", "upsert/redis", "optimistic/redis", "serializable/redis", "advisory/redis",
+				"racy/memcached", "forupdate/memcached", "atomic/memcached", "upsert/memcached", "optimistic/memcached", "serializable/memcached", "advisory/memcached",
+			},
+			skipReason: "a cache has no transactions or SQL; use strategy cache",
+		},
+		{
+			name:     "the bookstore keeps its cache strategy",
+			args:     []string{"-service", "bookstore", "-strategy", "cache", "-backend", "redis,memcached"},
+			wantRuns: []string{"cache/redis", "cache/memcached"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := parseFlags(tt.args, io.Discard)
+			if err != nil {
+				t.Fatal(err)
+			}
+			svc, err := registry.Lookup(c.service)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := planInProcess(context.Background(), c, svc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var runs, skips []string
+			for _, r := range p.runs {
+				runs = append(runs, r.st.Name+"/"+string(r.kind))
+			}
+			for _, s := range p.skips {
+				skips = append(skips, s.Strategy+"/"+s.Backend)
+				if s.Service != svc.Name || (tt.skipReason != "" && s.Skipped != tt.skipReason) {
+					t.Errorf("skip %+v, want service %s and reason %q", s, svc.Name, tt.skipReason)
+				}
+			}
+			if !slices.Equal(runs, tt.wantRuns) {
+				t.Errorf("runs %v\nwant %v", runs, tt.wantRuns)
+			}
+			if !slices.Equal(skips, tt.wantSkips) {
+				t.Errorf("skips %v\nwant %v", skips, tt.wantSkips)
 			}
 		})
 	}

@@ -176,8 +176,8 @@ func bankService() Service {
 			Summary:  bs.Summary,
 			Backends: bs.Backends,
 			Racy:     bs.Name == "racy",
-			Open: func(ctx context.Context, env *backend.Env, o Options) (Instance, error) {
-				st, err := bs.Open(ctx, env, bank.Options{FlushEvery: o.FlushEvery})
+			Open: func(ctx context.Context, env *backend.Env, _ Options) (Instance, error) {
+				st, err := bs.Open(ctx, env, bank.Options{}) // no bank strategy flushes
 				if err != nil {
 					return Instance{}, err
 				}
