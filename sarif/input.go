@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // The types below mirror the JSON that golang.org/x/tools prints with
@@ -246,12 +247,23 @@ func parsePosn(s string) (position, error) {
 	if s == "-" {
 		return position{}, nil
 	}
+	if !utf8.ValidString(s) || strings.ContainsRune(s, utf8.RuneError) {
+		// JSON encoders write a name that is not UTF-8 with U+FFFD in
+		// place of its bad bytes: a name that no longer names the file.
+		return position{}, fmt.Errorf("position %q: the file name is not UTF-8 (U+FFFD stands for its bad bytes), so SARIF cannot name the file; rename it", s)
+	}
 	rest, last, ok := cutNumber(s)
 	if !ok {
-		return position{}, fmt.Errorf("position %q is not file:line:column", s)
+		return position{}, fmt.Errorf("position %q is not file:line:column with a positive line and column", s)
 	}
 	if file, line, ok := cutNumber(rest); ok {
 		return position{file: file, line: line, col: last}, nil
+	}
+	if i := strings.LastIndexByte(rest, ':'); i > 0 {
+		if _, err := strconv.Atoi(rest[i+1:]); err == nil {
+			// "a.go:-3:4" or "a.go:0:4": not a file named "a.go:-3".
+			return position{}, fmt.Errorf("position %q is not file:line:column with a positive line and column", s)
+		}
 	}
 	return position{file: rest, line: last}, nil
 }

@@ -21,6 +21,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/lostupdate/lostupdate/analyzer"
 	"github.com/lostupdate/lostupdate/baseline"
@@ -50,7 +51,9 @@ type Options struct {
 
 	// ToolVersion is the version of lostupdate recorded as the tool
 	// driver's version (version.String of the converting binary, which
-	// is installed with lostupdate); empty records none.
+	// is installed with lostupdate), written from a number on as SARIF
+	// wants it ("1.2.0", "0.0.0-devel+4f3c2a1b9e0d"); empty records
+	// "0.0.0-unknown".
 	ToolVersion string
 
 	// Unmodelled are the notices lostupdate printed on standard error
@@ -148,7 +151,7 @@ func newConverter(opts Options) (*converter, error) {
 		ruleIdx:     make(map[string]int),
 	}
 	if c.readFile == nil {
-		c.readFile = os.ReadFile
+		c.readFile = readSource
 	}
 	// Every category is a rule, in the README's order, whether or not it
 	// was reported, so that rule indexes are stable between runs.
@@ -195,13 +198,40 @@ func helpURI(ref string) string {
 }
 
 // ruleName is the PascalCase name of a rule ("LostUpdate" for
-// "lost-update"): SARIF wants a name that is not the id.
+// "lost-update"): SARIF wants a name that is not the id, which the
+// validator compares without case, so a one-word id gets a longer name.
 func ruleName(id string) string {
+	if id == "mutex" {
+		return "LostUpdateUnderMutex"
+	}
 	var b strings.Builder
 	for _, w := range strings.FieldsFunc(id, func(r rune) bool { return r == '-' || r == '_' }) {
 		b.WriteString(strings.ToUpper(w[:1]) + w[1:])
 	}
+	if strings.EqualFold(b.String(), id) {
+		b.WriteString("Rule")
+	}
 	return b.String()
+}
+
+// driverVersion is a lostupdate version as SARIF wants it, starting with
+// a number: "1.2.0" for "v1.2.0", the pseudo-version of a build from a
+// clone without its "v", and "0.0.0-devel+4f3c2a1b9e0d" for "(devel)
+// 4f3c2a1b9e0d".
+func driverVersion(v string) string {
+	if rest, ok := strings.CutPrefix(v, "v"); ok && rest != "" && rest[0] >= '0' && rest[0] <= '9' {
+		return rest
+	}
+	word, rev, _ := strings.Cut(strings.TrimSpace(v), " ")
+	word = strings.Trim(word, "()")
+	if word == "" {
+		word = "unknown"
+	}
+	out := "0.0.0-" + word
+	if rev != "" {
+		out += "+" + rev
+	}
+	return out
 }
 
 // located is a result with the key it is sorted by.
@@ -275,7 +305,7 @@ func (c *converter) log(entries []entry) sarifLog {
 		Runs: []run{{
 			Tool: tool{Driver: driver{
 				Name:            "lostupdate",
-				Version:         c.toolVersion,
+				Version:         driverVersion(c.toolVersion),
 				InformationURI:  informationURI(),
 				FullDescription: &message{Text: firstLine(analyzer.Analyzer.Doc)},
 				Rules:           c.rules,
@@ -468,6 +498,33 @@ func (c *converter) source(file string) *source {
 	}
 	c.sources[abs] = s
 	return s
+}
+
+// maxSource bounds the size of a source file read for snippets and
+// UTF-16 columns.
+const maxSource = 16 << 20
+
+// readSource reads a diagnostic's source file, for snippets, columns and
+// fingerprints: a regular file only, and at most maxSource bytes, so that
+// a position naming /dev/zero or a FIFO neither fills memory nor blocks
+// (the FIFO is opened without blocking and then refused).
+func readSource(name string) ([]byte, error) {
+	f, err := os.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file", name)
+	}
+	if st.Size() > maxSource {
+		return nil, fmt.Errorf("%s is larger than %d bytes", name, maxSource)
+	}
+	return io.ReadAll(io.LimitReader(f, maxSource))
 }
 
 // column converts a 1-based byte column on a 1-based line to UTF-16 code

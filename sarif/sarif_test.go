@@ -56,149 +56,155 @@ const withFix = `{
 	}
 }`
 
+// convertCase is a conversion TestConvert checks and TestValidator has
+// the official SARIF validator check.
+type convertCase struct {
+	name  string
+	input string
+	opts  sarif.Options
+	// want maps paths in the SARIF output, as in
+	// "runs.0.results.0.ruleId", to their values (numbers are
+	// float64, as encoding/json decodes them).
+	want map[string]any
+	// results and failures are the expected Summary.
+	results  int
+	failures []string
+}
+
+var convertCases = []convertCase{{
+	name:    "diagnostic with related information and a fix",
+	input:   withFix,
+	results: 1,
+	want: map[string]any{
+		"runs.0.invocations.0.executionSuccessful":                                           true,
+		"runs.0.originalUriBaseIds.%SRCROOT%.uri":                                            "file:///src/app/",
+		"runs.0.results.0.ruleId":                                                            "lost-update",
+		"runs.0.results.0.ruleIndex":                                                         0.0,
+		"runs.0.results.0.level":                                                             "warning",
+		"runs.0.results.0.message.text":                                                      "lost update: balance is read at bank.go:26 and written back here",
+		"runs.0.results.0.locations.0.physicalLocation.artifactLocation.uri":                 "bank/bank.go",
+		"runs.0.results.0.locations.0.physicalLocation.artifactLocation.uriBaseId":           "%SRCROOT%",
+		"runs.0.results.0.locations.0.physicalLocation.region.startLine":                     29.0,
+		"runs.0.results.0.locations.0.physicalLocation.region.startColumn":                   12.0,
+		"runs.0.results.0.locations.0.physicalLocation.region.endLine":                       29.0,
+		"runs.0.results.0.locations.0.physicalLocation.region.endColumn":                     101.0,
+		"runs.0.results.0.relatedLocations.0.message.text":                                   "balance is read here",
+		"runs.0.results.0.relatedLocations.0.physicalLocation.artifactLocation.uri":          "bank/bank.go",
+		"runs.0.results.0.relatedLocations.0.physicalLocation.region.startLine":              26.0,
+		"runs.0.results.0.relatedLocations.0.physicalLocation.region.endColumn":              100.0,
+		"runs.0.results.0.fixes.0.description.text":                                          "Update balance atomically",
+		"runs.0.results.0.fixes.0.artifactChanges.0.artifactLocation.uri":                    "bank/bank.go",
+		"runs.0.results.0.fixes.0.artifactChanges.0.replacements.0.deletedRegion.byteOffset": 777.0,
+		"runs.0.results.0.fixes.0.artifactChanges.0.replacements.0.deletedRegion.byteLength": 2.0,
+		"runs.0.results.0.fixes.0.artifactChanges.0.replacements.0.insertedContent.text":     "balance + $1",
+		"runs.0.results.0.fixes.0.artifactChanges.0.replacements.1.deletedRegion.byteOffset": 796.0,
+		"runs.0.results.0.fixes.0.artifactChanges.0.replacements.1.deletedRegion.byteLength": 14.0,
+		// Offsets past the end of the source cannot be converted:
+		// only the byte range is given.
+		"runs.0.results.0.fixes.0.artifactChanges.0.replacements.0.deletedRegion.charOffset": nil,
+		// A deletion inserts nothing.
+		"runs.0.results.0.fixes.0.artifactChanges.0.replacements.1.insertedContent": nil,
+		"runs.0.tool.driver.rules.0.id":                                             "lost-update",
+		"runs.0.tool.driver.rules.0.helpUri":                                        "https://github.com/lostupdate/lostupdate#lost-update",
+	},
+}, {
+	name:  "columns and offsets in UTF-16 code units",
+	input: `{"p": {"lostupdate": [{"category": "mutex", "posn": "/src/app/bank/bank.go:2:7", "end": "/src/app/bank/bank.go:2:12", "message": "m", "suggested_fixes": [{"message": "f", "edits": [{"filename": "/src/app/bank/bank.go", "start": 19, "end": 24, "new": "x + 1"}]}]}]}}`,
+	// "// …x = y": the three bytes of … are one UTF-16 code
+	// unit, so x, at byte column 7 and offset 19, is at column 5
+	// and offset 17.
+	results: 1,
+	want: map[string]any{
+		"runs.0.columnKind":          "utf16CodeUnits",
+		"runs.0.results.0.ruleId":    "mutex",
+		"runs.0.results.0.ruleIndex": float64(slices.Index(analyzer.Categories, analyzer.CategoryMutex)),
+		"runs.0.results.0.locations.0.physicalLocation.region.startColumn":                   5.0,
+		"runs.0.results.0.locations.0.physicalLocation.region.endColumn":                     10.0,
+		"runs.0.results.0.fixes.0.artifactChanges.0.replacements.0.deletedRegion.byteOffset": 19.0,
+		"runs.0.results.0.fixes.0.artifactChanges.0.replacements.0.deletedRegion.charOffset": 17.0,
+		"runs.0.results.0.fixes.0.artifactChanges.0.replacements.0.deletedRegion.charLength": 5.0,
+	},
+}, {
+	name:     "package error",
+	input:    `{"./nonexist": {"lostupdate": {"error": "analysis skipped due to errors in package"}}}`,
+	failures: []string{"./nonexist: analysis skipped due to errors in package"},
+	want: map[string]any{
+		"runs.0.results": []any{},
+		"runs.0.invocations.0.executionSuccessful":                             false,
+		"runs.0.invocations.0.toolExecutionNotifications.0.level":              "error",
+		"runs.0.invocations.0.toolExecutionNotifications.0.message.text":       "./nonexist: analysis skipped due to errors in package",
+		"runs.0.invocations.0.toolExecutionNotifications.0.properties.package": "./nonexist",
+	},
+}, {
+	name:  "no findings",
+	input: `{}`,
+	want: map[string]any{
+		"runs.0.results": []any{},
+		"runs.0.invocations.0.executionSuccessful":        true,
+		"runs.0.invocations.0.toolExecutionNotifications": nil,
+		"runs.0.tool.driver.name":                         "lostupdate",
+		"runs.0.tool.driver.informationUri":               "https://github.com/lostupdate/lostupdate",
+	},
+}, {
+	name: "sorted by package, file, line and column; test variants once",
+	input: `{
+		"b": {"lostupdate": [
+			{"category": "lost-update", "posn": "/src/app/b/b.go:9:2", "end": "/src/app/b/b.go:9:2", "message": "b9"},
+			{"category": "lost-update", "posn": "/src/app/b/b.go:3:7", "end": "/src/app/b/b.go:3:9", "message": "b3.7"},
+			{"category": "lost-update", "posn": "/src/app/b/b.go:3:2", "end": "/src/app/b/b.go:3:4", "message": "b3.2"}
+		]},
+		"b [b.test]": {"lostupdate": [
+			{"category": "lost-update", "posn": "/src/app/b/b.go:3:2", "end": "/src/app/b/b.go:3:4", "message": "b3.2"}
+		]},
+		"a": {"lostupdate": [
+			{"category": "stale-read", "posn": "/src/app/z/a.go:1:1", "end": "/src/app/z/a.go:1:5", "message": "a1"}
+		]}
+	}`,
+	results: 4,
+	want: map[string]any{
+		"runs.0.results.0.message.text": "a1",
+		"runs.0.results.1.message.text": "b3.2",
+		"runs.0.results.2.message.text": "b3.7",
+		"runs.0.results.3.message.text": "b9",
+		"runs.0.results.4":              nil,
+		// A diagnostic without an extent gets no end: SARIF takes
+		// the rest of the line.
+		"runs.0.results.3.locations.0.physicalLocation.region.endColumn": nil,
+	},
+}, {
+	name:     "several trees, as go vet -json prints them",
+	input:    `{"a": {"lostupdate": [{"category": "mutex", "posn": "/src/app/a.go:1:1", "end": "-", "message": "a"}]}}` + "\n" + `{"b": {"lostupdate": {"error": "broken"}}}`,
+	results:  1,
+	failures: []string{"b: broken"},
+	want: map[string]any{
+		"runs.0.results.0.locations.0.physicalLocation.artifactLocation.uri": "a.go",
+		"runs.0.invocations.0.executionSuccessful":                           false,
+	},
+}, {
+	name:    "file outside the base directory",
+	input:   `{"a": {"lostupdate": [{"category": "mutex", "posn": "/elsewhere/my dir/a.go:1:1", "end": "-", "message": "a"}]}}`,
+	results: 1,
+	want: map[string]any{
+		"runs.0.results.0.locations.0.physicalLocation.artifactLocation.uri":       "file:///elsewhere/my%20dir/a.go",
+		"runs.0.results.0.locations.0.physicalLocation.artifactLocation.uriBaseId": nil,
+	},
+}, {
+	name:    "unknown category, text that looks like a link, level error",
+	input:   `{"a": {"lostupdate": [{"category": "new-check", "posn": "/src/app/a.go:1:1", "end": "-", "message": "call f[T](x)"}]}}`,
+	opts:    sarif.Options{Level: "error"},
+	results: 1,
+	want: map[string]any{
+		"runs.0.results.0.ruleId":       "new-check",
+		"runs.0.results.0.ruleIndex":    float64(len(analyzer.Categories)),
+		"runs.0.results.0.level":        "error",
+		"runs.0.results.0.message.text": `call f\[T\](x)`,
+		fmt.Sprintf("runs.0.tool.driver.rules.%d.helpUri", len(analyzer.Categories)):                    "https://github.com/lostupdate/lostupdate#new-check",
+		fmt.Sprintf("runs.0.tool.driver.rules.%d.defaultConfiguration.level", len(analyzer.Categories)): "error",
+	},
+}}
+
 func TestConvert(t *testing.T) {
-	for _, tc := range []struct {
-		name  string
-		input string
-		opts  sarif.Options
-		// want maps paths in the SARIF output, as in
-		// "runs.0.results.0.ruleId", to their values (numbers are
-		// float64, as encoding/json decodes them).
-		want map[string]any
-		// results and failures are the expected Summary.
-		results  int
-		failures []string
-	}{{
-		name:    "diagnostic with related information and a fix",
-		input:   withFix,
-		results: 1,
-		want: map[string]any{
-			"runs.0.invocations.0.executionSuccessful":                                           true,
-			"runs.0.originalUriBaseIds.%SRCROOT%.uri":                                            "file:///src/app/",
-			"runs.0.results.0.ruleId":                                                            "lost-update",
-			"runs.0.results.0.ruleIndex":                                                         0.0,
-			"runs.0.results.0.level":                                                             "warning",
-			"runs.0.results.0.message.text":                                                      "lost update: balance is read at bank.go:26 and written back here",
-			"runs.0.results.0.locations.0.physicalLocation.artifactLocation.uri":                 "bank/bank.go",
-			"runs.0.results.0.locations.0.physicalLocation.artifactLocation.uriBaseId":           "%SRCROOT%",
-			"runs.0.results.0.locations.0.physicalLocation.region.startLine":                     29.0,
-			"runs.0.results.0.locations.0.physicalLocation.region.startColumn":                   12.0,
-			"runs.0.results.0.locations.0.physicalLocation.region.endLine":                       29.0,
-			"runs.0.results.0.locations.0.physicalLocation.region.endColumn":                     101.0,
-			"runs.0.results.0.relatedLocations.0.message.text":                                   "balance is read here",
-			"runs.0.results.0.relatedLocations.0.physicalLocation.artifactLocation.uri":          "bank/bank.go",
-			"runs.0.results.0.relatedLocations.0.physicalLocation.region.startLine":              26.0,
-			"runs.0.results.0.relatedLocations.0.physicalLocation.region.endColumn":              100.0,
-			"runs.0.results.0.fixes.0.description.text":                                          "Update balance atomically",
-			"runs.0.results.0.fixes.0.artifactChanges.0.artifactLocation.uri":                    "bank/bank.go",
-			"runs.0.results.0.fixes.0.artifactChanges.0.replacements.0.deletedRegion.byteOffset": 777.0,
-			"runs.0.results.0.fixes.0.artifactChanges.0.replacements.0.deletedRegion.byteLength": 2.0,
-			"runs.0.results.0.fixes.0.artifactChanges.0.replacements.0.insertedContent.text":     "balance + $1",
-			"runs.0.results.0.fixes.0.artifactChanges.0.replacements.1.deletedRegion.byteOffset": 796.0,
-			"runs.0.results.0.fixes.0.artifactChanges.0.replacements.1.deletedRegion.byteLength": 14.0,
-			// Offsets past the end of the source cannot be converted:
-			// only the byte range is given.
-			"runs.0.results.0.fixes.0.artifactChanges.0.replacements.0.deletedRegion.charOffset": nil,
-			// A deletion inserts nothing.
-			"runs.0.results.0.fixes.0.artifactChanges.0.replacements.1.insertedContent": nil,
-			"runs.0.tool.driver.rules.0.id":                                             "lost-update",
-			"runs.0.tool.driver.rules.0.helpUri":                                        "https://github.com/lostupdate/lostupdate#lost-update",
-		},
-	}, {
-		name:  "columns and offsets in UTF-16 code units",
-		input: `{"p": {"lostupdate": [{"category": "mutex", "posn": "/src/app/bank/bank.go:2:7", "end": "/src/app/bank/bank.go:2:12", "message": "m", "suggested_fixes": [{"message": "f", "edits": [{"filename": "/src/app/bank/bank.go", "start": 19, "end": 24, "new": "x + 1"}]}]}]}}`,
-		// "// …x = y": the three bytes of … are one UTF-16 code
-		// unit, so x, at byte column 7 and offset 19, is at column 5
-		// and offset 17.
-		results: 1,
-		want: map[string]any{
-			"runs.0.columnKind":          "utf16CodeUnits",
-			"runs.0.results.0.ruleId":    "mutex",
-			"runs.0.results.0.ruleIndex": float64(slices.Index(analyzer.Categories, analyzer.CategoryMutex)),
-			"runs.0.results.0.locations.0.physicalLocation.region.startColumn":                   5.0,
-			"runs.0.results.0.locations.0.physicalLocation.region.endColumn":                     10.0,
-			"runs.0.results.0.fixes.0.artifactChanges.0.replacements.0.deletedRegion.byteOffset": 19.0,
-			"runs.0.results.0.fixes.0.artifactChanges.0.replacements.0.deletedRegion.charOffset": 17.0,
-			"runs.0.results.0.fixes.0.artifactChanges.0.replacements.0.deletedRegion.charLength": 5.0,
-		},
-	}, {
-		name:     "package error",
-		input:    `{"./nonexist": {"lostupdate": {"error": "analysis skipped due to errors in package"}}}`,
-		failures: []string{"./nonexist: analysis skipped due to errors in package"},
-		want: map[string]any{
-			"runs.0.results": []any{},
-			"runs.0.invocations.0.executionSuccessful":                             false,
-			"runs.0.invocations.0.toolExecutionNotifications.0.level":              "error",
-			"runs.0.invocations.0.toolExecutionNotifications.0.message.text":       "./nonexist: analysis skipped due to errors in package",
-			"runs.0.invocations.0.toolExecutionNotifications.0.properties.package": "./nonexist",
-		},
-	}, {
-		name:  "no findings",
-		input: `{}`,
-		want: map[string]any{
-			"runs.0.results": []any{},
-			"runs.0.invocations.0.executionSuccessful":        true,
-			"runs.0.invocations.0.toolExecutionNotifications": nil,
-			"runs.0.tool.driver.name":                         "lostupdate",
-			"runs.0.tool.driver.informationUri":               "https://github.com/lostupdate/lostupdate",
-		},
-	}, {
-		name: "sorted by package, file, line and column; test variants once",
-		input: `{
-			"b": {"lostupdate": [
-				{"category": "lost-update", "posn": "/src/app/b/b.go:9:2", "end": "/src/app/b/b.go:9:2", "message": "b9"},
-				{"category": "lost-update", "posn": "/src/app/b/b.go:3:7", "end": "/src/app/b/b.go:3:9", "message": "b3.7"},
-				{"category": "lost-update", "posn": "/src/app/b/b.go:3:2", "end": "/src/app/b/b.go:3:4", "message": "b3.2"}
-			]},
-			"b [b.test]": {"lostupdate": [
-				{"category": "lost-update", "posn": "/src/app/b/b.go:3:2", "end": "/src/app/b/b.go:3:4", "message": "b3.2"}
-			]},
-			"a": {"lostupdate": [
-				{"category": "stale-read", "posn": "/src/app/z/a.go:1:1", "end": "/src/app/z/a.go:1:5", "message": "a1"}
-			]}
-		}`,
-		results: 4,
-		want: map[string]any{
-			"runs.0.results.0.message.text": "a1",
-			"runs.0.results.1.message.text": "b3.2",
-			"runs.0.results.2.message.text": "b3.7",
-			"runs.0.results.3.message.text": "b9",
-			"runs.0.results.4":              nil,
-			// A diagnostic without an extent gets no end: SARIF takes
-			// the rest of the line.
-			"runs.0.results.3.locations.0.physicalLocation.region.endColumn": nil,
-		},
-	}, {
-		name:     "several trees, as go vet -json prints them",
-		input:    `{"a": {"lostupdate": [{"category": "mutex", "posn": "/src/app/a.go:1:1", "end": "-", "message": "a"}]}}` + "\n" + `{"b": {"lostupdate": {"error": "broken"}}}`,
-		results:  1,
-		failures: []string{"b: broken"},
-		want: map[string]any{
-			"runs.0.results.0.locations.0.physicalLocation.artifactLocation.uri": "a.go",
-			"runs.0.invocations.0.executionSuccessful":                           false,
-		},
-	}, {
-		name:    "file outside the base directory",
-		input:   `{"a": {"lostupdate": [{"category": "mutex", "posn": "/elsewhere/my dir/a.go:1:1", "end": "-", "message": "a"}]}}`,
-		results: 1,
-		want: map[string]any{
-			"runs.0.results.0.locations.0.physicalLocation.artifactLocation.uri":       "file:///elsewhere/my%20dir/a.go",
-			"runs.0.results.0.locations.0.physicalLocation.artifactLocation.uriBaseId": nil,
-		},
-	}, {
-		name:    "unknown category, text that looks like a link, level error",
-		input:   `{"a": {"lostupdate": [{"category": "new-check", "posn": "/src/app/a.go:1:1", "end": "-", "message": "call f[T](x)"}]}}`,
-		opts:    sarif.Options{Level: "error"},
-		results: 1,
-		want: map[string]any{
-			"runs.0.results.0.ruleId":       "new-check",
-			"runs.0.results.0.ruleIndex":    float64(len(analyzer.Categories)),
-			"runs.0.results.0.level":        "error",
-			"runs.0.results.0.message.text": `call f\[T\](x)`,
-			fmt.Sprintf("runs.0.tool.driver.rules.%d.helpUri", len(analyzer.Categories)):                    "https://github.com/lostupdate/lostupdate#new-check",
-			fmt.Sprintf("runs.0.tool.driver.rules.%d.defaultConfiguration.level", len(analyzer.Categories)): "error",
-		},
-	}} {
+	for _, tc := range convertCases {
 		t.Run(tc.name, func(t *testing.T) {
 			opts := tc.opts
 			opts.Base, opts.ReadFile = base, readFile
@@ -361,6 +367,12 @@ func TestConvertBadInput(t *testing.T) {
 		{"posn missing", `{"p": {"lostupdate": [{"message": "m"}]}}`, `diagnostic 1: "posn" is missing`},
 		{"message missing", `{"p": {"lostupdate": [{"posn": "a.go:1:1"}]}}`, `diagnostic 1: "message" is missing`},
 		{"posn not a position", `{"p": {"lostupdate": [{"posn": "a.go", "message": "m"}]}}`, `position "a.go" is not file:line:column`},
+		{"negative line", `{"p": {"lostupdate": [{"posn": "a.go:-3:4", "message": "m"}]}}`, `position "a.go:-3:4" is not file:line:column with a positive line and column`},
+		{"line zero", `{"p": {"lostupdate": [{"posn": "a.go:0:4", "message": "m"}]}}`, `position "a.go:0:4" is not file:line:column`},
+		{"negative column", `{"p": {"lostupdate": [{"posn": "a.go:3:-4", "message": "m"}]}}`, `position "a.go:3:-4" is not file:line:column`},
+		{"negative line in related", `{"p": {"lostupdate": [{"posn": "a.go:1:1", "message": "m", "related": [{"posn": "a.go:-1", "message": "r"}]}]}}`, `position "a.go:-1" is not file:line:column`},
+		{"name not UTF-8", "{\"p\": {\"lostupdate\": [{\"posn\": \"a\xff.go:1:1\", \"message\": \"m\"}]}}", `the file name is not UTF-8`},
+		{"name with U+FFFD", `{"p": {"lostupdate": [{"posn": "a\ufffd.go:1:1", "message": "m"}]}}`, `the file name is not UTF-8`},
 		{"field of the wrong type", `{"p": {"lostupdate": [{"posn": 3, "message": "m"}]}}`, `field "posn" is a JSON number, want string`},
 		{"related not a list", `{"p": {"lostupdate": [{"posn": "a.go:1:1", "message": "m", "related": "no"}]}}`, `field "related" is a JSON string, want list`},
 		{"bad edit", `{"p": {"lostupdate": [{"posn": "a.go:1:1", "message": "m", "suggested_fixes": [{"message": "f", "edits": [{"filename": "a.go", "start": 5, "end": 2}]}]}]}}`, `is not a file and a byte range`},
