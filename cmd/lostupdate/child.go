@@ -57,6 +57,11 @@ func runReporting(args []string) int {
 	if !ok {
 		return 1
 	}
+	if code == 0 && diffing(args) && printed.stdout > 0 {
+		// -fix -diff showed changes it did not make: the findings remain,
+		// as gofmt -l or a CI gate expects to see.
+		code = 3
+	}
 	if code == 0 && fixing(args) {
 		var rest bytes.Buffer
 		code, entries, printed, ok = runChild(withoutFix(args), &rest)
@@ -91,9 +96,17 @@ func runReporting(args []string) int {
 // fixing reports whether args ask for the suggested fixes to be applied
 // (-fix, and not -diff, which only shows them).
 func fixing(args []string) bool {
-	return slices.ContainsFunc(args, isFixFlag) && !slices.ContainsFunc(args, func(a string) bool {
-		return a == "-diff" || a == "--diff" || a == "-diff=true" || a == "--diff=true"
-	})
+	return slices.ContainsFunc(args, isFixFlag) && !slices.ContainsFunc(args, isDiffFlag)
+}
+
+// diffing reports whether args ask for the suggested fixes to be shown as
+// a diff (-fix -diff).
+func diffing(args []string) bool {
+	return slices.ContainsFunc(args, isFixFlag) && slices.ContainsFunc(args, isDiffFlag)
+}
+
+func isDiffFlag(a string) bool {
+	return a == "-diff" || a == "--diff" || a == "-diff=true" || a == "--diff=true"
 }
 
 func isFixFlag(a string) bool {
@@ -125,7 +138,7 @@ func runChild(args []string, stderr io.Writer, env ...string) (code int, entries
 
 	printed = &stderrLines{}
 	cmd := exec.Command(exe, args...)
-	cmd.Stdin, cmd.Stdout = os.Stdin, os.Stdout
+	cmd.Stdin, cmd.Stdout = os.Stdin, io.MultiWriter(os.Stdout, stdoutCounter{printed})
 	cmd.Stderr = io.MultiWriter(stderr, printed)
 	cmd.Env = append(append(os.Environ(), childLogEnv+"="+log.Name()), env...)
 	if err := cmd.Start(); err != nil {
@@ -166,11 +179,23 @@ func plural(n int, one, many string) string {
 	return fmt.Sprintf("%d %s", n, many)
 }
 
-// stderrLines keeps the lines the child printed on standard error.
+// stderrLines keeps the lines the child printed on standard error, and
+// counts the bytes it printed on standard output.
 type stderrLines struct {
-	mu    sync.Mutex
-	buf   bytes.Buffer
-	lines []string
+	mu     sync.Mutex
+	buf    bytes.Buffer
+	lines  []string
+	stdout int
+}
+
+// stdoutCounter counts what the child prints on standard output.
+type stdoutCounter struct{ s *stderrLines }
+
+func (c stdoutCounter) Write(p []byte) (int, error) {
+	c.s.mu.Lock()
+	defer c.s.mu.Unlock()
+	c.s.stdout += len(p)
+	return len(p), nil
 }
 
 func (s *stderrLines) Write(p []byte) (int, error) {

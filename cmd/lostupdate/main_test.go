@@ -345,8 +345,8 @@ func TestFixDiff(t *testing.T) {
 	dir, src := fixesCopy(t)
 	before, _ := os.ReadFile(filepath.Join(dir, "fixes", "fixes.go"))
 	out, code := run(t, dir, binary, "-fix", "-diff", "./fixes")
-	if code != 0 && code != 3 {
-		t.Fatalf("-fix -diff exited %d\n%s", code, out)
+	if code != 3 {
+		t.Fatalf("-fix -diff exited %d, want 3: it shows changes it did not make\n%s", code, out)
 	}
 	after, _ := os.ReadFile(filepath.Join(dir, "fixes", "fixes.go"))
 	if !bytes.Equal(before, after) {
@@ -374,6 +374,44 @@ func TestFixDiff(t *testing.T) {
 	}
 	if changes == 0 {
 		t.Fatal("fixes.go.golden is the same as fixes.go: nothing to diff")
+	}
+}
+
+// TestFixDiffHunks checks that -diff on a large file prints one small
+// hunk around the change, not the file.
+func TestFixDiffHunks(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "go.mod", "module example.com/big\n\ngo 1.26\n")
+	var b strings.Builder
+	b.WriteString("package big\n\nimport (\n\t\"context\"\n\t\"database/sql\"\n)\n")
+	for i := range 3000 {
+		if i == 1500 {
+			b.WriteString(`
+func like(ctx context.Context, db *sql.DB, id int64) error {
+	var likes int64
+	if err := db.QueryRowContext(ctx, "SELECT likes FROM posts WHERE id = $1", id).Scan(&likes); err != nil {
+		return err
+	}
+	_, err := db.ExecContext(ctx, "UPDATE posts SET likes = $1 WHERE id = $2", likes+1, id)
+	return err
+}
+`)
+		}
+		fmt.Fprintf(&b, "\n// F%d returns %d.\nfunc F%d() int { return %d }\n", i, i, i, i)
+	}
+	write(t, dir, "big/big.go", b.String())
+	out, code := run(t, dir, binary, "-fix", "-diff", "./...")
+	if code != 3 {
+		t.Fatalf("-fix -diff exited %d, want 3\n%s", code, out)
+	}
+	var changed []string
+	for l := range strings.SplitSeq(out, "\n") {
+		if (strings.HasPrefix(l, "+") || strings.HasPrefix(l, "-")) && !strings.HasPrefix(l, "+++") && !strings.HasPrefix(l, "---") {
+			changed = append(changed, l)
+		}
+	}
+	if strings.Count(out, "\n@@ ") != 1 || len(changed) != 2 || !strings.Contains(changed[1], "likes = likes + $1") {
+		t.Errorf("want one hunk that changes one line, got %d changed lines:\n%s", len(changed), out)
 	}
 }
 

@@ -230,14 +230,14 @@ func depositFee(ctx context.Context, db *sql.DB, id, amount, fee int64) (int64, 
 	return amount, err
 }
 
-// addPair's delta holds a composite literal and a function literal: the
-// fix copies them as written.
-func addPair(ctx context.Context, db *sql.DB, id int64) error {
+// addComposite's delta holds a composite literal, which types.ExprString would
+// abbreviate to []int{…}: the fix copies it as written.
+func addComposite(ctx context.Context, db *sql.DB, id int64) error {
 	var n int64
 	if err := db.QueryRowContext(ctx, "SELECT n FROM t WHERE id = $1", id).Scan(&n); err != nil {
 		return err
 	}
-	_, err := db.ExecContext(ctx, "UPDATE t SET n = $1 WHERE id = $2", n+(int64(len([]int{1, 2}))+func() int64 { return 2 }()), id) // want `^lost update: n is read`
+	_, err := db.ExecContext(ctx, "UPDATE t SET n = $1 WHERE id = $2", n+int64(len([]int{1, 2})), id) // want `^lost update: n is read`
 	return err
 }
 
