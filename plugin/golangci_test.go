@@ -1,6 +1,7 @@
 package plugin_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -70,6 +71,25 @@ func TestGolangciLint(t *testing.T) {
 		if !slices.Equal(keys(got), keys(want)) {
 			t.Errorf("with a .lostupdate.yml, golangci-lint findings differ from the standalone command's without one:\ngolangci-lint:\n%s\nstandalone:\n%s",
 				strings.Join(keys(got), "\n"), strings.Join(keys(want), "\n"))
+		}
+	})
+
+	t.Run("--fix applies the same fixes", func(t *testing.T) {
+		fixDir := filepath.Join(tmp, "fixmod")
+		for _, p := range []string{"go.mod", "go.sum", "fixes/fixes.go"} {
+			copyTree(t, filepath.Join(src, p), filepath.Join(fixDir, p))
+		}
+		lintFix(t, gcl, fixDir)
+		got, err := os.ReadFile(filepath.Join(fixDir, "fixes", "fixes.go"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := os.ReadFile(filepath.Join(src, "fixes", "fixes.go.golden"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("golangci-lint --fix result differs from fixes.go.golden (what lostupdate -fix writes):\n%s", got)
 		}
 	})
 
@@ -171,10 +191,9 @@ func standaloneFindings(t *testing.T, bin, dir string) []finding {
 	return fs
 }
 
-// lint runs the custom golangci-lint in dir with the plugin enabled and the
-// given categories disabled, and returns its findings; a related position
-// reported as an issue of its own is an error (the plugin folds them).
-func lint(t *testing.T, bin, dir string, disable []string) []finding {
+// writeConfig writes a .golangci.yml in dir that enables lostupdate alone,
+// with the given categories disabled.
+func writeConfig(t *testing.T, dir string, disable []string) {
 	t.Helper()
 	quoted := make([]string, len(disable))
 	for i, c := range disable {
@@ -199,6 +218,14 @@ issues:
 	if err := os.WriteFile(filepath.Join(dir, ".golangci.yml"), []byte(config), 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// lint runs the custom golangci-lint in dir with the plugin enabled and the
+// given categories disabled, and returns its findings; a related position
+// reported as an issue of its own is an error (the plugin folds them).
+func lint(t *testing.T, bin, dir string, disable []string) []finding {
+	t.Helper()
+	writeConfig(t, dir, disable)
 	report := filepath.Join(t.TempDir(), "report.json")
 	cmd := exec.Command(bin, "run", "--output.json.path="+report, "./...")
 	cmd.Dir = dir
@@ -239,6 +266,21 @@ issues:
 		fs = append(fs, finding{file: filepath.ToSlash(is.Pos.Filename), line: is.Pos.Line, col: is.Pos.Column, message: is.Text})
 	}
 	return fs
+}
+
+// lintFix runs the custom golangci-lint with --fix in dir, lostupdate
+// alone enabled.
+func lintFix(t *testing.T, bin, dir string) {
+	t.Helper()
+	writeConfig(t, dir, nil)
+	cmd := exec.Command(bin, "run", "--fix", "./...")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOLANGCI_LINT_CACHE="+filepath.Join(filepath.Dir(bin), "cache"))
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	if err != nil && !(errors.As(err, &exit) && exit.ExitCode() == 1) {
+		t.Fatalf("golangci-lint run --fix: %v\n%s", err, out)
+	}
 }
 
 // copyTree copies a file or a directory tree.
