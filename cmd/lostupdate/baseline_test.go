@@ -56,6 +56,7 @@ func (s *Store) credit(ctx context.Context, id, amount int64) error {
 // TestBaselineWorkflow follows the README's adoption workflow: record
 // today's findings, gate on new ones only, standalone and under go vet.
 func TestBaselineWorkflow(t *testing.T) {
+	t.Parallel() // the slowest tests of the command overlap
 	dir, src := adopting(t)
 	out, code := run(t, dir, binary, "-write-baseline", "lostupdate-baseline.json", "./...")
 	if code != 0 || !strings.Contains(out, "lostupdate: recorded 3 findings in lostupdate-baseline.json") {

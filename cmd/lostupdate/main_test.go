@@ -430,6 +430,7 @@ func lineSet(s string) map[string]bool {
 // a file of another package, and that the standalone command reports a
 // finding two implementations resolve once.
 func TestVetTool(t *testing.T) {
+	t.Parallel() // the slowest tests of the command overlap
 	dir := filepath.Join(root(), "testdata", "cases")
 	pkgs := []string{"./bank", "./shop", "./repo", "./service", "./gormrepo", "./ifaces/..."}
 	standalone, code := run(t, dir, binary, pkgs...)
@@ -470,6 +471,7 @@ func TestDeterministic(t *testing.T) {
 // every racy original is reported at its // want line, and the correct
 // versions yield nothing.
 func TestFixtureServices(t *testing.T) {
+	t.Parallel() // the slowest tests of the command overlap
 	racy := filepath.Join(root(), "testdata", "services")
 	out, code := run(t, racy, binary, "./...")
 	got, want := positions(findings(t, racy, out)), wantLines(t, racy)
@@ -498,6 +500,7 @@ func write(t *testing.T, dir, name, content string) {
 // (with tests): no package reaches a database API, so there must be no
 // finding and no failure.
 func TestStandardLibrary(t *testing.T) {
+	t.Parallel() // the slowest tests of the command overlap
 	if testing.Short() {
 		t.Skip("-short: the standard library takes about half a minute")
 	}

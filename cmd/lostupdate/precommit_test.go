@@ -107,6 +107,7 @@ func monorepo(t *testing.T) string {
 // each hook analyses the modules that hold changed files and fails on the
 // lost updates of the one in svc/; on the root module alone it passes.
 func TestPreCommitHooks(t *testing.T) {
+	t.Parallel() // the slowest tests of the command overlap
 	repo := monorepo(t)
 	for _, hook := range []string{"lostupdate", "lostupdate-vet"} {
 		out, code := preCommit(t, repo, hook)
@@ -137,6 +138,7 @@ func TestPreCommitHooks(t *testing.T) {
 // TestHookModules runs the hooks' command directly, as pre-commit does,
 // with the changed files of one module or of both.
 func TestHookModules(t *testing.T) {
+	t.Parallel() // the slowest tests of the command overlap
 	repo := monorepo(t)
 	write(t, filepath.Dir(repo), "loose.go", "package loose\n")
 	loose := filepath.Join(filepath.Dir(repo), "loose.go")
