@@ -16,7 +16,7 @@ import (
 // testModules are the analysistest modules; each requires real library
 // modules, which TestMain downloads into the module cache because
 // analysistest loads packages with GOPROXY=off.
-var testModules = []string{"cases", "pgx", "sqlx", "redis", "memcache", "bun"}
+var testModules = []string{"cases", "pgx", "sqlx", "redis", "memcache", "bun", "xorm"}
 
 func TestMain(m *testing.M) {
 	for _, mod := range testModules {
@@ -91,6 +91,7 @@ func TestLibraries(t *testing.T) {
 		{"pgx", "pools, connections, BeginFunc, TxOptions, CollectRows, sqlc's pgx DBTX"},
 		{"sqlx", "Get, Select, StructScan, NamedExec with structs and maps, Beginx, embedded database/sql handles"},
 		{"bun", "NewSelect and NewUpdate with models, Set, Column, For(\"UPDATE\"), RunInTx"},
+		{"xorm", "Get, Find, Update with Cols, maps, Incr, Decr and SetExpr, Exec, ForUpdate, NewSession with Begin, Transaction, version fields, a repository across packages"},
 		{"redis", "go-redis v9, v8 and v7 (no ctx): GET then SET, INCRBY, WATCH with TxPipelined, MULTI without WATCH, hashes, UniversalClient"},
 		{"memcache", "Get then Set or Replace, Increment, CompareAndSwap"},
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ssa"
 
 	"github.com/lostupdate/lostupdate/analyzer/apis"
 	"github.com/lostupdate/lostupdate/analyzer/flow"
@@ -239,6 +240,12 @@ func onlyChanged(w *flow.Write, f *finding) string {
 		return fmt.Sprintf("Select(%s).Updates(…), or Updates(map[string]any{%s: …})", strings.Join(quoted, ", "), quoted[0])
 	case apis.Bun:
 		return fmt.Sprintf("Column(%q) on the update", cols[0])
+	case apis.Xorm:
+		quoted := make([]string, len(cols))
+		for i, c := range cols {
+			quoted[i] = strconv.Quote(c)
+		}
+		return fmt.Sprintf("Cols(%s) on the Update", strings.Join(quoted, ", "))
 	}
 	if w.Via != nil {
 		return fmt.Sprintf("a method that updates %s alone", strings.Join(cols, " and "))
@@ -262,6 +269,8 @@ func checkThenWriteDiagnostic(pass *analysis.Pass, f *finding) analysis.Diagnost
 		repeat = fmt.Sprintf(`Where("%s = ?", …) on the update, then check RowsAffected`, col)
 	case apis.Bun:
 		repeat = fmt.Sprintf(`Where("%s = ?", …) on the update, then check RowsAffected`, col)
+	case apis.Xorm:
+		repeat = fmt.Sprintf(`Where("%s = ?", …) on the Update, then check the count of rows it returns`, col)
 	}
 	lockHint, _, _ := hints(w, l, f)
 	msg := fmt.Sprintf("check then write: %s is read at %s and checked at %s, but the write %s does not check it again, so two requests can both pass the check before either writes. Repeat the check in the write (%s), or %s.",
@@ -314,6 +323,9 @@ func hints(w *flow.Write, l *flow.Load, f *finding) (lockHint, txHint, unprotect
 	case apis.Bun:
 		lockHint = fmt.Sprintf(`load %s with For("UPDATE") inside the transaction`, pronoun(f))
 		txHint = "db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error { … })"
+	case apis.Xorm:
+		lockHint = fmt.Sprintf("load %s with ForUpdate() inside engine.Transaction", pronoun(f))
+		txHint = "engine.Transaction(func(sess *xorm.Session) (any, error) { … })"
 	case apis.Redis, apis.RedisV7:
 		lockHint = fmt.Sprintf("read %s under WATCH and write %[1]s in that transaction's TxPipelined (rdb.Watch(%sfunc(tx *redis.Tx) error { … }, key))", pronoun(f), redisCtx(lib))
 		unprotected = "without WATCH"
@@ -374,6 +386,8 @@ func remedy(w *flow.Write, f *finding, form atomicForm) string {
 			return fmt.Sprintf(`a version check (Where("version = ?", v).Updates(…) with %s and version+1, retried while RowsAffected is 0)`, col)
 		case apis.Bun:
 			return fmt.Sprintf(`a version check (Set("version = version + 1").Where("version = ?", v) with %s, retried while RowsAffected is 0)`, col)
+		case apis.Xorm:
+			return fmt.Sprintf(`a version check (a Version field tagged xorm:"version" on the model, which makes the Update of %s check and bump it, retried while Update returns 0)`, col)
 		}
 		first, second := "$1", "$2"
 		if strings.Contains(w.SQL, "?") && !strings.Contains(w.SQL, "$") {
@@ -435,6 +449,12 @@ func guardedHint(w *flow.Write, f *finding, form atomicForm) string {
 			where = fmt.Sprintf(`Where("%s %s ?", %s)`, col, c.op, c.rhs)
 		}
 		return fmt.Sprintf(`Set("%s = %s %s ?", %s).%s, then check RowsAffected`, col, col, op, delta, where)
+	case w.Lib == apis.Xorm:
+		where := `Where(…)`
+		if c != nil {
+			where = fmt.Sprintf(`Where("%s %s ?", %s)`, col, c.op, c.rhs)
+		}
+		return fmt.Sprintf(`sess.ID(id).%s.%s(%q, %s).Update(%s), then check the count it returns`, where, xormIncr(op), col, delta, xormBean(w))
 	}
 	return fmt.Sprintf("SET %s = %s %s $1 in %s, with the check in its WHERE clause and a RowsAffected check", col, col, op, writerName(w))
 }
@@ -475,8 +495,53 @@ func atomicHint(w *flow.Write, f *finding, form atomicForm) string {
 			return fmt.Sprintf(`Set("%s = %s - ?", %s).Where("%s >= ?", %s) and a RowsAffected check`, col, col, delta, col, delta)
 		}
 		return fmt.Sprintf(`Set("%s = %s %s ?", %s)`, col, col, form.op, delta)
+	case w.Lib == apis.Xorm:
+		if form.op == "-" {
+			return fmt.Sprintf(`sess.ID(id).Where("%s >= ?", %s).Decr(%q, %s).Update(%s) and a check of the count it returns`, col, delta, col, delta, xormBean(w))
+		}
+		return fmt.Sprintf(`sess.ID(id).%s(%q, %s).Update(%s)`, xormIncr(form.op), col, delta, xormBean(w))
 	}
 	return fmt.Sprintf("SET %s = %s %s $1 in %s", col, col, form.op, writerName(w))
+}
+
+// xormIncr names xorm's atomic update for an operator: Incr, or Decr for
+// a subtraction.
+func xormIncr(op string) string {
+	if op == "-" {
+		return "Decr"
+	}
+	return "Incr"
+}
+
+// xormBean renders the bean of an xorm Update for a fix: an empty model
+// of the type the write was given (new(Account)), which makes Update
+// write the Incr or Decr alone.
+func xormBean(w *flow.Write) string {
+	if w.Kind != flow.WriteXorm || w.Call == nil {
+		return "…"
+	}
+	cc := w.Call.Common()
+	args := cc.Args
+	if !cc.IsInvoke() && len(args) > 0 {
+		args = args[1:] // the receiver
+	}
+	if len(args) == 0 {
+		return "…"
+	}
+	bean := args[0]
+	if mi, ok := bean.(*ssa.MakeInterface); ok {
+		bean = mi.X
+	}
+	t := types.Unalias(bean.Type())
+	if p, ok := t.(*types.Pointer); ok {
+		t = types.Unalias(p.Elem())
+	}
+	if n, ok := t.(*types.Named); ok {
+		if _, isStruct := n.Underlying().(*types.Struct); isStruct {
+			return "new(" + n.Obj().Name() + ")"
+		}
+	}
+	return "…"
 }
 
 // placeholderOf returns the placeholder of an SQL write's value as the

@@ -62,6 +62,11 @@ const (
 	BunSelect // (*SelectQuery).Scan: runs the query and loads the model (or Dest)
 	BunUpdate // (*UpdateQuery).Exec: writes its Set expressions, or the model's columns
 
+	// xorm
+	XormLoad   // Get, Find: runs the session's query and loads the rows into Dest (a model, models, or the columns of Cols)
+	XormUpdate // Update: writes the session's Incr, Decr and SetExpr columns and the fields (or map entries) of Value
+	BeginOn    // Session.Begin, BeginTx: the receiver itself runs in a transaction from here until Commit or Rollback
+
 	// sync
 	MutexLock
 	MutexUnlock
@@ -81,6 +86,7 @@ const (
 	RedisV7      // github.com/go-redis/redis/v7: the same commands without a context argument
 	Memcache     // github.com/bradfitz/gomemcache/memcache
 	Bun          // github.com/uptrace/bun
+	Xorm         // xorm.io/xorm
 	Sync         // sync
 )
 
@@ -102,6 +108,8 @@ func (l Lib) Name() string {
 		return "memcache"
 	case Bun:
 		return "bun"
+	case Xorm:
+		return "xorm"
 	case Sync:
 		return "sync"
 	}
@@ -110,7 +118,7 @@ func (l Lib) Name() string {
 
 // LibNamed returns the library called name (see Name), or SQL.
 func LibNamed(name string) Lib {
-	for _, l := range []Lib{GORM, PGX, SQLX, Redis, RedisV7, Memcache, Bun, Sync} {
+	for _, l := range []Lib{GORM, PGX, SQLX, Redis, RedisV7, Memcache, Bun, Xorm, Sync} {
 		if l.Name() == name {
 			return l
 		}
@@ -141,6 +149,10 @@ type Spec struct {
 	// transaction.
 	Callback int
 	TxParam  int
+	// Packed reports SQL text that is the first element of the variadic
+	// argument at SQL, the values bound to its placeholders the elements
+	// after it (xorm's Exec(sqlOrArgs ...any)).
+	Packed bool
 }
 
 func spec(op Op, lib Lib) Spec {
@@ -155,6 +167,7 @@ func (s Spec) value(i int) Spec    { s.Value = i; return s }
 func (s Spec) opts(i int) Spec     { s.Opts = i; return s }
 func (s Spec) callback(i int) Spec { s.Callback = i; return s }
 func (s Spec) txParam(i int) Spec  { s.TxParam = i; return s }
+func (s Spec) packed() Spec        { s.Packed = true; return s }
 
 const (
 	sqlPkg   = "database/sql"
@@ -166,6 +179,7 @@ const (
 	sqlxPkg  = "github.com/jmoiron/sqlx"
 	mcPkg    = "github.com/bradfitz/gomemcache/memcache"
 	bunPkg   = "github.com/uptrace/bun"
+	xormPkg  = "xorm.io/xorm"
 	syncPkg  = "sync"
 )
 
@@ -345,6 +359,31 @@ func buildTable() map[string]Spec {
 	add("*"+bunPkg+".SelectQuery", "Scan", spec(BunSelect, Bun).dest(1))
 	add("*"+bunPkg+".UpdateQuery", "Exec", spec(BunUpdate, Bun))
 
+	// xorm: each builder call of an Engine (ID, Where, Cols, …) starts a
+	// session that runs one statement in autocommit; a Session's builder
+	// calls return the session itself. Get and Find load, Update writes,
+	// Exec runs SQL. NewSession reserves a session that Begin turns into
+	// a transaction until Commit, Rollback or Close; Transaction runs its
+	// callback in one. The interfaces Engine and Session implement
+	// (Interface, EngineInterface) carry the same methods.
+	xormChain := "Where And Or ID In NotIn Cols AllCols MustCols Omit Nullable UseBool Select Distinct Table Alias Join GroupBy Having Limit OrderBy Asc Desc " +
+		"Incr Decr SetExpr SQL ForUpdate NoVersionCheck NoAutoCondition NoAutoTime NoCache NoCascade Cascade Unscoped Context ContextCache Prepare BufferSize Charset StoreEngine Before After IndexHint MustLogSQL"
+	for _, h := range []string{"*" + xormPkg + ".Engine", "*" + xormPkg + ".Session", xormPkg + ".Interface", xormPkg + ".EngineInterface"} {
+		add(h, xormChain, spec(Chain, Xorm))
+		add(h, "SQL", spec(Chain, Xorm).sql(0))
+		add(h, "Get GetOrError Find", spec(XormLoad, Xorm).dest(0))
+		add(h, "Update", spec(XormUpdate, Xorm).value(0))
+		add(h, "Exec", spec(Exec, Xorm).sql(0).packed())
+	}
+	for _, h := range []string{"*" + xormPkg + ".Engine", "*" + xormPkg + ".EngineGroup", xormPkg + ".EngineInterface"} {
+		add(h, "NewSession", spec(OpenConn, Xorm))
+	}
+	add("*"+xormPkg+".EngineGroup", "Context", spec(Chain, Xorm))
+	add("*"+xormPkg+".Engine", "Transaction", spec(RunInTx, Xorm).callback(0))
+	add("*"+xormPkg+".Session", "Begin", spec(BeginOn, Xorm))
+	add("*"+xormPkg+".Session", "BeginTx", spec(BeginOn, Xorm).opts(0))
+	add("*"+xormPkg+".Session", "Commit Rollback Close", spec(End, Xorm))
+
 	// sync: a mutex held around load and save protects one process only.
 	for _, m := range []string{"*sync.Mutex", "*sync.RWMutex"} {
 		add(m, "Lock", spec(MutexLock, Sync))
@@ -503,6 +542,12 @@ func HandleKindOf(t types.Type) HandleKind {
 		return Tx
 	case IsNamed(t, bunPkg, "IDB"), IsNamed(t, bunPkg, "IConn"):
 		return Interface
+	case isPtrTo(t, xormPkg, "Engine"), isPtrTo(t, xormPkg, "EngineGroup"), IsNamed(t, xormPkg, "EngineInterface"):
+		return Pool
+	case isPtrTo(t, xormPkg, "Session"), IsNamed(t, xormPkg, "Interface"):
+		// A session is a transaction after Begin, and a session or an
+		// engine reached through a parameter is what the caller passes.
+		return Interface
 	}
 	if iface, ok := t.Underlying().(*types.Interface); ok && iface.NumMethods() > 0 && !isLibraryInterface(t) {
 		for i := 0; i < iface.NumMethods(); i++ {
@@ -570,7 +615,7 @@ const GormQueryOption = "gorm:query_option"
 
 // Libraries are the package paths whose import makes a package worth
 // analysing.
-var Libraries = append([]string{sqlPkg, gormPkg, pgxPkg, sqlxPkg, mcPkg, bunPkg}, redisPkgs...)
+var Libraries = append([]string{sqlPkg, gormPkg, pgxPkg, sqlxPkg, mcPkg, bunPkg, xormPkg}, redisPkgs...)
 
 // IsLibrary reports whether path is one of the libraries themselves (their
 // own code is not analysed).

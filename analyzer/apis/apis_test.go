@@ -137,7 +137,9 @@ func TestUnmodelled(t *testing.T) {
 		{"github.com/go-redis/redis", "go-redis v6"},
 		{"github.com/redis/go-redis/v9", ""},
 		{"github.com/gomodule/redigo/redis", "redigo"},
-		{"xorm.io/xorm", "xorm"},
+		{"xorm.io/xorm", ""}, // modelled
+		{"xorm.io/xorm/schemas", ""},
+		{"github.com/go-xorm/xorm", "go-xorm (xorm before xorm.io)"},
 		{"entgo.io/ent/dialect/sql", "ent"},
 		{"github.com/volatiletech/sqlboiler/v4/boil", "sqlboiler"},
 		{"go.mongodb.org/mongo-driver/v2/mongo", "MongoDB Go driver"},

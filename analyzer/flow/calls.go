@@ -36,9 +36,9 @@ func (c *funcCtx) call(st *state, e *env, call *ssa.Call) {
 		c.api(st, e, call, spec)
 		return
 	}
-	if p, ok := e.resolve(cc.Value).(*ssa.Parameter); ok && !cc.IsInvoke() {
+	if p := calledParam(e, cc.Value); p != nil && !cc.IsInvoke() {
 		if i := c.paramIndex(p); i >= 0 {
-			c.callParam(e, call, i)
+			c.callParam(st, e, call, i)
 		}
 	}
 	if cc.StaticCallee() == nil && !cc.IsInvoke() {
@@ -171,11 +171,34 @@ func isEncoded(t types.Type) bool {
 	return false
 }
 
+// calledParam returns the parameter of the analysed function that a
+// called function value is: the parameter itself, or, in a closure that
+// captures it (fn called inside a transaction callback), the variable the
+// parameter was spilled to.
+func calledParam(e *env, v ssa.Value) *ssa.Parameter {
+	v = e.resolve(v)
+	if u, ok := v.(*ssa.UnOp); ok && u.Op == token.MUL {
+		if a, ok := e.resolve(u.X).(*ssa.Alloc); ok {
+			v = storedValue(a)
+		}
+	}
+	p, _ := v.(*ssa.Parameter)
+	return p
+}
+
 // callParam records that the function calls its function parameter i
-// with a transaction: it runs its callback in a transaction.
-func (c *funcCtx) callParam(e *env, call *ssa.Call, i int) {
+// with a transaction: it runs its callback in a transaction. A handle
+// that began a transaction on itself (BEGIN on a connection, xorm's
+// sess.Begin()) is one too.
+func (c *funcCtx) callParam(st *state, e *env, call *ssa.Call, i int) {
 	for k, a := range call.Common().Args {
-		if h, ok := c.carriesTx(e, a, 0); ok {
+		h, ok := c.carriesTx(e, a, 0)
+		if !ok && apis.HandleKindOf(a.Type()) != apis.NotHandle {
+			if mh := c.handleOf(e, a); st.inManualTx(mh) {
+				h, ok = Handle{Kind: summary.Tx, Serializable: st.serializable(mh)}, true
+			}
+		}
+		if ok {
 			r := summary.RunInTx{Callback: i, Arg: k, Kind: h.Kind, Serializable: h.Serializable}
 			if !slices.Contains(c.runsInTx, r) {
 				c.runsInTx = append(c.runsInTx, r)
@@ -344,7 +367,7 @@ func (c *funcCtx) api(st *state, e *env, call *ssa.Call, spec apis.Spec) {
 				cols = q.stmt.Columns // Raw("SELECT stock …").Scan(&stock)
 			}
 			if q.table == "" {
-				q.table = c.a.modelTable(peel(d).Type())
+				q.table = c.a.modelTable(peel(d).Type(), apis.GORM)
 			}
 			c.loadInto(st, e, call, q, []ssa.Value{d}, cols)
 		}
@@ -397,7 +420,7 @@ func (c *funcCtx) api(st *state, e *env, call *ssa.Call, spec apis.Spec) {
 			dests = []ssa.Value{ch.model}
 		}
 		if len(dests) > 0 && dests[0] != nil {
-			q.table = c.a.modelTable(peel(dests[0]).Type())
+			q.table = c.a.modelTable(peel(dests[0]).Type(), apis.Bun)
 		}
 		c.loadInto(st, e, call, q, dests, nil)
 		if q.lock == summary.Row {
@@ -405,6 +428,22 @@ func (c *funcCtx) api(st *state, e *env, call *ssa.Call, spec apis.Spec) {
 		}
 	case apis.BunUpdate:
 		c.bunWrite(st, e, call, recv)
+	case apis.XormLoad:
+		c.xormLoad(st, e, call, recv, arg(spec.Dest))
+	case apis.XormUpdate:
+		c.xormWrite(st, e, call, recv, arg(spec.Value))
+	case apis.BeginOn:
+		// xorm's sess.Begin(): the session itself is now a transaction.
+		if recv != nil {
+			k := keyOf(c.handleOf(e, recv))
+			if !slices.Contains(st.manual, k) {
+				st.manual = append(st.manual, k)
+			}
+			st.serial = slices.DeleteFunc(slices.Clone(st.serial), func(x handleKey) bool { return x == k })
+			if c.serializableCall(e, call, spec) {
+				st.serial = append(st.serial, k)
+			}
+		}
 	case apis.CacheGet:
 		// gomemcache Get: the item it returns holds the value.
 		c.loadResult(st, call, c.cacheRead(st, e, call, spec.Lib, recv, arg(spec.Column)))
@@ -445,7 +484,7 @@ func (c *funcCtx) chainQuery(e *env, call *ssa.Call, recv ssa.Value) *query {
 		q.keys = union(q.keys, ch.raw.keys)
 	}
 	if q.table == "" && ch.model != nil {
-		q.table = c.a.modelTable(peel(ch.model).Type())
+		q.table = c.a.modelTable(peel(ch.model).Type(), apis.GORM)
 	}
 	return q
 }
@@ -644,7 +683,7 @@ func (c *funcCtx) loadInto(st *state, e *env, call *ssa.Call, q *query, dests []
 		if d == nil {
 			continue
 		}
-		if n, _ := model(peel(d).Type()); n != nil || q.lib == apis.GORM || q.lib == apis.Bun {
+		if n, _ := model(peel(d).Type()); n != nil || q.lib == apis.GORM || q.lib == apis.Bun || q.lib == apis.Xorm {
 			l.Keys = union(l.Keys, modelKeys(peel(d).Type()))
 			if n, _ := model(peel(d).Type()); n != nil && len(columns) == 0 {
 				l.Record = true

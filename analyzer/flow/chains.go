@@ -27,16 +27,39 @@ type chain struct {
 	raw *query
 	// table is the table named by Table(…), as in Load.Table.
 	table string
-	// sets are bun's Set(…) expressions of an update, and columns the
-	// model columns its Column(…) writes.
-	sets    []bunSet
+	// sets are the assignments the builder adds to an update (bun's
+	// Set(…), xorm's Incr, Decr and SetExpr), and columns the model
+	// columns it writes (bun's Column, GORM's Select, xorm's Cols).
+	sets    []setExpr
 	columns []string
+	// omit are the columns xorm's Omit leaves out of an update; allCols
+	// reports its AllCols, noVersion its NoVersionCheck.
+	omit      []string
+	allCols   bool
+	noVersion bool
+	// keyArgs are the values the chain finds its row by (xorm's ID(id)),
+	// as in Load.KeyArgs.
+	keyArgs map[string]ssa.Value
 }
 
-// bunSet is one Set("col = expr", args…) of a bun update.
-type bunSet struct {
-	text string
-	args []ssa.Value
+// setExpr is one assignment a builder adds to an update, "col = expr",
+// with the values bound to its placeholders by position (args) and to
+// the values spliced into its text by name (named).
+type setExpr struct {
+	text  string
+	args  []ssa.Value
+	named map[string]ssa.Value
+}
+
+// param returns the value bound to a placeholder of the assignment.
+func (s setExpr) param(p sqltext.Param) ssa.Value {
+	if p.Index < 0 {
+		return s.named[p.Name]
+	}
+	if p.Index < len(s.args) {
+		return s.args[p.Index]
+	}
+	return nil
 }
 
 // bunChain walks a bun query chain (db.NewUpdate().Model(&p).Set(…)…)
@@ -73,9 +96,9 @@ func (c *funcCtx) bunChain(e *env, v ssa.Value) chain {
 		case "Set":
 			if t, ok := text(); ok && len(args) > 1 {
 				vals, _ := c.varargs(e, args[1])
-				ch.sets = append(ch.sets, bunSet{text: t, args: vals})
+				ch.sets = append(ch.sets, setExpr{text: t, args: vals})
 			} else if ok {
-				ch.sets = append(ch.sets, bunSet{text: t})
+				ch.sets = append(ch.sets, setExpr{text: t})
 			}
 		case "Column":
 			if len(args) > 0 {
@@ -200,31 +223,7 @@ func (c *funcCtx) bunWrite(st *state, e *env, call *ssa.Call, recv ssa.Value) {
 	if inTx {
 		defer c.lock(st, call, 1, ch.handle, LockWrite, inTx, token.NoPos)
 	}
-	var vals []Written
-	var sets, atomic []string
-	for _, set := range ch.sets {
-		stmt := sqltext.Parse("UPDATE t SET " + set.text)
-		for i := range stmt.Sets {
-			a := &stmt.Sets[i]
-			if a.Self {
-				atomic = append(atomic, a.Column)
-				continue
-			}
-			sets = append(sets, a.Column)
-			var ls labels
-			numeric := false
-			for _, p := range a.Params {
-				if p.Index >= 0 && p.Index < len(set.args) && set.args[p.Index] != nil {
-					ls = ls.union(c.valueLabels(st, e, set.args[p.Index]))
-					numeric = len(a.Params) == 1 && isNumeric(peel(set.args[p.Index]).Type())
-				}
-			}
-			if a.Computed {
-				ls = c.computed(ls)
-			}
-			vals = append(vals, Written{Column: a.Column, Labels: ls, Arg: -1, Numeric: numeric})
-		}
-	}
+	vals, sets, atomic := c.setWrites(st, e, ch.sets)
 	row := false
 	if len(ch.sets) == 0 && ch.model != nil {
 		var mv []Written
@@ -240,12 +239,44 @@ func (c *funcCtx) bunWrite(st *state, e *env, call *ssa.Call, recv ssa.Value) {
 	w := c.write(st, call, 0, WriteBun, ch.handle, inTx, vals)
 	w.Lib = apis.Bun
 	if ch.model != nil {
-		w.Table = c.a.modelTable(peel(ch.model).Type())
+		w.Table = c.a.modelTable(peel(ch.model).Type(), apis.Bun)
 	}
 	w.Sets, w.Atomic = union(w.Sets, sets), union(w.Atomic, atomic)
 	w.Checks = union(w.Checks, ch.where)
 	w.Tested = union(w.Tested, ch.tested)
 	w.Row = w.Row || row || len(w.Sets) > MaxTargeted
+}
+
+// setWrites returns what the assignments a builder adds to an update
+// write: the values of those that set a column from values (SET stock =
+// ?, p.Stock-1), the columns they set, and the columns of those that
+// compute the new value from the old one (SET stock = stock - ?), which
+// are atomic.
+func (c *funcCtx) setWrites(st *state, e *env, exprs []setExpr) (vals []Written, sets, atomic []string) {
+	for _, set := range exprs {
+		stmt := sqltext.Parse("UPDATE t SET " + set.text)
+		for i := range stmt.Sets {
+			a := &stmt.Sets[i]
+			if a.Self {
+				atomic = append(atomic, a.Column)
+				continue
+			}
+			sets = append(sets, a.Column)
+			var ls labels
+			numeric := false
+			for _, p := range a.Params {
+				if v := set.param(p); v != nil {
+					ls = ls.union(c.valueLabels(st, e, v))
+					numeric = len(a.Params) == 1 && isNumeric(peel(v).Type())
+				}
+			}
+			if a.Computed {
+				ls = c.computed(ls)
+			}
+			vals = append(vals, Written{Column: a.Column, Labels: ls, Arg: -1, Numeric: numeric})
+		}
+	}
+	return vals, sets, atomic
 }
 
 // whereColumns returns the columns a builder's Where condition ("id = ?

@@ -220,6 +220,7 @@ const (
 	WriteCallee                       // a function whose summary says it writes
 	WriteCache                        // a cache write: go-redis Set, HSet
 	WriteBun                          // a bun update: Set expressions or model columns
+	WriteXorm                         // an xorm Update: Incr, Decr and SetExpr columns, the bean's fields or entries
 )
 
 // Written is one value a write stores.

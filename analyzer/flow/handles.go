@@ -395,6 +395,9 @@ func Spliced(placeholder string) bool {
 	return strings.HasPrefix(placeholder, "@"+dynamicPrefix)
 }
 
+// dynamicName names the placeholder of spliced value i.
+func dynamicName(i int) string { return dynamicPrefix + strconv.Itoa(i) }
+
 // splice appends a spliced value and returns its placeholder. A number
 // formatted with strconv is spliced as the number.
 func splice(inline *[]ssa.Value, v ssa.Value) string {
@@ -633,19 +636,40 @@ func (c *funcCtx) sqlQuery(e *env, call *ssa.Call, spec apis.Spec) *query {
 			q.handle = Handle{Param: -1}
 		}
 	}
-	var inline []ssa.Value
+	var sqlVal, argsVal ssa.Value
 	if spec.SQL >= 0 && spec.SQL < len(args) {
-		text, inline, q.known = c.sqlTextValues(e, args[spec.SQL])
-		if !q.known {
-			q.sqlParam = c.forwardedParam(e, args[spec.SQL], false)
+		sqlVal = args[spec.SQL]
+	}
+	if spec.Args >= 0 && spec.Args < len(args) {
+		argsVal = args[spec.Args]
+	}
+	var packed []ssa.Value
+	if spec.Packed {
+		// Exec("UPDATE … SET n = ? WHERE id = ?", n, id) of xorm: the
+		// text and its arguments are the elements of one variadic slice.
+		packed, _ = c.varargs(e, sqlVal)
+		sqlVal, argsVal = nil, nil
+		if len(packed) > 0 {
+			sqlVal = packed[0]
+		}
+	}
+	var inline []ssa.Value
+	if sqlVal != nil {
+		text, inline, q.known = c.sqlTextValues(e, sqlVal)
+		if !q.known && !spec.Packed {
+			q.sqlParam = c.forwardedParam(e, sqlVal, false)
 		}
 	}
 	if q.known {
 		q.setText(text)
 	}
-	if spec.Args >= 0 && spec.Args < len(args) {
-		q.argsParam = c.forwardedParam(e, args[spec.Args], true)
-		q.args, q.argsKnown = c.varargs(e, args[spec.Args])
+	if argsVal != nil || len(packed) > 0 {
+		if len(packed) > 0 {
+			q.args, q.argsKnown = packed[1:], true
+		} else {
+			q.argsParam = c.forwardedParam(e, argsVal, true)
+			q.args, q.argsKnown = c.varargs(e, argsVal)
+		}
 		q.named = make(map[string]ssa.Value)
 		for i, a := range q.args {
 			if a == nil {
@@ -669,7 +693,7 @@ func (c *funcCtx) sqlQuery(e *env, call *ssa.Call, spec apis.Spec) *query {
 		if q.named == nil {
 			q.named = make(map[string]ssa.Value)
 		}
-		q.named[dynamicPrefix+strconv.Itoa(i)] = v
+		q.named[dynamicName(i)] = v
 	}
 	for _, w := range q.stmt.Where {
 		if v, _ := q.param(w.Param); v != nil {

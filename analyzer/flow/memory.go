@@ -504,9 +504,10 @@ func renderPath(p string) string {
 	return b.String()
 }
 
-// columnName returns the column GORM maps a struct field to: the column
-// named in a `gorm:"column:…"` tag, else the snake_case of the field name
-// (UserID → user_id, LastLogin → last_login).
+// columnName returns the column an ORM maps a struct field to: the column
+// named in a `gorm:"column:…"` tag or quoted in an `xorm:"'…'"` tag, else
+// the snake_case of the field name (UserID → user_id, LastLogin →
+// last_login).
 func columnName(field, tag string) string {
 	if field == "" {
 		return ""
@@ -515,6 +516,9 @@ func columnName(field, tag string) string {
 		if col, ok := strings.CutPrefix(strings.TrimSpace(part), "column:"); ok && col != "" {
 			return col
 		}
+	}
+	if col := xormTagColumn(reflect.StructTag(tag).Get("xorm")); col != "" {
+		return col
 	}
 	return snake(field)
 }

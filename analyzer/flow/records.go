@@ -54,7 +54,7 @@ func (c *funcCtx) gormWrite(st *state, e *env, call *ssa.Call, spec apis.Spec, r
 	w := c.write(st, call, 0, kind, ch.handle, inTx, vals)
 	w.Lib, w.Table = apis.GORM, ch.table
 	if w.Table == "" && model != nil {
-		w.Table = c.a.modelTable(peel(model).Type())
+		w.Table = c.a.modelTable(peel(model).Type(), apis.GORM)
 	}
 	for _, v := range vals {
 		if v.Column != "" {
@@ -199,7 +199,8 @@ type recordField struct {
 // columns, in declaration order, with embedded structs (gorm.Model)
 // flattened: fields of basic types, times, and types that are values in
 // the database (sql.Null*, a type with a Value method), not associations
-// (other structs, slices of them) nor fields tagged "-".
+// (other structs, slices of them) nor fields tagged "-" (or xorm's "<-",
+// read from the database and never written).
 func recordFields(t types.Type) []recordField {
 	st, ok := derefType(t).Underlying().(*types.Struct)
 	if !ok {
@@ -211,7 +212,7 @@ func recordFields(t types.Type) []recordField {
 		for i := 0; i < st.NumFields(); i++ {
 			f := st.Field(i)
 			tag := reflect.StructTag(st.Tag(i))
-			if !f.Exported() || tag.Get("gorm") == "-" || strings.HasPrefix(tag.Get("bun"), "-") || tag.Get("db") == "-" {
+			if !f.Exported() || tag.Get("gorm") == "-" || strings.HasPrefix(tag.Get("bun"), "-") || tag.Get("db") == "-" || xormTagHas(tag.Get("xorm"), "-") || xormTagHas(tag.Get("xorm"), "<-") {
 				continue
 			}
 			if f.Embedded() && depth < 3 {

@@ -7,17 +7,20 @@ import (
 	"strings"
 
 	"golang.org/x/tools/go/ssa"
+
+	"github.com/lostupdate/lostupdate/analyzer/apis"
 )
 
-// modelTable returns the table key of an ORM model (GORM, bun): the struct
-// type a value is, or points to, or holds a slice of. The key is the SQL
-// table the ORM maps the model to, "sql:users", so that the model's loads
-// and an UPDATE users statement meet: the name a TableName method returns
-// (when this package declares it and it returns a constant), the name in
-// a bun:"table:…" tag, or the ORMs' default, the plural of the snake-case
-// type name. A TableName the analysis cannot read leaves the model's Go
+// modelTable returns the table key of an ORM model (GORM, bun, xorm): the
+// struct type a value is, or points to, or holds a slice of. The key is
+// the SQL table lib maps the model to, "sql:users", so that the model's
+// loads and an UPDATE users statement meet: the name a TableName method
+// returns (when this package declares it and it returns a constant), the
+// name in a bun:"table:…" tag, or the ORM's default: the plural of the
+// snake-case type name for GORM and bun, the snake-case type name itself
+// for xorm. A TableName the analysis cannot read leaves the model's Go
 // name, "go:example.com/shop.Product", which matches only itself.
-func (a *Analysis) modelTable(t types.Type) string {
+func (a *Analysis) modelTable(t types.Type, lib apis.Lib) string {
 	n, st := model(t)
 	if n == nil || n.Obj().Pkg() == nil {
 		return ""
@@ -40,6 +43,9 @@ func (a *Analysis) modelTable(t types.Type) string {
 				}
 			}
 		}
+	}
+	if lib == apis.Xorm {
+		return sqlTable(snake(n.Obj().Name()))
 	}
 	return sqlTable(plural(snake(n.Obj().Name())))
 }
@@ -99,7 +105,7 @@ func plural(s string) string {
 }
 
 // modelKeys returns the primary key columns of an ORM model: fields
-// tagged gorm:"primaryKey" or bun:",pk", else a field named ID, looking
+// tagged gorm:"primaryKey", bun:",pk" or xorm:"pk", else a field named ID, looking
 // into embedded structs (gorm.Model).
 func modelKeys(t types.Type) []string {
 	_, st := model(t)
@@ -124,7 +130,7 @@ func modelKeys(t types.Type) []string {
 			if name, _, _ := strings.Cut(b, ","); name != "" && name != "-" {
 				col = name
 			}
-			if strings.Contains(g, "primarykey") || strings.Contains(g, "primary_key") || hasOption(b, "pk") {
+			if strings.Contains(g, "primarykey") || strings.Contains(g, "primary_key") || hasOption(b, "pk") || xormTagHas(tag.Get("xorm"), "pk") {
 				tagged = append(tagged, col)
 			} else if f.Name() == "ID" {
 				named = append(named, col)

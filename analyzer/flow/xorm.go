@@ -1,0 +1,365 @@
+package flow
+
+import (
+	"cmp"
+	"go/constant"
+	"go/token"
+	"go/types"
+	"reflect"
+	"slices"
+	"strings"
+
+	"golang.org/x/tools/go/ssa"
+
+	"github.com/lostupdate/lostupdate/analyzer/apis"
+	"github.com/lostupdate/lostupdate/analyzer/sqltext"
+	"github.com/lostupdate/lostupdate/analyzer/summary"
+)
+
+// xormChain walks an xorm session chain (engine.ID(id).Cols("stock"),
+// sess.ForUpdate().Where("id = ?", id)) back to the engine or session it
+// was started on, collecting the row lock of ForUpdate, the conditions,
+// the columns of Cols and Omit, the assignments of Incr, Decr and
+// SetExpr, the table and the SQL of SQL(…).
+func (c *funcCtx) xormChain(e *env, v ssa.Value) chain {
+	var ch chain
+	v = c.walkChain(e, v, apis.Xorm, func(name string, call *ssa.Call, spec apis.Spec, args []ssa.Value) {
+		text := func(i int) (string, bool) {
+			if i >= len(args) || args[i] == nil {
+				return "", false
+			}
+			return c.sqlText(e, args[i])
+		}
+		switch name {
+		case "ForUpdate":
+			if ch.lock < summary.Row {
+				ch.lock, ch.lockPos = summary.Row, call.Pos()
+			}
+		case "ID":
+			if len(args) > 0 && args[0] != nil {
+				if ch.keyArgs == nil {
+					ch.keyArgs = make(map[string]ssa.Value)
+				}
+				ch.keyArgs["id"] = e.resolve(peel(args[0]))
+			}
+		case "Where", "And", "Or":
+			if cond, ok := text(0); ok {
+				eq, tested := whereColumns(cond)
+				ch.where, ch.tested = append(ch.where, eq...), append(ch.tested, tested...)
+			}
+		case "Cols", "MustCols":
+			ch.columns = append(ch.columns, c.xormColumns(e, args)...)
+		case "Omit":
+			ch.omit = append(ch.omit, c.xormColumns(e, args)...)
+		case "AllCols":
+			ch.allCols = true
+		case "NoVersionCheck":
+			ch.noVersion = true
+		case "Incr", "Decr":
+			col, ok := text(0)
+			if !ok {
+				break
+			}
+			op := map[string]string{"Incr": "+", "Decr": "-"}[name]
+			var delta []ssa.Value
+			if len(args) > 1 {
+				delta, _ = c.varargs(e, args[1])
+			}
+			if len(delta) == 0 {
+				ch.sets = append(ch.sets, setExpr{text: col + " = " + col + " " + op + " 1"})
+			} else {
+				ch.sets = append(ch.sets, setExpr{text: col + " = " + col + " " + op + " ?", args: delta[:1]})
+			}
+		case "SetExpr":
+			col, ok := text(0)
+			if !ok || len(args) < 2 || args[1] == nil {
+				break
+			}
+			// A string is SQL ("stock - 1"); any other value is bound to
+			// a placeholder.
+			expr := peel(args[1])
+			if isString(expr.Type()) {
+				if t, inline, ok := c.sqlTextValues(e, expr); ok {
+					named := make(map[string]ssa.Value, len(inline))
+					for i, x := range inline {
+						named[dynamicName(i)] = x
+					}
+					ch.sets = append(ch.sets, setExpr{text: col + " = " + t, named: named})
+					break
+				}
+			}
+			ch.sets = append(ch.sets, setExpr{text: col + " = ?", args: []ssa.Value{expr}})
+		case "Table":
+			if len(args) == 0 || args[0] == nil || ch.table != "" {
+				break
+			}
+			if t, ok := text(0); ok {
+				ch.table = sqlTable(sqltext.Parse("SELECT 1 FROM " + t).Table)
+			} else if x := peel(args[0]); !isString(x.Type()) {
+				ch.table = c.a.modelTable(x.Type(), apis.Xorm) // Table(new(Account))
+			}
+		case "SQL":
+			if ch.raw == nil {
+				ch.raw = c.sqlQuery(e, call, spec)
+			}
+		}
+	})
+	ch.handle = c.handleOf(e, v)
+	if ch.raw != nil {
+		ch.raw.handle = ch.handle
+		if ch.raw.lock > ch.lock {
+			ch.lock = ch.raw.lock
+		}
+	}
+	return ch
+}
+
+// xormColumns returns the columns named by the arguments of Cols or Omit:
+// each a name, or several separated by commas, quoted or not.
+func (c *funcCtx) xormColumns(e *env, args []ssa.Value) []string {
+	if len(args) == 0 || args[0] == nil {
+		return nil
+	}
+	vals, _ := c.varargs(e, args[0])
+	var cols []string
+	for _, a := range vals {
+		if a == nil {
+			continue
+		}
+		t, ok := c.sqlText(e, a)
+		if !ok {
+			continue
+		}
+		for _, col := range strings.Split(t, ",") {
+			if col = strings.Trim(strings.TrimSpace(col), "`\"'"); col != "" {
+				cols = append(cols, col)
+			}
+		}
+	}
+	return cols
+}
+
+// xormLoad records what Get or Find loads: the model, models or values
+// given, from the query the session chain builds (or the SQL of SQL(…)).
+// Values that are not a model take their columns, by position, from Cols
+// or the SQL's select list.
+func (c *funcCtx) xormLoad(st *state, e *env, call *ssa.Call, recv, dest ssa.Value) {
+	ch := c.xormChain(e, recv)
+	q := newQuery(ch.handle, apis.Xorm, call.Pos())
+	q.lock, q.lockPos, q.table, q.keys, q.keyArgs = ch.lock, ch.lockPos, ch.table, slices.Clone(ch.where), ch.keyArgs
+	cols := ch.columns
+	if ch.raw != nil {
+		q.known, q.stmt = ch.raw.known, ch.raw.stmt
+		q.table = cmp.Or(q.table, ch.raw.table)
+		q.keys = union(q.keys, ch.raw.keys)
+		if q.keyArgs == nil {
+			q.keyArgs = ch.raw.keyArgs
+		}
+		if q.known {
+			cols = q.stmt.Columns
+		}
+	}
+	var dests []ssa.Value
+	if dest != nil {
+		dests = []ssa.Value{dest}
+		if _, ok := dest.Type().Underlying().(*types.Slice); ok {
+			dests, _ = c.varargs(e, dest) // Get(&a, &b), Get(&m)
+		}
+	}
+	if len(dests) > 0 && dests[0] != nil {
+		if n, _ := model(peel(dests[0]).Type()); n != nil {
+			cols = nil // a model's columns are its fields'
+			if q.table == "" {
+				q.table = c.a.modelTable(peel(dests[0]).Type(), apis.Xorm)
+			}
+		}
+	}
+	c.loadInto(st, e, call, q, dests, cols)
+	if q.lock == summary.Row {
+		c.lock(st, call, 2, q.handle, LockRow, c.inTx(st, q.handle), q.lockPos)
+	}
+}
+
+// xormWrite records what Update writes: the assignments of Incr, Decr
+// and SetExpr (those that compute the new value from the old one are
+// atomic), then the bean: a map's entries, or a model's fields (those of
+// Cols, or all but those Omit leaves out). A model whose type has a
+// version field (xorm:"version") is written only where the version is
+// the one read, unless NoVersionCheck says otherwise.
+func (c *funcCtx) xormWrite(st *state, e *env, call *ssa.Call, recv, bean ssa.Value) {
+	ch := c.xormChain(e, recv)
+	inTx := c.inTx(st, ch.handle)
+	if inTx {
+		defer c.lock(st, call, 1, ch.handle, LockWrite, inTx, token.NoPos)
+	}
+	vals, sets, atomic := c.setWrites(st, e, ch.sets)
+	byExpr := union(sets, atomic) // the bean's fields for these are not written
+	row, version := false, ""
+	var table string
+	if bean != nil {
+		only := ch.columns
+		if ch.allCols {
+			only = nil
+		}
+		mv, ma := c.objectWrites(st, e, bean, "", only)
+		numeric := mapNumbers(e, bean)
+		n := len(vals)
+		for _, v := range mv {
+			if v.Column != "" && (slices.Contains(byExpr, v.Column) || slices.Contains(ch.omit, v.Column)) {
+				continue
+			}
+			v.Numeric = v.Numeric || numeric[v.Column]
+			vals = append(vals, v)
+			if v.Column != "" {
+				sets = append(sets, v.Column)
+			}
+		}
+		atomic = append(atomic, ma...)
+		if t := peel(e.resolve(bean)).Type(); !isMapType(t) {
+			// A struct is written whole (its non-zero fields), unless
+			// Cols names the columns; an empty one (new(Account) beside
+			// Incr) writes nothing of its own.
+			row = (len(ch.columns) == 0 || ch.allCols) && len(vals) > n
+			if !ch.noVersion {
+				version = xormVersion(t)
+			}
+			if n, _ := model(t); n != nil {
+				table = c.a.modelTable(t, apis.Xorm)
+			}
+		}
+	}
+	w := c.write(st, call, 0, WriteXorm, ch.handle, inTx, vals)
+	w.Lib = apis.Xorm
+	w.Table = cmp.Or(ch.table, table)
+	w.Sets, w.Atomic = union(w.Sets, sets), union(w.Atomic, atomic)
+	w.Checks = union(w.Checks, ch.where)
+	if version != "" {
+		w.Checks = union(w.Checks, []string{version, "version"})
+	}
+	w.Tested = union(w.Tested, ch.tested)
+	if w.KeyArgs == nil {
+		w.KeyArgs = ch.keyArgs
+	}
+	w.Row = w.Row || row || len(w.Sets) > MaxTargeted
+}
+
+// mapNumbers returns the keys of a map literal (map[string]any{"balance":
+// b}) whose values are numbers: what an atomic update can add to.
+func mapNumbers(e *env, v ssa.Value) map[string]bool {
+	mm, ok := peel(e.resolve(v)).(*ssa.MakeMap)
+	if !ok {
+		return nil
+	}
+	out := make(map[string]bool)
+	for _, ref := range *mm.Referrers() {
+		if u, ok := ref.(*ssa.MapUpdate); ok && u.Map == mm {
+			if k, ok := peel(u.Key).(*ssa.Const); ok && k.Value != nil && k.Value.Kind() == constant.String {
+				out[constant.StringVal(k.Value)] = isNumeric(peel(u.Value).Type())
+			}
+		}
+	}
+	return out
+}
+
+// xormVersion returns the column of a model's version field (tagged
+// xorm:"version"), or "".
+func xormVersion(t types.Type) string {
+	for _, f := range recordFieldsTagged(t) {
+		if xormTagHas(f.tag, "version") {
+			return f.column
+		}
+	}
+	return ""
+}
+
+// taggedField is a field of a record with its xorm tag.
+type taggedField struct {
+	column, tag string
+}
+
+// recordFieldsTagged returns the fields of a struct (and of the structs
+// it embeds) with their columns and xorm tags.
+func recordFieldsTagged(t types.Type) []taggedField {
+	st, ok := derefType(t).Underlying().(*types.Struct)
+	if !ok {
+		return nil
+	}
+	var out []taggedField
+	var walk func(st *types.Struct, depth int)
+	walk = func(st *types.Struct, depth int) {
+		for i := 0; i < st.NumFields(); i++ {
+			f := st.Field(i)
+			tag := reflect.StructTag(st.Tag(i)).Get("xorm")
+			if f.Embedded() && depth < 3 {
+				if inner, ok := derefType(f.Type()).Underlying().(*types.Struct); ok {
+					walk(inner, depth+1)
+					continue
+				}
+			}
+			out = append(out, taggedField{column: columnName(f.Name(), st.Tag(i)), tag: tag})
+		}
+	}
+	walk(st, 0)
+	return out
+}
+
+// xormTagWords splits an xorm struct tag (`varchar(25) notnull 'usr_name'
+// comment('a b')`) into its words: separated by spaces outside quotes
+// and parentheses.
+func xormTagWords(tag string) []string {
+	var words []string
+	depth, quoted, start := 0, false, 0
+	for i := 0; i <= len(tag); i++ {
+		if i == len(tag) || tag[i] == ' ' && depth == 0 && !quoted {
+			if w := tag[start:i]; w != "" {
+				words = append(words, w)
+			}
+			start = i + 1
+			continue
+		}
+		switch tag[i] {
+		case '\'':
+			quoted = !quoted
+		case '(':
+			if !quoted {
+				depth++
+			}
+		case ')':
+			if !quoted && depth > 0 {
+				depth--
+			}
+		}
+	}
+	return words
+}
+
+// xormTagHas reports whether an xorm struct tag holds the keyword word
+// (pk, version, -, <-), in any case.
+func xormTagHas(tag, word string) bool {
+	if tag == "" {
+		return false
+	}
+	for _, w := range xormTagWords(tag) {
+		if i := strings.IndexByte(w, '('); i > 0 {
+			w = w[:i]
+		}
+		if strings.EqualFold(w, word) {
+			return true
+		}
+	}
+	return false
+}
+
+// xormTagColumn returns the column an xorm struct tag names in quotes
+// (`'usr_name'`), or "".
+func xormTagColumn(tag string) string {
+	if tag == "" {
+		return ""
+	}
+	for _, w := range xormTagWords(tag) {
+		if len(w) > 2 && w[0] == '\'' && w[len(w)-1] == '\'' {
+			return w[1 : len(w)-1]
+		}
+	}
+	return ""
+}
