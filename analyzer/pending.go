@@ -47,6 +47,11 @@ func pendingOf(pass *analysis.Pass, fn string, pos token.Pos, w *flow.Write) []s
 			if !ok || liface != iface {
 				continue
 			}
+			if l.Column != "" && v.Column != "" && l.Column != v.Column {
+				// Read from one column, written to another (an id
+				// formatted into a link): not a lost update of the first.
+				continue
+			}
 			column := cmp.Or(l.Column, v.Column)
 			if l.Load.IsKey(column) {
 				continue

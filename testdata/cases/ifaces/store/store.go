@@ -144,3 +144,22 @@ func (s *Store) Rename(ctx context.Context, id int64, name string) error {
 	u.Name = name
 	return s.driver.UpdateUser(ctx, u)
 }
+
+// NameAfter names a user after another user's credits: a value read from
+// one column (credits) and written to another (name) is not a lost update
+// of the column it was read from.
+func (s *Store) NameAfter(ctx context.Context, id, otherID int64) error {
+	other, err := s.driver.GetUser(ctx, otherID)
+	if err != nil {
+		return err
+	}
+	return s.driver.UpdateUser(ctx, &User{ID: id, Name: "fan no. " + digits(other.Credits)})
+}
+
+// digits renders n in decimal.
+func digits(n int64) string {
+	if n < 10 {
+		return string(rune('0' + n))
+	}
+	return digits(n/10) + digits(n%10)
+}
