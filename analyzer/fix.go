@@ -72,6 +72,9 @@ func atomic(pass *analysis.Pass, rep *report.Reporter, f *finding) atomicForm {
 func atomicWrite(pass *analysis.Pass, rep *report.Reporter, f *finding) atomicForm {
 	w := f.write
 	call := rep.CallAt(w.Pos)
+	if call != nil && w.Kind == flow.WriteGormSave && f.value.Numeric {
+		return gormSaveAtomic(pass, rep, call, f) // Save writes every field
+	}
 	if call == nil || len(w.Values) != 1 || call.Ellipsis.IsValid() || !f.value.Numeric {
 		// A string joined to another is not arithmetic: SET s = s + $1
 		// fails on PostgreSQL and stores 0 on MySQL.
@@ -619,6 +622,187 @@ func stepped(pass *analysis.Pass, rep *report.Reporter, arg ast.Expr, f *finding
 		ch.edits = []analysis.TextEdit{{Pos: pos, End: end}}
 	}
 	return ch, true
+}
+
+// gormSaveAtomic rewrites db.Save(&p) after one p.F += d, p.F -= d, p.F++
+// or p.F-- into db.Model(&p).Update("f", gorm.Expr("f ± ?", d)), and
+// removes the step. Save writes every column of p; the rewrite writes the
+// one the request changed, atomically, so it holds only where p changes
+// in nothing else: p is a local variable of the function that writes, not
+// captured by a closure, mentioned between its load and the save only by
+// the step and after the save not at all, declared before the load and
+// used there only by its declaration; the load, the step and the save run
+// in that order, unconditionally, with no loop or goto in between; and d
+// is stable as for stepped. GORM's Update runs the hooks Save runs
+// (BeforeSave, BeforeUpdate and their After twins) and sets UpdatedAt.
+func gormSaveAtomic(pass *analysis.Pass, rep *report.Reporter, call *ast.CallExpr, f *finding) atomicForm {
+	none := atomicForm{op: "+"}
+	col := f.value.Column
+	if col == "" || f.label.Column != col || pass.TypesInfo == nil || len(call.Args) != 1 {
+		return none
+	}
+	sel, ok := call.Fun.(*ast.SelectorExpr)
+	if !ok || sel.Sel.Name != "Save" {
+		return none
+	}
+	root, field, ok := strings.Cut(f.label.Name, ".")
+	if !ok || !token.IsIdentifier(root) || !token.IsIdentifier(field) {
+		return none
+	}
+	arg := ast.Unparen(call.Args[0])
+	if u, ok := arg.(*ast.UnaryExpr); ok && u.Op == token.AND {
+		arg = ast.Unparen(u.X)
+	}
+	id, ok := arg.(*ast.Ident)
+	if !ok || id.Name != root {
+		return none
+	}
+	pv, ok := pass.TypesInfo.Uses[id].(*types.Var)
+	if !ok || pv.IsField() || pv.Parent() == nil || pv.Parent() == pass.Pkg.Scope() {
+		return none
+	}
+	gorm, ok := importName(rep.FileOf(call.Pos()), "gorm.io/gorm")
+	if !ok {
+		return none
+	}
+	file := rep.FileOf(call.Pos())
+	path, _ := astutil.PathEnclosingInterval(file, id.Pos(), id.End())
+	var fn ast.Node
+	for _, n := range path {
+		if _, ok := n.(*ast.FuncLit); ok {
+			fn = n
+			break
+		}
+		if _, ok := n.(*ast.FuncDecl); ok {
+			fn = n
+			break
+		}
+	}
+	if fn == nil || pv.Pos() < fn.Pos() || pv.Pos() >= fn.End() || hasGoto(fn) {
+		return none
+	}
+	readPos := f.label.Load.ReadPos()
+	var load, step, write *occurrence
+	occs := occurrencesOf(fn, pv, pass.TypesInfo)
+	for i := range occs {
+		o := &occs[i]
+		if inClosure(o.stack) {
+			return none
+		}
+		st := stmtOf(o.stack)
+		switch {
+		case o.id == id:
+			write = o
+		case st != nil && st.Pos() <= readPos && readPos < st.End():
+			if load != nil {
+				return none
+			}
+			load = o
+		case o.id.Pos() < readPos:
+			if st == nil || !isDecl(st, o.id) {
+				return none // p holds something before its load
+			}
+		case isFieldStep(o, field):
+			if step != nil {
+				return none
+			}
+			step = o
+		default:
+			return none // p is used otherwise between its load and the save, or after
+		}
+	}
+	if load == nil || step == nil || write == nil {
+		return none
+	}
+	loadStmt := stmtOf(load.stack)
+	stepStmt, _ := step.stack[len(step.stack)-2].(ast.Stmt)
+	if loadStmt == nil || stepStmt == nil || !unconditional(load.stack, loadStmt) ||
+		!runsBefore(load.stack, loadStmt, step.stack) || !runsBefore(step.stack, stepStmt, write.stack) {
+		return none
+	}
+	ch := change{op: "+", delta: "1"}
+	switch st := stepStmt.(type) {
+	case *ast.IncDecStmt:
+		if st.Tok == token.DEC {
+			ch.op = "-"
+		}
+	case *ast.AssignStmt:
+		if st.Tok == token.SUB_ASSIGN {
+			ch.op = "-"
+		}
+		if !stable(pass, fn, st.Rhs[0], pv, stepStmt.End(), call.Pos()) {
+			return none
+		}
+		text, ok := sourceText(pass, st.Rhs[0])
+		if !ok {
+			return none
+		}
+		ch.delta = text
+	}
+	recv, ok1 := sourceText(pass, sel.X)
+	argText, ok2 := sourceText(pass, call.Args[0])
+	if !ok1 || !ok2 {
+		return none
+	}
+	expr := fmt.Sprintf("%s.Expr(%q, %s)", gorm, col+" "+ch.op+" ?", ch.delta)
+	text := fmt.Sprintf("%s.Model(%s).Update(%q, %s)", recv, argText, col, expr)
+	pos, end := lineOf(pass, stepStmt)
+	return atomicForm{op: ch.op, delta: ch.delta, fix: &analysis.SuggestedFix{
+		Message: fmt.Sprintf("Update %s atomically with %s", col, expr),
+		TextEdits: []analysis.TextEdit{
+			{Pos: pos, End: end},
+			{Pos: call.Pos(), End: call.End(), NewText: []byte(text)},
+		},
+	}}
+}
+
+// isFieldStep reports whether an occurrence of p is the p of a statement
+// p.F += d, p.F -= d, p.F++ or p.F--.
+func isFieldStep(o *occurrence, field string) bool {
+	if len(o.stack) < 2 {
+		return false
+	}
+	sel, ok := o.parent().(*ast.SelectorExpr)
+	if !ok || sel.X != ast.Expr(o.id) || sel.Sel.Name != field {
+		return false
+	}
+	switch st := o.stack[len(o.stack)-2].(type) {
+	case *ast.IncDecStmt:
+		return st.X == ast.Expr(sel)
+	case *ast.AssignStmt:
+		return (st.Tok == token.ADD_ASSIGN || st.Tok == token.SUB_ASSIGN) && len(st.Lhs) == 1 && len(st.Rhs) == 1 && st.Lhs[0] == ast.Expr(sel)
+	}
+	return false
+}
+
+// isDecl reports whether st declares id without giving it a value that
+// could hold data (var p Post, var p *Post, p := &Post{}, p := new(Post)).
+func isDecl(st ast.Stmt, id *ast.Ident) bool {
+	switch st := st.(type) {
+	case *ast.DeclStmt:
+		gd, ok := st.Decl.(*ast.GenDecl)
+		if !ok {
+			return false
+		}
+		for _, spec := range gd.Specs {
+			if vs, ok := spec.(*ast.ValueSpec); ok && slices.Contains(vs.Names, id) && len(vs.Values) == 0 {
+				return true
+			}
+		}
+	case *ast.AssignStmt:
+		if st.Tok != token.DEFINE || len(st.Lhs) != 1 || st.Lhs[0] != ast.Expr(id) || len(st.Rhs) != 1 {
+			return false
+		}
+		switch r := ast.Unparen(st.Rhs[0]).(type) {
+		case *ast.UnaryExpr:
+			lit, ok := r.X.(*ast.CompositeLit)
+			return r.Op == token.AND && ok && len(lit.Elts) == 0
+		case *ast.CallExpr:
+			fun, ok := r.Fun.(*ast.Ident)
+			return ok && fun.Name == "new" && len(r.Args) == 1
+		}
+	}
+	return false
 }
 
 // hasGoto reports whether the function has a goto statement.

@@ -253,3 +253,26 @@ func withdrawLogged(ctx context.Context, db *sql.DB, id, amount int64) error {
 	_, err := db.ExecContext(ctx, "UPDATE accounts SET balance = $1 WHERE id = $2", balance, id) // want `^lost update: balance is read`
 	return err
 }
+
+// likeSaved loads a post, adds a like and saves the whole post: the fix
+// updates the one column atomically and drops the step.
+func likeSaved(db *g.DB, id uint) error {
+	var p Post
+	if err := db.First(&p, id).Error; err != nil {
+		return err
+	}
+	p.Likes++
+	return db.Save(&p).Error // want `lost update: p.Likes is read`
+}
+
+// sellSaved also sets the post's ID before it saves it: the save writes
+// more than the step, so no fix.
+func sellSaved(db *g.DB, id uint, qty int) error {
+	var p Post
+	if err := db.First(&p, id).Error; err != nil {
+		return err
+	}
+	p.Stock -= qty
+	p.ID = id
+	return db.Save(&p).Error // want `lost update: p.Stock is read`
+}
