@@ -54,6 +54,7 @@ func TestCases(t *testing.T) {
 		{"wrappers that pass SQL on", []string{"./wrapper"}},
 		{"SQL built with Sprintf and +", []string{"./builtsql"}},
 		{"shapes of real services", []string{"./shapes/..."}},
+		{"table names from another package's TableName", []string{"./tablenames/..."}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

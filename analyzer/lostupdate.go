@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"go/ast"
+	"go/constant"
 	"go/types"
 	"io"
 	"os"
@@ -114,7 +115,7 @@ func New(cfg Config) *analysis.Analyzer {
 		Doc:       analysisDoc(),
 		URL:       URL,
 		Run:       r.run,
-		FactTypes: []analysis.Fact{(*summary.Summary)(nil), (*summary.Package)(nil)},
+		FactTypes: []analysis.Fact{(*summary.Summary)(nil), (*summary.Package)(nil), (*summary.Table)(nil)},
 	}
 	a.Flags.Var((*categoryList)(&r.cfg.Disable), "disable", "comma-separated categories not to report: "+strings.Join(Categories, ", "))
 	a.Flags.Var((*categoryList)(&r.cfg.Enable), "enable", "comma-separated categories to report in full: stale-row reports every whole-row write of a row read without a lock")
@@ -294,6 +295,7 @@ func (r *runner) run(pass *analysis.Pass) (any, error) {
 			}
 		}
 	}
+	exportTableNames(pass)
 	if apis.IsLibrary(pass.Pkg.Path()) || strings.HasSuffix(pass.Pkg.Path(), ".test") || !relevant(pass) {
 		return nil, nil // .test: the main package go test generates
 	}
@@ -503,8 +505,83 @@ func exported(fn *types.Func) bool {
 	return ast.IsExported(fn.Name())
 }
 
+// exportTableNames exports, for each model type of the package whose
+// TableName method returns one constant (func (Photo) TableName() string
+// { return "photos" }), the table it names: a package that uses the model
+// sees the table through the fact. It reads the syntax, so that a package
+// of models that imports no database library says it too.
+func exportTableNames(pass *analysis.Pass) {
+	for _, f := range pass.Files {
+		for _, d := range f.Decls {
+			fd, ok := d.(*ast.FuncDecl)
+			if !ok || fd.Name.Name != "TableName" || fd.Recv == nil || len(fd.Recv.List) != 1 || fd.Body == nil {
+				continue
+			}
+			fn, ok := pass.TypesInfo.Defs[fd.Name].(*types.Func)
+			if !ok {
+				continue
+			}
+			sig := fn.Type().(*types.Signature)
+			recv := sig.Recv().Type()
+			if p, ok := recv.(*types.Pointer); ok {
+				recv = p.Elem()
+			}
+			named, ok := recv.(*types.Named)
+			if !ok || named.Obj().Pkg() != pass.Pkg || sig.Params().Len() != 0 {
+				continue
+			}
+			name, ok := constantReturn(pass, fd.Body)
+			if ok && name != "" {
+				pass.ExportObjectFact(named.Obj(), &summary.Table{Name: name})
+			}
+		}
+	}
+}
+
+// constantReturn returns the string constant a body returns, when each of
+// its return statements returns the same one.
+func constantReturn(pass *analysis.Pass, body *ast.BlockStmt) (string, bool) {
+	name, found, ok := "", false, true
+	ast.Inspect(body, func(n ast.Node) bool {
+		if _, lit := n.(*ast.FuncLit); lit {
+			return false
+		}
+		ret, isRet := n.(*ast.ReturnStmt)
+		if !isRet {
+			return true
+		}
+		if len(ret.Results) != 1 {
+			ok = false
+			return false
+		}
+		tv, has := pass.TypesInfo.Types[ret.Results[0]]
+		if !has || tv.Value == nil || tv.Value.Kind() != constant.String {
+			ok = false
+			return false
+		}
+		v := constant.StringVal(tv.Value)
+		if found && v != name {
+			ok = false
+		}
+		name, found = v, true
+		return true
+	})
+	return name, ok && found
+}
+
 // passFacts gives the flow engine the summaries of imported functions.
 type passFacts struct{ pass *analysis.Pass }
+
+func (f passFacts) TableName(tn *types.TypeName) (string, bool) {
+	if tn == nil || tn.Pkg() == nil || tn.Pkg() == f.pass.Pkg {
+		return "", false
+	}
+	var t summary.Table
+	if f.pass.ImportObjectFact(tn, &t) {
+		return t.Name, true
+	}
+	return "", false
+}
 
 func (f passFacts) Summary(fn *types.Func) *summary.Summary {
 	if fn == nil || fn.Pkg() == nil || fn.Pkg() == f.pass.Pkg {

@@ -35,6 +35,9 @@ import (
 type Facts interface {
 	// Summary returns the summary of fn, or nil.
 	Summary(fn *types.Func) *summary.Summary
+	// TableName returns the table a model type of another package names
+	// with its TableName method, if that package said.
+	TableName(tn *types.TypeName) (string, bool)
 }
 
 // Handle is a database handle as the analysis identifies it: two handles

@@ -59,6 +59,11 @@ func (a *Analysis) tableNameMethod(n *types.Named) (string, bool) {
 		return "", false
 	}
 	if fn.Pkg() != a.pkg.Pkg {
+		if a.facts != nil {
+			if name, ok := a.facts.TableName(n.Obj()); ok {
+				return name, true
+			}
+		}
 		return "", true
 	}
 	f := a.pkg.Prog.FuncValue(fn)

@@ -642,3 +642,15 @@ func Symbolic(table string) (iface, method string, ok bool) {
 	}
 	return rest[:i], rest[i+1:], true
 }
+
+// Table is the fact of a model type whose TableName method returns a
+// constant: the table it names. A package that uses the model sees its
+// table through the fact, where the method's body is not visible.
+type Table struct {
+	Name string
+}
+
+// AFact marks Table as an analysis fact.
+func (*Table) AFact() {}
+
+func (t *Table) String() string { return "table " + t.Name }
