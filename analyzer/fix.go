@@ -476,23 +476,8 @@ func stepped(pass *analysis.Pass, rep *report.Reporter, arg ast.Expr, f *finding
 	if _, ok := x.Type().Underlying().(*types.Basic); !ok {
 		return fail, false
 	}
-	file := rep.FileOf(arg.Pos())
-	if file == nil {
-		return fail, false
-	}
-	path, _ := astutil.PathEnclosingInterval(file, id.Pos(), id.End())
-	var fn ast.Node
-	for _, n := range path {
-		if _, ok := n.(*ast.FuncLit); ok {
-			fn = n
-			break
-		}
-		if _, ok := n.(*ast.FuncDecl); ok {
-			fn = n
-			break
-		}
-	}
-	if fn == nil || x.Pos() < fn.Pos() || x.Pos() >= fn.End() || hasGoto(fn) {
+	fn := localFunc(rep, id, x)
+	if fn == nil {
 		return fail, false
 	}
 	occs := occurrencesOf(fn, x, pass.TypesInfo)
@@ -665,20 +650,8 @@ func gormSaveAtomic(pass *analysis.Pass, rep *report.Reporter, call *ast.CallExp
 	if !ok {
 		return none
 	}
-	file := rep.FileOf(call.Pos())
-	path, _ := astutil.PathEnclosingInterval(file, id.Pos(), id.End())
-	var fn ast.Node
-	for _, n := range path {
-		if _, ok := n.(*ast.FuncLit); ok {
-			fn = n
-			break
-		}
-		if _, ok := n.(*ast.FuncDecl); ok {
-			fn = n
-			break
-		}
-	}
-	if fn == nil || pv.Pos() < fn.Pos() || pv.Pos() >= fn.End() || hasGoto(fn) {
+	fn := localFunc(rep, id, pv)
+	if fn == nil {
 		return none
 	}
 	readPos := f.label.Load.ReadPos()
@@ -803,6 +776,27 @@ func isDecl(st ast.Stmt, id *ast.Ident) bool {
 		}
 	}
 	return false
+}
+
+// localFunc returns the innermost function (declaration or literal) that
+// holds the identifier id, when it also declares v and has no goto: the
+// function whose syntax the fixes reason about. It returns nil otherwise.
+func localFunc(rep *report.Reporter, id *ast.Ident, v *types.Var) ast.Node {
+	file := rep.FileOf(id.Pos())
+	if file == nil {
+		return nil
+	}
+	path, _ := astutil.PathEnclosingInterval(file, id.Pos(), id.End())
+	for _, n := range path {
+		switch n.(type) {
+		case *ast.FuncLit, *ast.FuncDecl:
+			if v.Pos() < n.Pos() || v.Pos() >= n.End() || hasGoto(n) {
+				return nil
+			}
+			return n
+		}
+	}
+	return nil
 }
 
 // hasGoto reports whether the function has a goto statement.
