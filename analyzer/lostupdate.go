@@ -230,25 +230,32 @@ func baselinePath(name string) string {
 	if filepath.IsAbs(name) {
 		return name
 	}
-	if _, err := os.Stat(name); err == nil {
+	if fileExists(name) {
 		return name
 	}
 	dir, err := os.Getwd()
-	for err == nil {
-		p := filepath.Join(dir, name)
-		if _, err := os.Stat(p); err == nil {
+	if err != nil {
+		return name
+	}
+	root, ok := configfile.ModuleRoot(dir)
+	if !ok {
+		return name
+	}
+	for d := dir; ; d = filepath.Dir(d) {
+		if p := filepath.Join(d, name); fileExists(p) {
 			return p
 		}
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+		if d == root || filepath.Dir(d) == d {
 			break
 		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			break
-		}
-		dir = parent
 	}
 	return name // not found: reading it says so
+}
+
+// fileExists reports whether name exists.
+func fileExists(name string) bool {
+	_, err := os.Stat(name)
+	return err == nil
 }
 
 // readBaseline reads the baseline of a package: the one -baseline names,

@@ -5,6 +5,7 @@ package sarif_test
 import (
 	"bytes"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -21,6 +22,9 @@ import (
 func TestSpecialFiles(t *testing.T) {
 	fifo := filepath.Join(t.TempDir(), "bank.go")
 	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("cannot make a FIFO: %v", err)
+		}
 		t.Skipf("cannot make a FIFO here: %v", err)
 	}
 	input := fmt.Sprintf(`{"p": {"lostupdate": [

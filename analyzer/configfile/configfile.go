@@ -249,7 +249,10 @@ func NewFinder(categories []string) *Finder {
 // or a directory above it, up to the root of the repository (a directory
 // with .git) or of the file system. It returns nil if there is none.
 func (fi *Finder) For(dir string) (*File, error) {
-	start := moduleRoot(dir)
+	start, ok := ModuleRoot(dir)
+	if !ok {
+		start = dir
+	}
 	fi.mu.Lock()
 	defer fi.mu.Unlock()
 	if r, ok := fi.found[start]; ok {
@@ -260,16 +263,16 @@ func (fi *Finder) For(dir string) (*File, error) {
 	return f, err
 }
 
-// moduleRoot returns the directory of the nearest go.mod at or above dir,
-// or dir itself when there is none.
-func moduleRoot(dir string) string {
+// ModuleRoot returns the directory of the nearest go.mod at or above dir;
+// ok is false when there is none.
+func ModuleRoot(dir string) (root string, ok bool) {
 	for d := dir; ; {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			return d
+		if st, err := os.Stat(filepath.Join(d, "go.mod")); err == nil && st.Mode().IsRegular() {
+			return d, true
 		}
 		parent := filepath.Dir(d)
 		if parent == d {
-			return dir
+			return "", false
 		}
 		d = parent
 	}

@@ -19,6 +19,7 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 
+	"github.com/lostupdate/lostupdate/analyzer/configfile"
 	"github.com/lostupdate/lostupdate/baseline"
 )
 
@@ -58,6 +59,7 @@ type Reporter struct {
 	exclude    func(filename string) bool
 	known      *baseline.Matcher
 	roots      map[string]string // directory → module root
+	sources    map[string][]byte // file → contents, for baseline entries
 }
 
 // Options say what a Reporter drops and how it emits.
@@ -110,7 +112,7 @@ type Finding struct {
 func New(pass *analysis.Pass, opts Options) *Reporter {
 	r := &Reporter{pass: pass, generated: make(map[string]bool), disabled: make(map[string]bool),
 		tests: opts.Tests, onlyTests: opts.OnlyTestFiles, fold: opts.FoldRelated,
-		exclude: opts.Exclude, roots: make(map[string]string)}
+		exclude: opts.Exclude, roots: make(map[string]string), sources: make(map[string][]byte)}
 	if opts.Baseline != nil {
 		r.known = opts.Baseline.Matcher()
 	}
@@ -367,12 +369,16 @@ func (r *Reporter) entry(d analysis.Diagnostic) baseline.Entry {
 // lineText returns the text of the line at posn, or "" if the file cannot
 // be read.
 func (r *Reporter) lineText(posn token.Position) string {
-	read := r.pass.ReadFile
-	if read == nil {
-		read = os.ReadFile
+	data, ok := r.sources[posn.Filename]
+	if !ok {
+		read := r.pass.ReadFile
+		if read == nil {
+			read = os.ReadFile
+		}
+		data, _ = read(posn.Filename) // nil if unreadable: no line text
+		r.sources[posn.Filename] = data
 	}
-	data, err := read(posn.Filename)
-	if err != nil || posn.Offset < 0 || posn.Offset > len(data) {
+	if posn.Offset < 0 || posn.Offset > len(data) {
 		return ""
 	}
 	start := bytes.LastIndexByte(data[:posn.Offset], '\n') + 1
@@ -383,18 +389,14 @@ func (r *Reporter) lineText(posn token.Position) string {
 	return string(data[start:end])
 }
 
-// moduleRoot returns the directory of the go.mod that holds dir, or "".
+// moduleRoot returns the directory of the go.mod that holds dir, or "",
+// asking the file system once per directory.
 func (r *Reporter) moduleRoot(dir string) string {
-	if root, ok := r.roots[dir]; ok {
-		return root
+	root, ok := r.roots[dir]
+	if !ok {
+		root, _ = configfile.ModuleRoot(dir)
+		r.roots[dir] = root
 	}
-	root := ""
-	if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-		root = dir
-	} else if parent := filepath.Dir(dir); parent != dir {
-		root = r.moduleRoot(parent)
-	}
-	r.roots[dir] = root
 	return root
 }
 

@@ -287,6 +287,9 @@ func readChildLog(data []byte) childLog {
 type childRecorder struct {
 	mu   sync.Mutex
 	path string
+	// entries records each finding's baseline entry too, for
+	// -write-baseline.
+	entries bool
 }
 
 func (r *childRecorder) record(line string) {
@@ -306,9 +309,12 @@ func (r *childRecorder) unmodelled(lib apis.UnmodelledLibrary, pkg string) {
 }
 
 // reported is the analyzer's Reported callback. It records the finding's
-// message and, for -write-baseline, its position and baseline entry.
+// message and, when writing a baseline, its position and baseline entry.
 func (r *childRecorder) reported(f report.Finding) {
 	r.record("finding\t" + strconv.Quote(f.Message))
+	if !r.entries {
+		return
+	}
 	if data, err := json.Marshal(recordedEntry{Posn: f.Posn.String(), Entry: f.Entry}); err == nil {
 		r.record("entry\t" + string(data))
 	}

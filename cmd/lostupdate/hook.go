@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/lostupdate/lostupdate/analyzer/configfile"
 )
 
 // The pre-commit hooks run the command with one of these flags, then the
@@ -98,24 +100,18 @@ func runHook(args []string, vet bool) int {
 // it is below it, of the nearest go.mod at or above the named file's
 // directory.
 func moduleOf(file string) (string, bool) {
-	dir := filepath.Dir(file)
-	abs, err := filepath.Abs(dir)
+	abs, err := filepath.Abs(filepath.Dir(file))
 	if err != nil {
 		return "", false
 	}
-	for d := abs; ; {
-		if st, err := os.Stat(filepath.Join(d, "go.mod")); err == nil && st.Mode().IsRegular() {
-			if cwd, err := os.Getwd(); err == nil {
-				if rel, err := filepath.Rel(cwd, d); err == nil && !strings.HasPrefix(rel, "..") {
-					return rel, true
-				}
-			}
-			return d, true
-		}
-		parent := filepath.Dir(d)
-		if parent == d {
-			return "", false
-		}
-		d = parent
+	root, ok := configfile.ModuleRoot(abs)
+	if !ok {
+		return "", false
 	}
+	if cwd, err := os.Getwd(); err == nil {
+		if rel, err := filepath.Rel(cwd, root); err == nil && !strings.HasPrefix(rel, "..") {
+			return rel, true
+		}
+	}
+	return root, true
 }

@@ -54,7 +54,7 @@ func main() {
 		os.Exit(runReporting(os.Args[1:]))
 	}
 	if log := os.Getenv(childLogEnv); log != "" {
-		r := &childRecorder{path: log}
+		r := &childRecorder{path: log, entries: cfg.NoBaseline}
 		cfg.Unmodelled, cfg.Reported = r.unmodelled, r.reported
 	}
 	singlechecker.Main(analyzer.New(cfg))

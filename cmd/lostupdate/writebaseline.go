@@ -45,10 +45,10 @@ func cutWriteBaseline(args []string) (rest []string, file string, ok bool, err e
 }
 
 // hasFlag reports whether args set the flag name before the first package
-// pattern.
+// pattern (and not to false).
 func hasFlag(args []string, name string) bool {
-	_, ok := flagValue(args, name)
-	return ok
+	v, ok := flagValue(args, name)
+	return ok && v != "false"
 }
 
 // flagValue returns the value args give the flag name (-name=v, or
