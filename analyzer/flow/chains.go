@@ -11,6 +11,16 @@ import (
 	"github.com/lostupdate/lostupdate/analyzer/summary"
 )
 
+// setHandle records the handle the chain runs on, and gives it to the
+// chain's raw SQL, whose lock (FOR UPDATE in the text) the chain takes on.
+func (ch *chain) setHandle(h Handle) {
+	ch.handle = h
+	if ch.raw != nil {
+		ch.raw.handle = h
+		ch.lock = max(ch.lock, ch.raw.lock)
+	}
+}
+
 // chain is what a GORM or bun builder chain says about the statement it
 // builds.
 type chain struct {
@@ -204,13 +214,7 @@ func (c *funcCtx) gormChain(e *env, v ssa.Value) chain {
 			}
 		}
 	})
-	ch.handle = c.handleOf(e, v)
-	if ch.raw != nil {
-		ch.raw.handle = ch.handle
-		if ch.raw.lock > ch.lock {
-			ch.lock = ch.raw.lock
-		}
-	}
+	ch.setHandle(c.handleOf(e, v))
 	return ch
 }
 

@@ -104,13 +104,7 @@ func (c *funcCtx) xormChain(e *env, v ssa.Value) chain {
 			}
 		}
 	})
-	ch.handle = c.handleOf(e, v)
-	if ch.raw != nil {
-		ch.raw.handle = ch.handle
-		if ch.raw.lock > ch.lock {
-			ch.lock = ch.raw.lock
-		}
-	}
+	ch.setHandle(c.handleOf(e, v))
 	return ch
 }
 
