@@ -51,6 +51,16 @@ func (c *funcCtx) gormWrite(st *state, e *env, call *ssa.Call, spec apis.Spec, r
 			model = value
 		}
 	}
+	if model != nil && !row {
+		// Update("Uncertainty", v), Updates(map[string]any{"LabelSrc": s}):
+		// GORM takes a field's Go name for its column.
+		for i := range vals {
+			vals[i].Column = gormColumn(peel(model).Type(), vals[i].Column)
+		}
+		for i := range atomic {
+			atomic[i] = gormColumn(peel(model).Type(), atomic[i])
+		}
+	}
 	w := c.write(st, call, 0, kind, ch.handle, inTx, vals)
 	w.Lib, w.Table = apis.GORM, ch.table
 	if w.Table == "" && model != nil {
@@ -68,6 +78,20 @@ func (c *funcCtx) gormWrite(st *state, e *env, call *ssa.Call, spec apis.Spec, r
 		w.Checks = union(w.Checks, []string{"version"})
 	}
 	w.Row = w.Row || row || len(w.Sets) > MaxTargeted
+}
+
+// gormColumn returns the column GORM writes for key, a column name or the
+// Go name of a field of the model t: the field's column, or key itself.
+func gormColumn(t types.Type, key string) string {
+	if key == "" || !token.IsExported(key) {
+		return key
+	}
+	for _, f := range recordFields(t) {
+		if f.path[strings.LastIndexByte(f.path, '.')+1:] == key {
+			return f.column
+		}
+	}
+	return key
 }
 
 // objectWrites returns what writing the record a value points to (or is)
@@ -166,8 +190,12 @@ func (c *funcCtx) storedWrites(st *state, base ssa.Value, path string, wanted fu
 		case en.atomic:
 			atomic = append(atomic, col)
 		case isMap || len(en.labels) > 0:
-			vals = append(vals, Written{Column: col, Name: c.nameOf(base) + renderPath(paths[i]), Labels: en.labels, Arg: -1,
-				Numeric: en.field != nil && isNumeric(en.field.Type())})
+			name := c.nameOf(base) + renderPath(paths[i])
+			if isMap && c.nameOf(base) == "the value" {
+				name = col // an entry of a map literal: its key says what it is
+			}
+			vals = append(vals, Written{Column: col, Name: name, Labels: en.labels, Arg: -1,
+				Numeric: en.numeric || en.field != nil && isNumeric(en.field.Type())})
 		}
 	}
 	return vals, atomic

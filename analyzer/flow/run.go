@@ -422,7 +422,7 @@ func (c *funcCtx) transfer(b *ssa.BasicBlock, st *state, e *env) {
 			st.merge(base, path+"{}", entry{labels: c.valueLabels(st, e, in.X)})
 		case *ssa.MapUpdate:
 			base, path := c.place(st, e, in.Map)
-			e := entry{labels: c.valueLabels(st, e, in.Value), dirty: true, atomic: isGormExprValue(in.Value)}
+			e := entry{labels: c.valueLabels(st, e, in.Value), dirty: true, atomic: isGormExprValue(in.Value), numeric: isNumeric(peel(in.Value).Type())}
 			st.set(base, path+mapKey(in.Key), e)
 		case *ssa.UnOp:
 			switch in.Op {

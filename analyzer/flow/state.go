@@ -87,6 +87,9 @@ type entry struct {
 	maybe bool
 	// konst reports a stored constant (status = "used").
 	konst bool
+	// numeric reports a stored number in a location without a field
+	// (a map entry): a column written from it can be added to.
+	numeric bool
 }
 
 // place is a memory location: a base value and an access path.
@@ -97,14 +100,15 @@ type place struct {
 
 func (e entry) join(o entry) entry {
 	j := entry{
-		labels: e.labels.union(o.labels),
-		dirty:  e.dirty || o.dirty,
-		field:  cmp.Or(e.field, o.field),
-		tag:    cmp.Or(e.tag, o.tag),
-		atomic: e.atomic && o.atomic,
-		maybe:  e.maybe || o.maybe,
-		konst:  e.konst && o.konst,
-		deep:   e.deep.union(o.deep),
+		labels:  e.labels.union(o.labels),
+		dirty:   e.dirty || o.dirty,
+		field:   cmp.Or(e.field, o.field),
+		tag:     cmp.Or(e.tag, o.tag),
+		atomic:  e.atomic && o.atomic,
+		maybe:   e.maybe || o.maybe,
+		konst:   e.konst && o.konst,
+		numeric: e.numeric && o.numeric,
+		deep:    e.deep.union(o.deep),
 	}
 	j.deepChanged = e.deepChanged || o.deepChanged
 	if e.target != nil && o.target != nil && *e.target == *o.target {

@@ -175,6 +175,12 @@ func model(t types.Type) (*types.Named, *types.Struct) {
 		case *types.Array:
 			t = u.Elem()
 			continue
+		case *types.Named:
+			if _, ok := u.Underlying().(*types.Struct); !ok {
+				// type Markers []Marker: the rows of its element.
+				t = u.Underlying()
+				continue
+			}
 		}
 		break
 	}
