@@ -181,6 +181,9 @@ func (r *runner) staleRow(w *flow.Write, reg *registry) *finding {
 			if l.Load == nil || l.Changed() || l.Column != v.Column || !sameTable(l.Load.Table, w.Table) || l.Load.IsKey(v.Column) {
 				continue
 			}
+			if assigned(v, l.Load) {
+				break // changed on some paths (a rate filled in when empty): written on purpose
+			}
 			if _, ok := byLoad[l.Load]; !ok {
 				order = append(order, l.Load)
 			}
@@ -273,6 +276,22 @@ func changesOther(w *flow.Write, l *flow.Load, stale []flow.Written) bool {
 			continue
 		}
 		if slices.ContainsFunc(stale, func(s flow.Written) bool { return s.Column != v.Column }) {
+			return true
+		}
+	}
+	return false
+}
+
+// assigned reports whether code the analysis sees may have given v a value
+// other than the one load l read for its column: on some path it holds
+// data from elsewhere, or a value computed from the loaded one. What a call
+// it cannot see into may have done (a mutator callback) does not count.
+func assigned(v flow.Written, l *flow.Load) bool {
+	for _, lb := range v.Labels {
+		if lb.Change == summary.Opaque {
+			continue
+		}
+		if lb.Load != l || lb.Column != v.Column || lb.Change != summary.Copied {
 			return true
 		}
 	}

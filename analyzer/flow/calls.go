@@ -784,6 +784,9 @@ func (c *funcCtx) write(st *state, call *ssa.Call, sub int, kind WriteKind, h Ha
 	w.Held = unionLocks(w.Held, st.locks)
 	w.Mutex = w.Mutex || st.mutex > 0
 	for _, v := range vals {
+		if c.cur != nil {
+			v.Labels = c.unpinned(c.cur, call, v.Labels)
+		}
 		i := slices.IndexFunc(w.Values, func(x Written) bool { return x.Column == v.Column && x.Name == v.Name && x.Whole == v.Whole })
 		if i < 0 {
 			w.Values = append(w.Values, v)
@@ -968,14 +971,20 @@ func (c *funcCtx) applySummary(st *state, e *env, call *ssa.Call, sum *summary.S
 		}
 		addPart(f.Result, f.Path, ls)
 	}
-	for _, m := range sum.Mutates {
+	// A change's sources are what the parameters held at the call: read
+	// them all before the first change is applied (SetDuration's frames
+	// come from the rate as it was, not as SetDuration left it).
+	from := make([]labels, len(sum.Mutates))
+	for i, m := range sum.Mutates {
+		for _, src := range m.From {
+			from[i] = from[i].union(c.withChange(c.readSource(st, e, args, src), src.Change))
+		}
+	}
+	for i, m := range sum.Mutates {
 		if m.Param < 0 || m.Param >= len(args) || args[m.Param] == nil || !isPointerLike(args[m.Param].Type()) {
 			continue
 		}
-		var ls labels
-		for _, src := range m.From {
-			ls = ls.union(c.withChange(c.readSource(st, e, args, src), src.Change))
-		}
+		ls := from[i]
 		base, path := c.place(st, e, args[m.Param])
 		base, path = st.canon(base, path+m.Path)
 		if m.Maybe {

@@ -632,6 +632,18 @@ func isNil(v ssa.Value) bool {
 // instr's block), and the guards of the place the closure was inlined at.
 func (c *funcCtx) guardsOf(e *env, instr ssa.Instruction) []Guard {
 	gs := slices.Clone(e.guards)
+	deciding(instr, func(iff *ssa.If, _ int) {
+		if ls := c.guardLabels(e, iff.Cond, 0); len(ls) > 0 && e.at(iff.Cond.Pos()).IsValid() {
+			gs = append(gs, Guard{Pos: e.at(iff.Cond.Pos()), Labels: ls})
+		}
+	})
+	return gs
+}
+
+// deciding calls visit for each If that decides whether instr runs (see
+// guardsOf), innermost first, with the index of the successor taken on
+// the way to instr (0 when the condition holds).
+func deciding(instr ssa.Instruction, visit func(iff *ssa.If, taken int)) {
 	b := instr.Block()
 	for n := 0; b != nil && n < maxDepth*4; n++ {
 		idom := b.Idom()
@@ -639,15 +651,70 @@ func (c *funcCtx) guardsOf(e *env, instr ssa.Instruction) []Guard {
 			break
 		}
 		if len(b.Preds) == 1 && b.Preds[0] == idom && len(idom.Instrs) > 0 {
-			if iff, ok := idom.Instrs[len(idom.Instrs)-1].(*ssa.If); ok {
-				if ls := c.guardLabels(e, iff.Cond, 0); len(ls) > 0 && e.at(iff.Cond.Pos()).IsValid() {
-					gs = append(gs, Guard{Pos: e.at(iff.Cond.Pos()), Labels: ls})
-				}
+			if iff, ok := idom.Instrs[len(idom.Instrs)-1].(*ssa.If); ok && idom.Succs[0] != idom.Succs[1] {
+				visit(iff, slices.Index(idom.Succs, b))
 			}
 		}
 		b = idom
 	}
-	return gs
+}
+
+// pinned returns the sources whose value a condition deciding instr pins
+// to a constant: under `if m.FPS == 0` (or the else of `!=`), the FPS
+// read is 0, so whatever is computed there from it is computed from a
+// constant, not from what was read (see unpinned). Only a condition on
+// the value of one source, unchanged, pins it.
+func (c *funcCtx) pinned(e *env, instr ssa.Instruction) labels {
+	var out labels
+	deciding(instr, func(iff *ssa.If, taken int) {
+		cmp, ok := e.resolve(iff.Cond).(*ssa.BinOp)
+		if !ok || !(cmp.Op == token.EQL && taken == 0 || cmp.Op == token.NEQ && taken == 1) {
+			return
+		}
+		x := cmp.X
+		switch {
+		case isConst(cmp.Y) && !isNil(cmp.Y):
+		case isConst(cmp.X) && !isNil(cmp.X):
+			x = cmp.Y
+		default:
+			return
+		}
+		var src *Label
+		for _, l := range c.taint(e, x) {
+			if l.Change != summary.Copied || src != nil && !sameSource(src, l) {
+				return
+			}
+			src = l
+		}
+		if src != nil {
+			out = append(out, src)
+		}
+	})
+	return out
+}
+
+// unpinned returns ls without the sources pinned where instr runs.
+func (c *funcCtx) unpinned(e *env, instr ssa.Instruction, ls labels) labels {
+	if len(ls) == 0 || instr == nil || instr.Block() == nil {
+		return ls
+	}
+	pins := c.pinned(e, instr)
+	if len(pins) == 0 {
+		return ls
+	}
+	var out labels
+	for _, l := range ls {
+		if !slices.ContainsFunc(pins, func(p *Label) bool { return sameSource(p, l) }) {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// sameSource reports whether two labels stand for the same value read:
+// the same load's column, or the same part of the same parameter.
+func sameSource(a, b *Label) bool {
+	return a.Load == b.Load && a.Param == b.Param && a.PPath == b.PPath && a.Column == b.Column && a.Slot == b.Slot
 }
 
 // setVal records the labels of an SSA value, noting growth so that the
