@@ -185,6 +185,10 @@ func (c *funcCtx) builtinCall(st *state, e *env, call *ssa.Call, name string, ar
 			head = c.computedLoads(head)
 		}
 		c.setVal(call, head.union(rest))
+	case "len", "cap":
+		// How many elements a value holds (rows found, entries of a list)
+		// is not a value read from a column: a loop it bounds, or an
+		// early return when nothing was found, checks no column.
 	case "min", "max":
 		var ls labels
 		for _, a := range args {

@@ -693,7 +693,9 @@ func (c *funcCtx) pinned(e *env, instr ssa.Instruction) labels {
 	return out
 }
 
-// unpinned returns ls without the sources pinned where instr runs.
+// unpinned returns ls without what was computed from a source pinned where
+// instr runs. The pinned value itself, passed on as it was, stays: it is
+// still the value read (put back unchanged, or compared again).
 func (c *funcCtx) unpinned(e *env, instr ssa.Instruction, ls labels) labels {
 	if len(ls) == 0 || instr == nil || instr.Block() == nil {
 		return ls
@@ -704,7 +706,7 @@ func (c *funcCtx) unpinned(e *env, instr ssa.Instruction, ls labels) labels {
 	}
 	var out labels
 	for _, l := range ls {
-		if !slices.ContainsFunc(pins, func(p *Label) bool { return sameSource(p, l) }) {
+		if l.Change == summary.Copied || !slices.ContainsFunc(pins, func(p *Label) bool { return sameSource(p, l) }) {
 			out = append(out, l)
 		}
 	}

@@ -1,4 +1,4 @@
-// Package checkwrite reads a value, checks it in Go and then writes // want package:`writes coupons\.status, docs\.data, users\.role; updates atomically docs\.version`
+// Package checkwrite reads a value, checks it in Go and then writes // want package:`writes coupons\.code, coupons\.status, docs\.data, users\.role; updates atomically docs\.version`
 // without checking it again: two requests can both pass the check before
 // either writes. A coupon redeemed twice, a document edited over a newer
 // version.
@@ -185,4 +185,18 @@ func disableIfEnabled(ctx context.Context, db *sql.DB, id int64) error {
 	}
 	_, err := db.ExecContext(ctx, "UPDATE coupons SET status = 'disabled' WHERE id = $1", c.ID)
 	return err
+}
+
+// renameCoupon renames a coupon that exists: how many codes the read
+// found (none: not found) is not a code the write relies on, so the write
+// is not a check-then-write of code.
+func renameCoupon(db *gorm.DB, id uint, code string) error {
+	var codes []string
+	if err := db.Model(&Coupon{}).Where("id = ?", id).Pluck("code", &codes).Error; err != nil {
+		return err
+	}
+	if len(codes) == 0 {
+		return errors.New("no such coupon")
+	}
+	return db.Model(&Coupon{}).Where("id = ?", id).Update("code", code).Error
 }

@@ -104,3 +104,33 @@ func CountView(db *gorm.DB, id uint) error { // want CountView:`changes the data
 	}
 	return db.Model(&f).Update("views", f.Views).Error // want `^lost update: f\.Views is read at fillin\.go:97 and written back here outside a locking transaction`
 }
+
+type Account struct {
+	ID     uint
+	Type   string
+	Errors int
+	Limit  int
+	Sync   bool
+}
+
+// DisableFailing turns sync off for the WebDAV accounts that failed too
+// often. The check that skips the other types pins the type, but the type
+// written back is still the one read, not a new value the check decides.
+func DisableFailing(db *gorm.DB) error { // want DisableFailing:`changes the database`
+	var accounts []Account
+	if err := db.Where("sync = ?", true).Find(&accounts).Error; err != nil {
+		return err
+	}
+	for _, a := range accounts {
+		if a.Type != "webdav" {
+			continue
+		}
+		if a.Limit > 0 && a.Errors > a.Limit {
+			a.Sync = false
+			if err := db.Save(&a).Error; err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
