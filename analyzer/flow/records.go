@@ -135,7 +135,7 @@ func (c *funcCtx) objectWrites(st *state, e *env, v ssa.Value, sub string, only 
 	var vals []Written
 	var atomic []string
 	if t == nil || isMapType(t) {
-		vals, atomic = c.storedWrites(st, base, path, wanted, true)
+		vals, atomic = c.storedWrites(st, base, path, nil, wanted, true)
 	} else if c.holdsLoad(st, e, base, path) {
 		for _, f := range recordFields(t) {
 			if !wanted(f.column) {
@@ -155,7 +155,7 @@ func (c *funcCtx) objectWrites(st *state, e *env, v ssa.Value, sub string, only 
 			vals = append(vals, Written{Column: f.column, Name: name, Labels: ls, Arg: -1, Numeric: isNumeric(f.typ), Fresh: stored && en.dirty, Const: stored && en.konst && len(ls) == 0})
 		}
 	} else {
-		vals, atomic = c.storedWrites(st, base, path, wanted, false)
+		vals, atomic = c.storedWrites(st, base, path, t, wanted, false)
 	}
 	if p, ok := base.(*ssa.Parameter); ok {
 		if i := c.paramIndex(p); i >= 0 {
@@ -170,20 +170,30 @@ func (c *funcCtx) objectWrites(st *state, e *env, v ssa.Value, sub string, only 
 // to under base+path: the entries of a map (all of them, by key), or the
 // changed fields of a record no load filled (those with labels, in field
 // order), and the columns set to SQL expressions.
-func (c *funcCtx) storedWrites(st *state, base ssa.Value, path string, wanted func(string) bool, isMap bool) ([]Written, []string) {
+func (c *funcCtx) storedWrites(st *state, base ssa.Value, path string, t types.Type, wanted func(string) bool, isMap bool) ([]Written, []string) {
 	var vals []Written
 	var atomic []string
 	paths, entries := st.dirtyUnder(base, path)
 	if !isMap {
 		sortByField(paths, entries)
 	}
+	var fields []recordField
+	if t != nil && !isMap {
+		fields = recordFields(t)
+	}
 	for i, en := range entries {
 		col := ""
+		numeric := en.numeric
 		if isMap {
 			col = mapColumn(paths[i])
 		}
 		if en.field != nil {
 			col = columnName(en.field.Name(), en.tag)
+			numeric = numeric || isNumeric(en.field.Type())
+		} else if j := slices.IndexFunc(fields, func(f recordField) bool { return path+f.path == paths[i] }); j >= 0 {
+			// A field a callee changed (m.SetTitle(t) sets m.Slug): the
+			// record's type names its column.
+			col, numeric = fields[j].column, numeric || isNumeric(fields[j].typ)
 		}
 		switch {
 		case !wanted(col):
@@ -195,7 +205,7 @@ func (c *funcCtx) storedWrites(st *state, base ssa.Value, path string, wanted fu
 				name = col // an entry of a map literal: its key says what it is
 			}
 			vals = append(vals, Written{Column: col, Name: name, Labels: en.labels, Arg: -1,
-				Numeric: en.numeric || en.field != nil && isNumeric(en.field.Type())})
+				Numeric: numeric})
 		}
 	}
 	return vals, atomic
