@@ -262,7 +262,11 @@ func timestamp(col string) bool {
 			return true
 		}
 	}
-	return col == "last_seen" || col == "accessed" || col == "modified"
+	if last, ok := strings.CutPrefix(col, "last_"); ok {
+		// last_seen, last_active, last_login: when something last happened
+		return slices.Contains([]string{"seen", "active", "activity", "login", "used", "access", "accessed", "visit", "visited"}, last)
+	}
+	return col == "accessed" || col == "modified"
 }
 
 // changesOther reports whether a write also stores, on some path,

@@ -1,4 +1,4 @@
-// Package stalerow saves records whole after changing one field. The // want package:`writes customers\.subscribed_until, teams\.theme, users\.theme; updates atomically teams\.quota, users\.quota`
+// Package stalerow saves records whole after changing one field. The // want package:`writes clients\.last_active, customers\.subscribed_until, teams\.theme, users\.theme; updates atomically teams\.quota, users\.quota`
 // other columns go back as they were read, which undoes what another
 // writer did to them in between: the quota a request consumed, the
 // subscription a payment webhook extended.
@@ -170,4 +170,28 @@ func setTeamThemeMap(db *gorm.DB, id uint, theme string) error {
 		return err
 	}
 	return db.Model(&t).Updates(map[string]any{"theme": theme}).Error
+}
+
+type Client struct {
+	ID         uint
+	Name       string
+	LastActive int64
+}
+
+// touchClient is the other writer of last_active: it records when the
+// client was last seen.
+func touchClient(db *gorm.DB, id uint) error {
+	return db.Model(&Client{}).Where("id = ?", id).Update("last_active", time.Now().Unix()).Error
+}
+
+// renameClient saves the client whole: last_active goes back as read,
+// which can only make the last-seen time older. Nothing counts on it, so
+// it is not a stale row.
+func renameClient(db *gorm.DB, id uint, name string) error {
+	var c Client
+	if err := db.First(&c, id).Error; err != nil {
+		return err
+	}
+	c.Name = name
+	return db.Save(&c).Error
 }
