@@ -16,7 +16,7 @@ import (
 // testModules are the analysistest modules; each requires real library
 // modules, which TestMain downloads into the module cache because
 // analysistest loads packages with GOPROXY=off.
-var testModules = []string{"cases", "pgx", "sqlx", "redis", "memcache", "bun", "xorm"}
+var testModules = []string{"cases", "pgx", "sqlx", "redis", "memcache", "bun", "xorm", "gormv1"}
 
 func TestMain(m *testing.M) {
 	for _, mod := range testModules {
@@ -93,6 +93,7 @@ func TestLibraries(t *testing.T) {
 		{"sqlx", "Get, Select, StructScan, NamedExec with structs and maps, Beginx, embedded database/sql handles"},
 		{"bun", "NewSelect and NewUpdate with models, Set, Column, For(\"UPDATE\"), RunInTx"},
 		{"xorm", "Get, Find, Update with Cols, maps, Incr, Decr and SetExpr, Exec, ForUpdate, NewSession with Begin, Transaction, version fields, a repository across packages"},
+		{"gormv1", "GORM v1 (github.com/jinzhu/gorm): First, Find, Take then Save, variadic Update and UpdateColumn, Updates of a map, Set(\"gorm:query_option\", \"FOR UPDATE\") locking inside Begin and Transaction and not outside, LOCK IN SHARE MODE, gorm.Expr, a repository across packages"},
 		{"redis", "go-redis v9, v8 and v7 (no ctx): GET then SET, INCRBY, WATCH with TxPipelined, MULTI without WATCH, hashes, UniversalClient"},
 		{"memcache", "Get then Set or Replace, Increment, CompareAndSwap"},
 	}
@@ -114,6 +115,7 @@ var fixPackages = []struct {
 }{
 	{"cases", "./fixes"},
 	{"pgx", "./wallet"},
+	{"gormv1", "./store"},
 }
 
 // TestSuggestedFixes applies every suggested fix and compares the result

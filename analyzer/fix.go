@@ -12,6 +12,7 @@ import (
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ast/astutil"
 
+	"github.com/lostupdate/lostupdate/analyzer/apis"
 	"github.com/lostupdate/lostupdate/analyzer/flow"
 	"github.com/lostupdate/lostupdate/analyzer/report"
 	"github.com/lostupdate/lostupdate/analyzer/summary"
@@ -92,7 +93,7 @@ func atomicWrite(pass *analysis.Pass, rep *report.Reporter, f *finding) atomicFo
 			return atomicForm{op: "+"}
 		}
 		form := atomicForm{op: ch.op, delta: ch.delta}
-		if name, ok := importName(rep.FileOf(call.Pos()), "gorm.io/gorm"); ok {
+		if name, ok := importName(rep.FileOf(call.Pos()), apis.GormPath(f.write.Lib)); ok {
 			text := fmt.Sprintf("%s.Expr(%q, %s)", name, f.value.Column+" "+ch.op+" ?", ch.delta)
 			form.fix = &analysis.SuggestedFix{
 				Message:   fmt.Sprintf("Update %s atomically with %s", f.value.Column, text),
@@ -646,7 +647,7 @@ func gormSaveAtomic(pass *analysis.Pass, rep *report.Reporter, call *ast.CallExp
 	if !ok || pv.IsField() || pv.Parent() == nil || pv.Parent() == pass.Pkg.Scope() {
 		return none
 	}
-	gorm, ok := importName(rep.FileOf(call.Pos()), "gorm.io/gorm")
+	gorm, ok := importName(rep.FileOf(call.Pos()), apis.GormPath(f.write.Lib))
 	if !ok {
 		return none
 	}

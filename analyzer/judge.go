@@ -34,7 +34,8 @@ const (
 	// another.
 	CategoryOtherHandle = "lock-other-handle"
 	// CategoryQueryOption: GORM v1's Set("gorm:query_option", "FOR
-	// UPDATE"), a no-op under GORM v2.
+	// UPDATE"), a no-op under GORM v2. Under GORM v1 itself (jinzhu/gorm)
+	// it is a real FOR UPDATE, judged as any row lock.
 	CategoryQueryOption = "gorm-query-option"
 	// CategoryShareLock: FOR SHARE / LOCK IN SHARE MODE before a write.
 	CategoryShareLock = "share-lock"

@@ -66,8 +66,12 @@ func diagnostic(pass *analysis.Pass, rep *report.Reporter, f *finding) analysis.
 		msg = fmt.Sprintf(`lost update: %s loaded at %s with Set("gorm:query_option", "FOR UPDATE"), which GORM v2 ignores, so no row is locked before the write %s. Use Clauses(clause.Locking{Strength: "UPDATE"}) inside the transaction, or %s.`,
 			subject, read, here, fix)
 	case CategoryShareLock:
-		msg = fmt.Sprintf(`lost update: %s read with a shared lock (FOR SHARE) at %s; two requests can both hold it, so the write %s deadlocks or overwrites the other's update. Lock the row with FOR UPDATE (clause.Locking{Strength: "UPDATE"} in GORM) or use %s.`,
-			subject, read, here, fix)
+		gormLock := `clause.Locking{Strength: "UPDATE"} in GORM`
+		if w.Lib == apis.GORMV1 || l.Lib == apis.GORMV1 {
+			gormLock = `Set("gorm:query_option", "FOR UPDATE") in GORM v1`
+		}
+		msg = fmt.Sprintf(`lost update: %s read with a shared lock (FOR SHARE) at %s; two requests can both hold it, so the write %s deadlocks or overwrites the other's update. Lock the row with FOR UPDATE (%s) or use %s.`,
+			subject, read, here, gormLock, fix)
 	case CategoryMutex:
 		msg = fmt.Sprintf("lost update: %s read at %s and written back %s under a sync.Mutex, which serialises requests in this process only; another instance of the service can change %s in between. Use %s or %s.",
 			subject, read, here, pronoun(f), fix, lockHint)
@@ -232,7 +236,7 @@ func onlyChanged(w *flow.Write, f *finding) string {
 		cols = []string{"…"}
 	}
 	switch w.Lib {
-	case apis.GORM:
+	case apis.GORM, apis.GORMV1:
 		quoted := make([]string, len(cols))
 		for i, c := range cols {
 			quoted[i] = strconv.Quote(c)
@@ -265,7 +269,7 @@ func checkThenWriteDiagnostic(pass *analysis.Pass, f *finding) analysis.Diagnost
 	col := f.label.Column
 	repeat := fmt.Sprintf("UPDATE … WHERE … AND %s = $n, then check RowsAffected", col)
 	switch w.Lib {
-	case apis.GORM:
+	case apis.GORM, apis.GORMV1:
 		repeat = fmt.Sprintf(`Where("%s = ?", …) on the update, then check RowsAffected`, col)
 	case apis.Bun:
 		repeat = fmt.Sprintf(`Where("%s = ?", …) on the update, then check RowsAffected`, col)
@@ -318,6 +322,9 @@ func hints(w *flow.Write, l *flow.Load, f *finding) (lockHint, txHint, unprotect
 	case apis.GORM:
 		lockHint = fmt.Sprintf(`load %s with clause.Locking{Strength: "UPDATE"} inside the transaction`, pronoun(f))
 		txHint = "db.Transaction(func(tx *gorm.DB) error { … })"
+	case apis.GORMV1:
+		lockHint = fmt.Sprintf(`load %s with tx.Set("gorm:query_option", "FOR UPDATE").First(…) inside db.Transaction or Begin … Commit`, pronoun(f))
+		txHint = "db.Transaction(func(tx *gorm.DB) error { … }), or tx := db.Begin() … tx.Commit()"
 	case apis.PGX:
 		txHint = "pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error { … })"
 	case apis.Bun:
@@ -382,7 +389,7 @@ func remedy(w *flow.Write, f *finding, form atomicForm) string {
 	if !f.value.Numeric || w.Stmt != nil && w.Stmt.Replace {
 		col := cmp.Or(f.value.Column, "n")
 		switch w.Lib {
-		case apis.GORM:
+		case apis.GORM, apis.GORMV1:
 			return fmt.Sprintf(`a version check (Where("version = ?", v).Updates(…) with %s and version+1, retried while RowsAffected is 0)`, col)
 		case apis.Bun:
 			return fmt.Sprintf(`a version check (Set("version = version + 1").Where("version = ?", v) with %s, retried while RowsAffected is 0)`, col)
@@ -437,7 +444,7 @@ func guardedHint(w *flow.Write, f *finding, form atomicForm) string {
 			cond = fmt.Sprintf("%s %s %s%s", col, c.op, rhs, with)
 		}
 		return fmt.Sprintf("UPDATE %s SET %s = %s %s %s WHERE … AND %s, then check RowsAffected", cmp.Or(w.Stmt.Table, "…"), col, col, op, ph, cond)
-	case w.Lib == apis.GORM:
+	case w.Lib.IsGorm():
 		where := `Where(…)`
 		if c != nil {
 			where = fmt.Sprintf(`Where("%s %s ?", %s)`, col, c.op, c.rhs)
@@ -485,7 +492,7 @@ func atomicHint(w *flow.Write, f *finding, form atomicForm) string {
 			return fmt.Sprintf("SET %s = %s - %s, with AND %s >= %s and a RowsAffected check if it must not go below zero", col, col, ph, col, ph)
 		}
 		return fmt.Sprintf("SET %s = %s %s %s", col, col, form.op, ph)
-	case w.Lib == apis.GORM:
+	case w.Lib.IsGorm():
 		if form.op == "-" {
 			return fmt.Sprintf(`Where("%s >= ?", %s).Update(%q, gorm.Expr("%s - ?", %s)) and a RowsAffected check`, col, delta, col, col, delta)
 		}
@@ -552,7 +559,7 @@ func placeholderOf(f *finding) string {
 	if a != nil && a.Bare && a.ExprStart < a.ExprEnd && a.ExprEnd <= len(text) && !flow.Spliced(text[a.ExprStart:a.ExprEnd]) {
 		return text[a.ExprStart:a.ExprEnd]
 	}
-	if f.write.Lib == apis.GORM || strings.Contains(text, "?") {
+	if f.write.Lib.IsGorm() || strings.Contains(text, "?") {
 		return "?"
 	}
 	return "$1"

@@ -80,6 +80,7 @@ const (
 	NoLib    Lib = iota
 	SQL          // database/sql
 	GORM         // gorm.io/gorm
+	GORMV1       // github.com/jinzhu/gorm: GORM v1, the same model with its own locking and expressions
 	PGX          // github.com/jackc/pgx/v5 (and pgxpool)
 	SQLX         // github.com/jmoiron/sqlx, over database/sql
 	Redis        // github.com/redis/go-redis/v9, github.com/go-redis/redis/v8
@@ -96,6 +97,8 @@ func (l Lib) Name() string {
 	switch l {
 	case GORM:
 		return "gorm"
+	case GORMV1:
+		return "gormv1"
 	case PGX:
 		return "pgx"
 	case SQLX:
@@ -118,13 +121,17 @@ func (l Lib) Name() string {
 
 // LibNamed returns the library called name (see Name), or SQL.
 func LibNamed(name string) Lib {
-	for _, l := range []Lib{GORM, PGX, SQLX, Redis, RedisV7, Memcache, Bun, Xorm, Sync} {
+	for _, l := range []Lib{GORM, GORMV1, PGX, SQLX, Redis, RedisV7, Memcache, Bun, Xorm, Sync} {
 		if l.Name() == name {
 			return l
 		}
 	}
 	return SQL
 }
+
+// IsGorm reports whether l is GORM, v2 or v1: the same chains, loads
+// and writes.
+func (l Lib) IsGorm() bool { return l == GORM || l == GORMV1 }
 
 // Spec describes one API. Argument indexes do not count the receiver; -1
 // means the API has no such argument.
@@ -151,7 +158,10 @@ type Spec struct {
 	TxParam  int
 	// Packed reports SQL text that is the first element of the variadic
 	// argument at SQL, the values bound to its placeholders the elements
-	// after it (xorm's Exec(sqlOrArgs ...any)).
+	// after it (xorm's Exec(sqlOrArgs ...any)); for a GORM v1 Update or
+	// UpdateColumn (attrs ...any), that Column and Value index the
+	// elements of its variadic argument: Update("n", v), or Update(m)
+	// of one map or struct, which writes as Updates(m).
 	Packed bool
 }
 
@@ -172,6 +182,7 @@ func (s Spec) packed() Spec        { s.Packed = true; return s }
 const (
 	sqlPkg   = "database/sql"
 	gormPkg  = "gorm.io/gorm"
+	gormV1Pk = "github.com/jinzhu/gorm"
 	clausePk = "gorm.io/gorm/clause"
 	pgxPkg   = "github.com/jackc/pgx/v5"
 	poolPkg  = "github.com/jackc/pgx/v5/pgxpool"
@@ -262,6 +273,26 @@ func buildTable() map[string]Spec {
 	add(g, "Commit Rollback", spec(End, GORM))
 	add(g, "Transaction", spec(RunInTx, GORM).callback(0).opts(1))
 	add(g, "Connection", spec(RunOnConn, GORM).callback(0))
+
+	// GORM v1: the same model as v2 on *gorm.DB of github.com/jinzhu/gorm.
+	// Update and UpdateColumn take (attrs ...any); Begin takes no options
+	// (BeginTx does); Set("gorm:query_option", "FOR UPDATE") appends its
+	// text to the SELECT and so locks (flow reads it as a lock clause).
+	const g1 = "*" + gormV1Pk + ".DB"
+	add(g1, "Assign Attrs Debug Group Having Joins Limit Model New Not Offset Omit Or Order Preload Select Table Unscoped Where Set InstantSet Scopes LogMode BlockGlobalUpdate", spec(Chain, GORMV1))
+	add(g1, "Raw", spec(Chain, GORMV1).sql(0))
+	add(g1, "Exec", spec(Exec, GORMV1).sql(0))
+	add(g1, "First Take Last Find FirstOrInit FirstOrCreate Scan Count", spec(GormLoad, GORMV1).dest(0))
+	add(g1, "Pluck", spec(GormLoad, GORMV1).dest(1).column(0))
+	add(g1, "Row Rows", spec(GormRow, GORMV1))
+	add(g1, "Save", spec(GormSave, GORMV1).value(0))
+	add(g1, "Update UpdateColumn", spec(GormUpdate, GORMV1).column(0).value(1).packed())
+	add(g1, "Updates UpdateColumns", spec(GormUpdates, GORMV1).value(0))
+	add(g1, "Create", spec(GormCreate, GORMV1).value(0))
+	add(g1, "Begin", spec(Begin, GORMV1))
+	add(g1, "BeginTx", spec(Begin, GORMV1).opts(1))
+	add(g1, "Commit Rollback RollbackUnlessCommitted", spec(End, GORMV1))
+	add(g1, "Transaction", spec(RunInTx, GORMV1).callback(0))
 
 	// pgx v5: the same methods on connections, pools and transactions,
 	// with the context first.
@@ -512,7 +543,7 @@ func HandleKindOf(t types.Type) HandleKind {
 		return Tx
 	case isPtrTo(t, sqlPkg, "Stmt"):
 		return Stmt
-	case isPtrTo(t, gormPkg, "DB"):
+	case isPtrTo(t, gormPkg, "DB"), isPtrTo(t, gormV1Pk, "DB"):
 		return GormDB
 	case isPtrTo(t, poolPkg, "Pool"):
 		return Pool
@@ -579,10 +610,35 @@ func IsTxOptions(t types.Type) bool { return isPtrTo(t, sqlPkg, "TxOptions") }
 func IsTxOptionsStruct(t types.Type) bool { return IsNamed(t, sqlPkg, "TxOptions") }
 
 // IsGormExpr reports whether t is a GORM SQL expression (gorm.Expr's
-// clause.Expr, or clause.NamedExpr): a value GORM writes as SQL, so that
-// Update("n", gorm.Expr("n + ?", 1)) is an atomic update.
+// clause.Expr, or clause.NamedExpr; GORM v1's *gorm.SqlExpr): a value
+// GORM writes as SQL, so that Update("n", gorm.Expr("n + ?", 1)) is an
+// atomic update.
 func IsGormExpr(t types.Type) bool {
-	return IsNamed(t, clausePk, "Expr") || IsNamed(t, clausePk, "NamedExpr")
+	return IsNamed(t, clausePk, "Expr") || IsNamed(t, clausePk, "NamedExpr") || IsNamed(t, gormV1Pk, "SqlExpr")
+}
+
+// GormLibOf returns the GORM version whose *gorm.DB t is: GORMV1 for
+// github.com/jinzhu/gorm, else GORM.
+func GormLibOf(t types.Type) Lib {
+	if isPtrTo(t, gormV1Pk, "DB") {
+		return GORMV1
+	}
+	return GORM
+}
+
+// GormPath is the import path of a GORM version, whose package name is
+// gorm in both: gorm.io/gorm, or github.com/jinzhu/gorm for GORMV1.
+func GormPath(l Lib) string {
+	if l == GORMV1 {
+		return gormV1Pk
+	}
+	return gormPkg
+}
+
+// IsGormOpen reports whether fn is gorm.Open, of either version: the
+// handle it returns is a pool.
+func IsGormOpen(fn *types.Func) bool {
+	return fn != nil && fn.Name() == "Open" && fn.Pkg() != nil && (fn.Pkg().Path() == gormPkg || fn.Pkg().Path() == gormV1Pk)
 }
 
 // IsGormLocking reports whether t is clause.Locking.
@@ -610,12 +666,13 @@ func IsSerializableName(level string) bool { return level == "serializable" }
 // holds its isolation level: sql.TxOptions.Isolation, pgx.TxOptions.IsoLevel.
 func IsolationField(name string) bool { return name == "Isolation" || name == "IsoLevel" }
 
-// GormQueryOption is the GORM v1 setting key that GORM v2 ignores.
+// GormQueryOption is the GORM v1 setting key whose text GORM v1 appends
+// to a SELECT (a lock clause when it is FOR UPDATE) and GORM v2 ignores.
 const GormQueryOption = "gorm:query_option"
 
 // Libraries are the package paths whose import makes a package worth
 // analysing.
-var Libraries = append([]string{sqlPkg, gormPkg, pgxPkg, sqlxPkg, mcPkg, bunPkg, xormPkg}, redisPkgs...)
+var Libraries = append([]string{sqlPkg, gormPkg, gormV1Pk, pgxPkg, sqlxPkg, mcPkg, bunPkg, xormPkg}, redisPkgs...)
 
 // IsLibrary reports whether path is one of the libraries themselves (their
 // own code is not analysed).

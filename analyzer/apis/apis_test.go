@@ -131,7 +131,8 @@ func TestUnmodelled(t *testing.T) {
 		path string
 		want string // "" when modelled or not a data library
 	}{
-		{"github.com/jinzhu/gorm", "GORM v1"},
+		{"github.com/jinzhu/gorm", ""}, // modelled, as GORM v1
+		{"github.com/jinzhu/gorm/dialects/postgres", ""},
 		{"github.com/go-redis/redis/v8", ""}, // modelled, as v9
 		{"github.com/go-redis/redis/v7", ""}, // modelled, without ctx
 		{"github.com/go-redis/redis", "go-redis v6"},

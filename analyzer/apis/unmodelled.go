@@ -16,7 +16,6 @@ type UnmodelledLibrary struct {
 // unmodelled lists the libraries, each by the import paths of its major
 // versions and forks.
 var unmodelled = []UnmodelledLibrary{
-	{"GORM v1", "github.com/jinzhu/gorm"},
 	{"go-redis v6", "github.com/go-redis/redis"},
 	{"redigo", "github.com/gomodule/redigo"},
 	{"redigo", "github.com/garyburd/redigo"},

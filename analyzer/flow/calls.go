@@ -337,7 +337,7 @@ func (c *funcCtx) api(st *state, e *env, call *ssa.Call, spec apis.Spec) {
 		if spec.Op == apis.Query {
 			c.queries[call] = q
 		}
-		if q.sqlParam >= 0 && spec.Lib != apis.GORM {
+		if q.sqlParam >= 0 && !spec.Lib.IsGorm() {
 			c.forward(summary.Forward{Query: spec.Op == apis.Query, SQL: q.sqlParam, Args: q.argsParam, Handle: q.handle.Ref(c.inTx(st, q.handle))})
 		}
 		c.statement(st, e, call, q)
@@ -367,7 +367,7 @@ func (c *funcCtx) api(st *state, e *env, call *ssa.Call, spec apis.Spec) {
 				cols = q.stmt.Columns // Raw("SELECT stock …").Scan(&stock)
 			}
 			if q.table == "" {
-				q.table = c.a.modelTable(peel(d).Type(), apis.GORM)
+				q.table = c.a.modelTable(peel(d).Type(), q.lib)
 			}
 			c.loadInto(st, e, call, q, []ssa.Value{d}, cols)
 		}
@@ -476,7 +476,7 @@ func (c *funcCtx) api(st *state, e *env, call *ssa.Call, spec apis.Spec) {
 // chainQuery describes the query a GORM finisher runs.
 func (c *funcCtx) chainQuery(e *env, call *ssa.Call, recv ssa.Value) *query {
 	ch := c.gormChain(e, recv)
-	q := newQuery(ch.handle, apis.GORM, call.Pos())
+	q := newQuery(ch.handle, ch.lib, call.Pos())
 	q.lock, q.lockPos, q.table, q.keys = ch.lock, ch.lockPos, ch.table, slices.Clone(ch.where)
 	if ch.raw != nil {
 		q.known, q.stmt = ch.raw.known, ch.raw.stmt
@@ -484,7 +484,7 @@ func (c *funcCtx) chainQuery(e *env, call *ssa.Call, recv ssa.Value) *query {
 		q.keys = union(q.keys, ch.raw.keys)
 	}
 	if q.table == "" && ch.model != nil {
-		q.table = c.a.modelTable(peel(ch.model).Type(), apis.GORM)
+		q.table = c.a.modelTable(peel(ch.model).Type(), ch.lib)
 	}
 	return q
 }
@@ -683,7 +683,7 @@ func (c *funcCtx) loadInto(st *state, e *env, call *ssa.Call, q *query, dests []
 		if d == nil {
 			continue
 		}
-		if n, _ := model(peel(d).Type()); n != nil || q.lib == apis.GORM || q.lib == apis.Bun || q.lib == apis.Xorm {
+		if n, _ := model(peel(d).Type()); n != nil || q.lib.IsGorm() || q.lib == apis.Bun || q.lib == apis.Xorm {
 			l.Keys = union(l.Keys, modelKeys(peel(d).Type()))
 			if n, _ := model(peel(d).Type()); n != nil && len(columns) == 0 {
 				l.Record = true

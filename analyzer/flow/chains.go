@@ -24,6 +24,8 @@ func (ch *chain) setHandle(h Handle) {
 // chain is what a GORM or bun builder chain says about the statement it
 // builds.
 type chain struct {
+	// lib is the library of the chain's calls (GORM v2 or v1).
+	lib     apis.Lib
 	handle  Handle
 	lock    summary.Lock
 	lockPos token.Pos
@@ -149,8 +151,11 @@ func (c *funcCtx) walkChain(e *env, v ssa.Value, lib apis.Lib, visit func(name s
 // gormChain walks a GORM method chain back to its handle, collecting the
 // locking clause, the model, the conditions and raw SQL.
 func (c *funcCtx) gormChain(e *env, v ssa.Value) chain {
-	var ch chain
-	v = c.walkChain(e, v, apis.GORM, func(name string, call *ssa.Call, spec apis.Spec, args []ssa.Value) {
+	ch := chain{lib: apis.GORM}
+	if v != nil {
+		ch.lib = apis.GormLibOf(v.Type())
+	}
+	v = c.walkChain(e, v, ch.lib, func(name string, call *ssa.Call, spec apis.Spec, args []ssa.Value) {
 		switch name {
 		case "Clauses":
 			if len(args) > 0 {
@@ -168,11 +173,28 @@ func (c *funcCtx) gormChain(e *env, v ssa.Value) chain {
 					}
 				}
 			}
-		case "Set", "InstanceSet":
-			if len(args) > 0 {
-				if key, ok := c.sqlText(e, args[0]); ok && key == apis.GormQueryOption && ch.lock < summary.QueryOption {
-					ch.lock, ch.lockPos = summary.QueryOption, call.Pos()
+		case "Set", "InstanceSet", "InstantSet":
+			if len(args) == 0 {
+				break
+			}
+			key, ok := c.sqlText(e, args[0])
+			if !ok || key != apis.GormQueryOption {
+				break
+			}
+			if ch.lib == apis.GORMV1 {
+				// GORM v1 appends the option to the SELECT: FOR UPDATE
+				// locks the row, FOR SHARE and LOCK IN SHARE MODE share it.
+				if len(args) > 1 {
+					if opt, ok := c.sqlText(e, peel(args[1])); ok {
+						if l := lockOf(sqltext.Parse("SELECT 1 FROM t " + opt).Lock); l > ch.lock {
+							ch.lock, ch.lockPos = l, call.Pos()
+						}
+					}
 				}
+				break
+			}
+			if ch.lock < summary.QueryOption {
+				ch.lock, ch.lockPos = summary.QueryOption, call.Pos()
 			}
 		case "Model":
 			if len(args) > 0 && ch.model == nil {

@@ -214,7 +214,7 @@ func (c *funcCtx) handleAt(e *env, base ssa.Value, path string, t types.Type, de
 				h.Kind = summary.Pool
 			}
 		case *ssa.Call:
-			if obj := calleeObj(b.Common()); obj != nil && obj.Pkg() != nil && obj.Pkg().Path() == "gorm.io/gorm" && obj.Name() == "Open" {
+			if apis.IsGormOpen(calleeObj(b.Common())) {
 				h.Kind = summary.Pool
 			}
 		default:
@@ -624,7 +624,7 @@ func (c *funcCtx) sqlQuery(e *env, call *ssa.Call, spec apis.Spec) *query {
 	q.sqlArg = spec.SQL
 	var text string
 	switch {
-	case spec.Lib == apis.GORM:
+	case spec.Lib.IsGorm():
 		ch := c.gormChain(e, recv)
 		q.handle = ch.handle
 	case spec.SQL < 0 && recv != nil: // *sql.Stmt

@@ -21,6 +21,21 @@ func (c *funcCtx) gormWrite(st *state, e *env, call *ssa.Call, spec apis.Spec, r
 	if inTx {
 		defer c.lock(st, call, 1, ch.handle, LockWrite, inTx, token.NoPos)
 	}
+	colArg := func() ssa.Value { return args[spec.Column] }
+	if spec.Packed && len(args) > 0 {
+		// GORM v1 Update(attrs ...any): ("n", v) one column, (m) the map
+		// or struct m as Updates writes it.
+		attrs, ok := c.varargs(e, args[0])
+		switch {
+		case ok && len(attrs) >= 2 && attrs[0] != nil && attrs[1] != nil:
+			args = attrs
+		case ok && len(attrs) == 1 && attrs[0] != nil:
+			args, spec.Op, spec.Value = attrs, apis.GormUpdates, 0
+		default:
+			return
+		}
+		colArg = func() ssa.Value { return peel(args[0]) }
+	}
 	if spec.Value >= len(args) {
 		return
 	}
@@ -36,7 +51,7 @@ func (c *funcCtx) gormWrite(st *state, e *env, call *ssa.Call, spec apis.Spec, r
 		vals, atomic = c.objectWrites(st, e, value, "", ch.columns)
 	case apis.GormUpdate:
 		kind = WriteGormUpdate
-		col, _ := c.sqlText(e, args[spec.Column])
+		col, _ := c.sqlText(e, colArg())
 		if isGormExprValue(value) {
 			atomic = []string{col} // Update("n", gorm.Expr("n + ?", d))
 			break
@@ -62,9 +77,9 @@ func (c *funcCtx) gormWrite(st *state, e *env, call *ssa.Call, spec apis.Spec, r
 		}
 	}
 	w := c.write(st, call, 0, kind, ch.handle, inTx, vals)
-	w.Lib, w.Table = apis.GORM, ch.table
+	w.Lib, w.Table = ch.lib, ch.table
 	if w.Table == "" && model != nil {
-		w.Table = c.a.modelTable(peel(model).Type(), apis.GORM)
+		w.Table = c.a.modelTable(peel(model).Type(), ch.lib)
 	}
 	for _, v := range vals {
 		if v.Column != "" {
