@@ -288,16 +288,19 @@ func changesOther(w *flow.Write, l *flow.Load, stale []flow.Written) bool {
 }
 
 // assigned reports whether code the analysis sees may have given v a value
-// other than the one load l read for its column: on some path it holds
-// data from elsewhere, or a value computed from the loaded one. What a call
-// it cannot see into may have done (a mutator callback) does not count.
+// other than one load l read: on some path it holds data from elsewhere, or
+// a value computed from the loaded one. A copy from l, or from another load
+// of the same call (a helper's loads on its several paths), stays l's (a
+// scan helper's destinations may stand for several of its columns), and what a
+// call it cannot see into may have done (a mutator callback) does not
+// count.
 func assigned(v flow.Written, l *flow.Load) bool {
 	for _, lb := range v.Labels {
 		if lb.Change == summary.Opaque {
 			continue
 		}
-		if lb.Load != l || lb.Column != v.Column || lb.Change != summary.Copied {
-			return true
+		if lb.Load == nil || lb.Load.Pos != l.Pos || lb.Change != summary.Copied {
+			return true // another read's or a parameter's data, or computed
 		}
 	}
 	return false

@@ -195,3 +195,24 @@ func renameClient(db *gorm.DB, id uint, name string) error {
 	c.Name = name
 	return db.Save(&c).Error
 }
+
+// teamByRef finds a team by its id or by its name: two loads, on two
+// paths, of one record.
+func teamByRef(db *gorm.DB, id uint, name string) (*Team, error) {
+	var t Team
+	if id != 0 {
+		return &t, db.First(&t, id).Error
+	}
+	return &t, db.Where("name = ?", name).First(&t).Error
+}
+
+// setTeamThemeByRef saves the whole team found either way: the quota goes
+// back as read, whichever load read it.
+func setTeamThemeByRef(db *gorm.DB, id uint, name, theme string) error {
+	t, err := teamByRef(db, id, name)
+	if err != nil {
+		return err
+	}
+	t.Theme = theme
+	return db.Save(t).Error // want `^stale row: t is read at stalerow\.go:212 \(by stalerow\.teamByRef, at stalerow\.go:204\) and written back whole here with a new t\.Theme; quota goes back as read`
+}
