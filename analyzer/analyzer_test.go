@@ -96,6 +96,7 @@ func TestLibraries(t *testing.T) {
 		{"gormv1", "GORM v1 (github.com/jinzhu/gorm): First, Find, Take then Save, variadic Update and UpdateColumn, Updates of a map, Set(\"gorm:query_option\", \"FOR UPDATE\") locking inside Begin and Transaction and not outside, LOCK IN SHARE MODE, gorm.Expr, a repository across packages"},
 		{"redis", "go-redis v9, v8 and v7 (no ctx): GET then SET, INCRBY, WATCH with TxPipelined, MULTI without WATCH, hashes, UniversalClient"},
 		{"memcache", "Get then Set or Replace, Increment, CompareAndSwap"},
+		{"redigo", "Do and Send: GET then SET, INCRBY, WATCH with MULTI and EXEC, MULTI without WATCH, HGET then HSET, another key, reply converters, a repository across packages"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.module, func(t *testing.T) {

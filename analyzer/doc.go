@@ -13,10 +13,11 @@
 // The analyzer follows values from a load (QueryRow(…).Scan, rows.Scan in
 // database/sql or pgx, pgx.CollectRows, sqlx Get/Select/StructScan, GORM
 // (v2, and v1 at github.com/jinzhu/gorm) First/Take/Find/Scan, bun
-// NewSelect, xorm Get/Find, go-redis Get/HGet, or a function whose
+// NewSelect, xorm Get/Find, go-redis Get/HGet, redigo Do("GET"), or a function whose
 // summary says it loads) through variables, struct fields, pointers, arithmetic, conversions and calls to a write (Exec with
 // UPDATE or an upsert, sqlx NamedExec, GORM Save, Update, Updates,
-// UpdateColumn(s), bun NewUpdate, xorm Update, go-redis Set/HSet, or a
+// UpdateColumn(s), bun NewUpdate, xorm Update, go-redis Set/HSet, redigo
+// Do("SET"), or a
 // function whose summary says it saves). A value computed from the load (arithmetic, concatenation,
 // append, a part of a decoded document changed) and written back to the
 // column it was read from is reported unless the load took a row lock (FOR

@@ -339,6 +339,9 @@ func hints(w *flow.Write, l *flow.Load, f *finding) (lockHint, txHint, unprotect
 	case apis.Memcache:
 		lockHint = "write the item Get returned with mc.CompareAndSwap(item), retried on memcache.ErrCASConflict"
 		unprotected = "without CompareAndSwap"
+	case apis.Redigo:
+		lockHint = fmt.Sprintf(`read %s after conn.Do("WATCH", key) and write %[1]s between conn.Send("MULTI") and conn.Do("EXEC") on that connection, retried while EXEC replies nil`, pronoun(f))
+		unprotected = "without WATCH"
 	}
 	return lockHint, txHint, unprotected
 }
@@ -375,6 +378,16 @@ func queryOption(pass *analysis.Pass, l *flow.Load) analysis.Diagnostic {
 func remedy(w *flow.Write, f *finding, form atomicForm) string {
 	if w.Lib == apis.Memcache {
 		return "an atomic mc.Increment(key, delta) for a counter (Decrement to subtract)"
+	}
+	if w.Lib == apis.Redigo {
+		if !f.value.Numeric {
+			return "a Lua script (redis.NewScript) that reads and writes in one step"
+		}
+		op := "INCRBY"
+		if f.label.Op == token.SUB {
+			op = "DECRBY"
+		}
+		return fmt.Sprintf(`an atomic %s (conn.Do(%q, key, delta); HINCRBY for a hash field)`, op, op)
 	}
 	if w.Lib == apis.Redis || w.Lib == apis.RedisV7 {
 		if !f.value.Numeric {

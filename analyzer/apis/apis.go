@@ -57,6 +57,9 @@ const (
 	// gomemcache
 	CacheGet // Get: loads the item it returns; Column is the key
 
+	// redigo
+	CacheCommand // Do, Send: a command named by the text at SQL, its arguments the variadic Value (the key first): GET and HGET read, SET and HSET write, WATCH … EXEC is a transaction
+
 	// bun
 	BunNew    // NewSelect, NewUpdate: starts a query on the receiver's handle
 	BunSelect // (*SelectQuery).Scan: runs the query and loads the model (or Dest)
@@ -86,6 +89,7 @@ const (
 	Redis        // github.com/redis/go-redis/v9, github.com/go-redis/redis/v8
 	RedisV7      // github.com/go-redis/redis/v7: the same commands without a context argument
 	Memcache     // github.com/bradfitz/gomemcache/memcache
+	Redigo       // github.com/gomodule/redigo/redis (and github.com/garyburd/redigo/redis)
 	Bun          // github.com/uptrace/bun
 	Xorm         // xorm.io/xorm
 	Sync         // sync
@@ -109,6 +113,8 @@ func (l Lib) Name() string {
 		return "redis7"
 	case Memcache:
 		return "memcache"
+	case Redigo:
+		return "redigo"
 	case Bun:
 		return "bun"
 	case Xorm:
@@ -121,7 +127,7 @@ func (l Lib) Name() string {
 
 // LibNamed returns the library called name (see Name), or SQL.
 func LibNamed(name string) Lib {
-	for _, l := range []Lib{GORM, GORMV1, PGX, SQLX, Redis, RedisV7, Memcache, Bun, Xorm, Sync} {
+	for _, l := range []Lib{GORM, GORMV1, PGX, SQLX, Redis, RedisV7, Memcache, Redigo, Bun, Xorm, Sync} {
 		if l.Name() == name {
 			return l
 		}
@@ -202,6 +208,10 @@ var (
 )
 
 const redisV7Pkg = "github.com/go-redis/redis/v7"
+
+// redigoPkgs are redigo's package at its two paths: the module's, and the
+// one it had before it moved.
+var redigoPkgs = []string{"github.com/gomodule/redigo/redis", "github.com/garyburd/redigo/redis"}
 
 // redisHandle reports whether t is a pointer to one of the named go-redis
 // types, in any modelled version.
@@ -370,6 +380,15 @@ func buildTable() map[string]Spec {
 	// and Increment are safe and not listed.
 	add("*"+mcPkg+".Client", "Get", spec(CacheGet, Memcache).column(0))
 	add("*"+mcPkg+".Client", "Set Replace", spec(CacheWrite, Memcache).value(0))
+
+	// redigo: every command goes through Do or Send on a connection (a
+	// redis.Conn from Pool.Get), named by its first argument; the reply
+	// converters (redis.Int, redis.String, …) pass the reply on.
+	for _, pkg := range redigoPkgs {
+		add(pkg+".Conn", "Do Send", spec(CacheCommand, Redigo).sql(0).value(1))
+		add(pkg+".ConnWithContext", "DoContext", spec(CacheCommand, Redigo).sql(1).value(2))
+		add(pkg+".ConnWithContext", "Do Send", spec(CacheCommand, Redigo).sql(0).value(1))
+	}
 
 	// bun: queries built on a handle and run by Scan or Exec; its
 	// handles also run SQL directly, like database/sql's.
@@ -565,6 +584,8 @@ func HandleKindOf(t types.Type) HandleKind {
 		return Conn
 	case isPtrTo(t, mcPkg, "Client"):
 		return Pool
+	case slices.ContainsFunc(redigoPkgs, func(pkg string) bool { return IsNamed(t, pkg, "Conn") || IsNamed(t, pkg, "ConnWithContext") }):
+		return Conn // one connection: WATCH, MULTI and EXEC on it are one transaction
 	case isPtrTo(t, bunPkg, "DB"):
 		return Pool
 	case IsNamed(t, bunPkg, "Conn"):
@@ -672,7 +693,7 @@ const GormQueryOption = "gorm:query_option"
 
 // Libraries are the package paths whose import makes a package worth
 // analysing.
-var Libraries = append([]string{sqlPkg, gormPkg, gormV1Pk, pgxPkg, sqlxPkg, mcPkg, bunPkg, xormPkg}, redisPkgs...)
+var Libraries = slices.Concat([]string{sqlPkg, gormPkg, gormV1Pk, pgxPkg, sqlxPkg, mcPkg, bunPkg, xormPkg}, redisPkgs, redigoPkgs)
 
 // IsLibrary reports whether path is one of the libraries themselves (their
 // own code is not analysed).

@@ -137,7 +137,9 @@ func TestUnmodelled(t *testing.T) {
 		{"github.com/go-redis/redis/v7", ""}, // modelled, without ctx
 		{"github.com/go-redis/redis", "go-redis v6"},
 		{"github.com/redis/go-redis/v9", ""},
-		{"github.com/gomodule/redigo/redis", "redigo"},
+		{"github.com/gomodule/redigo/redis", ""}, // modelled
+		{"github.com/garyburd/redigo/redis", ""},
+		{"github.com/redis/rueidis", "rueidis"},
 		{"xorm.io/xorm", ""}, // modelled
 		{"xorm.io/xorm/schemas", ""},
 		{"github.com/go-xorm/xorm", "go-xorm (xorm before xorm.io)"},

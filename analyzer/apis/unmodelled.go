@@ -17,8 +17,6 @@ type UnmodelledLibrary struct {
 // versions and forks.
 var unmodelled = []UnmodelledLibrary{
 	{"go-redis v6", "github.com/go-redis/redis"},
-	{"redigo", "github.com/gomodule/redigo"},
-	{"redigo", "github.com/garyburd/redigo"},
 	{"rueidis", "github.com/redis/rueidis"},
 	{"go-xorm (xorm before xorm.io)", "github.com/go-xorm/xorm"},
 	{"ent", "entgo.io/ent"},

@@ -2,6 +2,8 @@ package flow
 
 import (
 	"go/types"
+	"slices"
+	"strings"
 
 	"golang.org/x/tools/go/ssa"
 
@@ -20,7 +22,8 @@ func (c *funcCtx) cacheRead(st *state, e *env, call *ssa.Call, lib apis.Lib, rec
 	}
 	q := newQuery(h, lib, call.Pos())
 	q.table = c.cacheKey(e, key)
-	if h.Kind == summary.Tx {
+	if h.Kind == summary.Tx || st.inManualTx(h) {
+		// go-redis's Watch callback, redigo's WATCH on the connection.
 		q.lock = summary.Row
 		c.lock(st, call, 0, h, LockRow, true, call.Pos())
 	}
@@ -37,6 +40,11 @@ func (c *funcCtx) cacheWrite(st *state, e *env, call *ssa.Call, spec apis.Spec, 
 	if _, ok := value.Type().Underlying().(*types.Slice); ok {
 		values, _ = c.varargs(e, value) // HSet(ctx, key, field, value, …)
 	}
+	c.cacheWriteValues(st, e, call, spec.Lib, recv, key, values)
+}
+
+// cacheWriteValues records a write of values to a cache key.
+func (c *funcCtx) cacheWriteValues(st *state, e *env, call *ssa.Call, lib apis.Lib, recv, key ssa.Value, values []ssa.Value) {
 	var ls labels
 	numeric := false
 	for _, v := range values {
@@ -53,7 +61,51 @@ func (c *funcCtx) cacheWrite(st *state, e *env, call *ssa.Call, spec apis.Spec, 
 	}
 	h := c.handleOf(e, recv)
 	w := c.write(st, call, 0, WriteCache, h, c.inTx(st, h), []Written{{Labels: ls, Arg: -1, Numeric: numeric}})
-	w.Lib, w.Table = spec.Lib, c.cacheKey(e, key)
+	w.Lib, w.Table = lib, c.cacheKey(e, key)
+}
+
+// cacheCommand runs a redigo command, Do or Send on a connection, by its
+// name: GET and HGET read the key (the reply is the value), SET, SETEX,
+// GETSET, HSET and HMSET write it, WATCH makes the connection watch what
+// it reads until EXEC, DISCARD or UNWATCH (a read there fails the EXEC if
+// the key changed, as a row lock would make it wait). Atomic commands
+// (INCRBY, HINCRBY, a script) read nothing back into Go.
+func (c *funcCtx) cacheCommand(st *state, e *env, call *ssa.Call, spec apis.Spec, recv ssa.Value, args []ssa.Value) {
+	if recv == nil || spec.SQL < 0 || spec.SQL >= len(args) || spec.Value >= len(args) {
+		return
+	}
+	name, ok := c.sqlText(e, peel(args[spec.SQL]))
+	if !ok {
+		return
+	}
+	rest, _ := c.varargs(e, args[spec.Value])
+	at := func(i int) ssa.Value {
+		if i < len(rest) && rest[i] != nil {
+			return peel(rest[i])
+		}
+		return nil
+	}
+	h := c.handleOf(e, recv)
+	switch strings.ToUpper(name) {
+	case "GET", "GETEX", "HGET", "HGETALL", "HMGET":
+		c.loadResult(st, call, c.cacheRead(st, e, call, spec.Lib, recv, at(0)))
+	case "SET", "SETNX", "GETSET":
+		c.cacheWriteValues(st, e, call, spec.Lib, recv, at(0), []ssa.Value{at(1)})
+	case "SETEX", "PSETEX":
+		c.cacheWriteValues(st, e, call, spec.Lib, recv, at(0), []ssa.Value{at(2)})
+	case "HSET", "HMSET":
+		var values []ssa.Value
+		for i := 2; i < len(rest); i += 2 {
+			values = append(values, at(i))
+		}
+		c.cacheWriteValues(st, e, call, spec.Lib, recv, at(0), values)
+	case "WATCH":
+		if k := keyOf(h); !slices.Contains(st.manual, k) {
+			st.manual = append(st.manual, k)
+		}
+	case "EXEC", "DISCARD", "UNWATCH":
+		st.release(h)
+	}
 }
 
 // cacheKey returns the table a cache key stands for: "cache:" and the

@@ -449,6 +449,8 @@ func (c *funcCtx) api(st *state, e *env, call *ssa.Call, spec apis.Spec) {
 		c.loadResult(st, call, c.cacheRead(st, e, call, spec.Lib, recv, arg(spec.Column)))
 	case apis.CacheWrite:
 		c.cacheWrite(st, e, call, spec, recv, arg(spec.Column), arg(spec.Value))
+	case apis.CacheCommand:
+		c.cacheCommand(st, e, call, spec, recv, args)
 	case apis.RunOnHandle:
 		if cb := arg(spec.Callback); cb != nil && recv != nil {
 			c.runCallback(st, e, call, cb, 0, c.handleOf(e, recv))
@@ -1249,7 +1251,38 @@ func (c *funcCtx) resultName(call *ssa.Call, i int, callee *types.Func) string {
 			if n, ok := c.debugName(x); ok {
 				return n
 			}
+			if n := c.convertedName(x); n != "" {
+				return n
+			}
 		}
 	}
 	return "the result of " + FuncName(callee)
+}
+
+// convertedName returns the name of the variable that a call passing v on
+// unchanged is bound to: n of n, err := redis.Int(conn.Do("GET", key)).
+func (c *funcCtx) convertedName(v ssa.Value) string {
+	for _, ref := range *v.Referrers() {
+		conv, ok := ref.(*ssa.Call)
+		if !ok {
+			continue
+		}
+		if m, _, _ := modelOf(calleeObj(conv.Common())); m != passThrough {
+			continue
+		}
+		if _, tuple := conv.Type().(*types.Tuple); !tuple {
+			if n, ok := c.debugName(conv); ok {
+				return n
+			}
+			continue
+		}
+		for _, r := range *conv.Referrers() {
+			if x, ok := r.(*ssa.Extract); ok && x.Index == 0 {
+				if n, ok := c.debugName(x); ok {
+					return n
+				}
+			}
+		}
+	}
+	return ""
 }

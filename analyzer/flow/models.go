@@ -61,6 +61,16 @@ func modelOf(fn *types.Func) (m callModel, from, into int) {
 		case "UnmarshalOptions.Unmarshal":
 			return decode, 1, 2
 		}
+	case "github.com/gomodule/redigo/redis", "github.com/garyburd/redigo/redis":
+		// The reply converters: redis.Int(conn.Do("GET", key)) is the
+		// value read. ScanStruct copies a reply's fields into a struct.
+		switch name {
+		case "Int", "Int64", "Uint64", "Float64", "String", "Bytes", "Bool", "Values", "Strings", "ByteSlices",
+			"Ints", "Int64s", "Uint64s", "Float64s", "StringMap", "IntMap", "Int64Map", "Uint64Map", "Float64Map":
+			return passThrough, 0, 0
+		case "ScanStruct":
+			return decode, 0, 1
+		}
 	}
 	if pure[path] != nil && pure[path](name) {
 		return passThrough, 0, 0

@@ -291,7 +291,7 @@ func TestPackageError(t *testing.T) {
 }
 
 // TestUnmodelledNotices saves lostupdate's output and standard error over
-// a module whose packages use redigo, which lostupdate does not model, and
+// a module whose packages use rueidis, which lostupdate does not model, and
 // checks that -notices turns its notice into a warning notification of a
 // successful invocation, said on standard error too.
 func TestUnmodelledNotices(t *testing.T) {
@@ -316,7 +316,7 @@ func TestUnmodelledNotices(t *testing.T) {
 	if err := conv.Run(); err != nil {
 		t.Fatalf("lostupdate-sarif: %v\n%s", err, stderr.Bytes())
 	}
-	const text = "2 packages import redigo (github.com/gomodule/redigo), which lostupdate does not model: their data access through it was not checked (example.com/unmodelled/counter, example.com/unmodelled/sessions)"
+	const text = "2 packages import rueidis (github.com/redis/rueidis), which lostupdate does not model: their data access through it was not checked (example.com/unmodelled/counter, example.com/unmodelled/sessions)"
 	if want := "lostupdate-sarif: not checked: " + text + "\n"; stderr.String() != want {
 		t.Errorf("stderr:\n%s\nwant:\n%s", stderr.Bytes(), want)
 	}
@@ -332,8 +332,8 @@ func TestUnmodelledNotices(t *testing.T) {
 		t.Fatalf("%d notifications, want 1: %+v", len(inv.ToolExecutionNotifications), inv.ToolExecutionNotifications)
 	}
 	n := inv.ToolExecutionNotifications[0]
-	if n.Level != "warning" || n.Message.Text != text || n.Properties["library"] != "redigo" || n.Properties["packages"] != "2" {
-		t.Errorf("notification %+v, want a warning %q with library redigo and packages 2", n, text)
+	if n.Level != "warning" || n.Message.Text != text || n.Properties["library"] != "rueidis" || n.Properties["packages"] != "2" {
+		t.Errorf("notification %+v, want a warning %q with library rueidis and packages 2", n, text)
 	}
 
 	// A missing -notices file is a usage error that writes nothing.

@@ -511,11 +511,11 @@ func TestStandardLibrary(t *testing.T) {
 }
 
 // TestUnmodelledLibraries checks that a run over packages that reach
-// their data through a library lostupdate does not model (redigo) says so
+// their data through a library lostupdate does not model (rueidis) says so
 // once, on standard error, with plain and -json output, and that a run
 // over modelled code says nothing of the kind.
 func TestUnmodelledLibraries(t *testing.T) {
-	const notice = "lostupdate: 2 packages import redigo (github.com/gomodule/redigo), which lostupdate does not model: their data access through it was not checked (example.com/unmodelled/counter, example.com/unmodelled/sessions)\n"
+	const notice = "lostupdate: 2 packages import rueidis (github.com/redis/rueidis), which lostupdate does not model: their data access through it was not checked (example.com/unmodelled/counter, example.com/unmodelled/sessions)\n"
 	tests := []struct {
 		name       string
 		dir        string

@@ -1,10 +1,13 @@
-// Package sessions keeps sessions in Redis through redigo.
+// Package sessions keeps sessions in Redis through rueidis.
 package sessions
 
-import "github.com/gomodule/redigo/redis"
+import (
+	"context"
+
+	"github.com/redis/rueidis"
+)
 
 // Touch sets a session's expiry.
-func Touch(c redis.Conn, id string, seconds int) error {
-	_, err := c.Do("EXPIRE", "session:"+id, seconds)
-	return err
+func Touch(ctx context.Context, c rueidis.Client, id string, seconds int64) error {
+	return c.Do(ctx, c.B().Expire().Key("session:"+id).Seconds(seconds).Build()).Error()
 }
