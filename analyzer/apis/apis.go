@@ -237,6 +237,18 @@ func redisType(t types.Type, is func(types.Type, string, string) bool, names []s
 // table maps types.Func.FullName() of a library function to its Spec.
 var table = buildTable()
 
+// gormRows adds the loads and writes that GORM v2 and v1 declare alike on
+// their *gorm.DB h: raw SQL, the loads, Save and Updates.
+func gormRows(add func(recv, names string, s Spec), h string, lib Lib) {
+	add(h, "Raw", spec(Chain, lib).sql(0))
+	add(h, "Exec", spec(Exec, lib).sql(0))
+	add(h, "First Take Last Find FirstOrInit FirstOrCreate Scan Count", spec(GormLoad, lib).dest(0))
+	add(h, "Pluck", spec(GormLoad, lib).dest(1).column(0))
+	add(h, "Row Rows", spec(GormRow, lib))
+	add(h, "Save", spec(GormSave, lib).value(0))
+	add(h, "Updates UpdateColumns", spec(GormUpdates, lib).value(0))
+}
+
 func buildTable() map[string]Spec {
 	t := make(map[string]Spec)
 	add := func(recv string, names string, s Spec) {
@@ -270,14 +282,8 @@ func buildTable() map[string]Spec {
 	// GORM v2.
 	const g = "*gorm.io/gorm.DB"
 	add(g, "Assign Attrs Debug Distinct Group Having InnerJoins Joins Limit MapColumns Model Not Offset Omit Or Order Preload Select Session Table Unscoped Where WithContext Clauses Set InstanceSet Scopes", spec(Chain, GORM))
-	add(g, "Raw", spec(Chain, GORM).sql(0))
-	add(g, "Exec", spec(Exec, GORM).sql(0))
-	add(g, "First Take Last Find FirstOrInit FirstOrCreate Scan Count", spec(GormLoad, GORM).dest(0))
-	add(g, "Pluck", spec(GormLoad, GORM).dest(1).column(0))
-	add(g, "Row Rows", spec(GormRow, GORM))
-	add(g, "Save", spec(GormSave, GORM).value(0))
+	gormRows(add, g, GORM)
 	add(g, "Update UpdateColumn", spec(GormUpdate, GORM).column(0).value(1))
-	add(g, "Updates UpdateColumns", spec(GormUpdates, GORM).value(0))
 	add(g, "Create CreateInBatches", spec(GormCreate, GORM).value(0))
 	add(g, "Begin", spec(Begin, GORM).opts(0))
 	add(g, "Commit Rollback", spec(End, GORM))
@@ -290,14 +296,8 @@ func buildTable() map[string]Spec {
 	// text to the SELECT and so locks (flow reads it as a lock clause).
 	const g1 = "*" + gormV1Pk + ".DB"
 	add(g1, "Assign Attrs Debug Group Having Joins Limit Model New Not Offset Omit Or Order Preload Select Table Unscoped Where Set InstantSet Scopes LogMode BlockGlobalUpdate", spec(Chain, GORMV1))
-	add(g1, "Raw", spec(Chain, GORMV1).sql(0))
-	add(g1, "Exec", spec(Exec, GORMV1).sql(0))
-	add(g1, "First Take Last Find FirstOrInit FirstOrCreate Scan Count", spec(GormLoad, GORMV1).dest(0))
-	add(g1, "Pluck", spec(GormLoad, GORMV1).dest(1).column(0))
-	add(g1, "Row Rows", spec(GormRow, GORMV1))
-	add(g1, "Save", spec(GormSave, GORMV1).value(0))
+	gormRows(add, g1, GORMV1)
 	add(g1, "Update UpdateColumn", spec(GormUpdate, GORMV1).column(0).value(1).packed())
-	add(g1, "Updates UpdateColumns", spec(GormUpdates, GORMV1).value(0))
 	add(g1, "Create", spec(GormCreate, GORMV1).value(0))
 	add(g1, "Begin", spec(Begin, GORMV1))
 	add(g1, "BeginTx", spec(Begin, GORMV1).opts(1))
