@@ -327,6 +327,9 @@ func fresh(v flow.Written, l *flow.Load) bool {
 // record: checking the caller's own row (an admin's role) before writing
 // another is authorisation, not a race on the row written.
 func checkThenWrite(w *flow.Write, all []*flow.Write) *finding {
+	if w.Kind == flow.WriteCache {
+		return cacheCheckThenWrite(w, all)
+	}
 	if len(w.Sets) == 0 && len(w.Atomic) == 0 {
 		return nil
 	}
@@ -388,6 +391,32 @@ func flips(w *flow.Write, c string) bool {
 		}
 	}
 	return false
+}
+
+// cacheCheckThenWrite is checkThenWrite for a cache key: a value read from
+// the key without WATCH (or CompareAndSwap) decides a write of a new value
+// to that same key (a high score kept if higher): two requests both pass
+// the check, and the one that writes last wins, higher or not.
+func cacheCheckThenWrite(w *flow.Write, all []*flow.Write) *finding {
+	if w.Table == "" || len(w.Values) == 0 || w.Values[0].Const ||
+		slices.ContainsFunc(w.Values[0].Labels, func(l *flow.Label) bool { return l.Load != nil }) {
+		// A constant (a flag both requests set alike), or a value derived
+		// from a load: a lost update is judged, not a check.
+		return nil
+	}
+	for i := range w.Guards {
+		g := &w.Guards[i]
+		for _, l := range g.Labels {
+			if l.Load == nil || l.Load.Table != w.Table {
+				continue
+			}
+			if cat, _ := classify(w, l.Load); cat != CategoryLostUpdate {
+				continue
+			}
+			return &finding{category: CategoryCheckThenWrite, write: w, label: l, guard: g}
+		}
+	}
+	return nil
 }
 
 // guardsMore reports whether the check g decides another write too (an

@@ -275,6 +275,10 @@ func checkThenWriteDiagnostic(pass *analysis.Pass, f *finding) analysis.Diagnost
 		repeat = fmt.Sprintf(`Where("%s = ?", …) on the update, then check RowsAffected`, col)
 	case apis.Xorm:
 		repeat = fmt.Sprintf(`Where("%s = ?", …) on the Update, then check the count of rows it returns`, col)
+	case apis.Redis, apis.RedisV7:
+		repeat = "a Lua script (rdb.Eval) that compares and sets in one step"
+	case apis.Redigo:
+		repeat = "a Lua script (redis.NewScript) that compares and sets in one step"
 	}
 	lockHint, _, _ := hints(w, l, f)
 	msg := fmt.Sprintf("check then write: %s is read at %s and checked at %s, but the write %s does not check it again, so two requests can both pass the check before either writes. Repeat the check in the write (%s), or %s.",

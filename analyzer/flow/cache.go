@@ -56,12 +56,14 @@ func (c *funcCtx) cacheWriteValues(st *state, e *env, call *ssa.Call, lib apis.L
 			numeric = numeric || isNumeric(peel(v).Type())
 		}
 	}
-	if len(ls) == 0 {
-		return
+	table := c.cacheKey(e, key)
+	if len(ls) == 0 && (table == "" || len(c.guardsOf(c.cur, call)) == 0) {
+		return // a new value, decided by nothing read: nothing to judge
 	}
 	h := c.handleOf(e, recv)
-	w := c.write(st, call, 0, WriteCache, h, c.inTx(st, h), []Written{{Labels: ls, Arg: -1, Numeric: numeric}})
-	w.Lib, w.Table = lib, c.cacheKey(e, key)
+	konst := len(values) == 1 && values[0] != nil && isConst(peel(values[0]))
+	w := c.write(st, call, 0, WriteCache, h, c.inTx(st, h), []Written{{Labels: ls, Arg: -1, Numeric: numeric, Const: konst && len(ls) == 0}})
+	w.Lib, w.Table = lib, table
 }
 
 // cacheCommand runs a redigo command, Do or Send on a connection, by its

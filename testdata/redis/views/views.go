@@ -125,3 +125,16 @@ func hitThroughStore(ctx context.Context, s *store, page string) error {
 	}
 	return s.setViews(ctx, page, n+1) // want `^lost update: n is read at views.go:\d+ \(by store.views, at views.go:\d+\) and written back here by store.setViews without WATCH; .*Use an atomic INCRBY`
 }
+
+// recordBest keeps the highest score: two requests both see a lower best,
+// and the one that writes last wins even when its score is lower.
+func (c *Counter) recordBest(ctx context.Context, game string, score int64) error {
+	best, err := c.rdb.Get(ctx, "best:"+game).Int64()
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return err
+	}
+	if score <= best {
+		return nil
+	}
+	return c.rdb.Set(ctx, "best:"+game, score, 0).Err() // want `^check then write: best is read at views\.go:132 and checked at views\.go:136, .*Repeat the check in the write \(a Lua script \(rdb\.Eval\) that compares and sets in one step\)`
+}
