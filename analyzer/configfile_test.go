@@ -17,6 +17,16 @@ func TestConfigFile(t *testing.T) {
 	analysistest.Run(t, filepath.Join(testdata(), "configfile"), analyzer.New(analyzer.DefaultConfig()), "./...")
 }
 
+// TestDeclaredFunctions runs the analyzer on a module whose
+// .lostupdate.yml declares what the functions of its store package do
+// with a ledger service the analysis cannot see into: a balance read by
+// one and written back by another is a lost update, not when the account
+// is locked first in the declared transaction, and again when it is
+// locked after the read.
+func TestDeclaredFunctions(t *testing.T) {
+	analysistest.Run(t, filepath.Join(testdata(), "declared"), analyzer.New(analyzer.DefaultConfig()), "./...")
+}
+
 // TestBaselineFlag gives the baseline with -baseline (Config.Baseline)
 // and ignores the configuration file: the baseline still hides deposit's
 // finding, and what the file disabled and excluded is reported again.

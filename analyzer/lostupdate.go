@@ -85,6 +85,11 @@ type Config struct {
 	// configfile), which is otherwise read for every package and adds to
 	// this configuration.
 	NoConfigFile bool
+	// Functions declares what the project's functions that the analysis
+	// cannot see into do with their data, as the configuration file's
+	// functions key does (the golangci-lint plugin's setting); the file's
+	// declarations add to these.
+	Functions []configfile.Function
 	// NoBaseline reports the findings a baseline holds too: lostupdate
 	// -write-baseline sets it, to record every finding.
 	NoBaseline bool
@@ -218,6 +223,7 @@ func (r *runner) forPass(pass *analysis.Pass) (Config, *configfile.File, error) 
 	cfg.Disable = append(slices.Clone(cfg.Disable), file.Disable...)
 	cfg.Enable = append(slices.Clone(cfg.Enable), file.Enable...)
 	cfg.Tests = cfg.Tests || file.Tests
+	cfg.Functions = append(slices.Clone(cfg.Functions), file.Functions...)
 	return cfg, file, nil
 }
 
@@ -308,7 +314,7 @@ func (r *runner) run(pass *analysis.Pass) (any, error) {
 	}
 	quiet := migration(pass.Pkg.Path())
 	ssapkg, funcs := flow.Build(pass.Fset, pass.Pkg, pass.Files, pass.TypesInfo)
-	an := flow.New(pass.Fset, ssapkg, passFacts{pass})
+	an := flow.New(pass.Fset, ssapkg, passFacts{pass, declared(r.cfg.Functions, file)})
 	module := ""
 	if ownModule(pass) {
 		module = pass.Module.Path
@@ -576,8 +582,92 @@ func constantReturn(pass *analysis.Pass, body *ast.BlockStmt) (string, bool) {
 	return name, ok && found
 }
 
-// passFacts gives the flow engine the summaries of imported functions.
-type passFacts struct{ pass *analysis.Pass }
+// passFacts gives the flow engine the summaries of imported functions,
+// and those the project's configuration declares.
+type passFacts struct {
+	pass     *analysis.Pass
+	declared map[string]declaration
+}
+
+// declaration is a function the configuration file declares, and where.
+type declaration struct {
+	configfile.Function
+	site string // the file and line of the declaration, for messages
+}
+
+// declared returns the declared functions, by full name: those of the
+// configuration, and then the configuration file's (file, when not nil),
+// which say where they were declared.
+func declared(fns []configfile.Function, file *configfile.File) map[string]declaration {
+	if len(fns) == 0 {
+		return nil
+	}
+	out := make(map[string]declaration, len(fns))
+	for i, f := range fns {
+		site := "the lostupdate settings"
+		if file != nil && i >= len(fns)-len(file.Functions) {
+			site = fmt.Sprintf("%s:%d", filepath.Base(file.Path), f.Line)
+		}
+		out[f.Name] = declaration{f, site}
+	}
+	return out
+}
+
+// Declared returns the summary of a function the configuration declares:
+// its parameters count from 0 without the receiver, as a call writes
+// them, and the summary's with it.
+func (f passFacts) Declared(fn *types.Func) *summary.Summary {
+	if fn == nil || len(f.declared) == 0 {
+		return nil
+	}
+	d, ok := f.declared[fn.Origin().FullName()]
+	if !ok {
+		return nil
+	}
+	sig, _ := fn.Type().(*types.Signature)
+	shift := func(n int) int {
+		if n >= 0 && sig != nil && sig.Recv() != nil {
+			return n + 1
+		}
+		return n
+	}
+	s := &summary.Summary{}
+	h := summary.HandleRef{Param: shift(d.Handle), Kind: summary.Unknown}
+	table := "sql:" + d.Table
+	if d.LoadsResult >= 0 || d.LoadsParam >= 0 {
+		s.Loads = append(s.Loads, summary.Load{Result: d.LoadsResult, Into: shift(d.LoadsParam), Column: d.Column, Table: table,
+			Handle: h, Rows: -1, SQL: -1, Record: d.Column == "", Site: d.site})
+	}
+	if d.Saves >= 0 {
+		numeric := false
+		if sig != nil && d.Saves < sig.Params().Len() {
+			if b, ok := sig.Params().At(d.Saves).Type().Underlying().(*types.Basic); ok {
+				numeric = b.Info()&types.IsNumeric != 0
+			}
+		}
+		s.Writes = append(s.Writes, summary.Write{Param: shift(d.Saves), Whole: d.Column == "", Column: d.Column, Table: table,
+			Handle: h, Numeric: numeric, Site: d.site})
+		s.Effects = true
+	}
+	if d.Locks >= 0 {
+		s.Locks = append(s.Locks, summary.LockEffect{Handle: summary.HandleRef{Param: shift(d.Locks), Kind: summary.Unknown, InTx: true}, Site: d.site})
+	}
+	if d.Transaction >= 0 {
+		arg := 0
+		if sig != nil && d.Transaction < sig.Params().Len() {
+			if cb, ok := sig.Params().At(d.Transaction).Type().Underlying().(*types.Signature); ok {
+				for i := 0; i < cb.Params().Len(); i++ {
+					if apis.HandleKindOf(cb.Params().At(i).Type()) != apis.NotHandle {
+						arg = i
+						break
+					}
+				}
+			}
+		}
+		s.RunsInTx = append(s.RunsInTx, summary.RunInTx{Callback: shift(d.Transaction), Arg: arg, Kind: summary.Tx})
+	}
+	return s
+}
 
 func (f passFacts) TableName(tn *types.TypeName) (string, bool) {
 	if tn == nil || tn.Pkg() == nil || tn.Pkg() == f.pass.Pkg {

@@ -95,7 +95,7 @@ func implementations(pass *analysis.Pass, results []*flow.Result, module string)
 		if s, ok := own[fn]; ok {
 			return s
 		}
-		return passFacts{pass}.Summary(fn)
+		return passFacts{pass: pass}.Summary(fn)
 	}
 	var ifaces []*types.TypeName
 	for _, p := range append([]*types.Package{pass.Pkg}, pass.Pkg.Imports()...) {

@@ -35,9 +35,11 @@ import (
 	"fmt"
 
 	"github.com/golangci/plugin-module-register/register"
+	"go.yaml.in/yaml/v3"
 	"golang.org/x/tools/go/analysis"
 
 	"github.com/lostupdate/lostupdate/analyzer"
+	"github.com/lostupdate/lostupdate/analyzer/configfile"
 )
 
 // Name is the linter's name in golangci-lint's configuration.
@@ -57,6 +59,11 @@ type Settings struct {
 	Enable []string `json:"enable"`
 	// Tests reports findings in _test.go files too, as -tests does.
 	Tests bool `json:"tests"`
+	// Functions declares what the project's functions that the analysis
+	// cannot see into do with their data, as the functions key of
+	// .lostupdate.yml does: full function names mapped to loads, saves,
+	// table, column, handle, locks and runs-in-transaction.
+	Functions map[string]map[string]any `json:"functions"`
 }
 
 // New builds the plugin from its settings; unknown settings and unknown
@@ -71,6 +78,18 @@ func New(settings any) (register.LinterPlugin, error) {
 	cfg := analyzer.Config{Disable: s.Disable, Enable: s.Enable, Tests: s.Tests, FoldRelated: true, NoConfigFile: true}
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("lostupdate settings: %w", err)
+	}
+	if len(s.Functions) > 0 {
+		// The same declarations, and the same checks, as the file's.
+		data, err := yaml.Marshal(map[string]any{"functions": s.Functions})
+		if err != nil {
+			return nil, fmt.Errorf("lostupdate settings: functions: %w", err)
+		}
+		f, err := configfile.Parse("lostupdate settings", data, analyzer.Categories)
+		if err != nil {
+			return nil, err
+		}
+		cfg.Functions = f.Functions
 	}
 	return linter{cfg}, nil
 }

@@ -3,7 +3,8 @@
 // of the module being analysed or in a directory above it, up to the root
 // of its repository. It says which categories to disable or report in
 // full, whether to report findings in tests, and which paths to leave out
-// (generated code, legacy packages). Every driver reads it the same way:
+// (generated code, legacy packages), and what the project's own functions
+// that the analysis cannot see into do with their data. Every driver reads it the same way:
 // the standalone command, go vet and golangci-lint.
 package configfile
 
@@ -48,10 +49,13 @@ type File struct {
 	// rather than with -baseline lets go vet, which caches a package's
 	// results, see when it changes (lostupdate -V=full hashes both).
 	Baseline string
+	// Functions declares what the project's functions the analysis
+	// cannot see into do with their data.
+	Functions []Function
 }
 
 // keys are the keys a file may have, in the order errors list them.
-var keys = []string{"baseline", "disable", "enable", "exclude", "tests"}
+var keys = []string{"baseline", "disable", "enable", "exclude", "functions", "tests"}
 
 // Parse reads a configuration file's contents; name is its path, for
 // errors and to resolve its exclude patterns. Categories are the names
@@ -84,6 +88,8 @@ func Parse(name string, data []byte, categories []string) (*File, error) {
 			}
 		case "exclude":
 			f.Exclude, err = patterns(v)
+		case "functions":
+			f.Functions, err = functions(v)
 		case "baseline":
 			if v.Kind != yaml.ScalarNode || v.Tag != "!!str" || v.Value == "" {
 				err = fmt.Errorf("%d: baseline must be the name of a baseline file, relative to this one", v.Line)

@@ -22,7 +22,7 @@ func TestParse(t *testing.T) {
 				Exclude: []string{"internal/legacy", "**/*_gen.go"}, Baseline: filepath.Join("/repo", "base.json")}},
 		{name: "one string for a list", data: "disable: mutex\n", want: File{Disable: []string{"mutex"}}},
 		{name: "JSON", data: `{"disable": ["mutex"], "tests": false}`, want: File{Disable: []string{"mutex"}}},
-		{name: "unknown key", data: "disable: [mutex]\nexlude: [x]\n", err: `/repo/.lostupdate.yml:2: unknown key "exlude": the keys are baseline, disable, enable, exclude, tests`},
+		{name: "unknown key", data: "disable: [mutex]\nexlude: [x]\n", err: `/repo/.lostupdate.yml:2: unknown key "exlude": the keys are baseline, disable, enable, exclude, functions, tests`},
 		{name: "unknown category", data: "disable:\n  - mutex\n  - lostupdate\n", err: `/repo/.lostupdate.yml:3: unknown category "lostupdate": the categories are lost-update, mutex, stale-row`},
 		{name: "tests not a bool", data: "tests: sometimes\n", err: ":1: tests must be true or false"},
 		{name: "list of maps", data: "exclude: [{a: b}]\n", err: ":1: exclude must be a list of strings"},
@@ -32,6 +32,24 @@ func TestParse(t *testing.T) {
 		{name: "not a mapping", data: "- disable\n", err: ":1: the configuration must be a mapping"},
 		{name: "not YAML", data: "disable: [mutex\n", err: "/repo/.lostupdate.yml: "},
 		{name: "empty baseline", data: "baseline: ''\n", err: ":1: baseline must be the name of a baseline file"},
+		{name: "functions", data: "functions:\n  example.com/app/store.Balance: {loads: result 0, table: accounts, column: balance, handle: param 1}\n" +
+			"  (*example.com/app/store.Repo).Save: {saves: param 1, table: public.accounts}\n  example.com/app/db.InTx:\n    runs-in-transaction: param 1\n" +
+			"  example.com/app/db.Lock: {locks: param 0}\n  example.com/app/store.Fill: {loads: param 2, table: accounts}\n",
+			want: File{Functions: []Function{
+				{Name: "example.com/app/store.Balance", Line: 2, LoadsResult: 0, LoadsParam: -1, Saves: -1, Table: "accounts", Column: "balance", Handle: 1, Locks: -1, Transaction: -1},
+				{Name: "(*example.com/app/store.Repo).Save", Line: 3, LoadsResult: -1, LoadsParam: -1, Saves: 1, Table: "public.accounts", Handle: -1, Locks: -1, Transaction: -1},
+				{Name: "example.com/app/db.InTx", Line: 4, LoadsResult: -1, LoadsParam: -1, Saves: -1, Handle: -1, Locks: -1, Transaction: 1},
+				{Name: "example.com/app/db.Lock", Line: 6, LoadsResult: -1, LoadsParam: -1, Saves: -1, Handle: -1, Locks: 0, Transaction: -1},
+				{Name: "example.com/app/store.Fill", Line: 7, LoadsResult: -1, LoadsParam: 2, Saves: -1, Table: "accounts", Handle: -1, Locks: -1, Transaction: -1},
+			}}},
+		{name: "functions not a mapping", data: "functions: [a.B]\n", err: ":1: functions must map full function names"},
+		{name: "function name", data: "functions:\n  Balance: {loads: result 0, table: t}\n", err: `:2: "Balance" is not a full function name`},
+		{name: "function key", data: "functions:\n  a/b.C: {reads: result 0}\n", err: `:2: a/b.C: unknown key "reads": the keys are column, handle, loads, locks, runs-in-transaction, saves, table`},
+		{name: "function position", data: "functions:\n  a/b.C: {loads: first, table: t}\n", err: `:2: loads must be "result N" or "param N", counting from 0`},
+		{name: "function saves a result", data: "functions:\n  a/b.C: {saves: result 0, table: t}\n", err: `:2: saves must be "param N"`},
+		{name: "function without table", data: "functions:\n  a/b.C: {saves: param 1}\n", err: `:2: a/b.C: name the table it reads or writes`},
+		{name: "function does nothing", data: "functions:\n  a/b.C: {table: t}\n", err: `:2: a/b.C: say what it does`},
+		{name: "function twice", data: "functions:\n  a/b.C: {locks: param 0}\n  a/b.C: {locks: param 1}\n", err: `:3: a/b.C is declared twice`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -47,7 +65,8 @@ func TestParse(t *testing.T) {
 			}
 			tt.want.Path = "/repo/.lostupdate.yml"
 			if !slices.Equal(f.Disable, tt.want.Disable) || !slices.Equal(f.Enable, tt.want.Enable) || f.Tests != tt.want.Tests ||
-				!slices.Equal(f.Exclude, tt.want.Exclude) || f.Baseline != tt.want.Baseline || f.Path != tt.want.Path {
+				!slices.Equal(f.Exclude, tt.want.Exclude) || f.Baseline != tt.want.Baseline || f.Path != tt.want.Path ||
+				!slices.Equal(f.Functions, tt.want.Functions) {
 				t.Errorf("Parse = %+v, want %+v", *f, tt.want)
 			}
 		})

@@ -67,6 +67,11 @@ func (c *funcCtx) closureResults(call *ssa.Call, fn *ssa.Function) {
 // here for a function of this package, a fact for another package's.
 func (c *funcCtx) summaryOf(cc *ssa.CallCommon) (*summary.Summary, *types.Func) {
 	obj := calleeObj(cc)
+	if obj != nil && c.a.facts != nil {
+		if s := c.a.facts.Declared(obj); s != nil {
+			return s, obj
+		}
+	}
 	if fn := cc.StaticCallee(); fn != nil {
 		if fn.Origin() != nil {
 			fn = fn.Origin()

@@ -35,6 +35,10 @@ import (
 type Facts interface {
 	// Summary returns the summary of fn, or nil.
 	Summary(fn *types.Func) *summary.Summary
+	// Declared returns the summary the project's configuration declares
+	// for fn, or nil: it stands for what the analysis would compute or
+	// import.
+	Declared(fn *types.Func) *summary.Summary
 	// TableName returns the table a model type of another package names
 	// with its TableName method, if that package said.
 	TableName(tn *types.TypeName) (string, bool)

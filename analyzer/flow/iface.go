@@ -74,6 +74,11 @@ func (a *Analysis) interfaceSummary(m *types.Func) *summary.Summary {
 // methodSummary returns the summary of a concrete method: computed for
 // this package, a fact for another.
 func (a *Analysis) methodSummary(fn *types.Func) *summary.Summary {
+	if a.facts != nil {
+		if s := a.facts.Declared(fn); s != nil {
+			return s
+		}
+	}
 	if fn.Pkg() == a.pkg.Pkg {
 		if f := a.pkg.Prog.FuncValue(fn); f != nil && len(f.Blocks) > 0 {
 			return a.Func(f).Summary
