@@ -128,7 +128,7 @@ func TestConfigFileError(t *testing.T) {
 	dir, _ := adopting(t)
 	write(t, dir, ".lostupdate.yml", "disable: [mutex]\nexlude: [internal/legacy]\n")
 	out, code := run(t, dir, binary, "./...")
-	want := `.lostupdate.yml:2: unknown key "exlude": the keys are baseline, disable, enable, exclude, tests`
+	want := `.lostupdate.yml:2: unknown key "exlude": the keys are baseline, disable, enable, exclude, functions, tests`
 	if code != 1 || strings.Count(out, want) != 1 || strings.Contains(out, "lost update") {
 		t.Errorf("a configuration with an unknown key: exit %d, want 1 and %q once\n%s", code, want, out)
 	}
