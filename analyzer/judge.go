@@ -210,7 +210,10 @@ func (r *runner) staleRow(w *flow.Write, reg *registry) *finding {
 			if timestamp(v.Column) {
 				continue // an older last-seen time put back loses nothing anyone counts on
 			}
-			if ws := reg.others(table, v.Column, reg.site(w)); len(ws) > 0 {
+			ws := slices.DeleteFunc(reg.others(table, v.Column, reg.site(w)), func(c summary.ColumnWrite) bool {
+				return c.Recount // restored by the next recount, whatever is put back
+			})
+			if len(ws) > 0 {
 				writers = append(writers, ws[0])
 				contended = append(contended, v)
 			}

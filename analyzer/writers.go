@@ -37,13 +37,13 @@ func newRegistry(pass *analysis.Pass, results []*flow.Result, imports []*summary
 			}
 			site := at(pass.Fset, w.Pos)
 			for _, col := range w.Atomic {
-				own.Columns = append(own.Columns, summary.ColumnWrite{Table: w.Table, Column: col, Atomic: true, Func: fn, Site: site})
+				own.Columns = append(own.Columns, summary.ColumnWrite{Table: w.Table, Column: col, Atomic: true, Recount: slices.Contains(w.Recounts, col), Func: fn, Site: site})
 			}
 			if w.Row || len(w.Sets) > flow.MaxTargeted {
 				continue
 			}
 			for _, col := range w.Sets {
-				own.Columns = append(own.Columns, summary.ColumnWrite{Table: w.Table, Column: col, Func: fn, Site: site})
+				own.Columns = append(own.Columns, summary.ColumnWrite{Table: w.Table, Column: col, Recount: slices.Contains(w.Recounts, col), Func: fn, Site: site})
 			}
 		}
 	}

@@ -573,7 +573,7 @@ func (c *funcCtx) sqlWrite(st *state, e *env, call *ssa.Call, q *query, inTx boo
 		return
 	}
 	var vals []Written
-	var sets, atomic []string
+	var sets, atomic, recounts []string
 	for i := range s.Sets {
 		a := &s.Sets[i]
 		if a.Self {
@@ -581,6 +581,9 @@ func (c *funcCtx) sqlWrite(st *state, e *env, call *ssa.Call, q *query, inTx boo
 			continue
 		}
 		sets = append(sets, a.Column)
+		if len(a.Params) == 0 && a.ExprEnd <= len(q.text) && a.ExprStart < a.ExprEnd && recountExpr(q.text[a.ExprStart:a.ExprEnd], q.table) {
+			recounts = append(recounts, a.Column)
+		}
 		var ls labels
 		arg := -1
 		numeric := false
@@ -621,6 +624,7 @@ func (c *funcCtx) sqlWrite(st *state, e *env, call *ssa.Call, q *query, inTx boo
 		w.KeyArgs = q.keyArgs
 	}
 	w.Sets, w.Atomic = union(w.Sets, sets), union(w.Atomic, atomic)
+	w.Recounts = union(w.Recounts, recounts)
 	w.Checks = union(w.Checks, whereKeys(s))
 	w.Tested = union(w.Tested, s.Tested)
 	w.Row = w.Row || len(sets) > MaxTargeted

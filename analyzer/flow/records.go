@@ -4,6 +4,7 @@ import (
 	"go/token"
 	"go/types"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -45,6 +46,7 @@ func (c *funcCtx) gormWrite(st *state, e *env, call *ssa.Call, spec apis.Spec, r
 	var atomic []string
 	kind := WriteGormUpdates
 	row := false
+	recount := false
 	switch spec.Op {
 	case apis.GormSave:
 		kind, model, row = WriteGormSave, value, true
@@ -54,6 +56,7 @@ func (c *funcCtx) gormWrite(st *state, e *env, call *ssa.Call, spec apis.Spec, r
 		col, _ := c.sqlText(e, colArg())
 		if isGormExprValue(value) {
 			atomic = []string{col} // Update("n", gorm.Expr("n + ?", d))
+			recount = c.recounts(e, value, col)
 			break
 		}
 		vals = []Written{{Column: col, Labels: c.valueLabels(st, e, value), Arg: spec.Value, Numeric: isNumeric(peel(value).Type()), Const: isConst(peel(value))}}
@@ -87,12 +90,55 @@ func (c *funcCtx) gormWrite(st *state, e *env, call *ssa.Call, spec apis.Spec, r
 		}
 	}
 	w.Atomic = union(w.Atomic, atomic)
+	if recount {
+		w.Recounts = union(w.Recounts, atomic)
+	}
 	w.Checks = union(w.Checks, ch.where)
 	w.Tested = union(w.Tested, ch.tested)
 	if model != nil && hasOptimisticVersion(model.Type()) {
 		w.Checks = union(w.Checks, []string{"version"})
 	}
 	w.Row = w.Row || row || len(w.Sets) > MaxTargeted
+}
+
+// recounts reports whether v is a GORM SQL expression that sets col to
+// what a subquery counts from other rows, without its own old value:
+// gorm.Expr("(SELECT COUNT(*) FROM photos_labels WHERE …)").
+func (c *funcCtx) recounts(e *env, v ssa.Value, col string) bool {
+	v = peel(e.resolve(v))
+	call, ok := v.(*ssa.Call)
+	if !ok || len(call.Call.Args) == 0 {
+		return false
+	}
+	text, ok := c.sqlText(e, call.Call.Args[0])
+	if !ok {
+		return false
+	}
+	i := strings.Index(strings.ToUpper(text), "SELECT")
+	if i < 0 || col == "" {
+		return false
+	}
+	own := regexp.MustCompile(`(?i)\b` + regexp.QuoteMeta(col) + `\b`)
+	return !own.MatchString(text[:i])
+}
+
+// qualifiedName matches a qualified column, its qualifier first.
+var qualifiedName = regexp.MustCompile(`(?i)\b([a-z_][a-z0-9_]*)\.[a-z_][a-z0-9_]*\b`)
+
+// recountExpr reports whether an SQL expression that reads no placeholder
+// sets a column of table from other rows: a subquery, or a column of
+// another table of the statement (SET photo_count = b.label_photos).
+func recountExpr(expr, table string) bool {
+	if strings.Contains(strings.ToUpper(expr), "SELECT") {
+		return true
+	}
+	table = table[strings.IndexByte(table, ':')+1:]
+	for _, m := range qualifiedName.FindAllStringSubmatch(expr, -1) {
+		if !strings.EqualFold(m[1], table) && !strings.EqualFold(m[1], "excluded") {
+			return true
+		}
+	}
+	return false
 }
 
 // gormColumn returns the column GORM writes for key, a column name or the

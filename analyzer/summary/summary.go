@@ -557,6 +557,10 @@ type ColumnWrite struct {
 	// Atomic reports that the database computes the new value from the
 	// old one (n = n + $1, gorm.Expr, an upsert that adds).
 	Atomic bool
+	// Recount reports an atomic write of what the database counts from
+	// other rows (SET c = (SELECT COUNT(*) …)): a recount that the next
+	// one restores, not a change a stale write loses for good.
+	Recount bool
 	// Func names the function that writes, and Site is where, as
 	// file:line.
 	Func string
@@ -564,7 +568,7 @@ type ColumnWrite struct {
 }
 
 func (w ColumnWrite) key() string {
-	return fmt.Sprintf("%s|%s|%v|%s|%s", w.Table, w.Column, w.Atomic, w.Func, w.Site)
+	return fmt.Sprintf("%s|%s|%v|%v|%s|%s", w.Table, w.Column, w.Atomic, w.Recount, w.Func, w.Site)
 }
 
 // Normalize sorts and de-duplicates the writes.
@@ -578,11 +582,14 @@ func (w *Package) Normalize() {
 }
 
 func (w *Package) String() string {
-	var plain, atomic []string
+	var plain, atomic, recount []string
 	for _, c := range w.Columns {
 		name := strings.TrimPrefix(c.Table, "sql:") + "." + c.Column
 		list := &plain
-		if c.Atomic {
+		switch {
+		case c.Recount:
+			list = &recount
+		case c.Atomic:
 			list = &atomic
 		}
 		if !slices.Contains(*list, name) {
@@ -595,6 +602,9 @@ func (w *Package) String() string {
 	}
 	if len(atomic) > 0 {
 		parts = append(parts, "updates atomically "+strings.Join(atomic, ", "))
+	}
+	if len(recount) > 0 {
+		parts = append(parts, "recounts "+strings.Join(recount, ", "))
 	}
 	if n := len(w.Pending); n > 0 {
 		parts = append(parts, fmt.Sprintf("%d pending through interfaces", n))

@@ -1,4 +1,4 @@
-// Package stalerow saves records whole after changing one field. The // want package:`writes clients\.last_active, customers\.subscribed_until, teams\.theme, users\.theme; updates atomically teams\.quota, users\.quota`
+// Package stalerow saves records whole after changing one field. The // want package:`writes clients\.last_active, customers\.subscribed_until, teams\.theme, users\.theme; updates atomically teams\.quota, users\.quota; recounts labels\.photo_count`
 // other columns go back as they were read, which undoes what another
 // writer did to them in between: the quota a request consumed, the
 // subscription a payment webhook extended.
@@ -215,4 +215,34 @@ func setTeamThemeByRef(db *gorm.DB, id uint, name, theme string) error {
 	}
 	t.Theme = theme
 	return db.Save(t).Error // want `^stale row: t is read at stalerow\.go:212 \(by stalerow\.teamByRef, at stalerow\.go:204\) and written back whole here with a new t\.Theme; quota goes back as read`
+}
+
+type Label struct {
+	ID         uint
+	Name       string
+	PhotoCount int
+}
+
+// recountLabels sets every label's photo count to what the photos say:
+// the next recount restores whatever a stale write put back.
+func recountLabels(db *gorm.DB) error {
+	return db.Model(&Label{}).Where("1 = 1").
+		UpdateColumn("photo_count", gorm.Expr("(SELECT COUNT(*) FROM photos_labels pl WHERE pl.label_id = labels.id)")).Error
+}
+
+// recountLabelsSQL recounts in SQL, from a joined subquery.
+func recountLabelsSQL(ctx context.Context, db *sql.DB) error {
+	_, err := db.ExecContext(ctx, "UPDATE labels SET photo_count = b.n FROM (SELECT label_id, COUNT(*) AS n FROM photos_labels GROUP BY label_id) b WHERE b.label_id = labels.id")
+	return err
+}
+
+// renameLabel saves the label whole: the photo count goes back as read,
+// but its only other writers recount it, so that is not a stale row.
+func renameLabel(db *gorm.DB, id uint, name string) error {
+	var l Label
+	if err := db.First(&l, id).Error; err != nil {
+		return err
+	}
+	l.Name = name
+	return db.Save(&l).Error
 }
