@@ -586,29 +586,31 @@ func constantReturn(pass *analysis.Pass, body *ast.BlockStmt) (string, bool) {
 // and those the project's configuration declares.
 type passFacts struct {
 	pass     *analysis.Pass
-	declared map[string]declaration
+	declared map[string]*declaration
 }
 
 // declaration is a function the configuration file declares, and where.
 type declaration struct {
 	configfile.Function
 	site string // the file and line of the declaration, for messages
+	// sum is its summary, built at the first call the analysis meets.
+	sum *summary.Summary
 }
 
 // declared returns the declared functions, by full name: those of the
 // configuration, and then the configuration file's (file, when not nil),
 // which say where they were declared.
-func declared(fns []configfile.Function, file *configfile.File) map[string]declaration {
+func declared(fns []configfile.Function, file *configfile.File) map[string]*declaration {
 	if len(fns) == 0 {
 		return nil
 	}
-	out := make(map[string]declaration, len(fns))
+	out := make(map[string]*declaration, len(fns))
 	for i, f := range fns {
 		site := "the lostupdate settings"
 		if file != nil && i >= len(fns)-len(file.Functions) {
 			site = fmt.Sprintf("%s:%d", filepath.Base(file.Path), f.Line)
 		}
-		out[f.Name] = declaration{f, site}
+		out[f.Name] = &declaration{Function: f, site: site}
 	}
 	return out
 }
@@ -624,6 +626,14 @@ func (f passFacts) Declared(fn *types.Func) *summary.Summary {
 	if !ok {
 		return nil
 	}
+	if d.sum == nil {
+		d.sum = d.summary(fn)
+	}
+	return d.sum
+}
+
+// summary builds the summary the declaration stands for, for fn.
+func (d *declaration) summary(fn *types.Func) *summary.Summary {
 	sig, _ := fn.Type().(*types.Signature)
 	shift := func(n int) int {
 		if n >= 0 && sig != nil && sig.Recv() != nil {

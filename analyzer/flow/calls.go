@@ -581,7 +581,7 @@ func (c *funcCtx) sqlWrite(st *state, e *env, call *ssa.Call, q *query, inTx boo
 			continue
 		}
 		sets = append(sets, a.Column)
-		if len(a.Params) == 0 && a.ExprEnd <= len(q.text) && a.ExprStart < a.ExprEnd && recountExpr(q.text[a.ExprStart:a.ExprEnd], q.table) {
+		if recount(a, q.text, q.table) {
 			recounts = append(recounts, a.Column)
 		}
 		var ls labels

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/tools/go/ssa"
 
 	"github.com/lostupdate/lostupdate/analyzer/apis"
+	"github.com/lostupdate/lostupdate/analyzer/sqltext"
 )
 
 // gormWrite records what Save, Update(s) and UpdateColumn(s) write: Save
@@ -56,7 +57,7 @@ func (c *funcCtx) gormWrite(st *state, e *env, call *ssa.Call, spec apis.Spec, r
 		col, _ := c.sqlText(e, colArg())
 		if isGormExprValue(value) {
 			atomic = []string{col} // Update("n", gorm.Expr("n + ?", d))
-			recount = c.recounts(e, value, col)
+			recount = c.recounts(e, value, col, ch.table)
 			break
 		}
 		vals = []Written{{Column: col, Labels: c.valueLabels(st, e, value), Arg: spec.Value, Numeric: isNumeric(peel(value).Type()), Const: isConst(peel(value))}}
@@ -72,11 +73,12 @@ func (c *funcCtx) gormWrite(st *state, e *env, call *ssa.Call, spec apis.Spec, r
 	if model != nil && !row {
 		// Update("Uncertainty", v), Updates(map[string]any{"LabelSrc": s}):
 		// GORM takes a field's Go name for its column.
+		fields := recordFields(peel(model).Type())
 		for i := range vals {
-			vals[i].Column = gormColumn(peel(model).Type(), vals[i].Column)
+			vals[i].Column = gormColumn(fields, vals[i].Column)
 		}
 		for i := range atomic {
-			atomic[i] = gormColumn(peel(model).Type(), atomic[i])
+			atomic[i] = gormColumn(fields, atomic[i])
 		}
 	}
 	w := c.write(st, call, 0, kind, ch.handle, inTx, vals)
@@ -102,24 +104,31 @@ func (c *funcCtx) gormWrite(st *state, e *env, call *ssa.Call, spec apis.Spec, r
 }
 
 // recounts reports whether v is a GORM SQL expression that sets col to
-// what a subquery counts from other rows, without its own old value:
+// what the database counts from other rows (see recount):
 // gorm.Expr("(SELECT COUNT(*) FROM photos_labels WHERE …)").
-func (c *funcCtx) recounts(e *env, v ssa.Value, col string) bool {
-	v = peel(e.resolve(v))
-	call, ok := v.(*ssa.Call)
-	if !ok || len(call.Call.Args) == 0 {
+func (c *funcCtx) recounts(e *env, v ssa.Value, col, table string) bool {
+	call, ok := peel(e.resolve(v)).(*ssa.Call)
+	if !ok || len(call.Call.Args) == 0 || col == "" {
 		return false
 	}
 	text, ok := c.sqlText(e, call.Call.Args[0])
 	if !ok {
 		return false
 	}
-	i := strings.Index(strings.ToUpper(text), "SELECT")
-	if i < 0 || col == "" {
+	set := "UPDATE t SET " + col + " = " + text
+	stmt := sqltext.Parse(set)
+	return len(stmt.Sets) == 1 && recount(&stmt.Sets[0], set, table)
+}
+
+// recount reports whether an assignment of an UPDATE (whose text is sql)
+// sets its column of table from other rows: not from its own old value
+// nor from placeholders, but from a subquery or a column of another table
+// of the statement (SET photo_count = b.label_photos).
+func recount(a *sqltext.Assignment, sql, table string) bool {
+	if a.Self || len(a.Params) > 0 || a.ExprStart >= a.ExprEnd || a.ExprEnd > len(sql) {
 		return false
 	}
-	own := regexp.MustCompile(`(?i)\b` + regexp.QuoteMeta(col) + `\b`)
-	return !own.MatchString(text[:i])
+	return recountExpr(sql[a.ExprStart:a.ExprEnd], table)
 }
 
 // qualifiedName matches a qualified column, its qualifier first.
@@ -142,12 +151,12 @@ func recountExpr(expr, table string) bool {
 }
 
 // gormColumn returns the column GORM writes for key, a column name or the
-// Go name of a field of the model t: the field's column, or key itself.
-func gormColumn(t types.Type, key string) string {
+// Go name of one of a model's fields: the field's column, or key itself.
+func gormColumn(fields []recordField, key string) string {
 	if key == "" || !token.IsExported(key) {
 		return key
 	}
-	for _, f := range recordFields(t) {
+	for _, f := range fields {
 		if f.path[strings.LastIndexByte(f.path, '.')+1:] == key {
 			return f.column
 		}
