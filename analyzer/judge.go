@@ -125,7 +125,7 @@ func lostUpdate(w *flow.Write) *finding {
 	var cands []cand
 	for _, v := range w.Values {
 		for _, l := range v.Labels {
-			if l.Load != nil && l.Changed() && sameTable(l.Load.Table, w.Table) && sameColumn(l, v.Column) && !checksOld(w, l) {
+			if l.Load != nil && l.Changed() && sameTable(l.Load.Table, w.Table) && sameColumn(l, v.Column) && !checksOld(w, l) && v.Row.Holds(l) {
 				cands = append(cands, cand{v, l})
 			}
 		}
@@ -179,7 +179,7 @@ func (r *runner) staleRow(w *flow.Write, reg *registry) *finding {
 			continue
 		}
 		for _, l := range v.Labels {
-			if l.Load == nil || l.Changed() || l.Column != v.Column || !sameTable(l.Load.Table, w.Table) || l.Load.IsKey(v.Column) {
+			if l.Load == nil || l.Changed() || l.Column != v.Column || !sameTable(l.Load.Table, w.Table) || l.Load.IsKey(v.Column) || !v.Row.Holds(l) {
 				continue
 			}
 			if assigned(v, l.Load) {
@@ -280,8 +280,8 @@ func timestamp(col string) bool {
 // no-op.
 func changesOther(w *flow.Write, l *flow.Load, stale []flow.Written) bool {
 	for _, v := range w.Values {
-		if v.Whole || !fresh(v, l) {
-			continue
+		if v.Whole || !fresh(v, l) || !v.Row.Holds(&flow.Label{Load: l}) {
+			continue // not a change, or one of another record's row
 		}
 		if slices.ContainsFunc(stale, func(s flow.Written) bool { return s.Column != v.Column }) {
 			return true

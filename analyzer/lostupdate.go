@@ -8,6 +8,7 @@ import (
 	"go/constant"
 	"go/types"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -732,15 +733,22 @@ func (debugFlag) IsBoolFlag() bool { return true }
 
 // debugWrite prints a write as the judge sees it.
 func debugWrite(out io.Writer, pass *analysis.Pass, w *flow.Write) {
-	fmt.Fprintf(out, "write %s table=%s sets=%v atomic=%v checks=%v tested=%v row=%v keys=%v\n", pass.Fset.Position(w.Pos), w.Table, w.Sets, w.Atomic, w.Checks, w.Tested, w.Row, w.KeyArgs)
+	fmt.Fprintf(out, "write %s table=%s sets=%v atomic=%v checks=%v tested=%v row=%v keys=%s\n", pass.Fset.Position(w.Pos), w.Table, w.Sets, w.Atomic, w.Checks, w.Tested, w.Row, keyNames(w.KeyArgs))
 	for _, v := range w.Values {
 		fmt.Fprintf(out, "  value %s %s:", v.Column, v.Name)
 		for _, l := range v.Labels {
 			if l.Load != nil {
-				fmt.Fprintf(out, " [load at %s %s column=%s %s table=%s]", pass.Fset.Position(l.Load.Pos), l.Name, l.Column, l.Change, l.Load.Table)
+				fmt.Fprintf(out, " [load at %s %s column=%s %s table=%s keys=%s]", pass.Fset.Position(l.Load.Pos), l.Name, l.Column, l.Change, l.Load.Table, keyNames(l.Load.KeyArgs))
 			} else {
 				fmt.Fprintf(out, " [param %d%s %s]", l.Param, l.PPath, l.Change)
 			}
+		}
+		if v.Row.Known() {
+			fmt.Fprintf(out, "    row: loads")
+			for _, l := range v.Row.Loads {
+				fmt.Fprintf(out, " %s keys=%s", pass.Fset.Position(l.Pos), keyNames(l.KeyArgs))
+			}
+			fmt.Fprintf(out, " params %v elsewhere=%v\n", v.Row.Params, v.Row.Elsewhere)
 		}
 		fmt.Fprintln(out)
 	}
@@ -748,9 +756,19 @@ func debugWrite(out io.Writer, pass *analysis.Pass, w *flow.Write) {
 		fmt.Fprintf(out, "  guard %s:", pass.Fset.Position(g.Pos))
 		for _, l := range g.Labels {
 			if l.Load != nil {
-				fmt.Fprintf(out, " [load %s column=%s keys=%v]", l.Name, l.Column, l.Load.KeyArgs)
+				fmt.Fprintf(out, " [load %s column=%s keys=%s]", l.Name, l.Column, keyNames(l.Load.KeyArgs))
 			}
 		}
 		fmt.Fprintln(out)
 	}
+}
+
+// keyNames prints the values key columns are compared with, in column
+// order, for -explain.
+func keyNames(keys map[string]ssa.Value) string {
+	var parts []string
+	for _, c := range slices.Sorted(maps.Keys(keys)) {
+		parts = append(parts, c+"="+keys[c].String())
+	}
+	return "[" + strings.Join(parts, " ") + "]"
 }

@@ -361,6 +361,9 @@ func (c *funcCtx) api(st *state, e *env, call *ssa.Call, spec apis.Spec) {
 		}
 	case apis.GormLoad:
 		q := c.chainQuery(e, call, recv)
+		if spec.Dest >= 0 && spec.Column < 0 && len(args) > spec.Dest+1 {
+			c.inlineKeys(e, q, args[spec.Dest+1])
+		}
 		var cols []string
 		if spec.Column >= 0 {
 			if col, ok := c.sqlText(e, arg(spec.Column)); ok {
@@ -480,11 +483,33 @@ func (c *funcCtx) api(st *state, e *env, call *ssa.Call, spec apis.Spec) {
 	}
 }
 
+// inlineKeys records the row a GORM finisher's inline conditions find:
+// First(&p, id) finds it by its primary key, First(&p, "email = ?", e) by
+// the columns the condition compares.
+func (c *funcCtx) inlineKeys(e *env, q *query, conds ssa.Value) {
+	vals, _ := c.varargs(e, conds)
+	if len(vals) == 0 || vals[0] == nil {
+		return
+	}
+	if cond, ok := c.sqlText(e, vals[0]); ok {
+		ch := chain{keyArgs: q.keyArgs}
+		ch.addKeyArgs(e, cond, vals[1:])
+		q.keyArgs = ch.keyArgs
+		return
+	}
+	if len(vals) == 1 && isNumeric(peel(vals[0]).Type()) {
+		if q.keyArgs == nil {
+			q.keyArgs = make(map[string]ssa.Value)
+		}
+		q.keyArgs["id"] = keyValue(e, vals[0])
+	}
+}
+
 // chainQuery describes the query a GORM finisher runs.
 func (c *funcCtx) chainQuery(e *env, call *ssa.Call, recv ssa.Value) *query {
 	ch := c.gormChain(e, recv)
 	q := newQuery(ch.handle, ch.lib, call.Pos())
-	q.lock, q.lockPos, q.table, q.keys = ch.lock, ch.lockPos, ch.table, slices.Clone(ch.where)
+	q.lock, q.lockPos, q.table, q.keys, q.keyArgs = ch.lock, ch.lockPos, ch.table, slices.Clone(ch.where), maps.Clone(ch.keyArgs)
 	if ch.raw != nil {
 		q.known, q.stmt = ch.raw.known, ch.raw.stmt
 		q.table = cmp.Or(q.table, ch.raw.table)
@@ -1102,6 +1127,9 @@ func (c *funcCtx) summaryLoad(st *state, e *env, call *ssa.Call, i int, ld summa
 	}
 	l := c.load(st, call, 10+i, h, lock, token.NoPos, apis.NoLib, call.Pos())
 	l.Via, l.Site, l.Table, l.RowsParam = callee, ld.Site, table, rows
+	if l.KeyArgs == nil {
+		l.KeyArgs = keyArgsAt(e, args, ld.KeyParams)
+	}
 	l.Keys = union(l.Keys, keys)
 	l.Record = l.Record || ld.Record
 	l.InTx = l.InTx || ld.Handle.InTx && ld.Handle.Param >= 0
@@ -1137,7 +1165,7 @@ func (c *funcCtx) summaryWrites(st *state, e *env, call *ssa.Call, sum *summary.
 		if w.Whole {
 			vals, _ = c.objectWrites(st, e, args[w.Param], w.Path, w.Only)
 		} else if ls := c.writtenSource(st, e, args, w.Param, w.Path); len(ls) > 0 {
-			vals = []Written{{Column: w.Column, Labels: c.withChange(ls, w.Change), Arg: -1, Numeric: w.Numeric}}
+			vals = []Written{{Column: w.Column, Labels: c.withChange(ls, w.Change), Arg: -1, Numeric: w.Numeric, Row: c.calleeRow(st, e, args, w)}}
 		}
 		inTx := c.inTx(st, h) || w.Handle.InTx && w.Handle.Param >= 0
 		wr := c.write(st, call, 30+i, WriteCallee, h, inTx, vals)
@@ -1161,6 +1189,41 @@ func (c *funcCtx) summaryWrites(st *state, e *env, call *ssa.Call, sum *summary.
 			c.lock(st, call, 30+i, h, LockWrite, true, token.NoPos)
 		}
 	}
+}
+
+// calleeRow returns, at a call, which row a callee's write of one value
+// writes: the caller's records given as the parameters the callee writes
+// to, or a record the callee loaded itself.
+func (c *funcCtx) calleeRow(st *state, e *env, args []ssa.Value, w summary.Write) RowOf {
+	row := RowOf{Elsewhere: w.RowLocal, Keys: keyArgsAt(e, args, w.RowKeys)}
+	for _, p := range w.RowParams {
+		if p < 0 || p >= len(args) {
+			return RowOf{}
+		}
+		r := c.recordRow(st, e, args[p])
+		if !r.Known() {
+			return RowOf{} // a record the caller built: which row it is, is not known
+		}
+		row.Loads = append(row.Loads, r.Loads...)
+		row.Params = append(row.Params, r.Params...)
+		row.Elsewhere = row.Elsewhere || r.Elsewhere
+	}
+	return row
+}
+
+// keyArgsAt returns, at a call, the values the callee compared key
+// columns with: the arguments given for its key parameters.
+func keyArgsAt(e *env, args []ssa.Value, keys []summary.KeyParam) map[string]ssa.Value {
+	var out map[string]ssa.Value
+	for _, k := range keys {
+		if k.Param >= 0 && k.Param < len(args) && args[k.Param] != nil {
+			if out == nil {
+				out = make(map[string]ssa.Value)
+			}
+			out[k.Column] = keyValue(e, args[k.Param])
+		}
+	}
+	return out
 }
 
 // summaryForward runs, at a call of a wrapper, the caller's SQL the

@@ -222,6 +222,10 @@ func (c *funcCtx) gormChain(e *env, v ssa.Value) chain {
 				if cond, ok := c.sqlText(e, args[0]); ok {
 					eq, tested := whereColumns(cond)
 					ch.where, ch.tested = append(ch.where, eq...), append(ch.tested, tested...)
+					if len(args) > 1 {
+						vals, _ := c.varargs(e, args[1])
+						ch.addKeyArgs(e, cond, vals)
+					}
 				}
 			}
 		case "Raw":
@@ -303,6 +307,52 @@ func (c *funcCtx) setWrites(st *state, e *env, exprs []setExpr) (vals []Written,
 		}
 	}
 	return vals, sets, atomic
+}
+
+// addKeyArgs records the values a condition compares its columns with
+// (Where("subj_uid = ?", uid)): which row the chain finds.
+func (ch *chain) addKeyArgs(e *env, cond string, vals []ssa.Value) {
+	stmt := sqltext.Parse("UPDATE t SET x = 1 WHERE " + cond)
+	for _, w := range stmt.Where {
+		if i := w.Param.Index; i >= 0 && i < len(vals) && vals[i] != nil {
+			if ch.keyArgs == nil {
+				ch.keyArgs = make(map[string]ssa.Value)
+			}
+			ch.keyArgs[w.Column] = keyValue(e, vals[i])
+		}
+	}
+}
+
+// keyValue returns what a key argument is, for comparing it with another:
+// the value itself, or for a variable captured by a closure (*id, where
+// id is the cell the function stored its parameter in once) what was
+// stored.
+func keyValue(e *env, v ssa.Value) ssa.Value {
+	for range maxDepth {
+		v = e.resolve(peel(e.resolve(v)))
+		u, ok := v.(*ssa.UnOp)
+		if !ok || u.Op != token.MUL {
+			return v
+		}
+		cell, ok := e.resolve(u.X).(*ssa.Alloc)
+		if !ok {
+			return v
+		}
+		var stored ssa.Value
+		for _, r := range *cell.Referrers() {
+			if s, ok := r.(*ssa.Store); ok && s.Addr == cell {
+				if stored != nil {
+					return cell // assigned more than once: the variable
+				}
+				stored = s.Val
+			}
+		}
+		if stored == nil {
+			return cell
+		}
+		v = stored
+	}
+	return v
 }
 
 // whereColumns returns the columns a builder's Where condition ("id = ?

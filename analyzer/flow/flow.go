@@ -253,6 +253,51 @@ type Written struct {
 	// Const reports a constant (SET status = 'used', Update("status",
 	// "used"), a field set to a constant).
 	Const bool
+	// Row is the row the value is written to, when the write is of one
+	// record (GORM Model(&r).Updates, Save(&r)): a value read from
+	// another row of the table is not a lost update of this one.
+	Row RowOf
+}
+
+// RowOf says which row a record is: the loads that filled it, the
+// parameters of the analysed function it came from, or (Elsewhere) a
+// record a callee loaded itself. A zero RowOf is a row not known.
+type RowOf struct {
+	Loads     []*Load
+	Params    []int
+	Elsewhere bool
+	// Keys are the values a callee found the record it loaded itself by,
+	// by key column.
+	Keys map[string]ssa.Value
+}
+
+// Known reports whether anything is known of the row.
+func (r RowOf) Known() bool { return len(r.Loads) > 0 || len(r.Params) > 0 || r.Elsewhere }
+
+// Holds reports whether a value with label l was read from the row: it
+// comes from a load that filled the record, or from one that found its
+// row by the same key value (First(&p, id), then First(&locked, id)), or
+// from the parameter the record is. Anything holds in a row not known.
+func (r RowOf) Holds(l *Label) bool {
+	if !r.Known() {
+		return true
+	}
+	if l.Load == nil {
+		return slices.Contains(r.Params, l.Param)
+	}
+	return slices.ContainsFunc(r.Loads, func(x *Load) bool { return x == l.Load || sameKey(x.KeyArgs, l.Load.KeyArgs) }) ||
+		sameKey(r.Keys, l.Load.KeyArgs)
+}
+
+// sameKey reports whether two loads found their rows by one key column
+// compared with one value (their KeyArgs).
+func sameKey(a, b map[string]ssa.Value) bool {
+	for c, v := range a {
+		if w, ok := b[c]; ok && v == w {
+			return true
+		}
+	}
+	return false
 }
 
 // Write is a statement that writes values derived from loads back.

@@ -700,7 +700,7 @@ func (c *funcCtx) sqlQuery(e *env, call *ssa.Call, spec apis.Spec) *query {
 			if q.keyArgs == nil {
 				q.keyArgs = make(map[string]ssa.Value)
 			}
-			q.keyArgs[w.Column] = e.resolve(peel(v))
+			q.keyArgs[w.Column] = keyValue(e, v)
 		}
 	}
 	return q

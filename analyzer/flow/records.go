@@ -3,6 +3,7 @@ package flow
 import (
 	"go/token"
 	"go/types"
+	"maps"
 	"reflect"
 	"regexp"
 	"slices"
@@ -79,6 +80,12 @@ func (c *funcCtx) gormWrite(st *state, e *env, call *ssa.Call, spec apis.Spec, r
 		}
 		for i := range atomic {
 			atomic[i] = gormColumn(fields, atomic[i])
+		}
+	}
+	if model != nil {
+		row := c.recordRow(st, e, model)
+		for i := range vals {
+			vals[i].Row = row
 		}
 	}
 	w := c.write(st, call, 0, kind, ch.handle, inTx, vals)
@@ -480,4 +487,59 @@ func recordStruct(t types.Type) *types.Struct {
 func isMapType(t types.Type) bool {
 	_, ok := t.Underlying().(*types.Map)
 	return ok
+}
+
+// recordRow returns which row the record v points to (or is) holds: the
+// parameter it is, or the loads whose values its fields still hold as
+// they were read. A record with no such field (a new one, one whose every
+// field was set) is a row not known.
+func (c *funcCtx) recordRow(st *state, e *env, v ssa.Value) RowOf {
+	if v == nil {
+		return RowOf{}
+	}
+	v = peel(e.resolve(v))
+	var base ssa.Value
+	var path string
+	if isPointerLike(v.Type()) {
+		base, path = c.place(st, e, v)
+	} else {
+		base, path = c.valPlace(st, e, v)
+	}
+	if base == nil {
+		return RowOf{}
+	}
+	var row RowOf
+	if p, ok := base.(*ssa.Parameter); ok {
+		if i := c.paramIndex(p); i >= 0 {
+			row.Params = append(row.Params, i)
+		}
+	}
+	// Loads of whole records that the record, or a field of it, holds as
+	// read: not a value copied from another record into another column.
+	add := func(en entry, whole bool) {
+		col := ""
+		if en.field != nil {
+			col = columnName(en.field.Name(), en.tag)
+		}
+		for _, l := range en.labels {
+			if l.Load == nil || !l.Load.Record || l.Changed() || !whole && (col == "" || l.Column != col) {
+				continue
+			}
+			if !slices.Contains(row.Loads, l.Load) {
+				row.Loads = append(row.Loads, l.Load)
+			}
+		}
+	}
+	if cover, _, found, _ := st.lookup(base, path); found {
+		add(cover, true)
+	} else if _, isParam := base.(*ssa.Parameter); !isParam {
+		add(entry{labels: c.taint(e, base)}, true) // a record a callee returned
+	}
+	for _, p := range slices.Sorted(maps.Keys(st.mem[base])) {
+		if p != path && under(p, path) {
+			add(st.mem[base][p], false)
+		}
+	}
+	slices.Sort(row.Params)
+	return row
 }

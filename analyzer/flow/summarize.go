@@ -103,7 +103,8 @@ func (c *funcCtx) summarize(r *Result) *summary.Summary {
 				if l.Load != nil {
 					continue
 				}
-				s.Writes = append(s.Writes, summary.Write{Param: l.Param, Path: l.PPath, Whole: v.Whole, Only: v.Only, Column: v.Column, Table: w.Table, Change: l.Change, Handle: w.Handle.Ref(w.InTx), LockedFirst: lockedFirst, Numeric: v.Numeric, Lib: w.Lib.Name(), Checks: w.Checks, Tested: w.Tested, Site: c.site(w.Pos, w.Site)})
+				s.Writes = append(s.Writes, summary.Write{Param: l.Param, Path: l.PPath, Whole: v.Whole, Only: v.Only, Column: v.Column, Table: w.Table, Change: l.Change, Handle: w.Handle.Ref(w.InTx), LockedFirst: lockedFirst, Numeric: v.Numeric, Lib: w.Lib.Name(), Checks: w.Checks, Tested: w.Tested, Site: c.site(w.Pos, w.Site),
+					RowParams: v.Row.Params, RowLocal: len(v.Row.Loads) > 0 || v.Row.Elsewhere, RowKeys: c.rowKeys(v.Row)})
 			}
 		}
 	}
@@ -151,7 +152,34 @@ func (c *funcCtx) loadFact(l *Label, result, into int, path string) summary.Load
 	}
 	return summary.Load{Result: result, Into: into, Path: path, Column: l.Column, Table: ld.Table, Lock: ld.Lock,
 		Handle: ld.Handle.Ref(ld.InTx), Rows: ld.RowsParam, SQL: sqlParam, Slot: slot, Keys: slices.Clone(ld.Keys),
-		Change: l.Change, Record: ld.Record, Site: c.site(ld.ReadPos(), ld.Site)}
+		Change: l.Change, Record: ld.Record, Site: c.site(ld.ReadPos(), ld.Site), KeyParams: c.keyParams(ld.KeyArgs)}
+}
+
+// keyParams returns which key columns a load compared with parameters of
+// the function, by column.
+func (c *funcCtx) keyParams(keys map[string]ssa.Value) []summary.KeyParam {
+	var out []summary.KeyParam
+	for _, col := range slices.Sorted(maps.Keys(keys)) {
+		if p, ok := keys[col].(*ssa.Parameter); ok {
+			if i := c.paramIndex(p); i >= 0 {
+				out = append(out, summary.KeyParam{Column: col, Param: i})
+			}
+		}
+	}
+	return out
+}
+
+// rowKeys returns the key parameters of the loads a row was filled by.
+func (c *funcCtx) rowKeys(row RowOf) []summary.KeyParam {
+	var out []summary.KeyParam
+	for _, l := range row.Loads {
+		for _, k := range c.keyParams(l.KeyArgs) {
+			if !slices.Contains(out, k) {
+				out = append(out, k)
+			}
+		}
+	}
+	return out
 }
 
 // lockedBefore reports whether a lock that protects h is among held; the

@@ -40,7 +40,7 @@ func (c *funcCtx) xormChain(e *env, v ssa.Value) chain {
 				if ch.keyArgs == nil {
 					ch.keyArgs = make(map[string]ssa.Value)
 				}
-				ch.keyArgs["id"] = e.resolve(peel(args[0]))
+				ch.keyArgs["id"] = keyValue(e, args[0])
 			}
 		case "Where", "And", "Or":
 			if cond, ok := text(0); ok {

@@ -139,6 +139,17 @@ type Load struct {
 	Record bool
 	// Site is where the load happened, as file:line, for messages.
 	Site string
+	// KeyParams are the parameters whose values the load found its row
+	// by (WHERE id = ? with the parameter id): the caller compares them
+	// with the keys of its own loads to tell whether two records are one
+	// row.
+	KeyParams []KeyParam
+}
+
+// KeyParam says that a key column was compared with a parameter.
+type KeyParam struct {
+	Column string
+	Param  int
 }
 
 // Write says that the function writes a value derived from a parameter
@@ -177,6 +188,16 @@ type Write struct {
 	Checks []string
 	Tested []string
 	Site   string
+	// RowParams are the parameters whose record the value is written to,
+	// when one record is written (GORM Model(other).Updates); RowLocal
+	// reports that the record is one the function loaded itself. A
+	// caller's value written to another record than its own is not a
+	// lost update of its row.
+	RowParams []int
+	RowLocal  bool
+	// RowKeys are the parameters the record the function loaded itself
+	// was found by, for RowLocal.
+	RowKeys []KeyParam
 }
 
 // Mutate says that the function changes data reachable from a parameter
@@ -429,11 +450,11 @@ func boolInt(b bool) int {
 }
 
 func (l Load) key() string {
-	return fmt.Sprintf("%d|%d|%s|%s|%s|%d|%v|%d|%d|%d|%v|%v|%v|%s", l.Result, l.Into, l.Path, l.Column, l.Table, l.Lock, l.Handle, l.Rows, l.SQL, l.Slot, l.Keys, l.Change, l.Record, l.Site)
+	return fmt.Sprintf("%d|%d|%s|%s|%s|%d|%v|%d|%d|%d|%v|%v|%v|%s|%v", l.Result, l.Into, l.Path, l.Column, l.Table, l.Lock, l.Handle, l.Rows, l.SQL, l.Slot, l.Keys, l.Change, l.Record, l.Site, l.KeyParams)
 }
 
 func (w Write) key() string {
-	return fmt.Sprintf("%d|%s|%v|%v|%s|%s|%v|%v|%v|%v|%v|%v|%v|%s", w.Param, w.Path, w.Whole, w.Only, w.Column, w.Table, w.Change, w.Handle, w.LockedFirst, w.Numeric, w.Lib, w.Checks, w.Tested, w.Site)
+	return fmt.Sprintf("%d|%s|%v|%v|%s|%s|%v|%v|%v|%v|%v|%v|%v|%s|%v|%v|%v", w.Param, w.Path, w.Whole, w.Only, w.Column, w.Table, w.Change, w.Handle, w.LockedFirst, w.Numeric, w.Lib, w.Checks, w.Tested, w.Site, w.RowParams, w.RowLocal, w.RowKeys)
 }
 
 func (m Mutate) key() string {
