@@ -106,7 +106,7 @@ type finding struct {
 // write decided by a check of a loaded value it does not repeat is a
 // check-then-write.
 func (r *runner) judge(w *flow.Write, res *flow.Result, reg *registry) *finding {
-	if f := lostUpdate(w); f != nil {
+	if f := lostUpdate(w, reg); f != nil {
 		return f
 	}
 	if f := r.staleRow(w, reg); f != nil {
@@ -116,8 +116,11 @@ func (r *runner) judge(w *flow.Write, res *flow.Result, reg *registry) *finding 
 }
 
 // lostUpdate returns the finding for the earliest unprotected load whose
-// value the write stores, computed, into the column it was read from.
-func lostUpdate(w *flow.Write) *finding {
+// value the write stores, computed, into the column it was read from. A
+// column that the program recounts from other rows (SET photo_count =
+// (SELECT COUNT(*) …)) is a cache of that count: a change lost to a
+// concurrent one is restored by the next recount, so it is not reported.
+func lostUpdate(w *flow.Write, reg *registry) *finding {
 	type cand struct {
 		value flow.Written
 		label *flow.Label
@@ -125,7 +128,8 @@ func lostUpdate(w *flow.Write) *finding {
 	var cands []cand
 	for _, v := range w.Values {
 		for _, l := range v.Labels {
-			if l.Load != nil && l.Changed() && sameTable(l.Load.Table, w.Table) && sameColumn(l, v.Column) && !checksOld(w, l) && v.Row.Holds(l) {
+			if l.Load != nil && l.Changed() && sameTable(l.Load.Table, w.Table) && sameColumn(l, v.Column) && !checksOld(w, l) && v.Row.Holds(l) &&
+				!reg.recounted(cmp.Or(w.Table, l.Load.Table), cmp.Or(v.Column, l.Column)) {
 				cands = append(cands, cand{v, l})
 			}
 		}
@@ -210,10 +214,10 @@ func (r *runner) staleRow(w *flow.Write, reg *registry) *finding {
 			if timestamp(v.Column) {
 				continue // an older last-seen time put back loses nothing anyone counts on
 			}
-			ws := slices.DeleteFunc(reg.others(table, v.Column, reg.site(w)), func(c summary.ColumnWrite) bool {
-				return c.Recount // restored by the next recount, whatever is put back
-			})
-			if len(ws) > 0 {
+			if reg.recounted(table, v.Column) {
+				continue // restored by the next recount, whatever is put back
+			}
+			if ws := reg.others(table, v.Column, reg.site(w)); len(ws) > 0 {
 				writers = append(writers, ws[0])
 				contended = append(contended, v)
 			}

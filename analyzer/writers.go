@@ -88,6 +88,13 @@ func (r *registry) others(table, column, site string) []summary.ColumnWrite {
 	return out
 }
 
+// recounted reports whether the program recounts a column from other rows
+// (SET photo_count = (SELECT COUNT(*) …)): whatever a concurrent write
+// loses or puts back in it, the next recount restores.
+func (r *registry) recounted(table, column string) bool {
+	return r != nil && slices.ContainsFunc(r.byColumn[[2]string{table, column}], func(c summary.ColumnWrite) bool { return c.Recount })
+}
+
 // site is where a write happens, as file:line: in the callee, for a
 // callee's write.
 func (r *registry) site(w *flow.Write) string {

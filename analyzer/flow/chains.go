@@ -2,6 +2,7 @@ package flow
 
 import (
 	"go/token"
+	"go/types"
 	"strings"
 
 	"golang.org/x/tools/go/ssa"
@@ -236,6 +237,8 @@ func (c *funcCtx) gormChain(e *env, v ssa.Value) chain {
 			if len(args) > 0 && ch.table == "" {
 				if t, ok := c.sqlText(e, args[0]); ok {
 					ch.table = sqlTable(sqltext.Parse("SELECT 1 FROM " + t).Table)
+				} else if m := tableNameOf(e, args[0]); m != nil {
+					ch.table = c.a.modelTable(m, ch.lib) // Table(Subject{}.TableName())
 				}
 			}
 		}
@@ -307,6 +310,20 @@ func (c *funcCtx) setWrites(st *state, e *env, exprs []setExpr) (vals []Written,
 		}
 	}
 	return vals, sets, atomic
+}
+
+// tableNameOf returns the model whose TableName method gives v
+// (Subject{}.TableName()), or nil.
+func tableNameOf(e *env, v ssa.Value) types.Type {
+	call, ok := peel(e.resolve(v)).(*ssa.Call)
+	if !ok {
+		return nil
+	}
+	fn := call.Call.StaticCallee()
+	if fn == nil || fn.Name() != "TableName" || fn.Signature.Recv() == nil || len(call.Call.Args) != 1 {
+		return nil
+	}
+	return call.Call.Args[0].Type()
 }
 
 // addKeyArgs records the values a condition compares its columns with

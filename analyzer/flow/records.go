@@ -132,10 +132,41 @@ func (c *funcCtx) recounts(e *env, v ssa.Value, col, table string) bool {
 // nor from placeholders, but from a subquery or a column of another table
 // of the statement (SET photo_count = b.label_photos).
 func recount(a *sqltext.Assignment, sql, table string) bool {
-	if a.Self || len(a.Params) > 0 || a.ExprStart >= a.ExprEnd || a.ExprEnd > len(sql) {
+	if a.Self || a.ExprStart >= a.ExprEnd || a.ExprEnd > len(sql) {
 		return false
 	}
-	return recountExpr(sql[a.ExprStart:a.ExprEnd], table)
+	expr := sql[a.ExprStart:a.ExprEnd]
+	if len(a.Params) > 0 && !isSubquery(expr) {
+		return false // a value from Go
+	}
+	return recountExpr(expr, table)
+}
+
+// isSubquery reports whether an SQL expression is one parenthesised
+// SELECT: placeholders in it filter the rows it counts (JOIN photos p ON
+// ?), they are not the value set.
+func isSubquery(expr string) bool {
+	expr = strings.TrimSpace(expr)
+	if len(expr) < 2 || expr[0] != '(' || expr[len(expr)-1] != ')' {
+		return false
+	}
+	inner := strings.TrimSpace(expr[1 : len(expr)-1])
+	if len(inner) < 6 || !strings.EqualFold(inner[:6], "SELECT") {
+		return false
+	}
+	depth := 0
+	for i := range len(expr) - 1 {
+		switch expr[i] {
+		case '(':
+			depth++
+		case ')':
+			depth--
+			if depth == 0 {
+				return false // (SELECT …) + (…): the first parenthesis closes early
+			}
+		}
+	}
+	return true
 }
 
 // qualifiedName matches a qualified column, its qualifier first.

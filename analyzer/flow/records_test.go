@@ -45,3 +45,27 @@ func TestFieldAt(t *testing.T) {
 		})
 	}
 }
+
+// TestIsSubquery checks which SET expressions are one subquery, whose
+// placeholders filter what it counts rather than give the value.
+func TestIsSubquery(t *testing.T) {
+	tests := []struct {
+		expr string
+		want bool
+	}{
+		{"(SELECT COUNT(*) FROM markers m JOIN photos p ON ? WHERE m.subject_id = subjects.id)", true},
+		{" ( select count(*) from likes where likes.photo_id = ? ) ", true},
+		{"(SELECT n FROM a) + (SELECT n FROM b)", false},
+		{"(SELECT n FROM a) + ?", false},
+		{"COALESCE((SELECT n FROM a), 0)", false},
+		{"? + 1", false},
+		{"(n + ?)", false},
+		{"(", false},
+		{"", false},
+	}
+	for _, tt := range tests {
+		if got := isSubquery(tt.expr); got != tt.want {
+			t.Errorf("isSubquery(%q) = %v, want %v", tt.expr, got, tt.want)
+		}
+	}
+}
