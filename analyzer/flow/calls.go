@@ -101,9 +101,12 @@ func (c *funcCtx) defaultCall(st *state, e *env, call *ssa.Call) {
 	args := allArgs(call.Common())
 	in := make([]labels, len(args))
 	var ls labels
+	flows := resultArgs(call.Common(), len(args))
 	for i, a := range args {
 		in[i] = c.valueLabels(st, e, a)
-		ls = ls.union(in[i])
+		if flows == nil || flows[i] {
+			ls = ls.union(in[i])
+		}
 	}
 	c.setResult(call, c.opaque(ls))
 	if t, ok := call.Type().(*types.Tuple); ok {
@@ -130,6 +133,72 @@ func (c *funcCtx) defaultCall(st *state, e *env, call *ssa.Call) {
 		}
 	}
 	c.decodeInto(st, e, args, in)
+}
+
+// resultArgs says which arguments of a call of a generic function can
+// reach its results, when its type says so: the results of
+// Ternary[T, U any](cond T, a, b U) U are of type U, so they are made from
+// a and b and not from cond. It returns nil when every argument may.
+func resultArgs(cc *ssa.CallCommon, n int) []bool {
+	obj := calleeObj(cc)
+	if obj == nil {
+		return nil
+	}
+	sig, ok := obj.Origin().Type().(*types.Signature)
+	if !ok || sig.TypeParams().Len() == 0 || sig.Recv() != nil || sig.Params().Len() != n || sig.Results().Len() == 0 {
+		return nil
+	}
+	var tps []*types.TypeParam
+	for i := range sig.Results().Len() {
+		tp, ok := sig.Results().At(i).Type().(*types.TypeParam)
+		if !ok {
+			return nil // a result of a type of its own: anything may make it
+		}
+		tps = append(tps, tp)
+	}
+	flows := make([]bool, n)
+	for i := range n {
+		flows[i] = slices.ContainsFunc(tps, func(tp *types.TypeParam) bool { return mentions(sig.Params().At(i).Type(), tp, 0) })
+	}
+	return flows
+}
+
+// mentions reports whether type t is, or is built from, type parameter tp.
+func mentions(t types.Type, tp *types.TypeParam, depth int) bool {
+	if depth > maxDepth {
+		return true
+	}
+	switch x := t.(type) {
+	case *types.TypeParam:
+		return x == tp
+	case *types.Pointer:
+		return mentions(x.Elem(), tp, depth+1)
+	case *types.Slice:
+		return mentions(x.Elem(), tp, depth+1)
+	case *types.Array:
+		return mentions(x.Elem(), tp, depth+1)
+	case *types.Chan:
+		return mentions(x.Elem(), tp, depth+1)
+	case *types.Map:
+		return mentions(x.Key(), tp, depth+1) || mentions(x.Elem(), tp, depth+1)
+	case *types.Signature:
+		for i := range x.Results().Len() {
+			if mentions(x.Results().At(i).Type(), tp, depth+1) {
+				return true
+			}
+		}
+		return false
+	case *types.Named:
+		for i := range x.TypeArgs().Len() {
+			if mentions(x.TypeArgs().At(i), tp, depth+1) {
+				return true
+			}
+		}
+		return false
+	case *types.Basic:
+		return false
+	}
+	return true // a struct or interface literal: may hold anything
 }
 
 // decodeInto applies what an unmodelled call that looks like a decoder

@@ -138,8 +138,11 @@ func (c *funcCtx) modelCall(st *state, e *env, call *ssa.Call) bool {
 	switch m {
 	case passThrough:
 		var ls labels
-		for _, a := range args {
-			ls = ls.union(c.valueLabels(st, e, a))
+		flows := resultArgs(cc, len(args))
+		for i, a := range args {
+			if flows == nil || flows[i] {
+				ls = ls.union(c.valueLabels(st, e, a)) // not lo.Ternary's condition
+			}
 		}
 		c.setResult(call, ls)
 	case sprintf:

@@ -1,7 +1,7 @@
 // Package passthrough is an inventory service that writes loaded values // want package:"writes .*items\\.name"
 // back after passing them through conversions and choices that change
 // nothing another request could have changed: cmp.Or, max, strconv,
-// strings.TrimSpace, fmt.Sprintf, and a normaliser the analysis cannot
+// strings.TrimSpace, fmt.Sprintf, lo.Ternary, lancet's condition.Ternary, and a normaliser the analysis cannot
 // see into. Only arithmetic on the loaded value is a lost update.
 package passthrough
 
@@ -12,6 +12,9 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/duke-git/lancet/v2/condition"
+	"github.com/samber/lo"
 )
 
 type Item struct {
@@ -66,7 +69,7 @@ func (s *Service) takeStockRacy(ctx context.Context, id int64, qty int) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.db.ExecContext(ctx, "UPDATE items SET stock = $1 WHERE id = $2", max(old.Stock-qty, 0), old.ID) // want `^lost update: old.Stock is read at passthrough.go:65 \(by Service.item, at passthrough.go:37\) and written back here`
+	_, err = s.db.ExecContext(ctx, "UPDATE items SET stock = $1 WHERE id = $2", max(old.Stock-qty, 0), old.ID) // want `^lost update: old.Stock is read at passthrough.go:68 \(by Service.item, at passthrough.go:40\) and written back here`
 	return err
 }
 
@@ -117,6 +120,44 @@ func (s *Service) countRacy(ctx context.Context, id int64) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.db.ExecContext(ctx, "UPDATE items SET count = $1 WHERE id = $2", old.Count+1, old.ID) // want `^lost update: old.Count is read at passthrough.go:116 \(by Service.item, at passthrough.go:37\) and written back here`
+	_, err = s.db.ExecContext(ctx, "UPDATE items SET count = $1 WHERE id = $2", old.Count+1, old.ID) // want `^lost update: old.Count is read at passthrough.go:119 \(by Service.item, at passthrough.go:40\) and written back here`
+	return err
+}
+
+// clearBlankName writes the name back, or NULL when it is blank, through
+// a generic choice of another module: the condition decides which value
+// it returns, but is not part of it.
+func (s *Service) clearBlankName(ctx context.Context, id int64) error {
+	old, err := s.item(ctx, id)
+	if err != nil {
+		return err
+	}
+	name := lo.Ternary[any](strings.TrimSpace(old.Name) == "", nil, old.Name)
+	_, err = s.db.ExecContext(ctx, "UPDATE items SET name = $1 WHERE id = $2", name, old.ID)
+	return err
+}
+
+// restockRacy is the racy twin: the generic choice returns a value
+// computed from the stock.
+func (s *Service) restockRacy(ctx context.Context, id int64, qty int) error {
+	old, err := s.item(ctx, id)
+	if err != nil {
+		return err
+	}
+	stock := lo.Ternary(qty > 0, old.Stock+qty, old.Stock)
+	_, err = s.db.ExecContext(ctx, "UPDATE items SET stock = $1 WHERE id = $2", stock, old.ID) // want `^lost update: old.Stock is read at passthrough.go:143 \(by Service.item, at passthrough.go:40\) and written back here`
+	return err
+}
+
+// clearBlankNameLancet is clearBlankName with lancet's Ternary, which the
+// analysis has no model of: its type says that its result is one of its
+// last two arguments.
+func (s *Service) clearBlankNameLancet(ctx context.Context, id int64) error {
+	old, err := s.item(ctx, id)
+	if err != nil {
+		return err
+	}
+	name := condition.Ternary[bool, any](strings.TrimSpace(old.Name) == "", nil, old.Name)
+	_, err = s.db.ExecContext(ctx, "UPDATE items SET name = $1 WHERE id = $2", name, old.ID)
 	return err
 }
