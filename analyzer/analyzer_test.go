@@ -16,7 +16,7 @@ import (
 // testModules are the analysistest modules; each requires real library
 // modules, which TestMain downloads into the module cache because
 // analysistest loads packages with GOPROXY=off.
-var testModules = []string{"cases", "pgx", "sqlx", "redis", "memcache", "bun", "xorm", "gormv1"}
+var testModules = []string{"cases", "pgx", "sqlx", "redis", "redigo", "memcache", "bun", "xorm", "gormv1", "unmodelled"}
 
 func TestMain(m *testing.M) {
 	for _, mod := range testModules {
