@@ -1020,6 +1020,18 @@ func (c *funcCtx) writtenSource(st *state, e *env, args []ssa.Value, param int, 
 	return ls.union(c.pointees(st, st.mem[base][p]))
 }
 
+// storedConst reports whether the caller stored a constant at a path of
+// the record a parameter points to (u.Status = "disabled").
+func (c *funcCtx) storedConst(st *state, e *env, args []ssa.Value, param int, path string) bool {
+	if param < 0 || param >= len(args) || args[param] == nil || path == "" || !isPointerLike(args[param].Type()) {
+		return false
+	}
+	base, p := c.loc(e, args[param])
+	base, p = st.canon(base, p+path)
+	en, ok := st.mem[base][p]
+	return ok && en.dirty && en.konst && !en.maybe && len(en.labels) == 0
+}
+
 // pointees returns the labels of a location and of what it points to, as
 // a whole: computed where any of that was changed since it was loaded.
 func (c *funcCtx) pointees(st *state, en entry) labels {
@@ -1235,6 +1247,10 @@ func (c *funcCtx) summaryWrites(st *state, e *env, call *ssa.Call, sum *summary.
 			vals, _ = c.objectWrites(st, e, args[w.Param], w.Path, w.Only)
 		} else if ls := c.writtenSource(st, e, args, w.Param, w.Path); len(ls) > 0 {
 			vals = []Written{{Column: w.Column, Labels: c.withChange(ls, w.Change), Arg: -1, Numeric: w.Numeric, Row: c.calleeRow(st, e, args, w)}}
+		} else if w.Column != "" && w.Change == summary.Copied && c.storedConst(st, e, args, w.Param, w.Path) {
+			// u.HasData = true, then a repository's Update(u): the callee
+			// writes the constant the caller set.
+			vals = []Written{{Column: w.Column, Arg: -1, Fresh: true, Const: true, Row: c.calleeRow(st, e, args, w)}}
 		}
 		inTx := c.inTx(st, h) || w.Handle.InTx && w.Handle.Param >= 0
 		wr := c.write(st, call, 30+i, WriteCallee, h, inTx, vals)

@@ -200,3 +200,40 @@ func renameCoupon(db *gorm.DB, id uint, code string) error {
 	}
 	return db.Model(&Coupon{}).Where("id = ?", id).Update("code", code).Error
 }
+
+// saveCoupon is a repository method: it writes the coupon's status.
+func saveCoupon(db *gorm.DB, c *Coupon) error {
+	return db.Model(c).Updates(map[string]any{"status": c.Status}).Error
+}
+
+// disableThroughRepo is disableIfEnabled through the repository: the
+// status set to a constant and written by the callee is the same flag
+// for two requests that both pass.
+func disableThroughRepo(db *gorm.DB, id uint) error {
+	var c Coupon
+	if err := db.First(&c, id).Error; err != nil {
+		return err
+	}
+	if c.Status != "enabled" {
+		return nil
+	}
+	c.Status = "disabled"
+	return saveCoupon(db, &c)
+}
+
+// redeemThroughRepo is the racy twin: the check also guards a credit,
+// which two requests that both pass give twice.
+func redeemThroughRepo(db *gorm.DB, id uint, userID int64) error {
+	var c Coupon
+	if err := db.First(&c, id).Error; err != nil {
+		return err
+	}
+	if c.Status != "enabled" {
+		return ErrUsed
+	}
+	if err := db.Table("wallets").Where("user_id = ?", userID).Update("balance", gorm.Expr("balance + ?", 100)).Error; err != nil {
+		return err
+	}
+	c.Status = "used"
+	return saveCoupon(db, &c) // want `^check then write: c\.Status is read at checkwrite.go:228 and checked at checkwrite.go:231, but the write here by checkwrite\.saveCoupon does not check it again`
+}
