@@ -270,11 +270,19 @@ func timestamp(col string) bool {
 			return true
 		}
 	}
+	return lastSeen(col)
+}
+
+// lastSeen reports whether a column holds when something last happened
+// (last_seen, last_used_at, updated_at): a write of it alone records an
+// event and decides nothing.
+func lastSeen(col string) bool {
+	col = strings.TrimSuffix(strings.TrimSuffix(col, "_at"), "_time")
 	if last, ok := strings.CutPrefix(col, "last_"); ok {
 		// last_seen, last_active, last_login: when something last happened
 		return slices.Contains([]string{"seen", "active", "activity", "login", "used", "access", "accessed", "visit", "visited"}, last)
 	}
-	return col == "accessed" || col == "modified"
+	return slices.Contains([]string{"accessed", "modified", "updated"}, col)
 }
 
 // changesOther reports whether a write also stores, on some path,
@@ -338,6 +346,11 @@ func checkThenWrite(w *flow.Write, all []*flow.Write) *finding {
 		return cacheCheckThenWrite(w, all)
 	}
 	if len(w.Sets) == 0 && len(w.Atomic) == 0 {
+		return nil
+	}
+	if len(w.Atomic) == 0 && !slices.ContainsFunc(w.Sets, func(c string) bool { return !lastSeen(c) }) {
+		// A session's last_used_at touched after a check: two requests
+		// that both pass each record when they came, and lose nothing.
 		return nil
 	}
 	written := writtenLoads(w)

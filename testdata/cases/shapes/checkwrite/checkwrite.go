@@ -1,4 +1,4 @@
-// Package checkwrite reads a value, checks it in Go and then writes // want package:`writes coupons\.code, coupons\.status, docs\.data, users\.role; updates atomically docs\.version`
+// Package checkwrite reads a value, checks it in Go and then writes // want package:`writes coupons\.code, coupons\.status, docs\.data, sessions\.last_used_at, users\.role; updates atomically docs\.version`
 // without checking it again: two requests can both pass the check before
 // either writes. A coupon redeemed twice, a document edited over a newer
 // version.
@@ -8,6 +8,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"time"
 
 	"gorm.io/gorm"
 )
@@ -40,7 +41,7 @@ func saveDocRacy(ctx context.Context, db *sql.DB, req Doc) error {
 	if cur.Version != req.Version {
 		return ErrConflict
 	}
-	_, err := db.ExecContext(ctx, "UPDATE docs SET data = $1, version = version + 1 WHERE id = $2", req.Data, cur.ID) // want `^check then write: cur\.Version is read at checkwrite.go:37 and checked at checkwrite.go:40, but the write here does not check it again`
+	_, err := db.ExecContext(ctx, "UPDATE docs SET data = $1, version = version + 1 WHERE id = $2", req.Data, cur.ID) // want `^check then write: cur\.Version is read at checkwrite.go:38 and checked at checkwrite.go:41, but the write here does not check it again`
 	return err
 }
 
@@ -78,7 +79,7 @@ func redeemRacy(ctx context.Context, db *sql.DB, code string, userID int64) erro
 	if _, err := db.ExecContext(ctx, "UPDATE wallets SET balance = balance + 100 WHERE user_id = $1", userID); err != nil {
 		return err
 	}
-	_, err := db.ExecContext(ctx, "UPDATE coupons SET status = 'used' WHERE id = $1", c.ID) // want `^check then write: c\.Status is read at checkwrite.go:72 and checked at checkwrite.go:75, but the write here does not check it again`
+	_, err := db.ExecContext(ctx, "UPDATE coupons SET status = 'used' WHERE id = $1", c.ID) // want `^check then write: c\.Status is read at checkwrite.go:73 and checked at checkwrite.go:76, but the write here does not check it again`
 	return err
 }
 
@@ -135,7 +136,7 @@ func redeemGormRacy(db *gorm.DB, code string, userID int64) error {
 	if err := db.Table("wallets").Where("user_id = ?", userID).Update("balance", gorm.Expr("balance + ?", 100)).Error; err != nil {
 		return err
 	}
-	return db.Model(&c).Update("status", "used").Error // want `^check then write: c\.Status is read at checkwrite.go:129 and checked at checkwrite.go:132, but the write here does not check it again`
+	return db.Model(&c).Update("status", "used").Error // want `^check then write: c\.Status is read at checkwrite.go:130 and checked at checkwrite.go:133, but the write here does not check it again`
 }
 
 // redeemGormCheckedInWhere repeats the check with Where and counts the
@@ -235,5 +236,26 @@ func redeemThroughRepo(db *gorm.DB, id uint, userID int64) error {
 		return err
 	}
 	c.Status = "used"
-	return saveCoupon(db, &c) // want `^check then write: c\.Status is read at checkwrite.go:228 and checked at checkwrite.go:231, but the write here by checkwrite\.saveCoupon does not check it again`
+	return saveCoupon(db, &c) // want `^check then write: c\.Status is read at checkwrite.go:229 and checked at checkwrite.go:232, but the write here by checkwrite\.saveCoupon does not check it again`
+}
+
+type Session struct {
+	ID           uint
+	KeyID        string
+	TokenVersion int
+	LastUsedAt   time.Time
+}
+
+// touchSession accepts a session whose token version is current and
+// records when it was used: two requests that both pass each record a
+// time, and lose nothing.
+func touchSession(db *gorm.DB, keyID string, version int) error {
+	var s Session
+	if err := db.First(&s, "key_id = ?", keyID).Error; err != nil {
+		return err
+	}
+	if s.TokenVersion != version {
+		return ErrForbidden
+	}
+	return db.Model(&Session{}).Where("key_id = ?", keyID).Update("last_used_at", time.Now()).Error
 }
