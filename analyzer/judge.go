@@ -128,7 +128,7 @@ func lostUpdate(w *flow.Write, reg *registry) *finding {
 	var cands []cand
 	for _, v := range w.Values {
 		for _, l := range v.Labels {
-			if l.Load != nil && l.Changed() && sameTable(l.Load.Table, w.Table) && sameColumn(l, v.Column) && !checksOld(w, l) && v.Row.Holds(l) &&
+			if l.Load != nil && l.Changed() && sameTable(l.Load.Table, w.Table) && sameColumn(l, v.Column) && !checksOld(w, l) && v.Row.Holds(l) && !otherRow(l.Load, w) &&
 				!reg.recounted(cmp.Or(w.Table, l.Load.Table), cmp.Or(v.Column, l.Column)) {
 				cands = append(cands, cand{v, l})
 			}
@@ -183,7 +183,7 @@ func (r *runner) staleRow(w *flow.Write, reg *registry) *finding {
 			continue
 		}
 		for _, l := range v.Labels {
-			if l.Load == nil || l.Changed() || l.Column != v.Column || !sameTable(l.Load.Table, w.Table) || l.Load.IsKey(v.Column) || !v.Row.Holds(l) {
+			if l.Load == nil || l.Changed() || l.Column != v.Column || !sameTable(l.Load.Table, w.Table) || l.Load.IsKey(v.Column) || !v.Row.Holds(l) || otherRow(l.Load, w) {
 				continue
 			}
 			if assigned(v, l.Load) {
@@ -386,7 +386,8 @@ func checkThenWrite(w *flow.Write, all []*flow.Write) *finding {
 
 // otherRow reports whether a load and a write find their rows by the same
 // key column compared with two different parameters (WHERE id = $1 with
-// adminID, then with userID): they are about different rows.
+// adminID, then with userID): they are about different rows, and a value
+// of the one is not a lost update, stale copy or check of the other.
 func otherRow(l *flow.Load, w *flow.Write) bool {
 	for c, a := range l.KeyArgs {
 		if b, ok := w.KeyArgs[c]; ok && a != b && isParam(a) && isParam(b) {

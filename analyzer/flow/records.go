@@ -104,6 +104,9 @@ func (c *funcCtx) gormWrite(st *state, e *env, call *ssa.Call, spec apis.Spec, r
 	}
 	w.Checks = union(w.Checks, ch.where)
 	w.Tested = union(w.Tested, ch.tested)
+	if w.KeyArgs == nil {
+		w.KeyArgs = ch.keyArgs // Where("id = ?", id)
+	}
 	if model != nil && hasOptimisticVersion(model.Type()) {
 		w.Checks = union(w.Checks, []string{"version"})
 	}

@@ -1,4 +1,4 @@
-// Package rowof writes values of one record into another record of the // want package:`writes tags\.name, tags\.slug, tags\.thumb, tags\.use_count`
+// Package rowof writes values of one record into another record of the // want package:`writes accounts\.balance, tags\.name, tags\.slug, tags\.thumb, tags\.use_count`
 // same table: a tag merged into another adds its count to the other's
 // row, which loses a concurrent change of the other's count, not of its
 // own. The row a record is, is the load that filled it, or a load that
@@ -6,6 +6,8 @@
 package rowof
 
 import (
+	"context"
+	"database/sql"
 	"errors"
 	"strings"
 
@@ -54,7 +56,7 @@ func (m *Tag) mergeWith(db *gorm.DB, other *Tag) error {
 // count, read here, is changed and written back.
 func (m *Tag) rename(db *gorm.DB, name string) error {
 	if other := findTagByName(db, name); other != nil && other.UID != m.UID {
-		return m.mergeWith(db, other) // want `^lost update: other\.UseCount is read at rowof\.go:56 \(by rowof\.findTagByName, at rowof\.go:38\) and written back here`
+		return m.mergeWith(db, other) // want `^lost update: other\.UseCount is read at rowof\.go:58 \(by rowof\.findTagByName, at rowof\.go:40\) and written back here`
 	}
 	m.Name = name
 	return db.Model(m).Updates(map[string]any{"Name": name, "Slug": strings.ToLower(name)}).Error
@@ -92,7 +94,7 @@ func useTag(db *gorm.DB, id uint) error {
 	if err := db.First(&t, id).Error; err != nil {
 		return err
 	}
-	return setUses(db, id, t.UseCount+1) // want `^lost update: t\.UseCount is read at rowof\.go:92 and written back here by rowof\.setUses`
+	return setUses(db, id, t.UseCount+1) // want `^lost update: t\.UseCount is read at rowof\.go:94 and written back here by rowof\.setUses`
 }
 
 // tagByID finds a tag by its id.
@@ -109,7 +111,7 @@ func useTagByHelper(db *gorm.DB, id uint) error {
 	if err != nil {
 		return err
 	}
-	return setUses(db, id, t.UseCount+1) // want `^lost update: t\.UseCount is read at rowof\.go:108 \(by rowof\.tagByID, at rowof\.go:101\) and written back here by rowof\.setUses`
+	return setUses(db, id, t.UseCount+1) // want `^lost update: t\.UseCount is read at rowof\.go:110 \(by rowof\.tagByID, at rowof\.go:103\) and written back here by rowof\.setUses`
 }
 
 // copyUses gives another tag, found by another id, this tag's count plus
@@ -120,4 +122,32 @@ func copyUses(db *gorm.DB, id, otherID uint) error {
 		return err
 	}
 	return setUses(db, otherID, t.UseCount+1)
+}
+
+// mergeAccounts moves one account's balance onto another's in SQL: the
+// first row's balance goes to the second row, whose own balance, read
+// here, is the lost update.
+func mergeAccounts(ctx context.Context, db *sql.DB, fromID, intoID int64) error {
+	var from, into int64
+	if err := db.QueryRowContext(ctx, "SELECT balance FROM accounts WHERE id = $1", fromID).Scan(&from); err != nil {
+		return err
+	}
+	if err := db.QueryRowContext(ctx, "SELECT balance FROM accounts WHERE id = $1", intoID).Scan(&into); err != nil {
+		return err
+	}
+	_, err := db.ExecContext(ctx, "UPDATE accounts SET balance = $1 WHERE id = $2", into+from, intoID) // want `^lost update: into is read at rowof\.go:135 and written back here`
+	return err
+}
+
+// mergeTags is mergeAccounts with GORM: the tag found by fromID gives its
+// count to the tag found by intoID.
+func mergeTags(db *gorm.DB, fromID, intoID uint) error {
+	var from, into Tag
+	if err := db.Where("id = ?", fromID).First(&from).Error; err != nil {
+		return err
+	}
+	if err := db.Where("id = ?", intoID).First(&into).Error; err != nil {
+		return err
+	}
+	return db.Model(&Tag{}).Where("id = ?", intoID).Update("use_count", into.UseCount+from.UseCount).Error // want `^lost update: into\.UseCount is read at rowof\.go:149 and written back here`
 }
