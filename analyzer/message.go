@@ -139,7 +139,7 @@ func staleRowDiagnostic(pass *analysis.Pass, f *finding) analysis.Diagnostic {
 	}
 	lockHint, _, _ := hints(w, l, f)
 	msg := fmt.Sprintf("stale row: %s is read at %s and written back whole %s%s; %s %s back as read, so %s. Write only the columns that changed (%s), or %s.",
-		recordName(f), read, here, with, listNames(names, 4), verb, undone, onlyChanged(w, f), lockHint)
+		recordName(f), read, here, with, listNames(names, 4), verb, undone, onlyChanged(w, f, names), lockHint)
 	return analysis.Diagnostic{
 		Pos:      w.Pos,
 		Category: f.category,
@@ -225,13 +225,32 @@ func listNames(names []string, max int) string {
 
 // onlyChanged renders, in the library's terms, a write of only the
 // columns that changed.
-func onlyChanged(w *flow.Write, f *finding) string {
-	var cols []string
+func onlyChanged(w *flow.Write, f *finding, stale []string) string {
+	var cols, some []string
 	for _, v := range w.Values {
-		if v.Column != "" && !v.Whole && fresh(v, f.label.Load) && !slices.Contains(cols, v.Column) {
-			cols = append(cols, v.Column)
+		if v.Column == "" || v.Whole || !fresh(v, f.label.Load) || slices.Contains(cols, v.Column) || slices.Contains(some, v.Column) {
+			continue
 		}
+		if slices.Contains(stale, v.Column) {
+			some = append(some, v.Column) // set on one path, put back on another
+			continue
+		}
+		cols = append(cols, v.Column)
 	}
+	fix := onlyColumns(w, cols)
+	if len(some) > 0 {
+		them := "them"
+		if len(some) == 1 {
+			them = "it"
+		}
+		fix += fmt.Sprintf("; %s only on the paths that set %s", strings.Join(some, " and "), them)
+	}
+	return fix
+}
+
+// onlyColumns renders a write of the columns cols alone, in the write's
+// library.
+func onlyColumns(w *flow.Write, cols []string) string {
 	if len(cols) == 0 {
 		cols = []string{"…"}
 	}

@@ -246,3 +246,22 @@ func renameLabel(db *gorm.DB, id uint, name string) error {
 	l.Name = name
 	return db.Save(&l).Error
 }
+
+// editTeam saves the team form: a theme-only edit puts the quota back as
+// read, a full edit sets it from the form. Writing only the theme would
+// lose the full edit's quota, so the fix says where the quota belongs.
+func editTeam(db *gorm.DB, id uint, themeOnly bool, bind func(any) error) error {
+	var req Team
+	if err := bind(&req); err != nil {
+		return err
+	}
+	var t Team
+	if err := db.First(&t, id).Error; err != nil {
+		return err
+	}
+	t.Theme = req.Theme
+	if !themeOnly {
+		t.Quota = req.Quota
+	}
+	return db.Save(&t).Error // want `^stale row: t is read at stalerow\.go:259 and written back whole here with a new t\.Theme; quota goes back as read, .*Write only the columns that changed \(Select\("theme"\)\.Updates\(…\), or Updates\(map\[string\]any\{"theme": …\}\); quota only on the paths that set it\)`
+}
