@@ -275,9 +275,27 @@ func (c *funcCtx) bunWrite(st *state, e *env, call *ssa.Call, recv ssa.Value) {
 		w.Table = c.a.modelTable(peel(ch.model).Type(), apis.Bun)
 	}
 	w.Sets, w.Atomic = union(w.Sets, sets), union(w.Atomic, atomic)
+	w.Recounts = union(w.Recounts, setRecounts(ch.sets, w.Table))
 	w.Checks = union(w.Checks, ch.where)
 	w.Tested = union(w.Tested, ch.tested)
 	w.Row = w.Row || row || len(w.Sets) > MaxTargeted
+}
+
+// setRecounts returns the columns a builder's assignments set to what the
+// database counts from other rows of table (bun's
+// Set("reviews = (SELECT count(*) FROM reviews …)")), as recount says.
+func setRecounts(exprs []setExpr, table string) []string {
+	var out []string
+	for _, set := range exprs {
+		text := "UPDATE t SET " + set.text
+		stmt := sqltext.Parse(text)
+		for i := range stmt.Sets {
+			if recount(&stmt.Sets[i], text, table) {
+				out = append(out, stmt.Sets[i].Column)
+			}
+		}
+	}
+	return out
 }
 
 // setWrites returns what the assignments a builder adds to an update

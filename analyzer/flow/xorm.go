@@ -226,6 +226,7 @@ func (c *funcCtx) xormWrite(st *state, e *env, call *ssa.Call, recv, bean ssa.Va
 	w.Lib = apis.Xorm
 	w.Table = cmp.Or(ch.table, table)
 	w.Sets, w.Atomic = union(w.Sets, sets), union(w.Atomic, atomic)
+	w.Recounts = union(w.Recounts, setRecounts(ch.sets, w.Table))
 	w.Checks = union(w.Checks, ch.where)
 	if version != "" {
 		w.Checks = union(w.Checks, []string{version, "version"})

@@ -1,4 +1,4 @@
-// Package orders sells products with bun: models loaded with NewSelect // want package:`writes products\.name.*updates atomically products\.stock`
+// Package orders sells products with bun: models loaded with NewSelect // want package:`writes products\.name.*updates atomically products\.stock.*; recounts products\.reviews`
 // and saved with NewUpdate, Set expressions, For("UPDATE") and RunInTx.
 package orders
 
@@ -20,6 +20,7 @@ type Product struct {
 	Name          string
 	Stock         int
 	Version       int
+	Reviews       int
 }
 
 // Shop runs on a bun database.
@@ -35,7 +36,7 @@ func (s *Shop) buy(ctx context.Context, id int64, qty int) error {
 		return ErrSoldOut
 	}
 	p.Stock -= qty
-	_, err := s.db.NewUpdate().Model(p).Column("stock").WherePK().Exec(ctx) // want `^lost update: p.Stock is read at orders.go:31 and written back here outside a locking transaction; .*Use an atomic update \(Set\("stock = stock - \?", delta\).Where\("stock >= \?", delta\) and a RowsAffected check\) or load it with For\("UPDATE"\) inside the transaction.`
+	_, err := s.db.NewUpdate().Model(p).Column("stock").WherePK().Exec(ctx) // want `^lost update: p.Stock is read at orders.go:32 and written back here outside a locking transaction; .*Use an atomic update \(Set\("stock = stock - \?", delta\).Where\("stock >= \?", delta\) and a RowsAffected check\) or load it with For\("UPDATE"\) inside the transaction.`
 	return err
 }
 
@@ -45,7 +46,7 @@ func (s *Shop) buySet(ctx context.Context, id int64, qty int) error {
 	if err := s.db.NewSelect().Model(&p).Where("id = ?", id).Scan(ctx); err != nil {
 		return err
 	}
-	_, err := s.db.NewUpdate().Model((*Product)(nil)).Set("stock = ?", p.Stock-qty).Where("id = ?", id).Exec(ctx) // want `^lost update: p.Stock is read at orders.go:45`
+	_, err := s.db.NewUpdate().Model((*Product)(nil)).Set("stock = ?", p.Stock-qty).Where("id = ?", id).Exec(ctx) // want `^lost update: p.Stock is read at orders.go:46`
 	return err
 }
 
@@ -85,7 +86,7 @@ func (s *Shop) buyInTxNoLock(ctx context.Context, id int64, qty int) error {
 			return err
 		}
 		p.Stock -= qty
-		_, err := tx.NewUpdate().Model(p).Column("stock").WherePK().Exec(ctx) // want `^lost update: p.Stock is read at orders.go:84`
+		_, err := tx.NewUpdate().Model(p).Column("stock").WherePK().Exec(ctx) // want `^lost update: p.Stock is read at orders.go:85`
 		return err
 	})
 }
@@ -97,7 +98,7 @@ func (s *Shop) buyLockedOutsideTx(ctx context.Context, id int64, qty int) error 
 		return err
 	}
 	p.Stock -= qty
-	_, err := s.db.NewUpdate().Model(p).Column("stock").WherePK().Exec(ctx) // want `^lost update: p.Stock is read with FOR UPDATE at orders.go:96 outside a transaction, .*\(db.RunInTx\(ctx, nil, func\(ctx context.Context, tx bun.Tx\) error \{ … \}\)\)`
+	_, err := s.db.NewUpdate().Model(p).Column("stock").WherePK().Exec(ctx) // want `^lost update: p.Stock is read with FOR UPDATE at orders.go:97 outside a transaction, .*\(db.RunInTx\(ctx, nil, func\(ctx context.Context, tx bun.Tx\) error \{ … \}\)\)`
 	return err
 }
 
@@ -141,5 +142,26 @@ func (s *Shop) rename(ctx context.Context, id int64, name string) error {
 	}
 	p.Name = name
 	_, err := s.db.NewUpdate().Model(p).Column("name").WherePK().Exec(ctx)
+	return err
+}
+
+// recountReviews sets every product's review count to what the reviews
+// table holds.
+func (s *Shop) recountReviews(ctx context.Context) error {
+	_, err := s.db.NewUpdate().Model((*Product)(nil)).
+		Set("reviews = (SELECT count(*) FROM reviews r WHERE r.product_id = product.id)").
+		Where("1 = 1").Exec(ctx)
+	return err
+}
+
+// countReview adds one to the review count in Go: a count lost to a
+// concurrent review is back at the next recount, so it is not reported.
+func (s *Shop) countReview(ctx context.Context, id int64) error {
+	p := new(Product)
+	if err := s.db.NewSelect().Model(p).Where("id = ?", id).Scan(ctx); err != nil {
+		return err
+	}
+	p.Reviews++
+	_, err := s.db.NewUpdate().Model(p).Column("reviews").WherePK().Exec(ctx)
 	return err
 }
