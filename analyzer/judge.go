@@ -128,7 +128,7 @@ func lostUpdate(w *flow.Write, reg *registry) *finding {
 	var cands []cand
 	for _, v := range w.Values {
 		for _, l := range v.Labels {
-			if l.Load != nil && l.Changed() && sameTable(l.Load.Table, w.Table) && sameColumn(l, v.Column) && !checksOld(w, l) && v.Row.Holds(l) && !otherRow(l.Load, w) &&
+			if l.Load != nil && l.Changed() && sameTable(l.Load.Table, w.Table) && sameColumn(l, v.Column) && !checksOld(w, l) && sameRow(w, v, l) &&
 				!reg.recounted(cmp.Or(w.Table, l.Load.Table), cmp.Or(v.Column, l.Column)) {
 				cands = append(cands, cand{v, l})
 			}
@@ -183,7 +183,7 @@ func (r *runner) staleRow(w *flow.Write, reg *registry) *finding {
 			continue
 		}
 		for _, l := range v.Labels {
-			if l.Load == nil || l.Changed() || l.Column != v.Column || !sameTable(l.Load.Table, w.Table) || l.Load.IsKey(v.Column) || !v.Row.Holds(l) || otherRow(l.Load, w) {
+			if l.Load == nil || l.Changed() || l.Column != v.Column || !sameTable(l.Load.Table, w.Table) || l.Load.IsKey(v.Column) || !sameRow(w, v, l) {
 				continue
 			}
 			if assigned(v, l.Load) {
@@ -292,7 +292,7 @@ func lastSeen(col string) bool {
 // no-op.
 func changesOther(w *flow.Write, l *flow.Load, stale []flow.Written) bool {
 	for _, v := range w.Values {
-		if v.Whole || !fresh(v, l) || !v.Row.Holds(&flow.Label{Load: l}) {
+		if v.Whole || !fresh(v, l) || !sameRow(w, v, &flow.Label{Load: l}) {
 			continue // not a change, or one of another record's row
 		}
 		if slices.ContainsFunc(stale, func(s flow.Written) bool { return s.Column != v.Column }) {
@@ -382,6 +382,14 @@ func checkThenWrite(w *flow.Write, all []*flow.Write) *finding {
 		}
 	}
 	return nil
+}
+
+// sameRow reports whether the value v a write stores goes to the row that
+// label l was read from, as far as the analysis knows: not to another
+// record (v.Row), nor to a row the write finds by another key value than
+// the load did (otherRow).
+func sameRow(w *flow.Write, v flow.Written, l *flow.Label) bool {
+	return v.Row.Holds(l) && (l.Load == nil || !otherRow(l.Load, w))
 }
 
 // otherRow reports whether a load and a write find their rows by the same

@@ -561,9 +561,7 @@ func (c *funcCtx) inlineKeys(e *env, q *query, conds ssa.Value) {
 		return
 	}
 	if cond, ok := c.sqlText(e, vals[0]); ok {
-		ch := chain{keyArgs: q.keyArgs}
-		ch.addKeyArgs(e, cond, vals[1:])
-		q.keyArgs = ch.keyArgs
+		q.keyArgs = addKeyArgs(e, q.keyArgs, cond, vals[1:])
 		return
 	}
 	if len(vals) == 1 && isNumeric(peel(vals[0]).Type()) {

@@ -225,7 +225,7 @@ func (c *funcCtx) gormChain(e *env, v ssa.Value) chain {
 					ch.where, ch.tested = append(ch.where, eq...), append(ch.tested, tested...)
 					if len(args) > 1 {
 						vals, _ := c.varargs(e, args[1])
-						ch.addKeyArgs(e, cond, vals)
+						ch.keyArgs = addKeyArgs(e, ch.keyArgs, cond, vals)
 					}
 				}
 			}
@@ -283,17 +283,11 @@ func (c *funcCtx) bunWrite(st *state, e *env, call *ssa.Call, recv ssa.Value) {
 
 // setRecounts returns the columns a builder's assignments set to what the
 // database counts from other rows of table (bun's
-// Set("reviews = (SELECT count(*) FROM reviews …)")), as recount says.
+// Set("reviews = (SELECT count(*) FROM reviews …)")).
 func setRecounts(exprs []setExpr, table string) []string {
 	var out []string
 	for _, set := range exprs {
-		text := "UPDATE t SET " + set.text
-		stmt := sqltext.Parse(text)
-		for i := range stmt.Sets {
-			if recount(&stmt.Sets[i], text, table) {
-				out = append(out, stmt.Sets[i].Column)
-			}
-		}
+		out = append(out, recountedColumns(set.text, table)...)
 	}
 	return out
 }
@@ -344,18 +338,20 @@ func tableNameOf(e *env, v ssa.Value) types.Type {
 	return call.Call.Args[0].Type()
 }
 
-// addKeyArgs records the values a condition compares its columns with
-// (Where("subj_uid = ?", uid)): which row the chain finds.
-func (ch *chain) addKeyArgs(e *env, cond string, vals []ssa.Value) {
+// addKeyArgs adds to keys the values a condition compares its columns
+// with (Where("subj_uid = ?", uid)): which row a query finds. It returns
+// keys, made when it was nil.
+func addKeyArgs(e *env, keys map[string]ssa.Value, cond string, vals []ssa.Value) map[string]ssa.Value {
 	stmt := sqltext.Parse("UPDATE t SET x = 1 WHERE " + cond)
 	for _, w := range stmt.Where {
 		if i := w.Param.Index; i >= 0 && i < len(vals) && vals[i] != nil {
-			if ch.keyArgs == nil {
-				ch.keyArgs = make(map[string]ssa.Value)
+			if keys == nil {
+				keys = make(map[string]ssa.Value)
 			}
-			ch.keyArgs[w.Column] = keyValue(e, vals[i])
+			keys[w.Column] = keyValue(e, vals[i])
 		}
 	}
+	return keys
 }
 
 // keyValue returns what a key argument is, for comparing it with another:

@@ -333,9 +333,9 @@ type Write struct {
 	Sets   []string
 	Atomic []string
 	Checks []string
-	// Recounts are the atomic columns set to what the database counts
-	// from other rows (SET photo_count = (SELECT COUNT(*) …)), not from
-	// their own old value.
+	// Recounts are the columns (of Sets or Atomic) set to what the
+	// database counts from other rows (SET photo_count = (SELECT COUNT(*)
+	// …)), not from their own old value.
 	Recounts []string
 	// Tested are the columns its WHERE tests in any way (status =
 	// 'active', consumed IS NULL): a check in Go that it repeats.

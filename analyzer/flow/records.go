@@ -125,15 +125,29 @@ func (c *funcCtx) recounts(e *env, v ssa.Value, col, table string) bool {
 	if !ok {
 		return false
 	}
-	set := "UPDATE t SET " + col + " = " + text
-	stmt := sqltext.Parse(set)
-	return len(stmt.Sets) == 1 && recount(&stmt.Sets[0], set, table)
+	return slices.Contains(recountedColumns(col+" = "+text, table), col)
+}
+
+// recountedColumns returns the columns that the assignments of an UPDATE
+// (the text after SET, "reviews = (SELECT count(*) …)") set to what the
+// database counts from other rows of table, as recount says.
+func recountedColumns(assignments, table string) []string {
+	text := "UPDATE t SET " + assignments
+	stmt := sqltext.Parse(text)
+	var out []string
+	for i := range stmt.Sets {
+		if recount(&stmt.Sets[i], text, table) {
+			out = append(out, stmt.Sets[i].Column)
+		}
+	}
+	return out
 }
 
 // recount reports whether an assignment of an UPDATE (whose text is sql)
 // sets its column of table from other rows: not from its own old value
-// nor from placeholders, but from a subquery or a column of another table
-// of the statement (SET photo_count = b.label_photos).
+// nor from a value of Go, but from a subquery (whose placeholders only
+// filter what it counts) or a column of another table of the statement
+// (SET photo_count = b.label_photos).
 func recount(a *sqltext.Assignment, sql, table string) bool {
 	if a.Self || a.ExprStart >= a.ExprEnd || a.ExprEnd > len(sql) {
 		return false
