@@ -41,12 +41,15 @@ const (
 	CategoryShareLock = "share-lock"
 	// CategoryMutex: a sync.Mutex held around the sequence.
 	CategoryMutex = "mutex"
+	// CategoryMissingRow: a FOR UPDATE that may find no row, after which
+	// the code goes on and upserts; with no row there is nothing to lock.
+	CategoryMissingRow = "lock-missing-row"
 )
 
 // Categories lists every category, in the order of the README.
 var Categories = []string{
 	CategoryLostUpdate, CategoryStaleRow, CategoryCheckThenWrite, CategoryLockOutsideTx, CategoryStaleRead,
-	CategoryOtherHandle, CategoryQueryOption, CategoryShareLock, CategoryMutex, categoryDirective,
+	CategoryOtherHandle, CategoryMissingRow, CategoryQueryOption, CategoryShareLock, CategoryMutex, categoryDirective,
 }
 
 // Title describes a category in one line, for lists of rules (the title
@@ -65,6 +68,8 @@ func Title(category string) string {
 		return "A value read before the row lock was taken is written back"
 	case CategoryOtherHandle:
 		return "The row is locked on one database handle and written on another"
+	case CategoryMissingRow:
+		return "A FOR UPDATE that finds no row locks nothing, and the upsert after it overwrites a concurrent insert"
 	case CategoryQueryOption:
 		return `GORM v1's Set("gorm:query_option", "FOR UPDATE") locks nothing under GORM v2`
 	case CategoryShareLock:
@@ -107,6 +112,9 @@ type finding struct {
 // check-then-write.
 func (r *runner) judge(w *flow.Write, res *flow.Result, reg *registry) *finding {
 	if f := lostUpdate(w, reg); f != nil {
+		return f
+	}
+	if f := missingRow(w); f != nil {
 		return f
 	}
 	if f := r.staleRow(w, reg); f != nil {
@@ -165,6 +173,31 @@ func lostUpdate(w *flow.Write, reg *registry) *finding {
 			}
 		}
 		return f
+	}
+	return nil
+}
+
+// missingRow returns the finding for an upsert of a value read with a row
+// lock that protects the write when the row exists, on a path where the
+// read found no row: two requests both find none, both build the value
+// from nothing, and the upsert's conflict action lets the later one
+// overwrite what the earlier one inserted.
+func missingRow(w *flow.Write) *finding {
+	if w.Stmt == nil || w.Stmt.Kind != sqltext.Insert || len(w.Stmt.Sets) == 0 {
+		return nil
+	}
+	for _, v := range w.Values {
+		if v.Assign == nil {
+			continue
+		}
+		for _, l := range v.Labels {
+			if l.Load == nil || l.Load.Lock != summary.Row || !sameTable(l.Load.Table, w.Table) || !sameColumn(l, v.Column) || !sameRow(w, v, l) {
+				continue
+			}
+			if cat, _ := classify(w, l.Load); cat == "" && l.Load.GoesOnWithoutRow(w) {
+				return &finding{category: CategoryMissingRow, write: w, value: v, label: l}
+			}
+		}
 	}
 	return nil
 }

@@ -31,7 +31,10 @@ func diagnostic(pass *analysis.Pass, rep *report.Reporter, f *finding) analysis.
 		return checkThenWriteDiagnostic(pass, f)
 	}
 	w, l := f.write, f.label.Load
-	form := atomic(pass, rep, f)
+	var form atomicForm
+	if f.category != CategoryMissingRow {
+		form = atomic(pass, rep, f)
+	}
 	name := f.label.Name
 	subject := subjectOf(f)
 	read, here := readAndHere(pass, l, w)
@@ -62,6 +65,10 @@ func diagnostic(pass *analysis.Pass, rep *report.Reporter, f *finding) analysis.
 	case CategoryOtherHandle:
 		msg = fmt.Sprintf("lost update: %s locked at %s through %s but written back %s through %s; a row lock protects only the transaction that holds it. Read with FOR UPDATE and write through the same transaction handle.",
 			subject, read, handleName(l.Handle), here, handleName(w.Handle))
+	case CategoryMissingRow:
+		table, _ := tableNames(w.Table)
+		msg = fmt.Sprintf("lost update: %s read with FOR UPDATE at %s, but when no %s row exists yet the lock holds nothing: two requests can both find none, and the upsert %s then overwrites the row the other inserted (its conflict action sets %s). Create the row first (INSERT … ON CONFLICT DO NOTHING), then read it with FOR UPDATE and write it with UPDATE.",
+			subject, read, cmp.Or(table, "such"), here, cmp.Or(f.value.Column, "the column"))
 	case CategoryQueryOption:
 		msg = fmt.Sprintf(`lost update: %s loaded at %s with Set("gorm:query_option", "FOR UPDATE"), which GORM v2 ignores, so no row is locked before the write %s. Use Clauses(clause.Locking{Strength: "UPDATE"}) inside the transaction, or %s.`,
 			subject, read, here, fix)

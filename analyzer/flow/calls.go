@@ -838,7 +838,7 @@ func (c *funcCtx) load(st *state, instr ssa.Instruction, sub int, h Handle, lock
 	k := eventKey{instr, sub}
 	l := c.loads[k]
 	if l == nil {
-		l = &Load{Pos: c.cur.at(pos), ScanPos: c.cur.at(instr.Pos()), Handle: h, Lock: lock, LockPos: lockPos, Lib: lib, RowsParam: -1, SQLParam: -1, seq: c.a.next()}
+		l = &Load{Pos: c.cur.at(pos), ScanPos: c.cur.at(instr.Pos()), Handle: h, Lock: lock, LockPos: lockPos, Lib: lib, RowsParam: -1, SQLParam: -1, instr: instr, seq: c.a.next()}
 		c.loads[k] = l
 	}
 	l.InTx = l.InTx || c.inTx(st, h)

@@ -185,7 +185,9 @@ type Load struct {
 	// summary; Site is where in that function.
 	Via  *types.Func
 	Site string
-	seq  int
+	// instr is the instruction that loaded, in the analysed function.
+	instr ssa.Instruction
+	seq   int
 }
 
 // IsKey reports whether column c identifies the rows the load reads.

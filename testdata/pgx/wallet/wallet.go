@@ -272,3 +272,35 @@ func topUpThroughQueries(ctx context.Context, q *Queries, id, amount int64) erro
 	}
 	return q.SetBalance(ctx, id, w.Balance+amount) // want `^lost update: w.Balance is read at wallet.go:\d+ \(by Queries.GetWallet, at wallet.go:257\)`
 }
+
+// openOrTopUp creates the wallet on its first top-up. The lock covers a
+// wallet that exists; two first top-ups both find none and both upsert
+// their own amount, and the second overwrites the first.
+func (s *Service) openOrTopUp(ctx context.Context, id, amount int64) error {
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		var balance int64
+		err := tx.QueryRow(ctx, "SELECT balance FROM wallets WHERE id = $1 FOR UPDATE", id).Scan(&balance)
+		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			return err
+		}
+		_, err = tx.Exec(ctx, "INSERT INTO wallets (id, balance) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET balance = $2", id, balance+amount) // want `^lost update: balance is read with FOR UPDATE at wallet\.go:\d+, but when no wallets row exists yet the lock holds nothing`
+		return err
+	})
+}
+
+// openOrTopUpExisting returns when the wallet is missing, so the upsert
+// meets only the row it locked.
+func (s *Service) openOrTopUpExisting(ctx context.Context, id, amount int64) error {
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		var balance int64
+		err := tx.QueryRow(ctx, "SELECT balance FROM wallets WHERE id = $1 FOR UPDATE", id).Scan(&balance)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return errors.New("no such wallet")
+		}
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, "INSERT INTO wallets (id, balance) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET balance = $2", id, balance+amount)
+		return err
+	})
+}

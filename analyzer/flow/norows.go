@@ -1,0 +1,147 @@
+package flow
+
+import (
+	"go/token"
+	"go/types"
+
+	"golang.org/x/tools/go/ssa"
+)
+
+// GoesOnWithoutRow reports whether the code goes on to write w when the
+// load finds no row: the load's error is compared with the library's
+// not-found error (sql.ErrNoRows, pgx.ErrNoRows, gorm.ErrRecordNotFound)
+// and w can be reached from the side of that test where it matched. A
+// FOR UPDATE that finds no row locks nothing, so on that path the write
+// is unprotected against a request that inserts the row meanwhile.
+func (l *Load) GoesOnWithoutRow(w *Write) bool {
+	if l.instr == nil || w.Call == nil || l.instr.Parent() != w.Call.Parent() || w.Call.Block() == nil {
+		return false
+	}
+	for _, b := range notFoundSides(errorOf(l.instr)) {
+		if reaches(b, w.Call.Block()) {
+			return true
+		}
+	}
+	return false
+}
+
+// errorOf returns the error result of a load's call, or nil.
+func errorOf(instr ssa.Instruction) ssa.Value {
+	call, ok := instr.(*ssa.Call)
+	if !ok {
+		return nil
+	}
+	tup, ok := call.Type().(*types.Tuple)
+	if !ok {
+		if isError(call.Type()) {
+			return call
+		}
+		return nil
+	}
+	last := tup.Len() - 1
+	if last < 0 || !isError(tup.At(last).Type()) {
+		return nil
+	}
+	for _, r := range *call.Referrers() {
+		if ex, ok := r.(*ssa.Extract); ok && ex.Index == last {
+			return ex
+		}
+	}
+	return nil
+}
+
+// notFoundSides returns the blocks that run when err is the not-found
+// error: the matching successor of each if that tests err == ErrNoRows,
+// err != ErrNoRows, errors.Is(err, ErrNoRows) or its negation.
+func notFoundSides(err ssa.Value) []*ssa.BasicBlock {
+	if err == nil {
+		return nil
+	}
+	var sides []*ssa.BasicBlock
+	var branch func(cond ssa.Value, matched int)
+	branch = func(cond ssa.Value, matched int) {
+		for _, r := range *cond.Referrers() {
+			switch r := r.(type) {
+			case *ssa.If:
+				sides = append(sides, r.Block().Succs[matched])
+			case *ssa.UnOp:
+				if r.Op == token.NOT {
+					branch(r, 1-matched)
+				}
+			}
+		}
+	}
+	for _, r := range *err.Referrers() {
+		switch r := r.(type) {
+		case *ssa.BinOp:
+			other := r.Y
+			if other == err {
+				other = r.X
+			}
+			if !notFoundError(other) {
+				continue
+			}
+			switch r.Op {
+			case token.EQL:
+				branch(r, 0)
+			case token.NEQ:
+				branch(r, 1)
+			}
+		case *ssa.Call:
+			if fn, ok := r.Call.Value.(*ssa.Function); ok && fn.Pkg != nil && fn.Pkg.Pkg.Path() == "errors" && fn.Name() == "Is" &&
+				len(r.Call.Args) == 2 && r.Call.Args[0] == err && notFoundError(r.Call.Args[1]) {
+				branch(r, 0)
+			}
+		}
+	}
+	return sides
+}
+
+// notFoundErrors are the package-level errors that say a query found no
+// row, by package path.
+var notFoundErrors = map[string]string{
+	"database/sql":                            "ErrNoRows",
+	"github.com/jackc/pgx/v5":                 "ErrNoRows",
+	"github.com/jackc/pgx/v4":                 "ErrNoRows",
+	"gorm.io/gorm":                            "ErrRecordNotFound",
+	"github.com/jinzhu/gorm":                  "ErrRecordNotFound",
+	"github.com/uptrace/bun":                  "ErrNoRows",
+	"github.com/jmoiron/sqlx":                 "ErrNoRows",
+	"github.com/georgysavva/scany/v2/pgxscan": "ErrNoRows",
+}
+
+// notFoundError reports whether v is the value of a not-found error
+// variable: sql.ErrNoRows, read from its global.
+func notFoundError(v ssa.Value) bool {
+	if mi, ok := v.(*ssa.MakeInterface); ok {
+		v = mi.X
+	}
+	load, ok := v.(*ssa.UnOp)
+	if !ok || load.Op != token.MUL {
+		return false
+	}
+	g, ok := load.X.(*ssa.Global)
+	if !ok || g.Pkg == nil {
+		return false
+	}
+	return notFoundErrors[g.Pkg.Pkg.Path()] == g.Name()
+}
+
+// reaches reports whether block to can run after block from.
+func reaches(from, to *ssa.BasicBlock) bool {
+	seen := map[*ssa.BasicBlock]bool{}
+	stack := []*ssa.BasicBlock{from}
+	for len(stack) > 0 {
+		b := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if b == to {
+			return true
+		}
+		if seen[b] {
+			continue
+		}
+		seen[b] = true
+		stack = append(stack, b.Succs...)
+	}
+	return false
+}
