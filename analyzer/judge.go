@@ -120,7 +120,7 @@ func (r *runner) judge(w *flow.Write, res *flow.Result, reg *registry) *finding 
 	if f := r.staleRow(w, reg); f != nil {
 		return f
 	}
-	return checkThenWrite(w, res.Writes)
+	return checkThenWrite(w, res.Writes, reg)
 }
 
 // lostUpdate returns the finding for the earliest unprotected load whose
@@ -374,7 +374,7 @@ func fresh(v flow.Written, l *flow.Load) bool {
 // When the write stores a record it loaded, the check must be on that
 // record: checking the caller's own row (an admin's role) before writing
 // another is authorisation, not a race on the row written.
-func checkThenWrite(w *flow.Write, all []*flow.Write) *finding {
+func checkThenWrite(w *flow.Write, all []*flow.Write, reg *registry) *finding {
 	if w.Kind == flow.WriteCache {
 		return cacheCheckThenWrite(w, all)
 	}
@@ -399,10 +399,12 @@ func checkThenWrite(w *flow.Write, all []*flow.Write) *finding {
 			if !sqltext.IsVersionColumn(l.Column) && !changes(w, l.Column) {
 				continue
 			}
-			if !sqltext.IsVersionColumn(l.Column) && flips(w, l.Column) && !guardsMore(w, g, all) {
+			if k, ok := flips(w, l.Column); !sqltext.IsVersionColumn(l.Column) && ok && !guardsMore(w, g, all) && !reg.flipRaces(w.Table, l.Column, k) {
 				// Two requests that both pass write the same flag: the
 				// database ends as one would leave it. Only what else the
-				// check guards (a credit, a member added) happens twice.
+				// check guards (a credit, a member added) happens twice,
+				// or is undone by a flag another request sets alongside
+				// it (an invite rejected while its accept adds the member).
 				continue
 			}
 			if slices.Contains(w.Tested, l.Column) || slices.Contains(w.Checks, l.Column) || slices.ContainsFunc(w.Checks, sqltext.IsVersionColumn) {
@@ -445,14 +447,15 @@ func isParam(v ssa.Value) bool {
 }
 
 // flips reports whether the write sets column c to a constant (status =
-// 'used'), not to data: two requests write the same.
-func flips(w *flow.Write, c string) bool {
+// 'used'), not to data: two requests write the same. It returns the
+// constant, when known.
+func flips(w *flow.Write, c string) (string, bool) {
 	for _, v := range w.Values {
 		if v.Column == c {
-			return v.Const
+			return v.Value, v.Const
 		}
 	}
-	return false
+	return "", false
 }
 
 // cacheCheckThenWrite is checkThenWrite for a cache key: a value read from

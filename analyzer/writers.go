@@ -19,6 +19,17 @@ import (
 type registry struct {
 	fset     *token.FileSet
 	byColumn map[[2]string][]summary.ColumnWrite
+	// flips are the package's writes of a constant to a column that a
+	// check of the column's loaded value decides, by table and column.
+	flips map[[2]string][]flip
+}
+
+// flip is a write of a constant to a column, decided by a check of the
+// column: the constant, and whether the check decides more than the
+// write (a member added with the invite marked accepted).
+type flip struct {
+	value string
+	more  bool
 }
 
 // newRegistry gathers the targeted writes of the package's functions and
@@ -48,7 +59,7 @@ func newRegistry(pass *analysis.Pass, results []*flow.Result, imports []*summary
 		}
 	}
 	own.Normalize()
-	r := &registry{fset: pass.Fset, byColumn: make(map[[2]string][]summary.ColumnWrite)}
+	r := &registry{fset: pass.Fset, byColumn: make(map[[2]string][]summary.ColumnWrite), flips: guardedFlips(results)}
 	add := func(ws []summary.ColumnWrite) {
 		for _, c := range ws {
 			k := [2]string{c.Table, c.Column}
@@ -86,6 +97,43 @@ func (r *registry) others(table, column, site string) []summary.ColumnWrite {
 		}
 	}
 	return out
+}
+
+// guardedFlips gathers the writes of constants to columns that a check of
+// the column's loaded value decides.
+func guardedFlips(results []*flow.Result) map[[2]string][]flip {
+	out := make(map[[2]string][]flip)
+	for _, res := range results {
+		for _, w := range res.Writes {
+			for i := range w.Guards {
+				g := &w.Guards[i]
+				for _, l := range g.Labels {
+					if l.Load == nil || l.Column == "" || !sameTable(l.Load.Table, w.Table) {
+						continue
+					}
+					for _, v := range w.Values {
+						if v.Column == l.Column && v.Const && v.Value != "" {
+							k := [2]string{w.Table, l.Column}
+							out[k] = append(out[k], flip{value: v.Value, more: guardsMore(w, g, res.Writes)})
+						}
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// flipRaces reports whether another check of the column decides a write
+// of another constant to it together with more (an accept that adds the
+// member): a request that flips the column to value, passing the same
+// check at the same time, leaves the column saying the other did not
+// happen.
+func (r *registry) flipRaces(table, column, value string) bool {
+	if r == nil || value == "" {
+		return false
+	}
+	return slices.ContainsFunc(r.flips[[2]string{table, column}], func(f flip) bool { return f.more && f.value != value })
 }
 
 // recounted reports whether the program recounts a column from other rows

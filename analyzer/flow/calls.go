@@ -8,6 +8,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
 
 	"golang.org/x/tools/go/ssa"
 
@@ -702,13 +703,19 @@ func (c *funcCtx) sqlWrite(st *state, e *env, call *ssa.Call, q *query, inTx boo
 				numeric = isNumeric(peel(v).Type())
 			}
 		}
-		konst := true
+		konst, value := true, ""
 		for _, p := range a.Params {
-			if v, _ := q.param(p); v == nil || !isConst(peel(v)) {
+			v, _ := q.param(p)
+			if v == nil || !isConst(peel(v)) {
 				konst = false
+			} else if a.Bare {
+				value = constValue(v)
 			}
 		}
-		vals = append(vals, Written{Column: a.Column, Labels: ls, Arg: arg, Assign: a, Numeric: numeric, Const: konst && len(ls) == 0})
+		if len(a.Params) == 0 && a.ExprEnd <= len(q.text) {
+			value = strings.Trim(strings.TrimSpace(q.text[a.ExprStart:a.ExprEnd]), "'") // SET status = 'used'
+		}
+		vals = append(vals, Written{Column: a.Column, Labels: ls, Arg: arg, Assign: a, Numeric: numeric, Const: konst && len(ls) == 0, Value: value})
 	}
 	w := c.write(st, call, 0, WriteSQL, q.handle, inTx, vals)
 	w.Stmt, w.SQL, w.SQLArg, w.Lib, w.Table = s, q.text, q.sqlArg, q.lib, q.table
@@ -1020,14 +1027,61 @@ func (c *funcCtx) writtenSource(st *state, e *env, args []ssa.Value, param int, 
 
 // storedConst reports whether the caller stored a constant at a path of
 // the record a parameter points to (u.Status = "disabled").
-func (c *funcCtx) storedConst(st *state, e *env, args []ssa.Value, param int, path string) bool {
+func (c *funcCtx) storedConst(st *state, e *env, args []ssa.Value, param int, path string) (string, bool) {
 	if param < 0 || param >= len(args) || args[param] == nil || path == "" || !isPointerLike(args[param].Type()) {
-		return false
+		return "", false
 	}
 	base, p := c.loc(e, args[param])
-	base, p = st.canon(base, p+path)
-	en, ok := st.mem[base][p]
-	return ok && en.dirty && en.konst && !en.maybe && len(en.labels) == 0
+	b, q := st.canon(base, p+path)
+	en, ok := st.mem[b][q]
+	if !ok && strings.HasSuffix(path, "*") {
+		// The field holds a pointer to the constant (Status:
+		// StringPtr("accepted")), and the callee writes what it points to.
+		b, q = st.canon(base, p+strings.TrimSuffix(path, "*"))
+		en, ok = st.mem[b][q]
+	}
+	if !ok || !en.dirty || !en.konst || en.maybe || len(en.labels) > 0 {
+		return "", false
+	}
+	return en.kval, true
+}
+
+// constValue renders the constant v is, or that the pointer v points to
+// (pointerToConst), for comparing one constant written with another:
+// a string as it is, without quotes, so that Go's "used" and SQL's 'used'
+// agree; "" when v is no constant.
+func constValue(v ssa.Value) string {
+	if pointerToConst(v) {
+		v = peel(v).(*ssa.Call).Call.Args[0]
+	}
+	k, ok := peel(v).(*ssa.Const)
+	if !ok {
+		return ""
+	}
+	switch {
+	case k.Value == nil:
+		return "nil"
+	case k.Value.Kind() == constant.String:
+		return constant.StringVal(k.Value)
+	}
+	return k.Value.ExactString()
+}
+
+// pointerToConst reports whether v is a pointer made to a constant by a
+// helper of one parameter that returns a pointer to its type
+// (StringPtr("accepted"), lo.ToPtr(true), aws.String("x")): what it
+// points to is that constant.
+func pointerToConst(v ssa.Value) bool {
+	call, ok := peel(v).(*ssa.Call)
+	if !ok || len(call.Call.Args) != 1 || !isConst(peel(call.Call.Args[0])) {
+		return false
+	}
+	sig := call.Call.Signature()
+	if sig == nil || sig.Params().Len() != 1 || sig.Results().Len() != 1 {
+		return false
+	}
+	ptr, ok := sig.Results().At(0).Type().Underlying().(*types.Pointer)
+	return ok && types.Identical(ptr.Elem(), sig.Params().At(0).Type())
 }
 
 // pointees returns the labels of a location and of what it points to, as
@@ -1245,10 +1299,10 @@ func (c *funcCtx) summaryWrites(st *state, e *env, call *ssa.Call, sum *summary.
 			vals, _ = c.objectWrites(st, e, args[w.Param], w.Path, w.Only)
 		} else if ls := c.writtenSource(st, e, args, w.Param, w.Path); len(ls) > 0 {
 			vals = []Written{{Column: w.Column, Labels: c.withChange(ls, w.Change), Arg: -1, Numeric: w.Numeric, Row: c.calleeRow(st, e, args, w)}}
-		} else if w.Column != "" && w.Change == summary.Copied && c.storedConst(st, e, args, w.Param, w.Path) {
+		} else if k, ok := c.storedConst(st, e, args, w.Param, w.Path); w.Column != "" && w.Change == summary.Copied && ok {
 			// u.HasData = true, then a repository's Update(u): the callee
 			// writes the constant the caller set.
-			vals = []Written{{Column: w.Column, Arg: -1, Fresh: true, Const: true, Row: c.calleeRow(st, e, args, w)}}
+			vals = []Written{{Column: w.Column, Arg: -1, Fresh: true, Const: true, Value: k, Row: c.calleeRow(st, e, args, w)}}
 		}
 		inTx := c.inTx(st, h) || w.Handle.InTx && w.Handle.Param >= 0
 		wr := c.write(st, call, 30+i, WriteCallee, h, inTx, vals)

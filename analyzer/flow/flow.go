@@ -253,8 +253,10 @@ type Written struct {
 	// loaded, on some path at least: a new value, whatever its labels.
 	Fresh bool
 	// Const reports a constant (SET status = 'used', Update("status",
-	// "used"), a field set to a constant).
+	// "used"), a field set to a constant); Value is which, when known
+	// (constValue), so that two writes of a flag can be told apart.
 	Const bool
+	Value string
 	// Row is the row the value is written to, when the write is of one
 	// record (GORM Model(&r).Updates, Save(&r)): a value read from
 	// another row of the table is not a lost update of this one.

@@ -162,7 +162,7 @@ func mapKey(k ssa.Value) string {
 // store records a store of val at addr.
 func (c *funcCtx) store(st *state, e *env, addr, val ssa.Value) {
 	base, path := c.place(st, e, addr)
-	ent := entry{labels: c.unpinned(e, c.at, c.valueLabels(st, e, val)), dirty: true, atomic: isGormExprValue(val), konst: isConst(peel(val))}
+	ent := entry{labels: c.unpinned(e, c.at, c.valueLabels(st, e, val)), dirty: true, atomic: isGormExprValue(val), konst: isConst(peel(val)) || pointerToConst(val), kval: constValue(val)}
 	if isPointerLike(peel(val).Type()) {
 		tb, tp := c.place(st, e, peel(val))
 		if tb != nil && !(tb == base && under(tp, path)) {

@@ -85,8 +85,10 @@ type entry struct {
 	// it still holds what covers it (the record it is part of, or the
 	// value the base stands for).
 	maybe bool
-	// konst reports a stored constant (status = "used").
+	// konst reports a stored constant (status = "used"), and kval which
+	// one, when every path stored the same (constText).
 	konst bool
+	kval  string
 	// numeric reports a stored number in a location without a field
 	// (a map entry): a column written from it can be added to.
 	numeric bool
@@ -107,6 +109,7 @@ func (e entry) join(o entry) entry {
 		atomic:  e.atomic && o.atomic,
 		maybe:   e.maybe || o.maybe,
 		konst:   e.konst && o.konst,
+		kval:    sameText(e.kval, o.kval),
 		numeric: e.numeric && o.numeric,
 		deep:    e.deep.union(o.deep),
 	}
@@ -122,6 +125,14 @@ func (e entry) join(o entry) entry {
 		}
 	}
 	return j
+}
+
+// sameText returns a when both are the same, "" otherwise.
+func sameText(a, b string) string {
+	if a == b {
+		return a
+	}
+	return ""
 }
 
 // maxOthers bounds the places an entry may point to besides its target.

@@ -1,4 +1,4 @@
-// Package checkwrite reads a value, checks it in Go and then writes // want package:`writes coupons\.code, coupons\.status, docs\.data, sessions\.last_used_at, users\.role; updates atomically docs\.version`
+// Package checkwrite reads a value, checks it in Go and then writes // want package:`writes banners\.status, coupons\.code, coupons\.status, docs\.data, sessions\.last_used_at, users\.role; updates atomically docs\.version`
 // without checking it again: two requests can both pass the check before
 // either writes. A coupon redeemed twice, a document edited over a newer
 // version.
@@ -31,6 +31,12 @@ type Coupon struct {
 	Status string
 }
 
+// Banner is a row of banners, which are only switched on and off.
+type Banner struct {
+	ID     uint
+	Status string
+}
+
 // saveDocRacy compares the version the editor started from with the
 // stored one, then writes unconditionally.
 func saveDocRacy(ctx context.Context, db *sql.DB, req Doc) error {
@@ -41,7 +47,7 @@ func saveDocRacy(ctx context.Context, db *sql.DB, req Doc) error {
 	if cur.Version != req.Version {
 		return ErrConflict
 	}
-	_, err := db.ExecContext(ctx, "UPDATE docs SET data = $1, version = version + 1 WHERE id = $2", req.Data, cur.ID) // want `^check then write: cur\.Version is read at checkwrite.go:38 and checked at checkwrite.go:41, but the write here does not check it again`
+	_, err := db.ExecContext(ctx, "UPDATE docs SET data = $1, version = version + 1 WHERE id = $2", req.Data, cur.ID) // want `^check then write: cur\.Version is read at checkwrite.go:44 and checked at checkwrite.go:47, but the write here does not check it again`
 	return err
 }
 
@@ -79,7 +85,7 @@ func redeemRacy(ctx context.Context, db *sql.DB, code string, userID int64) erro
 	if _, err := db.ExecContext(ctx, "UPDATE wallets SET balance = balance + 100 WHERE user_id = $1", userID); err != nil {
 		return err
 	}
-	_, err := db.ExecContext(ctx, "UPDATE coupons SET status = 'used' WHERE id = $1", c.ID) // want `^check then write: c\.Status is read at checkwrite.go:73 and checked at checkwrite.go:76, but the write here does not check it again`
+	_, err := db.ExecContext(ctx, "UPDATE coupons SET status = 'used' WHERE id = $1", c.ID) // want `^check then write: c\.Status is read at checkwrite.go:79 and checked at checkwrite.go:82, but the write here does not check it again`
 	return err
 }
 
@@ -136,7 +142,7 @@ func redeemGormRacy(db *gorm.DB, code string, userID int64) error {
 	if err := db.Table("wallets").Where("user_id = ?", userID).Update("balance", gorm.Expr("balance + ?", 100)).Error; err != nil {
 		return err
 	}
-	return db.Model(&c).Update("status", "used").Error // want `^check then write: c\.Status is read at checkwrite.go:130 and checked at checkwrite.go:133, but the write here does not check it again`
+	return db.Model(&c).Update("status", "used").Error // want `^check then write: c\.Status is read at checkwrite.go:136 and checked at checkwrite.go:139, but the write here does not check it again`
 }
 
 // redeemGormCheckedInWhere repeats the check with Where and counts the
@@ -175,16 +181,17 @@ func promoteByAdmin(ctx context.Context, db *sql.DB, adminID, userID int64) erro
 
 // disableIfEnabled checks a flag and flips it, and does nothing else: two
 // requests that both pass write the same status, and nothing happens
-// twice.
+// twice. (Disabling a coupon under the check that redeeming it also
+// passes would race with the redemption: see package invites.)
 func disableIfEnabled(ctx context.Context, db *sql.DB, id int64) error {
-	var c Coupon
-	if err := db.QueryRowContext(ctx, "SELECT id, status FROM coupons WHERE id = $1", id).Scan(&c.ID, &c.Status); err != nil {
+	var b Banner
+	if err := db.QueryRowContext(ctx, "SELECT id, status FROM banners WHERE id = $1", id).Scan(&b.ID, &b.Status); err != nil {
 		return err
 	}
-	if c.Status != "enabled" {
+	if b.Status != "enabled" {
 		return nil
 	}
-	_, err := db.ExecContext(ctx, "UPDATE coupons SET status = 'disabled' WHERE id = $1", c.ID)
+	_, err := db.ExecContext(ctx, "UPDATE banners SET status = 'disabled' WHERE id = $1", b.ID)
 	return err
 }
 
@@ -207,19 +214,24 @@ func saveCoupon(db *gorm.DB, c *Coupon) error {
 	return db.Model(c).Updates(map[string]any{"status": c.Status}).Error
 }
 
+// saveBanner is a repository method: it writes the banner's status.
+func saveBanner(db *gorm.DB, b *Banner) error {
+	return db.Model(b).Updates(map[string]any{"status": b.Status}).Error
+}
+
 // disableThroughRepo is disableIfEnabled through the repository: the
 // status set to a constant and written by the callee is the same flag
 // for two requests that both pass.
 func disableThroughRepo(db *gorm.DB, id uint) error {
-	var c Coupon
-	if err := db.First(&c, id).Error; err != nil {
+	var b Banner
+	if err := db.First(&b, id).Error; err != nil {
 		return err
 	}
-	if c.Status != "enabled" {
+	if b.Status != "enabled" {
 		return nil
 	}
-	c.Status = "disabled"
-	return saveCoupon(db, &c)
+	b.Status = "disabled"
+	return saveBanner(db, &b)
 }
 
 // redeemThroughRepo is the racy twin: the check also guards a credit,
@@ -236,7 +248,7 @@ func redeemThroughRepo(db *gorm.DB, id uint, userID int64) error {
 		return err
 	}
 	c.Status = "used"
-	return saveCoupon(db, &c) // want `^check then write: c\.Status is read at checkwrite.go:229 and checked at checkwrite.go:232, but the write here by checkwrite\.saveCoupon does not check it again`
+	return saveCoupon(db, &c) // want `^check then write: c\.Status is read at checkwrite.go:241 and checked at checkwrite.go:244, but the write here by checkwrite\.saveCoupon does not check it again`
 }
 
 type Session struct {
