@@ -399,7 +399,7 @@ func checkThenWrite(w *flow.Write, all []*flow.Write, reg *registry) *finding {
 			if !sqltext.IsVersionColumn(l.Column) && !changes(w, l.Column) {
 				continue
 			}
-			if k, ok := flips(w, l.Column); !sqltext.IsVersionColumn(l.Column) && ok && !guardsMore(w, g, all) && !reg.flipRaces(w.Table, l.Column, k) {
+			if k, ok := flips(w, l.Column); !sqltext.IsVersionColumn(l.Column) && ok && !guardsMore(w, g, all) && !reg.flipRaces(w.Table, l.Column, k, g.Holds) {
 				// Two requests that both pass write the same flag: the
 				// database ends as one would leave it. Only what else the
 				// check guards (a credit, a member added) happens twice,

@@ -25,11 +25,12 @@ type registry struct {
 }
 
 // flip is a write of a constant to a column, decided by a check of the
-// column: the constant, and whether the check decides more than the
-// write (a member added with the invite marked accepted).
+// column: the constant, the value the check requires (Guard.Holds), and
+// whether the check decides more than the write (a member added with the
+// invite marked accepted).
 type flip struct {
-	value string
-	more  bool
+	value, holds string
+	more         bool
 }
 
 // newRegistry gathers the targeted writes of the package's functions and
@@ -114,7 +115,7 @@ func guardedFlips(results []*flow.Result) map[[2]string][]flip {
 					for _, v := range w.Values {
 						if v.Column == l.Column && v.Const && v.Value != "" {
 							k := [2]string{w.Table, l.Column}
-							out[k] = append(out[k], flip{value: v.Value, more: guardsMore(w, g, res.Writes)})
+							out[k] = append(out[k], flip{value: v.Value, holds: g.Holds, more: guardsMore(w, g, res.Writes)})
 						}
 					}
 				}
@@ -124,16 +125,18 @@ func guardedFlips(results []*flow.Result) map[[2]string][]flip {
 	return out
 }
 
-// flipRaces reports whether another check of the column decides a write
-// of another constant to it together with more (an accept that adds the
-// member): a request that flips the column to value, passing the same
-// check at the same time, leaves the column saying the other did not
-// happen.
-func (r *registry) flipRaces(table, column, value string) bool {
-	if r == nil || value == "" {
+// flipRaces reports whether a check that requires the same value of the
+// column (holds) decides a write of another constant to it together with
+// more (an accept of a pending invite that adds the member): a request
+// that flips the column to value, passing its check at the same time,
+// leaves the column saying the other did not happen. Checks that require
+// different values (enable only what is disabled, disable only what is
+// enabled) cannot both pass.
+func (r *registry) flipRaces(table, column, value, holds string) bool {
+	if r == nil || value == "" || holds == "" {
 		return false
 	}
-	return slices.ContainsFunc(r.flips[[2]string{table, column}], func(f flip) bool { return f.more && f.value != value })
+	return slices.ContainsFunc(r.flips[[2]string{table, column}], func(f flip) bool { return f.more && f.value != value && f.holds == holds })
 }
 
 // recounted reports whether the program recounts a column from other rows

@@ -361,6 +361,11 @@ type Write struct {
 type Guard struct {
 	Pos    token.Pos
 	Labels []*Label
+	// Holds is the constant the checked value equals where the write
+	// runs, when the check pins it to one (status == "pending" under
+	// `if inv.Status != "pending" { return }`; "true" under
+	// `if !s.Disabled { return }`), as constValue renders it.
+	Holds string
 }
 
 // Result is the analysis of one function (with the closures it contains).

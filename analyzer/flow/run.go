@@ -5,6 +5,7 @@ import (
 	"go/token"
 	"go/types"
 	"slices"
+	"strconv"
 	"strings"
 
 	"golang.org/x/tools/go/ssa"
@@ -632,12 +633,42 @@ func isNil(v ssa.Value) bool {
 // instr's block), and the guards of the place the closure was inlined at.
 func (c *funcCtx) guardsOf(e *env, instr ssa.Instruction) []Guard {
 	gs := slices.Clone(e.guards)
-	deciding(instr, func(iff *ssa.If, _ int) {
+	deciding(instr, func(iff *ssa.If, taken int) {
 		if ls := c.guardLabels(e, iff.Cond, 0); len(ls) > 0 && e.at(iff.Cond.Pos()).IsValid() {
-			gs = append(gs, Guard{Pos: e.at(iff.Cond.Pos()), Labels: ls})
+			gs = append(gs, Guard{Pos: e.at(iff.Cond.Pos()), Labels: ls, Holds: holds(e, iff.Cond, taken)})
 		}
 	})
 	return gs
+}
+
+// holds returns the constant that the value a condition tests equals on
+// the side taken (0 when the condition holds): the constant an == or !=
+// compares it with, or true or false for a boolean tested as it is;
+// "" when the side does not pin it to one constant.
+func holds(e *env, cond ssa.Value, taken int) string {
+	switch x := e.resolve(cond).(type) {
+	case *ssa.UnOp:
+		if x.Op == token.NOT {
+			return holds(e, x.X, 1-taken)
+		}
+	case *ssa.BinOp:
+		if !(x.Op == token.EQL && taken == 0 || x.Op == token.NEQ && taken == 1) {
+			return ""
+		}
+		if isConst(x.Y) {
+			return constValue(x.Y)
+		}
+		if isConst(x.X) {
+			return constValue(x.X)
+		}
+		return ""
+	case *ssa.Phi, *ssa.Call:
+		return "" // a || or && of several tests, or a call's answer
+	}
+	if b, ok := cond.Type().Underlying().(*types.Basic); ok && b.Kind() == types.Bool {
+		return strconv.FormatBool(taken == 0)
+	}
+	return ""
 }
 
 // deciding calls visit for each If that decides whether instr runs (see

@@ -107,3 +107,17 @@ func reject(ctx context.Context, r *Repo, id int64) error {
 	}
 	return r.UpdateInvite(ctx, inv.ID, &UpdateOpts{Status: StringPtr("rejected")}) // want `^check then write: inv\.Status is read at invites\.go:\d+ \(by Repo\.GetInvite, at invites\.go:\d+\) and checked at invites\.go:\d+, but the write here by Repo\.UpdateInvite does not check it again`
 }
+
+// reopen puts a rejected invite back to pending. Its check requires
+// another status than the accept's, so the two cannot both pass on one
+// invite, and two reopens set the same flag.
+func reopen(ctx context.Context, r *Repo, id int64) error {
+	inv, err := r.GetInvite(ctx, id)
+	if err != nil {
+		return err
+	}
+	if inv.Status != "rejected" {
+		return errors.New("only a rejected invite can be reopened")
+	}
+	return r.UpdateInvite(ctx, inv.ID, &UpdateOpts{Status: StringPtr("pending")})
+}
