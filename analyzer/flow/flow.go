@@ -366,6 +366,11 @@ type Guard struct {
 	// `if inv.Status != "pending" { return }`; "true" under
 	// `if !s.Disabled { return }`), as constValue renders it.
 	Holds string
+	// Differs reports that the write runs where two values that are not
+	// constants differ, neither being the other as read (`if cur.Theme
+	// == req.Theme { return }`): a check that skips a write that would
+	// change nothing.
+	Differs bool
 }
 
 // Result is the analysis of one function (with the closures it contains).

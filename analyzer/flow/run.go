@@ -635,10 +635,36 @@ func (c *funcCtx) guardsOf(e *env, instr ssa.Instruction) []Guard {
 	gs := slices.Clone(e.guards)
 	deciding(instr, func(iff *ssa.If, taken int) {
 		if ls := c.guardLabels(e, iff.Cond, 0); len(ls) > 0 && e.at(iff.Cond.Pos()).IsValid() {
-			gs = append(gs, Guard{Pos: e.at(iff.Cond.Pos()), Labels: ls, Holds: holds(e, iff.Cond, taken)})
+			gs = append(gs, Guard{Pos: e.at(iff.Cond.Pos()), Labels: ls, Holds: holds(e, iff.Cond, taken), Differs: c.differs(e, iff.Cond, taken)})
 		}
 	})
 	return gs
+}
+
+// differs reports whether, on the side taken, a condition holds where two
+// values that are not constants differ (x != y taken, x == y not taken),
+// and neither carries the other's value as it was read.
+func (c *funcCtx) differs(e *env, cond ssa.Value, taken int) bool {
+	switch x := e.resolve(cond).(type) {
+	case *ssa.UnOp:
+		if x.Op == token.NOT {
+			return c.differs(e, x.X, 1-taken)
+		}
+	case *ssa.BinOp:
+		if !(x.Op == token.NEQ && taken == 0 || x.Op == token.EQL && taken == 1) || isConst(peel(x.X)) || isConst(peel(x.Y)) {
+			return false
+		}
+		lx, ly := c.taint(e, x.X), c.taint(e, x.Y)
+		for _, a := range lx {
+			for _, b := range ly {
+				if sameSource(a, b) && (a.Change == summary.Copied || b.Change == summary.Copied) && a.Change == b.Change {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	return false
 }
 
 // holds returns the constant that the value a condition tests equals on

@@ -1,4 +1,4 @@
-// Package checkwrite reads a value, checks it in Go and then writes // want package:`writes banners\.status, coupons\.code, coupons\.status, docs\.data, sessions\.last_used_at, users\.role; updates atomically docs\.version`
+// Package checkwrite reads a value, checks it in Go and then writes // want package:`writes banners\.status, coupons\.code, coupons\.status, docs\.data, docs\.owner_id, sessions\.last_used_at, users\.plan, users\.role; updates atomically docs\.version`
 // without checking it again: two requests can both pass the check before
 // either writes. A coupon redeemed twice, a document edited over a newer
 // version.
@@ -270,4 +270,34 @@ func touchSession(db *gorm.DB, keyID string, version int) error {
 		return ErrForbidden
 	}
 	return db.Model(&Session{}).Where("key_id = ?", keyID).Update("last_used_at", time.Now()).Error
+}
+
+// setPlanIfChanged skips the write when the stored plan already is the
+// one asked for: two requests that both pass each write their own plan,
+// which is what they would do without the check.
+func setPlanIfChanged(ctx context.Context, db *sql.DB, id int64, plan string) error {
+	var cur string
+	if err := db.QueryRowContext(ctx, "SELECT plan FROM users WHERE id = $1", id).Scan(&cur); err != nil {
+		return err
+	}
+	if cur == plan {
+		return nil
+	}
+	_, err := db.ExecContext(ctx, "UPDATE users SET plan = $1 WHERE id = $2", plan, id)
+	return err
+}
+
+// transferIfOwner gives a document away when the caller owns it: two
+// transfers by the owner both pass, and the second is made by someone who
+// no longer owns the document.
+func transferIfOwner(ctx context.Context, db *sql.DB, docID, caller, to int64) error {
+	var owner int64
+	if err := db.QueryRowContext(ctx, "SELECT owner_id FROM docs WHERE id = $1", docID).Scan(&owner); err != nil {
+		return err
+	}
+	if owner != caller {
+		return ErrForbidden
+	}
+	_, err := db.ExecContext(ctx, "UPDATE docs SET owner_id = $1 WHERE id = $2", to, docID) // want `^check then write: owner is read at checkwrite\.go:\d+ and checked at checkwrite\.go:\d+, but the write here does not check it again`
+	return err
 }
