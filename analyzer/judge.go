@@ -499,6 +499,9 @@ func guardsMore(w *flow.Write, g *flow.Guard, all []*flow.Write) bool {
 		if o == w || o.Call == w.Call || !slices.ContainsFunc(o.Guards, func(x flow.Guard) bool { return x.Pos == g.Pos }) {
 			continue
 		}
+		if flow.NotSaving(o) {
+			continue
+		}
 		wb, ob := w.Call.Block(), o.Call.Block()
 		if wb.Parent() != ob.Parent() || wb.Dominates(ob) || ob.Dominates(wb) {
 			return true

@@ -743,6 +743,9 @@ func debugWrite(out io.Writer, pass *analysis.Pass, w *flow.Write) {
 				fmt.Fprintf(out, " [param %d%s %s]", l.Param, l.PPath, l.Change)
 			}
 		}
+		if v.Const {
+			fmt.Fprintf(out, " [constant %q]", v.Value)
+		}
 		if v.Row.Known() {
 			fmt.Fprintf(out, "    row: loads")
 			for _, l := range v.Row.Loads {
@@ -753,7 +756,7 @@ func debugWrite(out io.Writer, pass *analysis.Pass, w *flow.Write) {
 		fmt.Fprintln(out)
 	}
 	for _, g := range w.Guards {
-		fmt.Fprintf(out, "  guard %s:", pass.Fset.Position(g.Pos))
+		fmt.Fprintf(out, "  guard %s holds=%q differs=%v:", pass.Fset.Position(g.Pos), g.Holds, g.Differs)
 		for _, l := range g.Labels {
 			if l.Load != nil {
 				fmt.Fprintf(out, " [load %s column=%s keys=%s]", l.Name, l.Column, keyNames(l.Load.KeyArgs))

@@ -1283,20 +1283,41 @@ func (c *funcCtx) summaryLoad(st *state, e *env, call *ssa.Call, i int, ld summa
 // per handle the callee writes through, so that a repository method that
 // saves five columns is one write.
 func (c *funcCtx) summaryWrites(st *state, e *env, call *ssa.Call, sum *summary.Summary, callee *types.Func, args []ssa.Value, overrides map[int]Handle) {
-	var handles []summary.HandleRef
+	// One write per handle and table: a callee that writes labels and
+	// photos_labels makes two writes. A write whose table is not known
+	// joins the handle's first, and a first without a table takes the
+	// table of the next.
+	type group struct {
+		handle summary.HandleRef
+		table  string
+	}
+	var groups []group
 	for _, w := range sum.Writes {
 		if w.Param < 0 || w.Param >= len(args) || args[w.Param] == nil {
 			continue
 		}
-		i := slices.Index(handles, w.Handle)
+		i := slices.IndexFunc(groups, func(g group) bool {
+			return g.handle == w.Handle && (g.table == w.Table || w.Table == "" || g.table == "")
+		})
 		if i < 0 {
-			i = len(handles)
-			handles = append(handles, w.Handle)
+			i = len(groups)
+			groups = append(groups, group{w.Handle, w.Table})
+		} else if groups[i].table == "" {
+			groups[i].table = w.Table
 		}
 		h := c.mapHandle(e, args, w.Handle, callee, overrides)
 		var vals []Written
 		if w.Whole {
 			vals, _ = c.objectWrites(st, e, args[w.Param], w.Path, w.Only)
+			if len(w.RowParams) == 1 && w.RowParams[0] < len(args) && args[w.RowParams[0]] != nil {
+				// m.Updates(Map{"PreviewToken": t}) through a method that
+				// runs Model(m).Updates(values): GORM takes the Go names
+				// of m's fields for their columns.
+				fields := recordFields(peel(args[w.RowParams[0]]).Type())
+				for i := range vals {
+					vals[i].Column = gormColumn(fields, vals[i].Column)
+				}
+			}
 		} else if ls := c.writtenSource(st, e, args, w.Param, w.Path); len(ls) > 0 {
 			vals = []Written{{Column: w.Column, Labels: c.withChange(ls, w.Change), Arg: -1, Numeric: w.Numeric, Row: c.calleeRow(st, e, args, w)}}
 		} else if k, ok := c.storedConst(st, e, args, w.Param, w.Path); w.Column != "" && w.Change == summary.Copied && ok {

@@ -188,6 +188,17 @@ func setOf(words ...string) map[string]bool {
 	return m
 }
 
+// NotSaving reports whether w is a call of a method of an interface whose
+// implementations are not seen, that takes data but is not named for
+// saving it (log.Errorf, Notify): not known to write anything, it is no
+// side effect of a check and no change of the database by its caller.
+func NotSaving(w *Write) bool { return notSaving(w) }
+
+func notSaving(w *Write) bool {
+	_, method, ok := summary.Symbolic(w.Table)
+	return ok && !writeVerbs[leadingWord(method)]
+}
+
 // leadingWord returns the first word of a mixed-caps name: "Upsert" of
 // "UpsertUserSetting", "List" of "ListUsers".
 func leadingWord(name string) string {

@@ -330,7 +330,7 @@ func (c *funcCtx) storedWrites(st *state, base ssa.Value, path string, t types.T
 				name = col // an entry of a map literal: its key says what it is
 			}
 			vals = append(vals, Written{Column: col, Name: name, Labels: en.labels, Arg: -1,
-				Numeric: numeric})
+				Numeric: numeric, Const: en.konst && len(en.labels) == 0, Value: en.kval})
 		}
 	}
 	return vals, atomic

@@ -423,7 +423,8 @@ func (c *funcCtx) transfer(b *ssa.BasicBlock, st *state, e *env) {
 			st.merge(base, path+"{}", entry{labels: c.valueLabels(st, e, in.X)})
 		case *ssa.MapUpdate:
 			base, path := c.place(st, e, in.Map)
-			e := entry{labels: c.valueLabels(st, e, in.Value), dirty: true, atomic: isGormExprValue(in.Value), numeric: isNumeric(peel(in.Value).Type())}
+			e := entry{labels: c.valueLabels(st, e, in.Value), dirty: true, atomic: isGormExprValue(in.Value), numeric: isNumeric(peel(in.Value).Type()),
+				konst: isConst(peel(in.Value)) || pointerToConst(in.Value), kval: constValue(in.Value)}
 			st.set(base, path+mapKey(in.Key), e)
 		case *ssa.UnOp:
 			switch in.Op {

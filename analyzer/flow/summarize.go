@@ -113,7 +113,7 @@ func (c *funcCtx) summarize(r *Result) *summary.Summary {
 			s.Locks = append(s.Locks, summary.LockEffect{Handle: lk.Handle.Ref(lk.InTx), Site: c.site(lk.Pos, "")})
 		}
 	}
-	s.Effects = len(r.Writes) > 0
+	s.Effects = slices.ContainsFunc(r.Writes, func(w *Write) bool { return !notSaving(w) })
 	s.Prepares = slices.Clone(c.stmtResults)
 	s.RunsInTx = slices.Clone(c.runsInTx)
 	s.Forwards = slices.Clone(c.forwards)
