@@ -99,8 +99,10 @@ type finding struct {
 	stale     []flow.Written
 	contended []flow.Written
 	writers   []summary.ColumnWrite
-	// guard is the check of a check-then-write.
-	guard *flow.Guard
+	// guard is the check of a check-then-write; missing reports one of
+	// the row's existence (no row found, then an upsert).
+	guard   *flow.Guard
+	missing bool
 }
 
 // judge decides whether a write loses updates. A value computed from a
@@ -114,7 +116,7 @@ func (r *runner) judge(w *flow.Write, res *flow.Result, reg *registry) *finding 
 	if f := lostUpdate(w, reg); f != nil {
 		return f
 	}
-	if f := missingRow(w); f != nil {
+	if f := missingRow(w, res.Loads); f != nil {
 		return f
 	}
 	if f := r.staleRow(w, reg); f != nil {
@@ -177,13 +179,17 @@ func lostUpdate(w *flow.Write, reg *registry) *finding {
 	return nil
 }
 
-// missingRow returns the finding for an upsert of a value read with a row
-// lock that protects the write when the row exists, on a path where the
-// read found no row: two requests both find none, both build the value
+// missingRow returns the finding for an upsert that runs where a read of
+// its row found none. With a row lock that protects the write when the
+// row exists, and a value the write derives from the read, it is a
+// lock-missing-row: two requests both find none, both build the value
 // from nothing, and the upsert's conflict action lets the later one
-// overwrite what the earlier one inserted.
-func missingRow(w *flow.Write) *finding {
-	if w.Stmt == nil || w.Stmt.Kind != sqltext.Insert || len(w.Stmt.Sets) == 0 {
+// overwrite what the earlier one inserted. Without, it is a
+// check-then-write of the row's existence: the conflict action writes
+// over a row another request inserted since the read (the limits an admin
+// set, replaced by defaults).
+func missingRow(w *flow.Write, loads []*flow.Load) *finding {
+	if len(w.Overwrites) == 0 {
 		return nil
 	}
 	for _, v := range w.Values {
@@ -197,6 +203,14 @@ func missingRow(w *flow.Write) *finding {
 			if cat, _ := classify(w, l.Load); cat == "" && l.Load.GoesOnWithoutRow(w) {
 				return &finding{category: CategoryMissingRow, write: w, value: v, label: l}
 			}
+		}
+	}
+	if !slices.ContainsFunc(w.Overwrites, func(c string) bool { return !timestamp(c) && !lastSeen(c) }) {
+		return nil // an upsert that only touches updated_at overwrites nothing anyone set
+	}
+	for _, l := range loads {
+		if l.Table != "" && sameTable(l.Table, w.Table) && !otherRow(l, w) && l.OnlyWithoutRow(w) {
+			return &finding{category: CategoryCheckThenWrite, write: w, label: &flow.Label{Load: l, Name: "the row"}, missing: true}
 		}
 	}
 	return nil

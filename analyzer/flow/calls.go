@@ -723,10 +723,26 @@ func (c *funcCtx) sqlWrite(st *state, e *env, call *ssa.Call, q *query, inTx boo
 		w.KeyArgs = q.keyArgs
 	}
 	w.Sets, w.Atomic = union(w.Sets, sets), union(w.Atomic, atomic)
+	w.Overwrites = union(w.Overwrites, overwrites(s))
 	w.Recounts = union(w.Recounts, recounts)
 	w.Checks = union(w.Checks, whereKeys(s))
 	w.Tested = union(w.Tested, s.Tested)
 	w.Row = w.Row || len(sets) > MaxTargeted
+}
+
+// overwrites returns the columns an upsert's conflict action sets other
+// than from their own value: what it writes over the row that is there.
+func overwrites(s *sqltext.Statement) []string {
+	if s.Kind != sqltext.Insert {
+		return nil
+	}
+	var out []string
+	for _, a := range s.Sets {
+		if !a.Self {
+			out = append(out, a.Column)
+		}
+	}
+	return out
 }
 
 // checksOld reports whether a builder's conditions (the columns of its
@@ -1182,6 +1198,12 @@ func (c *funcCtx) applySummary(st *state, e *env, call *ssa.Call, sum *summary.S
 		}
 	}
 	c.summaryWrites(st, e, call, sum, callee, args, overrides)
+	for i, u := range sum.Upserts {
+		h := c.mapHandle(e, args, u.Handle, callee, overrides)
+		wr := c.write(st, call, 60+i, WriteCallee, h, c.inTx(st, h), nil)
+		wr.Via, wr.Table, wr.Site = callee, cmp.Or(wr.Table, u.Table), cmp.Or(wr.Site, u.Site)
+		wr.Overwrites = union(wr.Overwrites, u.Columns)
+	}
 	if sum.Effects {
 		// What the callee does to the database, as a write of its own.
 		wr := c.write(st, call, 50, WriteCallee, c.mapHandle(e, args, summary.HandleRef{Param: -1}, callee, overrides), false, nil)

@@ -344,6 +344,11 @@ type Write struct {
 	// Tested are the columns its WHERE tests in any way (status =
 	// 'active', consumed IS NULL): a check in Go that it repeats.
 	Tested []string
+	// Overwrites are the columns an upsert's conflict action sets to the
+	// values it proposes (ON CONFLICT DO UPDATE SET n = EXCLUDED.n, ON
+	// DUPLICATE KEY UPDATE), over what the row that is there holds; for
+	// a callee, those of the upserts its summary reports.
+	Overwrites []string
 	// Row reports a write of a whole record: GORM Save or Updates of a
 	// struct, a bun model, a repository method that saves its argument
 	// whole, or an UPDATE of many columns of one record.

@@ -3,6 +3,7 @@ package flow
 import (
 	"go/token"
 	"go/types"
+	"slices"
 
 	"golang.org/x/tools/go/ssa"
 )
@@ -23,6 +24,40 @@ func (l *Load) GoesOnWithoutRow(w *Write) bool {
 		}
 	}
 	return false
+}
+
+// OnlyWithoutRow reports whether w runs only where the load found no row:
+// GoesOnWithoutRow, and w cannot be reached from the load but through the
+// side of a test that matched the not-found error. The row's existence
+// then decides the write (no limits stored: store the defaults).
+func (l *Load) OnlyWithoutRow(w *Write) bool {
+	if !l.GoesOnWithoutRow(w) || l.instr.Block() == nil {
+		return false
+	}
+	avoid := map[*ssa.BasicBlock]bool{}
+	for _, b := range notFoundSides(errorOf(l.instr)) {
+		if len(b.Preds) != 1 {
+			// A block the found row reaches too (after
+			// `if err != nil && err != sql.ErrNoRows { return }`).
+			return false
+		}
+		avoid[b] = true
+	}
+	seen := map[*ssa.BasicBlock]bool{}
+	stack := slices.Clone(l.instr.Block().Succs)
+	for len(stack) > 0 {
+		b := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if avoid[b] || seen[b] {
+			continue
+		}
+		if b == w.Call.Block() {
+			return false
+		}
+		seen[b] = true
+		stack = append(stack, b.Succs...)
+	}
+	return true
 }
 
 // errorOf returns the error result of a load's call, or nil.

@@ -114,6 +114,11 @@ func (c *funcCtx) summarize(r *Result) *summary.Summary {
 		}
 	}
 	s.Effects = slices.ContainsFunc(r.Writes, func(w *Write) bool { return !notSaving(w) })
+	for _, w := range r.Writes {
+		if len(w.Overwrites) > 0 && w.Table != "" {
+			s.Upserts = append(s.Upserts, summary.Upsert{Table: w.Table, Columns: slices.Clone(w.Overwrites), Handle: w.Handle.Ref(w.InTx), Site: c.site(w.Pos, w.Site)})
+		}
+	}
 	s.Prepares = slices.Clone(c.stmtResults)
 	s.RunsInTx = slices.Clone(c.runsInTx)
 	s.Forwards = slices.Clone(c.forwards)

@@ -285,6 +285,18 @@ type Summary struct {
 	// Prepares are the results that are statements prepared with the SQL
 	// text of a parameter (a p.P(query) helper).
 	Prepares []Prepare
+	// Upserts are the upserts the function runs, itself or through its
+	// callees, whose conflict action writes over the row that is there.
+	Upserts []Upsert
+}
+
+// Upsert is an INSERT whose conflict action sets Columns of Table to the
+// values it proposes (ON CONFLICT DO UPDATE, ON DUPLICATE KEY UPDATE).
+type Upsert struct {
+	Table   string
+	Columns []string
+	Handle  HandleRef
+	Site    string
 }
 
 // Prepare says that result Result is a statement prepared with the SQL
@@ -321,7 +333,7 @@ func (*Summary) AFact() {}
 func (s *Summary) Empty() bool {
 	return s == nil || len(s.Loads) == 0 && len(s.Writes) == 0 && len(s.Mutates) == 0 && len(s.Flows) == 0 &&
 		len(s.Locks) == 0 && len(s.RunsInTx) == 0 && len(s.Forwards) == 0 && len(s.Cases) == 0 && !s.Effects &&
-		len(s.Prepares) == 0
+		len(s.Prepares) == 0 && len(s.Upserts) == 0
 }
 
 // String renders the summary compactly and deterministically, e.g.
@@ -389,6 +401,9 @@ func (s *Summary) String() string {
 	for _, p := range s.Prepares {
 		parts = append(parts, fmt.Sprintf("prepares result %d with the SQL of param %d", p.Result, p.SQL))
 	}
+	for _, u := range s.Upserts {
+		parts = append(parts, fmt.Sprintf("upserts %s over %s on %s", strings.TrimPrefix(u.Table, "sql:"), strings.Join(u.Columns, ", "), u.Handle))
+	}
 	if s.Effects && len(parts) == 0 {
 		parts = append(parts, "changes the database")
 	}
@@ -429,6 +444,9 @@ func (s *Summary) Normalize() {
 	s.Forwards = slices.Compact(s.Forwards)
 	slices.SortFunc(s.Prepares, func(a, b Prepare) int { return a.Result*1000 + a.SQL - b.Result*1000 - b.SQL })
 	s.Prepares = slices.Compact(s.Prepares)
+	key := func(u Upsert) string { return fmt.Sprintf("%s|%v|%v|%s", u.Table, u.Columns, u.Handle, u.Site) }
+	slices.SortFunc(s.Upserts, func(a, b Upsert) int { return strings.Compare(key(a), key(b)) })
+	s.Upserts = slices.CompactFunc(s.Upserts, func(a, b Upsert) bool { return key(a) == key(b) })
 	for i := range s.Cases {
 		if s.Cases[i].Summary != nil {
 			s.Cases[i].Summary.Normalize()

@@ -1,8 +1,10 @@
-// Package missingrow keeps a schedule's overrides in one JSON document per // want package:`writes schedule_data\.data`
+// Package missingrow keeps a schedule's overrides in one JSON document per // want package:`writes limits\.updated_at, limits\.value, schedule_data\.data`
 // schedule, created on first use. A SELECT … FOR UPDATE that finds no row
 // locks nothing: two requests both find none, both build a document from
 // nothing and upsert it, and ON CONFLICT DO UPDATE lets the second
-// overwrite what the first inserted.
+// overwrite what the first inserted. Without a lock, a read that finds no
+// row and then stores defaults with such an upsert writes over a row
+// another request inserted meanwhile.
 package missingrow
 
 import (
@@ -52,7 +54,7 @@ func updateRacy(ctx context.Context, db *sql.DB, id string, apply func(*Data) er
 	if err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, upsertParam, id, raw) // want `^lost update: raw is read with FOR UPDATE at missingrow\.go:35, but when no schedule_data row exists yet the lock holds nothing: two requests can both find none, and the upsert here then overwrites the row the other inserted \(its conflict action sets data\)\. Create the row first`
+	_, err = tx.ExecContext(ctx, upsertParam, id, raw) // want `^lost update: raw is read with FOR UPDATE at missingrow\.go:37, but when no schedule_data row exists yet the lock holds nothing: two requests can both find none, and the upsert here then overwrites the row the other inserted \(its conflict action sets data\)\. Create the row first`
 	if err != nil {
 		return err
 	}
@@ -82,7 +84,7 @@ func addOverrideRacy(ctx context.Context, db *sql.DB, id, o string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, upsertExcluded, id, b); err != nil { // want `^lost update: (raw|d\.Overrides) is read with FOR UPDATE at missingrow\.go:71, but when no schedule_data row exists yet the lock holds nothing`
+	if _, err := tx.ExecContext(ctx, upsertExcluded, id, b); err != nil { // want `^lost update: (raw|d\.Overrides) is read with FOR UPDATE at missingrow\.go:73, but when no schedule_data row exists yet the lock holds nothing`
 		return err
 	}
 	return tx.Commit()
@@ -177,4 +179,57 @@ func setOverridesBlind(ctx context.Context, db *sql.DB, id string, overrides []s
 		return 0, err
 	}
 	return len(raw), tx.Commit()
+}
+
+// Limit is a row of limits: one per tenant and resource.
+type Limit struct {
+	Resource string
+	Value    int
+}
+
+// saveLimits stores limits, replacing those a tenant has.
+func saveLimits(ctx context.Context, db *sql.DB, tenant string, limits []Limit) error {
+	for _, l := range limits {
+		if _, err := db.ExecContext(ctx, `INSERT INTO limits (tenant, resource, value, updated_at) VALUES ($1, $2, $3, now())
+			ON CONFLICT (tenant, resource) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`, tenant, l.Resource, l.Value); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// insertLimits stores limits a tenant does not have yet.
+func insertLimits(ctx context.Context, db *sql.DB, tenant string, limits []Limit) error {
+	for _, l := range limits {
+		if _, err := db.ExecContext(ctx, "INSERT INTO limits (tenant, resource, value) VALUES ($1, $2, $3) ON CONFLICT (tenant, resource) DO NOTHING", tenant, l.Resource, l.Value); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+var defaults = []Limit{{"runs", 1000}, {"workers", 4}}
+
+// limitRacy stores the defaults when the tenant has no limit yet, with an
+// upsert: a limit an admin set meanwhile (a paid plan) is overwritten.
+func limitRacy(ctx context.Context, db *sql.DB, tenant, resource string) (int, error) {
+	var v int
+	err := db.QueryRowContext(ctx, "SELECT value FROM limits WHERE tenant = $1 AND resource = $2", tenant, resource).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 1000, saveLimits(ctx, db, tenant, defaults) // want `^check then write: no limits row is found at missingrow\.go:\d+, and only then the upsert here by missingrow\.saveLimits runs, whose conflict action writes value over the row that is there`
+	}
+	return v, err
+}
+
+// limitInsertOnly is the fix: the defaults go in only where no limit is.
+func limitInsertOnly(ctx context.Context, db *sql.DB, tenant, resource string) (int, error) {
+	var v int
+	err := db.QueryRowContext(ctx, "SELECT value FROM limits WHERE tenant = $1 AND resource = $2", tenant, resource).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		if err := insertLimits(ctx, db, tenant, defaults); err != nil {
+			return 0, err
+		}
+		err = db.QueryRowContext(ctx, "SELECT value FROM limits WHERE tenant = $1 AND resource = $2", tenant, resource).Scan(&v)
+	}
+	return v, err
 }
