@@ -10,8 +10,7 @@ import (
 
 // GoesOnWithoutRow reports whether the code goes on to write w when the
 // load finds no row: the load's error is compared with the library's
-// not-found error (sql.ErrNoRows, pgx.ErrNoRows, gorm.ErrRecordNotFound)
-// and w can be reached from the side of that test where it matched. A
+// not-found error (sql.ErrNoRows, pgx.ErrNoRows) and w can be reached from the side of that test where it matched. A
 // FOR UPDATE that finds no row locks nothing, so on that path the write
 // is unprotected against a request that inserts the row meanwhile.
 func (l *Load) GoesOnWithoutRow(w *Write) bool {
@@ -135,14 +134,9 @@ func notFoundSides(err ssa.Value) []*ssa.BasicBlock {
 // notFoundErrors are the package-level errors that say a query found no
 // row, by package path.
 var notFoundErrors = map[string]string{
-	"database/sql":                            "ErrNoRows",
-	"github.com/jackc/pgx/v5":                 "ErrNoRows",
-	"github.com/jackc/pgx/v4":                 "ErrNoRows",
-	"gorm.io/gorm":                            "ErrRecordNotFound",
-	"github.com/jinzhu/gorm":                  "ErrRecordNotFound",
-	"github.com/uptrace/bun":                  "ErrNoRows",
-	"github.com/jmoiron/sqlx":                 "ErrNoRows",
-	"github.com/georgysavva/scany/v2/pgxscan": "ErrNoRows",
+	"database/sql":            "ErrNoRows", // sqlx and bun return it too
+	"github.com/jackc/pgx/v5": "ErrNoRows",
+	"github.com/jackc/pgx/v4": "ErrNoRows",
 }
 
 // notFoundError reports whether v is the value of a not-found error
