@@ -428,14 +428,10 @@ func sources(from []Source) string {
 // Normalize sorts and de-duplicates every list, so that facts and their
 // rendering are deterministic.
 func (s *Summary) Normalize() {
-	slices.SortFunc(s.Loads, func(a, b Load) int { return strings.Compare(a.key(), b.key()) })
-	s.Loads = slices.CompactFunc(s.Loads, func(a, b Load) bool { return a.key() == b.key() })
-	slices.SortFunc(s.Writes, func(a, b Write) int { return strings.Compare(a.key(), b.key()) })
-	s.Writes = slices.CompactFunc(s.Writes, func(a, b Write) bool { return a.key() == b.key() })
-	slices.SortFunc(s.Mutates, func(a, b Mutate) int { return strings.Compare(a.key(), b.key()) })
-	s.Mutates = slices.CompactFunc(s.Mutates, func(a, b Mutate) bool { return a.key() == b.key() })
-	slices.SortFunc(s.Flows, func(a, b Flow) int { return strings.Compare(a.key(), b.key()) })
-	s.Flows = slices.CompactFunc(s.Flows, func(a, b Flow) bool { return a.key() == b.key() })
+	s.Loads = sortedByKey(s.Loads, Load.key)
+	s.Writes = sortedByKey(s.Writes, Write.key)
+	s.Mutates = sortedByKey(s.Mutates, Mutate.key)
+	s.Flows = sortedByKey(s.Flows, Flow.key)
 	slices.SortFunc(s.Locks, func(a, b LockEffect) int { return strings.Compare(a.Handle.String()+a.Site, b.Handle.String()+b.Site) })
 	s.Locks = slices.CompactFunc(s.Locks, func(a, b LockEffect) bool { return a.Handle == b.Handle })
 	slices.SortFunc(s.RunsInTx, func(a, b RunInTx) int { return a.Callback - b.Callback })
@@ -567,14 +563,42 @@ func (m *Impl) Method(name string) *Method {
 	return nil
 }
 
-// HasPending reports whether p is among the package's pending lost updates.
+// HasPending reports whether p is among the package's pending lost updates
+// (which Normalize keeps sorted by key).
 func (w *Package) HasPending(p Pending) bool {
-	return slices.ContainsFunc(w.Pending, func(q Pending) bool { return q.key() == p.key() })
+	_, found := slices.BinarySearchFunc(w.Pending, p.key(), func(q Pending, k string) int { return strings.Compare(q.key(), k) })
+	return found
 }
 
-// HasImpl reports whether m is among the package's implementations.
+// HasImpl reports whether m is among the package's implementations (which
+// Normalize keeps sorted by key).
 func (w *Package) HasImpl(m Impl) bool {
-	return slices.ContainsFunc(w.Impls, func(n Impl) bool { return n.key() == m.key() })
+	_, found := slices.BinarySearchFunc(w.Impls, m.key(), func(n Impl, k string) int { return strings.Compare(n.key(), k) })
+	return found
+}
+
+// sortedByKey sorts xs by key and drops all but the first of those with
+// one key, computing each key once.
+func sortedByKey[T any](xs []T, key func(T) string) []T {
+	if len(xs) < 2 {
+		return xs
+	}
+	type keyed struct {
+		k string
+		x T
+	}
+	ks := make([]keyed, len(xs))
+	for i, x := range xs {
+		ks[i] = keyed{key(x), x}
+	}
+	slices.SortStableFunc(ks, func(a, b keyed) int { return strings.Compare(a.k, b.k) })
+	ks = slices.CompactFunc(ks, func(a, b keyed) bool { return a.k == b.k })
+	out := xs[:0]
+	for _, k := range ks {
+		out = append(out, k.x)
+	}
+	clear(xs[len(out):])
+	return out
 }
 
 // Add adds what another package's fact holds to this one's.
@@ -612,12 +636,9 @@ func (w ColumnWrite) key() string {
 
 // Normalize sorts and de-duplicates the writes.
 func (w *Package) Normalize() {
-	slices.SortFunc(w.Columns, func(a, b ColumnWrite) int { return strings.Compare(a.key(), b.key()) })
-	w.Columns = slices.CompactFunc(w.Columns, func(a, b ColumnWrite) bool { return a.key() == b.key() })
-	slices.SortFunc(w.Pending, func(a, b Pending) int { return strings.Compare(a.key(), b.key()) })
-	w.Pending = slices.CompactFunc(w.Pending, func(a, b Pending) bool { return a.key() == b.key() })
-	slices.SortFunc(w.Impls, func(a, b Impl) int { return strings.Compare(a.key(), b.key()) })
-	w.Impls = slices.CompactFunc(w.Impls, func(a, b Impl) bool { return a.key() == b.key() })
+	w.Columns = sortedByKey(w.Columns, ColumnWrite.key)
+	w.Pending = sortedByKey(w.Pending, Pending.key)
+	w.Impls = sortedByKey(w.Impls, Impl.key)
 }
 
 func (w *Package) String() string {

@@ -3,7 +3,9 @@ package summary
 import (
 	"bytes"
 	"encoding/gob"
+	"fmt"
 	"reflect"
+	"slices"
 	"testing"
 )
 
@@ -92,5 +94,45 @@ func TestGob(t *testing.T) {
 	}
 	if !reflect.DeepEqual(in, out) {
 		t.Errorf("gob round trip:\n got %+v\nwant %+v", out, in)
+	}
+}
+
+// TestHasPending checks the lookups that rely on Normalize's order: each
+// pending lost update and implementation is found, and one that is not
+// there is not.
+func TestHasPending(t *testing.T) {
+	w := &Package{}
+	for i := range 50 {
+		w.Pending = append(w.Pending, Pending{Iface: "app.Store", Write: "Save", Column: "n", File: "a.go", Line: 50 - i})
+		w.Impls = append(w.Impls, Impl{Type: fmt.Sprintf("app.T%d", i), Iface: "app.Store"})
+	}
+	w.Normalize()
+	for i := range 50 {
+		if !w.HasPending(Pending{Iface: "app.Store", Write: "Save", Column: "n", File: "a.go", Line: i + 1}) {
+			t.Errorf("pending at line %d not found", i+1)
+		}
+		if !w.HasImpl(Impl{Type: fmt.Sprintf("app.T%d", i), Iface: "app.Store"}) {
+			t.Errorf("implementation app.T%d not found", i)
+		}
+	}
+	if w.HasPending(Pending{Iface: "app.Store", Write: "Save", Column: "n", File: "a.go", Line: 51}) {
+		t.Error("a pending lost update that is not there was found")
+	}
+	if w.HasImpl(Impl{Type: "app.T50", Iface: "app.Store"}) {
+		t.Error("an implementation that is not there was found")
+	}
+}
+
+// BenchmarkNormalize measures sorting and de-duplicating a summary with
+// many writes, as a callee that writes many tables has.
+func BenchmarkNormalize(b *testing.B) {
+	var ws []Write
+	for i := range 400 {
+		ws = append(ws, Write{Param: i % 7, Path: fmt.Sprintf(".F%d", i%50), Column: fmt.Sprintf("c%d", i%50), Table: fmt.Sprintf("sql:t%d", i%9), Site: fmt.Sprintf("x.go:%d", i)})
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		s := &Summary{Writes: slices.Clone(ws)}
+		s.Normalize()
 	}
 }
