@@ -233,3 +233,20 @@ func limitInsertOnly(ctx context.Context, db *sql.DB, tenant, resource string) (
 	}
 	return v, err
 }
+
+// saveLimitMySQL stores a limit with MySQL's upsert, replacing the one a
+// tenant has.
+func saveLimitMySQL(ctx context.Context, db *sql.DB, tenant, resource string, value int) error {
+	_, err := db.ExecContext(ctx, "INSERT INTO limits (tenant, resource, value) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE value = VALUES(value)", tenant, resource, value)
+	return err
+}
+
+// limitRacyMySQL is limitRacy on MySQL.
+func limitRacyMySQL(ctx context.Context, db *sql.DB, tenant, resource string) (int, error) {
+	var v int
+	err := db.QueryRowContext(ctx, "SELECT value FROM limits WHERE tenant = ? AND resource = ?", tenant, resource).Scan(&v)
+	if err == sql.ErrNoRows {
+		return 1000, saveLimitMySQL(ctx, db, tenant, resource, 1000) // want `^check then write: no limits row is found at missingrow\.go:\d+, and only then the upsert here by missingrow\.saveLimitMySQL runs, whose conflict action writes value over the row that is there`
+	}
+	return v, err
+}
