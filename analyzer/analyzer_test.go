@@ -89,7 +89,7 @@ func TestLibraries(t *testing.T) {
 		module string
 		covers string
 	}{
-		{"pgx", "pools, connections, BeginFunc, TxOptions, CollectRows, sqlc's pgx DBTX"},
+		{"pgx", "v5 and v4: pools, connections, BeginFunc (a method in v4), TxOptions, CollectRows, sqlc's pgx DBTX, a FOR UPDATE of a missing row"},
 		{"sqlx", "Get, Select, StructScan, NamedExec with structs and maps, Beginx, embedded database/sql handles"},
 		{"bun", "NewSelect and NewUpdate with models, Set, Column, For(\"UPDATE\"), RunInTx"},
 		{"xorm", "Get, Find, Update with Cols, maps, Incr, Decr and SetExpr, Exec, ForUpdate, NewSession with Begin, Transaction, version fields, a repository across packages"},

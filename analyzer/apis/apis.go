@@ -84,7 +84,7 @@ const (
 	SQL          // database/sql
 	GORM         // gorm.io/gorm
 	GORMV1       // github.com/jinzhu/gorm: GORM v1, the same model with its own locking and expressions
-	PGX          // github.com/jackc/pgx/v5 (and pgxpool)
+	PGX          // github.com/jackc/pgx/v5 and v4 (and pgxpool)
 	SQLX         // github.com/jmoiron/sqlx, over database/sql
 	Redis        // github.com/redis/go-redis/v9, github.com/go-redis/redis/v8
 	RedisV7      // github.com/go-redis/redis/v7: the same commands without a context argument
@@ -193,6 +193,9 @@ const (
 	pgxPkg   = "github.com/jackc/pgx/v5"
 	poolPkg  = "github.com/jackc/pgx/v5/pgxpool"
 	pgconnPk = "github.com/jackc/pgx/v5/pgconn"
+	pgx4Pkg  = "github.com/jackc/pgx/v4"
+	pool4Pkg = "github.com/jackc/pgx/v4/pgxpool"
+	pgconn4  = "github.com/jackc/pgconn" // pgx v4's connection layer, a module of its own
 	sqlxPkg  = "github.com/jmoiron/sqlx"
 	mcPkg    = "github.com/bradfitz/gomemcache/memcache"
 	bunPkg   = "github.com/uptrace/bun"
@@ -304,24 +307,32 @@ func buildTable() map[string]Spec {
 	add(g1, "Commit Rollback RollbackUnlessCommitted", spec(End, GORMV1))
 	add(g1, "Transaction", spec(RunInTx, GORMV1).callback(0))
 
-	// pgx v5: the same methods on connections, pools and transactions,
-	// with the context first.
-	for _, h := range []string{"*" + pgxPkg + ".Conn", "*" + poolPkg + ".Pool", "*" + poolPkg + ".Conn", "*" + poolPkg + ".Tx", pgxPkg + ".Tx"} {
-		add(h, "Query QueryRow", spec(Query, PGX).sql(1))
-		add(h, "Exec", spec(Exec, PGX).sql(1))
+	// pgx v5 and v4: the same methods on connections, pools and
+	// transactions, with the context first.
+	for _, p := range [][2]string{{pgxPkg, poolPkg}, {pgx4Pkg, pool4Pkg}} {
+		pgx, pool := p[0], p[1]
+		for _, h := range []string{"*" + pgx + ".Conn", "*" + pool + ".Pool", "*" + pool + ".Conn", "*" + pool + ".Tx", pgx + ".Tx"} {
+			add(h, "Query QueryRow", spec(Query, PGX).sql(1))
+			add(h, "Exec", spec(Exec, PGX).sql(1))
+		}
+		for _, h := range []string{"*" + pgx + ".Conn", "*" + pool + ".Pool", "*" + pool + ".Conn"} {
+			add(h, "Begin", spec(Begin, PGX))
+			add(h, "BeginTx", spec(Begin, PGX).opts(1))
+		}
+		for _, h := range []string{pgx + ".Tx", "*" + pool + ".Tx"} {
+			add(h, "Begin", spec(Chain, PGX)) // a savepoint: the same transaction
+			add(h, "Commit Rollback", spec(End, PGX))
+		}
+		add(pgx+".Row", "Scan", spec(Scan, PGX).dest(0))
+		add(pgx+".Rows", "Scan", spec(Scan, PGX).dest(0))
 	}
-	for _, h := range []string{"*" + pgxPkg + ".Conn", "*" + poolPkg + ".Pool", "*" + poolPkg + ".Conn"} {
-		add(h, "Begin", spec(Begin, PGX))
-		add(h, "BeginTx", spec(Begin, PGX).opts(1))
-	}
-	for _, h := range []string{pgxPkg + ".Tx", "*" + poolPkg + ".Tx"} {
-		add(h, "Begin", spec(Chain, PGX)) // a savepoint: the same transaction
-		add(h, "Commit Rollback", spec(End, PGX))
-	}
-	add(pgxPkg+".Row", "Scan", spec(Scan, PGX).dest(0))
-	add(pgxPkg+".Rows", "Scan", spec(Scan, PGX).dest(0))
 	t[pgxPkg+".BeginFunc"] = spec(RunInTx, PGX).callback(2)
 	t[pgxPkg+".BeginTxFunc"] = spec(RunInTx, PGX).callback(3).opts(2)
+	// pgx v4 has them as methods of its connections and pools.
+	for _, h := range []string{"*" + pgx4Pkg + ".Conn", "*" + pool4Pkg + ".Pool", "*" + pool4Pkg + ".Conn"} {
+		add(h, "BeginFunc", spec(RunInTx, PGX).callback(1))
+		add(h, "BeginTxFunc", spec(RunInTx, PGX).callback(2).opts(1))
+	}
 	for _, n := range []string{"CollectRows", "CollectOneRow", "CollectExactlyOneRow"} {
 		t[pgxPkg+"."+n] = spec(Collect, PGX).value(0)
 	}
@@ -487,14 +498,14 @@ func lookupInterface(name string, sig *types.Signature) (Spec, bool) {
 		if IsNamed(res, sqlPkg, "Row") || IsNamed(res, sqlPkg, "Rows") {
 			return spec(Query, SQL).sql(ctx), true
 		}
-		if IsNamed(res, pgxPkg, "Row") || IsNamed(res, pgxPkg, "Rows") {
+		if IsNamed(res, pgxPkg, "Row") || IsNamed(res, pgxPkg, "Rows") || IsNamed(res, pgx4Pkg, "Row") || IsNamed(res, pgx4Pkg, "Rows") {
 			return spec(Query, PGX).sql(ctx), true
 		}
 	case "Exec":
 		if IsNamed(res, sqlPkg, "Result") {
 			return spec(Exec, SQL).sql(ctx), true
 		}
-		if IsNamed(res, pgconnPk, "CommandTag") {
+		if IsNamed(res, pgconnPk, "CommandTag") || IsNamed(res, pgconn4, "CommandTag") {
 			return spec(Exec, PGX).sql(ctx), true
 		}
 	case "Prepare":
@@ -564,11 +575,11 @@ func HandleKindOf(t types.Type) HandleKind {
 		return Stmt
 	case isPtrTo(t, gormPkg, "DB"), isPtrTo(t, gormV1Pk, "DB"):
 		return GormDB
-	case isPtrTo(t, poolPkg, "Pool"):
+	case isPtrTo(t, poolPkg, "Pool"), isPtrTo(t, pool4Pkg, "Pool"):
 		return Pool
-	case isPtrTo(t, pgxPkg, "Conn"), isPtrTo(t, poolPkg, "Conn"):
+	case isPtrTo(t, pgxPkg, "Conn"), isPtrTo(t, poolPkg, "Conn"), isPtrTo(t, pgx4Pkg, "Conn"), isPtrTo(t, pool4Pkg, "Conn"):
 		return Conn
-	case IsNamed(t, pgxPkg, "Tx"), isPtrTo(t, poolPkg, "Tx"):
+	case IsNamed(t, pgxPkg, "Tx"), isPtrTo(t, poolPkg, "Tx"), IsNamed(t, pgx4Pkg, "Tx"), isPtrTo(t, pool4Pkg, "Tx"):
 		return Tx
 	case isPtrTo(t, sqlxPkg, "DB"):
 		return Pool
@@ -693,7 +704,7 @@ const GormQueryOption = "gorm:query_option"
 
 // Libraries are the package paths whose import makes a package worth
 // analysing.
-var Libraries = slices.Concat([]string{sqlPkg, gormPkg, gormV1Pk, pgxPkg, sqlxPkg, mcPkg, bunPkg, xormPkg}, redisPkgs, redigoPkgs)
+var Libraries = slices.Concat([]string{sqlPkg, gormPkg, gormV1Pk, pgxPkg, pgx4Pkg, sqlxPkg, mcPkg, bunPkg, xormPkg}, redisPkgs, redigoPkgs)
 
 // IsLibrary reports whether path is one of the libraries themselves (their
 // own code is not analysed).

@@ -24,7 +24,6 @@ var unmodelled = []UnmodelledLibrary{
 	{"sqlboiler", "github.com/aarondl/sqlboiler"},
 	{"MongoDB Go driver", "go.mongodb.org/mongo-driver"},
 	{"go-pg", "github.com/go-pg/pg"},
-	{"pgx v4", "github.com/jackc/pgx/v4"},
 	{"upper/db", "github.com/upper/db"},
 	{"gocql", "github.com/gocql/gocql"},
 }
