@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"cmp"
+	"fmt"
 	"go/token"
 	"slices"
 	"strings"
@@ -173,6 +174,13 @@ func lostUpdate(w *flow.Write, reg *registry) *finding {
 			if n != f.label.Name {
 				f.others = append(f.others, n)
 			}
+		}
+		if len(f.others) == 0 && f.label.Load.Record && f.label.Column != "" && !strings.ContainsAny(f.label.Name, ".[") && f.label.Name != f.label.Column {
+			// A record a callee changed and wrote (face.ResolveCollision):
+			// the value is named by the record, so say which column.
+			m := *f.label
+			m.Name = fmt.Sprintf("%s (%s)", m.Name, m.Column)
+			f.label = &m
 		}
 		return f
 	}

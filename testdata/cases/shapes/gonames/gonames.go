@@ -86,3 +86,37 @@ func refreshLogged(db *gorm.DB, log Logger, id uint, size int64) {
 		logErr(log, s.updates(db, map[string]any{"Status": SyncNew, "RemoteSize": size}))
 	}
 }
+
+// find loads a member.
+func find(db *gorm.DB, id uint) (*Member, error) {
+	var m Member
+	if err := db.First(&m, id).Error; err != nil {
+		return nil, err
+	}
+	return &m, nil
+}
+
+// countLogin adds one to the member's count in Go and writes it.
+func (m *Member) countLogin(db *gorm.DB) error {
+	m.LoginCount++
+	return m.updates(db, map[string]any{"LoginCount": m.LoginCount})
+}
+
+// Visit is a visit of a member, who is loaded on first use.
+type Visit struct {
+	MemberID uint
+	member   *Member
+}
+
+// countRacy loads the member into the visit and counts through a method:
+// the message names the record and the column.
+func (v *Visit) countRacy(db *gorm.DB) error {
+	if v.member == nil {
+		m, err := find(db, v.MemberID)
+		if err != nil {
+			return err
+		}
+		v.member = m
+	}
+	return v.member.countLogin(db) // want `^lost update: m \(login_count\) is read at gonames\.go:\d+ \(by gonames\.find, at gonames\.go:\d+\) and written back here by Member\.countLogin`
+}
