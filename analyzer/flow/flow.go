@@ -181,6 +181,10 @@ type Load struct {
 	// columns it was found by (WHERE email = $1). A value read from them
 	// is the row's identity, not its state.
 	Keys []string
+	// KeyLabels say where the values in KeyArgs came from (the analysed
+	// function's parameters): a value computed from them alone is made
+	// of the row's identity.
+	KeyLabels labels
 	// Via is the function the load happened in, for loads reported by a
 	// summary; Site is where in that function.
 	Via  *types.Func

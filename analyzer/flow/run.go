@@ -2,6 +2,7 @@ package flow
 
 import (
 	"fmt"
+	"maps"
 	"go/token"
 	"go/types"
 	"slices"
@@ -159,6 +160,15 @@ func (c *funcCtx) run() *Result {
 		}
 	}
 	leftovers(c.root)
+	for _, l := range c.loads {
+		// Where the values the load found its row by came from, for the
+		// judge to tell a value made of the row's key alone.
+		for _, k := range slices.Sorted(maps.Keys(l.KeyArgs)) {
+			if v := l.KeyArgs[k]; v != nil && v.Parent() == c.root {
+				l.KeyLabels = l.KeyLabels.union(c.taint(root, v))
+			}
+		}
+	}
 
 	r := &Result{Fn: c.root, Bounds: c.bounds}
 	for _, l := range c.loads {
@@ -770,6 +780,10 @@ func (c *funcCtx) unpinned(e *env, instr ssa.Instruction, ls labels) labels {
 	}
 	return out
 }
+
+// SameSource reports whether two labels stand for the same value: the
+// same load's column, or the same part of the same parameter.
+func SameSource(a, b *Label) bool { return sameSource(a, b) }
 
 // sameSource reports whether two labels stand for the same value read:
 // the same load's column, or the same part of the same parameter.

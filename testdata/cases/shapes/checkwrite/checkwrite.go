@@ -1,4 +1,4 @@
-// Package checkwrite reads a value, checks it in Go and then writes // want package:`writes banners\.status, coupons\.code, coupons\.status, docs\.data, docs\.owner_id, sessions\.last_used_at, users\.plan, users\.role; updates atomically docs\.version`
+// Package checkwrite reads a value, checks it in Go and then writes // want package:`writes banners\.status, coupons\.code, coupons\.status, docs\.data, docs\.owner_id, pages\.title, sessions\.last_used_at, users\.plan, users\.role; updates atomically docs\.version`
 // without checking it again: two requests can both pass the check before
 // either writes. A coupon redeemed twice, a document edited over a newer
 // version.
@@ -8,6 +8,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -47,7 +48,7 @@ func saveDocRacy(ctx context.Context, db *sql.DB, req Doc) error {
 	if cur.Version != req.Version {
 		return ErrConflict
 	}
-	_, err := db.ExecContext(ctx, "UPDATE docs SET data = $1, version = version + 1 WHERE id = $2", req.Data, cur.ID) // want `^check then write: cur\.Version is read at checkwrite.go:44 and checked at checkwrite.go:47, but the write here does not check it again`
+	_, err := db.ExecContext(ctx, "UPDATE docs SET data = $1, version = version + 1 WHERE id = $2", req.Data, cur.ID) // want `^check then write: cur\.Version is read at checkwrite.go:45 and checked at checkwrite.go:48, but the write here does not check it again`
 	return err
 }
 
@@ -85,7 +86,7 @@ func redeemRacy(ctx context.Context, db *sql.DB, code string, userID int64) erro
 	if _, err := db.ExecContext(ctx, "UPDATE wallets SET balance = balance + 100 WHERE user_id = $1", userID); err != nil {
 		return err
 	}
-	_, err := db.ExecContext(ctx, "UPDATE coupons SET status = 'used' WHERE id = $1", c.ID) // want `^check then write: c\.Status is read at checkwrite.go:79 and checked at checkwrite.go:82, but the write here does not check it again`
+	_, err := db.ExecContext(ctx, "UPDATE coupons SET status = 'used' WHERE id = $1", c.ID) // want `^check then write: c\.Status is read at checkwrite.go:80 and checked at checkwrite.go:83, but the write here does not check it again`
 	return err
 }
 
@@ -142,7 +143,7 @@ func redeemGormRacy(db *gorm.DB, code string, userID int64) error {
 	if err := db.Table("wallets").Where("user_id = ?", userID).Update("balance", gorm.Expr("balance + ?", 100)).Error; err != nil {
 		return err
 	}
-	return db.Model(&c).Update("status", "used").Error // want `^check then write: c\.Status is read at checkwrite.go:136 and checked at checkwrite.go:139, but the write here does not check it again`
+	return db.Model(&c).Update("status", "used").Error // want `^check then write: c\.Status is read at checkwrite.go:137 and checked at checkwrite.go:140, but the write here does not check it again`
 }
 
 // redeemGormCheckedInWhere repeats the check with Where and counts the
@@ -248,7 +249,7 @@ func redeemThroughRepo(db *gorm.DB, id uint, userID int64) error {
 		return err
 	}
 	c.Status = "used"
-	return saveCoupon(db, &c) // want `^check then write: c\.Status is read at checkwrite.go:241 and checked at checkwrite.go:244, but the write here by checkwrite\.saveCoupon does not check it again`
+	return saveCoupon(db, &c) // want `^check then write: c\.Status is read at checkwrite.go:242 and checked at checkwrite.go:245, but the write here by checkwrite\.saveCoupon does not check it again`
 }
 
 type Session struct {
@@ -299,5 +300,38 @@ func transferIfOwner(ctx context.Context, db *sql.DB, docID, caller, to int64) e
 		return ErrForbidden
 	}
 	_, err := db.ExecContext(ctx, "UPDATE docs SET owner_id = $1 WHERE id = $2", to, docID) // want `^check then write: owner is read at checkwrite\.go:\d+ and checked at checkwrite\.go:\d+, but the write here does not check it again`
+	return err
+}
+
+// titleOf stands for fetching a page and reading its HTML title.
+func titleOf(domain, path string) string { return strings.ToUpper(domain + path) }
+
+// fillTitle stores the title of a page that has none yet, fetched for the
+// page's own domain and path: two requests that both find none store the
+// same title.
+func fillTitle(ctx context.Context, db *sql.DB, domain, path string) error {
+	var title string
+	if err := db.QueryRowContext(ctx, "SELECT title FROM pages WHERE domain = $1 AND path = $2", domain, path).Scan(&title); err != nil {
+		return err
+	}
+	if title != "" {
+		return nil
+	}
+	_, err := db.ExecContext(ctx, "UPDATE pages SET title = $3 WHERE domain = $1 AND path = $2", domain, path, titleOf(domain, path))
+	return err
+}
+
+// nameIfUnnamed stores the name a request brings for a page that has none
+// yet: two requests that both find none store their own names, and the
+// first is overwritten.
+func nameIfUnnamed(ctx context.Context, db *sql.DB, domain, path, name string) error {
+	var title string
+	if err := db.QueryRowContext(ctx, "SELECT title FROM pages WHERE domain = $1 AND path = $2", domain, path).Scan(&title); err != nil {
+		return err
+	}
+	if title != "" {
+		return nil
+	}
+	_, err := db.ExecContext(ctx, "UPDATE pages SET title = $3 WHERE domain = $1 AND path = $2", domain, path, name) // want `^check then write: title is read at checkwrite\.go:\d+ and checked at checkwrite\.go:\d+, but the write here does not check it again`
 	return err
 }
