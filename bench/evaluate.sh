@@ -64,9 +64,15 @@ while IFS=$'\t' read -r name _repo commit _libs toolchain packages; do
 	bin=$(binary "$toolchain")
 	tc=()
 	[[ $toolchain != local ]] && tc=(env GOTOOLCHAIN="$toolchain")
+	# A module in a subdirectory of the checkout: "api:./..." runs ./...
+	# in api.
+	sub=.
+	if [[ $packages == *:* ]]; then
+		sub=${packages%%:*} packages=${packages#*:}
+	fi
 	start=$(date +%s.%N)
 	# shellcheck disable=SC2086 # packages and FLAGS are word lists
-	(cd "$dir" && "${tc[@]}" /usr/bin/time -f '%M' -o "$out_dir/$name.mem" "$bin" ${FLAGS:-} $packages) \
+	(cd "$dir/$sub" && "${tc[@]}" /usr/bin/time -f '%M' -o "$out_dir/$name.mem" "$bin" ${FLAGS:-} $packages) \
 		>"$out_dir/$name.txt" 2>&1 || true
 	end=$(date +%s.%N)
 	count() { grep -c "^[^ ]*: $1" "$out_dir/$name.txt" || true; }
