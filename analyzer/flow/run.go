@@ -2,9 +2,9 @@ package flow
 
 import (
 	"fmt"
-	"maps"
 	"go/token"
 	"go/types"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
