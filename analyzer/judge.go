@@ -213,7 +213,7 @@ func missingRow(w *flow.Write, loads []*flow.Load) *finding {
 			}
 		}
 	}
-	if !slices.ContainsFunc(w.Overwrites, func(c string) bool { return !timestamp(c) && !lastSeen(c) }) {
+	if len(overwritten(w)) == 0 {
 		return nil // an upsert that only touches updated_at overwrites nothing anyone set
 	}
 	for _, l := range loads {
@@ -222,6 +222,19 @@ func missingRow(w *flow.Write, loads []*flow.Load) *finding {
 		}
 	}
 	return nil
+}
+
+// overwritten returns the columns an upsert's conflict action writes
+// over the row that is there, less its timestamps: what another request
+// may have set.
+func overwritten(w *flow.Write) []string {
+	var cols []string
+	for _, c := range w.Overwrites {
+		if !timestamp(c) && !lastSeen(c) {
+			cols = append(cols, c)
+		}
+	}
+	return cols
 }
 
 // staleRow returns the finding for a write that puts back, unchanged,
@@ -418,27 +431,8 @@ func checkThenWrite(w *flow.Write, all []*flow.Write, reg *registry) *finding {
 			if len(written) > 0 && !slices.Contains(written, l.Load) || otherRow(l.Load, w) {
 				continue
 			}
-			if !sqltext.IsVersionColumn(l.Column) && !changes(w, l.Column) {
-				continue
-			}
-			if g.Differs && !sqltext.IsVersionColumn(l.Column) {
-				// The write is skipped when the value read already is the
-				// one the request brings: two requests that both pass
-				// each write their own value, as they would without it.
-				continue
-			}
-			if k, ok := flips(w, l.Column); !sqltext.IsVersionColumn(l.Column) && ok && !guardsMore(w, g, all) && !reg.flipRaces(w.Table, l.Column, k, g.Holds) {
-				// Two requests that both pass write the same flag: the
-				// database ends as one would leave it. Only what else the
-				// check guards (a credit, a member added) happens twice,
-				// or is undone by a flag another request sets alongside
-				// it (an invite rejected while its accept adds the member).
-				continue
-			}
-			if !sqltext.IsVersionColumn(l.Column) && keyMade(w, l.Column, l.Load) && !guardsMore(w, g, all) {
-				// A missing page title filled in with the one fetched for
-				// the page's own domain and path: two requests that both
-				// pass write the same, as with a flag.
+			version := sqltext.IsVersionColumn(l.Column)
+			if !version && (!changes(w, l.Column) || alike(w, g, l, all, reg)) {
 				continue
 			}
 			if slices.Contains(w.Tested, l.Column) || slices.Contains(w.Checks, l.Column) || slices.ContainsFunc(w.Checks, sqltext.IsVersionColumn) {
@@ -478,6 +472,28 @@ func otherRow(l *flow.Load, w *flow.Write) bool {
 func isParam(v ssa.Value) bool {
 	_, ok := v.(*ssa.Parameter)
 	return ok
+}
+
+// alike reports whether two requests that both pass check g of column
+// l.Column and then make write w leave the database as one of them
+// would, so the check is no race:
+//   - the check only skips a write when the value read already is the
+//     one the request brings (Guard.Differs): each writes its own value,
+//     as it would without the check;
+//   - the write sets the flag to a constant (status = 'used') or to a
+//     value made of the row's key alone (a page's title fetched for its
+//     own address), and the check decides nothing else (a credit, a member
+//     added) nor races a flip to another value that does (an invite
+//     rejected while its accept adds the member).
+func alike(w *flow.Write, g *flow.Guard, l *flow.Label, all []*flow.Write, reg *registry) bool {
+	if g.Differs {
+		return true
+	}
+	k, konst := flips(w, l.Column)
+	if !konst && !keyMade(w, l.Column, l.Load) {
+		return false
+	}
+	return !guardsMore(w, g, all) && !(konst && reg.flipRaces(w.Table, l.Column, k, g.Holds))
 }
 
 // flips reports whether the write sets column c to a constant (status =

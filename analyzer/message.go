@@ -294,12 +294,7 @@ func checkThenWriteDiagnostic(pass *analysis.Pass, f *finding) analysis.Diagnost
 	read, here := readAndHere(pass, l, w)
 	if f.missing {
 		table, _ := tableNames(w.Table)
-		var cols []string
-		for _, c := range w.Overwrites {
-			if !timestamp(c) && !lastSeen(c) {
-				cols = append(cols, c)
-			}
-		}
+		cols := overwritten(w)
 		msg := fmt.Sprintf("check then write: no %s row is found at %s, and only then the upsert %s runs, whose conflict action writes %s over the row that is there: what another request stored in a row it inserted since the read is overwritten. Insert with ON CONFLICT DO NOTHING and read the row again.",
 			cmp.Or(table, "such"), read, here, listNames(cols, 3))
 		return analysis.Diagnostic{

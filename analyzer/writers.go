@@ -112,11 +112,9 @@ func guardedFlips(results []*flow.Result) map[[2]string][]flip {
 					if l.Load == nil || l.Column == "" || !sameTable(l.Load.Table, w.Table) {
 						continue
 					}
-					for _, v := range w.Values {
-						if v.Column == l.Column && v.Const && v.Value != "" {
-							k := [2]string{w.Table, l.Column}
-							out[k] = append(out[k], flip{value: v.Value, holds: g.Holds, more: guardsMore(w, g, res.Writes)})
-						}
+					if value, konst := flips(w, l.Column); konst && value != "" {
+						k := [2]string{w.Table, l.Column}
+						out[k] = append(out[k], flip{value: value, holds: g.Holds, more: guardsMore(w, g, res.Writes)})
 					}
 				}
 			}

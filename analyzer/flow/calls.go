@@ -1335,10 +1335,7 @@ func (c *funcCtx) summaryWrites(st *state, e *env, call *ssa.Call, sum *summary.
 				// m.Updates(Map{"PreviewToken": t}) through a method that
 				// runs Model(m).Updates(values): GORM takes the Go names
 				// of m's fields for their columns.
-				fields := recordFields(peel(args[w.RowParams[0]]).Type())
-				for i := range vals {
-					vals[i].Column = gormColumn(fields, vals[i].Column)
-				}
+				gormColumns(vals, peel(args[w.RowParams[0]]).Type())
 			}
 		} else if ls := c.writtenSource(st, e, args, w.Param, w.Path); len(ls) > 0 {
 			vals = []Written{{Column: w.Column, Labels: c.withChange(ls, w.Change), Arg: -1, Numeric: w.Numeric, Row: c.calleeRow(st, e, args, w)}}

@@ -10,19 +10,17 @@ import (
 
 // GoesOnWithoutRow reports whether the code goes on to write w when the
 // load finds no row: the load's error is compared with the library's
-// not-found error (sql.ErrNoRows, pgx.ErrNoRows) and w can be reached from the side of that test where it matched. A
-// FOR UPDATE that finds no row locks nothing, so on that path the write
-// is unprotected against a request that inserts the row meanwhile.
+// not-found error (sql.ErrNoRows, pgx.ErrNoRows) and w can be reached from
+// the side of that test where it matched. A FOR UPDATE that finds no row
+// locks nothing, so on that path the write is unprotected against a
+// request that inserts the row meanwhile.
 func (l *Load) GoesOnWithoutRow(w *Write) bool {
-	if l.instr == nil || w.Call == nil || l.instr.Parent() != w.Call.Parent() || w.Call.Block() == nil {
+	if !l.sameFunc(w) {
 		return false
 	}
-	for _, b := range notFoundSides(errorOf(l.instr)) {
-		if reaches(b, w.Call.Block()) {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(notFoundSides(errorOf(l.instr)), func(b *ssa.BasicBlock) bool {
+		return reaches([]*ssa.BasicBlock{b}, w.Call.Block(), nil)
+	})
 }
 
 // OnlyWithoutRow reports whether w runs only where the load found no row:
@@ -30,10 +28,12 @@ func (l *Load) GoesOnWithoutRow(w *Write) bool {
 // side of a test that matched the not-found error. The row's existence
 // then decides the write (no limits stored: store the defaults).
 func (l *Load) OnlyWithoutRow(w *Write) bool {
-	if !l.GoesOnWithoutRow(w) || l.instr.Block() == nil {
+	if !l.sameFunc(w) {
 		return false
 	}
+	to := w.Call.Block()
 	avoid := map[*ssa.BasicBlock]bool{}
+	goesOn := false
 	for _, b := range notFoundSides(errorOf(l.instr)) {
 		if len(b.Preds) != 1 {
 			// A block the found row reaches too (after
@@ -41,22 +41,15 @@ func (l *Load) OnlyWithoutRow(w *Write) bool {
 			return false
 		}
 		avoid[b] = true
+		goesOn = goesOn || reaches([]*ssa.BasicBlock{b}, to, nil)
 	}
-	seen := map[*ssa.BasicBlock]bool{}
-	stack := slices.Clone(l.instr.Block().Succs)
-	for len(stack) > 0 {
-		b := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		if avoid[b] || seen[b] {
-			continue
-		}
-		if b == w.Call.Block() {
-			return false
-		}
-		seen[b] = true
-		stack = append(stack, b.Succs...)
-	}
-	return true
+	return goesOn && !reaches(l.instr.Block().Succs, to, avoid)
+}
+
+// sameFunc reports whether the load and w are instructions of one
+// function, as the not-found tests need.
+func (l *Load) sameFunc(w *Write) bool {
+	return l.instr != nil && l.instr.Block() != nil && w.Call != nil && w.Call.Block() != nil && l.instr.Parent() == w.Call.Parent()
 }
 
 // errorOf returns the error result of a load's call, or nil.
@@ -156,18 +149,19 @@ func notFoundError(v ssa.Value) bool {
 	return notFoundErrors[g.Pkg.Pkg.Path()] == g.Name()
 }
 
-// reaches reports whether block to can run after block from.
-func reaches(from, to *ssa.BasicBlock) bool {
+// reaches reports whether block to can run from one of the blocks from on,
+// without passing through a block in avoid.
+func reaches(from []*ssa.BasicBlock, to *ssa.BasicBlock, avoid map[*ssa.BasicBlock]bool) bool {
 	seen := map[*ssa.BasicBlock]bool{}
-	stack := []*ssa.BasicBlock{from}
+	stack := slices.Clone(from)
 	for len(stack) > 0 {
 		b := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
+		if avoid[b] || seen[b] {
+			continue
+		}
 		if b == to {
 			return true
-		}
-		if seen[b] {
-			continue
 		}
 		seen[b] = true
 		stack = append(stack, b.Succs...)

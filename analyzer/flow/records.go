@@ -74,10 +74,7 @@ func (c *funcCtx) gormWrite(st *state, e *env, call *ssa.Call, spec apis.Spec, r
 	if model != nil && !row {
 		// Update("Uncertainty", v), Updates(map[string]any{"LabelSrc": s}):
 		// GORM takes a field's Go name for its column.
-		fields := recordFields(peel(model).Type())
-		for i := range vals {
-			vals[i].Column = gormColumn(fields, vals[i].Column)
-		}
+		fields := gormColumns(vals, peel(model).Type())
 		for i := range atomic {
 			atomic[i] = gormColumn(fields, atomic[i])
 		}
@@ -203,6 +200,17 @@ func recountExpr(expr, table string) bool {
 		}
 	}
 	return false
+}
+
+// gormColumns renames the values written to a model of type t whose
+// columns are given as the Go names of its fields (Updates(map{"LabelSrc":
+// s})) to the fields' columns, and returns the model's fields.
+func gormColumns(vals []Written, t types.Type) []recordField {
+	fields := recordFields(t)
+	for i := range vals {
+		vals[i].Column = gormColumn(fields, vals[i].Column)
+	}
+	return fields
 }
 
 // gormColumn returns the column GORM writes for key, a column name or the

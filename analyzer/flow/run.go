@@ -668,7 +668,7 @@ func (c *funcCtx) differs(e *env, cond ssa.Value, taken int) bool {
 		lx, ly := c.taint(e, x.X), c.taint(e, x.Y)
 		for _, a := range lx {
 			for _, b := range ly {
-				if sameSource(a, b) && (a.Change == summary.Copied || b.Change == summary.Copied) && a.Change == b.Change {
+				if sameSource(a, b) && a.Change == summary.Copied && b.Change == summary.Copied {
 					return false
 				}
 			}
