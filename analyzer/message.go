@@ -287,6 +287,21 @@ func onlyColumns(w *flow.Write, cols []string) string {
 	return "UPDATE … SET " + strings.Join(sets, ", ") + " WHERE …"
 }
 
+// nullCheck returns the SQL test of a check that a nullable column's value
+// (a sql.NullTime's Valid) is absent or present where the write runs.
+func nullCheck(f *finding) (string, bool) {
+	if f.guard == nil || !strings.HasSuffix(f.label.Name, ".Valid") {
+		return "", false
+	}
+	switch f.guard.Holds {
+	case "false":
+		return " IS NULL", true
+	case "true":
+		return " IS NOT NULL", true
+	}
+	return "", false
+}
+
 // checkThenWriteDiagnostic renders a check-then-write finding: the value
 // checked, where, and the write that does not check it again.
 func checkThenWriteDiagnostic(pass *analysis.Pass, f *finding) analysis.Diagnostic {
@@ -306,14 +321,17 @@ func checkThenWriteDiagnostic(pass *analysis.Pass, f *finding) analysis.Diagnost
 		}
 	}
 	col := f.label.Column
-	repeat := fmt.Sprintf("UPDATE … WHERE … AND %s = $n, then check RowsAffected", col)
+	sqlCond, where := col+" = $n", fmt.Sprintf(`Where("%s = ?", …)`, col)
+	if null, ok := nullCheck(f); ok {
+		// code.ConsumedAt.Valid of a sql.NullTime
+		sqlCond, where = col+null, fmt.Sprintf(`Where("%s%s")`, col, null)
+	}
+	repeat := fmt.Sprintf("UPDATE … WHERE … AND %s, then check RowsAffected", sqlCond)
 	switch w.Lib {
-	case apis.GORM, apis.GORMV1:
-		repeat = fmt.Sprintf(`Where("%s = ?", …) on the update, then check RowsAffected`, col)
-	case apis.Bun:
-		repeat = fmt.Sprintf(`Where("%s = ?", …) on the update, then check RowsAffected`, col)
+	case apis.GORM, apis.GORMV1, apis.Bun:
+		repeat = where + " on the update, then check RowsAffected"
 	case apis.Xorm:
-		repeat = fmt.Sprintf(`Where("%s = ?", …) on the Update, then check the count of rows it returns`, col)
+		repeat = where + " on the Update, then check the count of rows it returns"
 	case apis.Redis, apis.RedisV7:
 		repeat = "a Lua script (rdb.Eval) that compares and sets in one step"
 	case apis.Redigo:

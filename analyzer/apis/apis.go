@@ -48,6 +48,7 @@ const (
 	QueryInto  // Get, Select: run SQL and load the rows into Dest
 	ScanStruct // StructScan: copy a row into the fields of the struct at Dest
 	NamedExec  // NamedExec: run SQL whose :name placeholders bind the fields (or map entries) of Value
+	Rebind     // Rebind: returns the SQL text at SQL with its ? placeholders rewritten for the driver
 
 	// go-redis
 	CacheRead   // Get, HGet: a command whose reply Collect-like accessors (Int64, Result, Val, Scan) load; Column is the key
@@ -85,7 +86,7 @@ const (
 	GORM         // gorm.io/gorm
 	GORMV1       // github.com/jinzhu/gorm: GORM v1, the same model with its own locking and expressions
 	PGX          // github.com/jackc/pgx/v5 and v4 (and pgxpool)
-	SQLX         // github.com/jmoiron/sqlx, over database/sql
+	SQLX         // github.com/jmoiron/sqlx (or its fork github.com/rpadovani/sqlx-v2), over database/sql
 	Redis        // github.com/redis/go-redis/v9, github.com/go-redis/redis/v8
 	RedisV7      // github.com/go-redis/redis/v7: the same commands without a context argument
 	Memcache     // github.com/bradfitz/gomemcache/memcache
@@ -196,7 +197,6 @@ const (
 	pgx4Pkg  = "github.com/jackc/pgx/v4"
 	pool4Pkg = "github.com/jackc/pgx/v4/pgxpool"
 	pgconn4  = "github.com/jackc/pgconn" // pgx v4's connection layer, a module of its own
-	sqlxPkg  = "github.com/jmoiron/sqlx"
 	mcPkg    = "github.com/bradfitz/gomemcache/memcache"
 	bunPkg   = "github.com/uptrace/bun"
 	xormPkg  = "xorm.io/xorm"
@@ -211,6 +211,10 @@ var (
 )
 
 const redisV7Pkg = "github.com/go-redis/redis/v7"
+
+// sqlxPkgs are sqlx and its API-compatible fork (authelia's), whose handles
+// embed database/sql's at either path.
+var sqlxPkgs = []string{"github.com/jmoiron/sqlx", "github.com/rpadovani/sqlx-v2"}
 
 // redigoPkgs are redigo's package at its two paths: the module's, and the
 // one it had before it moved.
@@ -339,24 +343,30 @@ func buildTable() map[string]Spec {
 
 	// sqlx: its handles embed database/sql's, whose promoted methods
 	// (Exec, QueryRow, Commit, …) the database/sql entries cover.
-	for _, h := range []string{"*" + sqlxPkg + ".DB", "*" + sqlxPkg + ".Tx", "*" + sqlxPkg + ".Conn"} {
-		add(h, "Get Select", spec(QueryInto, SQLX).dest(0).sql(1))
-		add(h, "GetContext SelectContext", spec(QueryInto, SQLX).dest(1).sql(2))
-		add(h, "Queryx QueryRowx", spec(Query, SQLX).sql(0))
-		add(h, "QueryxContext QueryRowxContext", spec(Query, SQLX).sql(1))
-		add(h, "MustExec", spec(Exec, SQLX).sql(0))
-		add(h, "MustExecContext", spec(Exec, SQLX).sql(1))
+	for _, pkg := range sqlxPkgs {
+		for _, h := range []string{"*" + pkg + ".DB", "*" + pkg + ".Tx", "*" + pkg + ".Conn"} {
+			add(h, "Get Select", spec(QueryInto, SQLX).dest(0).sql(1))
+			add(h, "GetContext SelectContext", spec(QueryInto, SQLX).dest(1).sql(2))
+			add(h, "Queryx QueryRowx", spec(Query, SQLX).sql(0))
+			add(h, "QueryxContext QueryRowxContext", spec(Query, SQLX).sql(1))
+			add(h, "MustExec", spec(Exec, SQLX).sql(0))
+			add(h, "MustExecContext", spec(Exec, SQLX).sql(1))
+		}
+		for _, h := range []string{"*" + pkg + ".DB", "*" + pkg + ".Tx"} {
+			add(h, "NamedExec", spec(NamedExec, SQLX).sql(0).args(-1).value(1))
+			add(h, "NamedExecContext", spec(NamedExec, SQLX).sql(1).args(-1).value(2))
+		}
+		add("*"+pkg+".DB", "Beginx MustBegin", spec(Begin, SQLX))
+		add("*"+pkg+".DB", "BeginTxx MustBeginTx", spec(Begin, SQLX).opts(1))
+		add("*"+pkg+".Conn", "BeginTxx", spec(Begin, SQLX).opts(1))
+		add("*"+pkg+".Row", "Scan", spec(Scan, SQLX).dest(0))
+		add("*"+pkg+".Row", "StructScan", spec(ScanStruct, SQLX).dest(0))
+		add("*"+pkg+".Rows", "StructScan", spec(ScanStruct, SQLX).dest(0))
+		for _, h := range []string{"*" + pkg + ".DB", "*" + pkg + ".Tx", "*" + pkg + ".Conn"} {
+			add(h, "Rebind", spec(Rebind, SQLX).sql(0))
+		}
+		t[pkg+".Rebind"] = spec(Rebind, SQLX).sql(1)
 	}
-	for _, h := range []string{"*" + sqlxPkg + ".DB", "*" + sqlxPkg + ".Tx"} {
-		add(h, "NamedExec", spec(NamedExec, SQLX).sql(0).args(-1).value(1))
-		add(h, "NamedExecContext", spec(NamedExec, SQLX).sql(1).args(-1).value(2))
-	}
-	add("*"+sqlxPkg+".DB", "Beginx MustBegin", spec(Begin, SQLX))
-	add("*"+sqlxPkg+".DB", "BeginTxx MustBeginTx", spec(Begin, SQLX).opts(1))
-	add("*"+sqlxPkg+".Conn", "BeginTxx", spec(Begin, SQLX).opts(1))
-	add("*"+sqlxPkg+".Row", "Scan", spec(Scan, SQLX).dest(0))
-	add("*"+sqlxPkg+".Row", "StructScan", spec(ScanStruct, SQLX).dest(0))
-	add("*"+sqlxPkg+".Rows", "StructScan", spec(ScanStruct, SQLX).dest(0))
 
 	// go-redis v9 and v8 (the same API at another path): the commands
 	// are methods of the unexported cmdable, which every client,
@@ -482,12 +492,18 @@ func lookupInterface(name string, sig *types.Signature) (Spec, bool) {
 		// *sql.Rows behind a small interface of the program's own.
 		return spec(Scan, SQL).dest(0), true
 	}
+	if name == "Rebind" && sig.Params().Len() == 1 && isString(sig.Params().At(0).Type()) && sig.Results().Len() == 1 && isString(sig.Results().At(0).Type()) {
+		return spec(Rebind, SQLX).sql(0), true // sqlx's Rebind, behind the program's interface
+	}
 	ctx := 0
 	base := name
 	if b, ok := strings.CutSuffix(name, "Context"); ok {
 		base, ctx = b, 1
 	} else if sig.Params().Len() > 0 && IsNamed(sig.Params().At(0).Type(), "context", "Context") {
 		base, ctx = name, 1 // pgx: Query(ctx, sql, args...)
+	}
+	if s, ok := lookupSQLXInterface(base, ctx, sig); ok {
+		return s, true
 	}
 	if sig.Params().Len() <= ctx || !isString(sig.Params().At(ctx).Type()) || sig.Results().Len() == 0 {
 		return Spec{}, false
@@ -511,6 +527,48 @@ func lookupInterface(name string, sig *types.Signature) (Spec, bool) {
 	case "Prepare":
 		if IsNamed(res, sqlPkg, "Stmt") {
 			return spec(Prepare, SQL).sql(ctx), true
+		}
+	}
+	return Spec{}, false
+}
+
+// lookupSQLXInterface recognises sqlx's methods declared on an interface
+// of the program's own (type SQLXConnection interface { GetContext(…);
+// QueryRowxContext(…) … }, implemented by a wrapper of *sqlx.DB) by their
+// parameters and results; ctx is 1 when the first parameter is a context.
+func lookupSQLXInterface(base string, ctx int, sig *types.Signature) (Spec, bool) {
+	params := sig.Params()
+	isAny := func(i int) bool {
+		if i >= params.Len() {
+			return false
+		}
+		it, ok := params.At(i).Type().Underlying().(*types.Interface)
+		return ok && it.NumMethods() == 0
+	}
+	sqlAt := func(i int) bool { return i < params.Len() && isString(params.At(i).Type()) }
+	result := func(pkg, name string) bool {
+		return sig.Results().Len() > 0 && IsNamed(sig.Results().At(0).Type(), pkg, name)
+	}
+	fromSQLX := func(name string) bool {
+		return slices.ContainsFunc(sqlxPkgs, func(pkg string) bool { return result(pkg, name) })
+	}
+	switch base {
+	case "Get", "Select":
+		// Get(dest any, query string, args ...any) error
+		if isAny(ctx) && sqlAt(ctx+1) && sig.Results().Len() == 1 {
+			return spec(QueryInto, SQLX).dest(ctx).sql(ctx + 1), true
+		}
+	case "Queryx", "QueryRowx":
+		if sqlAt(ctx) && (fromSQLX("Row") || fromSQLX("Rows")) {
+			return spec(Query, SQLX).sql(ctx), true
+		}
+	case "MustExec":
+		if sqlAt(ctx) && result(sqlPkg, "Result") {
+			return spec(Exec, SQLX).sql(ctx), true
+		}
+	case "NamedExec":
+		if sqlAt(ctx) && isAny(ctx+1) && result(sqlPkg, "Result") {
+			return spec(NamedExec, SQLX).sql(ctx).args(-1).value(ctx + 1), true
 		}
 	}
 	return Spec{}, false
@@ -581,11 +639,11 @@ func HandleKindOf(t types.Type) HandleKind {
 		return Conn
 	case IsNamed(t, pgxPkg, "Tx"), isPtrTo(t, poolPkg, "Tx"), IsNamed(t, pgx4Pkg, "Tx"), isPtrTo(t, pool4Pkg, "Tx"):
 		return Tx
-	case isPtrTo(t, sqlxPkg, "DB"):
+	case slices.ContainsFunc(sqlxPkgs, func(pkg string) bool { return isPtrTo(t, pkg, "DB") }):
 		return Pool
-	case isPtrTo(t, sqlxPkg, "Conn"):
+	case slices.ContainsFunc(sqlxPkgs, func(pkg string) bool { return isPtrTo(t, pkg, "Conn") }):
 		return Conn
-	case isPtrTo(t, sqlxPkg, "Tx"):
+	case slices.ContainsFunc(sqlxPkgs, func(pkg string) bool { return isPtrTo(t, pkg, "Tx") }):
 		return Tx
 	case redisHandle(t, "Client", "ClusterClient", "Ring") || redisNamed(t, "UniversalClient", "Cmdable"):
 		return Pool
@@ -704,7 +762,7 @@ const GormQueryOption = "gorm:query_option"
 
 // Libraries are the package paths whose import makes a package worth
 // analysing.
-var Libraries = slices.Concat([]string{sqlPkg, gormPkg, gormV1Pk, pgxPkg, pgx4Pkg, sqlxPkg, mcPkg, bunPkg, xormPkg}, redisPkgs, redigoPkgs)
+var Libraries = slices.Concat([]string{sqlPkg, gormPkg, gormV1Pk, pgxPkg, pgx4Pkg, mcPkg, bunPkg, xormPkg}, sqlxPkgs, redisPkgs, redigoPkgs)
 
 // IsLibrary reports whether path is one of the libraries themselves (their
 // own code is not analysed).

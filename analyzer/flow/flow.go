@@ -405,7 +405,10 @@ type Analysis struct {
 	// struct fields of the package (built on first use); columns the
 	// columns of the structs seen (see columnsOf).
 	stmtFields map[*types.Var]string
-	columns    map[*types.Struct]map[string]bool
+	// sqlFields are the SQL texts kept in the package's unexported string
+	// fields (see fieldSQL).
+	sqlFields map[*types.Var]string
+	columns   map[*types.Struct]map[string]bool
 	// module is the path of the module being worked on: its interfaces
 	// whose implementations this package cannot see are repositories
 	// whose methods stay symbolic (see symbolicSummary).

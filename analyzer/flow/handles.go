@@ -329,7 +329,11 @@ func (c *funcCtx) globalSerializable(g *ssa.Global) bool {
 // compiler (a slice of a fresh array), by position. ok is false for a
 // slice the program built itself.
 func (c *funcCtx) varargs(e *env, v ssa.Value) ([]ssa.Value, bool) {
-	v = e.resolve(v)
+	return varargsOf(e.resolve(v))
+}
+
+// varargsOf returns the values a variadic slice argument was built from.
+func varargsOf(v ssa.Value) ([]ssa.Value, bool) {
 	if k, ok := v.(*ssa.Const); ok && k.IsNil() {
 		return nil, true
 	}
@@ -462,8 +466,18 @@ func (c *funcCtx) sqlTextDepth(e *env, v ssa.Value, depth int, inline *[]ssa.Val
 					val = vals[n]
 				}
 				n++
+				if text, ok := c.constPart(e, val, verb, depth); ok {
+					return text // fmt.Sprintf("UPDATE %s SET …", tableName)
+				}
 				return splice(inline, val)
 			}), true
+		}
+		if spec, ok := c.spec(x.Common()); ok && spec.Op == apis.Rebind {
+			// sqlx's db.Rebind(q): the same statement, its placeholders
+			// rewritten for the driver.
+			if _, args := splitArgs(x.Common()); spec.SQL < len(args) {
+				return c.sqlTextDepth(e, args[spec.SQL], depth+1, inline)
+			}
 		}
 	case *ssa.Phi:
 		for _, edge := range x.Edges {
@@ -478,8 +492,13 @@ func (c *funcCtx) sqlTextDepth(e *env, v ssa.Value, depth int, inline *[]ssa.Val
 		}
 	case *ssa.UnOp:
 		if g, ok := x.X.(*ssa.Global); ok && x.Op == token.MUL {
-			return c.globalString(g)
+			return globalString(g)
 		}
+		if fa, ok := x.X.(*ssa.FieldAddr); ok && x.Op == token.MUL {
+			return c.a.fieldSQL(fieldOf(fa.X.Type(), fa.Field)) // p.sqlConsume, set by the constructor
+		}
+	case *ssa.Field:
+		return c.a.fieldSQL(fieldOf(x.X.Type(), x.Field))
 	case *ssa.ChangeType:
 		return c.sqlTextDepth(e, x.X, depth+1, inline)
 	case *ssa.MakeInterface:
@@ -490,9 +509,35 @@ func (c *funcCtx) sqlTextDepth(e *env, v ssa.Value, depth int, inline *[]ssa.Val
 	return "", false
 }
 
+// constPart returns the text a Sprintf verb prints for a constant
+// argument: a string's text for %s and %v, an integer's digits for %d and
+// %v. It is false for any other value, which is spliced instead.
+func (c *funcCtx) constPart(e *env, v ssa.Value, verb string, depth int) (string, bool) {
+	if v == nil || len(verb) != 2 {
+		return "", false // a verb with flags or a width is left spliced
+	}
+	k, ok := peel(e.resolve(v)).(*ssa.Const)
+	if !ok || k.Value == nil {
+		if verb == "%s" || verb == "%v" {
+			var sub []ssa.Value
+			if text, ok := c.sqlTextDepth(e, v, depth+1, &sub); ok && len(sub) == 0 {
+				return text, true // a constant concatenation, a package-level string
+			}
+		}
+		return "", false
+	}
+	switch {
+	case k.Value.Kind() == constant.String && (verb == "%s" || verb == "%v"):
+		return constant.StringVal(k.Value), true
+	case k.Value.Kind() == constant.Int && (verb == "%d" || verb == "%v"):
+		return k.Value.ExactString(), true
+	}
+	return "", false
+}
+
 // globalString returns the constant a package-level string variable is
 // initialised with.
-func (c *funcCtx) globalString(g *ssa.Global) (string, bool) {
+func globalString(g *ssa.Global) (string, bool) {
 	init := g.Pkg.Func("init")
 	if init == nil {
 		return "", false

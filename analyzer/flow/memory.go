@@ -248,7 +248,7 @@ func (c *funcCtx) readMem(st *state, e *env, ptr ssa.Value) labels {
 	base, path = st.canon(base, path)
 	var col colRef
 	if fa, ok := e.resolve(ptr).(*ssa.FieldAddr); ok {
-		col = fieldRef(fa.X.Type(), fa.Field)
+		col = partRef(e, fa.X, fa.Field)
 	}
 	if _, isPtr := derefType(ptr.Type()).Underlying().(*types.Pointer); isPtr {
 		// A pointer read from memory (u := s.user) is an address: the
@@ -342,6 +342,27 @@ type colRef struct {
 func fieldRef(t types.Type, i int) colRef {
 	st, _ := derefType(t).Underlying().(*types.Struct)
 	return colRef{name: columnName(fieldOf(t, i).Name(), fieldTag(t, i)), record: st}
+}
+
+// partRef returns the column of field i of the struct x holds or points
+// to; a part of a value the driver stores in one column
+// (code.ConsumedAt.Valid of a sql.NullTime) is of that column.
+func partRef(e *env, x ssa.Value, i int) colRef {
+	for range maxDepth {
+		if _, named := types.Unalias(derefType(x.Type())).(*types.Named); !named || !isColumnValue(x.Type()) {
+			break
+		}
+		switch outer := e.resolve(x).(type) {
+		case *ssa.FieldAddr:
+			x, i = outer.X, outer.Field
+			continue
+		case *ssa.Field:
+			x, i = outer.X, outer.Field
+			continue
+		}
+		break
+	}
+	return fieldRef(x.Type(), i)
 }
 
 // narrow keeps, of the labels of a whole record read one field at a time,
@@ -447,7 +468,7 @@ func (c *funcCtx) readField(st *state, e *env, f *ssa.Field) labels {
 	path += "." + fv.Name()
 	name := c.nameOf(base) + renderPath(path)
 	base, path = st.canon(base, path)
-	return c.readLoc(st, e, base, path, name, fieldRef(f.X.Type(), f.Field))
+	return c.readLoc(st, e, base, path, name, partRef(e, f.X, f.Field))
 }
 
 // readLookup returns the labels of a map or string element.
@@ -505,8 +526,9 @@ func renderPath(p string) string {
 }
 
 // columnName returns the column an ORM maps a struct field to: the column
-// named in a `gorm:"column:…"` tag or quoted in an `xorm:"'…'"` tag, else
-// the snake_case of the field name (UserID → user_id, LastLogin →
+// named in a `gorm:"column:…"` tag, quoted in an `xorm:"'…'"` tag or
+// first in a `bun:"…"` or sqlx `db:"…"` tag, else the snake_case of the
+// field name (UserID → user_id, LastLogin →
 // last_login).
 func columnName(field, tag string) string {
 	if field == "" {
@@ -519,6 +541,12 @@ func columnName(field, tag string) string {
 	}
 	if col := xormTagColumn(reflect.StructTag(tag).Get("xorm")); col != "" {
 		return col
+	}
+	// bun:"name,pk" and sqlx's db:"name" name the column first.
+	for _, key := range []string{"bun", "db"} {
+		if col, _, _ := strings.Cut(reflect.StructTag(tag).Get(key), ","); col != "" && col != "-" && !strings.Contains(col, ":") {
+			return col
+		}
 	}
 	return snake(field)
 }

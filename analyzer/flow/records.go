@@ -396,9 +396,6 @@ func recordFields(t types.Type) []recordField {
 				continue
 			}
 			col := columnName(f.Name(), string(tag))
-			if name, _, _ := strings.Cut(tag.Get("bun"), ","); name != "" {
-				col = name
-			}
 			out = append(out, recordField{path: prefix + "." + f.Name(), column: col, typ: f.Type()})
 		}
 	}
@@ -499,6 +496,13 @@ func fieldAt(t types.Type, path string) (*types.Var, string, *types.Struct) {
 	st, ok := derefType(pt).Underlying().(*types.Struct)
 	if !ok {
 		return nil, "", nil
+	}
+	if _, named := types.Unalias(derefType(pt)).(*types.Named); named && i > 0 && isColumnValue(pt) {
+		// A part of a value the driver stores in one column
+		// (code.ConsumedAt.Valid of a sql.NullTime) is that column.
+		if f, tag, outer := fieldAt(t, path[:i]); f != nil {
+			return f, tag, outer
+		}
 	}
 	for j := 0; j < st.NumFields(); j++ {
 		if st.Field(j).Name() == path[i+1:] {

@@ -2,6 +2,7 @@ package flow
 
 import (
 	"go/constant"
+	"go/token"
 	"go/types"
 
 	"golang.org/x/tools/go/ssa"
@@ -84,38 +85,156 @@ func (a *Analysis) fieldStatement(f *types.Var) (string, bool) {
 	return text, ok && text != ""
 }
 
+// fieldSQL returns the SQL text kept in an unexported string field of
+// this package, when every store into it holds the same constant text: a
+// constant, a concatenation or fmt.Sprintf of constants
+// (p.sqlConsume = fmt.Sprintf(queryFmtConsume, tableCodes)), or that
+// text again with its placeholders rebound (p.sqlConsume =
+// db.Rebind(p.sqlConsume)). A field stored anywhere else is not known.
+func (a *Analysis) fieldSQL(f *types.Var) (string, bool) {
+	if f == nil || f.Exported() || f.Pkg() != a.pkg.Pkg || !types.Identical(f.Type(), types.Typ[types.String]) {
+		return "", false
+	}
+	if a.sqlFields == nil {
+		a.sqlFields = a.indexSQLFields()
+	}
+	text, ok := a.sqlFields[f]
+	return text, ok && text != ""
+}
+
+// indexSQLFields finds the string fields the package's functions store
+// constant SQL text into, and that text ("" when two stores disagree or
+// one is not constant).
+func (a *Analysis) indexSQLFields() map[*types.Var]string {
+	out := make(map[*types.Var]string)
+	a.eachFieldStore(func(f *types.Var, st *ssa.Store) {
+		if f.Exported() || !types.Identical(f.Type(), types.Typ[types.String]) {
+			return
+		}
+		text, same, known := a.constSQL(st.Val, f, 0)
+		if same {
+			return // the field's own text, rebound
+		}
+		if old, seen := out[f]; seen && old != text || !known {
+			text = ""
+		}
+		out[f] = text
+	})
+	return out
+}
+
+// constSQL returns the constant text a value stored into field f holds;
+// same reports that it is f's own text passed through Rebind.
+func (a *Analysis) constSQL(v ssa.Value, f *types.Var, depth int) (text string, same, ok bool) {
+	if depth > maxDepth {
+		return "", false, false
+	}
+	switch x := peel(v).(type) {
+	case *ssa.Const:
+		if x.Value != nil && x.Value.Kind() == constant.String {
+			return constant.StringVal(x.Value), false, true
+		}
+	case *ssa.Convert:
+		return a.constSQL(x.X, f, depth+1)
+	case *ssa.BinOp:
+		if x.Op == token.ADD {
+			l, _, lok := a.constSQL(x.X, nil, depth+1)
+			r, _, rok := a.constSQL(x.Y, nil, depth+1)
+			return l + r, false, lok && rok
+		}
+	case *ssa.UnOp:
+		if x.Op != token.MUL {
+			break
+		}
+		if g, ok := x.X.(*ssa.Global); ok {
+			text, ok := globalString(g)
+			return text, false, ok
+		}
+		if fa, ok := x.X.(*ssa.FieldAddr); ok && f != nil && fieldOf(fa.X.Type(), fa.Field) == f {
+			return "", true, false
+		}
+	case *ssa.Call:
+		obj := calleeObj(x.Common())
+		if spec, ok := apis.Lookup(obj); ok && spec.Op == apis.Rebind {
+			if _, args := splitArgs(x.Common()); spec.SQL < len(args) {
+				return a.constSQL(args[spec.SQL], f, depth+1)
+			}
+			break
+		}
+		if obj == nil || obj.Pkg() == nil || obj.Pkg().Path() != "fmt" || obj.Name() != "Sprintf" || len(x.Call.Args) == 0 {
+			break
+		}
+		format, _, ok := a.constSQL(x.Call.Args[0], nil, depth+1)
+		if !ok {
+			break
+		}
+		var vals []ssa.Value
+		if len(x.Call.Args) > 1 {
+			if vals, ok = varargsOf(x.Call.Args[1]); !ok {
+				break
+			}
+		}
+		n, all := 0, true
+		text := printfVerb.ReplaceAllStringFunc(format, func(verb string) string {
+			if verb == "%%" {
+				return "%"
+			}
+			var part string
+			ok := false
+			if n < len(vals) && vals[n] != nil {
+				if k, isConst := peel(vals[n]).(*ssa.Const); isConst && k.Value != nil && k.Value.Kind() == constant.Int && (verb == "%d" || verb == "%v") {
+					part, ok = k.Value.ExactString(), true
+				} else if verb == "%s" || verb == "%v" {
+					part, _, ok = a.constSQL(vals[n], nil, depth+1)
+				}
+			}
+			n++
+			all = all && ok
+			return part
+		})
+		return text, false, all
+	}
+	return "", false, false
+}
+
+// eachFieldStore calls fn for every store into a struct field in the
+// package's functions and the closures they contain.
+func (a *Analysis) eachFieldStore(fn func(f *types.Var, st *ssa.Store)) {
+	var visit func(f *ssa.Function)
+	visit = func(f *ssa.Function) {
+		for _, b := range f.Blocks {
+			for _, instr := range b.Instrs {
+				if st, ok := instr.(*ssa.Store); ok {
+					if fa, ok := st.Addr.(*ssa.FieldAddr); ok {
+						fn(fieldOf(fa.X.Type(), fa.Field), st)
+					}
+				}
+			}
+		}
+		for _, anon := range f.AnonFuncs {
+			visit(anon)
+		}
+	}
+	for _, f := range a.funcs() {
+		visit(f)
+	}
+}
+
 // indexStatementFields finds the fields of *sql.Stmt type that the
 // package's functions store prepared statements into, and their SQL text
 // ("" when two stores disagree or one cannot be read).
 func (a *Analysis) indexStatementFields() map[*types.Var]string {
 	out := make(map[*types.Var]string)
-	var visit func(fn *ssa.Function)
-	visit = func(fn *ssa.Function) {
-		for _, b := range fn.Blocks {
-			for _, instr := range b.Instrs {
-				st, ok := instr.(*ssa.Store)
-				if !ok {
-					continue
-				}
-				fa, ok := st.Addr.(*ssa.FieldAddr)
-				if !ok || !apis.IsNamed(st.Val.Type(), "database/sql", "Stmt") {
-					continue
-				}
-				f := fieldOf(fa.X.Type(), fa.Field)
-				text, known := a.statementText(st.Val)
-				if old, seen := out[f]; seen && old != text || !known {
-					text = ""
-				}
-				out[f] = text
-			}
+	a.eachFieldStore(func(f *types.Var, st *ssa.Store) {
+		if !apis.IsNamed(st.Val.Type(), "database/sql", "Stmt") {
+			return
 		}
-		for _, anon := range fn.AnonFuncs {
-			visit(anon)
+		text, known := a.statementText(st.Val)
+		if old, seen := out[f]; seen && old != text || !known {
+			text = ""
 		}
-	}
-	for _, fn := range a.funcs() {
-		visit(fn)
-	}
+		out[f] = text
+	})
 	return out
 }
 
