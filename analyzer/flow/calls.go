@@ -1240,14 +1240,24 @@ func (c *funcCtx) applySummary(st *state, e *env, call *ssa.Call, sum *summary.S
 	}
 }
 
-// constantCase returns the summary of the callee for the constant bool
-// arguments of the call, when its summary has a case for one.
+// constantCase returns the summary of the callee for the constant
+// arguments of the call, when its summary has a case for one: a bool, or
+// the zero value of a number or string.
 func (c *funcCtx) constantCase(sum *summary.Summary, args []ssa.Value) *summary.Summary {
 	for _, cs := range sum.Cases {
-		if cs.Param < len(args) {
-			if k, ok := args[cs.Param].(*ssa.Const); ok && k.Value != nil && k.Value.Kind() == constant.Bool && constant.BoolVal(k.Value) == cs.Value {
-				return sum.Case(cs.Param, cs.Value)
-			}
+		if cs.Param >= len(args) {
+			continue
+		}
+		k, ok := args[cs.Param].(*ssa.Const)
+		if !ok || k.Value == nil {
+			continue
+		}
+		switch {
+		case cs.Zero && k.Value.Kind() == constant.String && constant.StringVal(k.Value) == "",
+			cs.Zero && k.Value.Kind() == constant.Int && constant.Sign(k.Value) == 0:
+			return sum.ZeroCase(cs.Param)
+		case !cs.Zero && k.Value.Kind() == constant.Bool && constant.BoolVal(k.Value) == cs.Value:
+			return sum.Case(cs.Param, cs.Value)
 		}
 	}
 	return sum

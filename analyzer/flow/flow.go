@@ -20,6 +20,7 @@
 package flow
 
 import (
+	"go/constant"
 	"go/token"
 	"go/types"
 	"slices"
@@ -454,27 +455,38 @@ func (a *Analysis) Func(fn *ssa.Function) *Result {
 	return r
 }
 
-// maxCaseParams bounds the bool parameters a summary has cases for.
+// maxCaseParams bounds the parameters a summary has cases for.
 const maxCaseParams = 2
 
-// cases returns the summaries of fn when one of its bool parameters that
-// decides a branch is a constant, where they differ from its summary s:
-// a caller of Update(hash bool) that passes false does not hash.
+// cases returns the summaries of fn when one of its parameters that
+// decides a branch is a constant, where they differ from its summary s: a
+// caller of Update(hash bool) that passes false does not hash, and one of
+// SetRespondedAt(t time.Time, preconf int64) that passes 0 does not set
+// what `if preconf > 0` guards.
 func (a *Analysis) cases(fn *ssa.Function, s *summary.Summary) []summary.Case {
 	var out []summary.Case
 	n := 0
 	for i, p := range fn.Params {
-		if !decidesBranch(p) {
+		zero, ok := decidesBranch(p)
+		if !ok {
 			continue
 		}
 		if n++; n > maxCaseParams {
 			break
 		}
-		for _, v := range []bool{false, true} {
+		run := func(v constant.Value) *summary.Summary {
 			c := newFuncCtx(a, fn)
-			c.consts = map[*ssa.Parameter]bool{p: v}
-			cs := c.run().Summary
-			if cs.String() != s.String() {
+			c.consts = map[*ssa.Parameter]constant.Value{p: v}
+			return c.run().Summary
+		}
+		if zero != nil {
+			if cs := run(zero); cs.String() != s.String() {
+				out = append(out, summary.Case{Param: i, Zero: true, Summary: cs})
+			}
+			continue
+		}
+		for _, v := range []bool{false, true} {
+			if cs := run(constant.MakeBool(v)); cs.String() != s.String() {
 				out = append(out, summary.Case{Param: i, Value: v, Summary: cs})
 			}
 		}
@@ -482,25 +494,51 @@ func (a *Analysis) cases(fn *ssa.Function, s *summary.Summary) []summary.Case {
 	return out
 }
 
-// decidesBranch reports whether a bool parameter is the condition of an
-// if, or its negation.
-func decidesBranch(p *ssa.Parameter) bool {
-	if b, ok := p.Type().Underlying().(*types.Basic); !ok || b.Kind() != types.Bool {
+// decidesBranch reports whether a parameter decides an if: a bool that is
+// its condition, or its negation; or a number or string compared with a
+// constant in one (if preconf > 0), for which zero is its zero value.
+func decidesBranch(p *ssa.Parameter) (zero constant.Value, ok bool) {
+	b, isBasic := p.Type().Underlying().(*types.Basic)
+	if !isBasic {
+		return nil, false
+	}
+	feedsIf := func(v ssa.Value) bool {
+		for _, rr := range *v.Referrers() {
+			if _, ok := rr.(*ssa.If); ok {
+				return true
+			}
+		}
 		return false
 	}
-	for _, ref := range *p.Referrers() {
-		switch r := ref.(type) {
-		case *ssa.If:
-			return true
-		case *ssa.UnOp:
-			for _, rr := range *r.Referrers() {
-				if _, ok := rr.(*ssa.If); ok {
-					return true
+	switch {
+	case b.Kind() == types.Bool:
+		for _, ref := range *p.Referrers() {
+			switch r := ref.(type) {
+			case *ssa.If:
+				return nil, true
+			case *ssa.UnOp:
+				if feedsIf(r) {
+					return nil, true
+				}
+			}
+		}
+	case b.Info()&(types.IsInteger|types.IsString) != 0:
+		zero = constant.MakeInt64(0)
+		if b.Info()&types.IsString != 0 {
+			zero = constant.MakeString("")
+		}
+		for _, ref := range *p.Referrers() {
+			if r, ok := ref.(*ssa.BinOp); ok && feedsIf(r) {
+				if _, k := r.X.(*ssa.Const); k {
+					return zero, true
+				}
+				if _, k := r.Y.(*ssa.Const); k {
+					return zero, true
 				}
 			}
 		}
 	}
-	return false
+	return nil, false
 }
 
 func (a *Analysis) next() int {

@@ -174,7 +174,10 @@ func (c *funcCtx) store(st *state, e *env, addr, val ssa.Value) {
 		ent.tag = fieldTag(fa.X.Type(), fa.Field)
 	}
 	var parts map[string]entry
-	if isRecord(val.Type()) {
+	if isRecord(val.Type()) && !isColumnValue(val.Type()) {
+		// A value the driver stores in one column (a sql.NullInt64
+		// literal) is stored whole: its parts are not changes of what
+		// was there.
 		ent.labels, parts = c.recordParts(st, e, val)
 	}
 	rename := func(ls labels) labels { return ls }

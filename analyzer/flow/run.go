@@ -2,6 +2,7 @@ package flow
 
 import (
 	"fmt"
+	"go/constant"
 	"go/token"
 	"go/types"
 	"maps"
@@ -111,7 +112,7 @@ type funcCtx struct {
 	at  ssa.Instruction
 	// consts are parameters of the root function taken to be constants:
 	// a branch they decide runs one way only.
-	consts map[*ssa.Parameter]bool
+	consts map[*ssa.Parameter]constant.Value
 	// bounds are the bounds of the analysis it hit.
 	bounds []string
 	// stmtResults are the results that are statements prepared with a
@@ -366,8 +367,8 @@ func (c *funcCtx) body(fn *ssa.Function, e *env, entry *state) *state {
 }
 
 // notTaken reports whether the edge from block p to b is never taken: p
-// ends in an if on a parameter taken to be a constant, and b is the other
-// way.
+// ends in an if on a parameter taken to be a constant (or on a comparison
+// of one with a constant), and b is the other way.
 func (c *funcCtx) notTaken(p, b *ssa.BasicBlock) bool {
 	if len(c.consts) == 0 || len(p.Instrs) == 0 || len(p.Succs) != 2 {
 		return false
@@ -376,23 +377,59 @@ func (c *funcCtx) notTaken(p, b *ssa.BasicBlock) bool {
 	if !ok {
 		return false
 	}
-	cond, neg := iff.Cond, false
-	if u, ok := cond.(*ssa.UnOp); ok && u.Op == token.NOT {
-		cond, neg = u.X, true
-	}
-	prm, ok := cond.(*ssa.Parameter)
-	if !ok {
-		return false
-	}
-	v, ok := c.consts[prm]
+	v, ok := c.constCond(iff.Cond)
 	if !ok {
 		return false
 	}
 	taken := p.Succs[1] // else
-	if v != neg {
+	if v {
 		taken = p.Succs[0]
 	}
 	return b != taken && p.Succs[0] != p.Succs[1]
+}
+
+// constCond evaluates a branch condition made of a parameter taken to be a
+// constant: the parameter itself, its negation, or its comparison with a
+// constant (preconf > 0).
+func (c *funcCtx) constCond(cond ssa.Value) (bool, bool) {
+	switch x := cond.(type) {
+	case *ssa.Parameter:
+		if v, ok := c.consts[x]; ok && v.Kind() == constant.Bool {
+			return constant.BoolVal(v), true
+		}
+	case *ssa.UnOp:
+		if x.Op == token.NOT {
+			v, ok := c.constCond(x.X)
+			return !v, ok
+		}
+	case *ssa.BinOp:
+		l, lok := c.constOperand(x.X)
+		r, rok := c.constOperand(x.Y)
+		if !lok || !rok || l.Kind() == constant.Unknown || r.Kind() == constant.Unknown {
+			return false, false
+		}
+		switch x.Op {
+		case token.EQL, token.NEQ, token.LSS, token.LEQ, token.GTR, token.GEQ:
+			if (l.Kind() == constant.String) != (r.Kind() == constant.String) {
+				return false, false
+			}
+			return constant.Compare(l, x.Op, r), true
+		}
+	}
+	return false, false
+}
+
+// constOperand returns the value of a constant or of a parameter taken to
+// be one.
+func (c *funcCtx) constOperand(v ssa.Value) (constant.Value, bool) {
+	switch x := v.(type) {
+	case *ssa.Const:
+		return x.Value, x.Value != nil
+	case *ssa.Parameter:
+		k, ok := c.consts[x]
+		return k, ok
+	}
+	return nil, false
 }
 
 // reversePostorder orders the reachable blocks of fn.

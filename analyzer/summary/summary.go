@@ -307,18 +307,31 @@ type Prepare struct {
 }
 
 // Case is the summary of a function whose bool parameter Param is the
-// constant Value.
+// constant Value, or, with Zero, whose number or string parameter Param is
+// its zero value (SetRespondedAt(t, 0) under `if preconf > 0 { … }`).
 type Case struct {
 	Param   int
 	Value   bool
+	Zero    bool
 	Summary *Summary
 }
 
-// Case returns the summary of the function when parameter i is the
+// Case returns the summary of the function when bool parameter i is the
 // constant v, or s itself.
 func (s *Summary) Case(i int, v bool) *Summary {
 	for _, c := range s.Cases {
-		if c.Param == i && c.Value == v && c.Summary != nil {
+		if c.Param == i && !c.Zero && c.Value == v && c.Summary != nil {
+			return c.Summary
+		}
+	}
+	return s
+}
+
+// ZeroCase returns the summary of the function when parameter i is its
+// zero value, or s itself.
+func (s *Summary) ZeroCase(i int) *Summary {
+	for _, c := range s.Cases {
+		if c.Param == i && c.Zero && c.Summary != nil {
 			return c.Summary
 		}
 	}
@@ -396,6 +409,10 @@ func (s *Summary) String() string {
 		parts = append(parts, fmt.Sprintf("runs param %d in a %s", r.Callback, r.Kind))
 	}
 	for _, c := range s.Cases {
+		if c.Zero {
+			parts = append(parts, fmt.Sprintf("with param %d zero: {%s}", c.Param, c.Summary))
+			continue
+		}
 		parts = append(parts, fmt.Sprintf("with param %d %v: {%s}", c.Param, c.Value, c.Summary))
 	}
 	for _, p := range s.Prepares {
@@ -451,6 +468,9 @@ func (s *Summary) Normalize() {
 	slices.SortFunc(s.Cases, func(a, b Case) int {
 		if a.Param != b.Param {
 			return a.Param - b.Param
+		}
+		if a.Zero != b.Zero {
+			return boolInt(a.Zero) - boolInt(b.Zero)
 		}
 		return boolInt(a.Value) - boolInt(b.Value)
 	})
