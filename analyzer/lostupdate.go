@@ -341,6 +341,7 @@ func (r *runner) run(pass *analysis.Pass) (any, error) {
 		Baseline:      known,
 	})
 	for _, res := range results {
+		quiet := quiet || migrationFunc(res.Fn.Name())
 		reported := make(map[*flow.Load]bool)
 		for _, w := range res.Writes {
 			if r.cfg.Debug != nil {
@@ -443,6 +444,13 @@ func migration(path string) bool {
 		}
 	}
 	return false
+}
+
+// migrationFunc reports whether a function is named as a migration
+// (migrationSpecialUp24, migrateUsers, runMigrations): like a migrations
+// package, it runs once, before requests are served.
+func migrationFunc(name string) bool {
+	return strings.Contains(strings.ToLower(name), "migrat")
 }
 
 // analyse analyses one function. A panic is a bug in the analyzer: it
