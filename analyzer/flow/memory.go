@@ -253,6 +253,7 @@ func (c *funcCtx) readMem(st *state, e *env, ptr ssa.Value) labels {
 	if fa, ok := e.resolve(ptr).(*ssa.FieldAddr); ok {
 		col = partRef(e, fa.X, fa.Field)
 	}
+	col.of = derefType(ptr.Type())
 	if _, isPtr := derefType(ptr.Type()).Underlying().(*types.Pointer); isPtr {
 		// A pointer read from memory (u := s.user) is an address: the
 		// record it points to is not read whole, changed parts or not.
@@ -268,7 +269,7 @@ func (c *funcCtx) readMem(st *state, e *env, ptr ssa.Value) labels {
 func (c *funcCtx) readLoc(st *state, e *env, base ssa.Value, path, name string, col colRef) labels {
 	column := col.name
 	ls, found, subs := c.coverOf(st, e, base, path, name, col)
-	if found && anyDirty(subs) {
+	if found && anyDirty(subs) && !replacedScalar(col.of, subs) {
 		ls = c.computedLoads(ls)
 	}
 	for _, s := range subs {
@@ -334,10 +335,29 @@ func (c *funcCtx) computedLoads(ls labels) labels {
 }
 
 // colRef is the column a value is read at: the column of the field read,
-// and the struct the field belongs to (nil when not known).
+// and the struct the field belongs to (nil when not known); of is the
+// type of the value read, when known.
 type colRef struct {
 	name   string
 	record *types.Struct
+	of     types.Type
+}
+
+// replacedScalar reports whether the changed parts of a value of type t
+// that the driver stores in one column (a sql.NullTime) replace it rather
+// than change it: none of them holds loaded data (d.Time = time.Now();
+// d.Valid = true), unlike n.Int64++.
+func replacedScalar(t types.Type, subs []entry) bool {
+	if t == nil {
+		return false
+	}
+	if _, named := types.Unalias(t).(*types.Named); !named || !isColumnValue(t) {
+		return false
+	}
+	if _, ok := t.Underlying().(*types.Struct); !ok {
+		return false
+	}
+	return !slices.ContainsFunc(subs, func(en entry) bool { return en.dirty && hasLoad(en.labels) })
 }
 
 // fieldRef returns the column of field i of the struct that t is or
@@ -471,7 +491,9 @@ func (c *funcCtx) readField(st *state, e *env, f *ssa.Field) labels {
 	path += "." + fv.Name()
 	name := c.nameOf(base) + renderPath(path)
 	base, path = st.canon(base, path)
-	return c.readLoc(st, e, base, path, name, partRef(e, f.X, f.Field))
+	col := partRef(e, f.X, f.Field)
+	col.of = f.Type()
+	return c.readLoc(st, e, base, path, name, col)
 }
 
 // readLookup returns the labels of a map or string element.

@@ -87,3 +87,32 @@ func promptNoGrace(db *sql.DB, id int64) error {
 	_, err = db.Exec("UPDATE consents SET prompts = $1, responded_at = $2 WHERE id = $3", c.Prompts, time.Now(), c.ID) // want `^stale row: c is read at nullable.go:\d+ \(by nullable.load, at nullable.go:\d+\) and written back whole here with a new responded_at; prompts goes back as read`
 	return err
 }
+
+// touch copies the response time and sets it to now when asked: a value
+// replaced part by part with no read data in it is not changed from what
+// was read.
+func touch(db *sql.DB, id int64, now bool) error {
+	c, err := load(db, id)
+	if err != nil {
+		return err
+	}
+	at := c.RespondedAt
+	if now {
+		at.Time = time.Now()
+		at.Valid = true
+	}
+	_, err = db.Exec("UPDATE consents SET responded_at = $1 WHERE id = $2", at, c.ID)
+	return err
+}
+
+// bump copies the count and adds to its parts: changed from what was read.
+func bump(db *sql.DB, id int64) error {
+	c, err := load(db, id)
+	if err != nil {
+		return err
+	}
+	n := c.Prompts
+	n.Int64 += 2
+	_, err = db.Exec("UPDATE consents SET prompts = $1 WHERE id = $2", n, c.ID) // want `^lost update: n.Int64 is read at nullable.go:\d+`
+	return err
+}
