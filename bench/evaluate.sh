@@ -24,7 +24,7 @@ out_dir=$(cd "$out_dir" && pwd)
 
 # binary TOOLCHAIN: the lostupdate to run on a service that needs that Go
 # toolchain, built with it (a newer standard library needs a newer
-# go/types to type-check it).
+# go/types to type-check it); build_binaries builds them.
 binary() {
 	if [[ -n ${LOSTUPDATE:-} ]]; then
 		echo "$LOSTUPDATE"
@@ -35,15 +35,32 @@ binary() {
 	if [[ $tc == local || $(printf '%s\n%s\n' "$tc" "$have" | sort -V | tail -1) == "$have" ]]; then
 		tc=local # an older toolchain's library type-checks with ours
 	fi
-	local b=$out_dir/lostupdate-$tc
-	# Built on every run (go build caches), so that it is this tree's.
-	if [[ $tc == local ]]; then
-		go build -o "$b" ./cmd/lostupdate >&2
-	else
-		GOTOOLCHAIN=$tc go build -o "$b" ./cmd/lostupdate >&2
-	fi
-	echo "$b"
+	echo "$out_dir/lostupdate-$tc"
 }
+
+# build_binaries builds, before the first service runs, the lostupdate of
+# every toolchain the services to run need: from this tree as it is now,
+# so that a tree edited during a long run does not mix versions.
+build_binaries() {
+	[[ -n ${LOSTUPDATE:-} ]] && return
+	local name tc b
+	declare -A done=()
+	while IFS=$'\t' read -r name _ _ _ tc _; do
+		[[ -z $name || $name == \#* ]] && continue
+		if [[ $# -gt 0 ]] && ! printf '%s\n' "$@" | grep -qx "$name"; then
+			continue
+		fi
+		b=$(binary "$tc")
+		[[ -n ${done[$b]:-} ]] && continue
+		done[$b]=1
+		if [[ $b == */lostupdate-local ]]; then
+			go build -o "$b" ./cmd/lostupdate >&2
+		else
+			GOTOOLCHAIN=$tc go build -o "$b" ./cmd/lostupdate >&2
+		fi
+	done <"$root/bench/corpus.tsv"
+}
+build_binaries "$@"
 
 printf '%-12s %-10s %6s %6s %6s %6s %8s %8s\n' service commit lost stale check other seconds MB
 while IFS=$'\t' read -r name _repo commit _libs toolchain packages; do
