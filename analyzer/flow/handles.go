@@ -456,21 +456,13 @@ func (c *funcCtx) sqlTextDepth(e *env, v ssa.Value, depth int, inline *[]ssa.Val
 			if len(args) > 1 {
 				vals, _ = c.varargs(e, args[1])
 			}
-			n := 0
-			return printfVerb.ReplaceAllStringFunc(f, func(verb string) string {
-				if verb == "%%" {
-					return "%"
-				}
-				var val ssa.Value
-				if n < len(vals) {
-					val = vals[n]
-				}
-				n++
+			text, _ := sprintfText(f, vals, func(val ssa.Value, verb string) (string, bool) {
 				if text, ok := c.constPart(e, val, verb, depth); ok {
-					return text // fmt.Sprintf("UPDATE %s SET …", tableName)
+					return text, true // fmt.Sprintf("UPDATE %s SET …", tableName)
 				}
-				return splice(inline, val)
-			}), true
+				return splice(inline, val), true
+			})
+			return text, true
 		}
 		if spec, ok := c.spec(x.Common()); ok && spec.Op == apis.Rebind {
 			// sqlx's db.Rebind(q): the same statement, its placeholders
@@ -513,17 +505,27 @@ func (c *funcCtx) sqlTextDepth(e *env, v ssa.Value, depth int, inline *[]ssa.Val
 // argument: a string's text for %s and %v, an integer's digits for %d and
 // %v. It is false for any other value, which is spliced instead.
 func (c *funcCtx) constPart(e *env, v ssa.Value, verb string, depth int) (string, bool) {
-	if v == nil || len(verb) != 2 {
-		return "", false // a verb with flags or a width is left spliced
+	if v == nil {
+		return "", false
 	}
-	k, ok := peel(e.resolve(v)).(*ssa.Const)
-	if !ok || k.Value == nil {
-		if verb == "%s" || verb == "%v" {
-			var sub []ssa.Value
-			if text, ok := c.sqlTextDepth(e, v, depth+1, &sub); ok && len(sub) == 0 {
-				return text, true // a constant concatenation, a package-level string
-			}
+	if text, ok := constVerb(e.resolve(v), verb); ok {
+		return text, true
+	}
+	if verb == "%s" || verb == "%v" {
+		var sub []ssa.Value
+		if text, ok := c.sqlTextDepth(e, v, depth+1, &sub); ok && len(sub) == 0 {
+			return text, true // a constant concatenation, a package-level string
 		}
+	}
+	return "", false
+}
+
+// constVerb returns what a Sprintf verb prints for a constant: a string's
+// text for %s and %v, an integer's digits for %d and %v. A verb with flags
+// or a width, or any other value, is false.
+func constVerb(v ssa.Value, verb string) (string, bool) {
+	k, ok := peel(v).(*ssa.Const)
+	if !ok || k.Value == nil || len(verb) != 2 {
 		return "", false
 	}
 	switch {
@@ -533,6 +535,27 @@ func (c *funcCtx) constPart(e *env, v ssa.Value, verb string, depth int) (string
 		return k.Value.ExactString(), true
 	}
 	return "", false
+}
+
+// sprintfText renders fmt.Sprintf(format, vals...): each verb's text is
+// what part returns for its value (nil past the end of vals); ok is false
+// when part is false for one of them.
+func sprintfText(format string, vals []ssa.Value, part func(v ssa.Value, verb string) (string, bool)) (text string, ok bool) {
+	n, ok := 0, true
+	text = printfVerb.ReplaceAllStringFunc(format, func(verb string) string {
+		if verb == "%%" {
+			return "%"
+		}
+		var v ssa.Value
+		if n < len(vals) {
+			v = vals[n]
+		}
+		n++
+		t, known := part(v, verb)
+		ok = ok && known
+		return t
+	})
+	return text, ok
 }
 
 // globalString returns the constant a package-level string variable is

@@ -348,13 +348,7 @@ type colRef struct {
 // than change it: none of them holds loaded data (d.Time = time.Now();
 // d.Valid = true), unlike n.Int64++.
 func replacedScalar(t types.Type, subs []entry) bool {
-	if t == nil {
-		return false
-	}
-	if _, named := types.Unalias(t).(*types.Named); !named || !isColumnValue(t) {
-		return false
-	}
-	if _, ok := t.Underlying().(*types.Struct); !ok {
+	if t == nil || !isColumnStruct(t) {
 		return false
 	}
 	return !slices.ContainsFunc(subs, func(en entry) bool { return en.dirty && hasLoad(en.labels) })
@@ -372,7 +366,7 @@ func fieldRef(t types.Type, i int) colRef {
 // (code.ConsumedAt.Valid of a sql.NullTime) is of that column.
 func partRef(e *env, x ssa.Value, i int) colRef {
 	for range maxDepth {
-		if _, named := types.Unalias(derefType(x.Type())).(*types.Named); !named || !isColumnValue(x.Type()) {
+		if !isColumnStruct(x.Type()) {
 			break
 		}
 		switch outer := e.resolve(x).(type) {

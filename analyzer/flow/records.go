@@ -434,6 +434,18 @@ func isColumnValue(t types.Type) bool {
 	return false
 }
 
+// isColumnStruct reports whether t (or what it points to) is a named
+// struct the driver stores in one column (sql.NullTime, a Valuer): its
+// fields are parts of one column's value.
+func isColumnStruct(t types.Type) bool {
+	t = derefType(t)
+	if _, named := types.Unalias(t).(*types.Named); !named {
+		return false
+	}
+	_, isStruct := t.Underlying().(*types.Struct)
+	return isStruct && isColumnValue(t)
+}
+
 // hasValueMethod reports whether t (or *t) has a Value method, as a
 // database/sql/driver.Valuer does.
 func hasValueMethod(t types.Type) bool {
@@ -497,7 +509,7 @@ func fieldAt(t types.Type, path string) (*types.Var, string, *types.Struct) {
 	if !ok {
 		return nil, "", nil
 	}
-	if _, named := types.Unalias(derefType(pt)).(*types.Named); named && i > 0 && isColumnValue(pt) {
+	if i > 0 && isColumnStruct(pt) {
 		// A part of a value the driver stores in one column
 		// (code.ConsumedAt.Valid of a sql.NullTime) is that column.
 		if f, tag, outer := fieldAt(t, path[:i]); f != nil {

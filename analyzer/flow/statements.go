@@ -174,25 +174,20 @@ func (a *Analysis) constSQL(v ssa.Value, f *types.Var, depth int) (text string, 
 				break
 			}
 		}
-		n, all := 0, true
-		text := printfVerb.ReplaceAllStringFunc(format, func(verb string) string {
-			if verb == "%%" {
-				return "%"
+		text, ok := sprintfText(format, vals, func(v ssa.Value, verb string) (string, bool) {
+			if v == nil {
+				return "", false
 			}
-			var part string
-			ok := false
-			if n < len(vals) && vals[n] != nil {
-				if k, isConst := peel(vals[n]).(*ssa.Const); isConst && k.Value != nil && k.Value.Kind() == constant.Int && (verb == "%d" || verb == "%v") {
-					part, ok = k.Value.ExactString(), true
-				} else if verb == "%s" || verb == "%v" {
-					part, _, ok = a.constSQL(vals[n], nil, depth+1)
-				}
+			if text, ok := constVerb(v, verb); ok {
+				return text, true
 			}
-			n++
-			all = all && ok
-			return part
+			if verb != "%s" && verb != "%v" {
+				return "", false
+			}
+			text, _, ok := a.constSQL(v, nil, depth+1)
+			return text, ok
 		})
-		return text, false, all
+		return text, false, ok
 	}
 	return "", false, false
 }

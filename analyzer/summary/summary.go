@@ -457,9 +457,7 @@ func (s *Summary) Normalize() {
 	s.Forwards = slices.Compact(s.Forwards)
 	slices.SortFunc(s.Prepares, func(a, b Prepare) int { return a.Result*1000 + a.SQL - b.Result*1000 - b.SQL })
 	s.Prepares = slices.Compact(s.Prepares)
-	key := func(u Upsert) string { return fmt.Sprintf("%s|%v|%v|%s", u.Table, u.Columns, u.Handle, u.Site) }
-	slices.SortFunc(s.Upserts, func(a, b Upsert) int { return strings.Compare(key(a), key(b)) })
-	s.Upserts = slices.CompactFunc(s.Upserts, func(a, b Upsert) bool { return key(a) == key(b) })
+	s.Upserts = sortedByKey(s.Upserts, Upsert.key)
 	for i := range s.Cases {
 		if s.Cases[i].Summary != nil {
 			s.Cases[i].Summary.Normalize()
@@ -489,6 +487,10 @@ func (l Load) key() string {
 
 func (w Write) key() string {
 	return fmt.Sprintf("%d|%s|%v|%v|%s|%s|%v|%v|%v|%v|%v|%v|%v|%s|%v|%v|%v", w.Param, w.Path, w.Whole, w.Only, w.Column, w.Table, w.Change, w.Handle, w.LockedFirst, w.Numeric, w.Lib, w.Checks, w.Tested, w.Site, w.RowParams, w.RowLocal, w.RowKeys)
+}
+
+func (u Upsert) key() string {
+	return fmt.Sprintf("%s|%v|%v|%s", u.Table, u.Columns, u.Handle, u.Site)
 }
 
 func (m Mutate) key() string {
