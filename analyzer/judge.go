@@ -40,7 +40,8 @@ const (
 	CategoryQueryOption = "gorm-query-option"
 	// CategoryShareLock: FOR SHARE / LOCK IN SHARE MODE before a write.
 	CategoryShareLock = "share-lock"
-	// CategoryMutex: a sync.Mutex held around the sequence.
+	// CategoryMutex: an in-process lock held around the sequence: a
+	// sync.Mutex, or a busy flag that lets one run at a time.
 	CategoryMutex = "mutex"
 	// CategoryMissingRow: a FOR UPDATE that may find no row, after which
 	// the code goes on and upserts; with no row there is nothing to lock.
@@ -76,7 +77,7 @@ func Title(category string) string {
 	case CategoryShareLock:
 		return "A shared row lock (FOR SHARE, LOCK IN SHARE MODE) taken before a write"
 	case CategoryMutex:
-		return "A sync.Mutex around a read and write does not span server processes"
+		return "An in-process lock (a sync.Mutex, a busy flag) around a read and write does not span server processes"
 	case categoryDirective:
 		return "A //lostupdate:ignore directive without a reason, or one that silences nothing"
 	}

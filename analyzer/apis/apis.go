@@ -457,10 +457,10 @@ func buildTable() map[string]Spec {
 
 	// sync: a mutex held around load and save protects one process only.
 	for _, m := range []string{"*sync.Mutex", "*sync.RWMutex"} {
-		add(m, "Lock", spec(MutexLock, Sync))
+		add(m, "Lock TryLock", spec(MutexLock, Sync))
 		add(m, "Unlock", spec(MutexUnlock, Sync))
 	}
-	add("*sync.RWMutex", "RLock", spec(MutexLock, Sync))
+	add("*sync.RWMutex", "RLock TryRLock", spec(MutexLock, Sync))
 	add("*sync.RWMutex", "RUnlock", spec(MutexUnlock, Sync))
 	return t
 }

@@ -866,7 +866,10 @@ func (c *funcCtx) load(st *state, instr ssa.Instruction, sub int, h Handle, lock
 	}
 	l.InTx = l.InTx || c.inTx(st, h)
 	l.Held = unionLocks(l.Held, st.locks)
-	l.Mutex = l.Mutex || st.mutex > 0
+	l.Mutex = l.Mutex || st.mutex > 0 || len(st.guards) > 0
+	if l.Guard == "" && len(st.guards) > 0 {
+		l.Guard = st.guards[0].Name
+	}
 	return l
 }
 
@@ -908,7 +911,10 @@ func (c *funcCtx) write(st *state, call *ssa.Call, sub int, kind WriteKind, h Ha
 	}
 	w.Serializable = w.Serializable || st.serializable(h)
 	w.Held = unionLocks(w.Held, st.locks)
-	w.Mutex = w.Mutex || st.mutex > 0
+	w.Mutex = w.Mutex || st.mutex > 0 || len(st.guards) > 0
+	if w.Guard == "" && len(st.guards) > 0 {
+		w.Guard = st.guards[0].Name
+	}
 	for _, v := range vals {
 		if c.cur != nil {
 			v.Labels = c.unpinned(c.cur, call, v.Labels)
@@ -1127,6 +1133,7 @@ func fieldColumn(t types.Type, path string) colRef {
 
 // applySummary applies a callee's summary at a call.
 func (c *funcCtx) applySummary(st *state, e *env, call *ssa.Call, sum *summary.Summary, callee *types.Func, args []ssa.Value, overrides map[int]Handle) {
+	guardCall(st, sum.Guard, sum.Clears, FuncName(callee))
 	sum = c.constantCase(sum, args)
 	nres := 0
 	if callee != nil {

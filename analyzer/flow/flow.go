@@ -158,8 +158,10 @@ type Load struct {
 	InTx bool
 	// Held are the locks held when the load ran.
 	Held []*LockEvent
-	// Mutex reports that a sync mutex was held.
+	// Mutex reports that an in-process lock was held: a sync mutex, or a
+	// busy flag that Guard names when it is one (see summary.Summary.Guard).
 	Mutex bool
+	Guard string
 	// Lib is the library of the load (for messages and fixes).
 	Lib apis.Lib
 	// Table identifies what was read, when known: "sql:accounts" for a
@@ -323,6 +325,7 @@ type Write struct {
 	// Held are the locks held when the write ran.
 	Held  []*LockEvent
 	Mutex bool
+	Guard string
 	// Table identifies what is written, in the form of Load.Table.
 	Table string
 	// Stmt is the SQL statement, for SQL writes, and SQL its text.

@@ -175,6 +175,14 @@ type state struct {
 	manual []handleKey // BEGIN ran on these handles
 	serial []handleKey // SET TRANSACTION ISOLATION LEVEL SERIALIZABLE ran on these
 	mutex  int
+	guards []heldGuard // in-process busy flags set (Activity.Start)
+}
+
+// heldGuard is an in-process busy flag held: Key names the flag (the
+// field a guard function tests and sets), Name the function that set it,
+// for messages.
+type heldGuard struct {
+	Key, Name string
 }
 
 func newState() *state {
@@ -191,6 +199,7 @@ func (s *state) clone() *state {
 		manual: slices.Clone(s.manual),
 		serial: slices.Clone(s.serial),
 		mutex:  s.mutex,
+		guards: slices.Clone(s.guards),
 	}
 	for b, m := range s.mem {
 		c.mem[b] = m
@@ -265,6 +274,7 @@ func (s *state) join(o *state) {
 	s.manual = union(s.manual, o.manual)
 	s.serial = union(s.serial, o.serial)
 	s.mutex = max(s.mutex, o.mutex)
+	s.guards = union(s.guards, o.guards)
 }
 
 // maybeAll returns m with every location marked maybe (m itself when they
@@ -330,7 +340,7 @@ func union[T comparable](a, b []T) []T {
 
 func (s *state) equal(o *state) bool {
 	if len(s.mem) != len(o.mem) || len(s.locks) != len(o.locks) || len(s.manual) != len(o.manual) ||
-		len(s.serial) != len(o.serial) || s.mutex != o.mutex {
+		len(s.serial) != len(o.serial) || s.mutex != o.mutex || len(s.guards) != len(o.guards) {
 		return false
 	}
 	for b, m := range s.mem {

@@ -122,6 +122,7 @@ func (c *funcCtx) summarize(r *Result) *summary.Summary {
 	s.Prepares = slices.Clone(c.stmtResults)
 	s.RunsInTx = slices.Clone(c.runsInTx)
 	s.Forwards = slices.Clone(c.forwards)
+	s.Guard, s.Clears = busyFlags(c.root)
 	s.Normalize()
 	return s
 }

@@ -288,6 +288,15 @@ type Summary struct {
 	// Upserts are the upserts the function runs, itself or through its
 	// callees, whose conflict action writes over the row that is there.
 	Upserts []Upsert
+	// Guard is the in-process busy flag the function sets as a try-lock:
+	// under a sync.Mutex it refuses when the flag is set (returning an
+	// error or false) and sets it otherwise, like photoprism's
+	// Activity.Start. It names the flag's field
+	// ("example.com/mutex.Activity.busy"). Clears are the flags the
+	// function clears (Activity.Stop). What runs between the two runs once
+	// at a time in one process, as under a sync.Mutex.
+	Guard  string
+	Clears []string
 }
 
 // Upsert is an INSERT whose conflict action sets Columns of Table to the
@@ -346,7 +355,7 @@ func (*Summary) AFact() {}
 func (s *Summary) Empty() bool {
 	return s == nil || len(s.Loads) == 0 && len(s.Writes) == 0 && len(s.Mutates) == 0 && len(s.Flows) == 0 &&
 		len(s.Locks) == 0 && len(s.RunsInTx) == 0 && len(s.Forwards) == 0 && len(s.Cases) == 0 && !s.Effects &&
-		len(s.Prepares) == 0 && len(s.Upserts) == 0
+		len(s.Prepares) == 0 && len(s.Upserts) == 0 && s.Guard == "" && len(s.Clears) == 0
 }
 
 // String renders the summary compactly and deterministically, e.g.
@@ -424,6 +433,12 @@ func (s *Summary) String() string {
 	if s.Effects && len(parts) == 0 {
 		parts = append(parts, "changes the database")
 	}
+	if s.Guard != "" {
+		parts = append(parts, "sets busy flag "+s.Guard)
+	}
+	for _, f := range s.Clears {
+		parts = append(parts, "clears busy flag "+f)
+	}
 	for _, f := range s.Forwards {
 		verb := "execs"
 		if f.Query {
@@ -458,6 +473,8 @@ func (s *Summary) Normalize() {
 	slices.SortFunc(s.Prepares, func(a, b Prepare) int { return a.Result*1000 + a.SQL - b.Result*1000 - b.SQL })
 	s.Prepares = slices.Compact(s.Prepares)
 	s.Upserts = sortedByKey(s.Upserts, Upsert.key)
+	slices.Sort(s.Clears)
+	s.Clears = slices.Compact(s.Clears)
 	for i := range s.Cases {
 		if s.Cases[i].Summary != nil {
 			s.Cases[i].Summary.Normalize()
@@ -545,9 +562,11 @@ type Pending struct {
 	Line int
 	Col  int
 	Read string
-	// Mutex reports that a sync.Mutex was held around both; Numeric
-	// that the value is a number.
+	// Mutex reports that an in-process lock was held around both: a
+	// sync.Mutex, or the busy flag that the function Guard names sets;
+	// Numeric that the value is a number.
 	Mutex   bool
+	Guard   string
 	Numeric bool
 }
 

@@ -1,0 +1,117 @@
+// Package busyflag has background workers kept to one run at a time in a // want package:`writes file_shares\.errors, file_syncs\.errors`
+// process by a busy flag (activity.Activity.Start, like photoprism's
+// mutex.ShareWorker) or by sync.Mutex.TryLock. Like a sync.Mutex, that
+// serialises runs in one process only: a second instance of the service on
+// the same database runs the same worker, so the read-modify-write is
+// reported as the mutex category, naming the guard, not as a plain lost
+// update.
+package busyflag
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"sync"
+
+	"gorm.io/gorm"
+
+	"example.com/cases/shapes/busyflag/activity"
+)
+
+// FileShare is a file waiting to be uploaded, with the errors counted so far.
+type FileShare struct {
+	ID     uint
+	Errors int
+	Status string
+}
+
+var errUpload = errors.New("upload failed")
+
+func upload(f FileShare) error {
+	if f.ID%2 == 0 {
+		return errUpload
+	}
+	return nil
+}
+
+// shareWorker counts failed uploads in Go, one run at a time in this
+// process.
+func shareWorker(db *gorm.DB) error {
+	if err := activity.Share.Start(); err != nil {
+		return err
+	}
+	defer activity.Share.Stop()
+	var files []FileShare
+	if err := db.Where("status = ?", "new").Find(&files).Error; err != nil {
+		return err
+	}
+	for _, f := range files {
+		if err := upload(f); err != nil {
+			f.Errors++
+		}
+		db.Save(&f) // want `^lost update: f\.Errors is read at busyflag\.go:\d+ and written back here under the busy flag that Activity\.Start sets, which lets one run at a time in this process only; another instance of the service can change it in between`
+	}
+	return nil
+}
+
+// unguardedWorker is the same run without the flag.
+func unguardedWorker(db *gorm.DB) error {
+	var files []FileShare
+	if err := db.Where("status = ?", "new").Find(&files).Error; err != nil {
+		return err
+	}
+	for _, f := range files {
+		if err := upload(f); err != nil {
+			f.Errors++
+		}
+		db.Save(&f) // want `^lost update: f\.Errors is read at busyflag\.go:\d+ and written back here outside a locking transaction; a concurrent request`
+	}
+	return nil
+}
+
+// stoppedEarly clears the flag before it writes: the write runs outside it.
+func stoppedEarly(ctx context.Context, db *sql.DB, id int64) error {
+	if err := activity.Share.Start(); err != nil {
+		return err
+	}
+	var n int64
+	if err := db.QueryRowContext(ctx, "SELECT errors FROM file_shares WHERE id = $1", id).Scan(&n); err != nil {
+		activity.Share.Stop()
+		return err
+	}
+	activity.Share.Stop()
+	_, err := db.ExecContext(ctx, "UPDATE file_shares SET errors = $1 WHERE id = $2", n+1, id) // want `^lost update: n is read at busyflag\.go:\d+ and written back here outside a locking transaction`
+	return err
+}
+
+// markedBusy sets a flag that nothing tests: no guard.
+func markedBusy(ctx context.Context, db *sql.DB, id int64) error {
+	if err := activity.Share.MarkBusy(); err != nil {
+		return err
+	}
+	var n int64
+	if err := db.QueryRowContext(ctx, "SELECT errors FROM file_shares WHERE id = $1", id).Scan(&n); err != nil {
+		return err
+	}
+	_, err := db.ExecContext(ctx, "UPDATE file_shares SET errors = $1 WHERE id = $2", n+1, id) // want `^lost update: n is read at busyflag\.go:\d+ and written back here outside a locking transaction`
+	return err
+}
+
+// syncer skips a run while another is under way, with sync.Mutex.TryLock.
+type syncer struct {
+	mu sync.Mutex
+	db *sql.DB
+}
+
+func (s *syncer) run(ctx context.Context, id int64) error {
+	if !s.mu.TryLock() {
+		return nil
+	}
+	defer s.mu.Unlock()
+	var n int64
+	if err := s.db.QueryRowContext(ctx, "SELECT errors FROM file_syncs WHERE id = $1", id).Scan(&n); err != nil {
+		return err
+	}
+	_, err := s.db.ExecContext(ctx, "UPDATE file_syncs SET errors = $1 WHERE id = $2", n+1, id) // want `^lost update: n is read at busyflag\.go:\d+ and written back here under a sync\.Mutex, which serialises requests in this process only`
+	return err
+}
