@@ -1242,6 +1242,10 @@ func (c *funcCtx) applySummary(st *state, e *env, call *ssa.Call, sum *summary.S
 			// of the result puts back, as if the caller had made it.
 			en := entry{labels: ps[path], dirty: !hasLoad(ps[path])}
 			en.field, en.tag, _ = fieldAt(v.Type(), path)
+			if sl, ok := v.Type().Underlying().(*types.Slice); ok && strings.HasPrefix(path, "[]") {
+				// A field of the rows of a returned slice.
+				en.field, en.tag, _ = fieldAt(sl.Elem(), path[2:])
+			}
 			st.set(v, path, en)
 		}
 	}

@@ -162,6 +162,13 @@ func mapKey(k ssa.Value) string {
 // store records a store of val at addr.
 func (c *funcCtx) store(st *state, e *env, addr, val ssa.Value) {
 	base, path := c.place(st, e, addr)
+	if u, ok := e.resolve(val).(*ssa.UnOp); ok && u.Op == token.MUL {
+		if ub, up := c.place(st, e, u.X); ub == base && up == path {
+			// x = x: a named result returned as it is (return creds,
+			// nil) stores what it holds into itself.
+			return
+		}
+	}
 	ent := entry{labels: c.unpinned(e, c.at, c.valueLabels(st, e, val)), dirty: true, atomic: isGormExprValue(val), konst: isConst(peel(val)) || pointerToConst(val), kval: constValue(val)}
 	if isPointerLike(peel(val).Type()) {
 		tb, tp := c.place(st, e, peel(val))
@@ -215,6 +222,13 @@ func (c *funcCtx) recordParts(st *state, e *env, val ssa.Value) (labels, map[str
 		}
 	}
 	return whole, parts
+}
+
+// isRecordSlice reports whether t is a slice of records (rows, as sqlx's
+// Select fills them).
+func isRecordSlice(t types.Type) bool {
+	sl, ok := t.Underlying().(*types.Slice)
+	return ok && isRecord(sl.Elem())
 }
 
 // isRecord reports whether t is a struct or array type: a value copied

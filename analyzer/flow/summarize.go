@@ -15,8 +15,8 @@ import (
 )
 
 // returned records what the function returns as result i: the labels of
-// the value and, for a record or a pointer to one, those of each of its
-// parts by access path, so that a caller reading s.IP of a returned
+// the value and, for a record, a pointer to one or a slice of them, those
+// of each of its parts by access path, so that a caller reading s.IP of a returned
 // session does not see the labels of s.Name. A pointer to anything else
 // (a slice, a map) carries what it points to as a whole.
 func (c *funcCtx) returned(st *state, e *env, i int, r ssa.Value) {
@@ -29,6 +29,16 @@ func (c *funcCtx) returned(st *state, e *env, i int, r ssa.Value) {
 		base, path = c.place(st, e, r)
 	case isRecord(r.Type()):
 		base, path = c.valPlace(st, e, r)
+	case isRecordSlice(r.Type()):
+		// Rows in a slice (sqlx's Select, a loop of Scans).
+		b, p := c.valueLoc(e, r, 0)
+		if c.retParts[i] == nil {
+			c.retParts[i] = make(map[string]labels)
+		}
+		for rel, ls := range c.rowParts(st, b, p) {
+			c.retParts[i][rel] = c.retParts[i][rel].union(ls)
+		}
+		return
 	default:
 		c.ret[i] = c.ret[i].union(c.pointee(st, e, r))
 		return
@@ -47,6 +57,15 @@ func (c *funcCtx) returned(st *state, e *env, i int, r ssa.Value) {
 		if p == path || !under(p, path) {
 			continue
 		}
+		if en.field != nil && isRecordSlice(en.field.Type()) {
+			// A field holding rows (u.Credentials): each part of the
+			// rows by itself.
+			for rel, ls := range c.rowParts(st, base, p+"*") {
+				rel = p[len(path):] + "*" + rel
+				c.retParts[i][rel] = c.retParts[i][rel].union(ls)
+			}
+			continue
+		}
 		// A pointer field (d.Value = &Tokens{…}) carries what it points
 		// to, as a whole.
 		ls := c.pointees(st, en)
@@ -55,6 +74,29 @@ func (c *funcCtx) returned(st *state, e *env, i int, r ssa.Value) {
 			c.retParts[i][rel] = c.retParts[i][rel].union(ls)
 		}
 	}
+}
+
+// rowParts returns what the rows of the slice of records at base+path
+// (the slice's own memory: its header's location and "*") hold, by access path from the slice: the rows as a whole ("[]") and
+// each part of them ("[].PublicKey"), so that a key the function opened
+// in place (creds[i].PublicKey = open(…)) does not make the other columns
+// look computed.
+func (c *funcCtx) rowParts(st *state, base ssa.Value, path string) map[string]labels {
+	eb, ep := st.canon(base, path+"[]")
+	out := make(map[string]labels)
+	if cover, _, found, _ := st.lookup(eb, ep); found {
+		out["[]"] = cover.labels
+	}
+	for p, en := range st.mem[eb] {
+		if p == ep || !under(p, ep) {
+			continue
+		}
+		if ls := c.pointees(st, en); len(ls) > 0 {
+			rel := "[]" + p[len(ep):]
+			out[rel] = out[rel].union(ls)
+		}
+	}
+	return out
 }
 
 // summarize turns the events of the root function into its summary: what

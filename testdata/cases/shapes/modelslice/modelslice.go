@@ -34,7 +34,7 @@ func FindMarkers(db *gorm.DB, uid string) (Markers, error) { // want FindMarkers
 }
 
 // Labels derives labels from the face markers.
-func (m Markers) Labels() []Label { // want Labels:`result 0 from param 0\[\]\.Score \(computed\)`
+func (m Markers) Labels() []Label { // want Labels:`result 0\[\]\.Uncertainty from param 0\[\]\.Score \(computed\)`
 	faces := 0
 	best := 100
 	for i := range m {
