@@ -340,6 +340,13 @@ func checkThenWriteDiagnostic(pass *analysis.Pass, f *finding) analysis.Diagnost
 	lockHint, _, _ := hints(w, l, f)
 	msg := fmt.Sprintf("check then write: %s is read at %s and checked at %s, but the write %s does not check it again, so two requests can both pass the check before either writes. Repeat the check in the write (%s), or %s.",
 		f.label.Name, read, at(pass.Fset, f.guard.Pos), here, repeat, lockHint)
+	if f.label.Change != summary.Copied && l.Via != nil {
+		// A callee's answer (found) from a column it checked itself.
+		repeat = strings.Replace(repeat, sqlCond, flowName(l.Via)+"'s condition on "+col, 1)
+		repeat = strings.Replace(repeat, where, flowName(l.Via)+"'s condition on "+col, 1)
+		msg = fmt.Sprintf("check then write: %s, which %s answers from %s (read at %s), is checked at %s, but the write %s does not check %s again, so two requests can both pass the check before either writes. Repeat the check in the write (%s), or %s.",
+			f.label.Name, flowName(l.Via), col, cmp.Or(l.Site, at(pass.Fset, l.ReadPos())), at(pass.Fset, f.guard.Pos), here, col, repeat, lockHint)
+	}
 	return analysis.Diagnostic{
 		Pos:      w.Pos,
 		Category: f.category,

@@ -1336,7 +1336,7 @@ func (c *funcCtx) summaryWrites(st *state, e *env, call *ssa.Call, sum *summary.
 	}
 	var groups []group
 	for _, w := range sum.Writes {
-		if w.Param < 0 || w.Param >= len(args) || args[w.Param] == nil {
+		if w.Param < -1 || w.Param >= len(args) || w.Param >= 0 && args[w.Param] == nil {
 			continue
 		}
 		i := slices.IndexFunc(groups, func(g group) bool {
@@ -1350,7 +1350,10 @@ func (c *funcCtx) summaryWrites(st *state, e *env, call *ssa.Call, sum *summary.
 		}
 		h := c.mapHandle(e, args, w.Handle, callee, overrides)
 		var vals []Written
-		if w.Whole {
+		if w.Param < 0 {
+			// The callee's own value (consumed = time.Now()).
+			vals = []Written{{Column: w.Column, Arg: -1, Fresh: true, Const: w.Const, Value: w.Value, Numeric: w.Numeric, Row: c.calleeRow(st, e, args, w)}}
+		} else if w.Whole {
 			vals, _ = c.objectWrites(st, e, args[w.Param], w.Path, w.Only)
 			if len(w.RowParams) == 1 && w.RowParams[0] < len(args) && args[w.RowParams[0]] != nil {
 				// m.Updates(Map{"PreviewToken": t}) through a method that

@@ -548,6 +548,7 @@ func (c *funcCtx) transfer(b *ssa.BasicBlock, st *state, e *env) {
 				for i, r := range in.Results {
 					if i < len(c.ret) {
 						c.returned(st, e, i, r)
+						c.answered(e, in, i, r)
 					}
 				}
 			} else {
@@ -632,14 +633,41 @@ func (c *funcCtx) guardLabels(e *env, cond ssa.Value, depth int) labels {
 		}
 		return nil
 	case *ssa.Field:
+	case *ssa.Call, *ssa.Extract:
+		// A callee's answer from the columns it checked itself (found,
+		// from a store method that tests the token it read).
+		return c.answerLabels(e, x)
 	default:
-		// A call's result, a map lookup's ok, a type assertion: not a
-		// column's value.
+		// A map lookup's ok, a type assertion: not a column's value.
 		return nil
 	}
 	var out labels
 	for _, l := range c.taint(e, cond) {
 		if l.Change == summary.Copied {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// answerLabels returns the loads a bool a call returns is computed from,
+// when the callee made them itself (its summary's loads of that result):
+// what a helper computes from the caller's own data is not a check of a
+// row here.
+func (c *funcCtx) answerLabels(e *env, v ssa.Value) labels {
+	if !isBool(v.Type()) {
+		return nil
+	}
+	call, _ := v.(*ssa.Call)
+	if x, ok := v.(*ssa.Extract); ok {
+		call, _ = x.Tuple.(*ssa.Call)
+	}
+	if call == nil {
+		return nil
+	}
+	var out labels
+	for _, l := range c.taint(e, v) {
+		if l.Load != nil && l.Load.Via != nil && l.Load.instr == ssa.Instruction(call) {
 			out = append(out, l)
 		}
 	}
@@ -682,11 +710,20 @@ func isNil(v ssa.Value) bool {
 func (c *funcCtx) guardsOf(e *env, instr ssa.Instruction) []Guard {
 	gs := slices.Clone(e.guards)
 	deciding(instr, func(iff *ssa.If, taken int) {
-		if ls := c.guardLabels(e, iff.Cond, 0); len(ls) > 0 && e.at(iff.Cond.Pos()).IsValid() {
-			gs = append(gs, Guard{Pos: e.at(iff.Cond.Pos()), Labels: ls, Holds: holds(e, iff.Cond, taken), Differs: c.differs(e, iff.Cond, taken)})
+		if ls := c.guardLabels(e, iff.Cond, 0); len(ls) > 0 && e.at(condPos(iff.Cond)).IsValid() {
+			gs = append(gs, Guard{Pos: e.at(condPos(iff.Cond)), Labels: ls, Holds: holds(e, iff.Cond, taken), Differs: c.differs(e, iff.Cond, taken)})
 		}
 	})
 	return gs
+}
+
+// condPos is where a condition is: a call's answer taken from its results
+// (found, err := s.Find(…); if !found) is at the call.
+func condPos(cond ssa.Value) token.Pos {
+	if x, ok := cond.(*ssa.Extract); ok && !x.Pos().IsValid() {
+		return x.Tuple.Pos()
+	}
+	return cond.Pos()
 }
 
 // differs reports whether, on the side taken, a condition holds where two

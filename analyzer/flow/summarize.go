@@ -76,6 +76,29 @@ func (c *funcCtx) returned(st *state, e *env, i int, r ssa.Value) {
 	}
 }
 
+// answered adds to a bool result the loads of the checks that decide
+// which return gives it: a store method that checks a token itself and
+// answers only found (return true under !v.ConsumedAt.Valid) answers from
+// the columns it checked, as found := !v.ConsumedAt.Valid would. Only
+// what the function read itself counts; a helper comparing a password its
+// caller passed answers from its parameters, as its flows say.
+func (c *funcCtx) answered(e *env, ret *ssa.Return, i int, r ssa.Value) {
+	if !isBool(r.Type()) {
+		return
+	}
+	var ls labels
+	for _, g := range c.guardsOf(e, ret) {
+		for _, l := range g.Labels {
+			if l.Load != nil {
+				ls = ls.union(labels{l})
+			}
+		}
+	}
+	if len(ls) > 0 {
+		c.ret[i] = c.ret[i].union(c.computedLoads(ls))
+	}
+}
+
 // rowParts returns what the rows of the slice of records at base+path
 // (the slice's own memory: its header's location and "*") hold, by access path from the slice: the rows as a whole ("[]") and
 // each part of them ("[].PublicKey"), so that a key the function opened
@@ -141,6 +164,12 @@ func (c *funcCtx) summarize(r *Result) *summary.Summary {
 	for _, w := range r.Writes {
 		lockedFirst := w.LockedFirst || lockedBefore(w.Held, w.Handle)
 		for _, v := range w.Values {
+			if len(v.Labels) == 0 && v.Column != "" && !v.Whole && !notSaving(w) {
+				// A value of the function's own: a time, a constant.
+				s.Writes = append(s.Writes, summary.Write{Param: -1, Column: v.Column, Table: w.Table, Change: summary.Computed, Handle: w.Handle.Ref(w.InTx), LockedFirst: lockedFirst, Numeric: v.Numeric, Lib: w.Lib.Name(), Checks: w.Checks, Tested: w.Tested, Site: c.site(w.Pos, w.Site),
+					RowLocal: len(v.Row.Loads) > 0 || v.Row.Elsewhere, RowKeys: c.rowKeys(v.Row), Const: v.Const, Value: v.Value})
+				continue
+			}
 			for _, l := range v.Labels {
 				if l.Load != nil {
 					continue

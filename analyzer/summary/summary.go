@@ -154,11 +154,13 @@ type KeyParam struct {
 
 // Write says that the function writes a value derived from a parameter
 // back to the database, without making the write safe itself (no atomic
-// update, no version check).
+// update, no version check); or, with Param -1, a value of its own (a
+// time.Now(), a constant) to Column, so that a caller's check of that
+// column is matched with the write (a token checked, then marked used).
 type Write struct {
-	// Param is the parameter whose data is written; Path the access path
-	// within it; Whole reports that every changed field of *Param is
-	// written (GORM Save, Updates of a struct).
+	// Param is the parameter whose data is written, or -1; Path the
+	// access path within it; Whole reports that every changed field of
+	// *Param is written (GORM Save, Updates of a struct).
 	Param int
 	Path  string
 	Whole bool
@@ -198,6 +200,10 @@ type Write struct {
 	// RowKeys are the parameters the record the function loaded itself
 	// was found by, for RowLocal.
 	RowKeys []KeyParam
+	// Const reports a write of the function's own constant (Param -1),
+	// and Value which, when known.
+	Const bool
+	Value string
 }
 
 // Mutate says that the function changes data reachable from a parameter
@@ -503,7 +509,7 @@ func (l Load) key() string {
 }
 
 func (w Write) key() string {
-	return fmt.Sprintf("%d|%s|%v|%v|%s|%s|%v|%v|%v|%v|%v|%v|%v|%s|%v|%v|%v", w.Param, w.Path, w.Whole, w.Only, w.Column, w.Table, w.Change, w.Handle, w.LockedFirst, w.Numeric, w.Lib, w.Checks, w.Tested, w.Site, w.RowParams, w.RowLocal, w.RowKeys)
+	return fmt.Sprintf("%d|%s|%v|%v|%s|%s|%v|%v|%v|%v|%v|%v|%v|%s|%v|%v|%v|%v|%s", w.Param, w.Path, w.Whole, w.Only, w.Column, w.Table, w.Change, w.Handle, w.LockedFirst, w.Numeric, w.Lib, w.Checks, w.Tested, w.Site, w.RowParams, w.RowLocal, w.RowKeys, w.Const, w.Value)
 }
 
 func (u Upsert) key() string {

@@ -107,7 +107,7 @@ func (s *Store) BuyShared(id uint, qty int) error { // want BuyShared:`writes pa
 }
 
 // Redeem checks the status in Go and writes it without checking again.
-func (s *Store) Redeem(code string, userID uint) error { // want Redeem:`changes the database`
+func (s *Store) Redeem(code string, userID uint) error { // want Redeem:`writes status on param 0\.DB \(pool\)`
 	var c Coupon
 	if err := s.DB.Where("code = ?", code).First(&c).Error; err != nil {
 		return err

@@ -116,7 +116,7 @@ type Account struct {
 // DisableFailing turns sync off for the WebDAV accounts that failed too
 // often. The check that skips the other types pins the type, but the type
 // written back is still the one read, not a new value the check decides.
-func DisableFailing(db *gorm.DB) error { // want DisableFailing:`changes the database`
+func DisableFailing(db *gorm.DB) error { // want DisableFailing:`writes sync on param 0`
 	var accounts []Account
 	if err := db.Where("sync = ?", true).Find(&accounts).Error; err != nil {
 		return err

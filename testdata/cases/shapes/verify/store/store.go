@@ -1,0 +1,92 @@
+// Package store keeps one-time verification tokens. FindVerification // want package:`writes users\.password, verifications\.consumed, verifications\.revoked`
+// checks a token itself and answers only found; ConsumeVerification and
+// RevokeVerification mark it with a time of their own. Their summaries
+// carry both: the answer is computed from the columns it checked, and the
+// writes name the columns they set.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+)
+
+// Verification is one token.
+type Verification struct {
+	JTI        string
+	ExpiresAt  time.Time
+	ConsumedAt sql.NullTime
+	RevokedAt  sql.NullTime
+}
+
+// Store reads and writes tokens.
+type Store struct {
+	db *sql.DB
+}
+
+// FindVerification reports whether the token is there, unused, unrevoked
+// and unexpired.
+func (s *Store) FindVerification(ctx context.Context, jti string) (found bool, err error) { // want FindVerification:`^loads result 0 on param 0\.db \(pool\) \(computed\); loads result 0 on param 0\.db \(pool\) \(computed\)$`
+	var v Verification
+	if err = s.db.QueryRowContext(ctx, "SELECT jti, exp, consumed, revoked FROM verifications WHERE jti = $1", jti).Scan(&v.JTI, &v.ExpiresAt, &v.ConsumedAt, &v.RevokedAt); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return false, nil
+		}
+		return false, err
+	}
+	switch {
+	case v.RevokedAt.Valid:
+		return false, errors.New("the token has been revoked")
+	case v.ConsumedAt.Valid:
+		return false, errors.New("the token has already been used")
+	case v.ExpiresAt.Before(time.Now()):
+		return false, errors.New("the token has expired")
+	default:
+		return true, nil
+	}
+}
+
+// LoadVerification loads a token without checking it.
+func (s *Store) LoadVerification(ctx context.Context, jti string) (*Verification, error) { // want LoadVerification:`loads result 0\.ConsumedAt`
+	v := &Verification{}
+	err := s.db.QueryRowContext(ctx, "SELECT jti, exp, consumed, revoked FROM verifications WHERE jti = $1", jti).Scan(&v.JTI, &v.ExpiresAt, &v.ConsumedAt, &v.RevokedAt)
+	return v, err
+}
+
+// ConsumeVerification marks the token used.
+func (s *Store) ConsumeVerification(ctx context.Context, jti string) error { // want ConsumeVerification:`^writes consumed on param 0\.db \(pool\)$`
+	_, err := s.db.ExecContext(ctx, "UPDATE verifications SET consumed = $1 WHERE jti = $2", time.Now(), jti)
+	return err
+}
+
+// RevokeVerification marks the token revoked.
+func (s *Store) RevokeVerification(ctx context.Context, jti string) error { // want RevokeVerification:`^writes revoked on param 0\.db \(pool\)$`
+	_, err := s.db.ExecContext(ctx, "UPDATE verifications SET revoked = $1 WHERE jti = $2", time.Now(), jti)
+	return err
+}
+
+// ConsumeVerificationOnce marks the token used unless it already is, and
+// says which.
+func (s *Store) ConsumeVerificationOnce(ctx context.Context, jti string) error { // want ConsumeVerificationOnce:`^writes consumed on param 0\.db \(pool\)$`
+	res, err := s.db.ExecContext(ctx, "UPDATE verifications SET consumed = $1 WHERE jti = $2 AND consumed IS NULL", time.Now(), jti)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return errors.New("the token has already been used")
+	}
+	return nil
+}
+
+// SetPassword stores a user's new password hash.
+func (s *Store) SetPassword(ctx context.Context, id int64, hash string) error { // want SetPassword:`writes param 3 to password`
+	_, err := s.db.ExecContext(ctx, "UPDATE users SET password = $1 WHERE id = $2", hash, id)
+	return err
+}
+
+// PasswordHash loads a user's password hash.
+func (s *Store) PasswordHash(ctx context.Context, id int64) (hash string, err error) { // want PasswordHash:`loads result 0`
+	err = s.db.QueryRowContext(ctx, "SELECT password FROM users WHERE id = $1", id).Scan(&hash)
+	return hash, err
+}
