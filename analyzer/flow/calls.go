@@ -698,9 +698,10 @@ func (c *funcCtx) sqlWrite(st *state, e *env, call *ssa.Call, q *query, inTx boo
 		if a.Computed {
 			ls = c.computed(ls) // SET balance = $1 + $2: the database adds to the value read in Go
 		}
+		timeV := false
 		if len(a.Params) == 1 {
 			if v, _ := q.param(a.Params[0]); v != nil {
-				numeric = isNumeric(peel(v).Type())
+				numeric, timeV = isNumeric(peel(v).Type()), isTime(peel(v).Type())
 			}
 		}
 		konst, value := true, ""
@@ -715,7 +716,7 @@ func (c *funcCtx) sqlWrite(st *state, e *env, call *ssa.Call, q *query, inTx boo
 		if len(a.Params) == 0 && a.ExprEnd <= len(q.text) {
 			value = strings.Trim(strings.TrimSpace(q.text[a.ExprStart:a.ExprEnd]), "'") // SET status = 'used'
 		}
-		vals = append(vals, Written{Column: a.Column, Labels: ls, Arg: arg, Assign: a, Numeric: numeric, Const: konst && len(ls) == 0, Value: value})
+		vals = append(vals, Written{Column: a.Column, Labels: ls, Arg: arg, Assign: a, Numeric: numeric, Time: timeV, Const: konst && len(ls) == 0, Value: value})
 	}
 	w := c.write(st, call, 0, WriteSQL, q.handle, inTx, vals)
 	w.Stmt, w.SQL, w.SQLArg, w.Lib, w.Table = s, q.text, q.sqlArg, q.lib, q.table
@@ -755,6 +756,29 @@ func checksOld(where []string, vals []Written) bool {
 }
 
 // isNumeric reports whether t is a number (or a named number type).
+// isTime reports whether t is a time: time.Time, a pointer to one, or a
+// nullable time (sql.NullTime, a struct with a time.Time field Time).
+func isTime(t types.Type) bool {
+	t = derefType(t)
+	n, ok := types.Unalias(t).(*types.Named)
+	if !ok {
+		return false
+	}
+	if n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "time" && n.Obj().Name() == "Time" {
+		return true
+	}
+	st, ok := n.Underlying().(*types.Struct)
+	if !ok {
+		return false
+	}
+	for i := 0; i < st.NumFields(); i++ {
+		if f := st.Field(i); f.Name() == "Time" && isTime(f.Type()) {
+			return true
+		}
+	}
+	return false
+}
+
 func isNumeric(t types.Type) bool {
 	b, ok := t.Underlying().(*types.Basic)
 	return ok && b.Info()&types.IsNumeric != 0
@@ -1330,21 +1354,31 @@ func (c *funcCtx) summaryWrites(st *state, e *env, call *ssa.Call, sum *summary.
 	// photos_labels makes two writes. A write whose table is not known
 	// joins the handle's first, and a first without a table takes the
 	// table of the next.
+	//
+	// The callee's writes of values of its own (consumed = time.Now())
+	// are writes of their own, one per handle and table: they carry no
+	// data of the caller, and joining them to a write of the caller's
+	// record would give that record their table and their site.
 	type group struct {
 		handle summary.HandleRef
 		table  string
+		own    bool
 	}
 	var groups []group
 	for _, w := range sum.Writes {
 		if w.Param < -1 || w.Param >= len(args) || w.Param >= 0 && args[w.Param] == nil {
 			continue
 		}
+		own := w.Param < 0
 		i := slices.IndexFunc(groups, func(g group) bool {
-			return g.handle == w.Handle && (g.table == w.Table || w.Table == "" || g.table == "")
+			if g.own != own || g.handle != w.Handle {
+				return false
+			}
+			return g.table == w.Table || !own && (w.Table == "" || g.table == "")
 		})
 		if i < 0 {
 			i = len(groups)
-			groups = append(groups, group{w.Handle, w.Table})
+			groups = append(groups, group{w.Handle, w.Table, own})
 		} else if groups[i].table == "" {
 			groups[i].table = w.Table
 		}
@@ -1352,7 +1386,7 @@ func (c *funcCtx) summaryWrites(st *state, e *env, call *ssa.Call, sum *summary.
 		var vals []Written
 		if w.Param < 0 {
 			// The callee's own value (consumed = time.Now()).
-			vals = []Written{{Column: w.Column, Arg: -1, Fresh: true, Const: w.Const, Value: w.Value, Numeric: w.Numeric, Row: c.calleeRow(st, e, args, w)}}
+			vals = []Written{{Column: w.Column, Arg: -1, Fresh: true, Const: w.Const, Value: w.Value, Numeric: w.Numeric, Time: !w.Const, Row: c.calleeRow(st, e, args, w)}}
 		} else if w.Whole {
 			vals, _ = c.objectWrites(st, e, args[w.Param], w.Path, w.Only)
 			if len(w.RowParams) == 1 && w.RowParams[0] < len(args) && args[w.RowParams[0]] != nil {
@@ -1369,7 +1403,7 @@ func (c *funcCtx) summaryWrites(st *state, e *env, call *ssa.Call, sum *summary.
 			vals = []Written{{Column: w.Column, Arg: -1, Fresh: true, Const: true, Value: k, Row: c.calleeRow(st, e, args, w)}}
 		}
 		inTx := c.inTx(st, h) || w.Handle.InTx && w.Handle.Param >= 0
-		wr := c.write(st, call, 30+i, WriteCallee, h, inTx, vals)
+		wr := c.write(st, call, 1000+i, WriteCallee, h, inTx, vals)
 		wr.Via, wr.LockedFirst, wr.Table = callee, wr.LockedFirst || w.LockedFirst, cmp.Or(wr.Table, w.Table)
 		wr.Site = cmp.Or(wr.Site, w.Site)
 		wr.Row = wr.Row || w.Whole

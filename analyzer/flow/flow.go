@@ -254,8 +254,12 @@ type Written struct {
 	// given (Select(…).Updates).
 	Whole bool
 	Only  []string
-	// Numeric reports a number, which an atomic update can add to.
+	// Numeric reports a number, which an atomic update can add to; Time
+	// a time (time.Time, sql.NullTime), which with a constant is what a
+	// method marks a row with when something happens (consumed =
+	// time.Now(), status = 'used').
 	Numeric bool
+	Time    bool
 	// Fresh reports a field of a record assigned since the record was
 	// loaded, on some path at least: a new value, whatever its labels.
 	Fresh bool

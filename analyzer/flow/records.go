@@ -61,7 +61,7 @@ func (c *funcCtx) gormWrite(st *state, e *env, call *ssa.Call, spec apis.Spec, r
 			recount = c.recounts(e, value, col, ch.table)
 			break
 		}
-		vals = []Written{{Column: col, Labels: c.valueLabels(st, e, value), Arg: spec.Value, Numeric: isNumeric(peel(value).Type()), Const: isConst(peel(value)), Value: constValue(value)}}
+		vals = []Written{{Column: col, Labels: c.valueLabels(st, e, value), Arg: spec.Value, Numeric: isNumeric(peel(value).Type()), Time: isTime(peel(value).Type()), Const: isConst(peel(value)), Value: constValue(value)}}
 	case apis.GormUpdates:
 		vals, atomic = c.objectWrites(st, e, value, "", ch.columns)
 		if _, isMap := peel(e.resolve(value)).Type().Underlying().(*types.Map); !isMap {
@@ -285,7 +285,7 @@ func (c *funcCtx) objectWrites(st *state, e *env, v ssa.Value, sub string, only 
 			if len(ls) == 0 && !(stored && en.dirty) {
 				continue
 			}
-			vals = append(vals, Written{Column: f.column, Name: name, Labels: ls, Arg: -1, Numeric: isNumeric(f.typ), Fresh: stored && en.dirty, Const: stored && en.konst && len(ls) == 0, Value: en.kval})
+			vals = append(vals, Written{Column: f.column, Name: name, Labels: ls, Arg: -1, Numeric: isNumeric(f.typ), Time: isTime(f.typ), Fresh: stored && en.dirty, Const: stored && en.konst && len(ls) == 0, Value: en.kval})
 		}
 	} else {
 		vals, atomic = c.storedWrites(st, base, path, t, wanted, false)

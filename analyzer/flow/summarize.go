@@ -164,8 +164,11 @@ func (c *funcCtx) summarize(r *Result) *summary.Summary {
 	for _, w := range r.Writes {
 		lockedFirst := w.LockedFirst || lockedBefore(w.Held, w.Handle)
 		for _, v := range w.Values {
-			if len(v.Labels) == 0 && v.Column != "" && !v.Whole && !notSaving(w) {
-				// A value of the function's own: a time, a constant.
+			if len(v.Labels) == 0 && v.Column != "" && !v.Whole && (v.Const || v.Time) && !notSaving(w) {
+				// A value of the function's own that marks the row: a
+				// time, a constant. Other values of its own (what an
+				// indexer reads from a file) are not what a caller
+				// checks before the call.
 				s.Writes = append(s.Writes, summary.Write{Param: -1, Column: v.Column, Table: w.Table, Change: summary.Computed, Handle: w.Handle.Ref(w.InTx), LockedFirst: lockedFirst, Numeric: v.Numeric, Lib: w.Lib.Name(), Checks: w.Checks, Tested: w.Tested, Site: c.site(w.Pos, w.Site),
 					RowLocal: len(v.Row.Loads) > 0 || v.Row.Elsewhere, RowKeys: c.rowKeys(v.Row), Const: v.Const, Value: v.Value})
 				continue

@@ -1,4 +1,4 @@
-// Package verify uses the tokens of package store. A token checked by a // want package:`writes users\.password, verifications\.consumed, verifications\.revoked`
+// Package verify uses the tokens of package store. A token checked by a // want package:`writes users\.password, verifications\.consumed, verifications\.kind, verifications\.revoked`
 // store method that answers only found, then consumed by another that sets
 // the time itself, is used twice by two requests that both pass the check;
 // so is a token checked in the caller and then revoked. Consuming with the
@@ -76,4 +76,17 @@ func changePassword(ctx context.Context, s *store.Store, id int64, old, hash str
 		return errors.New("wrong password")
 	}
 	return s.SetPassword(ctx, id, hash)
+}
+
+// reindex refuses sidecar tokens, then reindexes: the kind the reindex
+// writes comes from elsewhere, and two reindexes write the same.
+func reindex(ctx context.Context, s *store.Store, jti string) error {
+	kind, err := s.Kind(ctx, jti)
+	if err != nil {
+		return err
+	}
+	if kind == "sidecar" {
+		return errors.New("cannot reindex a sidecar")
+	}
+	return s.Reindex(ctx, jti)
 }
