@@ -432,7 +432,11 @@ func checkThenWrite(w *flow.Write, all []*flow.Write, reg *registry) *finding {
 			if len(written) > 0 && !slices.Contains(written, l.Load) || otherRow(l.Load, w) {
 				continue
 			}
-			version := sqltext.IsVersionColumn(l.Column)
+			// A version compared with a constant (StateVersion == 0: no
+			// state yet) is a test of the row's state, judged like any
+			// other column; one compared with a version a request brought
+			// is an optimistic check made in Go.
+			version := sqltext.IsVersionColumn(l.Column) && !g.Const
 			if !version && (!changes(w, l.Column) || alike(w, g, l, all, reg)) {
 				continue
 			}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/constant"
+	"go/token"
 	"go/types"
 	"io"
 	"maps"
@@ -343,6 +344,9 @@ func (r *runner) run(pass *analysis.Pass) (any, error) {
 	for _, res := range results {
 		quiet := quiet || migrationFunc(res.Fn.Name())
 		reported := make(map[*flow.Load]bool)
+		// One finding per call: a callee's writes of the caller's data
+		// and of its own values are two write events at one position.
+		at := make(map[token.Pos]bool)
 		for _, w := range res.Writes {
 			if r.cfg.Debug != nil {
 				debugWrite(r.cfg.Debug, pass, w)
@@ -350,7 +354,8 @@ func (r *runner) run(pass *analysis.Pass) (any, error) {
 			if !quiet {
 				own.Pending = append(own.Pending, r.pending(pass, rep, res, w)...)
 			}
-			if f := r.judge(w, res, reg); f != nil && !quiet {
+			if f := r.judge(w, res, reg); f != nil && !quiet && !at[w.Pos] {
+				at[w.Pos] = true
 				rep.Report(diagnostic(pass, rep, f))
 				if f.label != nil {
 					reported[f.label.Load] = true

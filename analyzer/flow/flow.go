@@ -388,6 +388,10 @@ type Guard struct {
 	// == req.Theme { return }`): a check that skips a write that would
 	// change nothing.
 	Differs bool
+	// Const reports that the check compares the value with a constant
+	// (`if row.StateVersion == 0`): a test of the row's state, not of a
+	// version a request brought.
+	Const bool
 }
 
 // Result is the analysis of one function (with the closures it contains).

@@ -711,10 +711,22 @@ func (c *funcCtx) guardsOf(e *env, instr ssa.Instruction) []Guard {
 	gs := slices.Clone(e.guards)
 	deciding(instr, func(iff *ssa.If, taken int) {
 		if ls := c.guardLabels(e, iff.Cond, 0); len(ls) > 0 && e.at(condPos(iff.Cond)).IsValid() {
-			gs = append(gs, Guard{Pos: e.at(condPos(iff.Cond)), Labels: ls, Holds: holds(e, iff.Cond, taken), Differs: c.differs(e, iff.Cond, taken)})
+			gs = append(gs, Guard{Pos: e.at(condPos(iff.Cond)), Labels: ls, Holds: holds(e, iff.Cond, taken), Differs: c.differs(e, iff.Cond, taken), Const: constCompare(e, iff.Cond)})
 		}
 	})
 	return gs
+}
+
+// constCompare reports whether a condition compares a value with a
+// constant (v == 0, v != "", !(v > 3)).
+func constCompare(e *env, cond ssa.Value) bool {
+	switch x := e.resolve(cond).(type) {
+	case *ssa.UnOp:
+		return x.Op == token.NOT && constCompare(e, x.X)
+	case *ssa.BinOp:
+		return isConst(peel(x.X)) != isConst(peel(x.Y))
+	}
+	return false
 }
 
 // condPos is where a condition is: a call's answer taken from its results

@@ -1,4 +1,4 @@
-// Package checkwrite reads a value, checks it in Go and then writes // want package:`writes banners\.status, coupons\.code, coupons\.status, docs\.data, docs\.owner_id, pages\.title, sessions\.last_used_at, users\.plan, users\.role; updates atomically docs\.version`
+// Package checkwrite reads a value, checks it in Go and then writes // want package:`writes banners\.status, coupons\.code, coupons\.status, docs\.data, docs\.owner_id, pages\.title, rotation_state\.position, rotation_state\.version, sessions\.last_used_at, users\.plan, users\.role; updates atomically docs\.version`
 // without checking it again: two requests can both pass the check before
 // either writes. A coupon redeemed twice, a document edited over a newer
 // version.
@@ -334,4 +334,41 @@ func nameIfUnnamed(ctx context.Context, db *sql.DB, domain, path, name string) e
 	}
 	_, err := db.ExecContext(ctx, "UPDATE pages SET title = $3 WHERE domain = $1 AND path = $2", domain, path, name) // want `^check then write: title is read at checkwrite\.go:\d+ and checked at checkwrite\.go:\d+, but the write here does not check it again`
 	return err
+}
+
+// rotationState is a rotation's position, in the format of its version
+// (0: no state yet).
+type rotationState struct {
+	Position int
+	Version  int
+}
+
+func loadRotation(ctx context.Context, db *sql.DB, id int64) (st rotationState, err error) {
+	err = db.QueryRowContext(ctx, "SELECT position, version FROM rotation_state WHERE rotation_id = $1", id).Scan(&st.Position, &st.Version)
+	return st, err
+}
+
+func startRotation(ctx context.Context, db *sql.DB, id int64) error {
+	_, err := db.ExecContext(ctx, "UPDATE rotation_state SET position = 0, version = 2 WHERE rotation_id = $1", id)
+	return err
+}
+
+func advanceRotation(ctx context.Context, db *sql.DB, id int64, pos int) error {
+	_, err := db.ExecContext(ctx, "UPDATE rotation_state SET position = $1, version = 2 WHERE rotation_id = $2", pos, id)
+	return err
+}
+
+// advance starts a rotation that has no state yet, or moves it to the
+// position its schedule gives. The version tested is the format of the
+// row (0: none yet), not a version a request brought: two runs that both
+// pass write the same.
+func advance(ctx context.Context, db *sql.DB, id int64, next int) error {
+	st, err := loadRotation(ctx, db, id)
+	if err != nil {
+		return err
+	}
+	if st.Version == 0 {
+		return startRotation(ctx, db, id)
+	}
+	return advanceRotation(ctx, db, id, next)
 }

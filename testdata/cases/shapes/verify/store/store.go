@@ -93,6 +93,12 @@ func (s *Store) Kind(ctx context.Context, jti string) (kind string, err error) {
 	return kind, err
 }
 
+// Close marks the token used at this time and sets its revocation.
+func (s *Store) Close(ctx context.Context, jti string, revoked sql.NullTime) error { // want Close:`^writes consumed on param 0\.db \(pool\); writes param 3 to revoked on param 0\.db \(pool\)$`
+	_, err := s.db.ExecContext(ctx, "UPDATE verifications SET consumed = $1, revoked = $2 WHERE jti = $3", time.Now(), revoked, jti)
+	return err
+}
+
 // SetPassword stores a user's new password hash.
 func (s *Store) SetPassword(ctx context.Context, id int64, hash string) error { // want SetPassword:`writes param 3 to password`
 	_, err := s.db.ExecContext(ctx, "UPDATE users SET password = $1 WHERE id = $2", hash, id)
