@@ -429,7 +429,7 @@ func checkThenWrite(w *flow.Write, all []*flow.Write, reg *registry) *finding {
 			if l.Load == nil || l.Column == "" || l.Load.IsKey(l.Column) || !sameTable(l.Load.Table, w.Table) {
 				continue
 			}
-			if len(written) > 0 && !slices.Contains(written, l.Load) || otherRow(l.Load, w) {
+			if len(written) > 0 && !slices.Contains(written, l.Load) || otherRow(l.Load, w) || foundOtherwise(w, l) {
 				continue
 			}
 			// A version compared with a constant (StateVersion == 0: no
@@ -450,6 +450,21 @@ func checkThenWrite(w *flow.Write, all []*flow.Write, reg *registry) *finding {
 		}
 	}
 	return nil
+}
+
+// foundOtherwise reports whether the write is a callee's own mark of the
+// checked column (file_primary = 0, consumed = now()) on rows its WHERE
+// finds by columns none of which the check's load was found by (files of
+// a photo by photo_id and name, after a check of a file found by its
+// UID): the two are not known to be one row, and a mark of other rows is
+// no race with the check.
+func foundOtherwise(w *flow.Write, l *flow.Label) bool {
+	if w.Kind != flow.WriteCallee || len(w.Checks) == 0 || slices.ContainsFunc(w.Checks, func(c string) bool { return slices.Contains(l.Load.Keys, c) }) {
+		return false
+	}
+	return slices.ContainsFunc(w.Values, func(v flow.Written) bool {
+		return v.Column == l.Column && v.Fresh && v.Arg < 0 && len(v.Labels) == 0
+	})
 }
 
 // sameRow reports whether the value v a write stores goes to the row that

@@ -101,3 +101,16 @@ func closeToken(ctx context.Context, s *store.Store, jti string) error {
 	}
 	return s.Close(ctx, jti, sql.NullTime{}) // want `^check then write: found, which Store\.FindVerification answers from`
 }
+
+// signOutEverywhere refuses a revoked token, then revokes every token of
+// its user: rows found by the user, not the token the check read.
+func signOutEverywhere(ctx context.Context, s *store.Store, jti, username string) error {
+	v, err := s.LoadVerification(ctx, jti)
+	if err != nil {
+		return err
+	}
+	if v.RevokedAt.Valid {
+		return errors.New("already revoked")
+	}
+	return s.RevokeAll(ctx, username)
+}

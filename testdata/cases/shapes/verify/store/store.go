@@ -99,6 +99,12 @@ func (s *Store) Close(ctx context.Context, jti string, revoked sql.NullTime) err
 	return err
 }
 
+// RevokeAll revokes every token of a user.
+func (s *Store) RevokeAll(ctx context.Context, username string) error { // want RevokeAll:`^writes revoked on param 0\.db \(pool\)$`
+	_, err := s.db.ExecContext(ctx, "UPDATE verifications SET revoked = $1 WHERE username = $2", time.Now(), username)
+	return err
+}
+
 // SetPassword stores a user's new password hash.
 func (s *Store) SetPassword(ctx context.Context, id int64, hash string) error { // want SetPassword:`writes param 3 to password`
 	_, err := s.db.ExecContext(ctx, "UPDATE users SET password = $1 WHERE id = $2", hash, id)
