@@ -156,6 +156,15 @@ func lostUpdate(w *flow.Write, reg *registry) *finding {
 		if cat == "" {
 			continue
 		}
+		if cat == CategoryMutex && cmp.Or(w.Guard, c.label.Load.Guard) != "" &&
+			reg.unlocked(cmp.Or(w.Table, c.label.Load.Table), cmp.Or(c.value.Column, c.label.Column), reg.site(w)) != nil {
+			// A busy flag keeps one job to one run at a time; it does not
+			// keep out another writer of the column that does not take
+			// it (a request logging an error of the same account), which
+			// changes it in between in this very process. (A sync.Mutex
+			// guards data; the other writers are taken to share it.)
+			cat = CategoryLostUpdate
+		}
 		f := &finding{category: cat, write: w, value: c.value, label: c.label, lock: lock}
 		var names []string
 		for _, o := range cands {

@@ -671,6 +671,10 @@ type ColumnWrite struct {
 	// other rows (SET c = (SELECT COUNT(*) …)): a recount that the next
 	// one restores, not a change a stale write loses for good.
 	Recount bool
+	// InProcess reports a write under an in-process lock (a sync.Mutex,
+	// a busy flag): it waits for a holder of that lock in the same
+	// process, as other writes do not.
+	InProcess bool
 	// Func names the function that writes, and Site is where, as
 	// file:line.
 	Func string
@@ -678,7 +682,7 @@ type ColumnWrite struct {
 }
 
 func (w ColumnWrite) key() string {
-	return fmt.Sprintf("%s|%s|%v|%v|%s|%s", w.Table, w.Column, w.Atomic, w.Recount, w.Func, w.Site)
+	return fmt.Sprintf("%s|%s|%v|%v|%v|%s|%s", w.Table, w.Column, w.Atomic, w.Recount, w.InProcess, w.Func, w.Site)
 }
 
 // Normalize sorts and de-duplicates the writes.
