@@ -37,8 +37,7 @@
 // a transaction, a lock taken after the value was read, a lock on one
 // handle and the write on another, GORM v1's gorm:query_option under
 // GORM v2 (which ignores it), a shared
-// lock, and a sync.Mutex or a busy flag, which does not span server
-// processes.
+// lock, and a sync.Mutex, which does not span server processes.
 //
 // A //lostupdate:ignore comment with a reason, on the write's line, the
 // line above it, or in the doc comment of the function, silences it.

@@ -40,8 +40,7 @@ const (
 	CategoryQueryOption = "gorm-query-option"
 	// CategoryShareLock: FOR SHARE / LOCK IN SHARE MODE before a write.
 	CategoryShareLock = "share-lock"
-	// CategoryMutex: an in-process lock held around the sequence: a
-	// sync.Mutex, or a busy flag that lets one run at a time.
+	// CategoryMutex: a sync.Mutex held around the sequence.
 	CategoryMutex = "mutex"
 	// CategoryMissingRow: a FOR UPDATE that may find no row, after which
 	// the code goes on and upserts; with no row there is nothing to lock.
@@ -77,7 +76,7 @@ func Title(category string) string {
 	case CategoryShareLock:
 		return "A shared row lock (FOR SHARE, LOCK IN SHARE MODE) taken before a write"
 	case CategoryMutex:
-		return "An in-process lock (a sync.Mutex, a busy flag) around a read and write does not span server processes"
+		return "A sync.Mutex around a read and write does not span server processes"
 	case categoryDirective:
 		return "A //lostupdate:ignore directive without a reason, or one that silences nothing"
 	}
@@ -155,15 +154,6 @@ func lostUpdate(w *flow.Write, reg *registry) *finding {
 		cat, lock := classify(w, c.label.Load)
 		if cat == "" {
 			continue
-		}
-		if cat == CategoryMutex && cmp.Or(w.Guard, c.label.Load.Guard) != "" &&
-			reg.unlocked(cmp.Or(w.Table, c.label.Load.Table), cmp.Or(c.value.Column, c.label.Column), reg.site(w)) != nil {
-			// A busy flag keeps one job to one run at a time; it does not
-			// keep out another writer of the column that does not take
-			// it (a request logging an error of the same account), which
-			// changes it in between in this very process. (A sync.Mutex
-			// guards data; the other writers are taken to share it.)
-			cat = CategoryLostUpdate
 		}
 		f := &finding{category: cat, write: w, value: c.value, label: c.label, lock: lock}
 		var names []string

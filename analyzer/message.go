@@ -80,8 +80,8 @@ func diagnostic(pass *analysis.Pass, rep *report.Reporter, f *finding) analysis.
 		msg = fmt.Sprintf(`lost update: %s read with a shared lock (FOR SHARE) at %s; two requests can both hold it, so the write %s deadlocks or overwrites the other's update. Lock the row with FOR UPDATE (%s) or use %s.`,
 			subject, read, here, gormLock, fix)
 	case CategoryMutex:
-		msg = fmt.Sprintf("lost update: %s read at %s and written back %s %s; another instance of the service can change %s in between. Use %s or %s.",
-			subject, read, here, inProcess(cmp.Or(w.Guard, l.Guard)), pronoun(f), fix, lockHint)
+		msg = fmt.Sprintf("lost update: %s read at %s and written back %s under a sync.Mutex, which serialises requests in this process only; another instance of the service can change %s in between. Use %s or %s.",
+			subject, read, here, pronoun(f), fix, lockHint)
 	}
 	d := analysis.Diagnostic{
 		Pos:      w.Pos,
@@ -386,6 +386,9 @@ func hints(w *flow.Write, l *flow.Load, f *finding) (lockHint, txHint, unprotect
 	lockHint = fmt.Sprintf("read %s with SELECT … FOR UPDATE in the transaction that writes %[1]s", pronoun(f))
 	txHint = "tx, err := db.BeginTx(ctx, nil) … tx.Commit()"
 	unprotected = "outside a locking transaction"
+	if g := cmp.Or(w.Guard, l.Guard); g != "" && f.category == CategoryLostUpdate {
+		unprotected = fmt.Sprintf("outside a locking transaction (under the busy flag that %s sets, which keeps this job to one run at a time in one process, and keeps out no other writer)", g)
+	}
 	switch lib {
 	case apis.GORM:
 		lockHint = fmt.Sprintf(`load %s with clause.Locking{Strength: "UPDATE"} inside the transaction`, pronoun(f))
@@ -693,13 +696,4 @@ func handleName(h flow.Handle) string {
 		return "another handle"
 	}
 	return h.Name
-}
-
-// inProcess says which in-process lock a finding's read and write ran
-// under: a sync.Mutex, or the busy flag a guard function (guard) sets.
-func inProcess(guard string) string {
-	if guard == "" {
-		return "under a sync.Mutex, which serialises requests in this process only"
-	}
-	return fmt.Sprintf("under the busy flag that %s sets, which lets one run at a time in this process only", guard)
 }

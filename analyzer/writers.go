@@ -49,13 +49,13 @@ func newRegistry(pass *analysis.Pass, results []*flow.Result, imports []*summary
 			}
 			site := at(pass.Fset, w.Pos)
 			for _, col := range w.Atomic {
-				own.Columns = append(own.Columns, summary.ColumnWrite{Table: w.Table, Column: col, Atomic: true, Recount: slices.Contains(w.Recounts, col), InProcess: w.Mutex, Func: fn, Site: site})
+				own.Columns = append(own.Columns, summary.ColumnWrite{Table: w.Table, Column: col, Atomic: true, Recount: slices.Contains(w.Recounts, col), Func: fn, Site: site})
 			}
 			if w.Row || len(w.Sets) > flow.MaxTargeted {
 				continue
 			}
 			for _, col := range w.Sets {
-				own.Columns = append(own.Columns, summary.ColumnWrite{Table: w.Table, Column: col, Recount: slices.Contains(w.Recounts, col), InProcess: w.Mutex, Func: fn, Site: site})
+				own.Columns = append(own.Columns, summary.ColumnWrite{Table: w.Table, Column: col, Recount: slices.Contains(w.Recounts, col), Func: fn, Site: site})
 			}
 		}
 	}
@@ -98,21 +98,6 @@ func (r *registry) others(table, column, site string) []summary.ColumnWrite {
 		}
 	}
 	return out
-}
-
-// unlocked returns a targeted write of a column, other than the one at
-// site, that takes no in-process lock: a writer in the same process that a
-// sync.Mutex or busy flag held around a read and write does not keep out.
-func (r *registry) unlocked(table, column, site string) *summary.ColumnWrite {
-	if r == nil {
-		return nil
-	}
-	for _, c := range r.byColumn[[2]string{table, column}] {
-		if c.Site != site && !c.InProcess {
-			return &c
-		}
-	}
-	return nil
 }
 
 // guardedFlips gathers the writes of constants to columns that a check of

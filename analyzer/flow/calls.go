@@ -890,7 +890,7 @@ func (c *funcCtx) load(st *state, instr ssa.Instruction, sub int, h Handle, lock
 	}
 	l.InTx = l.InTx || c.inTx(st, h)
 	l.Held = unionLocks(l.Held, st.locks)
-	l.Mutex = l.Mutex || st.mutex > 0 || len(st.guards) > 0
+	l.Mutex = l.Mutex || st.mutex > 0
 	if l.Guard == "" && len(st.guards) > 0 {
 		l.Guard = st.guards[0].Name
 	}
@@ -935,7 +935,7 @@ func (c *funcCtx) write(st *state, call *ssa.Call, sub int, kind WriteKind, h Ha
 	}
 	w.Serializable = w.Serializable || st.serializable(h)
 	w.Held = unionLocks(w.Held, st.locks)
-	w.Mutex = w.Mutex || st.mutex > 0 || len(st.guards) > 0
+	w.Mutex = w.Mutex || st.mutex > 0
 	if w.Guard == "" && len(st.guards) > 0 {
 		w.Guard = st.guards[0].Name
 	}

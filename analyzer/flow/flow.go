@@ -158,8 +158,10 @@ type Load struct {
 	InTx bool
 	// Held are the locks held when the load ran.
 	Held []*LockEvent
-	// Mutex reports that an in-process lock was held: a sync mutex, or a
-	// busy flag that Guard names when it is one (see summary.Summary.Guard).
+	// Mutex reports that a sync mutex was held; Guard names the method
+	// that set the busy flag held, if one was (see summary.Summary.Guard),
+	// for messages: a busy flag keeps a job to one run at a time, and
+	// keeps out no other writer.
 	Mutex bool
 	Guard string
 	// Lib is the library of the load (for messages and fixes).
@@ -327,7 +329,8 @@ type Write struct {
 	Serializable bool
 	Values       []Written
 	// Held are the locks held when the write ran.
-	Held  []*LockEvent
+	Held []*LockEvent
+	// Mutex and Guard are as for Load.
 	Mutex bool
 	Guard string
 	// Table identifies what is written, in the form of Load.Table.

@@ -568,11 +568,9 @@ type Pending struct {
 	Line int
 	Col  int
 	Read string
-	// Mutex reports that an in-process lock was held around both: a
-	// sync.Mutex, or the busy flag that the function Guard names sets;
-	// Numeric that the value is a number.
+	// Mutex reports that a sync.Mutex was held around both; Numeric
+	// that the value is a number.
 	Mutex   bool
-	Guard   string
 	Numeric bool
 }
 
@@ -671,10 +669,6 @@ type ColumnWrite struct {
 	// other rows (SET c = (SELECT COUNT(*) …)): a recount that the next
 	// one restores, not a change a stale write loses for good.
 	Recount bool
-	// InProcess reports a write under an in-process lock (a sync.Mutex,
-	// a busy flag): it waits for a holder of that lock in the same
-	// process, as other writes do not.
-	InProcess bool
 	// Func names the function that writes, and Site is where, as
 	// file:line.
 	Func string
@@ -682,7 +676,7 @@ type ColumnWrite struct {
 }
 
 func (w ColumnWrite) key() string {
-	return fmt.Sprintf("%s|%s|%v|%v|%v|%s|%s", w.Table, w.Column, w.Atomic, w.Recount, w.InProcess, w.Func, w.Site)
+	return fmt.Sprintf("%s|%s|%v|%v|%s|%s", w.Table, w.Column, w.Atomic, w.Recount, w.Func, w.Site)
 }
 
 // Normalize sorts and de-duplicates the writes.

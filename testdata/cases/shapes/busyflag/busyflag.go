@@ -1,10 +1,9 @@
 // Package busyflag has background workers kept to one run at a time in a // want package:`writes accounts\.acc_errors, file_syncs\.errors, uploads\.errors; updates atomically accounts\.acc_errors`
 // process by a busy flag (activity.Activity.Start, like photoprism's
-// mutex.ShareWorker) or by sync.Mutex.TryLock. Like a sync.Mutex, that
-// serialises runs in one process only: a second instance of the service on
-// the same database runs the same worker, so the read-modify-write is
-// reported as the mutex category, naming the guard, not as a plain lost
-// update.
+// mutex.ShareWorker) or by sync.Mutex.TryLock. A busy flag keeps a job to
+// one run at a time and keeps out no other writer (a request resetting the
+// counts), so its read-modify-write is a lost update whose message names
+// the flag; TryLock is a sync.Mutex, the mutex category.
 package busyflag
 
 import (
@@ -49,7 +48,7 @@ func shareWorker(db *gorm.DB) error {
 		if err := upload(f); err != nil {
 			f.Errors++
 		}
-		db.Save(&f) // want `^lost update: f\.Errors is read at busyflag\.go:\d+ and written back here under the busy flag that Activity\.Start sets, which lets one run at a time in this process only; another instance of the service can change it in between`
+		db.Save(&f) // want `^lost update: f\.Errors is read at busyflag\.go:\d+ and written back here outside a locking transaction \(under the busy flag that Activity\.Start sets, which keeps this job to one run at a time in one process, and keeps out no other writer\); a concurrent request can change it in between`
 	}
 	return nil
 }
@@ -117,9 +116,7 @@ func (s *syncer) run(ctx context.Context, id int64) error {
 }
 
 // syncAccount counts an account's errors in Go under the busy flag; a
-// request logs errors of the same account without it (logAccountError),
-// so the flag keeps out no writer in this process: a lost update, not the
-// mutex category.
+// request logs errors of the same account without it (logAccountError).
 func syncAccount(ctx context.Context, db *sql.DB, id int64) error {
 	if err := activity.Share.Start(); err != nil {
 		return err
@@ -129,7 +126,7 @@ func syncAccount(ctx context.Context, db *sql.DB, id int64) error {
 	if err := db.QueryRowContext(ctx, "SELECT acc_errors FROM accounts WHERE id = $1", id).Scan(&n); err != nil {
 		return err
 	}
-	_, err := db.ExecContext(ctx, "UPDATE accounts SET acc_errors = $1 WHERE id = $2", n+1, id) // want `^lost update: n is read at busyflag\.go:\d+ and written back here outside a locking transaction; a concurrent request can change it in between`
+	_, err := db.ExecContext(ctx, "UPDATE accounts SET acc_errors = $1 WHERE id = $2", n+1, id) // want `^lost update: n is read at busyflag\.go:\d+ and written back here outside a locking transaction \(under the busy flag that Activity\.Start sets`
 	return err
 }
 
