@@ -445,6 +445,12 @@ func checkThenWrite(w *flow.Write, all []*flow.Write, reg *registry) *finding {
 			if cat, _ := classify(w, l.Load); cat != CategoryLostUpdate {
 				continue
 			}
+			if w.Guard != "" && l.Load.Guard != "" {
+				// Read and written under a busy flag: two runs of this job
+				// cannot both pass the check in one process (as under a
+				// sync.Mutex, classified above).
+				continue
+			}
 			return &finding{category: CategoryCheckThenWrite, write: w, label: l, guard: g}
 		}
 	}

@@ -1,4 +1,4 @@
-// Package busyflag has background workers kept to one run at a time in a // want package:`writes accounts\.acc_errors, file_syncs\.errors, uploads\.errors; updates atomically accounts\.acc_errors`
+// Package busyflag has background workers kept to one run at a time in a // want package:`writes accounts\.acc_errors, file_syncs\.errors, uploads\.errors, uploads\.missing; updates atomically accounts\.acc_errors`
 // process by a busy flag (activity.Activity.Start, like photoprism's
 // mutex.ShareWorker) or by sync.Mutex.TryLock. A busy flag keeps a job to
 // one run at a time and keeps out no other writer (a request resetting the
@@ -133,5 +133,26 @@ func syncAccount(ctx context.Context, db *sql.DB, id int64) error {
 // logAccountError counts an error of an account, in a request.
 func logAccountError(ctx context.Context, db *sql.DB, id int64) error {
 	_, err := db.ExecContext(ctx, "UPDATE accounts SET acc_errors = acc_errors + 1 WHERE id = $1", id)
+	return err
+}
+
+// purgeMissing flags a file missing under the busy flag after a check of
+// the flag read: two purges cannot both pass the check in one process.
+func purgeMissing(ctx context.Context, db *sql.DB, id int64, exists func() bool) error {
+	if err := activity.Share.Start(); err != nil {
+		return err
+	}
+	defer activity.Share.Stop()
+	var missing bool
+	if err := db.QueryRowContext(ctx, "SELECT missing FROM uploads WHERE id = $1", id).Scan(&missing); err != nil {
+		return err
+	}
+	if missing || exists() {
+		return nil
+	}
+	if _, err := db.ExecContext(ctx, "UPDATE uploads SET missing = true WHERE id = $1", id); err != nil {
+		return err
+	}
+	_, err := db.ExecContext(ctx, "DELETE FROM thumbnails WHERE upload_id = $1", id)
 	return err
 }
