@@ -321,10 +321,16 @@ func checkThenWriteDiagnostic(pass *analysis.Pass, f *finding) analysis.Diagnost
 		}
 	}
 	col := f.label.Column
+	// answer: a callee's answer (found) from a column it checked itself.
+	answer := f.label.Change != summary.Copied && l.Via != nil
 	sqlCond, where := col+" = $n", fmt.Sprintf(`Where("%s = ?", …)`, col)
 	if null, ok := nullCheck(f); ok {
 		// code.ConsumedAt.Valid of a sql.NullTime
 		sqlCond, where = col+null, fmt.Sprintf(`Where("%s%s")`, col, null)
+	}
+	if answer {
+		sqlCond = flowName(l.Via) + "'s condition on " + col
+		where = sqlCond
 	}
 	repeat := fmt.Sprintf("UPDATE … WHERE … AND %s, then check RowsAffected", sqlCond)
 	switch w.Lib {
@@ -338,15 +344,13 @@ func checkThenWriteDiagnostic(pass *analysis.Pass, f *finding) analysis.Diagnost
 		repeat = "a Lua script (redis.NewScript) that compares and sets in one step"
 	}
 	lockHint, _, _ := hints(w, l, f)
-	msg := fmt.Sprintf("check then write: %s is read at %s and checked at %s, but the write %s does not check it again, so two requests can both pass the check before either writes. Repeat the check in the write (%s), or %s.",
-		f.label.Name, read, at(pass.Fset, f.guard.Pos), here, repeat, lockHint)
-	if f.label.Change != summary.Copied && l.Via != nil {
-		// A callee's answer (found) from a column it checked itself.
-		repeat = strings.Replace(repeat, sqlCond, flowName(l.Via)+"'s condition on "+col, 1)
-		repeat = strings.Replace(repeat, where, flowName(l.Via)+"'s condition on "+col, 1)
-		msg = fmt.Sprintf("check then write: %s, which %s answers from %s (read at %s), is checked at %s, but the write %s does not check %s again, so two requests can both pass the check before either writes. Repeat the check in the write (%s), or %s.",
-			f.label.Name, flowName(l.Via), col, cmp.Or(l.Site, at(pass.Fset, l.ReadPos())), at(pass.Fset, f.guard.Pos), here, col, repeat, lockHint)
+	checked := fmt.Sprintf("%s is read at %s and checked at %s, but the write %s does not check it again", f.label.Name, read, at(pass.Fset, f.guard.Pos), here)
+	if answer {
+		checked = fmt.Sprintf("%s, which %s answers from %s (read at %s), is checked at %s, but the write %s does not check %s again",
+			f.label.Name, flowName(l.Via), col, cmp.Or(l.Site, at(pass.Fset, l.ReadPos())), at(pass.Fset, f.guard.Pos), here, col)
 	}
+	msg := fmt.Sprintf("check then write: %s, so two requests can both pass the check before either writes. Repeat the check in the write (%s), or %s.",
+		checked, repeat, lockHint)
 	return analysis.Diagnostic{
 		Pos:      w.Pos,
 		Category: f.category,

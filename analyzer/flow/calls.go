@@ -1403,6 +1403,8 @@ func (c *funcCtx) summaryWrites(st *state, e *env, call *ssa.Call, sum *summary.
 			vals = []Written{{Column: w.Column, Arg: -1, Fresh: true, Const: true, Value: k, Row: c.calleeRow(st, e, args, w)}}
 		}
 		inTx := c.inTx(st, h) || w.Handle.InTx && w.Handle.Param >= 0
+		// 1000+i: clear of the call's other write events (50, 60+i),
+		// whatever the number of groups.
 		wr := c.write(st, call, 1000+i, WriteCallee, h, inTx, vals)
 		wr.Via, wr.LockedFirst, wr.Table = callee, wr.LockedFirst || w.LockedFirst, cmp.Or(wr.Table, w.Table)
 		wr.Site = cmp.Or(wr.Site, w.Site)

@@ -7,12 +7,15 @@ import (
 	"slices"
 
 	"golang.org/x/tools/go/ssa"
+
+	"github.com/lostupdate/lostupdate/analyzer/apis"
 )
 
 // busyFlags returns the in-process busy flag fn sets as a try-lock, and
-// the flags it clears, when it holds a sync.Mutex. A try-lock tests a bool field (or package variable)
-// under a sync.Mutex, refuses when it is set and sets it otherwise,
-// reporting which through its last result, an error or a bool:
+// the flags it clears, when it takes a sync mutex. A try-lock tests a
+// bool field (or package variable) under the mutex, refuses when it is
+// set and sets it otherwise, reporting which through its last result, an
+// error or a bool:
 //
 //	func (b *Activity) Start() error {
 //		b.mutex.Lock()
@@ -38,7 +41,7 @@ func busyFlags(fn *ssa.Function) (set string, clears []string) {
 		for _, instr := range b.Instrs {
 			switch in := instr.(type) {
 			case *ssa.Call:
-				if isMutexLock(in.Common().StaticCallee()) {
+				if spec, ok := apis.Lookup(calleeObj(in.Common())); ok && spec.Op == apis.MutexLock {
 					locks = true
 				}
 			case *ssa.Store:
@@ -72,15 +75,6 @@ func busyFlags(fn *ssa.Function) (set string, clears []string) {
 	clears = slices.DeleteFunc(clears, func(k string) bool { return k == set })
 	slices.Sort(clears)
 	return set, clears
-}
-
-// isMutexLock reports whether fn is sync.Mutex's or sync.RWMutex's Lock.
-func isMutexLock(fn *ssa.Function) bool {
-	if fn == nil || fn.Name() != "Lock" || fn.Pkg == nil || fn.Pkg.Pkg.Path() != "sync" {
-		return false
-	}
-	recv := fn.Signature.Recv()
-	return recv != nil
 }
 
 // flagName names the bool a store or load addresses: a field of a named

@@ -16,7 +16,8 @@ import (
 
 // returned records what the function returns as result i: the labels of
 // the value and, for a record, a pointer to one or a slice of them, those
-// of each of its parts by access path, so that a caller reading s.IP of a returned
+// of each of its parts by access path, so that a caller reading s.IP of a
+// returned
 // session does not see the labels of s.Name. A pointer to anything else
 // (a slice, a map) carries what it points to as a whole.
 func (c *funcCtx) returned(st *state, e *env, i int, r ssa.Value) {
@@ -100,10 +101,11 @@ func (c *funcCtx) answered(e *env, ret *ssa.Return, i int, r ssa.Value) {
 }
 
 // rowParts returns what the rows of the slice of records at base+path
-// (the slice's own memory: its header's location and "*") hold, by access path from the slice: the rows as a whole ("[]") and
-// each part of them ("[].PublicKey"), so that a key the function opened
-// in place (creds[i].PublicKey = open(…)) does not make the other columns
-// look computed.
+// (the slice's own memory: its header's location and "*") hold, by access
+// path from the slice: the rows as a whole ("[]") and each part of them
+// ("[].PublicKey"), so that a key the function opened in place
+// (creds[i].PublicKey = open(…)) does not make the other columns look
+// computed.
 func (c *funcCtx) rowParts(st *state, base ssa.Value, path string) map[string]labels {
 	eb, ep := st.canon(base, path+"[]")
 	out := make(map[string]labels)
