@@ -194,8 +194,8 @@ func (c *funcCtx) builtinCall(st *state, e *env, call *ssa.Call, name string, ar
 				rest = rest.union(c.valueLabels(st, e, a))
 			}
 		}
-		if len(args) > 1 && !sharesLoad(head, rest) {
-			head = c.computedLoads(head)
+		if len(args) > 1 {
+			head = c.appendedTo(head, rest)
 		}
 		c.setVal(call, head.union(rest))
 	case "len", "cap":
@@ -229,14 +229,34 @@ func (c *funcCtx) builtinCall(st *state, e *env, call *ssa.Call, name string, ar
 	return true
 }
 
-// sharesLoad reports whether ls holds a label of every load of the list
-// labels head: the elements appended are of the same rows.
-func sharesLoad(head, ls labels) bool {
+// appendedTo returns the labels of a list head given elements labelled
+// rest. A list given an element that is not of the same source is a new
+// list (tags = append(tags, t)): its loads, and the parameters it came
+// from (a caller's loaded list, appended to in a helper), are computed. A
+// list built from the rows of one load (feeds = append(feeds, &feed)), or
+// from the elements of the parameter it came from, is still those rows.
+func (c *funcCtx) appendedTo(head, rest labels) labels {
+	if !sharesSource(head, rest, func(h, l *Label) bool { return h.Load != nil && l.Load == h.Load }) {
+		head = c.computedLoads(head)
+	}
+	if !sharesSource(head, rest, func(h, l *Label) bool { return h.Load == nil && l.Load == nil && l.Param == h.Param }) {
+		head = c.computedParams(head)
+	}
+	return head
+}
+
+// sharesSource reports whether ls holds, for every label of head that
+// same applies to, a label from the same source: the elements appended
+// are of the same rows.
+func sharesSource(head, ls labels, same func(h, l *Label) bool) bool {
 	if len(ls) == 0 {
 		return false
 	}
 	for _, h := range head {
-		if h.Load != nil && !slices.ContainsFunc(ls, func(l *Label) bool { return l.Load == h.Load }) {
+		if !same(h, h) {
+			continue
+		}
+		if !slices.ContainsFunc(ls, func(l *Label) bool { return same(h, l) }) {
 			return false
 		}
 	}
