@@ -354,7 +354,7 @@ func (r *runner) run(pass *analysis.Pass) (any, error) {
 			if !quiet {
 				own.Pending = append(own.Pending, r.pending(pass, rep, res, w)...)
 			}
-			if f := r.judge(w, res, reg); f != nil && !quiet && !at[w.Pos] {
+			if f := r.judge(w, res, reg); f != nil && !quiet && !at[w.Pos] && !endsProcessOnFailure(pass, rep.FileOf(w.Pos), rep.CallAt(w.Pos)) {
 				at[w.Pos] = true
 				rep.Report(diagnostic(pass, rep, f))
 				if f.label != nil {

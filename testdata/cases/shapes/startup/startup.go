@@ -1,6 +1,7 @@
-// Package startup has migrations beside request code: a function named as // want package:`writes credentials\.sign_count`
+// Package startup has migrations beside request code: a function named as
 // a migration runs once, before requests are served, and races with
-// nothing; the same read and write in a request handler is reported.
+// nothing; so does start-up code, which ends the process when a write
+// fails. The same read and write in a request handler is reported.
 package startup
 
 import (
