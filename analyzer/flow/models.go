@@ -234,12 +234,16 @@ func (c *funcCtx) builtinCall(st *state, e *env, call *ssa.Call, name string, ar
 // list (tags = append(tags, t)): its loads, and the parameters it came
 // from (a caller's loaded list, appended to in a helper), are computed. A
 // list built from the rows of one load (feeds = append(feeds, &feed)), or
-// from the elements of the parameter it came from, is still those rows.
+// from elements of the very list of the parameter it came from, is still
+// those rows; an element made from another part of the parameter (an id
+// made from its update time) is new.
 func (c *funcCtx) appendedTo(head, rest labels) labels {
 	if !sharesSource(head, rest, func(h, l *Label) bool { return h.Load != nil && l.Load == h.Load }) {
 		head = c.computedLoads(head)
 	}
-	if !sharesSource(head, rest, func(h, l *Label) bool { return h.Load == nil && l.Load == nil && l.Param == h.Param }) {
+	if !sharesSource(head, rest, func(h, l *Label) bool {
+		return h.Load == nil && l.Load == nil && l.Param == h.Param && strings.HasPrefix(l.PPath, h.PPath)
+	}) {
 		head = c.computedParams(head)
 	}
 	return head

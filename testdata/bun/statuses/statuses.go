@@ -40,12 +40,13 @@ func (d *Deref) enrich(ctx context.Context, existing *store.Status, content, edi
 }
 
 // handleEdit carries the existing edits over to the latest version and
-// appends one when the content changed; it returns the columns to write.
+// appends one when the content changed, named after the version it
+// replaces; it returns the columns to write.
 func handleEdit(existing, latest *store.Status, editID string) []string {
 	cols := []string{"uri"}
 	latest.EditIDs = existing.EditIDs
 	if existing.Content != latest.Content {
-		latest.EditIDs = append(latest.EditIDs, editID)
+		latest.EditIDs = append(latest.EditIDs, existing.URI+"#"+editID)
 		cols = append(cols, "content", "edits")
 	}
 	return cols
@@ -63,7 +64,7 @@ func (d *Deref) RefreshReloaded(ctx context.Context, uri, content, editID string
 	}
 	latest := &store.Status{ID: existing.ID, URI: existing.URI, Content: content}
 	cols := handleEdit(existing, latest, editID)
-	return d.store.UpdateStatus(ctx, latest, cols...) // want `^lost update: existing.EditIDs is read at statuses.go:60 \(by Store.GetStatusByURI, at store.go:27\) and written back here by Store.UpdateStatus under a sync.Mutex`
+	return d.store.UpdateStatus(ctx, latest, cols...) // want `^lost update: existing.EditIDs is read at statuses.go:61 \(by Store.GetStatusByURI, at store.go:27\) and written back here by Store.UpdateStatus under a sync.Mutex`
 }
 
 // RefreshLocked reads the status with a row lock in the transaction that
