@@ -90,7 +90,7 @@ func endsProcess(pass *analysis.Pass, body *ast.BlockStmt) bool {
 }
 
 // endsProcessCall reports whether call is panic, os.Exit, or a Fatal or
-// Panic function or method.
+// Panic function or method (not testing's, which ends a test).
 func endsProcessCall(pass *analysis.Pass, call *ast.CallExpr) bool {
 	var id *ast.Ident
 	switch f := ast.Unparen(call.Fun).(type) {
@@ -107,6 +107,9 @@ func endsProcessCall(pass *analysis.Pass, call *ast.CallExpr) bool {
 	case *types.Func:
 		if obj.Pkg() != nil && obj.Pkg().Path() == "os" && obj.Name() == "Exit" {
 			return true
+		}
+		if obj.Pkg() != nil && obj.Pkg().Path() == "testing" {
+			return false // t.Fatal ends a test, not the process
 		}
 		return strings.HasPrefix(obj.Name(), "Fatal") || strings.HasPrefix(obj.Name(), "Panic")
 	}
