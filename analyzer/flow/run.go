@@ -275,9 +275,12 @@ func closureUsedLater(mc *ssa.MakeClosure) bool {
 func (c *funcCtx) closureOf(e *env, v ssa.Value) (*ssa.Function, []ssa.Value, *ssa.MakeClosure) {
 	v = e.resolve(v)
 	if u, ok := v.(*ssa.UnOp); ok && u.Op == token.MUL {
-		if a, ok := u.X.(*ssa.Alloc); ok {
+		// A variable holding it, or a free variable of the closure
+		// that captured that variable (a function parameter a closure
+		// calls).
+		if a, ok := e.resolve(u.X).(*ssa.Alloc); ok {
 			if sv := storedValue(a); sv != nil {
-				v = sv
+				v = e.resolve(sv)
 			}
 		}
 	}
@@ -558,7 +561,9 @@ func (c *funcCtx) transfer(b *ssa.BasicBlock, st *state, e *env) {
 				}
 				for i, r := range in.Results {
 					if i < len(ret) {
-						ret[i] = ret[i].union(c.taint(e, r))
+						// A pointer returned carries what it points to
+						// (a record the closure loaded).
+						ret[i] = ret[i].union(c.taint(e, r)).union(c.pointee(st, e, r))
 					}
 				}
 				c.anonRet[e.fn] = ret
