@@ -1,6 +1,7 @@
 package flow
 
 import (
+	"go/constant"
 	"go/token"
 	"go/types"
 	"strings"
@@ -103,6 +104,10 @@ func (c *funcCtx) bunChain(e *env, v ssa.Value) chain {
 			}
 		case "Where", "WhereOr":
 			if cond, ok := text(); ok {
+				if len(args) > 1 {
+					vals, _ := c.varargs(e, args[1])
+					cond = bunIdents(e, cond, vals)
+				}
 				eq, tested := whereColumns(cond)
 				ch.where, ch.tested = append(ch.where, eq...), append(ch.tested, tested...)
 			}
@@ -126,6 +131,55 @@ func (c *funcCtx) bunChain(e *env, v ssa.Value) chain {
 	})
 	ch.handle = c.handleOf(e, v)
 	return ch
+}
+
+// bunIdents returns a bun condition with the placeholders whose
+// arguments are identifiers (Where("? = ?", bun.Ident("account.uri"),
+// uri)) replaced by the identifiers, so that its columns can be read.
+// Named placeholders (?TableAlias) and quoted text are left as they are.
+func bunIdents(e *env, cond string, vals []ssa.Value) string {
+	var b strings.Builder
+	n, quote := 0, byte(0)
+	for i := 0; i < len(cond); i++ {
+		ch := cond[i]
+		switch {
+		case quote != 0:
+			if ch == quote {
+				quote = 0
+			}
+		case ch == '\'' || ch == '"':
+			quote = ch
+		case ch == '?' && (i+1 == len(cond) || !isIdentByte(cond[i+1])):
+			if n < len(vals) {
+				if id, ok := bunIdent(e, vals[n]); ok {
+					b.WriteString(id)
+					n++
+					continue
+				}
+			}
+			n++
+		}
+		b.WriteByte(ch)
+	}
+	return b.String()
+}
+
+// bunIdent returns the text of a bun.Ident constant argument.
+func bunIdent(e *env, v ssa.Value) (string, bool) {
+	k, ok := peel(e.resolve(v)).(*ssa.Const)
+	if !ok || k.Value == nil || k.Value.Kind() != constant.String {
+		return "", false
+	}
+	n, ok := types.Unalias(k.Type()).(*types.Named)
+	if !ok || n.Obj().Name() != "Ident" || n.Obj().Pkg() == nil || !strings.HasPrefix(n.Obj().Pkg().Path(), "github.com/uptrace/bun") {
+		return "", false
+	}
+	return constant.StringVal(k.Value), true
+}
+
+// isIdentByte reports whether b can continue an identifier.
+func isIdentByte(b byte) bool {
+	return b == '_' || 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9'
 }
 
 // walkChain follows a chain of lib's builder calls (Where, Model, …) back

@@ -89,3 +89,16 @@ func (d *Deref) AppendInSQL(ctx context.Context, uri, editID string) error { // 
 		Where("uri = ?", uri).Exec(ctx)
 	return err
 }
+
+// Canonicalize moves a status's URI under its own path. The URI is what the
+// status was found by (a bun.Ident column in the store's query): no
+// request changes it underneath, so writing it back loses nothing.
+func (d *Deref) Canonicalize(ctx context.Context, uri string) error { // want Canonicalize:`writes param 2 to uri on param 0.store\*.DB \(pool\)`
+	st, err := d.store.GetStatusByURI(ctx, uri)
+	if err != nil {
+		return err
+	}
+	st.URI = st.URI + "/" + st.ID
+	_, err = d.store.DB.NewUpdate().Model(st).Column("uri").WherePK().Exec(ctx)
+	return err
+}

@@ -30,7 +30,7 @@ type Store struct {
 // a function value that getStatus's loader calls.
 func (s *Store) GetStatusByURI(ctx context.Context, uri string) (*Status, error) { // want GetStatusByURI:`loads result 0`
 	return s.getStatus("uri:"+uri, func(st *Status) error {
-		return s.DB.NewSelect().Model(st).Where("uri = ?", uri).Scan(ctx)
+		return s.DB.NewSelect().Model(st).Where("? = ?", bun.Ident("status.uri"), uri).Scan(ctx)
 	})
 }
 
