@@ -26,27 +26,13 @@ func (c *funcCtx) call(st *state, e *env, call *ssa.Call) {
 		c.closureResults(call, fn)
 		return
 	}
-	if callee := c.givenClosure(e, cc); callee != nil {
-		// A function of this package given a closure (a store's
-		// getter given its query) runs here with it, so that what the
-		// closure loads is what the function returns.
-		delete(c.anonRet, callee)
-		c.classifyClosures(callee)
-		c.inline(st, e, callee, nil, cc.Args, nil)
-		c.closureResults(call, callee)
-		return
-	}
-	var loaders []*ssa.Function
 	for _, a := range cc.Args {
 		// A closure passed to a call runs at that call (the callee
 		// calls it), unless a transaction runner runs it below.
 		if fn, bindings, mc := c.closureOf(e, a); fn != nil && !c.consumedFn[fn] && (mc == nil || !c.consumed[mc] && c.later[mc]) {
-			delete(c.anonRet, fn)
 			c.inline(st, e, fn, bindings, nil, nil)
-			loaders = append(loaders, fn)
 		}
 	}
-	defer c.loaderResults(call, loaders)
 	if spec, ok := c.spec(cc); ok {
 		c.api(st, e, call, spec)
 		return
@@ -64,70 +50,6 @@ func (c *funcCtx) call(st *state, e *env, call *ssa.Call) {
 		return
 	}
 	c.defaultCall(st, e, call)
-}
-
-// givenClosure returns the callee of a static call of a function of this
-// package that is given a closure and returns something besides an error
-// (a getter given the query that fills what it returns), when it is not
-// already running (a recursion) and has a body to run. A function that
-// returns only an error and is given a closure (an "update with a
-// mutator" method) keeps its summary: what the closure changes is opaque.
-func (c *funcCtx) givenClosure(e *env, cc *ssa.CallCommon) *ssa.Function {
-	fn := cc.StaticCallee()
-	if fn == nil || cc.IsInvoke() || fn.Pkg != c.a.pkg || fn.Parent() != nil || fn.Synthetic != "" || len(fn.Blocks) == 0 || fn == c.root {
-		return nil
-	}
-	res := fn.Signature.Results()
-	if res.Len() == 0 || res.Len() == 1 && isError(res.At(0).Type()) {
-		return nil
-	}
-	if !slices.ContainsFunc(cc.Args, func(a ssa.Value) bool { f, _, _ := c.closureOf(e, a); return f != nil }) {
-		return nil
-	}
-	for x := e; x != nil; x = x.parent {
-		if x.fn == fn {
-			return nil
-		}
-	}
-	return fn
-}
-
-// loaderResults gives a call the labels that a function it was given
-// returns, when that function's first result is of the call's first
-// result type and not an error: a read-through cache's LoadOne(key, load)
-// returns what load read (or a copy of it, kept from an earlier call),
-// and so does singleflight's Do.
-func (c *funcCtx) loaderResults(call *ssa.Call, loaders []*ssa.Function) {
-	first := func(t types.Type) types.Type {
-		if tu, ok := t.(*types.Tuple); ok {
-			if tu.Len() == 0 {
-				return nil
-			}
-			return tu.At(0).Type()
-		}
-		return t
-	}
-	want := first(call.Type())
-	if want == nil || isError(want) {
-		return
-	}
-	for _, fn := range loaders {
-		ret := c.anonRet[fn]
-		got := first(fn.Signature.Results())
-		if len(ret) == 0 || got == nil || !types.Identical(got, want) {
-			continue
-		}
-		if t, ok := call.Type().(*types.Tuple); ok {
-			res := c.callRes[call]
-			if res == nil {
-				res = make([]labels, t.Len())
-			}
-			res[0] = res[0].union(ret[0])
-			c.callRes[call] = res
-		} else {
-			c.setVal(call, ret[0])
-		}
-	}
 }
 
 // closureResults gives a call of an inlined closure the labels its

@@ -275,12 +275,9 @@ func closureUsedLater(mc *ssa.MakeClosure) bool {
 func (c *funcCtx) closureOf(e *env, v ssa.Value) (*ssa.Function, []ssa.Value, *ssa.MakeClosure) {
 	v = e.resolve(v)
 	if u, ok := v.(*ssa.UnOp); ok && u.Op == token.MUL {
-		// A variable holding it, or a free variable of the closure
-		// that captured that variable (a function parameter a closure
-		// calls).
-		if a, ok := e.resolve(u.X).(*ssa.Alloc); ok {
+		if a, ok := u.X.(*ssa.Alloc); ok {
 			if sv := storedValue(a); sv != nil {
-				v = e.resolve(sv)
+				v = sv
 			}
 		}
 	}
@@ -561,9 +558,7 @@ func (c *funcCtx) transfer(b *ssa.BasicBlock, st *state, e *env) {
 				}
 				for i, r := range in.Results {
 					if i < len(ret) {
-						// A pointer returned carries what it points to
-						// (a record the closure loaded).
-						ret[i] = ret[i].union(c.taint(e, r)).union(c.pointee(st, e, r))
+						ret[i] = ret[i].union(c.taint(e, r))
 					}
 				}
 				c.anonRet[e.fn] = ret

@@ -27,7 +27,7 @@ func (d *Deref) Refresh(ctx context.Context, uri, content, editID string) error 
 	if err != nil {
 		return err
 	}
-	return d.enrich(ctx, existing, content, editID) // want `^lost update: existing.EditIDs is read at statuses.go:26 \(by Store.GetStatusByURI, at store.go:33\) and written back here by Deref.enrich outside a locking transaction`
+	return d.enrich(ctx, existing, content, editID) // want `^lost update: existing.EditIDs is read at statuses.go:26 \(by Store.GetStatusByURI, at store.go:27\) and written back here by Deref.enrich outside a locking transaction`
 }
 
 // enrich takes the lock only after its caller read the status.
@@ -64,7 +64,7 @@ func (d *Deref) RefreshReloaded(ctx context.Context, uri, content, editID string
 	}
 	latest := &store.Status{ID: existing.ID, URI: existing.URI, Content: content}
 	cols := handleEdit(existing, latest, editID)
-	return d.store.UpdateStatus(ctx, latest, cols...) // want `^lost update: existing.EditIDs is read at statuses.go:61 \(by Store.GetStatusByURI, at store.go:33\) and written back here by Store.UpdateStatus under a sync.Mutex`
+	return d.store.UpdateStatus(ctx, latest, cols...) // want `^lost update: existing.EditIDs is read at statuses.go:61 \(by Store.GetStatusByURI, at store.go:27\) and written back here by Store.UpdateStatus under a sync.Mutex`
 }
 
 // RefreshLocked reads the status with a row lock in the transaction that
@@ -93,7 +93,7 @@ func (d *Deref) AppendInSQL(ctx context.Context, uri, editID string) error { // 
 // Canonicalize moves a status's URI under its own path. The URI is what the
 // status was found by (a bun.Ident column in the store's query): no
 // request changes it underneath, so writing it back loses nothing.
-func (d *Deref) Canonicalize(ctx context.Context, uri string) error { // want Canonicalize:`writes param 2 to uri on param 0.store\*.DB \(pool\)`
+func (d *Deref) Canonicalize(ctx context.Context, uri string) error { // want Canonicalize:`changes the database`
 	st, err := d.store.GetStatusByURI(ctx, uri)
 	if err != nil {
 		return err

@@ -7,8 +7,6 @@ import (
 	"context"
 
 	"github.com/uptrace/bun"
-
-	"example.com/buncases/statuses/cache"
 )
 
 // Status is a row of the statuses table.
@@ -21,28 +19,13 @@ type Status struct {
 }
 
 // Store reads and writes statuses.
-type Store struct {
-	DB     *bun.DB
-	status cache.Cache[*Status]
-}
+type Store struct{ DB *bun.DB }
 
-// GetStatusByURI loads the status at uri, through the cache: the query is
-// a function value that getStatus's loader calls.
+// GetStatusByURI loads the status at uri.
 func (s *Store) GetStatusByURI(ctx context.Context, uri string) (*Status, error) { // want GetStatusByURI:`loads result 0`
-	return s.getStatus("uri:"+uri, func(st *Status) error {
-		return s.DB.NewSelect().Model(st).Where("? = ?", bun.Ident("status.uri"), uri).Scan(ctx)
-	})
-}
-
-// getStatus returns the status that dbQuery reads, cached under key.
-func (s *Store) getStatus(key string, dbQuery func(*Status) error) (*Status, error) {
-	return s.status.LoadOne(key, func() (*Status, error) {
-		var st Status
-		if err := dbQuery(&st); err != nil {
-			return nil, err
-		}
-		return &st, nil
-	})
+	st := new(Status)
+	err := s.DB.NewSelect().Model(st).Where("? = ?", bun.Ident("status.uri"), uri).Scan(ctx)
+	return st, err
 }
 
 // UpdateStatus writes the columns named of st, in a transaction of its own.
