@@ -76,6 +76,9 @@ func atomicWrite(pass *analysis.Pass, rep *report.Reporter, f *finding) atomicFo
 	if call != nil && w.Kind == flow.WriteGormSave && f.value.Numeric {
 		return gormSaveAtomic(pass, rep, call, f) // Save writes every field
 	}
+	if call != nil && w.Kind == flow.WriteEnt && f.value.Numeric {
+		return entAtomic(pass, rep, call, f) // each setter is a column of its own
+	}
 	if call == nil || len(w.Values) != 1 || call.Ellipsis.IsValid() || !f.value.Numeric {
 		// A string joined to another is not arithmetic: SET s = s + $1
 		// fails on PostgreSQL and stores 0 on MySQL.
@@ -208,6 +211,43 @@ func sqlAtomic(pass *analysis.Pass, rep *report.Reporter, call *ast.CallExpr, f 
 		TextEdits: append([]analysis.TextEdit{
 			{Pos: start, End: end, NewText: []byte(newSet)},
 			{Pos: call.Args[argIdx].Pos(), End: call.Args[argIdx].End(), NewText: []byte(ch.delta)},
+		}, ch.edits...),
+	}
+	return form
+}
+
+// entAtomic rewrites an ent setter whose argument is "x ± d" (or x after
+// x += d), SetDownloads(p.Downloads+1), into the adder of the same
+// field with d, AddDownloads(1), in the builder chain the write runs.
+func entAtomic(pass *analysis.Pass, rep *report.Reporter, call *ast.CallExpr, f *finding) atomicForm {
+	setter := "Set" + f.value.Field
+	var set *ast.CallExpr
+	for x := call.Fun; set == nil; {
+		sel, ok := ast.Unparen(x).(*ast.SelectorExpr)
+		if !ok {
+			return atomicForm{op: "+"}
+		}
+		inner, ok := ast.Unparen(sel.X).(*ast.CallExpr)
+		if !ok {
+			return atomicForm{op: "+"}
+		}
+		if s, ok := inner.Fun.(*ast.SelectorExpr); ok && s.Sel.Name == setter && len(inner.Args) == 1 {
+			set = inner
+		}
+		x = inner.Fun
+	}
+	ch, ok := changeOf(pass, rep, set.Args[0], f)
+	if !ok || f.value.Field == "" {
+		return atomicForm{op: "+"}
+	}
+	form := atomicForm{op: ch.op, delta: ch.delta}
+	adder := "Add" + f.value.Field
+	delta := entDelta(ch.op, ch.delta)
+	form.fix = &analysis.SuggestedFix{
+		Message: fmt.Sprintf("Update %s atomically with %s(%s)", f.value.Column, adder, delta),
+		TextEdits: append([]analysis.TextEdit{
+			{Pos: set.Fun.(*ast.SelectorExpr).Sel.Pos(), End: set.Fun.(*ast.SelectorExpr).Sel.End(), NewText: []byte(adder)},
+			{Pos: set.Args[0].Pos(), End: set.Args[0].End(), NewText: []byte(delta)},
 		}, ch.edits...),
 	}
 	return form

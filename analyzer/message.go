@@ -276,6 +276,8 @@ func onlyColumns(w *flow.Write, cols []string) string {
 			quoted[i] = strconv.Quote(c)
 		}
 		return fmt.Sprintf("Cols(%s) on the Update", strings.Join(quoted, ", "))
+	case apis.Ent:
+		return "only the setters of the fields that changed on the update"
 	}
 	if w.Via != nil {
 		return fmt.Sprintf("a method that updates %s alone", strings.Join(cols, " and "))
@@ -338,6 +340,8 @@ func checkThenWriteDiagnostic(pass *analysis.Pass, f *finding) analysis.Diagnost
 		repeat = where + " on the update, then check RowsAffected"
 	case apis.Xorm:
 		repeat = where + " on the Update, then check the count of rows it returns"
+	case apis.Ent:
+		repeat = fmt.Sprintf("Update().Where(…, %s(…)) with the value checked, then check the count Save returns", entPredicate(w, col, "EQ"))
 	case apis.Redis, apis.RedisV7:
 		repeat = "a Lua script (rdb.Eval) that compares and sets in one step"
 	case apis.Redigo:
@@ -408,6 +412,9 @@ func hints(w *flow.Write, l *flow.Load, f *finding) (lockHint, txHint, unprotect
 	case apis.Xorm:
 		lockHint = fmt.Sprintf("load %s with ForUpdate() inside engine.Transaction", pronoun(f))
 		txHint = "engine.Transaction(func(sess *xorm.Session) (any, error) { … })"
+	case apis.Ent:
+		lockHint = fmt.Sprintf("load %s with ForUpdate() inside client.Tx and write %[1]s on that tx", pronoun(f))
+		txHint = "tx, err := client.Tx(ctx) … tx.Commit()"
 	case apis.Redis, apis.RedisV7:
 		lockHint = fmt.Sprintf("read %s under WATCH and write %[1]s in that transaction's TxPipelined (rdb.Watch(%sfunc(tx *redis.Tx) error { … }, key))", pronoun(f), redisCtx(lib))
 		unprotected = "without WATCH"
@@ -483,6 +490,8 @@ func remedy(w *flow.Write, f *finding, form atomicForm) string {
 			return fmt.Sprintf(`a version check (Set("version = version + 1").Where("version = ?", v) with %s, retried while RowsAffected is 0)`, col)
 		case apis.Xorm:
 			return fmt.Sprintf(`a version check (a Version field tagged xorm:"version" on the model, which makes the Update of %s check and bump it, retried while Update returns 0)`, col)
+		case apis.Ent:
+			return fmt.Sprintf(`a version check (Update().Where(…, %s(v)).%s(…).AddVersion(1), retried while Save returns 0)`, entPredicate(w, "version", "EQ"), entMethod(w, f, "Set"))
 		}
 		first, second := "$1", "$2"
 		if strings.Contains(w.SQL, "?") && !strings.Contains(w.SQL, "$") {
@@ -550,6 +559,12 @@ func guardedHint(w *flow.Write, f *finding, form atomicForm) string {
 			where = fmt.Sprintf(`Where("%s %s ?", %s)`, col, c.op, c.rhs)
 		}
 		return fmt.Sprintf(`sess.ID(id).%s.%s(%q, %s).Update(%s), then check the count it returns`, where, xormIncr(op), col, delta, xormBean(w))
+	case w.Lib == apis.Ent:
+		where := "…"
+		if c != nil {
+			where = fmt.Sprintf("%s(%s)", entPredicate(w, col, entOps[c.op]), c.rhs)
+		}
+		return fmt.Sprintf(`Update().Where(…, %s).%s(%s), then check the count Save returns`, where, entMethod(w, f, "Add"), entDelta(op, delta))
 	}
 	return fmt.Sprintf("SET %s = %s %s $1 in %s, with the check in its WHERE clause and a RowsAffected check", col, col, op, writerName(w))
 }
@@ -595,8 +610,81 @@ func atomicHint(w *flow.Write, f *finding, form atomicForm) string {
 			return fmt.Sprintf(`sess.ID(id).Where("%s >= ?", %s).Decr(%q, %s).Update(%s) and a check of the count it returns`, col, delta, col, delta, xormBean(w))
 		}
 		return fmt.Sprintf(`sess.ID(id).%s(%q, %s).Update(%s)`, xormIncr(form.op), col, delta, xormBean(w))
+	case w.Lib == apis.Ent:
+		add := fmt.Sprintf("%s(%s)", entMethod(w, f, "Add"), entDelta(form.op, delta))
+		if form.op == "-" {
+			return fmt.Sprintf(`Update().Where(…, %s(%s)).%s and a check of the count Save returns`, entPredicate(w, col, "GTE"), delta, add)
+		}
+		return add
 	}
 	return fmt.Sprintf("SET %s = %s %s $1 in %s", col, col, form.op, writerName(w))
+}
+
+// entOps are the suffixes of ent's generated predicates for SQL
+// comparisons (post.DownloadsGTE).
+var entOps = map[string]string{"<": "LT", "<=": "LTE", ">": "GT", ">=": "GTE", "=": "EQ", "<>": "NEQ"}
+
+// entField returns the entity field of an ent write's column: the Go
+// name its setter used (SetDownloads: Downloads), or the column in
+// Pascal case.
+func entField(w *flow.Write, col string) string {
+	for _, v := range w.Values {
+		if v.Column == col && v.Field != "" {
+			return v.Field
+		}
+	}
+	var b strings.Builder
+	for _, part := range strings.Split(col, "_") {
+		if part != "" {
+			b.WriteString(strings.ToUpper(part[:1]) + part[1:])
+		}
+	}
+	return b.String()
+}
+
+// entMethod names the builder method of an ent write that does verb
+// ("Add", "Set") to the finding's field: AddDownloads.
+func entMethod(w *flow.Write, f *finding, verb string) string {
+	return verb + entField(w, cmp.Or(f.value.Column, "n"))
+}
+
+// entPredicate names the predicate ent generates for a column and a
+// comparison: post.VersionEQ, in the package ent names for the entity
+// (the entity's name in lower case).
+func entPredicate(w *flow.Write, col, op string) string {
+	pkg := "<entity>"
+	if w.Call != nil {
+		if recv, _ := splitCall(w.Call); recv != nil {
+			if _, entity := apis.EntRoleOf(recv.Type()); entity != "" {
+				pkg = strings.ToLower(entity)
+			}
+		}
+	}
+	return pkg + "." + entField(w, col) + op
+}
+
+// splitCall returns the receiver of a method call, or nil.
+func splitCall(call *ssa.Call) (recv ssa.Value, args []ssa.Value) {
+	cc := call.Common()
+	if cc.IsInvoke() {
+		return cc.Value, cc.Args
+	}
+	if cc.Signature().Recv() != nil && len(cc.Args) > 0 {
+		return cc.Args[0], cc.Args[1:]
+	}
+	return nil, cc.Args
+}
+
+// entDelta renders the argument of an ent AddX for an operator and a
+// delta: the delta, negated for a subtraction.
+func entDelta(op, delta string) string {
+	if op != "-" {
+		return delta
+	}
+	if isNumber(delta) || token.IsIdentifier(delta) {
+		return "-" + delta
+	}
+	return "-(" + delta + ")"
 }
 
 // xormIncr names xorm's atomic update for an operator: Incr, or Decr for

@@ -71,6 +71,10 @@ const (
 	XormUpdate // Update: writes the session's Incr, Decr and SetExpr columns and the fields (or map entries) of Value
 	BeginOn    // Session.Begin, BeginTx: the receiver itself runs in a transaction from here until Commit or Rollback
 
+	// ent (generated code, recognised by shape: see EntRoleOf)
+	EntLoad // <T>Client.Get, <T>Query.Only, First, All: runs the builder's query and returns the entities; Column is Get's id
+	EntSave // <T>Update(One).Save, Exec: writes the fields the builder's setters set
+
 	// sync
 	MutexLock
 	MutexUnlock
@@ -93,6 +97,7 @@ const (
 	Redigo       // github.com/gomodule/redigo/redis (and github.com/garyburd/redigo/redis)
 	Bun          // github.com/uptrace/bun
 	Xorm         // xorm.io/xorm
+	Ent          // entgo.io/ent: the code it generates into the program
 	Sync         // sync
 )
 
@@ -120,6 +125,8 @@ func (l Lib) Name() string {
 		return "bun"
 	case Xorm:
 		return "xorm"
+	case Ent:
+		return "ent"
 	case Sync:
 		return "sync"
 	}
@@ -128,7 +135,7 @@ func (l Lib) Name() string {
 
 // LibNamed returns the library called name (see Name), or SQL.
 func LibNamed(name string) Lib {
-	for _, l := range []Lib{GORM, GORMV1, PGX, SQLX, Redis, RedisV7, Memcache, Redigo, Bun, Xorm, Sync} {
+	for _, l := range []Lib{GORM, GORMV1, PGX, SQLX, Redis, RedisV7, Memcache, Redigo, Bun, Xorm, Ent, Sync} {
 		if l.Name() == name {
 			return l
 		}
@@ -478,8 +485,11 @@ func Lookup(fn *types.Func) (Spec, bool) {
 		return s, true
 	}
 	sig, ok := fn.Type().(*types.Signature)
-	if !ok || sig.Recv() == nil || !types.IsInterface(sig.Recv().Type()) {
+	if !ok || sig.Recv() == nil {
 		return Spec{}, false
+	}
+	if !types.IsInterface(sig.Recv().Type()) {
+		return lookupEnt(fn, sig)
 	}
 	return lookupInterface(fn.Name(), sig)
 }
@@ -670,6 +680,16 @@ func HandleKindOf(t types.Type) HandleKind {
 		// engine reached through a parameter is what the caller passes.
 		return Interface
 	}
+	switch role, _ := EntRoleOf(t); role {
+	case EntClient:
+		return Pool
+	case EntTx:
+		return Tx
+	case EntEntClient:
+		// client.Post or tx.Post, kept in a field or passed in: the
+		// caller's.
+		return Interface
+	}
 	if iface, ok := t.Underlying().(*types.Interface); ok && iface.NumMethods() > 0 && !isLibraryInterface(t) {
 		for i := 0; i < iface.NumMethods(); i++ {
 			m := iface.Method(i)
@@ -762,7 +782,7 @@ const GormQueryOption = "gorm:query_option"
 
 // Libraries are the package paths whose import makes a package worth
 // analysing.
-var Libraries = slices.Concat([]string{sqlPkg, gormPkg, gormV1Pk, pgxPkg, pgx4Pkg, mcPkg, bunPkg, xormPkg}, sqlxPkgs, redisPkgs, redigoPkgs)
+var Libraries = slices.Concat([]string{sqlPkg, gormPkg, gormV1Pk, pgxPkg, pgx4Pkg, mcPkg, bunPkg, xormPkg, entPkg}, sqlxPkgs, redisPkgs, redigoPkgs)
 
 // IsLibrary reports whether path is one of the libraries themselves (their
 // own code is not analysed).

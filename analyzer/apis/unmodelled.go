@@ -19,7 +19,6 @@ var unmodelled = []UnmodelledLibrary{
 	{"go-redis v6", "github.com/go-redis/redis"},
 	{"rueidis", "github.com/redis/rueidis"},
 	{"go-xorm (xorm before xorm.io)", "github.com/go-xorm/xorm"},
-	{"ent", "entgo.io/ent"},
 	{"sqlboiler", "github.com/volatiletech/sqlboiler"},
 	{"sqlboiler", "github.com/aarondl/sqlboiler"},
 	{"MongoDB Go driver", "go.mongodb.org/mongo-driver"},

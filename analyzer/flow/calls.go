@@ -510,6 +510,10 @@ func (c *funcCtx) api(st *state, e *env, call *ssa.Call, spec apis.Spec) {
 		c.xormLoad(st, e, call, recv, arg(spec.Dest))
 	case apis.XormUpdate:
 		c.xormWrite(st, e, call, recv, arg(spec.Value))
+	case apis.EntLoad:
+		c.entLoad(st, e, call, recv, arg(spec.Column))
+	case apis.EntSave:
+		c.entWrite(st, e, call, recv)
 	case apis.BeginOn:
 		// xorm's sess.Begin(): the session itself is now a transaction.
 		if recv != nil {

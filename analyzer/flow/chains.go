@@ -54,6 +54,9 @@ type chain struct {
 	// keyArgs are the values the chain finds its row by (xorm's ID(id)),
 	// as in Load.KeyArgs.
 	keyArgs map[string]ssa.Value
+	// fields are the Go names of the entity fields whose columns ent's
+	// setters write, by column.
+	fields map[string]string
 }
 
 // setExpr is one assignment a builder adds to an update, "col = expr",

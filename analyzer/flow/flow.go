@@ -239,11 +239,15 @@ const (
 	WriteCache                        // a cache write: go-redis Set, HSet
 	WriteBun                          // a bun update: Set expressions or model columns
 	WriteXorm                         // an xorm Update: Incr, Decr and SetExpr columns, the bean's fields or entries
+	WriteEnt                          // an ent update: the fields its setters set or add to
 )
 
 // Written is one value a write stores.
 type Written struct {
 	Column string
+	// Field is the ORM's Go name of the column, where a fix names it
+	// (ent's SetDownloads sets Downloads, AddDownloads adds to it).
+	Field string
 	// Name is the Go expression of the value, for messages ("p.Stock").
 	Name   string
 	Labels []*Label

@@ -121,9 +121,7 @@ func (c *funcCtx) handleDepth(e *env, v ssa.Value, depth int) Handle {
 		}
 	case *ssa.UnOp:
 		if x.Op == token.MUL {
-			if fa, ok := x.X.(*ssa.FieldAddr); ok && fieldOf(fa.X.Type(), fa.Field).Embedded() && apis.HandleKindOf(fa.X.Type()) != apis.NotHandle {
-				// The *sql.Tx embedded in an *sqlx.Tx (its promoted
-				// Exec, Commit, …) is the same handle.
+			if fa, ok := x.X.(*ssa.FieldAddr); ok && sameHandleField(fa.X.Type(), fieldOf(fa.X.Type(), fa.Field)) {
 				return c.handleDepth(e, fa.X, depth+1)
 			}
 			base, path := c.loc(e, x.X)
@@ -157,6 +155,13 @@ func (c *funcCtx) handleDepth(e *env, v ssa.Value, depth int) Handle {
 		}
 	}
 	return c.handleAt(e, v, "", v.Type(), depth)
+}
+
+// sameHandleField reports whether a field of a handle of type t runs on
+// that handle: the *sql.Tx embedded in an *sqlx.Tx (its promoted Exec,
+// Commit, …), ent's client.Post and tx.Post.
+func sameHandleField(t types.Type, f *types.Var) bool {
+	return f.Embedded() && apis.HandleKindOf(t) != apis.NotHandle || apis.EntSameHandle(t, f)
 }
 
 // valKey returns the location that holds a struct value, for field paths:
