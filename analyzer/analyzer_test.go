@@ -118,6 +118,7 @@ var fixPackages = []struct {
 	{"cases", "./fixes"},
 	{"pgx", "./wallet"},
 	{"gormv1", "./store"},
+	{"ent", "./posts"},
 }
 
 // TestSuggestedFixes applies every suggested fix and compares the result

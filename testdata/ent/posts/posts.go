@@ -46,14 +46,15 @@ func (s *Posts) downloadByID(ctx context.Context, id int) error {
 	return s.client.Post.UpdateOneID(id).SetDownloads(n).Exec(ctx) // want `^lost update: p.Downloads is read at posts.go:40 and written back here outside a locking transaction;.* \(AddDownloads\(delta\)\)`
 }
 
-// downloadWhere writes through Update().Where(…).
-func (s *Posts) downloadWhere(ctx context.Context, id int) error {
+// downloadWhere writes through Update().Where(…) and returns the title
+// of the post downloaded.
+func (s *Posts) downloadWhere(ctx context.Context, id int) (string, error) {
 	p, err := s.client.Post.Query().Where(post.ID(id)).First(ctx)
 	if err != nil {
-		return err
+		return "", err
 	}
-	_, err = s.client.Post.Update().Where(post.ID(id)).SetDownloads(p.Downloads + 1).Save(ctx) // want `^lost update: p.Downloads is read at posts.go:51 and written back here`
-	return err
+	_, err = s.client.Post.Update().Where(post.ID(id)).SetDownloads(p.Downloads + 1).Save(ctx) // want `^lost update: p.Downloads is read at posts.go:52 and written back here`
+	return p.Title, err
 }
 
 // retitle writes a value the caller gave, not one derived from the load.
@@ -96,7 +97,7 @@ func (s *Posts) downloadInTxNoLock(ctx context.Context, id int) error {
 	if err != nil {
 		return errors.Join(err, tx.Rollback())
 	}
-	if _, err := tx.Post.UpdateOne(p).SetDownloads(p.Downloads + 1).Save(ctx); err != nil { // want `^lost update: p.Downloads is read at posts.go:95 and written back here outside a locking transaction;.*load it with ForUpdate\(\) inside client.Tx`
+	if _, err := tx.Post.UpdateOne(p).SetDownloads(p.Downloads + 1).Save(ctx); err != nil { // want `^lost update: p.Downloads is read at posts.go:96 and written back here outside a locking transaction;.*load it with ForUpdate\(\) inside client.Tx`
 		return errors.Join(err, tx.Rollback())
 	}
 	return tx.Commit()
@@ -109,7 +110,7 @@ func (s *Posts) downloadLockedOutsideTx(ctx context.Context, id int) error {
 	if err != nil {
 		return err
 	}
-	return s.client.Post.UpdateOne(p).SetDownloads(p.Downloads + 1).Exec(ctx) // want `^lost update: p.Downloads is read with FOR UPDATE at posts.go:108 outside a transaction, so the lock is released when that statement ends and the write here is unprotected. Run the locking read and the write in one transaction \(tx, err := client.Tx\(ctx\) … tx.Commit\(\)\), or use an atomic update \(AddDownloads\(1\)\).$`
+	return s.client.Post.UpdateOne(p).SetDownloads(p.Downloads + 1).Exec(ctx) // want `^lost update: p.Downloads is read with FOR UPDATE at posts.go:109 outside a transaction, so the lock is released when that statement ends and the write here is unprotected. Run the locking read and the write in one transaction \(tx, err := client.Tx\(ctx\) … tx.Commit\(\)\), or use an atomic update \(AddDownloads\(1\)\).$`
 }
 
 // downloadOptimistic writes only where the version is the one it read,
