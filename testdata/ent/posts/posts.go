@@ -133,3 +133,19 @@ func (s *Posts) downloadOptimistic(ctx context.Context, id int) error {
 		}
 	}
 }
+
+// ErrLimit is returned when a post may be downloaded no more.
+var ErrLimit = errors.New("download limit reached")
+
+// downloadLimited checks the count it read against a limit before it
+// writes one more: the atomic update must repeat the check.
+func (s *Posts) downloadLimited(ctx context.Context, id, limit int) error {
+	p, err := s.client.Post.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	if p.Downloads >= limit {
+		return ErrLimit
+	}
+	return s.client.Post.UpdateOne(p).SetDownloads(p.Downloads + 1).Exec(ctx) // want `^lost update: p.Downloads is read at posts.go:143 and written back here outside a locking transaction; .*Use an atomic update that repeats the check at posts.go:147 in its WHERE clause \(Update\(\).Where\(…, post.DownloadsLT\(limit\)\).AddDownloads\(1\), then check the count Save returns\) or load it with ForUpdate\(\) inside client.Tx`
+}
