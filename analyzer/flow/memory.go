@@ -348,19 +348,6 @@ func (c *funcCtx) computedLoads(ls labels) labels {
 	return out
 }
 
-// computedParams marks the parameter labels of ls as computed: a value
-// the caller passed, changed here.
-func (c *funcCtx) computedParams(ls labels) labels {
-	out := make(labels, 0, len(ls))
-	for _, l := range ls {
-		if l.Load == nil {
-			l = c.computed(labels{l})[0]
-		}
-		out = out.union(labels{l})
-	}
-	return out
-}
-
 // colRef is the column a value is read at: the column of the field read,
 // and the struct the field belongs to (nil when not known); of is the
 // type of the value read, when known.

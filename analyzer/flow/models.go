@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"golang.org/x/tools/go/ssa"
+
+	"github.com/lostupdate/lostupdate/analyzer/summary"
 )
 
 // A callModel says what a function the analysis does not summarise (the
@@ -231,22 +233,40 @@ func (c *funcCtx) builtinCall(st *state, e *env, call *ssa.Call, name string, ar
 
 // appendedTo returns the labels of a list head given elements labelled
 // rest. A list given an element that is not of the same source is a new
-// list (tags = append(tags, t)): its loads, and the parameters it came
-// from (a caller's loaded list, appended to in a helper), are computed. A
-// list built from the rows of one load (feeds = append(feeds, &feed)), or
-// from elements of the very list of the parameter it came from, is still
-// those rows; an element made from another part of the parameter (an id
-// made from its update time) is new.
+// list (tags = append(tags, t)): its loads are computed. A list built
+// from the rows of one load (feeds = append(feeds, &feed)) is still those
+// rows.
+//
+// A list a caller passed in (a loaded list, appended to in a helper) is
+// computed when the element is made from another part of the same
+// parameter (an id made from its update time). It is not when the element
+// is the parameter's own data as it is (its requested scopes granted one
+// by one), nor when it comes from another parameter (GrantScope(scope)):
+// what that is, only the caller knows.
 func (c *funcCtx) appendedTo(head, rest labels) labels {
 	if !sharesSource(head, rest, func(h, l *Label) bool { return h.Load != nil && l.Load == h.Load }) {
 		head = c.computedLoads(head)
 	}
-	if !sharesSource(head, rest, func(h, l *Label) bool {
-		return h.Load == nil && l.Load == nil && l.Param == h.Param && strings.HasPrefix(l.PPath, h.PPath)
-	}) {
-		head = c.computedParams(head)
+	out := make(labels, 0, len(head))
+	for _, h := range head {
+		if h.Load == nil && newElement(h, rest) {
+			h = c.computed(labels{h})[0]
+		}
+		out = out.union(labels{h})
 	}
-	return head
+	return out
+}
+
+// newElement reports whether an element labelled rest, appended to the
+// list of parameter label h, is new to it: made from another part of the
+// same parameter. An element with no parameter's label is not known to be
+// new: a scalar argument a method appends (GrantScope(scope)) may carry
+// no label of its own, and the caller, which knows what it is, sees the
+// list change when it appends data of its own.
+func newElement(h *Label, rest labels) bool {
+	return slices.ContainsFunc(rest, func(l *Label) bool {
+		return l.Load == nil && l.Param == h.Param && !strings.HasPrefix(l.PPath, h.PPath) && l.Change != summary.Copied
+	})
 }
 
 // sharesSource reports whether ls holds, for every label of head that

@@ -27,7 +27,7 @@ func (d *Deref) Refresh(ctx context.Context, uri, content, editID string) error 
 	if err != nil {
 		return err
 	}
-	return d.enrich(ctx, existing, content, editID) // want `^lost update: existing.EditIDs is read at statuses.go:26 \(by Store.GetStatusByURI, at store.go:27\) and written back here by Deref.enrich outside a locking transaction`
+	return d.enrich(ctx, existing, content, editID) // want `^lost update: existing.EditIDs is read at statuses.go:26 \(by Store.GetStatusByURI, at store.go:34\) and written back here by Deref.enrich outside a locking transaction`
 }
 
 // enrich takes the lock only after its caller read the status.
@@ -64,7 +64,7 @@ func (d *Deref) RefreshReloaded(ctx context.Context, uri, content, editID string
 	}
 	latest := &store.Status{ID: existing.ID, URI: existing.URI, Content: content}
 	cols := handleEdit(existing, latest, editID)
-	return d.store.UpdateStatus(ctx, latest, cols...) // want `^lost update: existing.EditIDs is read at statuses.go:61 \(by Store.GetStatusByURI, at store.go:27\) and written back here by Store.UpdateStatus under a sync.Mutex`
+	return d.store.UpdateStatus(ctx, latest, cols...) // want `^lost update: existing.EditIDs is read at statuses.go:61 \(by Store.GetStatusByURI, at store.go:34\) and written back here by Store.UpdateStatus under a sync.Mutex`
 }
 
 // RefreshLocked reads the status with a row lock in the transaction that
@@ -100,5 +100,25 @@ func (d *Deref) Canonicalize(ctx context.Context, uri string) error { // want Ca
 	}
 	st.URI = st.URI + "/" + st.ID
 	_, err = d.store.DB.NewUpdate().Model(st).Column("uri").WherePK().Exec(ctx)
+	return err
+}
+
+// grantRequested grants the tags the status asked for, one by one: the
+// list is made of the row's own data, whoever runs it.
+func grantRequested(st *store.Status) {
+	for _, t := range st.Requested {
+		st.GrantTag(t)
+	}
+}
+
+// Grant grants a status's requested tags. The tags it writes are the
+// requested ones, copied, not a change of what it read.
+func (d *Deref) Grant(ctx context.Context, uri string) error { // want Grant:`changes the database`
+	st, err := d.store.GetStatusByURI(ctx, uri)
+	if err != nil {
+		return err
+	}
+	grantRequested(st)
+	_, err = d.store.DB.NewUpdate().Model(st).Column("tags").WherePK().Exec(ctx)
 	return err
 }

@@ -16,6 +16,13 @@ type Status struct {
 	URI           string
 	Content       string
 	EditIDs       []string `bun:"edits,array"`
+	Requested     []string `bun:"requested_tags,array"`
+	Tags          []string `bun:"tags,array"`
+}
+
+// GrantTag adds a tag to the status's tags.
+func (s *Status) GrantTag(t string) { // want GrantTag:`changes param 0.Tags`
+	s.Tags = append(s.Tags, t)
 }
 
 // Store reads and writes statuses.
