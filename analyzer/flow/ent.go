@@ -23,7 +23,7 @@ import (
 // ?" with v, AddDownloads(d) "downloads = downloads + ?", atomic.
 func (c *funcCtx) entChain(e *env, v ssa.Value) chain {
 	var ch chain
-	v = c.walkChain(e, v, apis.Ent, func(name string, call *ssa.Call, _ apis.Spec, args []ssa.Value) {
+	visit := func(name string, call *ssa.Call, args []ssa.Value) {
 		arg := func(i int) ssa.Value {
 			if i < len(args) {
 				return args[i]
@@ -57,7 +57,27 @@ func (c *funcCtx) entChain(e *env, v ssa.Value) chain {
 		default:
 			c.entSetter(&ch, call, name, arg(0))
 		}
+	}
+	var path []*ssa.Call
+	v = c.walkChain(e, v, apis.Ent, func(name string, call *ssa.Call, _ apis.Spec, args []ssa.Value) {
+		path = append(path, call)
+		visit(name, call, args)
 	})
+	// A builder kept in a variable is also set in statements of their
+	// own (upd := client.Post.UpdateOne(p); upd.SetDownloads(n);
+	// upd.Save(ctx)): the builder's methods change it in place.
+	for _, b := range path {
+		for _, r := range *b.Referrers() {
+			side, ok := r.(*ssa.Call)
+			if !ok || slices.Contains(path, side) {
+				continue
+			}
+			recv, args := splitArgs(side.Common())
+			if spec, ok := c.spec(side.Common()); ok && recv == ssa.Value(b) && spec.Lib == apis.Ent && spec.Op == apis.Chain {
+				visit(calleeObj(side.Common()).Name(), side, args)
+			}
+		}
+	}
 	ch.setHandle(c.handleOf(e, v))
 	return ch
 }
