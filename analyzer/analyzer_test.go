@@ -16,7 +16,7 @@ import (
 // testModules are the analysistest modules; each requires real library
 // modules, which TestMain downloads into the module cache because
 // analysistest loads packages with GOPROXY=off.
-var testModules = []string{"cases", "pgx", "sqlx", "redis", "redigo", "memcache", "bun", "xorm", "ent", "gormv1", "unmodelled"}
+var testModules = []string{"cases", "pgx", "sqlx", "redis", "redigo", "memcache", "bun", "xorm", "ent", "mongo", "gormv1", "unmodelled"}
 
 func TestMain(m *testing.M) {
 	for _, mod := range testModules {
@@ -94,6 +94,7 @@ func TestLibraries(t *testing.T) {
 		{"bun", "NewSelect and NewUpdate with models, Set, Column, For(\"UPDATE\"), RunInTx; a list loaded by the caller, appended to in a helper and written with the columns a helper names"},
 		{"xorm", "Get, Find, Update with Cols, maps, Incr, Decr and SetExpr, Exec, ForUpdate, NewSession with Begin, Transaction, version fields, a repository across packages"},
 		{"ent", "generated code recognised by shape: Get, Query with Where and ForUpdate, Only, First, UpdateOne, UpdateOneID and Update with SetX and AddX, Save and Exec, client.Tx with Commit and Rollback, a version in Where, a repository across packages"},
+		{"mongo", "MongoDB driver v1 and v2: FindOne with Decode, Find with All, UpdateOne, UpdateMany, UpdateByID and FindOneAndUpdate with bson.M and bson.D documents, $set against $inc, a filter on the value read or a version, ReplaceOne of a whole document, session.WithTransaction, another collection, a repository across packages"},
 		{"gormv1", "GORM v1 (github.com/jinzhu/gorm): First, Find, Take then Save, variadic Update and UpdateColumn, Updates of a map, Set(\"gorm:query_option\", \"FOR UPDATE\") locking inside Begin and Transaction and not outside, LOCK IN SHARE MODE, gorm.Expr, a repository across packages"},
 		{"redis", "go-redis v9, v8 and v7 (no ctx): GET then SET, INCRBY, WATCH with TxPipelined, MULTI without WATCH, hashes, UniversalClient"},
 		{"memcache", "Get then Set or Replace, Increment, CompareAndSwap"},

@@ -79,6 +79,9 @@ func atomicWrite(pass *analysis.Pass, rep *report.Reporter, f *finding) atomicFo
 	if call != nil && w.Kind == flow.WriteEnt && f.value.Numeric {
 		return entAtomic(pass, rep, call, f) // each setter is a column of its own
 	}
+	if call != nil && w.Kind == flow.WriteDoc && f.value.Numeric {
+		return mongoAtomic(pass, rep, call, f) // a field of the update document's $set
+	}
 	if call == nil || len(w.Values) != 1 || call.Ellipsis.IsValid() || !f.value.Numeric {
 		// A string joined to another is not arithmetic: SET s = s + $1
 		// fails on PostgreSQL and stores 0 on MySQL.
@@ -251,6 +254,106 @@ func entAtomic(pass *analysis.Pass, rep *report.Reporter, call *ast.CallExpr, f 
 		}, ch.edits...),
 	}
 	return form
+}
+
+// mongoAtomic computes the atomic form of a MongoDB update whose $set
+// writes the finding's field as the value read ± a delta: the same
+// update with $inc of the delta. The fix rewrites it when $set holds that
+// one field and the document no $inc already.
+func mongoAtomic(pass *analysis.Pass, rep *report.Reporter, call *ast.CallExpr, f *finding) atomicForm {
+	if len(call.Args) < 3 {
+		return atomicForm{op: "+"}
+	}
+	ops := docLiteral(call.Args[2])
+	var setKey, value ast.Expr
+	fields := 0
+	for _, op := range ops {
+		switch op.key {
+		case "$inc":
+			setKey = nil
+			fields = -1
+		case "$set":
+			if fields < 0 {
+				break
+			}
+			for _, fld := range docLiteral(op.val) {
+				fields++
+				if fld.key == f.value.Column {
+					setKey, value = op.keyExpr, fld.val
+				}
+			}
+		}
+	}
+	if value == nil {
+		return atomicForm{op: "+"}
+	}
+	ch, ok := changeOf(pass, rep, value, f)
+	if !ok {
+		return atomicForm{op: "+"}
+	}
+	form := atomicForm{op: ch.op, delta: ch.delta}
+	if setKey == nil || fields != 1 {
+		return form
+	}
+	delta := entDelta(ch.op, ch.delta)
+	form.fix = &analysis.SuggestedFix{
+		Message: fmt.Sprintf(`Update %s atomically with "$inc": %s`, f.value.Column, delta),
+		TextEdits: append([]analysis.TextEdit{
+			{Pos: setKey.Pos(), End: setKey.End(), NewText: []byte(`"$inc"`)},
+			{Pos: value.Pos(), End: value.End(), NewText: []byte(delta)},
+		}, ch.edits...),
+	}
+	return form
+}
+
+// docField is one field of a BSON document literal in the source.
+type docField struct {
+	key     string
+	keyExpr ast.Expr
+	val     ast.Expr
+}
+
+// docLiteral returns the fields of a BSON document literal: bson.M{"k":
+// v}, or bson.D{{"k", v}} and bson.D{{Key: "k", Value: v}}.
+func docLiteral(x ast.Expr) []docField {
+	lit, ok := ast.Unparen(x).(*ast.CompositeLit)
+	if !ok {
+		return nil
+	}
+	var out []docField
+	for _, elt := range lit.Elts {
+		var k, v ast.Expr
+		switch e := elt.(type) {
+		case *ast.KeyValueExpr:
+			k, v = e.Key, e.Value
+		case *ast.CompositeLit:
+			for i, p := range e.Elts {
+				if kv, ok := p.(*ast.KeyValueExpr); ok {
+					if id, ok := kv.Key.(*ast.Ident); ok && id.Name == "Key" {
+						k = kv.Value
+					} else if ok && id.Name == "Value" {
+						v = kv.Value
+					}
+					continue
+				}
+				if i == 0 {
+					k = p
+				} else if i == 1 {
+					v = p
+				}
+			}
+		}
+		bl, ok := ast.Unparen(k).(*ast.BasicLit)
+		if !ok || bl.Kind != token.STRING || v == nil {
+			continue
+		}
+		key, err := strconv.Unquote(bl.Value)
+		if err != nil {
+			continue
+		}
+		out = append(out, docField{key: key, keyExpr: bl, val: v})
+	}
+	return out
 }
 
 // countToken counts occurrences of placeholder p ($n) not followed by a

@@ -278,6 +278,12 @@ func onlyColumns(w *flow.Write, cols []string) string {
 		return fmt.Sprintf("Cols(%s) on the Update", strings.Join(quoted, ", "))
 	case apis.Ent:
 		return "only the setters of the fields that changed on the update"
+	case apis.Mongo:
+		sets := make([]string, len(cols))
+		for i, c := range cols {
+			sets[i] = strconv.Quote(c) + ": …"
+		}
+		return fmt.Sprintf(`UpdateOne with bson.M{"$set": bson.M{%s}} instead of the whole document`, strings.Join(sets, ", "))
 	}
 	if w.Via != nil {
 		return fmt.Sprintf("a method that updates %s alone", strings.Join(cols, " and "))
@@ -342,6 +348,8 @@ func checkThenWriteDiagnostic(pass *analysis.Pass, f *finding) analysis.Diagnost
 		repeat = where + " on the Update, then check the count of rows it returns"
 	case apis.Ent:
 		repeat = fmt.Sprintf("Update().Where(…, %s(…)) with the value checked, then check the count Save returns", entPredicate(w, col, "EQ"))
+	case apis.Mongo:
+		repeat = fmt.Sprintf(`the value checked in the filter, bson.M{"_id": id, %q: …}, then check MatchedCount`, col)
 	case apis.Redis, apis.RedisV7:
 		repeat = "a Lua script (rdb.Eval) that compares and sets in one step"
 	case apis.Redigo:
@@ -415,6 +423,13 @@ func hints(w *flow.Write, l *flow.Load, f *finding) (lockHint, txHint, unprotect
 	case apis.Ent:
 		lockHint = fmt.Sprintf("load %s with ForUpdate() inside client.Tx and write %[1]s on that tx", pronoun(f))
 		txHint = "tx, err := client.Tx(ctx) … tx.Commit()"
+	case apis.Mongo:
+		lockHint = fmt.Sprintf("read and write %s inside session.WithTransaction, on the context its callback is given (a write conflict then fails one of two concurrent transactions, and WithTransaction retries it)", pronoun(f))
+		if col := f.value.Column; col != "" && f.category != CategoryStaleRow {
+			lockHint = fmt.Sprintf(`check the value read in the filter (bson.M{"_id": id, %q: %s}) and that ModifiedCount is 1, or %s`, col, f.label.Name, lockHint)
+		}
+		txHint = "session.WithTransaction(ctx, fn), with every read and write in fn on the context fn is given"
+		unprotected = "outside a transaction"
 	case apis.Redis, apis.RedisV7:
 		lockHint = fmt.Sprintf("read %s under WATCH and write %[1]s in that transaction's TxPipelined (rdb.Watch(%sfunc(tx *redis.Tx) error { … }, key))", pronoun(f), redisCtx(lib))
 		unprotected = "without WATCH"
@@ -492,6 +507,8 @@ func remedy(w *flow.Write, f *finding, form atomicForm) string {
 			return fmt.Sprintf(`a version check (a Version field tagged xorm:"version" on the model, which makes the Update of %s check and bump it, retried while Update returns 0)`, col)
 		case apis.Ent:
 			return fmt.Sprintf(`a version check (Update().Where(…, %s(v)).%s(…).AddVersion(1), retried while Save returns 0)`, entPredicate(w, "version", "EQ"), entMethod(w, f, "Set"))
+		case apis.Mongo:
+			return fmt.Sprintf(`a version check (bson.M{"_id": id, "version": v} in the filter, bson.M{"$set": bson.M{%q: …}, "$inc": bson.M{"version": 1}}, retried while ModifiedCount is 0)`, col)
 		}
 		first, second := "$1", "$2"
 		if strings.Contains(w.SQL, "?") && !strings.Contains(w.SQL, "$") {
@@ -502,7 +519,11 @@ func remedy(w *flow.Write, f *finding, form atomicForm) string {
 	if g := form.guard; g != nil && g.own && (w.Stmt != nil || form.delta != "") {
 		// Where the delta is not known (a GORM Save, a bun model), the
 		// hint below already puts the floor in the WHERE clause.
-		return fmt.Sprintf("an atomic update that repeats the check at %s in its WHERE clause (%s)", g.at, guardedHint(w, f, form))
+		clause := "its WHERE clause"
+		if w.Lib == apis.Mongo {
+			clause = "its filter"
+		}
+		return fmt.Sprintf("an atomic update that repeats the check at %s in %s (%s)", g.at, clause, guardedHint(w, f, form))
 	}
 	return "an atomic update (" + atomicHint(w, f, form) + ")"
 }
@@ -565,6 +586,12 @@ func guardedHint(w *flow.Write, f *finding, form atomicForm) string {
 			where = fmt.Sprintf("%s(%s)", entPredicate(w, col, entOps[c.op]), c.rhs)
 		}
 		return fmt.Sprintf(`Update().Where(…, %s).%s(%s), then check the count Save returns`, where, entMethod(w, f, "Add"), entDelta(op, delta))
+	case w.Lib == apis.Mongo:
+		filter := "…"
+		if c != nil {
+			filter = fmt.Sprintf("%q: bson.M{%q: %s}", col, mongoOps[c.op], c.rhs)
+		}
+		return fmt.Sprintf(`bson.M{"_id": id, %s} as the filter and bson.M{"$inc": bson.M{%q: %s}}, then check ModifiedCount`, filter, col, entDelta(op, delta))
 	}
 	return fmt.Sprintf("SET %s = %s %s $1 in %s, with the check in its WHERE clause and a RowsAffected check", col, col, op, writerName(w))
 }
@@ -616,9 +643,18 @@ func atomicHint(w *flow.Write, f *finding, form atomicForm) string {
 			return fmt.Sprintf(`Update().Where(…, %s(%s)).%s and a check of the count Save returns`, entPredicate(w, col, "GTE"), delta, add)
 		}
 		return add
+	case w.Lib == apis.Mongo:
+		inc := fmt.Sprintf(`bson.M{"$inc": bson.M{%q: %s}}`, col, entDelta(form.op, delta))
+		if form.op == "-" {
+			return fmt.Sprintf(`%s with %q: bson.M{"$gte": %s} in the filter and a check of ModifiedCount`, inc, col, delta)
+		}
+		return inc
 	}
 	return fmt.Sprintf("SET %s = %s %s $1 in %s", col, col, form.op, writerName(w))
 }
+
+// mongoOps are MongoDB's query operators for SQL comparisons.
+var mongoOps = map[string]string{"<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte", "=": "$eq", "<>": "$ne"}
 
 // entOps are the suffixes of ent's generated predicates for SQL
 // comparisons (post.DownloadsGTE).

@@ -75,6 +75,12 @@ const (
 	EntLoad // <T>Client.Get, <T>Query.Only, First, All: runs the builder's query and returns the entities; Column is Get's id
 	EntSave // <T>Update(One).Save, Exec: writes the fields the builder's setters set
 
+	// MongoDB (see mongo.go)
+	DocFind       // FindOne, Find: runs the Filter document on the receiver's collection; Decode and All of the result load
+	DocUpdate     // UpdateOne, UpdateMany, UpdateByID, FindOneAndUpdate: writes the update document at Value to what Filter (UpdateByID: the _id at Column) finds
+	DocReplace    // ReplaceOne, FindOneAndReplace: writes the document at Value whole
+	DocCollection // (*Database).Collection: the collection named at Column
+
 	// sync
 	MutexLock
 	MutexUnlock
@@ -98,6 +104,7 @@ const (
 	Bun          // github.com/uptrace/bun
 	Xorm         // xorm.io/xorm
 	Ent          // entgo.io/ent: the code it generates into the program
+	Mongo        // go.mongodb.org/mongo-driver (v1) and its v2
 	Sync         // sync
 )
 
@@ -127,6 +134,8 @@ func (l Lib) Name() string {
 		return "xorm"
 	case Ent:
 		return "ent"
+	case Mongo:
+		return "mongo"
 	case Sync:
 		return "sync"
 	}
@@ -135,7 +144,7 @@ func (l Lib) Name() string {
 
 // LibNamed returns the library called name (see Name), or SQL.
 func LibNamed(name string) Lib {
-	for _, l := range []Lib{GORM, GORMV1, PGX, SQLX, Redis, RedisV7, Memcache, Redigo, Bun, Xorm, Ent, Sync} {
+	for _, l := range []Lib{GORM, GORMV1, PGX, SQLX, Redis, RedisV7, Memcache, Redigo, Bun, Xorm, Ent, Mongo, Sync} {
 		if l.Name() == name {
 			return l
 		}
@@ -177,10 +186,19 @@ type Spec struct {
 	// elements of its variadic argument: Update("n", v), or Update(m)
 	// of one map or struct, which writes as Updates(m).
 	Packed bool
+	// Ctx is the index of the context argument that is the operation's
+	// handle (MongoDB's, which carries the session), and Filter that of
+	// the filter document that finds what it reads or writes.
+	Ctx    int
+	Filter int
+	// Conflicts reports a transaction that fails a write to what another
+	// changed since it began (MongoDB's snapshot isolation): what it
+	// reads and writes is protected, as under SERIALIZABLE.
+	Conflicts bool
 }
 
 func spec(op Op, lib Lib) Spec {
-	return Spec{Op: op, Lib: lib, SQL: -1, Args: -1, Dest: -1, Column: -1, Value: -1, Opts: -1, Callback: -1}
+	return Spec{Op: op, Lib: lib, SQL: -1, Args: -1, Dest: -1, Column: -1, Value: -1, Opts: -1, Callback: -1, Ctx: -1, Filter: -1}
 }
 
 func (s Spec) sql(i int) Spec      { s.SQL, s.Args = i, i+1; return s }
@@ -192,6 +210,9 @@ func (s Spec) opts(i int) Spec     { s.Opts = i; return s }
 func (s Spec) callback(i int) Spec { s.Callback = i; return s }
 func (s Spec) txParam(i int) Spec  { s.TxParam = i; return s }
 func (s Spec) packed() Spec        { s.Packed = true; return s }
+func (s Spec) ctx(i int) Spec      { s.Ctx = i; return s }
+func (s Spec) filter(i int) Spec   { s.Filter = i; return s }
+func (s Spec) conflicts() Spec     { s.Conflicts = true; return s }
 
 const (
 	sqlPkg   = "database/sql"
@@ -461,6 +482,8 @@ func buildTable() map[string]Spec {
 	add("*"+xormPkg+".Session", "Begin", spec(BeginOn, Xorm))
 	add("*"+xormPkg+".Session", "BeginTx", spec(BeginOn, Xorm).opts(0))
 	add("*"+xormPkg+".Session", "Commit Rollback Close", spec(End, Xorm))
+
+	mongoRows(add)
 
 	// sync: a mutex held around load and save protects one process only.
 	for _, m := range []string{"*sync.Mutex", "*sync.RWMutex"} {
@@ -782,7 +805,7 @@ const GormQueryOption = "gorm:query_option"
 
 // Libraries are the package paths whose import makes a package worth
 // analysing.
-var Libraries = slices.Concat([]string{sqlPkg, gormPkg, gormV1Pk, pgxPkg, pgx4Pkg, mcPkg, bunPkg, xormPkg, entPkg}, sqlxPkgs, redisPkgs, redigoPkgs)
+var Libraries = slices.Concat([]string{sqlPkg, gormPkg, gormV1Pk, pgxPkg, pgx4Pkg, mcPkg, bunPkg, xormPkg, entPkg}, sqlxPkgs, redisPkgs, redigoPkgs, mongoPkgs)
 
 // IsLibrary reports whether path is one of the libraries themselves (their
 // own code is not analysed).

@@ -145,8 +145,9 @@ func TestUnmodelled(t *testing.T) {
 		{"github.com/go-xorm/xorm", "go-xorm (xorm before xorm.io)"},
 		{"entgo.io/ent/dialect/sql", ""}, // modelled, through the code it generates
 		{"github.com/volatiletech/sqlboiler/v4/boil", "sqlboiler"},
-		{"go.mongodb.org/mongo-driver/v2/mongo", "MongoDB Go driver"},
-		{"go.mongodb.org/mongo-driver/mongo", "MongoDB Go driver"},
+		{"go.mongodb.org/mongo-driver/v2/mongo", ""}, // modelled, v1 and v2
+		{"go.mongodb.org/mongo-driver/mongo", ""},
+		{"go.mongodb.org/mongo-driver/bson", ""},
 		{"github.com/jackc/pgx/v4", ""}, // modelled, as v5
 		{"github.com/jackc/pgx/v5", ""},
 		{"gorm.io/gorm", ""},

@@ -21,7 +21,6 @@ var unmodelled = []UnmodelledLibrary{
 	{"go-xorm (xorm before xorm.io)", "github.com/go-xorm/xorm"},
 	{"sqlboiler", "github.com/volatiletech/sqlboiler"},
 	{"sqlboiler", "github.com/aarondl/sqlboiler"},
-	{"MongoDB Go driver", "go.mongodb.org/mongo-driver"},
 	{"go-pg", "github.com/go-pg/pg"},
 	{"upper/db", "github.com/upper/db"},
 	{"gocql", "github.com/gocql/gocql"},

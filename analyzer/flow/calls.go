@@ -514,6 +514,10 @@ func (c *funcCtx) api(st *state, e *env, call *ssa.Call, spec apis.Spec) {
 		c.entLoad(st, e, call, recv, arg(spec.Column))
 	case apis.EntSave:
 		c.entWrite(st, e, call, recv)
+	case apis.DocFind:
+		c.queries[call] = c.docQuery(e, call, spec, recv, args)
+	case apis.DocUpdate, apis.DocReplace:
+		c.docWrite(st, e, call, spec, recv, args)
 	case apis.BeginOn:
 		// xorm's sess.Begin(): the session itself is now a transaction.
 		if recv != nil {
@@ -544,7 +548,7 @@ func (c *funcCtx) api(st *state, e *env, call *ssa.Call, spec apis.Spec) {
 		if spec.Op == apis.RunOnConn {
 			kind = summary.Conn
 		}
-		h := Handle{root: call, Kind: kind, Param: -1, Name: "the transaction", Serializable: c.serializableCall(e, call, spec), Begin: call.Pos()}
+		h := Handle{root: call, Kind: kind, Param: -1, Name: "the transaction", Serializable: spec.Conflicts || c.serializableCall(e, call, spec), Begin: call.Pos()}
 		if cb := arg(spec.Callback); cb != nil {
 			c.runCallback(st, e, call, cb, spec.TxParam, h)
 		}

@@ -240,6 +240,7 @@ const (
 	WriteBun                          // a bun update: Set expressions or model columns
 	WriteXorm                         // an xorm Update: Incr, Decr and SetExpr columns, the bean's fields or entries
 	WriteEnt                          // an ent update: the fields its setters set or add to
+	WriteDoc                          // a document update: the fields of a MongoDB update document, or a replacement whole
 )
 
 // Written is one value a write stores.
@@ -427,7 +428,10 @@ type Analysis struct {
 	// sqlFields are the SQL texts kept in the package's unexported string
 	// fields (see fieldSQL).
 	sqlFields map[*types.Var]string
-	columns   map[*types.Struct]map[string]bool
+	// collFields are the MongoDB collections kept in the package's struct
+	// fields, by name ("" when two stores disagree or one is not known).
+	collFields map[*types.Var]string
+	columns    map[*types.Struct]map[string]bool
 	// module is the path of the module being worked on: its interfaces
 	// whose implementations this package cannot see are repositories
 	// whose methods stay symbolic (see symbolicSummary).

@@ -575,11 +575,15 @@ func columnName(field, tag string) string {
 	if col := xormTagColumn(reflect.StructTag(tag).Get("xorm")); col != "" {
 		return col
 	}
-	// bun:"name,pk" and sqlx's db:"name" name the column first.
-	for _, key := range []string{"bun", "db"} {
+	// bun:"name,pk", sqlx's db:"name" and the MongoDB driver's
+	// bson:"name,omitempty" name the column first.
+	for _, key := range []string{"bun", "db", "bson"} {
 		if col, _, _ := strings.Cut(reflect.StructTag(tag).Get(key), ","); col != "" && col != "-" && !strings.Contains(col, ":") {
 			return col
 		}
+	}
+	if _, ok := reflect.StructTag(tag).Lookup("bson"); ok {
+		return strings.ToLower(field) // bson:",omitempty": the driver's default, the name in lower case
 	}
 	return snake(field)
 }

@@ -110,7 +110,8 @@ func plural(s string) string {
 }
 
 // modelKeys returns the primary key columns of an ORM model: fields
-// tagged gorm:"primaryKey", bun:",pk" or xorm:"pk", else a field named ID, looking
+// tagged gorm:"primaryKey", bun:",pk", xorm:"pk" or bson:"_id" (a MongoDB
+// document's identity), else a field named ID, looking
 // into embedded structs (gorm.Model).
 func modelKeys(t types.Type) []string {
 	_, st := model(t)
@@ -135,7 +136,7 @@ func modelKeys(t types.Type) []string {
 			if name, _, _ := strings.Cut(b, ","); name != "" && name != "-" {
 				col = name
 			}
-			if strings.Contains(g, "primarykey") || strings.Contains(g, "primary_key") || hasOption(b, "pk") || xormTagHas(tag.Get("xorm"), "pk") {
+			if strings.Contains(g, "primarykey") || strings.Contains(g, "primary_key") || hasOption(b, "pk") || xormTagHas(tag.Get("xorm"), "pk") || col == "_id" {
 				tagged = append(tagged, col)
 			} else if f.Name() == "ID" {
 				named = append(named, col)

@@ -1,0 +1,371 @@
+package flow
+
+import (
+	"go/constant"
+	"go/token"
+	"go/types"
+	"slices"
+	"sort"
+	"strings"
+
+	"golang.org/x/tools/go/ssa"
+
+	"github.com/lostupdate/lostupdate/analyzer/apis"
+)
+
+// The MongoDB driver's shapes that a row of the apis table cannot say:
+// the documents (bson.M and bson.D literals) that filter and update, and
+// the collection an operation runs on. A collection is a table, "mongo:"
+// and its name; a document's field is a column; the operation's handle is
+// its context argument, which carries the session of WithTransaction.
+
+// docEntry is one field of a BSON document literal: its key and value.
+type docEntry struct {
+	key string
+	val ssa.Value
+}
+
+// docEntries returns the fields of a BSON document built as a literal in
+// SSA: a map with string keys (bson.M{"$set": …}), whose constant keys
+// are read from its updates in key order, or a slice of key-value structs
+// (bson.D{{Key: "$set", Value: …}}) in element order. ok is false for
+// any other value (a struct, a document built elsewhere).
+func docEntries(e *env, v ssa.Value) (entries []docEntry, ok bool) {
+	switch x := peel(e.resolve(v)).(type) {
+	case *ssa.MakeMap:
+		for _, ref := range *x.Referrers() {
+			u, isUpdate := ref.(*ssa.MapUpdate)
+			if !isUpdate || u.Map != x {
+				continue
+			}
+			if k, isConst := peel(u.Key).(*ssa.Const); isConst && k.Value != nil && k.Value.Kind() == constant.String {
+				entries = append(entries, docEntry{constant.StringVal(k.Value), u.Value})
+			}
+		}
+		sort.SliceStable(entries, func(i, j int) bool { return entries[i].key < entries[j].key })
+		return entries, true
+	case *ssa.Slice:
+		arr, isAlloc := x.X.(*ssa.Alloc)
+		if !isAlloc || !isDocElem(x.Type()) {
+			return nil, false
+		}
+		for _, ref := range *arr.Referrers() {
+			ia, isIndex := ref.(*ssa.IndexAddr)
+			if !isIndex || ia.X != arr {
+				continue
+			}
+			if en, ok := elemEntry(ia); ok {
+				entries = append(entries, en)
+			}
+		}
+		return entries, true
+	}
+	return nil, false
+}
+
+// elemEntry returns the key and value stored into an element of a
+// bson.D literal, field by field (&arr[i].Key) or as a struct built in a
+// local first (arr[i] = *complit).
+func elemEntry(elem *ssa.IndexAddr) (docEntry, bool) {
+	var en docEntry
+	addrs := []ssa.Value{elem}
+	for _, r := range *elem.Referrers() {
+		if st, ok := r.(*ssa.Store); ok && st.Addr == elem {
+			if u, ok := st.Val.(*ssa.UnOp); ok && u.Op == token.MUL {
+				if local, ok := u.X.(*ssa.Alloc); ok {
+					addrs = append(addrs, local)
+				}
+			}
+		}
+	}
+	for _, addr := range addrs {
+		for _, r := range *addr.Referrers() {
+			fa, ok := r.(*ssa.FieldAddr)
+			if !ok || fa.X != addr {
+				continue
+			}
+			for _, fr := range *fa.Referrers() {
+				st, ok := fr.(*ssa.Store)
+				if !ok || st.Addr != fa {
+					continue
+				}
+				switch fa.Field {
+				case 0:
+					if k, ok := peel(st.Val).(*ssa.Const); ok && k.Value != nil && k.Value.Kind() == constant.String {
+						en.key = constant.StringVal(k.Value)
+					}
+				case 1:
+					en.val = st.Val
+				}
+			}
+		}
+	}
+	return en, en.key != "" && en.val != nil
+}
+
+// isDocElem reports whether t is a slice of key-value structs, as bson.D
+// is: struct{ Key string; Value any }.
+func isDocElem(t types.Type) bool {
+	sl, ok := t.Underlying().(*types.Slice)
+	if !ok {
+		return false
+	}
+	st, ok := sl.Elem().Underlying().(*types.Struct)
+	return ok && st.NumFields() == 2 && st.Field(0).Name() == "Key" && isString(st.Field(0).Type()) &&
+		st.Field(1).Name() == "Value" && types.IsInterface(st.Field(1).Type())
+}
+
+// docField returns the column a document key names: the key, or for a
+// dotted path into an embedded document ("profile.balance",
+// "items.$.qty") its last field, as a load names a nested struct's field.
+func docField(key string) string {
+	parts := strings.Split(key, ".")
+	for i := len(parts) - 1; i >= 0; i-- {
+		if p := parts[i]; p != "" && !strings.HasPrefix(p, "$") && strings.Trim(p, "0123456789") != "" {
+			return p
+		}
+	}
+	return key
+}
+
+// docFilter reads a filter document: the fields it compares with a value
+// (bson.M{"_id": id, "balance": u.Balance}, or {"$eq": v}) find the
+// documents and check the value read; those it tests with another
+// operator ({"$gte": amt}) are tested. keys are the values the equalities
+// compare with.
+func docFilter(e *env, v ssa.Value) (eq, tested []string, keys map[string]ssa.Value) {
+	entries, _ := docEntries(e, v)
+	for _, en := range entries {
+		if strings.HasPrefix(en.key, "$") {
+			continue // $and, $or, $expr: not read
+		}
+		col := docField(en.key)
+		tested = append(tested, col)
+		ops, isDoc := docEntries(e, en.val)
+		if isDoc && len(ops) > 0 && strings.HasPrefix(ops[0].key, "$") {
+			for _, op := range ops {
+				if op.key == "$eq" {
+					eq = append(eq, col)
+					keys = withKey(keys, col, keyValue(e, op.val))
+				}
+			}
+			continue
+		}
+		eq = append(eq, col)
+		keys = withKey(keys, col, keyValue(e, en.val))
+	}
+	return eq, tested, keys
+}
+
+// docQuery describes what FindOne or Find reads: the documents its filter
+// finds in the receiver's collection, through the session its context
+// carries.
+func (c *funcCtx) docQuery(e *env, call *ssa.Call, spec apis.Spec, recv ssa.Value, args []ssa.Value) *query {
+	q := newQuery(c.docHandle(e, spec, args), apis.Mongo, call.Pos())
+	q.table = c.collection(e, recv)
+	if spec.Filter >= 0 && spec.Filter < len(args) {
+		q.keys, _, q.keyArgs = docFilter(e, args[spec.Filter])
+	}
+	return q
+}
+
+// docHandle returns the handle of a MongoDB operation: its context.
+func (c *funcCtx) docHandle(e *env, spec apis.Spec, args []ssa.Value) Handle {
+	if spec.Ctx < 0 || spec.Ctx >= len(args) || args[spec.Ctx] == nil {
+		return Handle{Param: -1}
+	}
+	return c.handleOf(e, args[spec.Ctx])
+}
+
+// docAtomic are the update operators that compute a field's new value
+// from its old one in the server.
+var docAtomic = []string{"$inc", "$mul", "$min", "$max", "$bit", "$push", "$addToSet", "$pull", "$pullAll", "$pop"}
+
+// docWrite records what UpdateOne, UpdateMany, UpdateByID and
+// FindOneAndUpdate write (the fields of the update document's $set,
+// atomically those of $inc, $push and the other operators that compute
+// from the old value), or ReplaceOne and FindOneAndReplace (the
+// replacement whole), to the documents the filter finds: its equalities
+// check the values they compare with.
+func (c *funcCtx) docWrite(st *state, e *env, call *ssa.Call, spec apis.Spec, recv ssa.Value, args []ssa.Value) {
+	arg := func(i int) ssa.Value {
+		if i >= 0 && i < len(args) {
+			return args[i]
+		}
+		return nil
+	}
+	doc := arg(spec.Value)
+	if doc == nil {
+		return
+	}
+	h := c.docHandle(e, spec, args)
+	inTx := c.inTx(st, h)
+	if inTx {
+		defer c.lock(st, call, 1, h, LockWrite, inTx, token.NoPos)
+	}
+	var eq, tested []string
+	var keys map[string]ssa.Value
+	if f := arg(spec.Filter); f != nil {
+		eq, tested, keys = docFilter(e, f)
+	}
+	if id := arg(spec.Column); id != nil {
+		eq, keys = append(eq, "_id"), withKey(keys, "_id", keyValue(e, id)) // UpdateByID
+	}
+	var vals []Written
+	var sets, atomic []string
+	row := false
+	if spec.Op == apis.DocReplace {
+		vals, atomic, row = c.docSet(st, e, doc)
+	} else {
+		vals, sets, atomic, row = c.docUpdate(st, e, doc)
+	}
+	if row {
+		r := c.recordRow(st, e, doc)
+		for i := range vals {
+			vals[i].Row = r
+		}
+	}
+	for _, v := range vals {
+		if v.Column != "" {
+			sets = union(sets, []string{v.Column})
+		}
+	}
+	if _, isTuple := call.Type().(*types.Tuple); !isTuple {
+		// FindOneAndUpdate, FindOneAndReplace: the document its Decode
+		// loads.
+		q := newQuery(h, apis.Mongo, call.Pos())
+		q.table, q.keys, q.keyArgs = c.collection(e, recv), eq, keys
+		c.queries[call] = q
+	}
+	w := c.write(st, call, 0, WriteDoc, h, inTx, vals)
+	w.Lib, w.Table = apis.Mongo, c.collection(e, recv)
+	w.Sets, w.Atomic = union(w.Sets, sets), union(w.Atomic, atomic)
+	w.Checks = union(w.Checks, eq)
+	w.Tested = union(w.Tested, tested)
+	if w.KeyArgs == nil {
+		w.KeyArgs = keys
+	}
+	w.Row = w.Row || row || len(w.Sets) > MaxTargeted
+}
+
+// docUpdate reads an update document: the fields its $set, $unset and
+// $currentDate set (from values, or from nothing read), and those its
+// $inc, $push and the other operators that compute in the server change
+// atomically. A $set of a struct writes the record whole (row).
+func (c *funcCtx) docUpdate(st *state, e *env, doc ssa.Value) (vals []Written, sets, atomic []string, row bool) {
+	ops, _ := docEntries(e, doc)
+	for _, op := range ops {
+		fields, isDoc := docEntries(e, op.val)
+		switch {
+		case op.key == "$set" && !isDoc:
+			v, a, r := c.docSet(st, e, op.val) // {"$set": &u}
+			vals, atomic, row = append(vals, v...), append(atomic, a...), row || r
+		case op.key == "$set":
+			for _, f := range fields {
+				vals = append(vals, c.docValue(st, e, f))
+			}
+		case op.key == "$unset" || op.key == "$currentDate":
+			for _, f := range fields {
+				sets = append(sets, docField(f.key))
+			}
+		case slices.Contains(docAtomic, op.key):
+			for _, f := range fields {
+				atomic = append(atomic, docField(f.key))
+			}
+		}
+	}
+	return vals, sets, atomic, row
+}
+
+// docSet returns what writing a document whole writes: a literal's
+// fields, or a record's (as GORM's Save writes a model), which is then a
+// write of the whole row.
+func (c *funcCtx) docSet(st *state, e *env, doc ssa.Value) (vals []Written, atomic []string, row bool) {
+	if fields, ok := docEntries(e, doc); ok {
+		for _, f := range fields {
+			vals = append(vals, c.docValue(st, e, f))
+		}
+		return vals, nil, false
+	}
+	if n, _ := model(peel(e.resolve(doc)).Type()); n == nil {
+		return nil, nil, false
+	}
+	vals, atomic = c.objectWrites(st, e, doc, "", nil)
+	return vals, atomic, true
+}
+
+// docValue is what one field of a document writes.
+func (c *funcCtx) docValue(st *state, e *env, f docEntry) Written {
+	v := peel(f.val)
+	return Written{Column: docField(f.key), Labels: c.valueLabels(st, e, f.val), Arg: -1,
+		Numeric: isNumeric(v.Type()), Time: isTime(v.Type()), Const: isConst(v), Value: constValue(f.val)}
+}
+
+// collection returns the table key of the collection a value is:
+// "mongo:" and the name given to Database.Collection, in this function
+// or, for a collection kept in a struct field, in every store into the
+// field in this package; "" (any table) when it is not known.
+func (c *funcCtx) collection(e *env, v ssa.Value) string {
+	if v == nil {
+		return ""
+	}
+	switch x := peel(e.resolve(v)).(type) {
+	case *ssa.Call:
+		if name, ok := c.collectionCall(e, x); ok {
+			return "mongo:" + name
+		}
+	case *ssa.UnOp:
+		if fa, ok := x.X.(*ssa.FieldAddr); ok && x.Op == token.MUL {
+			if name := c.a.fieldCollection(fieldOf(fa.X.Type(), fa.Field)); name != "" {
+				return "mongo:" + name
+			}
+		}
+	}
+	return ""
+}
+
+// collectionCall returns the name a call of Database.Collection gives.
+func (c *funcCtx) collectionCall(e *env, call *ssa.Call) (string, bool) {
+	spec, ok := c.spec(call.Common())
+	if !ok || spec.Op != apis.DocCollection {
+		return "", false
+	}
+	_, args := splitArgs(call.Common())
+	if spec.Column < 0 || spec.Column >= len(args) {
+		return "", false
+	}
+	return c.sqlText(e, args[spec.Column])
+}
+
+// fieldCollection returns the name of the collection kept in a struct
+// field, when every store into it in this package (in a constructor:
+// &Store{users: db.Collection("users")}) names the same constant.
+func (a *Analysis) fieldCollection(f *types.Var) string {
+	if f == nil {
+		return ""
+	}
+	if a.collFields == nil {
+		a.collFields = make(map[*types.Var]string)
+		a.eachFieldStore(func(f *types.Var, st *ssa.Store) {
+			call, ok := peel(st.Val).(*ssa.Call)
+			if !ok {
+				return
+			}
+			spec, ok := apis.Lookup(calleeObj(call.Common()))
+			if !ok || spec.Op != apis.DocCollection {
+				return
+			}
+			name := ""
+			if _, args := splitArgs(call.Common()); spec.Column >= 0 && spec.Column < len(args) {
+				if k, ok := peel(args[spec.Column]).(*ssa.Const); ok && k.Value != nil && k.Value.Kind() == constant.String {
+					name = constant.StringVal(k.Value)
+				}
+			}
+			if old, seen := a.collFields[f]; seen && old != name {
+				name = ""
+			}
+			a.collFields[f] = name
+		})
+	}
+	return a.collFields[f]
+}
