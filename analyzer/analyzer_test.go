@@ -120,6 +120,7 @@ var fixPackages = []struct {
 	{"pgx", "./wallet"},
 	{"gormv1", "./store"},
 	{"ent", "./posts"},
+	{"mongo", "./accounts"},
 }
 
 // TestSuggestedFixes applies every suggested fix and compares the result

@@ -1,4 +1,4 @@
-// Package accounts keeps account balances in MongoDB through the v1 // want package:`writes mongo:accounts\.balance, mongo:accounts\.owner, mongo:accounts\.theme, mongo:archive\.balance; updates atomically mongo:accounts\.balance, mongo:accounts\.version`
+// Package accounts keeps account balances in MongoDB through the v1 // want package:`writes mongo:accounts\.balance, mongo:accounts\.owner, mongo:accounts\.theme, mongo:accounts\.touched, mongo:archive\.balance; updates atomically mongo:accounts\.balance, mongo:accounts\.version`
 // driver: racy and safe twins of a deposit.
 package accounts
 
@@ -192,5 +192,38 @@ func rekey(ctx context.Context, db *mongo.Database, owner string) error {
 		return err
 	}
 	_, err := coll.UpdateOne(ctx, bson.M{"_id": a.ID}, bson.M{"$set": bson.M{"theme": "light", "owner": owner}})
+	return err
+}
+
+// raiseAll reads the owner's accounts one by one with cur.Decode and
+// writes each balance plus a bonus back with UpdateMany: a lost update.
+func raiseAll(ctx context.Context, db *mongo.Database, owner string, bonus int64) error {
+	coll := db.Collection("accounts")
+	cur, err := coll.Find(ctx, bson.M{"owner": owner})
+	if err != nil {
+		return err
+	}
+	defer cur.Close(ctx)
+	for cur.Next(ctx) {
+		var a Account
+		if err := cur.Decode(&a); err != nil {
+			return err
+		}
+		if _, err := coll.UpdateMany(ctx, bson.M{"_id": a.ID}, bson.M{"$set": bson.M{"balance": a.Balance + bonus}}); err != nil { // want `^lost update: a\.Balance is read at accounts\.go:209 and written back here outside a transaction; .*Use an atomic update \(bson\.M\{"\$inc": bson\.M\{"balance": bonus\}\}\)`
+			return err
+		}
+	}
+	return cur.Err()
+}
+
+// touchThenDebit reads the document FindOneAndUpdate returns, and writes
+// a balance computed from it with another update: a lost update.
+func touchThenDebit(ctx context.Context, db *mongo.Database, id primitive.ObjectID, amt int64) error {
+	coll := db.Collection("accounts")
+	var a Account
+	if err := coll.FindOneAndUpdate(ctx, bson.M{"_id": id}, bson.M{"$currentDate": bson.M{"touched": true}}).Decode(&a); err != nil {
+		return err
+	}
+	_, err := coll.UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": bson.M{"balance": a.Balance - amt}}) // want `^lost update: a\.Balance is read at accounts\.go:224 and written back here outside a transaction; .*Use an atomic update \(bson\.M\{"\$inc": bson\.M\{"balance": -amt\}\} with "balance": bson\.M\{"\$gte": amt\} in the filter and a check of ModifiedCount\)`
 	return err
 }
