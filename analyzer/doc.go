@@ -13,11 +13,13 @@
 // The analyzer follows values from a load (QueryRow(…).Scan, rows.Scan in
 // database/sql or pgx, pgx.CollectRows, sqlx Get/Select/StructScan, GORM
 // (v2, and v1 at github.com/jinzhu/gorm) First/Take/Find/Scan, bun
-// NewSelect, xorm Get/Find, ent Get/Only/First/All, go-redis Get/HGet, redigo Do("GET"), or a function whose
+// NewSelect, xorm Get/Find, ent Get/Only/First/All, MongoDB FindOne/Find with Decode or All,
+// go-redis Get/HGet, redigo Do("GET"), or a function whose
 // summary says it loads) through variables, struct fields, pointers, arithmetic, conversions and calls to a write (Exec with
 // UPDATE or an upsert, sqlx NamedExec, GORM Save, Update, Updates,
 // UpdateColumn(s), bun NewUpdate, xorm Update, ent UpdateOne/Update with
-// SetX, go-redis Set/HSet, redigo
+// SetX, MongoDB UpdateOne/UpdateMany with $set or ReplaceOne, go-redis
+// Set/HSet, redigo
 // Do("SET"), or a
 // function whose summary says it saves). A value computed from the load (arithmetic, concatenation,
 // append, a part of a decoded document changed) and written back to the
@@ -25,7 +27,9 @@
 // UPDATE, FOR NO KEY UPDATE, clause.Locking{Strength: "UPDATE"}, GORM v1's
 // Set("gorm:query_option", "FOR UPDATE"), bun For("UPDATE"), xorm
 // ForUpdate(), ent ForUpdate() inside client.Tx, a Redis WATCH) on the same transaction,
-// the write is atomic (SET n = n + $1, gorm.Expr, xorm Incr, ent AddX, INCRBY) or
+// the load and the write run in one MongoDB session.WithTransaction, the
+// write is atomic (SET n = n + $1, gorm.Expr, xorm Incr, ent AddX, MongoDB
+// $inc, INCRBY) or
 // checks a version or the old value, or the transaction is SERIALIZABLE. The row's key, a value
 // read from another table and a value passed through unchanged are not.
 //
