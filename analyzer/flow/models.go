@@ -29,6 +29,9 @@ const (
 	// sprintf: the result is the arguments formatted; the same value for
 	// a format of verbs alone ("%d"), a new one with other text.
 	sprintf
+	// arithmetic: the result is computed from the arguments, as n + d is
+	// (t.Add(d), t.AddDate(0, 1, 0), t.Truncate(24*time.Hour)).
+	arithmetic
 )
 
 // modelOf returns the model of a function, and for decode the indexes of
@@ -77,7 +80,17 @@ func modelOf(fn *types.Func) (m callModel, from, into int) {
 	if pure[path] != nil && pure[path](name) {
 		return passThrough, 0, 0
 	}
+	if computing[path] != nil && computing[path](name) {
+		return arithmetic, 0, 0
+	}
 	return noModel, 0, 0
+}
+
+// computing lists, by package, the functions whose result is computed
+// from their arguments: a time moved by a duration is a new time, as a
+// count moved by one is a new count.
+var computing = map[string]func(string) bool{
+	"time": oneOf("Time.Add", "Time.AddDate", "Time.Truncate", "Time.Round", "Duration.Truncate", "Duration.Round"),
 }
 
 // recvName names the type of a method's receiver, without the pointer.
@@ -147,6 +160,12 @@ func (c *funcCtx) modelCall(st *state, e *env, call *ssa.Call) bool {
 			}
 		}
 		c.setResult(call, ls)
+	case arithmetic:
+		var ls labels
+		for _, a := range args {
+			ls = ls.union(c.valueLabels(st, e, a))
+		}
+		c.setResult(call, c.computed(ls))
 	case sprintf:
 		var ls labels
 		for _, a := range args {
