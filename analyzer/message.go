@@ -497,7 +497,13 @@ func remedy(w *flow.Write, f *finding, form atomicForm) string {
 		return fmt.Sprintf("an atomic %s (rdb.%s(%skey, delta); HIncrBy for a hash field)", strings.ToUpper(op), op, redisCtx(w.Lib))
 	}
 	if !f.value.Numeric || w.Stmt != nil && w.Stmt.Replace {
-		col := cmp.Or(f.value.Column, "n")
+		// A value that names no column (a record changed as a whole)
+		// is written with the columns that changed, not with a column
+		// the message would have to make up.
+		col, known := f.value.Column, f.value.Column != ""
+		if !known {
+			col = "the changed columns"
+		}
 		switch w.Lib {
 		case apis.GORM, apis.GORMV1:
 			return fmt.Sprintf(`a version check (Where("version = ?", v).Updates(…) with %s and version+1, retried while RowsAffected is 0)`, col)
@@ -508,11 +514,18 @@ func remedy(w *flow.Write, f *finding, form atomicForm) string {
 		case apis.Ent:
 			return fmt.Sprintf(`a version check (Update().Where(…, %s(v)).%s(…).AddVersion(1), retried while Save returns 0)`, entPredicate(w, "version", "EQ"), entMethod(w, f, "Set"))
 		case apis.Mongo:
-			return fmt.Sprintf(`a version check (bson.M{"_id": id, "version": v} in the filter, bson.M{"$set": bson.M{%q: …}, "$inc": bson.M{"version": 1}}, retried while ModifiedCount is 0)`, col)
+			set := "the changed fields"
+			if known {
+				set = fmt.Sprintf("%q: …", col)
+			}
+			return fmt.Sprintf(`a version check (bson.M{"_id": id, "version": v} in the filter, bson.M{"$set": bson.M{%s}, "$inc": bson.M{"version": 1}}, retried while ModifiedCount is 0)`, set)
 		}
 		first, second := "$1", "$2"
 		if strings.Contains(w.SQL, "?") && !strings.Contains(w.SQL, "$") {
 			first, second = "?", "?"
+		}
+		if !known {
+			return fmt.Sprintf("a version check (UPDATE … SET the changed columns, version = version + 1 WHERE … AND version = %s, retried while no row changes)", second)
 		}
 		return fmt.Sprintf("a version check (UPDATE … SET %s = %s, version = version + 1 WHERE … AND version = %s, retried while no row changes)", col, first, second)
 	}

@@ -1,0 +1,61 @@
+// Package teams grants teams access to services kept in MongoDB: a // want package:`analysed`
+// service read whole, given one more team and replaced whole loses a
+// concurrent grant.
+package teams
+
+import (
+	"context"
+	"errors"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
+)
+
+// Service is a document of the services collection.
+type Service struct {
+	Name  string   `bson:"_id"`
+	Teams []string `bson:"teams"`
+	Doc   string   `bson:"doc"`
+}
+
+// Team is a team.
+type Team struct{ Name string }
+
+// GrantAccess gives a team access to the service.
+func (s *Service) GrantAccess(t *Team) error { // want GrantAccess:`changes param 0.Teams`
+	for _, n := range s.Teams {
+		if n == t.Name {
+			return errors.New("already granted")
+		}
+	}
+	s.Teams = append(s.Teams, t.Name)
+	return nil
+}
+
+// Store keeps services.
+type Store struct{ DB *mongo.Database }
+
+// Get loads a service.
+func (st *Store) Get(ctx context.Context, name string) (Service, error) { // want Get:`loads result 0`
+	var s Service
+	err := st.DB.Collection("services").FindOne(ctx, bson.M{"_id": name}).Decode(&s)
+	return s, err
+}
+
+// Update replaces a service whole.
+func (st *Store) Update(ctx context.Context, s Service) error { // want Update:`writes param 2 on param 1`
+	_, err := st.DB.Collection("services").ReplaceOne(ctx, bson.M{"_id": s.Name}, s)
+	return err
+}
+
+// grant gives a team access.
+func grant(ctx context.Context, st *Store, name string, t *Team) error {
+	s, err := st.Get(ctx, name)
+	if err != nil {
+		return err
+	}
+	if err := s.GrantAccess(t); err != nil {
+		return err
+	}
+	return st.Update(ctx, s) // want `^lost update: s is read at teams.go:\d+ \(by Store.Get, at teams.go:\d+\) and written back here by Store.Update outside a transaction; .*Use a version check \(bson.M\{"_id": id, "version": v\} in the filter, bson.M\{"\$set": bson.M\{the changed fields\}, "\$inc"`
+}
