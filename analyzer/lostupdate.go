@@ -351,10 +351,15 @@ func (r *runner) run(pass *analysis.Pass) (any, error) {
 			if r.cfg.Debug != nil {
 				debugWrite(r.cfg.Debug, pass, w)
 			}
+			// A write whose failure ends the process is start-up code
+			// (startup.go), asked only where there is something to report.
+			startup := func() bool { return endsProcessOnFailure(pass, rep.FileOf(w.Pos), rep.CallAt(w.Pos)) }
 			if !quiet {
-				own.Pending = append(own.Pending, r.pending(pass, rep, res, w)...)
+				if ps := r.pending(pass, rep, res, w); len(ps) > 0 && !startup() {
+					own.Pending = append(own.Pending, ps...)
+				}
 			}
-			if f := r.judge(w, res, reg); f != nil && !quiet && !at[w.Pos] && !endsProcessOnFailure(pass, rep.FileOf(w.Pos), rep.CallAt(w.Pos)) {
+			if f := r.judge(w, res, reg); f != nil && !quiet && !at[w.Pos] && !startup() {
 				at[w.Pos] = true
 				rep.Report(diagnostic(pass, rep, f))
 				if f.label != nil {

@@ -263,7 +263,7 @@ func (c *funcCtx) builtinCall(st *state, e *env, call *ssa.Call, name string, ar
 // by one), nor when it comes from another parameter (GrantScope(scope)):
 // what that is, only the caller knows.
 func (c *funcCtx) appendedTo(head, rest labels) labels {
-	if !sharesSource(head, rest, func(h, l *Label) bool { return h.Load != nil && l.Load == h.Load }) {
+	if !sharesLoad(head, rest) {
 		head = c.computedLoads(head)
 	}
 	out := make(labels, 0, len(head))
@@ -288,18 +288,14 @@ func newElement(h *Label, rest labels) bool {
 	})
 }
 
-// sharesSource reports whether ls holds, for every label of head that
-// same applies to, a label from the same source: the elements appended
-// are of the same rows.
-func sharesSource(head, ls labels, same func(h, l *Label) bool) bool {
+// sharesLoad reports whether ls holds a label of every load of the list
+// labels head: the elements appended are of the same rows.
+func sharesLoad(head, ls labels) bool {
 	if len(ls) == 0 {
 		return false
 	}
 	for _, h := range head {
-		if !same(h, h) {
-			continue
-		}
-		if !slices.ContainsFunc(ls, func(l *Label) bool { return same(h, l) }) {
+		if h.Load != nil && !slices.ContainsFunc(ls, func(l *Label) bool { return l.Load == h.Load }) {
 			return false
 		}
 	}
