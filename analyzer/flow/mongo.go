@@ -11,6 +11,7 @@ import (
 	"golang.org/x/tools/go/ssa"
 
 	"github.com/lostupdate/lostupdate/analyzer/apis"
+	"github.com/lostupdate/lostupdate/analyzer/summary"
 )
 
 // The MongoDB driver's shapes that a row of the apis table cannot say:
@@ -302,39 +303,97 @@ func (c *funcCtx) docValue(st *state, e *env, f docEntry) Written {
 }
 
 // collection returns the table key of the collection a value is:
-// "mongo:" and the name given to Database.Collection, in this function
-// or, for a collection kept in a struct field, in every store into the
-// field in this package; "" (any table) when it is not known.
+// "mongo:" and the name given to Database.Collection, in this function,
+// through a helper that returns it (storage.EventsCollection(),
+// db.Collection(name)) or, for a collection kept in a struct field, in
+// every store into the field in this package; "" (any table) when it is
+// not known.
 func (c *funcCtx) collection(e *env, v ssa.Value) string {
 	if v == nil {
 		return ""
 	}
-	switch x := peel(e.resolve(v)).(type) {
-	case *ssa.Call:
-		if name, ok := c.collectionCall(e, x); ok {
-			return "mongo:" + name
-		}
-	case *ssa.UnOp:
-		if fa, ok := x.X.(*ssa.FieldAddr); ok && x.Op == token.MUL {
+	if x, ok := peel(e.resolve(v)).(*ssa.UnOp); ok && x.Op == token.MUL {
+		if fa, ok := x.X.(*ssa.FieldAddr); ok {
 			if name := c.a.fieldCollection(fieldOf(fa.X.Type(), fa.Field)); name != "" {
 				return "mongo:" + name
 			}
 		}
+		return ""
+	}
+	if name, param := c.collectionSource(e, v); name != "" && param < 0 {
+		return "mongo:" + name
 	}
 	return ""
 }
 
-// collectionCall returns the name a call of Database.Collection gives.
-func (c *funcCtx) collectionCall(e *env, call *ssa.Call) (string, bool) {
-	spec, ok := c.spec(call.Common())
-	if !ok || spec.Op != apis.DocCollection {
-		return "", false
+// collectionSource returns what names the collection a value is: the
+// constant name given to Database.Collection or to a helper that returns
+// the collection a parameter names, or one that returns a collection of
+// its own ("", -1 when neither); or the analysed function's parameter
+// whose text names it (param ≥ 0).
+func (c *funcCtx) collectionSource(e *env, v ssa.Value) (name string, param int) {
+	result := 0
+	v = peel(e.resolve(v))
+	if x, ok := v.(*ssa.Extract); ok {
+		result, v = x.Index, peel(e.resolve(x.Tuple))
 	}
-	_, args := splitArgs(call.Common())
-	if spec.Column < 0 || spec.Column >= len(args) {
-		return "", false
+	call, ok := v.(*ssa.Call)
+	if !ok {
+		return "", -1
 	}
-	return c.sqlText(e, args[spec.Column])
+	named := func(args []ssa.Value, i int) (string, int) {
+		if i < 0 || i >= len(args) {
+			return "", -1
+		}
+		if text, ok := constText(args[i]); ok {
+			return text, -1
+		}
+		return "", c.forwardedParam(e, args[i], true)
+	}
+	if spec, ok := c.spec(call.Common()); ok {
+		if _, args := splitArgs(call.Common()); spec.Op == apis.DocCollection && result == 0 {
+			return named(args, spec.Column)
+		}
+		return "", -1
+	}
+	sum, _ := c.summaryOf(call.Common())
+	if sum == nil {
+		return "", -1
+	}
+	var found *summary.Collection
+	for _, k := range sum.Collections {
+		if k.Result != result {
+			continue
+		}
+		if found != nil {
+			return "", -1 // two return statements, two collections
+		}
+		found = &k
+	}
+	switch {
+	case found == nil:
+		return "", -1
+	case found.Param < 0:
+		return found.Name, -1
+	}
+	return named(allArgs(call.Common()), found.Param)
+}
+
+// collectionResult records, for a summary, that result i is a collection
+// of a known name, or of the name a parameter gives, on every path: r is
+// what the function returns.
+func (c *funcCtx) collectionResult(e *env, i int, r ssa.Value) {
+	var k *summary.Collection
+	for _, v := range phiEdges(e, r) {
+		name, param := c.collectionSource(e, v)
+		if name == "" && param < 0 || k != nil && (k.Name != name || k.Param != param) {
+			return
+		}
+		k = &summary.Collection{Result: i, Name: name, Param: param}
+	}
+	if k != nil {
+		c.collResults = append(c.collResults, *k)
+	}
 }
 
 // fieldCollection returns the name of the collection kept in a struct

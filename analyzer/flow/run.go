@@ -118,6 +118,9 @@ type funcCtx struct {
 	// stmtResults are the results that are statements prepared with a
 	// parameter's SQL (for the summary).
 	stmtResults []summary.Prepare
+	// collResults are the results that are document collections of a
+	// known name (for the summary).
+	collResults []summary.Collection
 }
 
 func newFuncCtx(a *Analysis, fn *ssa.Function) *funcCtx {

@@ -23,6 +23,7 @@ import (
 func (c *funcCtx) returned(st *state, e *env, i int, r ssa.Value) {
 	c.ret[i] = c.ret[i].union(c.taint(e, r))
 	c.prepares(e, i, r)
+	c.collectionResult(e, i, r)
 	var base ssa.Value
 	var path string
 	switch {
@@ -196,6 +197,7 @@ func (c *funcCtx) summarize(r *Result) *summary.Summary {
 		}
 	}
 	s.Prepares = slices.Clone(c.stmtResults)
+	s.Collections = slices.Clone(c.collResults)
 	s.RunsInTx = slices.Clone(c.runsInTx)
 	s.Forwards = slices.Clone(c.forwards)
 	s.Guard, s.Clears = busyFlags(c.root)

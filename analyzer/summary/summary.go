@@ -7,6 +7,7 @@
 package summary
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -291,6 +292,11 @@ type Summary struct {
 	// Prepares are the results that are statements prepared with the SQL
 	// text of a parameter (a p.P(query) helper).
 	Prepares []Prepare
+	// Collections are the results that are document collections (MongoDB's
+	// *mongo.Collection) of a known name: a helper such as
+	// EventsCollection() or Collection(name) that its callers' reads and
+	// writes run on.
+	Collections []Collection
 	// Upserts are the upserts the function runs, itself or through its
 	// callees, whose conflict action writes over the row that is there.
 	Upserts []Upsert
@@ -312,6 +318,14 @@ type Upsert struct {
 	Columns []string
 	Handle  HandleRef
 	Site    string
+}
+
+// Collection is a result that is the document collection named Name, or,
+// when Param is not negative, named by the text of that parameter.
+type Collection struct {
+	Result int
+	Name   string
+	Param  int
 }
 
 // Prepare says that result Result is a statement prepared with the SQL
@@ -361,7 +375,7 @@ func (*Summary) AFact() {}
 func (s *Summary) Empty() bool {
 	return s == nil || len(s.Loads) == 0 && len(s.Writes) == 0 && len(s.Mutates) == 0 && len(s.Flows) == 0 &&
 		len(s.Locks) == 0 && len(s.RunsInTx) == 0 && len(s.Forwards) == 0 && len(s.Cases) == 0 && !s.Effects &&
-		len(s.Prepares) == 0 && len(s.Upserts) == 0 && s.Guard == "" && len(s.Clears) == 0
+		len(s.Prepares) == 0 && len(s.Collections) == 0 && len(s.Upserts) == 0 && s.Guard == "" && len(s.Clears) == 0
 }
 
 // String renders the summary compactly and deterministically, e.g.
@@ -433,6 +447,13 @@ func (s *Summary) String() string {
 	for _, p := range s.Prepares {
 		parts = append(parts, fmt.Sprintf("prepares result %d with the SQL of param %d", p.Result, p.SQL))
 	}
+	for _, k := range s.Collections {
+		if k.Param >= 0 {
+			parts = append(parts, fmt.Sprintf("returns as result %d the collection named by param %d", k.Result, k.Param))
+			continue
+		}
+		parts = append(parts, fmt.Sprintf("returns as result %d collection %s", k.Result, k.Name))
+	}
 	for _, u := range s.Upserts {
 		parts = append(parts, fmt.Sprintf("upserts %s over %s on %s", strings.TrimPrefix(u.Table, "sql:"), strings.Join(u.Columns, ", "), u.Handle))
 	}
@@ -478,6 +499,10 @@ func (s *Summary) Normalize() {
 	s.Forwards = slices.Compact(s.Forwards)
 	slices.SortFunc(s.Prepares, func(a, b Prepare) int { return a.Result*1000 + a.SQL - b.Result*1000 - b.SQL })
 	s.Prepares = slices.Compact(s.Prepares)
+	slices.SortFunc(s.Collections, func(a, b Collection) int {
+		return cmp.Or(cmp.Compare(a.Result, b.Result), cmp.Compare(a.Param, b.Param), strings.Compare(a.Name, b.Name))
+	})
+	s.Collections = slices.Compact(s.Collections)
 	s.Upserts = sortedByKey(s.Upserts, Upsert.key)
 	slices.Sort(s.Clears)
 	s.Clears = slices.Compact(s.Clears)
