@@ -1200,9 +1200,22 @@ func (c *funcCtx) applySummary(st *state, e *env, call *ssa.Call, sum *summary.S
 	// come from the rate as it was, not as SetDuration left it).
 	from := make([]labels, len(sum.Mutates))
 	for i, m := range sum.Mutates {
+		var head, rest labels
 		for _, src := range m.From {
-			from[i] = from[i].union(c.withChange(c.readSource(st, e, args, src), src.Change))
+			ls := c.withChange(c.readSource(st, e, args, src), src.Change)
+			if src.Param == m.Param && src.Path == m.Path && src.Change == summary.Copied {
+				head = head.union(ls)
+			} else {
+				rest = rest.union(ls)
+			}
 		}
+		if len(head) > 0 && len(rest) > 0 && m.Param < len(args) && args[m.Param] != nil && isSliceType(typeAt(args[m.Param].Type(), m.Path)) {
+			// A list the callee appended to (s.Teams = append(s.Teams,
+			// name)): what the caller gave it decides, as for an append
+			// of its own, whether the list is still the rows it read.
+			head = c.appendedTo(head, rest)
+		}
+		from[i] = head.union(rest)
 	}
 	for i, m := range sum.Mutates {
 		if m.Param < 0 || m.Param >= len(args) || args[m.Param] == nil || !isPointerLike(args[m.Param].Type()) {

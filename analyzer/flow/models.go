@@ -312,3 +312,12 @@ func verbsOnly(v ssa.Value) bool {
 	}
 	return printfVerb.ReplaceAllString(constant.StringVal(k.Value), "") == ""
 }
+
+// isSliceType reports whether t is a slice (nil is not).
+func isSliceType(t types.Type) bool {
+	if t == nil {
+		return false
+	}
+	_, ok := t.Underlying().(*types.Slice)
+	return ok
+}

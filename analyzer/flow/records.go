@@ -290,13 +290,29 @@ func (c *funcCtx) objectWrites(st *state, e *env, v ssa.Value, sub string, only 
 	} else {
 		vals, atomic = c.storedWrites(st, base, path, t, wanted, false)
 	}
-	if p, ok := base.(*ssa.Parameter); ok {
+	if p, ok := paramOf(base); ok {
 		if i := c.paramIndex(p); i >= 0 {
 			l := c.label(Label{Param: i, PPath: path, Name: p.Name() + renderPath(path)})
+			// A record passed by value is kept in a local variable: what
+			// was stored there at entry is the parameter, which the
+			// whole write says.
+			vals = slices.DeleteFunc(vals, func(v Written) bool {
+				return v.Column == "" && len(v.Labels) == 1 && v.Labels[0].Load == nil && v.Labels[0].Param == i && v.Labels[0].PPath == path
+			})
 			vals = append(vals, Written{Name: l.Name, Labels: labels{l}, Arg: -1, Whole: true, Only: only})
 		}
 	}
 	return vals, atomic
+}
+
+// paramOf returns the parameter a location is: the parameter itself, or
+// the local variable a record parameter passed by value is kept in.
+func paramOf(base ssa.Value) (*ssa.Parameter, bool) {
+	if a, ok := base.(*ssa.Alloc); ok {
+		base = storedValue(a)
+	}
+	p, ok := base.(*ssa.Parameter)
+	return p, ok
 }
 
 // storedWrites returns what a whole write stores of the locations stored
