@@ -321,3 +321,30 @@ func isSliceType(t types.Type) bool {
 	_, ok := t.Underlying().(*types.Slice)
 	return ok
 }
+
+// dropsElements reports whether a slice expression of a list keeps only a
+// part of it (ids[1:], ids[:i]): not ids[:], ids[0:] or ids[:len(ids)],
+// nor a part of bytes or runes, which are text (a nonce split from a
+// ciphertext), not a list.
+func dropsElements(s *ssa.Slice) bool {
+	if !isSliceType(s.X.Type()) {
+		return false
+	}
+	if b, ok := s.X.Type().Underlying().(*types.Slice).Elem().Underlying().(*types.Basic); ok && (b.Kind() == types.Byte || b.Kind() == types.Rune) {
+		return false
+	}
+	if s.Low != nil {
+		if k, ok := s.Low.(*ssa.Const); !ok || k.Value == nil || k.Int64() != 0 {
+			return true
+		}
+	}
+	if s.High != nil {
+		call, ok := s.High.(*ssa.Call)
+		if !ok {
+			return true
+		}
+		b, ok := call.Call.Value.(*ssa.Builtin)
+		return !ok || b.Name() != "len" || len(call.Call.Args) != 1 || call.Call.Args[0] != s.X
+	}
+	return false
+}

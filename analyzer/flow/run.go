@@ -517,6 +517,13 @@ func (c *funcCtx) transfer(b *ssa.BasicBlock, st *state, e *env) {
 		case *ssa.TypeAssert:
 			c.setVal(in, c.taint(e, in.X))
 		case *ssa.Slice:
+			if dropsElements(in) {
+				// A part of a list (teams[:n-1] after a removal,
+				// append(ids[:i], ids[i+1:]...)) is a list changed from
+				// the one read.
+				c.setVal(in, c.computed(c.taint(e, in.X)))
+				break
+			}
 			c.setVal(in, c.taint(e, in.X))
 		case *ssa.FieldAddr:
 			c.setVal(in, c.taint(e, in.X))
