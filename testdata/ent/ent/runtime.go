@@ -3,6 +3,7 @@
 package ent
 
 import (
+	"example.com/entcases/ent/item"
 	"example.com/entcases/ent/post"
 	"example.com/entcases/ent/schema"
 )
@@ -11,6 +12,12 @@ import (
 // (default values, validators, hooks and policies) and stitches it
 // to their package variables.
 func init() {
+	itemFields := schema.Item{}.Fields()
+	_ = itemFields
+	// itemDescAssetID is the schema descriptor for asset_id field.
+	itemDescAssetID := itemFields[2].Descriptor()
+	// item.DefaultAssetID holds the default value on creation for the asset_id field.
+	item.DefaultAssetID = itemDescAssetID.Default.(int)
 	postFields := schema.Post{}.Fields()
 	_ = postFields
 	// postDescDownloads is the schema descriptor for downloads field.

@@ -1,4 +1,3 @@
-// Package schema is the ent schema of the test module: one entity, Post. // want package:`analysed`
 package schema
 
 import (
