@@ -477,7 +477,28 @@ func foundOtherwise(w *flow.Write, l *flow.Label) bool {
 // record (v.Row), nor to a row the write finds by another key value than
 // the load did (otherRow).
 func sameRow(w *flow.Write, v flow.Written, l *flow.Label) bool {
-	return v.Row.Holds(l) && (l.Load == nil || !otherRow(l.Load, w))
+	return v.Row.Holds(l) && (l.Load == nil || !otherRow(l.Load, w) && !keyedElsewhere(w, l.Load))
+}
+
+// keyedElsewhere reports whether the write finds its row by the id of a
+// record that other loads filled (an item of a list, numbered after the
+// highest of its group): the row it writes is not the one load l read,
+// unless l found its row by that same id.
+func keyedElsewhere(w *flow.Write, l *flow.Load) bool {
+	if len(w.KeyRow.Loads) == 0 || len(w.KeyRow.Params) > 0 {
+		return false
+	}
+	for _, x := range w.KeyRow.Loads {
+		if x == l {
+			return false
+		}
+		for _, col := range []string{"id", "_id"} {
+			if a, ok := l.KeyArgs[col]; ok && a == x.KeyArgs[col] {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // otherRow reports whether a load and a write find their rows by the same

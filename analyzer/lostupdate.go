@@ -795,6 +795,13 @@ func debugWrite(out io.Writer, pass *analysis.Pass, w *flow.Write) {
 		}
 		fmt.Fprintln(out)
 	}
+	if len(w.KeyRow.Loads) > 0 {
+		fmt.Fprintf(out, "  key row: loads")
+		for _, l := range w.KeyRow.Loads {
+			fmt.Fprintf(out, " %s", pass.Fset.Position(l.Pos))
+		}
+		fmt.Fprintln(out)
+	}
 	for _, g := range w.Guards {
 		fmt.Fprintf(out, "  guard %s holds=%q differs=%v:", pass.Fset.Position(g.Pos), g.Holds, g.Differs)
 		for _, l := range g.Labels {

@@ -728,9 +728,7 @@ func (c *funcCtx) sqlWrite(st *state, e *env, call *ssa.Call, q *query, inTx boo
 	}
 	w := c.write(st, call, 0, WriteSQL, q.handle, inTx, vals)
 	w.Stmt, w.SQL, w.SQLArg, w.Lib, w.Table = s, q.text, q.sqlArg, q.lib, q.table
-	if w.KeyArgs == nil {
-		w.KeyArgs = q.keyArgs
-	}
+	c.setKeys(st, e, w, q.keyArgs)
 	w.Sets, w.Atomic = union(w.Sets, sets), union(w.Atomic, atomic)
 	w.Overwrites = union(w.Overwrites, overwrites(s))
 	w.Recounts = union(w.Recounts, recounts)
@@ -959,6 +957,43 @@ func (c *funcCtx) write(st *state, call *ssa.Call, sub int, kind WriteKind, h Ha
 		}
 	}
 	return w
+}
+
+// setKeys gives a write the values its WHERE compares columns with, the
+// first time (keys), and the record whose id its id is compared with
+// (it.ID), when known.
+func (c *funcCtx) setKeys(st *state, e *env, w *Write, keys map[string]ssa.Value) {
+	if w.KeyArgs == nil {
+		w.KeyArgs = keys
+	}
+	c.setKeyRow(st, e, w, keys)
+}
+
+// setKeyRow gives a write the record whose id its WHERE compares the
+// row's id with, when keys hold one.
+func (c *funcCtx) setKeyRow(st *state, e *env, w *Write, keys map[string]ssa.Value) {
+	for _, col := range []string{"id", "_id"} {
+		if rec := recordOf(e, keys[col]); rec != nil && !w.KeyRow.Known() {
+			w.KeyRow = c.recordRow(st, e, rec)
+		}
+	}
+}
+
+// recordOf returns the record a field value was read from (it for it.ID),
+// or nil.
+func recordOf(e *env, v ssa.Value) ssa.Value {
+	if v == nil {
+		return nil
+	}
+	switch x := e.resolve(v).(type) {
+	case *ssa.UnOp:
+		if fa, ok := x.X.(*ssa.FieldAddr); ok && x.Op == token.MUL {
+			return fa.X
+		}
+	case *ssa.Field:
+		return x.X
+	}
+	return nil
 }
 
 func unionLocks(a, b []*LockEvent) []*LockEvent {
@@ -1440,6 +1475,7 @@ func (c *funcCtx) summaryWrites(st *state, e *env, call *ssa.Call, sum *summary.
 		}
 		wr.Checks = union(wr.Checks, w.Checks)
 		wr.Tested = union(wr.Tested, w.Tested)
+		c.setKeyRow(st, e, wr, keyArgsAt(e, args, w.Keys))
 		if w.Lib != "" {
 			wr.Lib = apis.LibNamed(w.Lib)
 		}

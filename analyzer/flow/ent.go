@@ -275,8 +275,6 @@ func (c *funcCtx) entWrite(st *state, e *env, call *ssa.Call, recv ssa.Value) {
 	w.Sets, w.Atomic = union(w.Sets, sets), union(w.Atomic, atomic)
 	w.Checks = union(w.Checks, slices.Clone(ch.where))
 	w.Tested = union(w.Tested, ch.tested)
-	if w.KeyArgs == nil {
-		w.KeyArgs = ch.keyArgs
-	}
+	c.setKeys(st, e, w, ch.keyArgs)
 	w.Row = w.Row || len(w.Sets) > MaxTargeted
 }

@@ -378,7 +378,10 @@ type Write struct {
 	// KeyArgs are the values its WHERE compares columns with: which row
 	// it writes.
 	KeyArgs map[string]ssa.Value
-	seq     int
+	// KeyRow is the record whose id its WHERE compares the row's id with
+	// (UpdateOneID(it.ID) of an item of a list read), when known.
+	KeyRow RowOf
+	seq    int
 }
 
 // Guard is a condition on which a write depends: the write runs only on

@@ -243,9 +243,7 @@ func (c *funcCtx) docWrite(st *state, e *env, call *ssa.Call, spec apis.Spec, re
 	w.Sets, w.Atomic = union(w.Sets, sets), union(w.Atomic, atomic)
 	w.Checks = union(w.Checks, eq)
 	w.Tested = union(w.Tested, tested)
-	if w.KeyArgs == nil {
-		w.KeyArgs = keys
-	}
+	c.setKeys(st, e, w, keys)
 	w.Row = w.Row || row || len(w.Sets) > MaxTargeted
 }
 

@@ -101,9 +101,7 @@ func (c *funcCtx) gormWrite(st *state, e *env, call *ssa.Call, spec apis.Spec, r
 	}
 	w.Checks = union(w.Checks, ch.where)
 	w.Tested = union(w.Tested, ch.tested)
-	if w.KeyArgs == nil {
-		w.KeyArgs = ch.keyArgs // Where("id = ?", id)
-	}
+	c.setKeys(st, e, w, ch.keyArgs) // Where("id = ?", id)
 	if model != nil && hasOptimisticVersion(model.Type()) {
 		w.Checks = union(w.Checks, []string{"version"})
 	}

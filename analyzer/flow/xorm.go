@@ -232,9 +232,7 @@ func (c *funcCtx) xormWrite(st *state, e *env, call *ssa.Call, recv, bean ssa.Va
 		w.Checks = union(w.Checks, []string{version, "version"})
 	}
 	w.Tested = union(w.Tested, ch.tested)
-	if w.KeyArgs == nil {
-		w.KeyArgs = ch.keyArgs
-	}
+	c.setKeys(st, e, w, ch.keyArgs)
 	w.Row = w.Row || row || len(w.Sets) > MaxTargeted
 }
 

@@ -201,6 +201,11 @@ type Write struct {
 	// RowKeys are the parameters the record the function loaded itself
 	// was found by, for RowLocal.
 	RowKeys []KeyParam
+	// Keys are the parameters its WHERE compares key columns with
+	// (UPDATE … WHERE id = $1), so that a caller that gives the id of a
+	// record read by another load than the value's is seen to write
+	// another row.
+	Keys []KeyParam
 	// Const reports a write of the function's own constant (Param -1),
 	// and Value which, when known.
 	Const bool
@@ -534,7 +539,7 @@ func (l Load) key() string {
 }
 
 func (w Write) key() string {
-	return fmt.Sprintf("%d|%s|%v|%v|%s|%s|%v|%v|%v|%v|%v|%v|%v|%s|%v|%v|%v|%v|%s", w.Param, w.Path, w.Whole, w.Only, w.Column, w.Table, w.Change, w.Handle, w.LockedFirst, w.Numeric, w.Lib, w.Checks, w.Tested, w.Site, w.RowParams, w.RowLocal, w.RowKeys, w.Const, w.Value)
+	return fmt.Sprintf("%d|%s|%v|%v|%s|%s|%v|%v|%v|%v|%v|%v|%v|%s|%v|%v|%v|%v|%s|%v", w.Param, w.Path, w.Whole, w.Only, w.Column, w.Table, w.Change, w.Handle, w.LockedFirst, w.Numeric, w.Lib, w.Checks, w.Tested, w.Site, w.RowParams, w.RowLocal, w.RowKeys, w.Const, w.Value, w.Keys)
 }
 
 func (u Upsert) key() string {
