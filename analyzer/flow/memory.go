@@ -109,7 +109,16 @@ func (c *funcCtx) valPlace(st *state, e *env, v ssa.Value) (ssa.Value, string) {
 // those of the memory it points to: what a container or a callee receives
 // when the pointer is stored or passed.
 func (c *funcCtx) valueLabels(st *state, e *env, v ssa.Value) labels {
-	return c.taint(e, v).union(c.pointee(st, e, v))
+	ls := c.taint(e, v)
+	if isMapType(v.Type()) {
+		// A loaded map with entries set or deleted since (delete(a.Env,
+		// name)) is a map changed from the one read.
+		base, path := c.place(st, e, v)
+		if _, _, _, subs := st.lookup(base, path); anyDirty(subs) {
+			ls = c.computedLoads(ls)
+		}
+	}
+	return ls.union(c.pointee(st, e, v))
 }
 
 // valueLoc returns where a slice value's elements live: the location of

@@ -296,7 +296,7 @@ func (c *funcCtx) docSet(st *state, e *env, doc ssa.Value) (vals []Written, atom
 // docValue is what one field of a document writes.
 func (c *funcCtx) docValue(st *state, e *env, f docEntry) Written {
 	v := peel(f.val)
-	return Written{Column: docField(f.key), Labels: c.valueLabels(st, e, f.val), Arg: -1,
+	return Written{Column: docField(f.key), Labels: c.valueLabels(st, e, v), Arg: -1,
 		Numeric: isNumeric(v.Type()), Time: isTime(v.Type()), Const: isConst(v), Value: constValue(f.val)}
 }
 
