@@ -979,6 +979,61 @@ func (c *funcCtx) setKeyRow(st *state, e *env, w *Write, keys map[string]ssa.Val
 	}
 }
 
+// setKeyRowAt gives a callee's write, at a call, the record whose id its
+// WHERE compares the row's id with: the record of the id given (it.ID),
+// the record given whose id the callee reads (Update(ctx, p) with
+// UpdateOneID(p.ID)), or the record of the id stored in a record built
+// for the call (EntityUpdate{ID: entity.ID}).
+func (c *funcCtx) setKeyRowAt(st *state, e *env, w *Write, args []ssa.Value, keys []summary.KeyParam) {
+	for _, k := range keys {
+		if w.KeyRow.Known() || k.Param < 0 || k.Param >= len(args) || args[k.Param] == nil {
+			continue
+		}
+		a := args[k.Param]
+		switch {
+		case k.Path == "":
+			if rec := recordOf(e, a); rec != nil {
+				w.KeyRow = c.recordRow(st, e, rec)
+			}
+		case isPointerLike(a.Type()):
+			w.KeyRow = c.recordRow(st, e, a)
+		default:
+			if rec := recordOf(e, storedField(e, a, k.Path)); rec != nil {
+				w.KeyRow = c.recordRow(st, e, rec)
+			}
+		}
+	}
+}
+
+// storedField returns the value stored into field path (".ID") of the
+// record value v, built in a local variable, when one store is seen.
+func storedField(e *env, v ssa.Value, path string) ssa.Value {
+	u, ok := e.resolve(v).(*ssa.UnOp)
+	if !ok || u.Op != token.MUL {
+		return nil
+	}
+	a, ok := u.X.(*ssa.Alloc)
+	if !ok {
+		return nil
+	}
+	var found ssa.Value
+	for _, r := range *a.Referrers() {
+		fa, ok := r.(*ssa.FieldAddr)
+		if !ok || fa.X != a || "."+fieldOf(a.Type(), fa.Field).Name() != path {
+			continue
+		}
+		for _, fr := range *fa.Referrers() {
+			if st, ok := fr.(*ssa.Store); ok && st.Addr == fa {
+				if found != nil {
+					return nil
+				}
+				found = st.Val
+			}
+		}
+	}
+	return found
+}
+
 // recordOf returns the record a field value was read from (it for it.ID),
 // or nil.
 func recordOf(e *env, v ssa.Value) ssa.Value {
@@ -1481,7 +1536,7 @@ func (c *funcCtx) summaryWrites(st *state, e *env, call *ssa.Call, sum *summary.
 		}
 		wr.Checks = union(wr.Checks, w.Checks)
 		wr.Tested = union(wr.Tested, w.Tested)
-		c.setKeyRow(st, e, wr, keyArgsAt(e, args, w.Keys))
+		c.setKeyRowAt(st, e, wr, args, w.Keys)
 		if w.Lib != "" {
 			wr.Lib = apis.LibNamed(w.Lib)
 		}

@@ -181,7 +181,7 @@ func (c *funcCtx) summarize(r *Result) *summary.Summary {
 					continue
 				}
 				s.Writes = append(s.Writes, summary.Write{Param: l.Param, Path: l.PPath, Whole: v.Whole, Only: v.Only, Column: v.Column, Table: w.Table, Change: l.Change, Handle: w.Handle.Ref(w.InTx), LockedFirst: lockedFirst, Numeric: v.Numeric, Lib: w.Lib.Name(), Checks: w.Checks, Tested: w.Tested, Site: c.site(w.Pos, w.Site),
-					RowParams: v.Row.Params, RowLocal: len(v.Row.Loads) > 0 || v.Row.Elsewhere, RowKeys: c.rowKeys(v.Row), Keys: c.keyParams(w.KeyArgs)})
+					RowParams: v.Row.Params, RowLocal: len(v.Row.Loads) > 0 || v.Row.Elsewhere, RowKeys: c.rowKeys(v.Row), Keys: c.writeKeys(w.KeyArgs)})
 			}
 		}
 	}
@@ -247,6 +247,30 @@ func (c *funcCtx) keyParams(keys map[string]ssa.Value) []summary.KeyParam {
 		if p, ok := keys[col].(*ssa.Parameter); ok {
 			if i := c.paramIndex(p); i >= 0 {
 				out = append(out, summary.KeyParam{Column: col, Param: i})
+			}
+		}
+	}
+	return out
+}
+
+// writeKeys returns the parameters, or fields of them (data.ID), that a
+// write's WHERE compares its id with.
+func (c *funcCtx) writeKeys(keys map[string]ssa.Value) []summary.KeyParam {
+	var out []summary.KeyParam
+	for _, col := range []string{"id", "_id"} {
+		v := keys[col]
+		path := ""
+		switch x := v.(type) {
+		case *ssa.Field:
+			path, v = "."+fieldOf(x.X.Type(), x.Field).Name(), x.X
+		case *ssa.UnOp:
+			if fa, ok := x.X.(*ssa.FieldAddr); ok && x.Op == token.MUL {
+				path, v = "."+fieldOf(fa.X.Type(), fa.Field).Name(), fa.X
+			}
+		}
+		if p, ok := paramOf(v); ok && v != nil {
+			if i := c.paramIndex(p); i >= 0 {
+				out = append(out, summary.KeyParam{Column: col, Param: i, Path: path})
 			}
 		}
 	}

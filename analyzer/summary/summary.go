@@ -151,6 +151,10 @@ type Load struct {
 type KeyParam struct {
 	Column string
 	Param  int
+	// Path is the field of the parameter the value is (".ID" of a
+	// record given by value or by pointer), for a write's keys; "" for
+	// the parameter itself.
+	Path string
 }
 
 // Write says that the function writes a value derived from a parameter
