@@ -1166,10 +1166,11 @@ func (c *funcCtx) writtenSource(st *state, e *env, args []ssa.Value, param int, 
 	}
 	base, p := c.loc(e, args[param])
 	base, p = st.canon(base, p+path)
-	if t := typeAt(args[param].Type(), path); t != nil && isMapType(t) {
-		// A map the callee (or the caller) set or deleted entries of.
+	if t := typeAt(args[param].Type(), path); t != nil && isPointerLike(t) {
+		// A column's map or struct the callee (or the caller) changed a
+		// part of.
 		if _, _, _, subs := st.lookup(base, p+"*"); anyDirty(subs) {
-			ls = c.computedLoads(ls)
+			ls = c.computedColumns(ls)
 		}
 	}
 	return ls.union(c.pointees(st, st.mem[base][p]))

@@ -110,12 +110,14 @@ func (c *funcCtx) valPlace(st *state, e *env, v ssa.Value) (ssa.Value, string) {
 // when the pointer is stored or passed.
 func (c *funcCtx) valueLabels(st *state, e *env, v ssa.Value) labels {
 	ls := c.taint(e, v)
-	if isMapType(v.Type()) {
-		// A loaded map with entries set or deleted since (delete(a.Env,
-		// name)) is a map changed from the one read.
+	v = peel(e.resolve(v)) // a pointer converted to an interface (json.Marshal(p.Settings)) points where it did
+	if isPointerLike(v.Type()) {
+		// A column's map, struct or list read with the row, with entries
+		// set or deleted since (delete(a.Env, name), p.Settings.Redirect =
+		// u), is a value changed from the one read.
 		base, path := c.place(st, e, v)
 		if _, _, _, subs := st.lookup(base, path); anyDirty(subs) {
-			ls = c.computedLoads(ls)
+			ls = c.computedColumns(ls)
 		}
 	}
 	return ls.union(c.pointee(st, e, v))
@@ -350,6 +352,19 @@ func (c *funcCtx) computedLoads(ls labels) labels {
 	out := make(labels, 0, len(ls))
 	for _, l := range ls {
 		if l.Load != nil {
+			l = c.computed(labels{l})[0]
+		}
+		out = out.union(labels{l})
+	}
+	return out
+}
+
+// computedColumns marks as computed the load labels of ls that name a
+// column: the value of one column changed in part, not a record.
+func (c *funcCtx) computedColumns(ls labels) labels {
+	out := make(labels, 0, len(ls))
+	for _, l := range ls {
+		if l.Load != nil && l.Column != "" {
 			l = c.computed(labels{l})[0]
 		}
 		out = out.union(labels{l})
