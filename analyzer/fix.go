@@ -79,6 +79,9 @@ func atomicWrite(pass *analysis.Pass, rep *report.Reporter, f *finding) atomicFo
 	if call != nil && w.Kind == flow.WriteEnt && f.value.Numeric {
 		return entAtomic(pass, rep, call, f) // each setter is a column of its own
 	}
+	if call != nil && w.Kind == flow.WriteBoil && f.value.Numeric {
+		return boilUpdateAtomic(pass, rep, call, f) // Update writes the columns of a record
+	}
 	if call != nil && w.Kind == flow.WriteDoc && f.value.Numeric {
 		return mongoAtomic(pass, rep, call, f) // a field of the update document's $set
 	}
@@ -767,94 +770,24 @@ func stepped(pass *analysis.Pass, rep *report.Reporter, arg ast.Expr, f *finding
 func gormSaveAtomic(pass *analysis.Pass, rep *report.Reporter, call *ast.CallExpr, f *finding) atomicForm {
 	none := atomicForm{op: "+"}
 	col := f.value.Column
-	if col == "" || f.label.Column != col || pass.TypesInfo == nil || len(call.Args) != 1 {
+	if len(call.Args) != 1 {
 		return none
 	}
 	sel, ok := call.Fun.(*ast.SelectorExpr)
 	if !ok || sel.Sel.Name != "Save" {
 		return none
 	}
-	root, field, ok := strings.Cut(f.label.Name, ".")
-	if !ok || !token.IsIdentifier(root) || !token.IsIdentifier(field) {
-		return none
-	}
 	arg := ast.Unparen(call.Args[0])
 	if u, ok := arg.(*ast.UnaryExpr); ok && u.Op == token.AND {
 		arg = ast.Unparen(u.X)
 	}
-	id, ok := arg.(*ast.Ident)
-	if !ok || id.Name != root {
-		return none
-	}
-	pv, ok := pass.TypesInfo.Uses[id].(*types.Var)
-	if !ok || pv.IsField() || pv.Parent() == nil || pv.Parent() == pass.Pkg.Scope() {
+	ch, stepStmt, ok := recordStep(pass, rep, call, arg, f)
+	if !ok {
 		return none
 	}
 	gorm, ok := importName(rep.FileOf(call.Pos()), apis.GormPath(f.write.Lib))
 	if !ok {
 		return none
-	}
-	fn := localFunc(rep, id, pv)
-	if fn == nil {
-		return none
-	}
-	readPos := f.label.Load.ReadPos()
-	var load, step, write *occurrence
-	occs := occurrencesOf(fn, pv, pass.TypesInfo)
-	for i := range occs {
-		o := &occs[i]
-		if inClosure(o.stack) {
-			return none
-		}
-		st := stmtOf(o.stack)
-		switch {
-		case o.id == id:
-			write = o
-		case st != nil && st.Pos() <= readPos && readPos < st.End():
-			if load != nil {
-				return none
-			}
-			load = o
-		case o.id.Pos() < readPos:
-			if st == nil || !isDecl(st, o.id) {
-				return none // p holds something before its load
-			}
-		case isFieldStep(o, field):
-			if step != nil {
-				return none
-			}
-			step = o
-		default:
-			return none // p is used otherwise between its load and the save, or after
-		}
-	}
-	if load == nil || step == nil || write == nil {
-		return none
-	}
-	loadStmt := stmtOf(load.stack)
-	stepStmt, _ := step.stack[len(step.stack)-2].(ast.Stmt)
-	if loadStmt == nil || stepStmt == nil || !unconditional(load.stack, loadStmt) ||
-		!runsBefore(load.stack, loadStmt, step.stack) || !runsBefore(step.stack, stepStmt, write.stack) {
-		return none
-	}
-	ch := change{op: "+", delta: "1"}
-	switch st := stepStmt.(type) {
-	case *ast.IncDecStmt:
-		if st.Tok == token.DEC {
-			ch.op = "-"
-		}
-	case *ast.AssignStmt:
-		if st.Tok == token.SUB_ASSIGN {
-			ch.op = "-"
-		}
-		if !stable(pass, fn, st.Rhs[0], pv, stepStmt.End(), call.Pos()) {
-			return none
-		}
-		text, ok := sourceText(pass, st.Rhs[0])
-		if !ok {
-			return none
-		}
-		ch.delta = text
 	}
 	recv, ok1 := sourceText(pass, sel.X)
 	argText, ok2 := sourceText(pass, call.Args[0])
@@ -871,6 +804,129 @@ func gormSaveAtomic(pass *analysis.Pass, rep *report.Reporter, call *ast.CallExp
 			{Pos: call.Pos(), End: call.End(), NewText: []byte(text)},
 		},
 	}}
+}
+
+// boilUpdateAtomic finds the change a sqlboiler write makes, for the
+// atomic update the message names: the one entry x ± d of UpdateAll's
+// map, or the one p.F += d, p.F -= d, p.F++ or p.F-- since its load of
+// the record a model's Update writes (see recordStep). It offers no fix: raw SQL instead of Update skips the model's hooks, and returns an
+// sql.Result where Update returns a count.
+func boilUpdateAtomic(pass *analysis.Pass, rep *report.Reporter, call *ast.CallExpr, f *finding) atomicForm {
+	sel, ok := call.Fun.(*ast.SelectorExpr)
+	if !ok || len(call.Args) == 0 {
+		return atomicForm{op: "+"}
+	}
+	if lit, ok := ast.Unparen(call.Args[len(call.Args)-1]).(*ast.CompositeLit); ok {
+		// UpdateAll(ctx, exec, models.M{"n": x + d})
+		if len(lit.Elts) != 1 {
+			return atomicForm{op: "+"}
+		}
+		kv, ok := lit.Elts[0].(*ast.KeyValueExpr)
+		if !ok {
+			return atomicForm{op: "+"}
+		}
+		ch, ok := changeOf(pass, rep, kv.Value, f)
+		if !ok {
+			return atomicForm{op: "+"}
+		}
+		return atomicForm{op: ch.op, delta: ch.delta}
+	}
+	ch, _, ok := recordStep(pass, rep, call, ast.Unparen(sel.X), f)
+	if !ok {
+		return atomicForm{op: "+"}
+	}
+	return atomicForm{op: ch.op, delta: ch.delta}
+}
+
+// recordStep finds the one step p.F += d, p.F -= d, p.F++ or p.F-- that
+// changed the record p a call writes whole (arg, the record as the call
+// names it: Save(&p), p.Update(…)) since its load, where the record
+// changes in nothing else: p is a local variable of the function that
+// writes, not captured by a closure, mentioned between its load and the
+// write only by the step and after the write not at all, declared before
+// the load and used there only by its declaration; the load, the step
+// and the write run in that order, unconditionally, with no loop or goto
+// in between; and d is stable as for stepped.
+func recordStep(pass *analysis.Pass, rep *report.Reporter, call *ast.CallExpr, arg ast.Expr, f *finding) (change, ast.Stmt, bool) {
+	col := f.value.Column
+	if col == "" || f.label.Column != col || pass.TypesInfo == nil {
+		return change{}, nil, false
+	}
+	root, field, ok := strings.Cut(f.label.Name, ".")
+	if !ok || !token.IsIdentifier(root) || !token.IsIdentifier(field) {
+		return change{}, nil, false
+	}
+	id, ok := arg.(*ast.Ident)
+	if !ok || id.Name != root {
+		return change{}, nil, false
+	}
+	pv, ok := pass.TypesInfo.Uses[id].(*types.Var)
+	if !ok || pv.IsField() || pv.Parent() == nil || pv.Parent() == pass.Pkg.Scope() {
+		return change{}, nil, false
+	}
+	fn := localFunc(rep, id, pv)
+	if fn == nil {
+		return change{}, nil, false
+	}
+	readPos := f.label.Load.ReadPos()
+	var load, step, write *occurrence
+	occs := occurrencesOf(fn, pv, pass.TypesInfo)
+	for i := range occs {
+		o := &occs[i]
+		if inClosure(o.stack) {
+			return change{}, nil, false
+		}
+		st := stmtOf(o.stack)
+		switch {
+		case o.id == id:
+			write = o
+		case st != nil && st.Pos() <= readPos && readPos < st.End():
+			if load != nil {
+				return change{}, nil, false
+			}
+			load = o
+		case o.id.Pos() < readPos:
+			if st == nil || !isDecl(st, o.id) {
+				return change{}, nil, false // p holds something before its load
+			}
+		case isFieldStep(o, field):
+			if step != nil {
+				return change{}, nil, false
+			}
+			step = o
+		default:
+			return change{}, nil, false // p is used otherwise between its load and the write, or after
+		}
+	}
+	if load == nil || step == nil || write == nil {
+		return change{}, nil, false
+	}
+	loadStmt := stmtOf(load.stack)
+	stepStmt, _ := step.stack[len(step.stack)-2].(ast.Stmt)
+	if loadStmt == nil || stepStmt == nil || !unconditional(load.stack, loadStmt) ||
+		!runsBefore(load.stack, loadStmt, step.stack) || !runsBefore(step.stack, stepStmt, write.stack) {
+		return change{}, nil, false
+	}
+	ch := change{op: "+", delta: "1"}
+	switch st := stepStmt.(type) {
+	case *ast.IncDecStmt:
+		if st.Tok == token.DEC {
+			ch.op = "-"
+		}
+	case *ast.AssignStmt:
+		if st.Tok == token.SUB_ASSIGN {
+			ch.op = "-"
+		}
+		if !stable(pass, fn, st.Rhs[0], pv, stepStmt.End(), call.Pos()) {
+			return change{}, nil, false
+		}
+		text, ok := sourceText(pass, st.Rhs[0])
+		if !ok {
+			return change{}, nil, false
+		}
+		ch.delta = text
+	}
+	return ch, stepStmt, true
 }
 
 // isFieldStep reports whether an occurrence of p is the p of a statement

@@ -278,6 +278,12 @@ func onlyColumns(w *flow.Write, cols []string) string {
 		return fmt.Sprintf("Cols(%s) on the Update", strings.Join(quoted, ", "))
 	case apis.Ent:
 		return "only the setters of the fields that changed on the update"
+	case apis.Boil:
+		quoted := make([]string, len(cols))
+		for i, c := range cols {
+			quoted[i] = strconv.Quote(c)
+		}
+		return fmt.Sprintf("Update(ctx, exec, boil.Whitelist(%s))", strings.Join(quoted, ", "))
 	case apis.Mongo:
 		sets := make([]string, len(cols))
 		for i, c := range cols {
@@ -350,6 +356,10 @@ func checkThenWriteDiagnostic(pass *analysis.Pass, f *finding) analysis.Diagnost
 		repeat = fmt.Sprintf("Update().Where(…, %s(…)) with the value checked, then check the count Save returns", entPredicate(w, col, "EQ"))
 	case apis.Mongo:
 		repeat = fmt.Sprintf(`the value checked in the filter, bson.M{"_id": id, %q: …}, then check MatchedCount`, col)
+	case apis.Boil:
+		if w.Stmt == nil {
+			repeat = fmt.Sprintf("qm.%s in the mods of %s(…).UpdateAll, then check the count it returns", where, boilStarter(w))
+		}
 	case apis.Redis, apis.RedisV7:
 		repeat = "a Lua script (rdb.Eval) that compares and sets in one step"
 	case apis.Redigo:
@@ -423,6 +433,9 @@ func hints(w *flow.Write, l *flow.Load, f *finding) (lockHint, txHint, unprotect
 	case apis.Ent:
 		lockHint = fmt.Sprintf("load %s with ForUpdate() inside client.Tx and write %[1]s on that tx", pronoun(f))
 		txHint = "tx, err := client.Tx(ctx) … tx.Commit()"
+	case apis.Boil:
+		lockHint = fmt.Sprintf(`load %s with qm.For("update") in a transaction (boil.BeginTx or db.BeginTx) and write %[1]s with that tx as the executor`, pronoun(f))
+		txHint = "tx, err := boil.BeginTx(ctx, nil) … tx.Commit(), with tx as the executor of both"
 	case apis.Mongo:
 		lockHint = fmt.Sprintf("read and write %s inside session.WithTransaction, on the context its callback is given (a write conflict then fails one of two concurrent transactions, and WithTransaction retries it)", pronoun(f))
 		if col := f.value.Column; col != "" && f.category != CategoryStaleRow {
@@ -513,6 +526,14 @@ func remedy(w *flow.Write, f *finding, form atomicForm) string {
 			return fmt.Sprintf(`a version check (a Version field tagged xorm:"version" on the model, which makes the Update of %s check and bump it, retried while Update returns 0)`, col)
 		case apis.Ent:
 			return fmt.Sprintf(`a version check (Update().Where(…, %s(v)).%s(…).AddVersion(1), retried while Save returns 0)`, entPredicate(w, "version", "EQ"), entMethod(w, f, "Set"))
+		case apis.Boil:
+			if w.Stmt == nil {
+				set := "…"
+				if known {
+					set = fmt.Sprintf("%q: …", col)
+				}
+				return fmt.Sprintf(`a version check (%s(qm.Where("id = ? AND version = ?", id, v)).UpdateAll(ctx, exec, %s{%s, "version": v + 1}), retried while it returns 0)`, boilStarter(w), boilMap(w), set)
+			}
 		case apis.Mongo:
 			set := "the changed fields"
 			if known {
@@ -599,6 +620,23 @@ func guardedHint(w *flow.Write, f *finding, form atomicForm) string {
 			where = fmt.Sprintf("%s(%s)", entPredicate(w, col, entOps[c.op]), c.rhs)
 		}
 		return fmt.Sprintf(`Update().Where(…, %s).%s(%s), then check the count Save returns`, where, entMethod(w, f, "Add"), entDelta(op, delta))
+	case w.Lib == apis.Boil:
+		cond, args := "", []string{entDelta(op, delta), "id"}
+		if op == "-" {
+			args[0] = delta
+		}
+		if c != nil {
+			switch {
+			case c.delta:
+				cond = fmt.Sprintf(" AND %s %s $1", col, c.op)
+			case isNumber(c.rhs):
+				cond = fmt.Sprintf(" AND %s %s %s", col, c.op, c.rhs)
+			default:
+				cond = fmt.Sprintf(" AND %s %s $3", col, c.op)
+				args = append(args, c.rhs)
+			}
+		}
+		return boilRawUpdate(w, col, op, cond, args) + ", then check RowsAffected"
 	case w.Lib == apis.Mongo:
 		filter := "…"
 		if c != nil {
@@ -656,6 +694,11 @@ func atomicHint(w *flow.Write, f *finding, form atomicForm) string {
 			return fmt.Sprintf(`Update().Where(…, %s(%s)).%s and a check of the count Save returns`, entPredicate(w, col, "GTE"), delta, add)
 		}
 		return add
+	case w.Lib == apis.Boil:
+		if form.op == "-" {
+			return boilRawUpdate(w, col, "-", fmt.Sprintf(" AND %s >= $1", col), []string{delta, "id"}) + " and a RowsAffected check"
+		}
+		return boilRawUpdate(w, col, form.op, "", []string{delta, "id"})
 	case w.Lib == apis.Mongo:
 		inc := fmt.Sprintf(`bson.M{"$inc": bson.M{%q: %s}}`, col, entDelta(form.op, delta))
 		if form.op == "-" {
@@ -837,4 +880,49 @@ func handleName(h flow.Handle) string {
 		return "another handle"
 	}
 	return h.Name
+}
+
+// boilRawUpdate renders an atomic update in sqlboiler's terms: the SQL
+// that changes col in the database, run by queries.Raw on the executor
+// (the same for exec.ExecContext).
+func boilRawUpdate(w *flow.Write, col, op, cond string, args []string) string {
+	table, _ := tableNames(w.Table)
+	return fmt.Sprintf(`queries.Raw("UPDATE %s SET %s = %s %s $1 WHERE id = $2%s", %s).ExecContext(ctx, exec)`,
+		cmp.Or(table, "…"), col, col, op, cond, strings.Join(args, ", "))
+}
+
+// boilModelOf returns the model a sqlboiler write writes: the receiver
+// of Update or Upsert, or the model of UpdateAll's query or slice.
+func boilModelOf(w *flow.Write) *types.Named {
+	if w.Call == nil {
+		return nil
+	}
+	recv, _ := splitCall(w.Call)
+	if recv == nil {
+		return nil
+	}
+	_, m := apis.BoilRoleOf(recv.Type())
+	return m
+}
+
+// boilStarter names the generated query starter of a sqlboiler write's
+// model, qualified by its package (models.Accounts).
+func boilStarter(w *flow.Write) string {
+	m := boilModelOf(w)
+	if m == nil {
+		return "models.<Models>"
+	}
+	name := apis.BoilStarter(m)
+	if name == "" {
+		name = m.Obj().Name() + "s"
+	}
+	return m.Obj().Pkg().Name() + "." + name
+}
+
+// boilMap names the generated map type UpdateAll takes (models.M).
+func boilMap(w *flow.Write) string {
+	if m := boilModelOf(w); m != nil {
+		return m.Obj().Pkg().Name() + ".M"
+	}
+	return "models.M"
 }

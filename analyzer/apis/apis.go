@@ -81,6 +81,15 @@ const (
 	DocReplace    // ReplaceOne, FindOneAndReplace: writes the document at Value whole
 	DocCollection // (*Database).Collection: the collection named at Column
 
+	// sqlboiler (generated models, recognised by shape: see BoilRoleOf)
+	BoilLoad      // Find<T>, query One and All, Reload, ReloadAll: run on the executor at Exec and load the models they return (or the receiver); Column is Find's first key argument
+	BoilUpdate    // <T>.Update: writes the model's columns that the boil.Columns at Value names
+	BoilUpsert    // <T>.Upsert: inserts the model, or on conflict writes the columns of the boil.Columns at Value over the row
+	BoilUpdateAll // query or slice UpdateAll: writes the entries of the map at Value to the rows the query's mods (or the slice) find
+	BoilRaw       // (*queries.Query).Exec, QueryRow, Query: runs the SQL of the queries.Raw that built the receiver on the executor at Exec
+	BoilBind      // (*queries.Query).Bind: runs it like BoilRaw and loads the rows into Dest
+	GlobalDB      // boil.GetDB, GetContextDB: the pool boil.SetDB set
+
 	// sync
 	MutexLock
 	MutexUnlock
@@ -105,6 +114,7 @@ const (
 	Xorm         // xorm.io/xorm
 	Ent          // entgo.io/ent: the code it generates into the program
 	Mongo        // go.mongodb.org/mongo-driver (v1) and its v2
+	Boil         // github.com/volatiletech/sqlboiler/v4: the models it generates into the program
 	Sync         // sync
 )
 
@@ -136,6 +146,8 @@ func (l Lib) Name() string {
 		return "ent"
 	case Mongo:
 		return "mongo"
+	case Boil:
+		return "sqlboiler"
 	case Sync:
 		return "sync"
 	}
@@ -144,7 +156,7 @@ func (l Lib) Name() string {
 
 // LibNamed returns the library called name (see Name), or SQL.
 func LibNamed(name string) Lib {
-	for _, l := range []Lib{GORM, GORMV1, PGX, SQLX, Redis, RedisV7, Memcache, Redigo, Bun, Xorm, Ent, Mongo, Sync} {
+	for _, l := range []Lib{GORM, GORMV1, PGX, SQLX, Redis, RedisV7, Memcache, Redigo, Bun, Xorm, Ent, Mongo, Boil, Sync} {
 		if l.Name() == name {
 			return l
 		}
@@ -195,10 +207,13 @@ type Spec struct {
 	// changed since it began (MongoDB's snapshot isolation): what it
 	// reads and writes is protected, as under SERIALIZABLE.
 	Conflicts bool
+	// Exec is the index of the executor argument a sqlboiler method runs
+	// on; -1 for a G variant, which runs on the global database.
+	Exec int
 }
 
 func spec(op Op, lib Lib) Spec {
-	return Spec{Op: op, Lib: lib, SQL: -1, Args: -1, Dest: -1, Column: -1, Value: -1, Opts: -1, Callback: -1, Ctx: -1, Filter: -1}
+	return Spec{Op: op, Lib: lib, SQL: -1, Args: -1, Dest: -1, Column: -1, Value: -1, Opts: -1, Callback: -1, Ctx: -1, Filter: -1, Exec: -1}
 }
 
 func (s Spec) sql(i int) Spec      { s.SQL, s.Args = i, i+1; return s }
@@ -213,6 +228,7 @@ func (s Spec) packed() Spec        { s.Packed = true; return s }
 func (s Spec) ctx(i int) Spec      { s.Ctx = i; return s }
 func (s Spec) filter(i int) Spec   { s.Filter = i; return s }
 func (s Spec) conflicts() Spec     { s.Conflicts = true; return s }
+func (s Spec) exec(i int) Spec     { s.Exec = i; return s }
 
 const (
 	sqlPkg   = "database/sql"
@@ -484,6 +500,7 @@ func buildTable() map[string]Spec {
 	add("*"+xormPkg+".Session", "Commit Rollback Close", spec(End, Xorm))
 
 	mongoRows(add)
+	boilLibRows(t, add)
 
 	// sync: a mutex held around load and save protects one process only.
 	for _, m := range []string{"*sync.Mutex", "*sync.RWMutex"} {
@@ -508,10 +525,16 @@ func Lookup(fn *types.Func) (Spec, bool) {
 		return s, true
 	}
 	sig, ok := fn.Type().(*types.Signature)
-	if !ok || sig.Recv() == nil {
+	if !ok {
 		return Spec{}, false
 	}
+	if sig.Recv() == nil {
+		return lookupBoil(fn, sig)
+	}
 	if !types.IsInterface(sig.Recv().Type()) {
+		if s, ok := lookupBoil(fn, sig); ok {
+			return s, true
+		}
 		return lookupEnt(fn, sig)
 	}
 	return lookupInterface(fn.Name(), sig)
@@ -703,6 +726,14 @@ func HandleKindOf(t types.Type) HandleKind {
 		// engine reached through a parameter is what the caller passes.
 		return Interface
 	}
+	switch {
+	case isBoilNamed(t, "boil", "Transactor"), isBoilNamed(t, "boil", "ContextTransactor"):
+		return Tx
+	case IsBoilExecutor(t):
+		// The executor a generated method is given: a pool or a
+		// transaction, the caller's.
+		return Interface
+	}
 	switch role, _ := EntRoleOf(t); role {
 	case EntClient:
 		return Pool
@@ -805,7 +836,7 @@ const GormQueryOption = "gorm:query_option"
 
 // Libraries are the package paths whose import makes a package worth
 // analysing.
-var Libraries = slices.Concat([]string{sqlPkg, gormPkg, gormV1Pk, pgxPkg, pgx4Pkg, mcPkg, bunPkg, xormPkg, entPkg}, sqlxPkgs, redisPkgs, redigoPkgs, mongoPkgs)
+var Libraries = slices.Concat([]string{sqlPkg, gormPkg, gormV1Pk, pgxPkg, pgx4Pkg, mcPkg, bunPkg, xormPkg, entPkg}, sqlxPkgs, redisPkgs, redigoPkgs, mongoPkgs, boilModules)
 
 // IsLibrary reports whether path is one of the libraries themselves (their
 // own code is not analysed).

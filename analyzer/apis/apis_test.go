@@ -143,8 +143,10 @@ func TestUnmodelled(t *testing.T) {
 		{"xorm.io/xorm", ""}, // modelled
 		{"xorm.io/xorm/schemas", ""},
 		{"github.com/go-xorm/xorm", "go-xorm (xorm before xorm.io)"},
-		{"entgo.io/ent/dialect/sql", ""}, // modelled, through the code it generates
-		{"github.com/volatiletech/sqlboiler/v4/boil", "sqlboiler"},
+		{"entgo.io/ent/dialect/sql", ""},                  // modelled, through the code it generates
+		{"github.com/volatiletech/sqlboiler/v4/boil", ""}, // modelled, through the models it generates
+		{"github.com/aarondl/sqlboiler/v4/queries/qm", ""},
+		{"github.com/volatiletech/sqlboiler/boil", "sqlboiler v3"},
 		{"go.mongodb.org/mongo-driver/v2/mongo", ""}, // modelled, v1 and v2
 		{"go.mongodb.org/mongo-driver/mongo", ""},
 		{"go.mongodb.org/mongo-driver/bson", ""},

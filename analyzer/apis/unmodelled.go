@@ -19,8 +19,7 @@ var unmodelled = []UnmodelledLibrary{
 	{"go-redis v6", "github.com/go-redis/redis"},
 	{"rueidis", "github.com/redis/rueidis"},
 	{"go-xorm (xorm before xorm.io)", "github.com/go-xorm/xorm"},
-	{"sqlboiler", "github.com/volatiletech/sqlboiler"},
-	{"sqlboiler", "github.com/aarondl/sqlboiler"},
+	{"sqlboiler v3", "github.com/volatiletech/sqlboiler"},
 	{"go-pg", "github.com/go-pg/pg"},
 	{"upper/db", "github.com/upper/db"},
 	{"gocql", "github.com/gocql/gocql"},
@@ -29,7 +28,8 @@ var unmodelled = []UnmodelledLibrary{
 // Unmodelled returns the library that the package at import path belongs
 // to, if it is one that lostupdate does not model. An entry covers the
 // library's packages and its major versions under its path, except those
-// that are modelled (go-redis v7 and v8 under github.com/go-redis/redis).
+// that are modelled (go-redis v7 and v8 under github.com/go-redis/redis,
+// sqlboiler v4 under github.com/volatiletech/sqlboiler).
 func Unmodelled(path string) (UnmodelledLibrary, bool) {
 	if IsLibrary(path) {
 		return UnmodelledLibrary{}, false

@@ -514,6 +514,14 @@ func (c *funcCtx) api(st *state, e *env, call *ssa.Call, spec apis.Spec) {
 		c.entLoad(st, e, call, recv, arg(spec.Column))
 	case apis.EntSave:
 		c.entWrite(st, e, call, recv)
+	case apis.BoilLoad:
+		c.boilLoad(st, e, call, spec, recv, args)
+	case apis.BoilUpdate, apis.BoilUpsert:
+		c.boilUpdate(st, e, call, spec, recv, args)
+	case apis.BoilUpdateAll:
+		c.boilUpdateAll(st, e, call, spec, recv, args)
+	case apis.BoilRaw, apis.BoilBind:
+		c.boilRaw(st, e, call, spec, recv, args)
 	case apis.DocFind:
 		c.queries[call] = c.docQuery(e, call, spec, recv, args)
 	case apis.DocUpdate, apis.DocReplace:

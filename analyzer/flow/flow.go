@@ -241,6 +241,7 @@ const (
 	WriteXorm                         // an xorm Update: Incr, Decr and SetExpr columns, the bean's fields or entries
 	WriteEnt                          // an ent update: the fields its setters set or add to
 	WriteDoc                          // a document update: the fields of a MongoDB update document, or a replacement whole
+	WriteBoil                         // a sqlboiler update: a model's columns (Update, Upsert) or a map's entries (UpdateAll)
 )
 
 // Written is one value a write stores.

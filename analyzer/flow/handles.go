@@ -109,6 +109,8 @@ func (c *funcCtx) handleDepth(e *env, v ssa.Value, depth int) Handle {
 				return h
 			case apis.OpenConn:
 				return Handle{root: x, Kind: summary.Conn, Param: -1, Name: c.nameOf(x)}
+			case apis.GlobalDB:
+				return boilGlobal()
 			}
 		}
 	case *ssa.Extract:
@@ -491,10 +493,16 @@ func (c *funcCtx) sqlTextDepth(e *env, v ssa.Value, depth int, inline *[]ssa.Val
 		if g, ok := x.X.(*ssa.Global); ok && x.Op == token.MUL {
 			return globalString(g)
 		}
+		if col, ok := boilColumnRead(x); ok {
+			return col, true // models.AccountColumns.Balance
+		}
 		if fa, ok := x.X.(*ssa.FieldAddr); ok && x.Op == token.MUL {
 			return c.a.fieldSQL(fieldOf(fa.X.Type(), fa.Field)) // p.sqlConsume, set by the constructor
 		}
 	case *ssa.Field:
+		if col, ok := boilColumnRead(x); ok {
+			return col, true
+		}
 		return c.a.fieldSQL(fieldOf(x.X.Type(), x.Field))
 	case *ssa.ChangeType:
 		return c.sqlTextDepth(e, x.X, depth+1, inline)

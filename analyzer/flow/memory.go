@@ -167,6 +167,9 @@ func mapKey(k ssa.Value) string {
 	if c, ok := k.(*ssa.Const); ok && c.Value != nil && c.Value.Kind() == constant.String {
 		return "{" + constant.StringVal(c.Value) + "}"
 	}
+	if col, ok := boilColumnRead(k); ok {
+		return "{" + col + "}" // models.M{models.AccountColumns.Balance: v}
+	}
 	return "{}"
 }
 
@@ -599,9 +602,10 @@ func columnName(field, tag string) string {
 	if col := xormTagColumn(reflect.StructTag(tag).Get("xorm")); col != "" {
 		return col
 	}
-	// bun:"name,pk", sqlx's db:"name" and the MongoDB driver's
-	// bson:"name,omitempty" name the column first.
-	for _, key := range []string{"bun", "db", "bson"} {
+	// bun:"name,pk", sqlx's db:"name", the MongoDB driver's
+	// bson:"name,omitempty" and sqlboiler's boil:"name" name the column
+	// first.
+	for _, key := range []string{"bun", "db", "bson", "boil"} {
 		if col, _, _ := strings.Cut(reflect.StructTag(tag).Get(key), ","); col != "" && col != "-" && !strings.Contains(col, ":") {
 			return col
 		}

@@ -18,7 +18,8 @@ import (
 // returns (when this package declares it and it returns a constant), the
 // name in a bun:"table:…" tag, or the ORM's default: the plural of the
 // snake-case type name for GORM and bun, the snake-case type name itself
-// for xorm. A TableName the analysis cannot read leaves the model's Go
+// for xorm; for a sqlboiler model, the table its generated package reads
+// from (a fact of that package), else the plural as for GORM. A TableName the analysis cannot read leaves the model's Go
 // name, "go:example.com/shop.Product", which matches only itself.
 func (a *Analysis) modelTable(t types.Type, lib apis.Lib) string {
 	n, st := model(t)
@@ -46,6 +47,12 @@ func (a *Analysis) modelTable(t types.Type, lib apis.Lib) string {
 	}
 	if lib == apis.Xorm {
 		return sqlTable(snake(n.Obj().Name()))
+	}
+	if lib == apis.Boil && a.facts != nil {
+		// The table the generated package's query starter reads from.
+		if name, ok := a.facts.TableName(n.Obj()); ok && name != "" {
+			return sqlTable(name)
+		}
 	}
 	return sqlTable(plural(snake(n.Obj().Name())))
 }
