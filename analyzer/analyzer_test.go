@@ -89,7 +89,7 @@ func TestConfigs(t *testing.T) {
 // singular table page, which only that fact names, checks them through
 // ./pages.
 var libraryPatterns = map[string][]string{
-	"sqlboiler": {"./accounts", "./pages"},
+	"sqlboiler": {"./accounts", "./pages", "./store", "./service"},
 }
 
 // TestLibraries runs the analyzer on the test module of each library
@@ -105,7 +105,7 @@ func TestLibraries(t *testing.T) {
 		{"xorm", "Get, Find, Update with Cols, maps, Incr, Decr and SetExpr, Exec, ForUpdate, NewSession with Begin, Transaction, version fields, a repository across packages"},
 		{"ent", "generated code recognised by shape: Get, Query with Where and ForUpdate, Only, First, UpdateOne, UpdateOneID and Update with SetX and AddX, Save and Exec, client.Tx with Commit and Rollback, a version in Where, a repository across packages"},
 		{"mongo", "MongoDB driver v1 and v2: FindOne with Decode, Find with All, UpdateOne, UpdateMany, UpdateByID and FindOneAndUpdate with bson.M and bson.D documents, $set against $inc, a filter on the value read or a version, ReplaceOne of a whole document, session.WithTransaction, another collection, a repository across packages"},
-		{"sqlboiler", "generated models recognised by shape: FindX, X(mods...).One and All, Update with boil.Infer, Whitelist and Blacklist, UpdateAll with models.M, queries.Raw with ExecContext, QueryRowContext and Bind, the executor's ExecContext, qm.Where, the generated where helpers and column names, qm.For(\"update\") inside db.BeginTx and boil.BeginTx and outside a transaction, a version in the mods of UpdateAll"},
+		{"sqlboiler", "generated models recognised by shape: FindX, X(mods...).One and All, Update with boil.Infer, Whitelist and Blacklist, UpdateAll with models.M, queries.Raw with ExecContext, QueryRowContext and Bind, the executor's ExecContext, qm.Where, the generated where helpers and column names, qm.For(\"update\") inside db.BeginTx and boil.BeginTx and outside a transaction, a version in the mods of UpdateAll, a repository across packages with a transaction helper"},
 		{"gormv1", "GORM v1 (github.com/jinzhu/gorm): First, Find, Take then Save, variadic Update and UpdateColumn, Updates of a map, Set(\"gorm:query_option\", \"FOR UPDATE\") locking inside Begin and Transaction and not outside, LOCK IN SHARE MODE, gorm.Expr, a repository across packages"},
 		{"redis", "go-redis v9, v8 and v7 (no ctx): GET then SET, INCRBY, WATCH with TxPipelined, MULTI without WATCH, hashes, UniversalClient"},
 		{"memcache", "Get then Set or Replace, Increment, CompareAndSwap"},
