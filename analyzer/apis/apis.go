@@ -89,6 +89,7 @@ const (
 	BoilRaw       // (*queries.Query).Exec, QueryRow, Query: runs the SQL of the queries.Raw that built the receiver on the executor at Exec
 	BoilBind      // (*queries.Query).Bind: runs it like BoilRaw and loads the rows into Dest
 	GlobalDB      // boil.GetDB, GetContextDB: the pool boil.SetDB set
+	BoilOther     // another generated method that runs a statement on its executor (Insert, Delete, Exists, a relationship's setter or loader): what it does is not followed, and it keeps no data of its arguments in the model
 
 	// sync
 	MutexLock

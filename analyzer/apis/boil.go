@@ -214,6 +214,11 @@ func lookupBoil(fn *types.Func, sig *types.Signature) (Spec, bool) {
 	s, ok := boilRows[role][name]
 	if !ok {
 		if s, ok = boilRows[role][fn.Name()]; !ok {
+			if execParam(sig) >= 0 {
+				// Insert, Delete, SetChannel(ctx, exec, …): its context and
+				// executor are not data the model keeps.
+				return spec(BoilOther, Boil).exec(execParam(sig)), true
+			}
 			return Spec{}, false
 		}
 		global = false

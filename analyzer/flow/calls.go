@@ -522,6 +522,8 @@ func (c *funcCtx) api(st *state, e *env, call *ssa.Call, spec apis.Spec) {
 		c.boilUpdateAll(st, e, call, spec, recv, args)
 	case apis.BoilRaw, apis.BoilBind:
 		c.boilRaw(st, e, call, spec, recv, args)
+	case apis.BoilOther:
+		// Not followed: it keeps nothing of its arguments in the model.
 	case apis.DocFind:
 		c.queries[call] = c.docQuery(e, call, spec, recv, args)
 	case apis.DocUpdate, apis.DocReplace:

@@ -62,3 +62,14 @@ func InTx(ctx context.Context, db *sql.DB, fn func(ctx context.Context, exec boi
 	}
 	return tx.Commit()
 }
+
+// Archive copies the account's balance into an archived row and deletes
+// it: the context and the executor the generated Delete is given are not
+// data the account keeps.
+func Archive(ctx context.Context, exec boil.ContextExecutor, a *models.Account) error { // want Archive:`^changes param 2\.Status \(maybe\)$`
+	if _, err := a.Delete(ctx, exec); err != nil {
+		return err
+	}
+	a.Status = "archived"
+	return a.Insert(ctx, exec, boil.Infer())
+}
