@@ -56,9 +56,10 @@ func (c *funcCtx) boilChain(e *env, recv ssa.Value) chain {
 	return ch
 }
 
-// boilMods returns the mods in a variadic slice of qm.QueryMod: the
-// elements of a literal, and what append adds to one
-// (mods = append(mods, qm.For("update"))), on every path.
+// boilMods returns the elements of a variadic slice (the qm.QueryMod
+// mods of a query, the columns of a boil.Whitelist): the elements of a
+// literal, and what append adds to one (mods = append(mods,
+// qm.For("update"))), on every path.
 func (c *funcCtx) boilMods(e *env, v ssa.Value, depth int) []ssa.Value {
 	if v == nil || depth > maxDepth {
 		return nil
@@ -316,7 +317,7 @@ func (c *funcCtx) boilLoad(st *state, e *env, call *ssa.Call, spec apis.Spec, re
 // boilColumns reads the boil.Columns an Update or Upsert is given: the
 // columns boil.Whitelist names (whole is false), all but those
 // boil.Blacklist names, or every column (boil.Infer, boil.Greylist, or a
-// list not known here); none for boil.None.
+// list not known here); none for boil.None or a Whitelist of none.
 func (c *funcCtx) boilColumns(e *env, v ssa.Value, m *types.Named) (only []string, whole, none bool) {
 	if v == nil {
 		return nil, true, false
@@ -333,8 +334,10 @@ func (c *funcCtx) boilColumns(e *env, v ssa.Value, m *types.Named) (only []strin
 		if len(call.Call.Args) == 0 {
 			return nil, false
 		}
-		vals, ok := c.varargs(e, call.Call.Args[0])
-		if !ok {
+		// Whitelist("a", "b"), or Whitelist(cols...) of a list that
+		// appends the columns a request changes, on some path each.
+		vals := c.boilMods(e, call.Call.Args[0], 0)
+		if _, empty := varargsOf(e.resolve(call.Call.Args[0])); len(vals) == 0 && !empty {
 			return nil, false
 		}
 		var cols []string
@@ -343,7 +346,9 @@ func (c *funcCtx) boilColumns(e *env, v ssa.Value, m *types.Named) (only []strin
 			if !ok || a == nil {
 				return nil, false
 			}
-			cols = append(cols, col)
+			if !slices.Contains(cols, col) {
+				cols = append(cols, col)
+			}
 		}
 		return cols, true
 	}
@@ -352,7 +357,7 @@ func (c *funcCtx) boilColumns(e *env, v ssa.Value, m *types.Named) (only []strin
 		return nil, false, true
 	case "Whitelist":
 		if cols, ok := named(); ok {
-			return cols, false, false
+			return cols, false, len(cols) == 0 // no column: Update fails
 		}
 	case "Blacklist":
 		cols, ok := named()

@@ -378,3 +378,23 @@ func (s *Accounts) depositChecked(ctx context.Context, id, amount int64) error {
 	_, err = a.Update(ctx, s.db, boil.Infer()) // want `^lost update: a.Balance is read at accounts.go:369 and written back here`
 	return err
 }
+
+// edit writes the fields a request changes, each named in the whitelist
+// on the path that changes it.
+func (s *Accounts) edit(ctx context.Context, id int64, owner, status *string) error {
+	a, err := models.FindAccount(ctx, s.db, id)
+	if err != nil {
+		return err
+	}
+	var cols []string
+	if owner != nil {
+		a.Owner = *owner
+		cols = append(cols, models.AccountColumns.Owner)
+	}
+	if status != nil {
+		a.Status = *status
+		cols = append(cols, models.AccountColumns.Status)
+	}
+	_, err = a.Update(ctx, s.db, boil.Whitelist(cols...))
+	return err
+}
