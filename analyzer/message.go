@@ -324,8 +324,12 @@ func checkThenWriteDiagnostic(pass *analysis.Pass, f *finding) analysis.Diagnost
 	if f.missing {
 		table, _ := tableNames(w.Table)
 		cols := overwritten(w)
-		msg := fmt.Sprintf("check then write: no %s row is found at %s, and only then the upsert %s runs, whose conflict action writes %s over the row that is there: what another request stored in a row it inserted since the read is overwritten. Insert with ON CONFLICT DO NOTHING and read the row again.",
-			cmp.Or(table, "such"), read, here, listNames(cols, 3))
+		insert := "Insert with ON CONFLICT DO NOTHING"
+		if w.Lib == apis.Boil && w.Stmt == nil {
+			insert = "Insert with Upsert(ctx, exec, false, …) (ON CONFLICT DO NOTHING)"
+		}
+		msg := fmt.Sprintf("check then write: no %s row is found at %s, and only then the upsert %s runs, whose conflict action writes %s over the row that is there: what another request stored in a row it inserted since the read is overwritten. %s and read the row again.",
+			cmp.Or(table, "such"), read, here, listNames(cols, 3), insert)
 		return analysis.Diagnostic{
 			Pos:      w.Pos,
 			Category: f.category,

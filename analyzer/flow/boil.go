@@ -418,9 +418,73 @@ func (c *funcCtx) boilUpdate(st *state, e *env, call *ssa.Call, spec apis.Spec, 
 	}
 	w.Atomic = union(w.Atomic, atomic)
 	if spec.Op == apis.BoilUpsert {
-		w.Overwrites = union(w.Overwrites, w.Sets)
+		// The conflict columns find the row the conflict action writes
+		// over: they are its identity, not what it overwrites.
+		// It writes every column its boil.Columns names, whatever the
+		// model holds (a new model's constants too).
+		keys := c.boilConflictColumns(e, spec, args)
+		w.Sets = slices.DeleteFunc(w.Sets, func(col string) bool { return slices.Contains(keys, col) })
+		over := only
+		if len(only) == 0 && m != nil {
+			for _, f := range recordFields(m) {
+				if f.column != "id" {
+					over = append(over, f.column)
+				}
+			}
+		}
+		w.Overwrites = union(w.Overwrites, slices.DeleteFunc(slices.Clone(over), func(col string) bool { return slices.Contains(keys, col) }))
+		w.Checks = union(w.Checks, keys)
 	}
 	w.Row = w.Row || whole || len(w.Sets) > MaxTargeted
+}
+
+// boilConflictColumns reads the conflict columns an Upsert is given (the
+// argument after updateOnConflict): a literal list, or a package variable
+// that holds one (var conflictCols = []string{…}).
+func (c *funcCtx) boilConflictColumns(e *env, spec apis.Spec, args []ssa.Value) []string {
+	i := spec.Exec + 2
+	if spec.Exec < 0 || i >= len(args) {
+		return nil
+	}
+	v := e.resolve(args[i])
+	if u, ok := v.(*ssa.UnOp); ok && u.Op == token.MUL {
+		if g, ok := u.X.(*ssa.Global); ok {
+			v = c.a.storedGlobal(g)
+		}
+	}
+	vals, _ := varargsOf(v)
+	var cols []string
+	for _, a := range vals {
+		if col, ok := c.sqlText(e, a); ok && a != nil {
+			cols = append(cols, col)
+		}
+	}
+	return cols
+}
+
+// storedGlobal returns the value the package's initialisation stores in
+// one of its variables (var conflictCols = []string{…}), or nil: for a
+// variable of another package, or one it stores more than once.
+func (a *Analysis) storedGlobal(g *ssa.Global) ssa.Value {
+	if g.Pkg != a.pkg {
+		return nil
+	}
+	init := a.pkg.Func("init")
+	if init == nil {
+		return nil
+	}
+	var stored ssa.Value
+	for _, b := range init.Blocks {
+		for _, in := range b.Instrs {
+			if s, ok := in.(*ssa.Store); ok && s.Addr == g {
+				if stored != nil {
+					return nil
+				}
+				stored = s.Val
+			}
+		}
+	}
+	return stored
 }
 
 // boilUpdateAll records what UpdateAll writes: the entries of its
