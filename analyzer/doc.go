@@ -13,12 +13,14 @@
 // The analyzer follows values from a load (QueryRow(…).Scan, rows.Scan in
 // database/sql or pgx, pgx.CollectRows, sqlx Get/Select/StructScan, GORM
 // (v2, and v1 at github.com/jinzhu/gorm) First/Take/Find/Scan, bun
-// NewSelect, xorm Get/Find, ent Get/Only/First/All, MongoDB FindOne/Find with Decode or All,
+// NewSelect, xorm Get/Find, ent Get/Only/First/All, sqlboiler FindX and
+// X(mods...).One/All, MongoDB FindOne/Find with Decode or All,
 // go-redis Get/HGet, redigo Do("GET"), or a function whose
 // summary says it loads) through variables, struct fields, pointers, arithmetic, conversions and calls to a write (Exec with
 // UPDATE or an upsert, sqlx NamedExec, GORM Save, Update, Updates,
 // UpdateColumn(s), bun NewUpdate, xorm Update, ent UpdateOne/Update with
-// SetX, MongoDB UpdateOne/UpdateMany with $set or ReplaceOne, go-redis
+// SetX, sqlboiler Update (boil.Infer writes the row whole), UpdateAll and
+// Upsert, MongoDB UpdateOne/UpdateMany with $set or ReplaceOne, go-redis
 // Set/HSet, redigo
 // Do("SET"), or a
 // function whose summary says it saves). A value computed from the load (arithmetic, concatenation,
@@ -26,7 +28,8 @@
 // column it was read from is reported unless the load took a row lock (FOR
 // UPDATE, FOR NO KEY UPDATE, clause.Locking{Strength: "UPDATE"}, GORM v1's
 // Set("gorm:query_option", "FOR UPDATE"), bun For("UPDATE"), xorm
-// ForUpdate(), ent ForUpdate() inside client.Tx, a Redis WATCH) on the same transaction,
+// ForUpdate(), ent ForUpdate() inside client.Tx, sqlboiler qm.For("update")
+// on the transaction it is given, a Redis WATCH) on the same transaction,
 // the load and the write run in one MongoDB session.WithTransaction, the
 // write is atomic (SET n = n + $1, gorm.Expr, xorm Incr, ent AddX, MongoDB
 // $inc, INCRBY) or
