@@ -313,7 +313,7 @@ func (r *runner) run(pass *analysis.Pass) (any, error) {
 	exportTableNames(pass)
 	exportBoilTables(pass)
 	if apis.IsLibrary(pass.Pkg.Path()) || ormGenerated(pass) || strings.HasSuffix(pass.Pkg.Path(), ".test") || !relevant(pass) {
-		return nil, nil // .test: the main package go test generates; ent's generated client is library code
+		return nil, nil // .test: the main package go test generates; ent's and sqlboiler's generated code is library code
 	}
 	quiet := migration(pass.Pkg.Path())
 	ssapkg, funcs := flow.Build(pass.Fset, pass.Pkg, pass.Files, pass.TypesInfo)

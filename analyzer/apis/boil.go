@@ -32,9 +32,9 @@ const (
 // moved to from v4.19.2 on (the same API).
 var boilModules = []string{"github.com/volatiletech/sqlboiler/v4", "github.com/aarondl/sqlboiler/v4"}
 
-// boilPkg reports whether path is the package sub (boil, queries,
-// queries/qm, queries/qmhelper) of a sqlboiler v4 module.
-func boilPkg(path, sub string) bool {
+// IsBoilPkg reports whether the package at path is sqlboiler's package sub
+// (boil, queries, queries/qm, queries/qmhelper), at either module path.
+func IsBoilPkg(path, sub string) bool {
 	for _, m := range boilModules {
 		if path == m+"/"+sub {
 			return true
@@ -42,10 +42,6 @@ func boilPkg(path, sub string) bool {
 	}
 	return false
 }
-
-// IsBoilPkg reports whether the package at path is sqlboiler's package sub
-// (boil, queries, queries/qm, queries/qmhelper), at either module path.
-func IsBoilPkg(path, sub string) bool { return boilPkg(path, sub) }
 
 // isBoilNamed reports whether t (or what it points to) is sqlboiler's
 // type sub.name.

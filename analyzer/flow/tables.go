@@ -19,8 +19,9 @@ import (
 // name in a bun:"table:…" tag, or the ORM's default: the plural of the
 // snake-case type name for GORM and bun, the snake-case type name itself
 // for xorm; for a sqlboiler model, the table its generated package reads
-// from (a fact of that package), else the plural as for GORM. A TableName the analysis cannot read leaves the model's Go
-// name, "go:example.com/shop.Product", which matches only itself.
+// from (a fact of that package), else the plural as for GORM. A TableName
+// the analysis cannot read leaves the model's Go name,
+// "go:example.com/shop.Product", which matches only itself.
 func (a *Analysis) modelTable(t types.Type, lib apis.Lib) string {
 	n, st := model(t)
 	if n == nil || n.Obj().Pkg() == nil {
