@@ -406,17 +406,7 @@ func (c *funcCtx) boilUpdate(st *state, e *env, call *ssa.Call, spec apis.Spec, 
 	for i := range vals {
 		vals[i].Row = row
 	}
-	w := c.write(st, call, 0, WriteBoil, h, inTx, vals)
-	w.Lib = apis.Boil
-	if m != nil {
-		w.Table = c.a.modelTable(m, apis.Boil)
-	}
-	for _, v := range vals {
-		if v.Column != "" {
-			w.Sets = union(w.Sets, []string{v.Column})
-		}
-	}
-	w.Atomic = union(w.Atomic, atomic)
+	w := c.boilWrite(st, call, h, inTx, m, vals, atomic)
 	if spec.Op == apis.BoilUpsert {
 		// The conflict columns find the row the conflict action writes
 		// over: they are its identity, not what it overwrites.
@@ -436,6 +426,23 @@ func (c *funcCtx) boilUpdate(st *state, e *env, call *ssa.Call, spec apis.Spec, 
 		w.Checks = union(w.Checks, keys)
 	}
 	w.Row = w.Row || whole || len(w.Sets) > MaxTargeted
+}
+
+// boilWrite records a write of model m's table (nil: not known) that
+// stores vals, and atomically the columns atomic.
+func (c *funcCtx) boilWrite(st *state, call *ssa.Call, h Handle, inTx bool, m *types.Named, vals []Written, atomic []string) *Write {
+	w := c.write(st, call, 0, WriteBoil, h, inTx, vals)
+	w.Lib = apis.Boil
+	if m != nil {
+		w.Table = c.a.modelTable(m, apis.Boil)
+	}
+	for _, v := range vals {
+		if v.Column != "" {
+			w.Sets = union(w.Sets, []string{v.Column})
+		}
+	}
+	w.Atomic = union(w.Atomic, atomic)
+	return w
 }
 
 // boilConflictColumns reads the conflict columns an Upsert is given (the
@@ -512,17 +519,7 @@ func (c *funcCtx) boilUpdateAll(st *state, e *env, call *ssa.Call, spec apis.Spe
 			vals[i].Row = row
 		}
 	}
-	w := c.write(st, call, 0, WriteBoil, h, inTx, vals)
-	w.Lib = apis.Boil
-	if m != nil {
-		w.Table = c.a.modelTable(m, apis.Boil)
-	}
-	for _, v := range vals {
-		if v.Column != "" {
-			w.Sets = union(w.Sets, []string{v.Column})
-		}
-	}
-	w.Atomic = union(w.Atomic, atomic)
+	w := c.boilWrite(st, call, h, inTx, m, vals, atomic)
 	w.Checks = union(w.Checks, ch.where)
 	w.Tested = union(w.Tested, ch.tested)
 	if w.KeyArgs == nil {
