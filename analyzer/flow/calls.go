@@ -1176,7 +1176,7 @@ func (c *funcCtx) writtenSource(st *state, e *env, args []ssa.Value, param int, 
 	}
 	base, p := c.loc(e, args[param])
 	base, p = st.canon(base, p+path)
-	if t := typeAt(args[param].Type(), path); t != nil && isPointerLike(t) {
+	if t := typeAt(args[param].Type(), path); t != nil && isPartsType(t) {
 		// A column's map or struct the callee (or the caller) changed a
 		// part of.
 		if _, _, _, subs := st.lookup(base, p+"*"); anyDirty(subs) {

@@ -110,11 +110,10 @@ func (c *funcCtx) valPlace(st *state, e *env, v ssa.Value) (ssa.Value, string) {
 // when the pointer is stored or passed.
 func (c *funcCtx) valueLabels(st *state, e *env, v ssa.Value) labels {
 	ls := c.taint(e, v)
-	v = peel(e.resolve(v)) // a pointer converted to an interface (json.Marshal(p.Settings)) points where it did
-	if isPointerLike(v.Type()) {
-		// A column's map, struct or list read with the row, with entries
-		// set or deleted since (delete(a.Env, name), p.Settings.Redirect =
-		// u), is a value changed from the one read.
+	if isPartsType(v.Type()) {
+		// A column's map or struct read with the row, with entries set or
+		// deleted since (delete(a.Env, name), p.Settings.Redirect = u), is
+		// a value changed from the one read.
 		base, path := c.place(st, e, v)
 		if _, _, _, subs := st.lookup(base, path); anyDirty(subs) {
 			ls = c.computedColumns(ls)
@@ -360,6 +359,24 @@ func (c *funcCtx) computedLoads(ls labels) labels {
 		out = out.union(labels{l})
 	}
 	return out
+}
+
+// isPartsType reports whether a value of type t reaches parts that can
+// change while the value itself does not: a map, or a pointer to a
+// struct or a map. A slice is not: its elements are the list's own
+// (appendedTo and dropsElements say when a list changes), and bytes are
+// text.
+func isPartsType(t types.Type) bool {
+	switch u := t.Underlying().(type) {
+	case *types.Map:
+		return true
+	case *types.Pointer:
+		switch u.Elem().Underlying().(type) {
+		case *types.Struct, *types.Map:
+			return true
+		}
+	}
+	return false
 }
 
 // computedColumns marks as computed the load labels of ls that name a

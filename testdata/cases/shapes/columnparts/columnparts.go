@@ -78,21 +78,6 @@ func SetRedirect(ctx context.Context, db *sql.DB, id int64, url string) error { 
 	return savePolicy(ctx, db, p) // want `^lost update: p\.Settings is read at columnparts\.go:\d+ \(by columnparts\.getPolicy, at columnparts\.go:\d+\) and written back here by columnparts\.savePolicy outside a locking transaction`
 }
 
-// SetChunkSize changes one setting and writes the settings itself.
-func SetChunkSize(ctx context.Context, db *sql.DB, id int64, size int) error { // want SetChunkSize:`writes param 3 to settings on param 1 \(pool\)`
-	p, err := getPolicy(ctx, db, id)
-	if err != nil {
-		return err
-	}
-	p.Settings.ChunkSize = size
-	raw, err := json.Marshal(p.Settings)
-	if err != nil {
-		return err
-	}
-	_, err = db.ExecContext(ctx, "UPDATE policies SET settings = $1 WHERE id = $2", raw, id) // want `^lost update: p\.Settings is read at columnparts\.go:\d+ \(by columnparts\.getPolicy, at columnparts\.go:\d+\) and written back here outside a locking transaction`
-	return err
-}
-
 // Rename changes the name alone and writes it: the settings are not
 // written.
 func Rename(ctx context.Context, db *sql.DB, id int64, name string) error { // want Rename:`writes param 3 to name on param 1 \(pool\)`
