@@ -475,7 +475,8 @@ func foundOtherwise(w *flow.Write, l *flow.Label) bool {
 // sameRow reports whether the value v a write stores goes to the row that
 // label l was read from, as far as the analysis knows: not to another
 // record (v.Row), nor to a row the write finds by another key value than
-// the load did (otherRow).
+// the load did (otherRow) or by the id of a record another load read
+// (keyedElsewhere).
 func sameRow(w *flow.Write, v flow.Written, l *flow.Label) bool {
 	return v.Row.Holds(l) && (l.Load == nil || !otherRow(l.Load, w) && !keyedElsewhere(w, l.Load))
 }
