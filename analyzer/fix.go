@@ -809,31 +809,33 @@ func gormSaveAtomic(pass *analysis.Pass, rep *report.Reporter, call *ast.CallExp
 // boilUpdateAtomic finds the change a sqlboiler write makes, for the
 // atomic update the message names: the one entry x ± d of UpdateAll's
 // map, or the one p.F += d, p.F -= d, p.F++ or p.F-- since its load of
-// the record a model's Update writes (see recordStep). It offers no fix: raw SQL instead of Update skips the model's hooks, and returns an
+// the record a model's Update writes (see recordStep). It offers no fix:
+// raw SQL instead of Update skips the model's hooks, and returns an
 // sql.Result where Update returns a count.
 func boilUpdateAtomic(pass *analysis.Pass, rep *report.Reporter, call *ast.CallExpr, f *finding) atomicForm {
+	none := atomicForm{op: "+"}
 	sel, ok := call.Fun.(*ast.SelectorExpr)
 	if !ok || len(call.Args) == 0 {
-		return atomicForm{op: "+"}
+		return none
 	}
 	if lit, ok := ast.Unparen(call.Args[len(call.Args)-1]).(*ast.CompositeLit); ok {
 		// UpdateAll(ctx, exec, models.M{"n": x + d})
 		if len(lit.Elts) != 1 {
-			return atomicForm{op: "+"}
+			return none
 		}
 		kv, ok := lit.Elts[0].(*ast.KeyValueExpr)
 		if !ok {
-			return atomicForm{op: "+"}
+			return none
 		}
 		ch, ok := changeOf(pass, rep, kv.Value, f)
 		if !ok {
-			return atomicForm{op: "+"}
+			return none
 		}
 		return atomicForm{op: ch.op, delta: ch.delta}
 	}
 	ch, _, ok := recordStep(pass, rep, call, ast.Unparen(sel.X), f)
 	if !ok {
-		return atomicForm{op: "+"}
+		return none
 	}
 	return atomicForm{op: ch.op, delta: ch.delta}
 }

@@ -999,18 +999,17 @@ func (c *funcCtx) setKeyRowAt(st *state, e *env, w *Write, args []ssa.Value, key
 		if w.KeyRow.Known() || k.Param < 0 || k.Param >= len(args) || args[k.Param] == nil {
 			continue
 		}
-		a := args[k.Param]
+		a, rec := args[k.Param], ssa.Value(nil)
 		switch {
 		case k.Path == "":
-			if rec := recordOf(e, a); rec != nil {
-				w.KeyRow = c.recordRow(st, e, rec)
-			}
+			rec = recordOf(e, a)
 		case isPointerLike(a.Type()):
-			w.KeyRow = c.recordRow(st, e, a)
+			rec = a
 		default:
-			if rec := recordOf(e, storedField(e, a, k.Path)); rec != nil {
-				w.KeyRow = c.recordRow(st, e, rec)
-			}
+			rec = recordOf(e, storedField(e, a, k.Path))
+		}
+		if rec != nil {
+			w.KeyRow = c.recordRow(st, e, rec)
 		}
 	}
 }
@@ -1176,12 +1175,8 @@ func (c *funcCtx) writtenSource(st *state, e *env, args []ssa.Value, param int, 
 	}
 	base, p := c.loc(e, args[param])
 	base, p = st.canon(base, p+path)
-	if t := typeAt(args[param].Type(), path); t != nil && isPartsType(t) {
-		// A column's map or struct the callee (or the caller) changed a
-		// part of.
-		if _, _, _, subs := st.lookup(base, p+"*"); anyDirty(subs) {
-			ls = c.computedColumns(ls)
-		}
+	if t := typeAt(args[param].Type(), path); t != nil && isPartsType(t) && changedInPart(st, base, p+"*") {
+		ls = c.computedColumns(ls) // a column's map or struct the callee (or the caller) changed a part of
 	}
 	return ls.union(c.pointees(st, st.mem[base][p]))
 }

@@ -114,8 +114,7 @@ func (c *funcCtx) valueLabels(st *state, e *env, v ssa.Value) labels {
 		// A column's map or struct read with the row, with entries set or
 		// deleted since (delete(a.Env, name), p.Settings.Redirect = u), is
 		// a value changed from the one read.
-		base, path := c.place(st, e, v)
-		if _, _, _, subs := st.lookup(base, path); anyDirty(subs) {
+		if base, path := c.place(st, e, v); changedInPart(st, base, path) {
 			ls = c.computedColumns(ls)
 		}
 	}
@@ -377,6 +376,13 @@ func isPartsType(t types.Type) bool {
 		}
 	}
 	return false
+}
+
+// changedInPart reports whether something under base+path was stored
+// since the value there was read.
+func changedInPart(st *state, base ssa.Value, path string) bool {
+	_, _, _, subs := st.lookup(base, path)
+	return anyDirty(subs)
 }
 
 // computedColumns marks as computed the load labels of ls that name a

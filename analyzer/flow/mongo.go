@@ -381,6 +381,9 @@ func (c *funcCtx) collectionSource(e *env, v ssa.Value) (name string, param int)
 // of a known name, or of the name a parameter gives, on every path: r is
 // what the function returns.
 func (c *funcCtx) collectionResult(e *env, i int, r ssa.Value) {
+	if n, ok := types.Unalias(derefType(r.Type())).(*types.Named); !ok || n.Obj().Name() != "Collection" {
+		return // not a collection: spare every other function's returns the lookups
+	}
 	var k *summary.Collection
 	for _, v := range phiEdges(e, r) {
 		name, param := c.collectionSource(e, v)
