@@ -331,6 +331,11 @@ func (r *runner) run(pass *analysis.Pass) (any, error) {
 		}
 		results[i] = res
 	}
+	for _, fn := range an.CallerLocks(results) {
+		if r.cfg.Debug != nil {
+			fmt.Fprintf(r.cfg.Debug, "callers of %s all hold an advisory lock\n", fn)
+		}
+	}
 	imports := importedFacts(pass)
 	reg, own := newRegistry(pass, results, imports)
 	rep := report.New(pass, report.Options{

@@ -914,7 +914,7 @@ func (c *funcCtx) load(st *state, instr ssa.Instruction, sub int, h Handle, lock
 }
 
 // lock records a lock event and holds it in the state.
-func (c *funcCtx) lock(st *state, instr ssa.Instruction, sub int, h Handle, kind LockKind, inTx bool, pos token.Pos) {
+func (c *funcCtx) lock(st *state, instr ssa.Instruction, sub int, h Handle, kind LockKind, inTx bool, pos token.Pos) *LockEvent {
 	k := eventKey{instr, 100 + sub}
 	ev := c.lockEvs[k]
 	if ev == nil {
@@ -928,6 +928,7 @@ func (c *funcCtx) lock(st *state, instr ssa.Instruction, sub int, h Handle, kind
 	if !slices.Contains(st.locks, ev) {
 		st.locks = append(st.locks, ev)
 	}
+	return ev
 }
 
 // write records a write event.
@@ -1365,7 +1366,8 @@ func (c *funcCtx) applySummary(st *state, e *env, call *ssa.Call, sum *summary.S
 	}
 	for i, lk := range sum.Locks {
 		h := c.mapHandle(e, args, lk.Handle, callee, overrides)
-		c.lock(st, call, 40+i, h, LockCallee, c.inTx(st, h) || h.Kind == summary.Unknown, token.NoPos)
+		ev := c.lock(st, call, 40+i, h, LockCallee, c.inTx(st, h) || h.Kind == summary.Unknown, token.NoPos)
+		ev.Advisory = ev.Advisory || lk.Advisory
 	}
 	for _, f := range sum.Forwards {
 		c.summaryForward(st, e, call, f, callee, args, overrides)

@@ -93,6 +93,7 @@ const (
 	LockDatabase                        // BEGIN IMMEDIATE
 	LockWrite                           // an UPDATE/DELETE in a transaction locks the rows it writes
 	LockCallee                          // a lock a called function left held
+	LockCallers                         // an advisory lock every caller holds (see CallerLocks)
 )
 
 // LockEvent is a lock taken on a handle.
@@ -104,7 +105,21 @@ type LockEvent struct {
 	// taken; a row or transaction-scoped lock outside one is released when
 	// the statement ends.
 	InTx bool
-	seq  int
+	// Advisory reports that a LockCallee lock is an advisory lock.
+	Advisory bool
+	seq      int
+}
+
+// advisory reports whether the lock is an advisory lock: a mutex shared
+// by every writer that takes it, whatever rows they touch.
+func (l *LockEvent) advisory() bool {
+	switch l.Kind {
+	case LockAdvisoryXact, LockAdvisorySession, LockCallers:
+		return true
+	case LockCallee:
+		return l.Advisory
+	}
+	return false
 }
 
 // Effective reports whether the lock is still held after the statement
@@ -115,7 +130,7 @@ func (l *LockEvent) Effective() bool {
 		return false
 	case LockAdvisorySession, LockTable, LockDatabase:
 		return l.Handle.Kind != summary.Pool || l.InTx
-	case LockCallee:
+	case LockCallee, LockCallers:
 		return true
 	}
 	return l.InTx || l.Handle.Kind == summary.Unknown
@@ -129,14 +144,12 @@ func (l *LockEvent) Protects(h Handle) bool {
 	if !l.Effective() {
 		return false
 	}
-	if l.Handle.Same(h) {
-		return true
-	}
-	switch l.Kind {
-	case LockAdvisoryXact, LockAdvisorySession:
+	if l.Handle.Same(h) || l.advisory() {
 		// An advisory lock is a mutex shared by every process that takes
 		// it: while it is held, the write may go through any handle.
 		return true
+	}
+	switch l.Kind {
 	case LockTable, LockDatabase:
 		return l.Handle.Known() && h.conn == keyOf(l.Handle)
 	}
@@ -440,19 +453,23 @@ type Analysis struct {
 	// whose implementations this package cannot see are repositories
 	// whose methods stay symbolic (see symbolicSummary).
 	module string
-	seq    int
+	// lockedAt says, of each call the analysis ran, whether an advisory
+	// lock was held every time it ran it (see CallerLocks).
+	lockedAt map[ssa.CallInstruction]bool
+	seq      int
 }
 
 // New prepares the analysis of pkg, which must have been built with
 // ssa.GlobalDebug so that values have source names.
 func New(fset *token.FileSet, pkg *ssa.Package, facts Facts) *Analysis {
 	return &Analysis{
-		pkg:     pkg,
-		fset:    fset,
-		facts:   facts,
-		results: make(map[*ssa.Function]*Result),
-		active:  make(map[*ssa.Function]bool),
-		ifaces:  make(map[*types.Func]*summary.Summary),
+		pkg:      pkg,
+		fset:     fset,
+		facts:    facts,
+		results:  make(map[*ssa.Function]*Result),
+		active:   make(map[*ssa.Function]bool),
+		ifaces:   make(map[*types.Func]*summary.Summary),
+		lockedAt: make(map[ssa.CallInstruction]bool),
 	}
 }
 

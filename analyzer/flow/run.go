@@ -552,6 +552,7 @@ func (c *funcCtx) transfer(b *ssa.BasicBlock, st *state, e *env) {
 				c.inline(st, e, in.Fn.(*ssa.Function), in.Bindings, nil, nil)
 			}
 		case *ssa.Call:
+			c.a.noteLocks(in, st.locks)
 			c.call(st, e, in)
 		case *ssa.Return:
 			if e.fn == c.root {

@@ -257,6 +257,9 @@ func (s Source) String() string {
 type LockEffect struct {
 	Handle HandleRef
 	Site   string
+	// Advisory reports an advisory lock (pg_advisory_xact_lock): a mutex
+	// every writer that takes it shares, whatever rows it touches.
+	Advisory bool
 }
 
 // RunInTx says that the function calls its function parameter Callback
@@ -441,7 +444,11 @@ func (s *Summary) String() string {
 		}
 	}
 	for _, l := range s.Locks {
-		parts = append(parts, fmt.Sprintf("locks %s", l.Handle))
+		if l.Advisory {
+			parts = append(parts, fmt.Sprintf("locks %s (advisory)", l.Handle))
+		} else {
+			parts = append(parts, fmt.Sprintf("locks %s", l.Handle))
+		}
 	}
 	for _, r := range s.RunsInTx {
 		parts = append(parts, fmt.Sprintf("runs param %d in a %s", r.Callback, r.Kind))
@@ -500,8 +507,10 @@ func (s *Summary) Normalize() {
 	s.Writes = sortedByKey(s.Writes, Write.key)
 	s.Mutates = sortedByKey(s.Mutates, Mutate.key)
 	s.Flows = sortedByKey(s.Flows, Flow.key)
-	slices.SortFunc(s.Locks, func(a, b LockEffect) int { return strings.Compare(a.Handle.String()+a.Site, b.Handle.String()+b.Site) })
-	s.Locks = slices.CompactFunc(s.Locks, func(a, b LockEffect) bool { return a.Handle == b.Handle })
+	slices.SortFunc(s.Locks, func(a, b LockEffect) int {
+		return cmp.Or(strings.Compare(a.Handle.String(), b.Handle.String()), boolInt(a.Advisory)-boolInt(b.Advisory), strings.Compare(a.Site, b.Site))
+	})
+	s.Locks = slices.CompactFunc(s.Locks, func(a, b LockEffect) bool { return a.Handle == b.Handle && a.Advisory == b.Advisory })
 	slices.SortFunc(s.RunsInTx, func(a, b RunInTx) int { return a.Callback - b.Callback })
 	s.RunsInTx = slices.Compact(s.RunsInTx)
 	slices.SortFunc(s.Forwards, func(a, b Forward) int { return a.SQL - b.SQL })

@@ -1,0 +1,248 @@
+// Package callerlock has a chat bot's message handling, like hortbot's: // want package:`writes actions\.uses, autoreplies\.count, channels\.filters, channels\.links, channels\.messages, channels\.quotes, repeats\.count, timers\.count, variables\.value`
+// every message is handled in a transaction kept in a session, and the one
+// function that handles sessions takes an advisory lock on the channel
+// first, so that a channel's messages run one at a time. The functions it
+// calls, directly, through a map of command handlers or through a method
+// value, read and write the channel's rows on s.Tx without a lock of their
+// own: their callers' lock serialises them. The same functions reached by
+// a caller that does not lock, from a goroutine, or from another package
+// (an exported function) are lost updates.
+package callerlock
+
+import (
+	"context"
+	"database/sql"
+	"strconv"
+	"strings"
+)
+
+// session is the handling of one chat message.
+type session struct {
+	Tx        *sql.Tx
+	ChannelID int64
+	Message   string
+}
+
+// pgLock serialises the handling of a channel's messages.
+func pgLock(ctx context.Context, tx *sql.Tx, channelID int64) error {
+	_, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", channelID)
+	return err
+}
+
+// Handle handles one message in a transaction.
+func Handle(ctx context.Context, db *sql.DB, channelID int64, msg string) error { // want Handle:`changes the database`
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	s := &session{Tx: tx, ChannelID: channelID, Message: msg}
+	if err := handleSession(ctx, s); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+func handleSession(ctx context.Context, s *session) error {
+	if err := pgLock(ctx, s.Tx, s.ChannelID); err != nil {
+		return err
+	}
+	if err := countAutoreply(ctx, s); err != nil {
+		return err
+	}
+	name, args, _ := strings.Cut(s.Message, " ")
+	if h, ok := commands[name]; ok {
+		if err := h.fn(ctx, s, args); err != nil {
+			return err
+		}
+	}
+	return walk(ctx, args, s.doAction)
+}
+
+// countAutoreply is only called under the channel's lock.
+func countAutoreply(ctx context.Context, s *session) error {
+	var n int64
+	if err := s.Tx.QueryRowContext(ctx, "SELECT count FROM autoreplies WHERE channel_id = $1", s.ChannelID).Scan(&n); err != nil {
+		return err
+	}
+	n++
+	_, err := s.Tx.ExecContext(ctx, "UPDATE autoreplies SET count = $1 WHERE channel_id = $2", n, s.ChannelID)
+	return err
+}
+
+// handler is a command a message runs.
+type handler struct {
+	fn func(ctx context.Context, s *session, args string) error
+}
+
+var commands = map[string]handler{
+	"increment": {fn: cmdIncrement},
+}
+
+func cmdIncrement(ctx context.Context, s *session, args string) error {
+	return s.varIncrement(ctx, args)
+}
+
+// varIncrement is reached through the command map, from handleSession.
+func (s *session) varIncrement(ctx context.Context, name string) error {
+	var v string
+	if err := s.Tx.QueryRowContext(ctx, "SELECT value FROM variables WHERE channel_id = $1 AND name = $2", s.ChannelID, name).Scan(&v); err != nil {
+		return err
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return err
+	}
+	_, err = s.Tx.ExecContext(ctx, "UPDATE variables SET value = $1 WHERE channel_id = $2 AND name = $3", strconv.FormatInt(n+1, 10), s.ChannelID, name)
+	return err
+}
+
+// walk runs an action for each word of a reply.
+func walk(ctx context.Context, text string, do func(ctx context.Context, action string) error) error {
+	for _, w := range strings.Fields(text) {
+		if err := do(ctx, w); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// doAction is reached as a method value, through walk.
+func (s *session) doAction(ctx context.Context, action string) error {
+	var uses int64
+	if err := s.Tx.QueryRowContext(ctx, "SELECT uses FROM actions WHERE channel_id = $1 AND name = $2", s.ChannelID, action).Scan(&uses); err != nil {
+		return err
+	}
+	_, err := s.Tx.ExecContext(ctx, "UPDATE actions SET uses = $1 WHERE channel_id = $2 AND name = $3", uses+1, s.ChannelID, action)
+	return err
+}
+
+// Repeat runs a channel's repeated message without the channel's lock:
+// the counts it changes race with the messages handled meanwhile.
+func Repeat(ctx context.Context, db *sql.DB, channelID int64) error { // want Repeat:`changes the database`
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	s := &session{Tx: tx, ChannelID: channelID}
+	if err := countRepeat(ctx, s); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// countRepeat is called only where no lock is held.
+func countRepeat(ctx context.Context, s *session) error {
+	var n int64
+	if err := s.Tx.QueryRowContext(ctx, "SELECT count FROM repeats WHERE channel_id = $1", s.ChannelID).Scan(&n); err != nil {
+		return err
+	}
+	_, err := s.Tx.ExecContext(ctx, "UPDATE repeats SET count = $1 WHERE channel_id = $2", n+1, s.ChannelID) // want `^lost update: n is read at callerlock\.go:\d+ and written back here outside a locking transaction`
+	return err
+}
+
+// HandleLater locks, then counts in a goroutine, which runs outside the
+// lock (and outside the transaction it commits).
+func HandleLater(ctx context.Context, s *session) error { // want HandleLater:`locks param 1\.Tx \(tx\) \(advisory\)`
+	if err := pgLock(ctx, s.Tx, s.ChannelID); err != nil {
+		return err
+	}
+	go countLater(ctx, s)
+	return nil
+}
+
+func countLater(ctx context.Context, s *session) {
+	var n int64
+	if err := s.Tx.QueryRowContext(ctx, "SELECT count FROM timers WHERE channel_id = $1", s.ChannelID).Scan(&n); err != nil {
+		return
+	}
+	s.Tx.ExecContext(ctx, "UPDATE timers SET count = $1 WHERE channel_id = $2", n+1, s.ChannelID) // want `^lost update: n is read at callerlock\.go:\d+ and written back here outside a locking transaction`
+}
+
+// CountLinks is called under the lock here, and by other packages,
+// which may not lock.
+func CountLinks(ctx context.Context, tx *sql.Tx, channelID int64) error { // want CountLinks:`changes the database`
+	var n int64
+	if err := tx.QueryRowContext(ctx, "SELECT links FROM channels WHERE id = $1", channelID).Scan(&n); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, "UPDATE channels SET links = $1 WHERE id = $2", n+1, channelID) // want `^lost update: n is read at callerlock\.go:\d+ and written back here outside a locking transaction`
+	return err
+}
+
+func handleLinks(ctx context.Context, s *session) error {
+	if err := pgLock(ctx, s.Tx, s.ChannelID); err != nil {
+		return err
+	}
+	return CountLinks(ctx, s.Tx, s.ChannelID)
+}
+
+// lockAfter calls countQuotes before it locks, and again after.
+func lockAfter(ctx context.Context, s *session) error {
+	if err := countQuotes(ctx, s); err != nil {
+		return err
+	}
+	if err := pgLock(ctx, s.Tx, s.ChannelID); err != nil {
+		return err
+	}
+	return countQuotes(ctx, s)
+}
+
+func countQuotes(ctx context.Context, s *session) error {
+	var n int64
+	if err := s.Tx.QueryRowContext(ctx, "SELECT quotes FROM channels WHERE id = $1", s.ChannelID).Scan(&n); err != nil {
+		return err
+	}
+	_, err := s.Tx.ExecContext(ctx, "UPDATE channels SET quotes = $1 WHERE id = $2", n+1, s.ChannelID) // want `^lost update: n is read at callerlock\.go:\d+ and written back here outside a locking transaction`
+	return err
+}
+
+// poolLock takes the transaction lock outside a transaction, where it is
+// released at once: countFilters is not protected.
+func poolLock(ctx context.Context, db *sql.DB, s *session) error {
+	if _, err := db.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", s.ChannelID); err != nil {
+		return err
+	}
+	return countFilters(ctx, s)
+}
+
+func countFilters(ctx context.Context, s *session) error {
+	var n int64
+	if err := s.Tx.QueryRowContext(ctx, "SELECT filters FROM channels WHERE id = $1", s.ChannelID).Scan(&n); err != nil {
+		return err
+	}
+	_, err := s.Tx.ExecContext(ctx, "UPDATE channels SET filters = $1 WHERE id = $2", n+1, s.ChannelID) // want `^lost update: n is read at callerlock\.go:\d+ and written back here outside a locking transaction`
+	return err
+}
+
+var _ = handleLinks
+var _ = lockAfter
+var _ = poolLock
+
+// counter is how a statistics job counts a session's messages: bumpStats
+// can be called through it, by code that does not lock.
+type counter interface {
+	bumpStats(ctx context.Context) error
+}
+
+func asCounter(s *session) counter { return s }
+
+func handleStats(ctx context.Context, s *session) error {
+	if err := pgLock(ctx, s.Tx, s.ChannelID); err != nil {
+		return err
+	}
+	return s.bumpStats(ctx)
+}
+
+func (s *session) bumpStats(ctx context.Context) error {
+	var n int64
+	if err := s.Tx.QueryRowContext(ctx, "SELECT messages FROM channels WHERE id = $1", s.ChannelID).Scan(&n); err != nil {
+		return err
+	}
+	_, err := s.Tx.ExecContext(ctx, "UPDATE channels SET messages = $1 WHERE id = $2", n+1, s.ChannelID) // want `^lost update: n is read at callerlock\.go:\d+ and written back here outside a locking transaction`
+	return err
+}
+
+var _ = asCounter
+var _ = handleStats
