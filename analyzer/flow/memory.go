@@ -200,9 +200,12 @@ func (c *funcCtx) store(st *state, e *env, addr, val ssa.Value) {
 		ent.labels, parts = c.recordParts(st, e, val)
 	}
 	rename := func(ls labels) labels { return ls }
-	if a, ok := base.(*ssa.Alloc); ok && path == "" && isRecord(val.Type()) {
+	if a, ok := base.(*ssa.Alloc); ok && path == "" && isRecord(val.Type()) && !isLiteral(val) {
 		// A record copied into a variable (for _, p := range ps; p :=
-		// *ptr) is known by that variable's name from here on.
+		// *ptr) is known by that variable's name from here on. Not the
+		// values a struct literal puts in its fields (info :=
+		// Version{Number: vs.Count + 1}): they keep the names they were
+		// read by.
 		if name := c.nameOf(a); name != "" {
 			rename = func(ls labels) labels { return c.loadsNamed(ls, name) }
 		}
@@ -214,6 +217,17 @@ func (c *funcCtx) store(st *state, e *env, addr, val ssa.Value) {
 		p.labels = rename(p.labels)
 		st.set(base, path+rel, p)
 	}
+}
+
+// isLiteral reports whether v is the value of a composite literal the
+// compiler built in a temporary.
+func isLiteral(v ssa.Value) bool {
+	u, ok := v.(*ssa.UnOp)
+	if !ok || u.Op != token.MUL {
+		return false
+	}
+	a, ok := u.X.(*ssa.Alloc)
+	return ok && a.Comment == "complit"
 }
 
 // recordParts returns what a record value copies when it is stored: the
