@@ -49,7 +49,7 @@ func (s *Store) NewVersion(ctx context.Context, app, desc string) (*VersionInfo,
 	info := VersionInfo{Description: desc, Version: current, CreatedAt: time.Now()}
 	_, err = s.coll.UpdateOne(ctx, bson.M{"appname": app}, bson.M{ // want `^lost update: vs\.Count is read at versions\.go:\d+ \(by Store\.versionsOf, at versions\.go:\d+\) and written back here outside a transaction`
 		"$set": bson.M{
-			"count": info.Version,
+			"count":                                  info.Version,
 			fmt.Sprintf("versions.%d", info.Version): info,
 		},
 	}, options.Update().SetUpsert(true))
