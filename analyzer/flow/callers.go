@@ -50,8 +50,10 @@ type callGraph struct {
 	// methods are, for each named type, the names of the methods an
 	// interface value made from it has.
 	methods map[*types.Named]map[string]bool
-	// verdicts memoises underLock: 1 in progress, 2 yes, 3 no.
-	verdicts map[*ssa.Function]int
+	// fns are the functions indexed, in the order they were; locked says
+	// which are called under a lock (see solve).
+	fns    []*ssa.Function
+	locked map[*ssa.Function]bool
 }
 
 // CallerLocks adds to the loads and writes of every function whose callers
@@ -61,7 +63,7 @@ func (a *Analysis) CallerLocks(results []*Result) []*ssa.Function {
 	g := a.callGraph(results)
 	var locked []*ssa.Function
 	for _, r := range results {
-		if !g.underLock(a, r.Fn) {
+		if !g.locked[r.Fn] {
 			continue
 		}
 		locked = append(locked, r.Fn)
@@ -90,10 +92,9 @@ func (a *Analysis) noteLocks(call ssa.CallInstruction, held []*LockEvent) {
 // and the wrappers their method values make.
 func (a *Analysis) callGraph(results []*Result) *callGraph {
 	g := &callGraph{
-		sites:    make(map[*ssa.Function][]ssa.CallInstruction),
-		open:     make(map[*ssa.Function]bool),
-		methods:  make(map[*types.Named]map[string]bool),
-		verdicts: make(map[*ssa.Function]int),
+		sites:   make(map[*ssa.Function][]ssa.CallInstruction),
+		open:    make(map[*ssa.Function]bool),
+		methods: make(map[*types.Named]map[string]bool),
 	}
 	var queue []*ssa.Function
 	seen := make(map[*ssa.Function]bool)
@@ -110,6 +111,7 @@ func (a *Analysis) callGraph(results []*Result) *callGraph {
 	for len(queue) > 0 {
 		fn := queue[0]
 		queue = queue[1:]
+		g.fns = append(g.fns, fn)
 		for _, anon := range fn.AnonFuncs {
 			add(anon)
 		}
@@ -130,6 +132,7 @@ func (a *Analysis) callGraph(results []*Result) *callGraph {
 			}
 		}
 	}
+	g.solve(a)
 	return g
 }
 
@@ -266,44 +269,45 @@ func (g *callGraph) passed(a *Analysis, fn *ssa.Function, call ssa.CallInstructi
 	return true
 }
 
-// underLock reports whether every call of fn the package makes is made
-// while an advisory lock is held, or from a function itself only called
-// so; false when some of its calls are not known, and for a function of
-// no calls (an entry point).
-func (g *callGraph) underLock(a *Analysis, fn *ssa.Function) bool {
-	switch g.verdicts[fn] {
-	case 1, 3:
-		return false
-	case 2:
-		return true
+// solve decides which functions are called under a lock: every call of
+// such a function the package makes is made while an advisory lock is
+// held, or from a function itself called under one. A function some of
+// whose calls are not known is not, nor one the package never calls (an
+// entry point). Calls that go round in a cycle (a handler map whose
+// handlers run other handler maps) are decided as a greatest fixed
+// point: the functions of a cycle entered only under the lock are under
+// it.
+func (g *callGraph) solve(a *Analysis) {
+	g.locked = make(map[*ssa.Function]bool)
+	for _, fn := range g.fns {
+		g.locked[fn] = !g.open[fn] && g.private(fn) && slices.ContainsFunc(g.sites[fn], func(call ssa.CallInstruction) bool { return !a.inTestFile(call) })
 	}
-	g.verdicts[fn] = 1
-	ok := g.decide(a, fn)
-	g.verdicts[fn] = 3
-	if ok {
-		g.verdicts[fn] = 2
+	for changed := true; changed; {
+		changed = false
+		for _, fn := range g.fns {
+			if g.locked[fn] && !g.calledLocked(a, fn) {
+				g.locked[fn] = false
+				changed = true
+			}
+		}
 	}
-	return ok
 }
 
-func (g *callGraph) decide(a *Analysis, fn *ssa.Function) bool {
-	if g.open[fn] || !g.private(fn) {
-		return false
-	}
-	n := 0
+// calledLocked reports whether each call of fn outside test files is made
+// under a lock, as far as g.locked says now.
+func (g *callGraph) calledLocked(a *Analysis, fn *ssa.Function) bool {
 	for _, call := range g.sites[fn] {
 		if a.inTestFile(call) {
 			continue
 		}
-		n++
 		if _, ok := call.(*ssa.Go); ok {
 			return false
 		}
-		if !a.lockedAt[call] && !g.underLock(a, call.Parent()) {
+		if !a.lockedAt[call] && !g.locked[call.Parent()] {
 			return false
 		}
 	}
-	return n > 0
+	return true
 }
 
 // private reports whether only the package can call fn: an unexported

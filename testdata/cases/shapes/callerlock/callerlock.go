@@ -1,10 +1,11 @@
-// Package callerlock has a chat bot's message handling, like hortbot's: // want package:`writes actions\.uses, autoreplies\.count, channels\.filters, channels\.links, channels\.messages, channels\.quotes, repeats\.count, timers\.count, variables\.value`
+// Package callerlock has a chat bot's message handling, like hortbot's: // want package:`writes actions\.uses, autoreplies\.count, channels\.filters, channels\.links, channels\.messages, channels\.quotes, repeats\.count, timers\.count, variables\.resets, variables\.value`
 // every message is handled in a transaction kept in a session, and the one
 // function that handles sessions takes an advisory lock on the channel
 // first, so that a channel's messages run one at a time. The functions it
 // calls, directly, through a map of command handlers or through a method
 // value, read and write the channel's rows on s.Tx without a lock of their
-// own: their callers' lock serialises them. The same functions reached by
+// own: their callers' lock serialises them, also where the handler map's
+// dispatcher runs a handler that runs the dispatcher again. The same functions reached by
 // a caller that does not lock, from a goroutine, or from another package
 // (an exported function) are lost updates.
 package callerlock
@@ -12,6 +13,7 @@ package callerlock
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"strconv"
 	"strings"
 )
@@ -51,10 +53,8 @@ func handleSession(ctx context.Context, s *session) error {
 		return err
 	}
 	name, args, _ := strings.Cut(s.Message, " ")
-	if h, ok := commands[name]; ok {
-		if err := h.fn(ctx, s, args); err != nil {
-			return err
-		}
+	if err := commands.run(ctx, s, name, args); err != nil {
+		return err
 	}
 	return walk(ctx, args, s.doAction)
 }
@@ -75,8 +75,39 @@ type handler struct {
 	fn func(ctx context.Context, s *session, args string) error
 }
 
-var commands = map[string]handler{
+// handlerMap runs the command a message names.
+type handlerMap map[string]handler
+
+func (m handlerMap) run(ctx context.Context, s *session, name, args string) error {
+	if h, ok := m[name]; ok {
+		return h.fn(ctx, s, args)
+	}
+	return nil
+}
+
+var commands = handlerMap{
 	"increment": {fn: cmdIncrement},
+	"var":       {fn: cmdVar},
+}
+
+// varCommands are the subcommands of "var": run by a command that the
+// same dispatcher ran, a cycle entered only under the lock.
+var varCommands = handlerMap{
+	"reset": {fn: cmdVarReset},
+}
+
+func cmdVar(ctx context.Context, s *session, args string) error {
+	name, rest, _ := strings.Cut(args, " ")
+	return varCommands.run(ctx, s, name, rest)
+}
+
+func cmdVarReset(ctx context.Context, s *session, name string) error {
+	var resets int64
+	if err := s.Tx.QueryRowContext(ctx, "SELECT resets FROM variables WHERE channel_id = $1 AND name = $2", s.ChannelID, name).Scan(&resets); err != nil {
+		return err
+	}
+	_, err := s.Tx.ExecContext(ctx, "UPDATE variables SET value = '0', resets = $1 WHERE channel_id = $2 AND name = $3", resets+1, s.ChannelID, name)
+	return err
 }
 
 func cmdIncrement(ctx context.Context, s *session, args string) error {
@@ -86,7 +117,11 @@ func cmdIncrement(ctx context.Context, s *session, args string) error {
 // varIncrement is reached through the command map, from handleSession.
 func (s *session) varIncrement(ctx context.Context, name string) error {
 	var v string
-	if err := s.Tx.QueryRowContext(ctx, "SELECT value FROM variables WHERE channel_id = $1 AND name = $2", s.ChannelID, name).Scan(&v); err != nil {
+	err := s.Tx.QueryRowContext(ctx, "SELECT value FROM variables WHERE channel_id = $1 AND name = $2", s.ChannelID, name).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return s.varSet(ctx, name, "1")
+	}
+	if err != nil {
 		return err
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
@@ -94,6 +129,12 @@ func (s *session) varIncrement(ctx context.Context, name string) error {
 		return err
 	}
 	_, err = s.Tx.ExecContext(ctx, "UPDATE variables SET value = $1 WHERE channel_id = $2 AND name = $3", strconv.FormatInt(n+1, 10), s.ChannelID, name)
+	return err
+}
+
+// varSet stores a variable, over the one there is.
+func (s *session) varSet(ctx context.Context, name, value string) error {
+	_, err := s.Tx.ExecContext(ctx, "INSERT INTO variables (channel_id, name, value) VALUES ($1, $2, $3) ON CONFLICT (channel_id, name) DO UPDATE SET value = EXCLUDED.value", s.ChannelID, name, value)
 	return err
 }
 
@@ -119,7 +160,7 @@ func (s *session) doAction(ctx context.Context, action string) error {
 
 // Repeat runs a channel's repeated message without the channel's lock:
 // the counts it changes race with the messages handled meanwhile.
-func Repeat(ctx context.Context, db *sql.DB, channelID int64) error { // want Repeat:`changes the database`
+func Repeat(ctx context.Context, db *sql.DB, channelID int64) error { // want Repeat:`upserts variables over value on own tx`
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -127,6 +168,9 @@ func Repeat(ctx context.Context, db *sql.DB, channelID int64) error { // want Re
 	defer tx.Rollback()
 	s := &session{Tx: tx, ChannelID: channelID}
 	if err := countRepeat(ctx, s); err != nil {
+		return err
+	}
+	if err := defaultGreeting(ctx, s); err != nil {
 		return err
 	}
 	return tx.Commit()
@@ -139,6 +183,17 @@ func countRepeat(ctx context.Context, s *session) error {
 		return err
 	}
 	_, err := s.Tx.ExecContext(ctx, "UPDATE repeats SET count = $1 WHERE channel_id = $2", n+1, s.ChannelID) // want `^lost update: n is read at callerlock\.go:\d+ and written back here outside a locking transaction`
+	return err
+}
+
+// defaultGreeting sets a greeting where there is none, outside the lock:
+// a greeting a message sets in between is overwritten.
+func defaultGreeting(ctx context.Context, s *session) error {
+	var v string
+	err := s.Tx.QueryRowContext(ctx, "SELECT value FROM variables WHERE channel_id = $1 AND name = 'greeting'", s.ChannelID).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return s.varSet(ctx, "greeting", "hello") // want `^check then write: no variables row is found at callerlock\.go:\d+, and only then the upsert here by session\.varSet runs`
+	}
 	return err
 }
 
