@@ -195,7 +195,8 @@ func lostUpdate(w *flow.Write, reg *registry) *finding {
 // overwrite what the earlier one inserted. Without, it is a
 // check-then-write of the row's existence: the conflict action writes
 // over a row another request inserted since the read (the limits an admin
-// set, replaced by defaults).
+// set, replaced by defaults), unless a lock held from the read to the
+// write (an advisory lock) keeps the other request out.
 func missingRow(w *flow.Write, loads []*flow.Load) *finding {
 	if len(w.Overwrites) == 0 {
 		return nil
@@ -217,7 +218,7 @@ func missingRow(w *flow.Write, loads []*flow.Load) *finding {
 		return nil // an upsert that only touches updated_at overwrites nothing anyone set
 	}
 	for _, l := range loads {
-		if l.Table != "" && sameTable(l.Table, w.Table) && !otherRow(l, w) && l.OnlyWithoutRow(w) {
+		if l.Table != "" && sameTable(l.Table, w.Table) && !otherRow(l, w) && l.OnlyWithoutRow(w) && !heldThrough(l, w) {
 			return &finding{category: CategoryCheckThenWrite, write: w, label: &flow.Label{Load: l, Name: "the row"}, missing: true}
 		}
 	}
