@@ -26,10 +26,10 @@ import (
 // that can call it: an unexported function, or a method of an unexported
 // type that is never made an interface value with that method. A
 // function used as a value is called where that value goes: the calls of
-// the variables and parameters it is passed to in the package; stored
-// elsewhere (a map of handlers), it is called by every call of a function
-// value of its type, when that type names one of the package's unexported
-// types (another package cannot call it). A call in a test file is not
+// the variables and parameters it is passed to in the package; passed to
+// another package's function, anywhere; stored (a map of handlers), by
+// every call of a function value of its type, when that type names one
+// of the package's unexported types (another package cannot call it). A call in a test file is not
 // counted (tests serve no concurrent requests), nor one started as a
 // goroutine (it runs outside the caller's lock).
 
@@ -41,8 +41,7 @@ type callGraph struct {
 	// known.
 	sites map[*ssa.Function][]ssa.CallInstruction
 	open  map[*ssa.Function]bool
-	// dynamic are the calls of function values that are not parameters or
-	// variables a known function was passed to.
+	// dynamic are the calls of function values.
 	dynamic []ssa.CallInstruction
 	// escaped are the functions whose value was stored where its calls
 	// cannot be followed.
@@ -151,9 +150,7 @@ func (g *callGraph) index(a *Analysis, instr ssa.Instruction, add func(*ssa.Func
 			fn := origin(cc.StaticCallee())
 			g.sites[fn] = append(g.sites[fn], call)
 		default:
-			if _, ok := cc.Value.(*ssa.Parameter); !ok {
-				g.dynamic = append(g.dynamic, call)
-			}
+			g.dynamic = append(g.dynamic, call)
 		}
 	}
 	for _, op := range instr.Operands(nil) {
@@ -256,6 +253,9 @@ func (g *callGraph) passed(a *Analysis, fn *ssa.Function, call ssa.CallInstructi
 	cc := call.Common()
 	callee := cc.StaticCallee()
 	if cc.IsInvoke() || callee == nil || callee.Pkg != a.pkg || len(callee.Blocks) == 0 {
+		// Another package's function (slices.SortFunc, lo.ForEach, a
+		// transaction runner) may call it anywhere.
+		g.open[fn] = true
 		return false
 	}
 	for i, arg := range cc.Args {
