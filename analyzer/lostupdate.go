@@ -784,6 +784,11 @@ func (d *declaration) summary(fn *types.Func) *summary.Summary {
 	if d.Locks >= 0 {
 		s.Locks = append(s.Locks, summary.LockEffect{Handle: summary.HandleRef{Param: shift(d.Locks), Kind: summary.Unknown, InTx: true}, Site: d.site})
 	}
+	if d.Serializes {
+		// A lock of the application's own, on no handle of the caller's:
+		// a mutex its other writers take too.
+		s.Locks = append(s.Locks, summary.LockEffect{Handle: summary.HandleRef{Param: -1, Kind: summary.Unknown, InTx: true}, Site: d.site, Advisory: true})
+	}
 	if d.Transaction >= 0 {
 		arg := 0
 		if sig != nil && d.Transaction < sig.Params().Len() {

@@ -62,7 +62,7 @@ type Settings struct {
 	// Functions declares what the project's functions that the analysis
 	// cannot see into do with their data, as the functions key of
 	// .lostupdate.yml does: full function names mapped to loads, saves,
-	// table, column, handle, locks and runs-in-transaction.
+	// table, column, handle, locks, serializes and runs-in-transaction.
 	Functions map[string]map[string]any `json:"functions"`
 }
 

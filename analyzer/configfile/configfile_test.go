@@ -34,17 +34,19 @@ func TestParse(t *testing.T) {
 		{name: "empty baseline", data: "baseline: ''\n", err: ":1: baseline must be the name of a baseline file"},
 		{name: "functions", data: "functions:\n  example.com/app/store.Balance: {loads: result 0, table: accounts, column: balance, handle: param 1}\n" +
 			"  (*example.com/app/store.Repo).Save: {saves: param 1, table: public.accounts}\n  example.com/app/db.InTx:\n    runs-in-transaction: param 1\n" +
-			"  example.com/app/db.Lock: {locks: param 0}\n  example.com/app/store.Fill: {loads: param 2, table: accounts}\n",
+			"  example.com/app/db.Lock: {locks: param 0}\n  example.com/app/store.Fill: {loads: param 2, table: accounts}\n  example.com/app/event.New: {serializes: true}\n",
 			want: File{Functions: []Function{
 				{Name: "example.com/app/store.Balance", Line: 2, LoadsResult: 0, LoadsParam: -1, Saves: -1, Table: "accounts", Column: "balance", Handle: 1, Locks: -1, Transaction: -1},
 				{Name: "(*example.com/app/store.Repo).Save", Line: 3, LoadsResult: -1, LoadsParam: -1, Saves: 1, Table: "public.accounts", Handle: -1, Locks: -1, Transaction: -1},
 				{Name: "example.com/app/db.InTx", Line: 4, LoadsResult: -1, LoadsParam: -1, Saves: -1, Handle: -1, Locks: -1, Transaction: 1},
 				{Name: "example.com/app/db.Lock", Line: 6, LoadsResult: -1, LoadsParam: -1, Saves: -1, Handle: -1, Locks: 0, Transaction: -1},
 				{Name: "example.com/app/store.Fill", Line: 7, LoadsResult: -1, LoadsParam: 2, Saves: -1, Table: "accounts", Handle: -1, Locks: -1, Transaction: -1},
+				{Name: "example.com/app/event.New", Line: 8, LoadsResult: -1, LoadsParam: -1, Saves: -1, Handle: -1, Locks: -1, Transaction: -1, Serializes: true},
 			}}},
 		{name: "functions not a mapping", data: "functions: [a.B]\n", err: ":1: functions must map full function names"},
 		{name: "function name", data: "functions:\n  Balance: {loads: result 0, table: t}\n", err: `:2: "Balance" is not a full function name`},
-		{name: "function key", data: "functions:\n  a/b.C: {reads: result 0}\n", err: `:2: a/b.C: unknown key "reads": the keys are column, handle, loads, locks, runs-in-transaction, saves, table`},
+		{name: "function key", data: "functions:\n  a/b.C: {reads: result 0}\n", err: `:2: a/b.C: unknown key "reads": the keys are column, handle, loads, locks, runs-in-transaction, saves, serializes, table`},
+		{name: "function serializes", data: "functions:\n  a/b.C: {serializes: yes please}\n", err: `:2: serializes must be true or false`},
 		{name: "function position", data: "functions:\n  a/b.C: {loads: first, table: t}\n", err: `:2: loads must be "result N" or "param N", counting from 0`},
 		{name: "function saves a result", data: "functions:\n  a/b.C: {saves: result 0, table: t}\n", err: `:2: saves must be "param N"`},
 		{name: "function without table", data: "functions:\n  a/b.C: {saves: param 1}\n", err: `:2: a/b.C: name the table it reads or writes`},

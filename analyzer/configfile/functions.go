@@ -41,10 +41,14 @@ type Function struct {
 	// Transaction is the function parameter it runs in a transaction,
 	// -1 when none.
 	Transaction int
+	// Serializes says that it takes a lock every writer of the same data
+	// takes, held until the caller returns: an application's own lock (a
+	// lock document, a lease, a distributed mutex), like an advisory lock.
+	Serializes bool
 }
 
 // functionKeys are the keys of a function's declaration.
-var functionKeys = []string{"column", "handle", "loads", "locks", "runs-in-transaction", "saves", "table"}
+var functionKeys = []string{"column", "handle", "loads", "locks", "runs-in-transaction", "saves", "serializes", "table"}
 
 // funcName matches a function's full name: a package path and a name, or
 // a method of a (pointer to a) named type.
@@ -87,6 +91,12 @@ func functions(v *yaml.Node) ([]Function, error) {
 				_, f.Locks, err = position(val, "locks", "param")
 			case "runs-in-transaction":
 				_, f.Transaction, err = position(val, "runs-in-transaction", "param")
+			case "serializes":
+				if val.Kind != yaml.ScalarNode || val.Tag != "!!bool" {
+					err = fmt.Errorf("%d: serializes must be true or false", val.Line)
+				} else {
+					f.Serializes = val.Value == "true"
+				}
 			case "table", "column":
 				if val.Kind != yaml.ScalarNode || val.Tag != "!!str" || !token.IsIdentifier(strings.ReplaceAll(val.Value, ".", "_")) {
 					err = fmt.Errorf("%d: %s must be a name (users, public.users)", val.Line, key.Value)
@@ -103,8 +113,8 @@ func functions(v *yaml.Node) ([]Function, error) {
 			}
 		}
 		switch {
-		case f.LoadsResult < 0 && f.LoadsParam < 0 && f.Saves < 0 && f.Locks < 0 && f.Transaction < 0:
-			return nil, fmt.Errorf("%d: %s: say what it does: loads, saves, locks or runs-in-transaction", k.Line, f.Name)
+		case f.LoadsResult < 0 && f.LoadsParam < 0 && f.Saves < 0 && f.Locks < 0 && f.Transaction < 0 && !f.Serializes:
+			return nil, fmt.Errorf("%d: %s: say what it does: loads, saves, locks, serializes or runs-in-transaction", k.Line, f.Name)
 		case (f.LoadsResult >= 0 || f.LoadsParam >= 0 || f.Saves >= 0) && f.Table == "":
 			return nil, fmt.Errorf("%d: %s: name the table it reads or writes (table: accounts)", k.Line, f.Name)
 		}

@@ -53,3 +53,32 @@ func WithdrawLockedLate(ctx context.Context, c *store.Client, account string, am
 		return store.SetBalance(ctx, tx, account, b-amount) // want `^lost update: b is read at service\.go:46 \(by store\.Balance, at \.lostupdate\.yml:5\), before the lock taken at service\.go:50`
 	})
 }
+
+// WithdrawSerialized holds the ledger's own lock on the account, which
+// the configuration declares, around the read and the write.
+func WithdrawSerialized(ctx context.Context, c *store.Client, account string, amount int64) error { // want WithdrawSerialized:`writes param 3 to balance on param 1`
+	release, err := store.Acquire(ctx, c, account)
+	if err != nil {
+		return err
+	}
+	defer release()
+	b, err := store.Balance(ctx, c, account)
+	if err != nil {
+		return err
+	}
+	return store.SetBalance(ctx, c, account, b-amount)
+}
+
+// WithdrawSerializedLate takes the lock after it read the balance.
+func WithdrawSerializedLate(ctx context.Context, c *store.Client, account string, amount int64) error { // want WithdrawSerializedLate:`writes param 3 to balance on param 1`
+	b, err := store.Balance(ctx, c, account)
+	if err != nil {
+		return err
+	}
+	release, err := store.Acquire(ctx, c, account)
+	if err != nil {
+		return err
+	}
+	defer release()
+	return store.SetBalance(ctx, c, account, b-amount) // want `^lost update: b is read at service\.go:\d+ \(by store\.Balance, at \.lostupdate\.yml:5\), before the lock taken at service\.go:\d+`
+}

@@ -59,3 +59,12 @@ func (c *Client) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	_, err := tx.Call(ctx, "commit")
 	return err
 }
+
+// Acquire takes the ledger's own lock on an account, which every writer
+// of the account takes, until release is called.
+func Acquire(ctx context.Context, c *Client, account string) (release func(), err error) {
+	if _, err := c.Call(ctx, "acquire", account); err != nil {
+		return nil, err
+	}
+	return func() { _, _ = c.Call(ctx, "release", account) }, nil
+}
