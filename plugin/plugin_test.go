@@ -66,7 +66,9 @@ func TestNew(t *testing.T) {
 // read .lostupdate.yml, on the module of testdata/declared with its
 // functions declared in the plugin's settings instead: the balance read by
 // store.Balance and written back by store.SetBalance is reported, and the
-// message says the settings declared the read.
+// message says the settings declared the read; the application lock
+// declared serializes (true, a YAML bool through the settings) protects a
+// read made after it, not one made before.
 func TestDeclaredFunctionsSetting(t *testing.T) {
 	fn := func(m map[string]any) map[string]any { return m }
 	p, err := plugin.New(map[string]any{"functions": map[string]any{
@@ -74,6 +76,7 @@ func TestDeclaredFunctionsSetting(t *testing.T) {
 		"example.com/declared/store.SetBalance":     fn(map[string]any{"saves": "param 3", "table": "accounts", "column": "balance", "handle": "param 1"}),
 		"example.com/declared/store.LockAccount":    fn(map[string]any{"locks": "param 1"}),
 		"(*example.com/declared/store.Client).InTx": fn(map[string]any{"runs-in-transaction": "param 1"}),
+		"example.com/declared/store.Acquire":        fn(map[string]any{"serializes": true}),
 	}})
 	if err != nil {
 		t.Fatal(err)
@@ -89,14 +92,17 @@ func TestDeclaredFunctionsSetting(t *testing.T) {
 			got = append(got, fmt.Sprintf("%s: %s", filepath.Base(r.Pass.Fset.Position(d.Pos).String()), d.Message))
 		}
 	}
-	if len(got) != 2 {
-		t.Fatalf("got %d diagnostics, want the racy withdrawal and the late lock:\n%s", len(got), strings.Join(got, "\n"))
+	if len(got) != 3 {
+		t.Fatalf("got %d diagnostics, want the racy withdrawal and the two late locks:\n%s", len(got), strings.Join(got, "\n"))
 	}
 	if !strings.HasPrefix(got[0], "service.go:22:9: lost update: b is read at service.go:18 (by store.Balance, at the lostupdate settings)") {
 		t.Errorf("first diagnostic %q, want the racy withdrawal, read as the settings declare", got[0])
 	}
 	if !strings.Contains(got[1], "before the lock taken at service.go:50") {
-		t.Errorf("second diagnostic %q, want the lock taken after the read", got[1])
+		t.Errorf("second diagnostic %q, want the row lock taken after the read", got[1])
+	}
+	if !strings.HasPrefix(got[2], "service.go:83:9: lost update: b is read at service.go:74") || !strings.Contains(got[2], "before the lock taken at service.go:78") {
+		t.Errorf("third diagnostic %q, want the application lock taken after the read", got[2])
 	}
 }
 
