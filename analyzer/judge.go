@@ -273,7 +273,11 @@ func (r *runner) staleRow(w *flow.Write, reg *registry) *finding {
 		if !changesOther(w, l, stale) || w.Table == "" && l.Table == "" {
 			continue
 		}
-		if cat, _ := classify(w, l); cat != CategoryLostUpdate || checksOldRow(w, stale) {
+		// An advisory lock keeps out the writers that take it, not the
+		// others: a stale write under it still undoes their changes.
+		cat, _ := classify(w, l)
+		serialized := cat == "" && flow.OnlySerialized(l, w)
+		if cat != CategoryLostUpdate && !serialized || checksOldRow(w, stale) {
 			continue
 		}
 		table := cmp.Or(w.Table, l.Table)
@@ -286,12 +290,16 @@ func (r *runner) staleRow(w *flow.Write, reg *registry) *finding {
 			if reg.recounted(table, v.Column) {
 				continue // restored by the next recount, whatever is put back
 			}
-			if ws := reg.others(table, v.Column, reg.site(w)); len(ws) > 0 {
+			ws := reg.others(table, v.Column, reg.site(w))
+			if serialized {
+				ws = slices.DeleteFunc(ws, func(c summary.ColumnWrite) bool { return c.Serialized })
+			}
+			if len(ws) > 0 {
 				writers = append(writers, ws[0])
 				contended = append(contended, v)
 			}
 		}
-		if len(contended) == 0 && !r.cfg.enabled(CategoryStaleRow) {
+		if len(contended) == 0 && (serialized || !r.cfg.enabled(CategoryStaleRow)) {
 			continue
 		}
 		// The columns another writer changes first, atomic writers first:

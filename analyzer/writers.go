@@ -48,14 +48,15 @@ func newRegistry(pass *analysis.Pass, results []*flow.Result, imports []*summary
 				continue // a callee's writes are in its own package's list
 			}
 			site := at(pass.Fset, w.Pos)
+			serialized := flow.Serialized(w.Held)
 			for _, col := range w.Atomic {
-				own.Columns = append(own.Columns, summary.ColumnWrite{Table: w.Table, Column: col, Atomic: true, Recount: slices.Contains(w.Recounts, col), Func: fn, Site: site})
+				own.Columns = append(own.Columns, summary.ColumnWrite{Table: w.Table, Column: col, Atomic: true, Recount: slices.Contains(w.Recounts, col), Serialized: serialized, Func: fn, Site: site})
 			}
 			if w.Row || len(w.Sets) > flow.MaxTargeted {
 				continue
 			}
 			for _, col := range w.Sets {
-				own.Columns = append(own.Columns, summary.ColumnWrite{Table: w.Table, Column: col, Recount: slices.Contains(w.Recounts, col), Func: fn, Site: site})
+				own.Columns = append(own.Columns, summary.ColumnWrite{Table: w.Table, Column: col, Recount: slices.Contains(w.Recounts, col), Serialized: serialized, Func: fn, Site: site})
 			}
 		}
 	}

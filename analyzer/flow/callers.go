@@ -80,7 +80,7 @@ func (a *Analysis) CallerLocks(results []*Result) []*ssa.Function {
 // noteLocks records whether an advisory lock is held at a call the
 // analysis runs: held every time it runs it, for CallerLocks.
 func (a *Analysis) noteLocks(call ssa.CallInstruction, held []*LockEvent) {
-	locked := slices.ContainsFunc(held, func(l *LockEvent) bool { return l.advisory() && l.Effective() })
+	locked := Serialized(held)
 	if prev, ok := a.lockedAt[call]; ok {
 		locked = locked && prev
 	}

@@ -122,6 +122,28 @@ func (l *LockEvent) advisory() bool {
 	return false
 }
 
+// Serialized reports whether an effective advisory lock is among held:
+// what runs under it cannot run beside another holder of the lock, and
+// can beside any writer that does not take it.
+func Serialized(held []*LockEvent) bool {
+	return slices.ContainsFunc(held, func(l *LockEvent) bool { return l.advisory() && l.Effective() })
+}
+
+// OnlySerialized reports whether what keeps other writers from changing
+// what load l read before write w is an advisory lock alone: no row lock,
+// no SERIALIZABLE transaction, no lock on the table or the connection.
+func OnlySerialized(l *Load, w *Write) bool {
+	if l.Lock == summary.Row || w.Serializable && l.Handle.Same(w.Handle) {
+		return false
+	}
+	for _, lk := range l.Held {
+		if !lk.advisory() && lk.Protects(w.Handle) && slices.Contains(w.Held, lk) {
+			return false
+		}
+	}
+	return Serialized(l.Held) && Serialized(w.Held)
+}
+
 // Effective reports whether the lock is still held after the statement
 // that took it, so that it can protect a later load.
 func (l *LockEvent) Effective() bool {

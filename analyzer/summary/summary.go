@@ -712,6 +712,10 @@ type ColumnWrite struct {
 	// other rows (SET c = (SELECT COUNT(*) …)): a recount that the next
 	// one restores, not a change a stale write loses for good.
 	Recount bool
+	// Serialized reports a write made under an advisory lock (taken in
+	// its function, or held by every caller): it cannot run while another
+	// writer holds that lock.
+	Serialized bool
 	// Func names the function that writes, and Site is where, as
 	// file:line.
 	Func string

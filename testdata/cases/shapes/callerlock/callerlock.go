@@ -1,4 +1,4 @@
-// Package callerlock has a chat bot's message handling, like hortbot's: // want package:`writes actions\.uses, autoreplies\.count, channels\.filters, channels\.links, channels\.messages, channels\.quotes, channels\.seen, repeats\.count, timers\.count, variables\.resets, variables\.value`
+// Package callerlock has a chat bot's message handling, like hortbot's: // want package:`writes actions\.uses, autoreplies\.count, channels\.filters, channels\.links, channels\.messages, channels\.msgs, channels\.quotes, channels\.seen, channels\.title, channels\.topic, channels\.views, repeats\.count, timers\.count, variables\.resets, variables\.value; updates atomically channels\.msgs, channels\.views`
 // every message is handled in a transaction kept in a session, and the one
 // function that handles sessions takes an advisory lock on the channel
 // first, so that a channel's messages run one at a time. The functions it
@@ -51,6 +51,9 @@ func handleSession(ctx context.Context, s *session) error {
 		return err
 	}
 	if err := countAutoreply(ctx, s); err != nil {
+		return err
+	}
+	if err := bumpMessages(ctx, s); err != nil {
 		return err
 	}
 	name, args, _ := strings.Cut(s.Message, " ")
@@ -172,6 +175,9 @@ func Repeat(ctx context.Context, db *sql.DB, channelID int64) error { // want Re
 		return err
 	}
 	if err := defaultGreeting(ctx, s); err != nil {
+		return err
+	}
+	if err := countView(ctx, s); err != nil {
 		return err
 	}
 	return tx.Commit()
@@ -331,3 +337,57 @@ func markSeen(s *session) bool {
 
 var _ = seenAll
 var _ = anySeen
+
+// renameChannel, under the lock (handleTitle), writes back the message
+// count it read; bumpMessages, the count's other writer, runs under the
+// lock too, so nothing it adds is undone.
+func renameChannel(ctx context.Context, s *session, title string) error {
+	var msgs int64
+	var old string
+	if err := s.Tx.QueryRowContext(ctx, "SELECT title, msgs FROM channels WHERE id = $1", s.ChannelID).Scan(&old, &msgs); err != nil {
+		return err
+	}
+	if old == title {
+		return nil
+	}
+	_, err := s.Tx.ExecContext(ctx, "UPDATE channels SET title = $1, msgs = $2 WHERE id = $3", title, msgs, s.ChannelID)
+	return err
+}
+
+func bumpMessages(ctx context.Context, s *session) error {
+	_, err := s.Tx.ExecContext(ctx, "UPDATE channels SET msgs = msgs + 1 WHERE id = $1", s.ChannelID)
+	return err
+}
+
+// retopicChannel, under the lock, writes back the view count it read;
+// countView, the count's other writer, runs in Repeat without the lock,
+// and the view it adds in between is undone.
+func retopicChannel(ctx context.Context, s *session, topic string) error {
+	var views int64
+	var old string
+	if err := s.Tx.QueryRowContext(ctx, "SELECT topic, views FROM channels WHERE id = $1", s.ChannelID).Scan(&old, &views); err != nil {
+		return err
+	}
+	if old == topic {
+		return nil
+	}
+	_, err := s.Tx.ExecContext(ctx, "UPDATE channels SET topic = $1, views = $2 WHERE id = $3", topic, views, s.ChannelID) // want `^stale row: views is read at callerlock\.go:\d+ and written back whole here with a new topic; .*\(callerlock\.countView updates views atomically`
+	return err
+}
+
+func countView(ctx context.Context, s *session) error {
+	_, err := s.Tx.ExecContext(ctx, "UPDATE channels SET views = views + 1 WHERE id = $1", s.ChannelID)
+	return err
+}
+
+func handleTitle(ctx context.Context, s *session, title, topic string) error {
+	if err := pgLock(ctx, s.Tx, s.ChannelID); err != nil {
+		return err
+	}
+	if err := renameChannel(ctx, s, title); err != nil {
+		return err
+	}
+	return retopicChannel(ctx, s, topic)
+}
+
+var _ = handleTitle
