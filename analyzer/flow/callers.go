@@ -155,8 +155,8 @@ func (g *callGraph) index(a *Analysis, instr ssa.Instruction, add func(*ssa.Func
 	}
 	for _, op := range instr.Operands(nil) {
 		fn, ok := (*op).(*ssa.Function)
-		if !ok || *op == callee && !isMakeClosure(instr) {
-			continue
+		if !ok || *op == callee {
+			continue // the callee of a call, not a value
 		}
 		if _, ok := instr.(*ssa.DebugRef); ok {
 			continue
@@ -169,27 +169,16 @@ func (g *callGraph) index(a *Analysis, instr ssa.Instruction, add func(*ssa.Func
 		if mc, ok := instr.(*ssa.MakeClosure); ok && op == &mc.Fn {
 			v = mc
 		}
-		if !g.follow(a, fn, v, instr, make(map[ssa.Value]bool)) {
+		if !g.follow(a, fn, v, instr, make(map[ssa.Value]bool)) && !slices.Contains(g.escaped, fn) {
 			g.escaped = append(g.escaped, fn)
 		}
 	}
 }
 
-// isMakeClosure reports whether instr makes a closure: its function
-// operand is a value, not a callee.
-func isMakeClosure(instr ssa.Instruction) bool {
-	_, ok := instr.(*ssa.MakeClosure)
-	return ok
-}
-
 // converted records the methods an interface value made from a named type
 // (or a pointer to one) has.
 func (g *callGraph) converted(mi *ssa.MakeInterface) {
-	t := mi.X.Type()
-	if p, ok := t.Underlying().(*types.Pointer); ok {
-		t = p.Elem()
-	}
-	named, ok := types.Unalias(t).(*types.Named)
+	named, ok := types.Unalias(derefType(mi.X.Type())).(*types.Named)
 	if !ok {
 		return
 	}
@@ -325,15 +314,11 @@ func (g *callGraph) private(fn *ssa.Function) bool {
 	if recv == nil {
 		return !obj.Exported()
 	}
-	t := recv.Type()
-	if p, ok := t.Underlying().(*types.Pointer); ok {
-		t = p.Elem()
+	named, _ := types.Unalias(derefType(recv.Type())).(*types.Named)
+	if g.methods[named][obj.Name()] {
+		return false // callable through an interface value
 	}
-	named, ok := types.Unalias(t).(*types.Named)
-	if !ok || named.Obj().Exported() {
-		return !obj.Exported() && (!ok || !g.methods[named][obj.Name()])
-	}
-	return !g.methods[named][obj.Name()]
+	return !obj.Exported() || named != nil && !named.Obj().Exported()
 }
 
 // inTestFile reports whether a call is in a _test.go file.
