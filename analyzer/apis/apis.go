@@ -1,9 +1,17 @@
-// Package apis is the table of database APIs that lostupdate understands:
-// for each library function or method, what it does to data (load, write,
-// lock, begin or end a transaction) and where its SQL text, arguments and
-// destinations are. Libraries are recognised by package path and type name
-// through go/types, never by local names or import aliases, and the whole
-// table lives here so that adding a library is one edit.
+// Package apis is the table of database APIs that lostupdate understands,
+// in the spirit of CodeQL's models-as-data: each library function or
+// method is a row (a Spec) that says what the call does, whatever the
+// library (its Op: run a statement, load, write, begin or end a
+// transaction, lock), where its SQL text, arguments, destinations and
+// values are, what a write writes (its Form), and which adapter of the
+// analysis reads what a row cannot say (its Shape: a builder chain, a
+// generated client, a document). What the analysis needs to know of a
+// library as a whole (how its models name their tables, whether its loads
+// fill models) is a row of the library table (LibInfo). Libraries are
+// recognised by package path and type name through go/types, never by
+// local names or import aliases, and the library names live here alone:
+// the analysis dispatches on the Op and the Shape, so that a library with
+// a known shape is rows, and a new shape is one adapter.
 package apis
 
 import (
@@ -12,179 +20,106 @@ import (
 	"strings"
 )
 
-// Op is what a call does.
+// Op is what a call does to data, in any library.
 type Op int
 
 // The operations. A "handle" is a value that runs statements: *sql.DB,
-// *sql.Conn, *sql.Tx, *sql.Stmt or *gorm.DB.
+// *sql.Conn, *sql.Tx, *sql.Stmt, *gorm.DB, a cache client, a MongoDB
+// operation's context.
 const (
 	None Op = iota
 
-	// database/sql
-	Query    // runs SQL and returns *sql.Row or *sql.Rows to scan (QueryRow, Query)
-	Exec     // runs SQL and returns sql.Result (Exec)
-	Prepare  // returns a *sql.Stmt bound to the receiver with SQL text
-	StmtOn   // (*sql.Tx).Stmt: rebinds a statement to a transaction
-	Scan     // (*sql.Row).Scan, (*sql.Rows).Scan: copies a row into destinations
-	Begin    // starts a transaction and returns its handle
-	End      // Commit or Rollback
-	OpenConn // (*sql.DB).Conn: reserves one connection
+	// Statements.
+	Query      // runs a query and returns what Scan or Collect reads: rows (QueryRow, Query, GORM's Row), a reply (go-redis Get), a result (MongoDB's FindOne); the Shape finds the query
+	Exec       // runs a statement (Exec); with Form Fields, its :name placeholders bind the fields or map entries of Value (sqlx's NamedExec)
+	Prepare    // returns a *sql.Stmt bound to the receiver with SQL text
+	StmtOn     // (*sql.Tx).Stmt: rebinds a statement to a transaction
+	Scan       // (*sql.Row).Scan, Decode: copies a row (or a reply, a document) into the destinations from Dest on; with Form Model, into the fields of the struct at Dest (sqlx's StructScan)
+	Collect    // the result holds the rows of Value (pgx.CollectRows), or, when Value < 0, the reply of the receiver (go-redis cmd.Int64())
+	Rebind     // returns the SQL text at SQL with its ? placeholders rewritten for the driver (sqlx)
+	Load       // runs a query and fills Dest or returns what it read: GORM's First, sqlx's Get, bun's Scan, ent's Only, memcache's Get; the Shape finds the query
+	Write      // writes what Form says (a model, a column's value, a map, setters, a document, a key); the Shape finds the statement
+	Insert     // adds a row (GORM's Create): never a lost update
+	Command    // a command named by the text at SQL, its arguments the variadic Value: the library's command table (CommandSpec) says what it does (redigo's Do and Send)
+	Collection // names the collection (Column) that operations on its result run on (MongoDB's Database.Collection)
+	Untracked  // runs a statement whose effect is not followed, and keeps no data of its arguments (sqlboiler's Insert, Delete, a relationship's setter)
 
-	// GORM
-	Chain       // returns a *gorm.DB derived from the receiver (Where, Model, Clauses, …)
-	GormLoad    // First, Take, Last, Find, Scan, Pluck, Count: fills Dest
-	GormSave    // Save: writes every field of Value
-	GormUpdate  // Update, UpdateColumn: writes Value to the column named by Column
-	GormUpdates // Updates, UpdateColumns: writes the fields or map entries of Value
-	GormCreate  // Create: inserts; never a lost update
-	GormRow     // Row, Rows: runs the chain's query and returns *sql.Row/*sql.Rows
-	RunInTx     // Transaction: runs Callback with a transaction handle
-	RunOnConn   // Connection: runs Callback with a handle bound to one connection
-
-	// pgx
-	Collect // pgx.CollectRows, CollectOneRow, CollectExactlyOneRow: load the rows of Value into the result
-
-	// sqlx
-	QueryInto  // Get, Select: run SQL and load the rows into Dest
-	ScanStruct // StructScan: copy a row into the fields of the struct at Dest
-	NamedExec  // NamedExec: run SQL whose :name placeholders bind the fields (or map entries) of Value
-	Rebind     // Rebind: returns the SQL text at SQL with its ? placeholders rewritten for the driver
-
-	// go-redis
-	CacheRead   // Get, HGet: a command whose reply Collect-like accessors (Int64, Result, Val, Scan) load; Column is the key
-	CacheWrite  // Set, HSet: writes Value (HSet: every value after the key) to the key at Column
-	RunOnHandle // (*redis.Tx).TxPipelined: runs Callback with the receiver's own handle
-
-	// gomemcache
-	CacheGet // Get: loads the item it returns; Column is the key
-
-	// redigo
-	CacheCommand // Do, Send: a command named by the text at SQL, its arguments the variadic Value (the key first): GET and HGET read, SET and HSET write, WATCH … EXEC is a transaction
-
-	// bun
-	BunNew    // NewSelect, NewUpdate: starts a query on the receiver's handle
-	BunSelect // (*SelectQuery).Scan: runs the query and loads the model (or Dest)
-	BunUpdate // (*UpdateQuery).Exec: writes its Set expressions, or the model's columns
-
-	// xorm
-	XormLoad   // Get, Find: runs the session's query and loads the rows into Dest (a model, models, or the columns of Cols)
-	XormUpdate // Update: writes the session's Incr, Decr and SetExpr columns and the fields (or map entries) of Value
-	BeginOn    // Session.Begin, BeginTx: the receiver itself runs in a transaction from here until Commit or Rollback
-
-	// ent (generated code, recognised by shape: see EntRoleOf)
-	EntLoad // <T>Client.Get, <T>Query.Only, First, All: runs the builder's query and returns the entities; Column is Get's id
-	EntSave // <T>Update(One).Save, Exec: writes the fields the builder's setters set
-
-	// MongoDB (see mongo.go)
-	DocFind       // FindOne, Find: runs the Filter document on the receiver's collection; Decode and All of the result load
-	DocUpdate     // UpdateOne, UpdateMany, UpdateByID, FindOneAndUpdate: writes the update document at Value to what Filter (UpdateByID: the _id at Column) finds
-	DocReplace    // ReplaceOne, FindOneAndReplace: writes the document at Value whole
-	DocCollection // (*Database).Collection: the collection named at Column
-
-	// sqlboiler (generated models, recognised by shape: see BoilRoleOf)
-	BoilLoad      // Find<T>, query One and All, Reload, ReloadAll: run on the executor at Exec and load the models they return (or the receiver); Column is Find's first key argument
-	BoilUpdate    // <T>.Update: writes the model's columns that the boil.Columns at Value names
-	BoilUpsert    // <T>.Upsert: inserts the model, or on conflict writes the columns of the boil.Columns at Value over the row
-	BoilUpdateAll // query or slice UpdateAll: writes the entries of the map at Value to the rows the query's mods (or the slice) find
-	BoilRaw       // (*queries.Query).Exec, QueryRow, Query: runs the SQL of the queries.Raw that built the receiver on the executor at Exec
-	BoilBind      // (*queries.Query).Bind: runs it like BoilRaw and loads the rows into Dest
-	GlobalDB      // boil.GetDB, GetContextDB: the pool boil.SetDB set
-	BoilOther     // another generated method that runs a statement on its executor (Insert, Delete, Exists, a relationship's setter or loader): what it does is not followed, and it keeps no data of its arguments in the model
+	// Handles and transactions.
+	Chain       // returns a handle or builder derived from the receiver (Where, Model, NewSelect, …)
+	Begin       // starts a transaction and returns its handle
+	BeginOn     // the receiver itself runs in a transaction from here until End (xorm's Session.Begin, redigo's WATCH)
+	End         // Commit or Rollback (or what ends a WATCH)
+	OpenConn    // reserves one connection ((*sql.DB).Conn, xorm's NewSession)
+	RunInTx     // runs Callback with a transaction handle (its parameter TxParam)
+	RunOnConn   // runs Callback with a handle bound to one connection
+	RunOnHandle // runs Callback with the receiver's own handle (go-redis's TxPipelined)
+	GlobalDB    // the pool a package-level setter set (boil.GetDB)
 
 	// sync
 	MutexLock
 	MutexUnlock
 )
 
-// Lib is the library an API belongs to.
-type Lib int
+// Shape is how a call's statement is found beyond its arguments: which
+// adapter of the analysis reads it. A library with a shape that exists
+// is rows; a new shape is a new adapter.
+type Shape int
 
-// The libraries.
+// The shapes.
 const (
-	NoLib    Lib = iota
-	SQL          // database/sql
-	GORM         // gorm.io/gorm
-	GORMV1       // github.com/jinzhu/gorm: GORM v1, the same model with its own locking and expressions
-	PGX          // github.com/jackc/pgx/v5 and v4 (and pgxpool)
-	SQLX         // github.com/jmoiron/sqlx (or its fork github.com/rpadovani/sqlx-v2), over database/sql
-	Redis        // github.com/redis/go-redis/v9, github.com/go-redis/redis/v8
-	RedisV7      // github.com/go-redis/redis/v7: the same commands without a context argument
-	Memcache     // github.com/bradfitz/gomemcache/memcache
-	Redigo       // github.com/gomodule/redigo/redis (and github.com/garyburd/redigo/redis)
-	Bun          // github.com/uptrace/bun
-	Xorm         // xorm.io/xorm
-	Ent          // entgo.io/ent: the code it generates into the program
-	Mongo        // go.mongodb.org/mongo-driver (v1) and its v2
-	Boil         // github.com/volatiletech/sqlboiler/v4: the models it generates into the program
-	Sync         // sync
+	SQLText       Shape = iota // SQL text in an argument (or prepared, or the elements of a Packed variadic), run on the receiver
+	GormChain                  // a *gorm.DB method chain (Where, Model, Clauses, Raw) that the call finishes
+	BunChain                   // a bun query chain started by NewSelect or NewUpdate
+	XormSession                // an xorm engine or session's builder calls (ID, Cols, Incr, ForUpdate, SQL)
+	EntBuilder                 // ent's generated clients and builders (Query, UpdateOne, SetX, AddX, ForUpdate)
+	BoilGenerated              // sqlboiler's generated models, queries (with their query mods) and slices, run on the executor at Exec
+	BoilRaw                    // a queries.Raw query of sqlboiler, whose text its finishers run on the executor at Exec
+	Document                   // MongoDB's filter and update documents, on the receiver's collection, through the session of the context at Ctx
+	KeyValue                   // a cache key (Column) read or written whole: go-redis, gomemcache, redigo's commands
 )
 
-// Name names the library in summaries: "gorm", "redis", …; "" for
-// database/sql and NoLib, whose writes are plain SQL.
-func (l Lib) Name() string {
-	switch l {
-	case GORM:
-		return "gorm"
-	case GORMV1:
-		return "gormv1"
-	case PGX:
-		return "pgx"
-	case SQLX:
-		return "sqlx"
-	case Redis:
-		return "redis"
-	case RedisV7:
-		return "redis7"
-	case Memcache:
-		return "memcache"
-	case Redigo:
-		return "redigo"
-	case Bun:
-		return "bun"
-	case Xorm:
-		return "xorm"
-	case Ent:
-		return "ent"
-	case Mongo:
-		return "mongo"
-	case Boil:
-		return "sqlboiler"
-	case Sync:
-		return "sync"
-	}
-	return ""
-}
+// Form is what a Write writes; for Exec and Scan, how values meet
+// columns.
+type Form int
 
-// LibNamed returns the library called name (see Name), or SQL.
-func LibNamed(name string) Lib {
-	for _, l := range []Lib{GORM, GORMV1, PGX, SQLX, Redis, RedisV7, Memcache, Redigo, Bun, Xorm, Ent, Mongo, Boil, Sync} {
-		if l.Name() == name {
-			return l
-		}
-	}
-	return SQL
-}
-
-// IsGorm reports whether l is GORM, v2 or v1: the same chains, loads
-// and writes.
-func (l Lib) IsGorm() bool { return l == GORM || l == GORMV1 }
+// The forms.
+const (
+	Positional Form = iota // values by position: placeholders, Scan's destinations
+	Model                  // the model at Value, whole (GORM's Save); for Scan, the struct at Dest, its fields the columns
+	Column                 // the value at Value, to the column named at Column (GORM's Update)
+	Fields                 // the fields of the struct, or the entries of the map, at Value (GORM's Updates, sqlx's NamedExec)
+	Setters                // what the builder's setters and Set expressions set (bun's Set, xorm's Incr and SetExpr, ent's SetX and AddX), and the model's fields or the bean's at Value
+	Columns                // the model's columns that the boil.Columns at Value names (sqlboiler's Update)
+	Upsert                 // inserts the model, or on conflict writes the columns that the boil.Columns at Value names over the row (sqlboiler's Upsert)
+	UpdateAll              // the entries of the map at Value, to every row the query or the slice finds (sqlboiler's UpdateAll)
+	UpdateDoc              // what the update document at Value sets ($set, $inc) in what Filter (or the _id at Column) finds (MongoDB)
+	Replace                // the document at Value, whole (MongoDB's ReplaceOne)
+	Key                    // the value at Value to the key at Column; with Packed, the elements of the variadic at Value (go-redis's HSet); with Stride, every Stride-th argument from Value on (redigo's HSET)
+)
 
 // Spec describes one API. Argument indexes do not count the receiver; -1
 // means the API has no such argument.
 type Spec struct {
-	Op  Op
-	Lib Lib
-	// SQL is the index of the SQL text argument.
+	Op    Op
+	Lib   Lib
+	Shape Shape
+	Form  Form
+	// SQL is the index of the SQL text argument (for a GORM v1 Set, of
+	// the text it appends to the SELECT; for a Command, of its name).
 	SQL int
 	// Args is the index of the first argument bound to placeholders (the
 	// rest are variadic).
 	Args int
 	// Dest is the index of the first destination of a load.
 	Dest int
-	// Column is the index of a column-name argument.
+	// Column is the index of a column-name argument (or of the key of a
+	// cache, the id of a row).
 	Column int
-	// Value is the index of the value a GORM write stores.
+	// Value is the index of the value a write stores.
 	Value int
+	// Stride is, for a Key write of several values, the distance between
+	// them from Value on.
+	Stride int
 	// Opts is the index of the *sql.TxOptions argument.
 	Opts int
 	// Callback is the index of the function run in a transaction, and
@@ -197,7 +132,8 @@ type Spec struct {
 	// after it (xorm's Exec(sqlOrArgs ...any)); for a GORM v1 Update or
 	// UpdateColumn (attrs ...any), that Column and Value index the
 	// elements of its variadic argument: Update("n", v), or Update(m)
-	// of one map or struct, which writes as Updates(m).
+	// of one map or struct, which writes as Updates(m); for a Key write,
+	// that the values are the elements of the variadic argument at Value.
 	Packed bool
 	// Ctx is the index of the context argument that is the operation's
 	// handle (MongoDB's, which carries the session), and Filter that of
@@ -217,11 +153,14 @@ func spec(op Op, lib Lib) Spec {
 	return Spec{Op: op, Lib: lib, SQL: -1, Args: -1, Dest: -1, Column: -1, Value: -1, Opts: -1, Callback: -1, Ctx: -1, Filter: -1, Exec: -1}
 }
 
+func (s Spec) in(sh Shape) Spec    { s.Shape = sh; return s }
+func (s Spec) form(f Form) Spec    { s.Form = f; return s }
 func (s Spec) sql(i int) Spec      { s.SQL, s.Args = i, i+1; return s }
 func (s Spec) args(i int) Spec     { s.Args = i; return s }
 func (s Spec) dest(i int) Spec     { s.Dest = i; return s }
 func (s Spec) column(i int) Spec   { s.Column = i; return s }
 func (s Spec) value(i int) Spec    { s.Value = i; return s }
+func (s Spec) stride(n int) Spec   { s.Stride = n; return s }
 func (s Spec) opts(i int) Spec     { s.Opts = i; return s }
 func (s Spec) callback(i int) Spec { s.Callback = i; return s }
 func (s Spec) txParam(i int) Spec  { s.TxParam = i; return s }
@@ -290,15 +229,17 @@ func redisType(t types.Type, is func(types.Type, string, string) bool, names []s
 var table = buildTable()
 
 // gormRows adds the loads and writes that GORM v2 and v1 declare alike on
-// their *gorm.DB h: raw SQL, the loads, Save and Updates.
+// their *gorm.DB h: raw SQL (Exec runs it on the chain's handle), the
+// loads, the rows of the chain's query, Save and Updates.
 func gormRows(add func(recv, names string, s Spec), h string, lib Lib) {
-	add(h, "Raw", spec(Chain, lib).sql(0))
-	add(h, "Exec", spec(Exec, lib).sql(0))
-	add(h, "First Take Last Find FirstOrInit FirstOrCreate Scan Count", spec(GormLoad, lib).dest(0))
-	add(h, "Pluck", spec(GormLoad, lib).dest(1).column(0))
-	add(h, "Row Rows", spec(GormRow, lib))
-	add(h, "Save", spec(GormSave, lib).value(0))
-	add(h, "Updates UpdateColumns", spec(GormUpdates, lib).value(0))
+	g := func(op Op) Spec { return spec(op, lib).in(GormChain) }
+	add(h, "Raw", g(Chain).sql(0))
+	add(h, "Exec", g(Exec).sql(0))
+	add(h, "First Take Last Find FirstOrInit FirstOrCreate Scan Count", g(Load).dest(0))
+	add(h, "Pluck", g(Load).dest(1).column(0))
+	add(h, "Row Rows", g(Query))
+	add(h, "Save", g(Write).form(Model).value(0))
+	add(h, "Updates UpdateColumns", g(Write).form(Fields).value(0))
 }
 
 func buildTable() map[string]Spec {
@@ -333,28 +274,32 @@ func buildTable() map[string]Spec {
 
 	// GORM v2.
 	const g = "*gorm.io/gorm.DB"
-	add(g, "Assign Attrs Debug Distinct Group Having InnerJoins Joins Limit MapColumns Model Not Offset Omit Or Order Preload Select Session Table Unscoped Where WithContext Clauses Set InstanceSet Scopes", spec(Chain, GORM))
+	gorm := func(op Op) Spec { return spec(op, GORM).in(GormChain) }
+	add(g, "Assign Attrs Debug Distinct Group Having InnerJoins Joins Limit MapColumns Model Not Offset Omit Or Order Preload Select Session Table Unscoped Where WithContext Clauses Set InstanceSet Scopes", gorm(Chain))
 	gormRows(add, g, GORM)
-	add(g, "Update UpdateColumn", spec(GormUpdate, GORM).column(0).value(1))
-	add(g, "Create CreateInBatches", spec(GormCreate, GORM).value(0))
-	add(g, "Begin", spec(Begin, GORM).opts(0))
-	add(g, "Commit Rollback", spec(End, GORM))
-	add(g, "Transaction", spec(RunInTx, GORM).callback(0).opts(1))
-	add(g, "Connection", spec(RunOnConn, GORM).callback(0))
+	add(g, "Update UpdateColumn", gorm(Write).form(Column).column(0).value(1))
+	add(g, "Create CreateInBatches", gorm(Insert).value(0))
+	add(g, "Begin", gorm(Begin).opts(0))
+	add(g, "Commit Rollback", gorm(End))
+	add(g, "Transaction", gorm(RunInTx).callback(0).opts(1))
+	add(g, "Connection", gorm(RunOnConn).callback(0))
 
 	// GORM v1: the same model as v2 on *gorm.DB of github.com/jinzhu/gorm.
 	// Update and UpdateColumn take (attrs ...any); Begin takes no options
 	// (BeginTx does); Set("gorm:query_option", "FOR UPDATE") appends its
-	// text to the SELECT and so locks (flow reads it as a lock clause).
+	// text (argument 1, at SQL) to the SELECT and so locks, where v2's
+	// Set, with no SQL, locks nothing.
 	const g1 = "*" + gormV1Pk + ".DB"
-	add(g1, "Assign Attrs Debug Group Having Joins Limit Model New Not Offset Omit Or Order Preload Select Table Unscoped Where Set InstantSet Scopes LogMode BlockGlobalUpdate", spec(Chain, GORMV1))
+	gorm1 := func(op Op) Spec { return spec(op, GORMV1).in(GormChain) }
+	add(g1, "Assign Attrs Debug Group Having Joins Limit Model New Not Offset Omit Or Order Preload Select Table Unscoped Where Scopes LogMode BlockGlobalUpdate", gorm1(Chain))
+	add(g1, "Set InstantSet", gorm1(Chain).sql(1))
 	gormRows(add, g1, GORMV1)
-	add(g1, "Update UpdateColumn", spec(GormUpdate, GORMV1).column(0).value(1).packed())
-	add(g1, "Create", spec(GormCreate, GORMV1).value(0))
-	add(g1, "Begin", spec(Begin, GORMV1))
-	add(g1, "BeginTx", spec(Begin, GORMV1).opts(1))
-	add(g1, "Commit Rollback RollbackUnlessCommitted", spec(End, GORMV1))
-	add(g1, "Transaction", spec(RunInTx, GORMV1).callback(0))
+	add(g1, "Update UpdateColumn", gorm1(Write).form(Column).column(0).value(1).packed())
+	add(g1, "Create", gorm1(Insert).value(0))
+	add(g1, "Begin", gorm1(Begin))
+	add(g1, "BeginTx", gorm1(Begin).opts(1))
+	add(g1, "Commit Rollback RollbackUnlessCommitted", gorm1(End))
+	add(g1, "Transaction", gorm1(RunInTx).callback(0))
 
 	// pgx v5 and v4: the same methods on connections, pools and
 	// transactions, with the context first.
@@ -390,23 +335,23 @@ func buildTable() map[string]Spec {
 	// (Exec, QueryRow, Commit, …) the database/sql entries cover.
 	for _, pkg := range sqlxPkgs {
 		for _, h := range []string{"*" + pkg + ".DB", "*" + pkg + ".Tx", "*" + pkg + ".Conn"} {
-			add(h, "Get Select", spec(QueryInto, SQLX).dest(0).sql(1))
-			add(h, "GetContext SelectContext", spec(QueryInto, SQLX).dest(1).sql(2))
+			add(h, "Get Select", spec(Load, SQLX).dest(0).sql(1))
+			add(h, "GetContext SelectContext", spec(Load, SQLX).dest(1).sql(2))
 			add(h, "Queryx QueryRowx", spec(Query, SQLX).sql(0))
 			add(h, "QueryxContext QueryRowxContext", spec(Query, SQLX).sql(1))
 			add(h, "MustExec", spec(Exec, SQLX).sql(0))
 			add(h, "MustExecContext", spec(Exec, SQLX).sql(1))
 		}
 		for _, h := range []string{"*" + pkg + ".DB", "*" + pkg + ".Tx"} {
-			add(h, "NamedExec", spec(NamedExec, SQLX).sql(0).args(-1).value(1))
-			add(h, "NamedExecContext", spec(NamedExec, SQLX).sql(1).args(-1).value(2))
+			add(h, "NamedExec", spec(Exec, SQLX).form(Fields).sql(0).args(-1).value(1))
+			add(h, "NamedExecContext", spec(Exec, SQLX).form(Fields).sql(1).args(-1).value(2))
 		}
 		add("*"+pkg+".DB", "Beginx MustBegin", spec(Begin, SQLX))
 		add("*"+pkg+".DB", "BeginTxx MustBeginTx", spec(Begin, SQLX).opts(1))
 		add("*"+pkg+".Conn", "BeginTxx", spec(Begin, SQLX).opts(1))
 		add("*"+pkg+".Row", "Scan", spec(Scan, SQLX).dest(0))
-		add("*"+pkg+".Row", "StructScan", spec(ScanStruct, SQLX).dest(0))
-		add("*"+pkg+".Rows", "StructScan", spec(ScanStruct, SQLX).dest(0))
+		add("*"+pkg+".Row", "StructScan", spec(Scan, SQLX).form(Model).dest(0))
+		add("*"+pkg+".Rows", "StructScan", spec(Scan, SQLX).form(Model).dest(0))
 		for _, h := range []string{"*" + pkg + ".DB", "*" + pkg + ".Tx", "*" + pkg + ".Conn"} {
 			add(h, "Rebind", spec(Rebind, SQLX).sql(0))
 		}
@@ -417,63 +362,72 @@ func buildTable() map[string]Spec {
 	// are methods of the unexported cmdable, which every client,
 	// transaction and pipeline embeds, and of the interfaces that
 	// declare them (v8's Cmdable, v9's StringCmdable and HashCmdable).
+	// A read returns the command, whose accessors (Int64, Result, Val,
+	// Scan) load its reply.
 	for _, pkg := range redisCtxPkgs {
+		redis := func(op Op) Spec { return spec(op, Redis).in(KeyValue) }
 		for _, h := range []string{pkg + ".cmdable", pkg + ".Cmdable", pkg + ".StringCmdable", pkg + ".HashCmdable"} {
-			add(h, "Get GetEx GetSet", spec(CacheRead, Redis).column(1))
-			add(h, "HGet", spec(CacheRead, Redis).column(1))
-			add(h, "Set SetEx SetXX", spec(CacheWrite, Redis).column(1).value(2))
-			add(h, "HSet HMSet", spec(CacheWrite, Redis).column(1).value(2))
+			add(h, "Get GetEx GetSet", redis(Query).column(1))
+			add(h, "HGet", redis(Query).column(1))
+			add(h, "Set SetEx SetXX", redis(Write).form(Key).column(1).value(2))
+			add(h, "HSet HMSet", redis(Write).form(Key).column(1).value(2).packed())
 		}
-		add("*"+pkg+".StringCmd", "Val Result Int Int64 Uint64 Float32 Float64 Bytes Bool", spec(Collect, Redis))
-		add("*"+pkg+".StringCmd", "Scan", spec(Scan, Redis).dest(0))
-		add("*"+pkg+".Client", "Watch", spec(RunInTx, Redis).callback(1))
-		add("*"+pkg+".ClusterClient", "Watch", spec(RunInTx, Redis).callback(1))
-		add("*"+pkg+".Tx", "TxPipelined Pipelined", spec(RunOnHandle, Redis).callback(1))
+		add("*"+pkg+".StringCmd", "Val Result Int Int64 Uint64 Float32 Float64 Bytes Bool", redis(Collect))
+		add("*"+pkg+".StringCmd", "Scan", redis(Scan).dest(0))
+		add("*"+pkg+".Client", "Watch", redis(RunInTx).callback(1))
+		add("*"+pkg+".ClusterClient", "Watch", redis(RunInTx).callback(1))
+		add("*"+pkg+".Tx", "TxPipelined Pipelined", redis(RunOnHandle).callback(1))
 	}
 	// go-redis v7: the same, each argument one place earlier (no ctx).
+	redis7 := func(op Op) Spec { return spec(op, RedisV7).in(KeyValue) }
 	for _, h := range []string{redisV7Pkg + ".cmdable", redisV7Pkg + ".Cmdable"} {
-		add(h, "Get GetSet HGet", spec(CacheRead, RedisV7).column(0))
-		add(h, "Set SetXX HSet HMSet", spec(CacheWrite, RedisV7).column(0).value(1))
+		add(h, "Get GetSet HGet", redis7(Query).column(0))
+		add(h, "Set SetXX", redis7(Write).form(Key).column(0).value(1))
+		add(h, "HSet HMSet", redis7(Write).form(Key).column(0).value(1).packed())
 	}
-	add("*"+redisV7Pkg+".StringCmd", "Val Result Int Int64 Uint64 Float32 Float64 Bytes Bool", spec(Collect, RedisV7))
-	add("*"+redisV7Pkg+".StringCmd", "Scan", spec(Scan, RedisV7).dest(0))
-	add("*"+redisV7Pkg+".Client", "Watch", spec(RunInTx, RedisV7).callback(0))
-	add("*"+redisV7Pkg+".ClusterClient", "Watch", spec(RunInTx, RedisV7).callback(0))
-	add("*"+redisV7Pkg+".Tx", "TxPipelined Pipelined", spec(RunOnHandle, RedisV7).callback(0))
+	add("*"+redisV7Pkg+".StringCmd", "Val Result Int Int64 Uint64 Float32 Float64 Bytes Bool", redis7(Collect))
+	add("*"+redisV7Pkg+".StringCmd", "Scan", redis7(Scan).dest(0))
+	add("*"+redisV7Pkg+".Client", "Watch", redis7(RunInTx).callback(0))
+	add("*"+redisV7Pkg+".ClusterClient", "Watch", redis7(RunInTx).callback(0))
+	add("*"+redisV7Pkg+".Tx", "TxPipelined Pipelined", redis7(RunOnHandle).callback(0))
 
-	// gomemcache: Set and Replace overwrite the item; CompareAndSwap
-	// (which fails if the item changed since Get), Add (only if missing)
-	// and Increment are safe and not listed.
-	add("*"+mcPkg+".Client", "Get", spec(CacheGet, Memcache).column(0))
-	add("*"+mcPkg+".Client", "Set Replace", spec(CacheWrite, Memcache).value(0))
+	// gomemcache: Get returns the item, whose value it loads; Set and
+	// Replace overwrite the item (the key is the item's own);
+	// CompareAndSwap (which fails if the item changed since Get), Add
+	// (only if missing) and Increment are safe and not listed.
+	add("*"+mcPkg+".Client", "Get", spec(Load, Memcache).in(KeyValue).column(0))
+	add("*"+mcPkg+".Client", "Set Replace", spec(Write, Memcache).in(KeyValue).form(Key).value(0))
 
 	// redigo: every command goes through Do or Send on a connection (a
-	// redis.Conn from Pool.Get), named by its first argument; the reply
-	// converters (redis.Int, redis.String, …) pass the reply on.
+	// redis.Conn from Pool.Get), named by its first argument
+	// (CommandSpec); the reply converters (redis.Int, redis.String, …)
+	// pass the reply on.
 	for _, pkg := range redigoPkgs {
-		add(pkg+".Conn", "Do Send", spec(CacheCommand, Redigo).sql(0).value(1))
-		add(pkg+".ConnWithContext", "DoContext", spec(CacheCommand, Redigo).sql(1).value(2))
-		add(pkg+".ConnWithContext", "Do Send", spec(CacheCommand, Redigo).sql(0).value(1))
+		redigo := func(op Op) Spec { return spec(op, Redigo).in(KeyValue) }
+		add(pkg+".Conn", "Do Send", redigo(Command).sql(0).value(1))
+		add(pkg+".ConnWithContext", "DoContext", redigo(Command).sql(1).value(2))
+		add(pkg+".ConnWithContext", "Do Send", redigo(Command).sql(0).value(1))
 	}
 
 	// bun: queries built on a handle and run by Scan or Exec; its
 	// handles also run SQL directly, like database/sql's.
+	bun := func(op Op) Spec { return spec(op, Bun).in(BunChain) }
 	for _, h := range []string{"*" + bunPkg + ".DB", bunPkg + ".Tx", bunPkg + ".Conn", bunPkg + ".IDB", bunPkg + ".IConn"} {
 		add(h, "Query QueryRow", spec(Query, SQL).sql(0))
 		add(h, "QueryContext QueryRowContext", spec(Query, SQL).sql(1))
 		add(h, "Exec", spec(Exec, SQL).sql(0))
 		add(h, "ExecContext", spec(Exec, SQL).sql(1))
-		add(h, "NewSelect NewUpdate", spec(BunNew, Bun))
-		add(h, "RunInTx", spec(RunInTx, Bun).opts(1).callback(2).txParam(1))
-		add(h, "BeginTx", spec(Begin, Bun).opts(1))
-		add(h, "Begin", spec(Begin, Bun))
+		add(h, "NewSelect NewUpdate", bun(Chain)) // a query on the receiver's handle
+		add(h, "RunInTx", bun(RunInTx).opts(1).callback(2).txParam(1))
+		add(h, "BeginTx", bun(Begin).opts(1))
+		add(h, "Begin", bun(Begin))
 	}
-	add(bunPkg+".Tx", "Commit Rollback", spec(End, Bun))
+	add(bunPkg+".Tx", "Commit Rollback", bun(End))
 	for _, q := range []string{"*" + bunPkg + ".SelectQuery", "*" + bunPkg + ".UpdateQuery"} {
-		add(q, "Model Where WhereOr WherePK WhereGroup Column ExcludeColumn Table TableExpr ModelTableExpr For Set SetColumn Value Limit Order OrderExpr Relation Join Apply Conn", spec(Chain, Bun))
+		add(q, "Model Where WhereOr WherePK WhereGroup Column ExcludeColumn Table TableExpr ModelTableExpr For Set SetColumn Value Limit Order OrderExpr Relation Join Apply Conn", bun(Chain))
 	}
-	add("*"+bunPkg+".SelectQuery", "Scan", spec(BunSelect, Bun).dest(1))
-	add("*"+bunPkg+".UpdateQuery", "Exec", spec(BunUpdate, Bun))
+	add("*"+bunPkg+".SelectQuery", "Scan", bun(Load).dest(1))        // the model, or the destinations given
+	add("*"+bunPkg+".UpdateQuery", "Exec", bun(Write).form(Setters)) // its Set expressions, or the model's columns
 
 	// xorm: each builder call of an Engine (ID, Where, Cols, …) starts a
 	// session that runs one statement in autocommit; a Session's builder
@@ -484,21 +438,22 @@ func buildTable() map[string]Spec {
 	// (Interface, EngineInterface) carry the same methods.
 	xormChain := "Where And Or ID In NotIn Cols AllCols MustCols Omit Nullable UseBool Select Distinct Table Alias Join GroupBy Having Limit OrderBy Asc Desc " +
 		"Incr Decr SetExpr SQL ForUpdate NoVersionCheck NoAutoCondition NoAutoTime NoCache NoCascade Cascade Unscoped Context ContextCache Prepare BufferSize Charset StoreEngine Before After IndexHint MustLogSQL"
+	xorm := func(op Op) Spec { return spec(op, Xorm).in(XormSession) }
 	for _, h := range []string{"*" + xormPkg + ".Engine", "*" + xormPkg + ".Session", xormPkg + ".Interface", xormPkg + ".EngineInterface"} {
-		add(h, xormChain, spec(Chain, Xorm))
-		add(h, "SQL", spec(Chain, Xorm).sql(0))
-		add(h, "Get GetOrError Find", spec(XormLoad, Xorm).dest(0))
-		add(h, "Update", spec(XormUpdate, Xorm).value(0))
-		add(h, "Exec", spec(Exec, Xorm).sql(0).packed())
+		add(h, xormChain, xorm(Chain))
+		add(h, "SQL", xorm(Chain).sql(0))
+		add(h, "Get GetOrError Find", xorm(Load).dest(0))            // a model, models, or the columns of Cols
+		add(h, "Update", xorm(Write).form(Setters).value(0))         // Incr, Decr and SetExpr, then the bean's fields or entries
+		add(h, "Exec", spec(Exec, Xorm).in(SQLText).sql(0).packed()) // SQL text, on the session's handle
 	}
 	for _, h := range []string{"*" + xormPkg + ".Engine", "*" + xormPkg + ".EngineGroup", xormPkg + ".EngineInterface"} {
-		add(h, "NewSession", spec(OpenConn, Xorm))
+		add(h, "NewSession", xorm(OpenConn))
 	}
-	add("*"+xormPkg+".EngineGroup", "Context", spec(Chain, Xorm))
-	add("*"+xormPkg+".Engine", "Transaction", spec(RunInTx, Xorm).callback(0))
-	add("*"+xormPkg+".Session", "Begin", spec(BeginOn, Xorm))
-	add("*"+xormPkg+".Session", "BeginTx", spec(BeginOn, Xorm).opts(0))
-	add("*"+xormPkg+".Session", "Commit Rollback Close", spec(End, Xorm))
+	add("*"+xormPkg+".EngineGroup", "Context", xorm(Chain))
+	add("*"+xormPkg+".Engine", "Transaction", xorm(RunInTx).callback(0))
+	add("*"+xormPkg+".Session", "Begin", xorm(BeginOn))
+	add("*"+xormPkg+".Session", "BeginTx", xorm(BeginOn).opts(0))
+	add("*"+xormPkg+".Session", "Commit Rollback Close", xorm(End))
 
 	mongoRows(add)
 	boilLibRows(t, add)
@@ -539,6 +494,42 @@ func Lookup(fn *types.Func) (Spec, bool) {
 		return lookupEnt(fn, sig)
 	}
 	return lookupInterface(fn.Name(), sig)
+}
+
+// commands are what the commands of a library that names them by text do
+// (redigo's Do("SET", key, v)), by library and upper-case name. The
+// indexes count the command's own arguments: Column is the key, Value
+// the value written. GET and HGET return the value; WATCH makes the
+// connection watch what it reads until EXEC, DISCARD or UNWATCH (a read
+// there fails the EXEC if the key changed, as a row lock would make it
+// wait). Atomic commands (INCRBY, HINCRBY, a script) read nothing back
+// into Go and are not listed.
+var commands = map[Lib]map[string]Spec{Redigo: redisCommands(Redigo)}
+
+// redisCommands are the Redis commands, for a library that sends them by
+// name.
+func redisCommands(lib Lib) map[string]Spec {
+	t := make(map[string]Spec)
+	add := func(names string, s Spec) {
+		for _, n := range strings.Fields(names) {
+			t[n] = s
+		}
+	}
+	kv := func(op Op) Spec { return spec(op, lib).in(KeyValue) }
+	add("GET GETEX HGET HGETALL HMGET", kv(Load).column(0))
+	add("SET SETNX GETSET", kv(Write).form(Key).column(0).value(1))
+	add("SETEX PSETEX", kv(Write).form(Key).column(0).value(2))
+	add("HSET HMSET", kv(Write).form(Key).column(0).value(2).stride(2)) // HSET key field value field value …
+	add("WATCH", kv(BeginOn))
+	add("EXEC DISCARD UNWATCH", kv(End))
+	return t
+}
+
+// CommandSpec returns what the command called name does, in the library
+// of a Command call's Spec s.
+func CommandSpec(s Spec, name string) (Spec, bool) {
+	c, ok := commands[s.Lib][strings.ToUpper(name)]
+	return c, ok
 }
 
 // lookupInterface recognises QueryRowContext & co. declared on an interface
@@ -613,7 +604,7 @@ func lookupSQLXInterface(base string, ctx int, sig *types.Signature) (Spec, bool
 	case "Get", "Select":
 		// Get(dest any, query string, args ...any) error
 		if isAny(ctx) && sqlAt(ctx+1) && sig.Results().Len() == 1 {
-			return spec(QueryInto, SQLX).dest(ctx).sql(ctx + 1), true
+			return spec(Load, SQLX).dest(ctx).sql(ctx + 1), true
 		}
 	case "Queryx", "QueryRowx":
 		if sqlAt(ctx) && (fromSQLX("Row") || fromSQLX("Rows")) {
@@ -625,7 +616,7 @@ func lookupSQLXInterface(base string, ctx int, sig *types.Signature) (Spec, bool
 		}
 	case "NamedExec":
 		if sqlAt(ctx) && isAny(ctx+1) && result(sqlPkg, "Result") {
-			return spec(NamedExec, SQLX).sql(ctx).args(-1).value(ctx + 1), true
+			return spec(Exec, SQLX).form(Fields).sql(ctx).args(-1).value(ctx + 1), true
 		}
 	}
 	return Spec{}, false
@@ -673,7 +664,7 @@ const (
 	Conn                 // *sql.Conn, *pgx.Conn, *pgxpool.Conn: one connection, autocommit unless BEGIN was run on it
 	Tx                   // *sql.Tx, pgx.Tx: a transaction
 	Stmt                 // *sql.Stmt: runs on the handle it was prepared on
-	GormDB               // *gorm.DB: a pool or a transaction, depending on where it came from
+	ByOrigin             // *gorm.DB: a pool or a transaction, depending on where it came from (see OpensPool)
 	Interface            // an interface with database/sql methods (DBTX): a pool or a transaction
 )
 
@@ -689,7 +680,7 @@ func HandleKindOf(t types.Type) HandleKind {
 	case isPtrTo(t, sqlPkg, "Stmt"):
 		return Stmt
 	case isPtrTo(t, gormPkg, "DB"), isPtrTo(t, gormV1Pk, "DB"):
-		return GormDB
+		return ByOrigin
 	case isPtrTo(t, poolPkg, "Pool"), isPtrTo(t, pool4Pkg, "Pool"):
 		return Pool
 	case isPtrTo(t, pgxPkg, "Conn"), isPtrTo(t, poolPkg, "Conn"), isPtrTo(t, pgx4Pkg, "Conn"), isPtrTo(t, pool4Pkg, "Conn"):
@@ -782,15 +773,6 @@ func IsGormExpr(t types.Type) bool {
 	return IsNamed(t, clausePk, "Expr") || IsNamed(t, clausePk, "NamedExpr") || IsNamed(t, gormV1Pk, "SqlExpr")
 }
 
-// GormLibOf returns the GORM version whose *gorm.DB t is: GORMV1 for
-// github.com/jinzhu/gorm, else GORM.
-func GormLibOf(t types.Type) Lib {
-	if isPtrTo(t, gormV1Pk, "DB") {
-		return GORMV1
-	}
-	return GORM
-}
-
 // GormPath is the import path of a GORM version, whose package name is
 // gorm in both: gorm.io/gorm, or github.com/jinzhu/gorm for GORMV1.
 func GormPath(l Lib) string {
@@ -800,9 +782,9 @@ func GormPath(l Lib) string {
 	return gormPkg
 }
 
-// IsGormOpen reports whether fn is gorm.Open, of either version: the
-// handle it returns is a pool.
-func IsGormOpen(fn *types.Func) bool {
+// OpensPool reports whether fn returns a new pool of a handle type
+// whose kind is ByOrigin: gorm.Open, of either version.
+func OpensPool(fn *types.Func) bool {
 	return fn != nil && fn.Name() == "Open" && fn.Pkg() != nil && (fn.Pkg().Path() == gormPkg || fn.Pkg().Path() == gormV1Pk)
 }
 

@@ -165,20 +165,28 @@ func execParam(sig *types.Signature) int {
 // role and by name without the G and P suffixes. Exec is found by type.
 var boilRows = map[BoilRole]map[string]Spec{
 	BoilModel: {
-		"Update": spec(BoilUpdate, Boil),
-		"Upsert": spec(BoilUpsert, Boil),
-		"Reload": spec(BoilLoad, Boil),
+		"Update": boilSpec(Write).form(Columns),
+		"Upsert": boilSpec(Write).form(Upsert),
+		"Reload": boilSpec(Load), // the receiver, again
 	},
 	BoilQuery: {
-		"One":       spec(BoilLoad, Boil),
-		"All":       spec(BoilLoad, Boil),
-		"UpdateAll": spec(BoilUpdateAll, Boil),
+		"One":       boilSpec(Load),
+		"All":       boilSpec(Load),
+		"UpdateAll": boilSpec(Write).form(UpdateAll),
 	},
 	BoilSlice: {
-		"UpdateAll": spec(BoilUpdateAll, Boil),
-		"ReloadAll": spec(BoilLoad, Boil),
+		"UpdateAll": boilSpec(Write).form(UpdateAll),
+		"ReloadAll": boilSpec(Load),
 	},
 }
+
+// boilSpec is the Spec of a call of sqlboiler's generated code that does
+// op.
+func boilSpec(op Op) Spec { return spec(op, Boil).in(BoilGenerated) }
+
+// boilRawSpec is the Spec of a call of a queries.Raw query (or of
+// queries.Raw itself) that does op.
+func boilRawSpec(op Op) Spec { return spec(op, Boil).in(BoilRaw) }
 
 // boilVariant takes the suffixes of a generated variant off a method's
 // name: UpdateG, UpdateP and UpdateGP are Update. It reports whether the
@@ -213,7 +221,7 @@ func lookupBoil(fn *types.Func, sig *types.Signature) (Spec, bool) {
 			if execParam(sig) >= 0 {
 				// Insert, Delete, SetChannel(ctx, exec, …): its context and
 				// executor are not data the model keeps.
-				return spec(BoilOther, Boil).exec(execParam(sig)), true
+				return boilSpec(Untracked).exec(execParam(sig)), true
 			}
 			return Spec{}, false
 		}
@@ -223,10 +231,10 @@ func lookupBoil(fn *types.Func, sig *types.Signature) (Spec, bool) {
 	if s.Exec < 0 && !global {
 		return Spec{}, false
 	}
-	switch s.Op {
-	case BoilUpdate, BoilUpsert:
+	switch s.Form {
+	case Columns, Upsert:
 		s.Value = columnsParam(sig)
-	case BoilUpdateAll:
+	case UpdateAll:
 		s.Value = sig.Params().Len() - 1
 	}
 	return s, true
@@ -245,7 +253,7 @@ func lookupBoilFind(fn *types.Func, sig *types.Signature) (Spec, bool) {
 	if name, _ := boilVariant(fn.Name()); name != "Find"+m.Obj().Name() && fn.Name() != "Find"+m.Obj().Name() {
 		return Spec{}, false
 	}
-	s := spec(BoilLoad, Boil)
+	s := boilSpec(Load)
 	s.Exec = execParam(sig)
 	first := s.Exec + 1
 	if s.Exec < 0 {
@@ -336,29 +344,32 @@ func BoilWhereVar(v *types.Var) *types.Named {
 func boilLibRows(t map[string]Spec, add func(recv, names string, s Spec)) {
 	for _, m := range boilModules {
 		q := "*" + m + "/queries.Query"
-		add(q, "Exec QueryRow Query ExecP QueryP", spec(BoilRaw, Boil).exec(0))
-		add(q, "ExecContext QueryRowContext QueryContext ExecContextP QueryContextP", spec(BoilRaw, Boil).exec(1))
-		add(q, "ExecG QueryRowG QueryG ExecGP QueryGP ExecContextG QueryRowContextG QueryContextG ExecContextGP QueryContextGP", spec(BoilRaw, Boil))
-		add(q, "Bind BindP", spec(BoilBind, Boil).exec(1).dest(2))
-		add(q, "BindG BindGP", spec(BoilBind, Boil).dest(1))
+		add(q, "Exec ExecP", boilRawSpec(Exec).exec(0))
+		add(q, "QueryRow Query QueryP", boilRawSpec(Query).exec(0))
+		add(q, "ExecContext ExecContextP", boilRawSpec(Exec).exec(1))
+		add(q, "QueryRowContext QueryContext QueryContextP", boilRawSpec(Query).exec(1))
+		add(q, "ExecG ExecGP ExecContextG ExecContextGP", boilRawSpec(Exec))
+		add(q, "QueryRowG QueryG QueryGP QueryRowContextG QueryContextG QueryContextGP", boilRawSpec(Query))
+		add(q, "Bind BindP", boilRawSpec(Load).exec(1).dest(2))
+		add(q, "BindG BindGP", boilRawSpec(Load).dest(1))
 		// queries.Raw builds the query its finishers run: its text and
 		// the values bound to its placeholders.
-		t[m+"/queries.Raw"] = spec(Chain, Boil).sql(0)
-		t[m+"/queries.RawG"] = spec(Chain, Boil).sql(0)
+		t[m+"/queries.Raw"] = boilRawSpec(Chain).sql(0)
+		t[m+"/queries.RawG"] = boilRawSpec(Chain).sql(0)
 		b := m + "/boil"
 		for _, f := range []struct {
 			name string
 			s    Spec
 		}{
-			{"BeginTx", spec(Begin, Boil).opts(1)},
-			{"Begin", spec(Begin, Boil)},
-			{"GetDB", spec(GlobalDB, Boil)},
-			{"GetContextDB", spec(GlobalDB, Boil)},
+			{"BeginTx", boilSpec(Begin).opts(1)},
+			{"Begin", boilSpec(Begin)},
+			{"GetDB", boilSpec(GlobalDB)},
+			{"GetContextDB", boilSpec(GlobalDB)},
 		} {
 			t[b+"."+f.name] = f.s
 		}
 		for _, tx := range []string{b + ".Transactor", b + ".ContextTransactor"} {
-			add(tx, "Commit Rollback", spec(End, Boil))
+			add(tx, "Commit Rollback", boilSpec(End))
 		}
 	}
 }

@@ -120,32 +120,35 @@ func hasMethod(n *types.Named, name string) bool {
 // ForUpdate, Limit, the setters) are Chain; see lookupEnt.
 var entRows = map[EntRole]map[string]Spec{
 	EntClient: {
-		"Tx":      spec(Begin, Ent),
-		"BeginTx": spec(Begin, Ent).opts(1),
+		"Tx":      entSpec(Begin),
+		"BeginTx": entSpec(Begin).opts(1),
 	},
 	EntTx: {
-		"Commit":   spec(End, Ent),
-		"Rollback": spec(End, Ent),
-		"Client":   spec(Chain, Ent), // the transaction's own client
+		"Commit":   entSpec(End),
+		"Rollback": entSpec(End),
+		"Client":   entSpec(Chain), // the transaction's own client
 	},
 	EntEntClient: {
-		"Query":       spec(Chain, Ent),
-		"Update":      spec(Chain, Ent),
-		"UpdateOne":   spec(Chain, Ent).value(0),
-		"UpdateOneID": spec(Chain, Ent).column(0),
-		"Get":         spec(EntLoad, Ent).column(1),
-		"GetX":        spec(EntLoad, Ent).column(1),
+		"Query":       entSpec(Chain),
+		"Update":      entSpec(Chain),
+		"UpdateOne":   entSpec(Chain).value(0),
+		"UpdateOneID": entSpec(Chain).column(0),
+		"Get":         entSpec(Load).column(1),
+		"GetX":        entSpec(Load).column(1),
 	},
 	EntQuery: {
-		"Only": spec(EntLoad, Ent), "OnlyX": spec(EntLoad, Ent),
-		"First": spec(EntLoad, Ent), "FirstX": spec(EntLoad, Ent),
-		"All": spec(EntLoad, Ent), "AllX": spec(EntLoad, Ent),
+		"Only": entSpec(Load), "OnlyX": entSpec(Load),
+		"First": entSpec(Load), "FirstX": entSpec(Load),
+		"All": entSpec(Load), "AllX": entSpec(Load),
 	},
 	EntUpdate: {
-		"Save": spec(EntSave, Ent), "SaveX": spec(EntSave, Ent),
-		"Exec": spec(EntSave, Ent), "ExecX": spec(EntSave, Ent),
+		"Save": entSpec(Write).form(Setters), "SaveX": entSpec(Write).form(Setters),
+		"Exec": entSpec(Write).form(Setters), "ExecX": entSpec(Write).form(Setters),
 	},
 }
+
+// entSpec is the Spec of an ent builder's call that does op.
+func entSpec(op Op) Spec { return spec(op, Ent).in(EntBuilder) }
 
 // lookupEnt returns the Spec of a method of a type ent generated: a row
 // of entRows, or Chain for a builder method that returns its builder.
@@ -163,7 +166,7 @@ func lookupEnt(fn *types.Func, sig *types.Signature) (Spec, bool) {
 		return s, true
 	}
 	if (role == EntQuery || role == EntUpdate) && sig.Results().Len() == 1 && types.Identical(sig.Results().At(0).Type(), sig.Recv().Type()) {
-		return spec(Chain, Ent), true
+		return entSpec(Chain), true
 	}
 	return Spec{}, false
 }
@@ -180,10 +183,15 @@ func IsEntGenerated(pkg *types.Package) bool {
 	return role == EntClient
 }
 
-// EntSameHandle reports whether field f of a value of type t is the same
-// database handle as the value: an entity client (client.Post, tx.Post)
-// of ent's Client or Tx runs on its driver.
-func EntSameHandle(t types.Type, f *types.Var) bool {
+// SameHandle reports whether field f of a value of type t is the same
+// database handle as the value: a handle it embeds (the *sql.Tx in an
+// *sqlx.Tx, whose promoted Exec and Commit run on it), or an entity
+// client (client.Post, tx.Post) of ent's Client or Tx, which runs on its
+// driver.
+func SameHandle(t types.Type, f *types.Var) bool {
+	if f.Embedded() && HandleKindOf(t) != NotHandle {
+		return true
+	}
 	switch role, _ := EntRoleOf(t); role {
 	case EntClient, EntTx:
 		r, _ := EntRoleOf(f.Type())

@@ -20,22 +20,23 @@ var mongoPkgs = []string{"go.mongodb.org/mongo-driver"}
 // mongoRows adds the collection's reads and writes, the decoders of their
 // results, and WithTransaction, in both versions.
 func mongoRows(add func(recv, names string, s Spec)) {
+	mongo := func(op Op) Spec { return spec(op, Mongo).in(Document) }
 	for _, pkg := range []string{mongoV1Pkg, mongoV2Pkg} {
 		coll := "*" + pkg + ".Collection"
-		add(coll, "FindOne Find", spec(DocFind, Mongo).ctx(0).filter(1))
-		add(coll, "UpdateOne UpdateMany FindOneAndUpdate", spec(DocUpdate, Mongo).ctx(0).filter(1).value(2))
-		add(coll, "UpdateByID", spec(DocUpdate, Mongo).ctx(0).column(1).value(2))
-		add(coll, "ReplaceOne FindOneAndReplace", spec(DocReplace, Mongo).ctx(0).filter(1).value(2))
-		add("*"+pkg+".Database", "Collection", spec(DocCollection, Mongo).column(0))
-		add("*"+pkg+".SingleResult", "Decode", spec(Scan, Mongo).dest(0))
-		add("*"+pkg+".Cursor", "Decode", spec(Scan, Mongo).dest(0))
-		add("*"+pkg+".Cursor", "All", spec(Scan, Mongo).dest(1))
+		add(coll, "FindOne Find", mongo(Query).ctx(0).filter(1))
+		add(coll, "UpdateOne UpdateMany FindOneAndUpdate", mongo(Write).form(UpdateDoc).ctx(0).filter(1).value(2))
+		add(coll, "UpdateByID", mongo(Write).form(UpdateDoc).ctx(0).column(1).value(2))
+		add(coll, "ReplaceOne FindOneAndReplace", mongo(Write).form(Replace).ctx(0).filter(1).value(2))
+		add("*"+pkg+".Database", "Collection", mongo(Collection).column(0))
+		add("*"+pkg+".SingleResult", "Decode", mongo(Scan).dest(0))
+		add("*"+pkg+".Cursor", "Decode", mongo(Scan).dest(0))
+		add("*"+pkg+".Cursor", "All", mongo(Scan).dest(1))
 	}
 	// WithTransaction runs its callback in a transaction under snapshot
 	// isolation, where a write to a document that another transaction
 	// (or a plain write) changed since the snapshot fails with a write
 	// conflict, and WithTransaction runs the callback again: a document
 	// read and written in it is protected, as under SERIALIZABLE.
-	add(mongoV1Pkg+".Session", "WithTransaction", spec(RunInTx, Mongo).callback(1).txParam(0).conflicts())
-	add("*"+mongoV2Pkg+".Session", "WithTransaction", spec(RunInTx, Mongo).callback(1).txParam(0).conflicts())
+	add(mongoV1Pkg+".Session", "WithTransaction", mongo(RunInTx).callback(1).txParam(0).conflicts())
+	add("*"+mongoV2Pkg+".Session", "WithTransaction", mongo(RunInTx).callback(1).txParam(0).conflicts())
 }

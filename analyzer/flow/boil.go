@@ -13,10 +13,35 @@ import (
 	"github.com/lostupdate/lostupdate/analyzer/summary"
 )
 
-// globalDB is the root of the handle sqlboiler's G variants and
-// boil.GetContextDB() run on: the pool boil.SetDB set, one for the whole
-// program.
-type globalDB struct{}
+// boilShape reads the code sqlboiler generates: a query's mods
+// (qm.Where, qm.For, the generated where helpers), the columns a
+// boil.Columns names, and what Find, One, All, Reload, Update, Upsert and
+// UpdateAll load and write, on the executor they are given.
+type boilShape struct{ baseShape }
+
+func (boilShape) load(c *funcCtx, st *state, e *env, x apiCall) {
+	c.boilLoad(st, e, x.call, x.spec, x.recv, x.args)
+}
+
+func (boilShape) write(c *funcCtx, st *state, e *env, x apiCall) {
+	if x.spec.Form == apis.UpdateAll {
+		c.boilUpdateAll(st, e, x.call, x.spec, x.recv, x.args)
+		return
+	}
+	c.boilUpdate(st, e, x.call, x.spec, x.recv, x.args)
+}
+
+// boilRawShape reads the finishers of a queries.Raw query: its SQL text
+// run on the executor they are given, and Bind's destination.
+type boilRawShape struct{ baseShape }
+
+func (boilRawShape) run(c *funcCtx, st *state, e *env, x apiCall) {
+	c.boilRaw(st, e, x.call, x.spec, x.recv, x.args)
+}
+
+func (boilRawShape) load(c *funcCtx, st *state, e *env, x apiCall) {
+	c.boilRaw(st, e, x.call, x.spec, x.recv, x.args)
+}
 
 // boilExec returns the handle a sqlboiler call runs on: its executor
 // argument, or the global database.
@@ -27,12 +52,7 @@ func (c *funcCtx) boilExec(e *env, spec apis.Spec, args []ssa.Value) Handle {
 		}
 		return Handle{Param: -1}
 	}
-	return boilGlobal()
-}
-
-// boilGlobal is the handle of the global database.
-func boilGlobal() Handle {
-	return Handle{root: globalDB{}, Kind: summary.Pool, Param: -1, Name: "the global database (boil.SetDB)"}
+	return globalHandle(spec.Lib)
 }
 
 // boilChain reads the query a sqlboiler finisher runs: the mods given to
@@ -291,10 +311,10 @@ func (c *funcCtx) boilLoad(st *state, e *env, call *ssa.Call, spec apis.Spec, re
 			}
 		}
 	}
-	q := newQuery(h, apis.Boil, call.Pos())
+	q := newQuery(h, spec.Lib, call.Pos())
 	q.lock, q.lockPos = ch.lock, ch.lockPos
 	if m != nil {
-		q.table = c.a.modelTable(m, apis.Boil)
+		q.table = c.a.modelTable(m, spec.Lib)
 	}
 	if role == apis.BoilModel || role == apis.BoilSlice {
 		// m.Reload(ctx, exec): the receiver is read again, whole.
@@ -383,7 +403,7 @@ func (c *funcCtx) boilUpdate(st *state, e *env, call *ssa.Call, spec apis.Spec, 
 		return
 	}
 	m := boilModel(call, recv)
-	if spec.Op == apis.BoilUpsert && spec.Exec >= 0 && spec.Exec+1 < len(args) {
+	if spec.Form == apis.Upsert && spec.Exec >= 0 && spec.Exec+1 < len(args) {
 		if k, ok := peel(e.resolve(args[spec.Exec+1])).(*ssa.Const); ok && k.Value != nil && k.Value.Kind() == constant.Bool && !constant.BoolVal(k.Value) {
 			return // ON CONFLICT DO NOTHING
 		}
@@ -406,8 +426,8 @@ func (c *funcCtx) boilUpdate(st *state, e *env, call *ssa.Call, spec apis.Spec, 
 	for i := range vals {
 		vals[i].Row = row
 	}
-	w := c.boilWrite(st, call, h, inTx, m, vals, atomic)
-	if spec.Op == apis.BoilUpsert {
+	w := c.boilWrite(st, call, spec.Lib, h, inTx, m, vals, atomic)
+	if spec.Form == apis.Upsert {
 		// The conflict columns find the row the conflict action writes
 		// over: they are its identity, not what it overwrites.
 		// It writes every column its boil.Columns names, whatever the
@@ -430,11 +450,11 @@ func (c *funcCtx) boilUpdate(st *state, e *env, call *ssa.Call, spec apis.Spec, 
 
 // boilWrite records a write of model m's table (nil: not known) that
 // stores vals, and atomically the columns atomic.
-func (c *funcCtx) boilWrite(st *state, call *ssa.Call, h Handle, inTx bool, m *types.Named, vals []Written, atomic []string) *Write {
+func (c *funcCtx) boilWrite(st *state, call *ssa.Call, lib apis.Lib, h Handle, inTx bool, m *types.Named, vals []Written, atomic []string) *Write {
 	w := c.write(st, call, 0, WriteBoil, h, inTx, vals)
-	w.Lib = apis.Boil
+	w.Lib = lib
 	if m != nil {
-		w.Table = c.a.modelTable(m, apis.Boil)
+		w.Table = c.a.modelTable(m, lib)
 	}
 	for _, v := range vals {
 		if v.Column != "" {
@@ -519,7 +539,7 @@ func (c *funcCtx) boilUpdateAll(st *state, e *env, call *ssa.Call, spec apis.Spe
 			vals[i].Row = row
 		}
 	}
-	w := c.boilWrite(st, call, h, inTx, m, vals, atomic)
+	w := c.boilWrite(st, call, spec.Lib, h, inTx, m, vals, atomic)
 	w.Checks = union(w.Checks, ch.where)
 	w.Tested = union(w.Tested, ch.tested)
 	if w.KeyArgs == nil {
@@ -542,14 +562,14 @@ func (c *funcCtx) boilRaw(st *state, e *env, call *ssa.Call, spec apis.Spec, rec
 		return
 	}
 	rs, ok := c.spec(raw.Common())
-	if !ok || rs.Lib != apis.Boil || rs.SQL < 0 {
+	if !ok || rs.Lib != spec.Lib || rs.SQL < 0 {
 		return
 	}
 	q := c.sqlQuery(e, raw, rs)
 	q.handle = c.boilExec(e, spec, args)
 	c.queries[call] = q
 	c.statement(st, e, raw, q)
-	if spec.Op != apis.BoilBind || spec.Dest < 0 || spec.Dest >= len(args) {
+	if spec.Op != apis.Load || spec.Dest < 0 || spec.Dest >= len(args) {
 		return
 	}
 	d := args[spec.Dest]

@@ -1,10 +1,6 @@
 package flow
 
 import (
-	"go/types"
-	"slices"
-	"strings"
-
 	"golang.org/x/tools/go/ssa"
 
 	"github.com/lostupdate/lostupdate/analyzer/apis"
@@ -30,17 +26,41 @@ func (c *funcCtx) cacheRead(st *state, e *env, call *ssa.Call, lib apis.Lib, rec
 	return q
 }
 
-// cacheWrite records a cache write (go-redis Set, HSet) of values derived
-// from a load.
-func (c *funcCtx) cacheWrite(st *state, e *env, call *ssa.Call, spec apis.Spec, recv, key, value ssa.Value) {
-	if recv == nil || value == nil {
+// keyValueShape reads caches: a key read or written whole (go-redis,
+// gomemcache, and redigo's commands, which the engine applies by their
+// rows).
+type keyValueShape struct{ baseShape }
+
+// run applies a read whose reply a Collect or Scan of the command loads
+// (go-redis Get, HGet).
+func (keyValueShape) run(c *funcCtx, st *state, e *env, x apiCall) {
+	c.queries[x.call] = c.cacheRead(st, e, x.call, x.spec.Lib, x.recv, x.arg(x.spec.Column))
+}
+
+// load applies a read that returns the value (gomemcache Get, the item
+// it returns; redigo's GET, the reply).
+func (keyValueShape) load(c *funcCtx, st *state, e *env, x apiCall) {
+	c.loadResult(st, x.call, c.cacheRead(st, e, x.call, x.spec.Lib, x.recv, x.arg(x.spec.Column)))
+}
+
+// write applies a write of the value at Value to the key at Column (or
+// the values the Spec's Packed and Stride say: go-redis's HSet(ctx, key,
+// field, value, …), redigo's HSET key field value …).
+func (keyValueShape) write(c *funcCtx, st *state, e *env, x apiCall) {
+	spec := x.spec
+	if x.recv == nil {
 		return
 	}
-	values := []ssa.Value{value}
-	if _, ok := value.Type().Underlying().(*types.Slice); ok {
-		values, _ = c.varargs(e, value) // HSet(ctx, key, field, value, …)
+	values := []ssa.Value{x.arg(spec.Value)}
+	switch {
+	case spec.Packed:
+		values, _ = c.varargs(e, values[0])
+	case spec.Stride > 0:
+		for i := spec.Value + spec.Stride; i < len(x.args); i += spec.Stride {
+			values = append(values, x.arg(i))
+		}
 	}
-	c.cacheWriteValues(st, e, call, spec.Lib, recv, key, values)
+	c.cacheWriteValues(st, e, x.call, spec.Lib, x.recv, x.arg(spec.Column), values)
 }
 
 // cacheWriteValues records a write of values to a cache key.
@@ -64,50 +84,6 @@ func (c *funcCtx) cacheWriteValues(st *state, e *env, call *ssa.Call, lib apis.L
 	konst := len(values) == 1 && values[0] != nil && isConst(peel(values[0]))
 	w := c.write(st, call, 0, WriteCache, h, c.inTx(st, h), []Written{{Labels: ls, Arg: -1, Numeric: numeric, Const: konst && len(ls) == 0}})
 	w.Lib, w.Table = lib, table
-}
-
-// cacheCommand runs a redigo command, Do or Send on a connection, by its
-// name: GET and HGET read the key (the reply is the value), SET, SETEX,
-// GETSET, HSET and HMSET write it, WATCH makes the connection watch what
-// it reads until EXEC, DISCARD or UNWATCH (a read there fails the EXEC if
-// the key changed, as a row lock would make it wait). Atomic commands
-// (INCRBY, HINCRBY, a script) read nothing back into Go.
-func (c *funcCtx) cacheCommand(st *state, e *env, call *ssa.Call, spec apis.Spec, recv ssa.Value, args []ssa.Value) {
-	if recv == nil || spec.SQL < 0 || spec.SQL >= len(args) || spec.Value >= len(args) {
-		return
-	}
-	name, ok := c.sqlText(e, peel(args[spec.SQL]))
-	if !ok {
-		return
-	}
-	rest, _ := c.varargs(e, args[spec.Value])
-	at := func(i int) ssa.Value {
-		if i < len(rest) && rest[i] != nil {
-			return peel(rest[i])
-		}
-		return nil
-	}
-	h := c.handleOf(e, recv)
-	switch strings.ToUpper(name) {
-	case "GET", "GETEX", "HGET", "HGETALL", "HMGET":
-		c.loadResult(st, call, c.cacheRead(st, e, call, spec.Lib, recv, at(0)))
-	case "SET", "SETNX", "GETSET":
-		c.cacheWriteValues(st, e, call, spec.Lib, recv, at(0), []ssa.Value{at(1)})
-	case "SETEX", "PSETEX":
-		c.cacheWriteValues(st, e, call, spec.Lib, recv, at(0), []ssa.Value{at(2)})
-	case "HSET", "HMSET":
-		var values []ssa.Value
-		for i := 2; i < len(rest); i += 2 {
-			values = append(values, at(i))
-		}
-		c.cacheWriteValues(st, e, call, spec.Lib, recv, at(0), values)
-	case "WATCH":
-		if k := keyOf(h); !slices.Contains(st.manual, k) {
-			st.manual = append(st.manual, k)
-		}
-	case "EXEC", "DISCARD", "UNWATCH":
-		st.release(h)
-	}
 }
 
 // cacheKey returns the table a cache key stands for: "cache:" and the

@@ -400,167 +400,80 @@ func (c *funcCtx) txCallbacks(call *ssa.Call) []int {
 // api applies a call of a known database API.
 func (c *funcCtx) api(st *state, e *env, call *ssa.Call, spec apis.Spec) {
 	recv, args := splitArgs(call.Common())
-	arg := func(i int) ssa.Value {
-		if i >= 0 && i < len(args) {
-			return args[i]
-		}
-		return nil
-	}
+	c.apply(st, e, apiCall{call: call, spec: spec, recv: recv, args: args})
+}
+
+// apply applies what a call of a library API does, whatever the library:
+// the adapter of its shape reads the statement it runs, what it loads or
+// what it writes; the engine the rows it scans, the transactions it
+// begins and ends, the callbacks it runs. Chain, Insert, Collection,
+// Untracked and the calls that only return a handle change nothing here.
+func (c *funcCtx) apply(st *state, e *env, x apiCall) {
+	spec, recv := x.spec, x.recv
 	switch spec.Op {
 	case apis.Query, apis.Exec:
-		q := c.sqlQuery(e, call, spec)
-		if spec.Op == apis.Query {
-			c.queries[call] = q
-		}
-		if q.sqlParam >= 0 && !spec.Lib.IsGorm() {
-			c.forward(summary.Forward{Query: spec.Op == apis.Query, SQL: q.sqlParam, Args: q.argsParam, Handle: q.handle.Ref(c.inTx(st, q.handle))})
-		}
-		c.statement(st, e, call, q)
+		adapterOf(spec.Shape).run(c, st, e, x)
+	case apis.Load:
+		adapterOf(spec.Shape).load(c, st, e, x)
+	case apis.Write:
+		adapterOf(spec.Shape).write(c, st, e, x)
 	case apis.Scan:
 		q := c.rowsQuery(e, recv)
-		dests := []ssa.Value{arg(spec.Dest)} // go-redis cmd.Scan(&v)
-		if d := arg(spec.Dest); d != nil {
+		d := x.arg(spec.Dest)
+		if spec.Form == apis.Model {
+			// sqlx's StructScan: the fields of the struct are the columns.
+			if d != nil {
+				c.loadInto(st, e, x.call, q, []ssa.Value{d}, nil)
+			}
+			break
+		}
+		dests := []ssa.Value{d} // go-redis cmd.Scan(&v)
+		if d != nil {
 			if _, ok := d.Type().Underlying().(*types.Slice); ok {
 				dests, _ = c.varargs(e, d) // rows.Scan(&a, &b)
 			}
 		}
-		c.loadInto(st, e, call, q, dests, q.stmt.Columns)
+		c.loadInto(st, e, x.call, q, dests, q.stmt.Columns)
+	case apis.Collect:
+		// pgx.CollectRows(rows, pgx.RowToStructByName[T]), go-redis
+		// cmd.Int64(): the result holds the rows (or the reply of the
+		// receiver), as a destination of Scan would.
+		rows := x.arg(spec.Value)
+		if spec.Value < 0 {
+			rows = recv
+		}
+		c.loadResult(st, x.call, c.rowsQuery(e, rows))
+	case apis.Command:
+		c.command(st, e, x)
 	case apis.End:
 		if recv != nil {
 			st.release(c.handleOf(e, recv))
 		}
-	case apis.GormLoad:
-		q := c.chainQuery(e, call, recv)
-		if spec.Dest >= 0 && spec.Column < 0 && len(args) > spec.Dest+1 {
-			c.inlineKeys(e, q, args[spec.Dest+1])
-		}
-		var cols []string
-		if spec.Column >= 0 {
-			if col, ok := c.sqlText(e, arg(spec.Column)); ok {
-				cols = []string{col}
-			}
-		}
-		if d := arg(spec.Dest); d != nil {
-			if n, _ := model(peel(d).Type()); n == nil && q.known && cols == nil {
-				cols = q.stmt.Columns // Raw("SELECT stock …").Scan(&stock)
-			}
-			if q.table == "" {
-				q.table = c.a.modelTable(peel(d).Type(), q.lib)
-			}
-			c.loadInto(st, e, call, q, []ssa.Value{d}, cols)
-		}
-		if q.lock == summary.Row {
-			c.lock(st, call, 2, q.handle, LockRow, c.inTx(st, q.handle), q.lockPos)
-		}
-	case apis.GormRow:
-		c.queries[call] = c.chainQuery(e, call, recv)
-	case apis.QueryInto:
-		// sqlx Get and Select: the query and the scan in one call.
-		q := c.sqlQuery(e, call, spec)
-		c.statement(st, e, call, q)
-		if d := arg(spec.Dest); d != nil {
-			var cols []string
-			if n, _ := model(peel(d).Type()); n == nil && !isRecord(derefType(peel(d).Type())) {
-				// Get(&n, "SELECT n …"): one column; Select(&ns, …): one
-				// column of many rows. Records take theirs from fields.
-				cols = q.stmt.Columns
-				if _, isSlice := derefType(peel(d).Type()).Underlying().(*types.Slice); isSlice && len(cols) > 1 {
-					cols = nil
-				}
-			}
-			c.loadInto(st, e, call, q, []ssa.Value{d}, cols)
-		}
-	case apis.ScanStruct:
-		if d := arg(spec.Dest); d != nil {
-			c.loadInto(st, e, call, c.rowsQuery(e, recv), []ssa.Value{d}, nil)
-		}
-	case apis.NamedExec:
-		q := c.sqlQuery(e, call, spec)
-		q.namedFrom = arg(spec.Value)
-		c.statement(st, e, call, q)
-	case apis.Collect:
-		// pgx.CollectRows(rows, pgx.RowToStructByName[T]), go-redis
-		// cmd.Int64(): the result holds the rows, as a destination of Scan
-		// would.
-		rows := arg(spec.Value)
-		if spec.Lib == apis.Redis || spec.Lib == apis.RedisV7 {
-			rows = recv
-		}
-		c.loadResult(st, call, c.rowsQuery(e, rows))
-	case apis.CacheRead:
-		c.queries[call] = c.cacheRead(st, e, call, spec.Lib, recv, arg(spec.Column))
-	case apis.BunSelect:
-		ch := c.bunChain(e, recv)
-		q := newQuery(ch.handle, apis.Bun, call.Pos())
-		q.lock, q.lockPos, q.keys = ch.lock, ch.lockPos, slices.Clone(ch.where)
-		dests, _ := c.varargs(e, arg(spec.Dest))
-		if len(dests) == 0 && ch.model != nil {
-			dests = []ssa.Value{ch.model}
-		}
-		if len(dests) > 0 && dests[0] != nil {
-			q.table = c.a.modelTable(peel(dests[0]).Type(), apis.Bun)
-		}
-		c.loadInto(st, e, call, q, dests, nil)
-		if q.lock == summary.Row {
-			c.lock(st, call, 2, q.handle, LockRow, c.inTx(st, q.handle), q.lockPos)
-		}
-	case apis.BunUpdate:
-		c.bunWrite(st, e, call, recv)
-	case apis.XormLoad:
-		c.xormLoad(st, e, call, recv, arg(spec.Dest))
-	case apis.XormUpdate:
-		c.xormWrite(st, e, call, recv, arg(spec.Value))
-	case apis.EntLoad:
-		c.entLoad(st, e, call, recv, arg(spec.Column))
-	case apis.EntSave:
-		c.entWrite(st, e, call, recv)
-	case apis.BoilLoad:
-		c.boilLoad(st, e, call, spec, recv, args)
-	case apis.BoilUpdate, apis.BoilUpsert:
-		c.boilUpdate(st, e, call, spec, recv, args)
-	case apis.BoilUpdateAll:
-		c.boilUpdateAll(st, e, call, spec, recv, args)
-	case apis.BoilRaw, apis.BoilBind:
-		c.boilRaw(st, e, call, spec, recv, args)
-	case apis.BoilOther:
-		// Not followed: it keeps nothing of its arguments in the model.
-	case apis.DocFind:
-		c.queries[call] = c.docQuery(e, call, spec, recv, args)
-	case apis.DocUpdate, apis.DocReplace:
-		c.docWrite(st, e, call, spec, recv, args)
 	case apis.BeginOn:
-		// xorm's sess.Begin(): the session itself is now a transaction.
+		// xorm's sess.Begin(), redigo's WATCH: the receiver itself is now
+		// a transaction.
 		if recv != nil {
 			k := keyOf(c.handleOf(e, recv))
 			if !slices.Contains(st.manual, k) {
 				st.manual = append(st.manual, k)
 			}
 			st.serial = slices.DeleteFunc(slices.Clone(st.serial), func(x handleKey) bool { return x == k })
-			if c.serializableCall(e, call, spec) {
+			if c.serializableCall(e, x.call, spec) {
 				st.serial = append(st.serial, k)
 			}
 		}
-	case apis.CacheGet:
-		// gomemcache Get: the item it returns holds the value.
-		c.loadResult(st, call, c.cacheRead(st, e, call, spec.Lib, recv, arg(spec.Column)))
-	case apis.CacheWrite:
-		c.cacheWrite(st, e, call, spec, recv, arg(spec.Column), arg(spec.Value))
-	case apis.CacheCommand:
-		c.cacheCommand(st, e, call, spec, recv, args)
 	case apis.RunOnHandle:
-		if cb := arg(spec.Callback); cb != nil && recv != nil {
-			c.runCallback(st, e, call, cb, 0, c.handleOf(e, recv))
+		if cb := x.arg(spec.Callback); cb != nil && recv != nil {
+			c.runCallback(st, e, x.call, cb, 0, c.handleOf(e, recv))
 		}
-	case apis.GormSave, apis.GormUpdate, apis.GormUpdates:
-		c.gormWrite(st, e, call, spec, recv, args)
 	case apis.RunInTx, apis.RunOnConn:
 		kind := summary.Tx
 		if spec.Op == apis.RunOnConn {
 			kind = summary.Conn
 		}
-		h := Handle{root: call, Kind: kind, Param: -1, Name: "the transaction", Serializable: spec.Conflicts || c.serializableCall(e, call, spec), Begin: call.Pos()}
-		if cb := arg(spec.Callback); cb != nil {
-			c.runCallback(st, e, call, cb, spec.TxParam, h)
+		h := Handle{root: x.call, Kind: kind, Param: -1, Name: "the transaction", Serializable: spec.Conflicts || c.serializableCall(e, x.call, spec), Begin: x.call.Pos()}
+		if cb := x.arg(spec.Callback); cb != nil {
+			c.runCallback(st, e, x.call, cb, spec.TxParam, h)
 		}
 	case apis.MutexLock:
 		st.mutex++
@@ -571,40 +484,30 @@ func (c *funcCtx) api(st *state, e *env, call *ssa.Call, spec apis.Spec) {
 	}
 }
 
-// inlineKeys records the row a GORM finisher's inline conditions find:
-// First(&p, id) finds it by its primary key, First(&p, "email = ?", e) by
-// the columns the condition compares.
-func (c *funcCtx) inlineKeys(e *env, q *query, conds ssa.Value) {
-	vals, _ := c.varargs(e, conds)
-	if len(vals) == 0 || vals[0] == nil {
+// command applies a command named by its text (redigo's Do("SET", key,
+// v)), as the library's command table says: its arguments are the
+// elements of the variadic at Value, the key first.
+func (c *funcCtx) command(st *state, e *env, x apiCall) {
+	spec := x.spec
+	if x.recv == nil || spec.SQL < 0 || spec.SQL >= len(x.args) || spec.Value >= len(x.args) {
 		return
 	}
-	if cond, ok := c.sqlText(e, vals[0]); ok {
-		q.keyArgs = addKeyArgs(e, q.keyArgs, cond, vals[1:])
+	name, ok := c.sqlText(e, peel(x.args[spec.SQL]))
+	if !ok {
 		return
 	}
-	if len(vals) == 1 && isNumeric(peel(vals[0]).Type()) {
-		if q.keyArgs == nil {
-			q.keyArgs = make(map[string]ssa.Value)
+	cs, ok := apis.CommandSpec(spec, name)
+	if !ok {
+		return
+	}
+	vals, _ := c.varargs(e, x.args[spec.Value])
+	args := make([]ssa.Value, len(vals))
+	for i, a := range vals {
+		if a != nil {
+			args[i] = peel(a)
 		}
-		q.keyArgs["id"] = keyValue(e, vals[0])
 	}
-}
-
-// chainQuery describes the query a GORM finisher runs.
-func (c *funcCtx) chainQuery(e *env, call *ssa.Call, recv ssa.Value) *query {
-	ch := c.gormChain(e, recv)
-	q := newQuery(ch.handle, ch.lib, call.Pos())
-	q.lock, q.lockPos, q.table, q.keys, q.keyArgs = ch.lock, ch.lockPos, ch.table, slices.Clone(ch.where), maps.Clone(ch.keyArgs)
-	if ch.raw != nil {
-		q.known, q.stmt = ch.raw.known, ch.raw.stmt
-		q.table = cmp.Or(q.table, ch.raw.table)
-		q.keys = union(q.keys, ch.raw.keys)
-	}
-	if q.table == "" && ch.model != nil {
-		q.table = c.a.modelTable(peel(ch.model).Type(), ch.lib)
-	}
-	return q
+	c.apply(st, e, apiCall{call: x.call, spec: cs, recv: x.recv, args: args})
 }
 
 // inTx reports whether a handle runs in a transaction at this point.
@@ -815,18 +718,6 @@ func mapColumn(path string) string {
 	return path[i+1 : len(path)-1]
 }
 
-// hasOptimisticVersion reports whether a model type has a field of the
-// optimisticlock plugin's Version type.
-func hasOptimisticVersion(t types.Type) bool {
-	_, st := model(t)
-	for i := 0; st != nil && i < st.NumFields(); i++ {
-		if apis.IsGormOptimisticVersion(st.Field(i).Type()) {
-			return true
-		}
-	}
-	return false
-}
-
 // loadInto records a load whose values land in the destinations. A
 // destination that is a key column of the rows read (the primary key, a
 // column the WHERE found them by) holds the row's identity, not its
@@ -849,7 +740,7 @@ func (c *funcCtx) loadInto(st *state, e *env, call *ssa.Call, q *query, dests []
 		if d == nil {
 			continue
 		}
-		if n, _ := model(peel(d).Type()); n != nil || q.lib.IsGorm() || q.lib == apis.Bun || q.lib == apis.Xorm {
+		if n, _ := model(peel(d).Type()); n != nil || q.lib.Info().Models {
 			l.Keys = union(l.Keys, modelKeys(peel(d).Type()))
 			if n, _ := model(peel(d).Type()); n != nil && len(columns) == 0 {
 				l.Record = true

@@ -1,10 +1,8 @@
 package flow
 
 import (
-	"go/constant"
 	"go/token"
 	"go/types"
-	"strings"
 
 	"golang.org/x/tools/go/ssa"
 
@@ -23,10 +21,11 @@ func (ch *chain) setHandle(h Handle) {
 	}
 }
 
-// chain is what a GORM or bun builder chain says about the statement it
-// builds.
+// chain is what a builder chain (GORM's, bun's, xorm's, ent's, a
+// sqlboiler query's mods) says about the statement it builds.
 type chain struct {
-	// lib is the library of the chain's calls (GORM v2 or v1).
+	// lib is the library of the chain's calls (GORM v2 or v1): its
+	// loads and writes are that library's.
 	lib     apis.Lib
 	handle  Handle
 	lock    summary.Lock
@@ -79,112 +78,6 @@ func (s setExpr) param(p sqltext.Param) ssa.Value {
 	return nil
 }
 
-// bunChain walks a bun query chain (db.NewUpdate().Model(&p).Set(…)…)
-// back to the handle it was started on, collecting the model, the locking
-// clause of For(…), the conditions, the Set expressions and the columns.
-func (c *funcCtx) bunChain(e *env, v ssa.Value) chain {
-	var ch chain
-	v = c.walkChain(e, v, apis.Bun, func(name string, call *ssa.Call, _ apis.Spec, args []ssa.Value) {
-		text := func() (string, bool) {
-			if len(args) == 0 {
-				return "", false
-			}
-			return c.sqlText(e, args[0])
-		}
-		switch name {
-		case "Model":
-			if len(args) > 0 && ch.model == nil {
-				ch.model = args[0]
-			}
-		case "For":
-			if t, ok := text(); ok {
-				switch t = strings.ToUpper(t); {
-				case strings.Contains(t, "UPDATE") && ch.lock < summary.Row:
-					ch.lock, ch.lockPos = summary.Row, call.Pos()
-				case strings.Contains(t, "SHARE") && ch.lock < summary.Share:
-					ch.lock, ch.lockPos = summary.Share, call.Pos()
-				}
-			}
-		case "Where", "WhereOr":
-			if cond, ok := text(); ok {
-				if len(args) > 1 {
-					vals, _ := c.varargs(e, args[1])
-					cond = bunIdents(e, cond, vals)
-				}
-				eq, tested := whereColumns(cond)
-				ch.where, ch.tested = append(ch.where, eq...), append(ch.tested, tested...)
-			}
-		case "Set":
-			if t, ok := text(); ok && len(args) > 1 {
-				vals, _ := c.varargs(e, args[1])
-				ch.sets = append(ch.sets, setExpr{text: t, args: vals})
-			} else if ok {
-				ch.sets = append(ch.sets, setExpr{text: t})
-			}
-		case "Column":
-			if len(args) > 0 {
-				vals, _ := c.varargs(e, args[0])
-				for _, a := range vals {
-					if col, ok := c.sqlText(e, a); ok && a != nil {
-						ch.columns = append(ch.columns, col)
-					}
-				}
-			}
-		}
-	})
-	ch.handle = c.handleOf(e, v)
-	return ch
-}
-
-// bunIdents returns a bun condition with the placeholders whose
-// arguments are identifiers (Where("? = ?", bun.Ident("account.uri"),
-// uri)) replaced by the identifiers, so that its columns can be read.
-// Named placeholders (?TableAlias) and quoted text are left as they are.
-func bunIdents(e *env, cond string, vals []ssa.Value) string {
-	var b strings.Builder
-	n, quote := 0, byte(0)
-	for i := 0; i < len(cond); i++ {
-		ch := cond[i]
-		switch {
-		case quote != 0:
-			if ch == quote {
-				quote = 0
-			}
-		case ch == '\'' || ch == '"':
-			quote = ch
-		case ch == '?' && (i+1 == len(cond) || !isIdentByte(cond[i+1])):
-			if n < len(vals) {
-				if id, ok := bunIdent(e, vals[n]); ok {
-					b.WriteString(id)
-					n++
-					continue
-				}
-			}
-			n++
-		}
-		b.WriteByte(ch)
-	}
-	return b.String()
-}
-
-// bunIdent returns the text of a bun.Ident constant argument.
-func bunIdent(e *env, v ssa.Value) (string, bool) {
-	k, ok := peel(e.resolve(v)).(*ssa.Const)
-	if !ok || k.Value == nil || k.Value.Kind() != constant.String {
-		return "", false
-	}
-	n, ok := types.Unalias(k.Type()).(*types.Named)
-	if !ok || n.Obj().Name() != "Ident" || n.Obj().Pkg() == nil || !strings.HasPrefix(n.Obj().Pkg().Path(), "github.com/uptrace/bun") {
-		return "", false
-	}
-	return constant.StringVal(k.Value), true
-}
-
-// isIdentByte reports whether b can continue an identifier.
-func isIdentByte(b byte) bool {
-	return b == '_' || 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9'
-}
-
 // walkChain follows a chain of lib's builder calls (Where, Model, …) back
 // to the value it was started on, which it returns, calling visit for each
 // call, the last one first.
@@ -204,138 +97,6 @@ func (c *funcCtx) walkChain(e *env, v ssa.Value, lib apis.Lib, visit func(name s
 		v = recv
 	}
 	return v
-}
-
-// gormChain walks a GORM method chain back to its handle, collecting the
-// locking clause, the model, the conditions and raw SQL.
-func (c *funcCtx) gormChain(e *env, v ssa.Value) chain {
-	ch := chain{lib: apis.GORM}
-	if v != nil {
-		ch.lib = apis.GormLibOf(v.Type())
-	}
-	v = c.walkChain(e, v, ch.lib, func(name string, call *ssa.Call, spec apis.Spec, args []ssa.Value) {
-		switch name {
-		case "Clauses":
-			if len(args) > 0 {
-				vals, _ := c.varargs(e, args[0])
-				for _, a := range vals {
-					if a == nil {
-						continue
-					}
-					x := peel(a)
-					if !apis.IsGormLocking(x.Type()) {
-						continue
-					}
-					if l := lockingStrength(e.resolve(x)); l > ch.lock {
-						ch.lock, ch.lockPos = l, call.Pos()
-					}
-				}
-			}
-		case "Set", "InstanceSet", "InstantSet":
-			if len(args) == 0 {
-				break
-			}
-			key, ok := c.sqlText(e, args[0])
-			if !ok || key != apis.GormQueryOption {
-				break
-			}
-			if ch.lib == apis.GORMV1 {
-				// GORM v1 appends the option to the SELECT: FOR UPDATE
-				// locks the row, FOR SHARE and LOCK IN SHARE MODE share it.
-				if len(args) > 1 {
-					if opt, ok := c.sqlText(e, peel(args[1])); ok {
-						if l := lockOf(sqltext.Parse("SELECT 1 FROM t " + opt).Lock); l > ch.lock {
-							ch.lock, ch.lockPos = l, call.Pos()
-						}
-					}
-				}
-				break
-			}
-			if ch.lock < summary.QueryOption {
-				ch.lock, ch.lockPos = summary.QueryOption, call.Pos()
-			}
-		case "Model":
-			if len(args) > 0 && ch.model == nil {
-				ch.model = args[0]
-			}
-		case "Select":
-			// Select("theme", "language").Updates(&u) writes only those.
-			if len(args) > 0 {
-				if col, ok := c.sqlText(e, args[0]); ok && col != "*" {
-					for _, f := range strings.Split(col, ",") {
-						ch.columns = append(ch.columns, strings.TrimSpace(f))
-					}
-				}
-			}
-			if len(args) > 1 {
-				vals, _ := c.varargs(e, args[1])
-				for _, a := range vals {
-					if col, ok := c.sqlText(e, a); ok && a != nil {
-						ch.columns = append(ch.columns, col)
-					}
-				}
-			}
-		case "Where":
-			if len(args) > 0 {
-				if cond, ok := c.sqlText(e, args[0]); ok {
-					eq, tested := whereColumns(cond)
-					ch.where, ch.tested = append(ch.where, eq...), append(ch.tested, tested...)
-					if len(args) > 1 {
-						vals, _ := c.varargs(e, args[1])
-						ch.keyArgs = addKeyArgs(e, ch.keyArgs, cond, vals)
-					}
-				}
-			}
-		case "Raw":
-			if ch.raw == nil {
-				ch.raw = c.sqlQuery(e, call, spec)
-			}
-		case "Table":
-			if len(args) > 0 && ch.table == "" {
-				if t, ok := c.sqlText(e, args[0]); ok {
-					ch.table = sqlTable(sqltext.Parse("SELECT 1 FROM " + t).Table)
-				} else if m := tableNameOf(e, args[0]); m != nil {
-					ch.table = c.a.modelTable(m, ch.lib) // Table(Subject{}.TableName())
-				}
-			}
-		}
-	})
-	ch.setHandle(c.handleOf(e, v))
-	return ch
-}
-
-// bunWrite records what a bun update writes: its Set expressions (those
-// that compute the new value from the old one are atomic), or else the
-// model's fields, limited to Column(…) when given.
-func (c *funcCtx) bunWrite(st *state, e *env, call *ssa.Call, recv ssa.Value) {
-	ch := c.bunChain(e, recv)
-	inTx := c.inTx(st, ch.handle)
-	if inTx {
-		defer c.lock(st, call, 1, ch.handle, LockWrite, inTx, token.NoPos)
-	}
-	vals, sets, atomic := c.setWrites(st, e, ch.sets)
-	row := false
-	if len(ch.sets) == 0 && ch.model != nil {
-		var mv []Written
-		mv, atomic = c.objectWrites(st, e, ch.model, "", ch.columns)
-		vals = append(vals, mv...)
-		for _, v := range mv {
-			if v.Column != "" {
-				sets = append(sets, v.Column)
-			}
-		}
-		row = len(ch.columns) == 0
-	}
-	w := c.write(st, call, 0, WriteBun, ch.handle, inTx, vals)
-	w.Lib = apis.Bun
-	if ch.model != nil {
-		w.Table = c.a.modelTable(peel(ch.model).Type(), apis.Bun)
-	}
-	w.Sets, w.Atomic = union(w.Sets, sets), union(w.Atomic, atomic)
-	w.Recounts = union(w.Recounts, setRecounts(ch.sets, w.Table))
-	w.Checks = union(w.Checks, ch.where)
-	w.Tested = union(w.Tested, ch.tested)
-	w.Row = w.Row || row || len(w.Sets) > MaxTargeted
 }
 
 // setRecounts returns the columns a builder's assignments set to what the

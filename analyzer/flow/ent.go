@@ -13,6 +13,17 @@ import (
 	"github.com/lostupdate/lostupdate/analyzer/summary"
 )
 
+// entShape reads the builders ent generates: the query or update a
+// chain of them builds (Where, ForUpdate, UpdateOne, SetX, AddX), run by
+// Get, Only, First, All, Save and Exec.
+type entShape struct{ baseShape }
+
+func (entShape) load(c *funcCtx, st *state, e *env, x apiCall) {
+	c.entLoad(st, e, x, x.arg(x.spec.Column))
+}
+
+func (entShape) write(c *funcCtx, st *state, e *env, x apiCall) { c.entWrite(st, e, x) }
+
 // entChain walks an ent builder chain (client.Post.UpdateOne(p).SetDownloads(n),
 // tx.Post.Query().Where(post.ID(id)).ForUpdate()) back to the client or
 // transaction it was started on, collecting the row lock of ForUpdate
@@ -21,8 +32,8 @@ import (
 // setter becomes the assignment it runs, so that the writes of bun's and
 // xorm's Set expressions are ent's too: SetDownloads(v) is "downloads =
 // ?" with v, AddDownloads(d) "downloads = downloads + ?", atomic.
-func (c *funcCtx) entChain(e *env, v ssa.Value) chain {
-	var ch chain
+func (c *funcCtx) entChain(e *env, v ssa.Value, lib apis.Lib) chain {
+	ch := chain{lib: lib}
 	visit := func(name string, call *ssa.Call, args []ssa.Value) {
 		arg := func(i int) ssa.Value {
 			if i < len(args) {
@@ -59,7 +70,7 @@ func (c *funcCtx) entChain(e *env, v ssa.Value) chain {
 		}
 	}
 	var path []*ssa.Call
-	v = c.walkChain(e, v, apis.Ent, func(name string, call *ssa.Call, _ apis.Spec, args []ssa.Value) {
+	v = c.walkChain(e, v, lib, func(name string, call *ssa.Call, _ apis.Spec, args []ssa.Value) {
 		path = append(path, call)
 		visit(name, call, args)
 	})
@@ -73,7 +84,7 @@ func (c *funcCtx) entChain(e *env, v ssa.Value) chain {
 				continue
 			}
 			recv, args := splitArgs(side.Common())
-			if spec, ok := c.spec(side.Common()); ok && recv == ssa.Value(b) && spec.Lib == apis.Ent && spec.Op == apis.Chain {
+			if spec, ok := c.spec(side.Common()); ok && recv == ssa.Value(b) && spec.Lib == lib && spec.Op == apis.Chain {
 				visit(calleeObj(side.Common()).Name(), side, args)
 			}
 		}
@@ -110,7 +121,7 @@ func (c *funcCtx) entSetter(ch *chain, call *ssa.Call, name string, v ssa.Value)
 		return
 	}
 	if ch.table == "" {
-		ch.table = c.a.modelTable(ent, apis.Ent)
+		ch.table = c.a.modelTable(ent, ch.lib)
 	}
 	columns := entColumns(ent)
 	op, field, ok := apis.EntSetter(name, func(f string) bool { _, ok := columns[f]; return ok })
@@ -215,13 +226,14 @@ func (c *funcCtx) entPredicate(e *env, ch *chain, v ssa.Value) {
 // entLoad records what Get, Only, First or All load: the entities they
 // return, from the query the chain builds (or, for Get, the row of the
 // id it is given), with the lock of ForUpdate.
-func (c *funcCtx) entLoad(st *state, e *env, call *ssa.Call, recv, id ssa.Value) {
+func (c *funcCtx) entLoad(st *state, e *env, x apiCall, id ssa.Value) {
+	call, recv := x.call, x.recv
 	if recv == nil {
 		return
 	}
-	var ch chain
+	ch := chain{lib: x.spec.Lib}
 	if role, _ := apis.EntRoleOf(recv.Type()); role == apis.EntQuery {
-		ch = c.entChain(e, recv)
+		ch = c.entChain(e, recv, ch.lib)
 	} else {
 		ch.setHandle(c.handleOf(e, recv))
 	}
@@ -229,13 +241,13 @@ func (c *funcCtx) entLoad(st *state, e *env, call *ssa.Call, recv, id ssa.Value)
 		ch.where = append(ch.where, "id")
 		ch.keyArgs = withKey(ch.keyArgs, "id", keyValue(e, id))
 	}
-	q := newQuery(ch.handle, apis.Ent, call.Pos())
+	q := newQuery(ch.handle, ch.lib, call.Pos())
 	q.lock, q.lockPos = ch.lock, ch.lockPos
 	rt := call.Type()
 	if t, ok := rt.(*types.Tuple); ok && t.Len() > 0 {
 		rt = t.At(0).Type()
 	}
-	q.table = c.a.modelTable(rt, apis.Ent)
+	q.table = c.a.modelTable(rt, ch.lib)
 	c.loadResult(st, call, q)
 	if l := c.loads[eventKey{call, 0}]; l != nil {
 		l.Keys = union(l.Keys, ch.where)
@@ -252,11 +264,12 @@ func (c *funcCtx) entLoad(st *state, e *env, call *ssa.Call, recv, id ssa.Value)
 // columns its setters set (AddX and AppendX atomically), on the row of
 // the entity UpdateOne was given, and checks the columns its Where
 // compares.
-func (c *funcCtx) entWrite(st *state, e *env, call *ssa.Call, recv ssa.Value) {
+func (c *funcCtx) entWrite(st *state, e *env, x apiCall) {
+	call, recv := x.call, x.recv
 	if recv == nil {
 		return
 	}
-	ch := c.entChain(e, recv)
+	ch := c.entChain(e, recv, x.spec.Lib)
 	inTx := c.inTx(st, ch.handle)
 	if inTx {
 		defer c.lock(st, call, 1, ch.handle, LockWrite, inTx, token.NoPos)
@@ -271,7 +284,7 @@ func (c *funcCtx) entWrite(st *state, e *env, call *ssa.Call, recv ssa.Value) {
 		vals[i].Row = row
 	}
 	w := c.write(st, call, 0, WriteEnt, ch.handle, inTx, vals)
-	w.Lib, w.Table = apis.Ent, ch.table
+	w.Lib, w.Table = ch.lib, ch.table
 	w.Sets, w.Atomic = union(w.Sets, sets), union(w.Atomic, atomic)
 	w.Checks = union(w.Checks, slices.Clone(ch.where))
 	w.Tested = union(w.Tested, ch.tested)

@@ -97,7 +97,7 @@ func (c *funcCtx) handleDepth(e *env, v ssa.Value, depth int) Handle {
 		if spec, ok := c.spec(x.Common()); ok {
 			recv, _ := splitArgs(x.Common())
 			switch spec.Op {
-			case apis.Chain, apis.Prepare, apis.StmtOn, apis.BunNew:
+			case apis.Chain, apis.Prepare, apis.StmtOn:
 				if recv != nil {
 					return c.handleDepth(e, recv, depth+1)
 				}
@@ -110,7 +110,7 @@ func (c *funcCtx) handleDepth(e *env, v ssa.Value, depth int) Handle {
 			case apis.OpenConn:
 				return Handle{root: x, Kind: summary.Conn, Param: -1, Name: c.nameOf(x)}
 			case apis.GlobalDB:
-				return boilGlobal()
+				return globalHandle(spec.Lib)
 			}
 		}
 	case *ssa.Extract:
@@ -123,7 +123,7 @@ func (c *funcCtx) handleDepth(e *env, v ssa.Value, depth int) Handle {
 		}
 	case *ssa.UnOp:
 		if x.Op == token.MUL {
-			if fa, ok := x.X.(*ssa.FieldAddr); ok && sameHandleField(fa.X.Type(), fieldOf(fa.X.Type(), fa.Field)) {
+			if fa, ok := x.X.(*ssa.FieldAddr); ok && apis.SameHandle(fa.X.Type(), fieldOf(fa.X.Type(), fa.Field)) {
 				return c.handleDepth(e, fa.X, depth+1)
 			}
 			base, path := c.loc(e, x.X)
@@ -159,11 +159,14 @@ func (c *funcCtx) handleDepth(e *env, v ssa.Value, depth int) Handle {
 	return c.handleAt(e, v, "", v.Type(), depth)
 }
 
-// sameHandleField reports whether a field of a handle of type t runs on
-// that handle: the *sql.Tx embedded in an *sqlx.Tx (its promoted Exec,
-// Commit, …), ent's client.Post and tx.Post.
-func sameHandleField(t types.Type, f *types.Var) bool {
-	return f.Embedded() && apis.HandleKindOf(t) != apis.NotHandle || apis.EntSameHandle(t, f)
+// globalDB is the root of the handle of a library's global database
+// (the pool boil.SetDB set, which sqlboiler's G variants and
+// boil.GetContextDB() run on): one for the whole program.
+type globalDB struct{ lib apis.Lib }
+
+// globalHandle is the handle of lib's global database.
+func globalHandle(lib apis.Lib) Handle {
+	return Handle{root: globalDB{lib}, Kind: summary.Pool, Param: -1, Name: lib.Info().GlobalDB}
 }
 
 // valKey returns the location that holds a struct value, for field paths:
@@ -212,7 +215,7 @@ func (c *funcCtx) handleAt(e *env, base ssa.Value, path string, t types.Type, de
 		h.Kind = summary.Conn
 	case apis.Tx:
 		h.Kind = summary.Tx
-	case apis.GormDB:
+	case apis.ByOrigin:
 		switch b := base.(type) {
 		case *ssa.Parameter, *ssa.FreeVar, *ssa.Phi:
 			if path == "" {
@@ -221,7 +224,7 @@ func (c *funcCtx) handleAt(e *env, base ssa.Value, path string, t types.Type, de
 				h.Kind = summary.Pool
 			}
 		case *ssa.Call:
-			if apis.IsGormOpen(calleeObj(b.Common())) {
+			if apis.OpensPool(calleeObj(b.Common())) {
 				h.Kind = summary.Pool
 			}
 		default:
@@ -697,25 +700,18 @@ func lockOf(l sqltext.Lock) summary.Lock {
 	return summary.NoLock
 }
 
-// sqlQuery describes the statement of a database/sql or GORM Exec/Query
-// call.
+// sqlQuery describes the statement of a call that runs SQL text: its
+// argument's, or a prepared statement's, on the handle the adapter of its
+// shape says (its receiver, the chain's).
 func (c *funcCtx) sqlQuery(e *env, call *ssa.Call, spec apis.Spec) *query {
 	recv, args := splitArgs(call.Common())
 	q := newQuery(Handle{Param: -1}, spec.Lib, call.Pos())
 	q.sqlArg = spec.SQL
 	var text string
-	switch {
-	case spec.Lib.IsGorm():
-		ch := c.gormChain(e, recv)
-		q.handle = ch.handle
-	case spec.SQL < 0 && recv != nil: // *sql.Stmt
+	if spec.SQL < 0 && recv != nil { // *sql.Stmt
 		q.handle, text, q.known = c.prepared(e, recv)
-	default:
-		if recv != nil {
-			q.handle = c.handleOf(e, recv)
-		} else {
-			q.handle = Handle{Param: -1}
-		}
+	} else {
+		q.handle = adapterOf(spec.Shape).handle(c, e, apiCall{call: call, spec: spec, recv: recv, args: args})
 	}
 	var sqlVal, argsVal ssa.Value
 	if spec.SQL >= 0 && spec.SQL < len(args) {
@@ -939,49 +935,6 @@ func sqlTable(name string) string {
 		return ""
 	}
 	return "sql:" + name
-}
-
-// lockingStrength returns the lock a clause.Locking value asks for: the
-// Strength stored in its composite literal; a value built elsewhere is
-// taken to lock rows.
-func lockingStrength(v ssa.Value) summary.Lock {
-	strength := ""
-	known := false
-	switch x := v.(type) {
-	case *ssa.Const:
-		return summary.NoLock // the zero clause.Locking
-	case *ssa.UnOp:
-		if a, ok := x.X.(*ssa.Alloc); ok && x.Op == token.MUL {
-			known = true
-			for _, ref := range *a.Referrers() {
-				fa, ok := ref.(*ssa.FieldAddr)
-				if !ok || fieldOf(fa.X.Type(), fa.Field).Name() != "Strength" {
-					continue
-				}
-				for _, r := range *fa.Referrers() {
-					st, ok := r.(*ssa.Store)
-					if !ok {
-						continue
-					}
-					if k, ok := st.Val.(*ssa.Const); ok && k.Value != nil && k.Value.Kind() == constant.String {
-						strength = constant.StringVal(k.Value)
-					} else {
-						known = false
-					}
-				}
-			}
-		}
-	}
-	if !known {
-		return summary.Row
-	}
-	switch s := strings.ToUpper(strings.TrimSpace(strength)); s {
-	case "":
-		return summary.NoLock
-	case "SHARE", "KEY SHARE":
-		return summary.Share
-	}
-	return summary.Row
 }
 
 // serializableConst reports whether v is a constant isolation level that

@@ -20,6 +20,19 @@ import (
 // and its name; a document's field is a column; the operation's handle is
 // its context argument, which carries the session of WithTransaction.
 
+// docShape reads MongoDB's collections and documents: the filter
+// FindOne and Find run, and what UpdateOne, UpdateByID, FindOneAndUpdate
+// and ReplaceOne write.
+type docShape struct{ baseShape }
+
+func (docShape) run(c *funcCtx, st *state, e *env, x apiCall) {
+	c.queries[x.call] = c.docQuery(e, x.call, x.spec, x.recv, x.args)
+}
+
+func (docShape) write(c *funcCtx, st *state, e *env, x apiCall) {
+	c.docWrite(st, e, x.call, x.spec, x.recv, x.args)
+}
+
 // docEntry is one field of a BSON document literal: its key and value.
 type docEntry struct {
 	key string
@@ -162,7 +175,7 @@ func docFilter(e *env, v ssa.Value) (eq, tested []string, keys map[string]ssa.Va
 // finds in the receiver's collection, through the session its context
 // carries.
 func (c *funcCtx) docQuery(e *env, call *ssa.Call, spec apis.Spec, recv ssa.Value, args []ssa.Value) *query {
-	q := newQuery(c.docHandle(e, spec, args), apis.Mongo, call.Pos())
+	q := newQuery(c.docHandle(e, spec, args), spec.Lib, call.Pos())
 	q.table = c.collection(e, recv)
 	if spec.Filter >= 0 && spec.Filter < len(args) {
 		q.keys, _, q.keyArgs = docFilter(e, args[spec.Filter])
@@ -215,7 +228,7 @@ func (c *funcCtx) docWrite(st *state, e *env, call *ssa.Call, spec apis.Spec, re
 	var vals []Written
 	var sets, atomic []string
 	row := false
-	if spec.Op == apis.DocReplace {
+	if spec.Form == apis.Replace {
 		vals, atomic, row = c.docSet(st, e, doc)
 	} else {
 		vals, sets, atomic, row = c.docUpdate(st, e, doc)
@@ -234,12 +247,12 @@ func (c *funcCtx) docWrite(st *state, e *env, call *ssa.Call, spec apis.Spec, re
 	if _, isTuple := call.Type().(*types.Tuple); !isTuple {
 		// FindOneAndUpdate, FindOneAndReplace: the document its Decode
 		// loads.
-		q := newQuery(h, apis.Mongo, call.Pos())
+		q := newQuery(h, spec.Lib, call.Pos())
 		q.table, q.keys, q.keyArgs = c.collection(e, recv), eq, keys
 		c.queries[call] = q
 	}
 	w := c.write(st, call, 0, WriteDoc, h, inTx, vals)
-	w.Lib, w.Table = apis.Mongo, c.collection(e, recv)
+	w.Lib, w.Table = spec.Lib, c.collection(e, recv)
 	w.Sets, w.Atomic = union(w.Sets, sets), union(w.Atomic, atomic)
 	w.Checks = union(w.Checks, eq)
 	w.Tested = union(w.Tested, tested)
@@ -349,7 +362,7 @@ func (c *funcCtx) collectionSource(e *env, v ssa.Value) (name string, param int)
 		return "", c.forwardedParam(e, args[i], true)
 	}
 	if spec, ok := c.spec(call.Common()); ok {
-		if _, args := splitArgs(call.Common()); spec.Op == apis.DocCollection && result == 0 {
+		if _, args := splitArgs(call.Common()); spec.Op == apis.Collection && result == 0 {
 			return named(args, spec.Column)
 		}
 		return "", -1
@@ -412,7 +425,7 @@ func (a *Analysis) fieldCollection(f *types.Var) string {
 				return
 			}
 			spec, ok := apis.Lookup(calleeObj(call.Common()))
-			if !ok || spec.Op != apis.DocCollection {
+			if !ok || spec.Op != apis.Collection {
 				return
 			}
 			name := ""

@@ -16,11 +16,11 @@ import (
 // the SQL table lib maps the model to, "sql:users", so that the model's
 // loads and an UPDATE users statement meet: the name a TableName method
 // returns (when this package declares it and it returns a constant), the
-// name in a bun:"table:…" tag, or the ORM's default: the plural of the
-// snake-case type name for GORM and bun, the snake-case type name itself
-// for xorm; for a sqlboiler model, the table its generated package reads
-// from (a fact of that package), else the plural as for GORM. A TableName
-// the analysis cannot read leaves the model's Go name,
+// name in a bun:"table:…" tag, or the ORM's default, as its row says
+// (apis.TableNaming): the plural of the snake-case type name, the
+// snake-case type name itself, or the table the generated package reads
+// from (a fact of that package), else the plural. A TableName the
+// analysis cannot read leaves the model's Go name,
 // "go:example.com/shop.Product", which matches only itself.
 func (a *Analysis) modelTable(t types.Type, lib apis.Lib) string {
 	n, st := model(t)
@@ -46,11 +46,14 @@ func (a *Analysis) modelTable(t types.Type, lib apis.Lib) string {
 			}
 		}
 	}
-	if lib == apis.Xorm {
+	switch lib.Info().Tables {
+	case apis.Snake:
 		return sqlTable(snake(n.Obj().Name()))
-	}
-	if lib == apis.Boil && a.facts != nil {
+	case apis.Generated:
 		// The table the generated package's query starter reads from.
+		if a.facts == nil {
+			break
+		}
 		if name, ok := a.facts.TableName(n.Obj()); ok && name != "" {
 			return sqlTable(name)
 		}

@@ -16,14 +16,27 @@ import (
 	"github.com/lostupdate/lostupdate/analyzer/summary"
 )
 
+// xormShape reads xorm's sessions: the builder calls of an engine or a
+// session (ID, Where, Cols, Omit, Incr, Decr, SetExpr, ForUpdate, SQL),
+// run by Get, Find and Update.
+type xormShape struct{ baseShape }
+
+func (xormShape) load(c *funcCtx, st *state, e *env, x apiCall) {
+	c.xormLoad(st, e, x, x.arg(x.spec.Dest))
+}
+
+func (xormShape) write(c *funcCtx, st *state, e *env, x apiCall) {
+	c.xormWrite(st, e, x, x.arg(x.spec.Value))
+}
+
 // xormChain walks an xorm session chain (engine.ID(id).Cols("stock"),
 // sess.ForUpdate().Where("id = ?", id)) back to the engine or session it
 // was started on, collecting the row lock of ForUpdate, the conditions,
 // the columns of Cols and Omit, the assignments of Incr, Decr and
 // SetExpr, the table and the SQL of SQL(…).
-func (c *funcCtx) xormChain(e *env, v ssa.Value) chain {
-	var ch chain
-	v = c.walkChain(e, v, apis.Xorm, func(name string, call *ssa.Call, spec apis.Spec, args []ssa.Value) {
+func (c *funcCtx) xormChain(e *env, v ssa.Value, lib apis.Lib) chain {
+	ch := chain{lib: lib}
+	v = c.walkChain(e, v, lib, func(name string, call *ssa.Call, spec apis.Spec, args []ssa.Value) {
 		text := func(i int) (string, bool) {
 			if i >= len(args) || args[i] == nil {
 				return "", false
@@ -96,7 +109,7 @@ func (c *funcCtx) xormChain(e *env, v ssa.Value) chain {
 			if t, ok := text(0); ok {
 				ch.table = sqlTable(sqltext.Parse("SELECT 1 FROM " + t).Table)
 			} else if x := peel(args[0]); !isString(x.Type()) {
-				ch.table = c.a.modelTable(x.Type(), apis.Xorm) // Table(new(Account))
+				ch.table = c.a.modelTable(x.Type(), ch.lib) // Table(new(Account))
 			}
 		case "SQL":
 			if ch.raw == nil {
@@ -137,9 +150,10 @@ func (c *funcCtx) xormColumns(e *env, args []ssa.Value) []string {
 // given, from the query the session chain builds (or the SQL of SQL(…)).
 // Values that are not a model take their columns, by position, from Cols
 // or the SQL's select list.
-func (c *funcCtx) xormLoad(st *state, e *env, call *ssa.Call, recv, dest ssa.Value) {
-	ch := c.xormChain(e, recv)
-	q := newQuery(ch.handle, apis.Xorm, call.Pos())
+func (c *funcCtx) xormLoad(st *state, e *env, x apiCall, dest ssa.Value) {
+	call := x.call
+	ch := c.xormChain(e, x.recv, x.spec.Lib)
+	q := newQuery(ch.handle, ch.lib, call.Pos())
 	q.lock, q.lockPos, q.table, q.keys, q.keyArgs = ch.lock, ch.lockPos, ch.table, slices.Clone(ch.where), ch.keyArgs
 	cols := ch.columns
 	if ch.raw != nil {
@@ -164,7 +178,7 @@ func (c *funcCtx) xormLoad(st *state, e *env, call *ssa.Call, recv, dest ssa.Val
 		if n, _ := model(peel(dests[0]).Type()); n != nil {
 			cols = nil // a model's columns are its fields'
 			if q.table == "" {
-				q.table = c.a.modelTable(peel(dests[0]).Type(), apis.Xorm)
+				q.table = c.a.modelTable(peel(dests[0]).Type(), ch.lib)
 			}
 		}
 	}
@@ -180,8 +194,9 @@ func (c *funcCtx) xormLoad(st *state, e *env, call *ssa.Call, recv, dest ssa.Val
 // Cols, or all but those Omit leaves out). A model whose type has a
 // version field (xorm:"version") is written only where the version is
 // the one read, unless NoVersionCheck says otherwise.
-func (c *funcCtx) xormWrite(st *state, e *env, call *ssa.Call, recv, bean ssa.Value) {
-	ch := c.xormChain(e, recv)
+func (c *funcCtx) xormWrite(st *state, e *env, x apiCall, bean ssa.Value) {
+	call := x.call
+	ch := c.xormChain(e, x.recv, x.spec.Lib)
 	inTx := c.inTx(st, ch.handle)
 	if inTx {
 		defer c.lock(st, call, 1, ch.handle, LockWrite, inTx, token.NoPos)
@@ -218,12 +233,12 @@ func (c *funcCtx) xormWrite(st *state, e *env, call *ssa.Call, recv, bean ssa.Va
 				version = xormVersion(t)
 			}
 			if n, _ := model(t); n != nil {
-				table = c.a.modelTable(t, apis.Xorm)
+				table = c.a.modelTable(t, ch.lib)
 			}
 		}
 	}
 	w := c.write(st, call, 0, WriteXorm, ch.handle, inTx, vals)
-	w.Lib = apis.Xorm
+	w.Lib = ch.lib
 	w.Table = cmp.Or(ch.table, table)
 	w.Sets, w.Atomic = union(w.Sets, sets), union(w.Atomic, atomic)
 	w.Recounts = union(w.Recounts, setRecounts(ch.sets, w.Table))
