@@ -73,16 +73,16 @@ func atomic(pass *analysis.Pass, rep *report.Reporter, f *finding) atomicForm {
 func atomicWrite(pass *analysis.Pass, rep *report.Reporter, f *finding) atomicForm {
 	w := f.write
 	call := rep.CallAt(w.Pos)
-	if call != nil && w.Kind == flow.WriteGormSave && f.value.Numeric {
+	if call != nil && w.Shape == apis.GormChain && w.Form == apis.Model && f.value.Numeric {
 		return gormSaveAtomic(pass, rep, call, f) // Save writes every field
 	}
-	if call != nil && w.Kind == flow.WriteEnt && f.value.Numeric {
+	if call != nil && w.Shape == apis.EntBuilder && f.value.Numeric {
 		return entAtomic(pass, rep, call, f) // each setter is a column of its own
 	}
-	if call != nil && w.Kind == flow.WriteBoil && f.value.Numeric {
+	if call != nil && w.Shape == apis.BoilGenerated && f.value.Numeric {
 		return boilUpdateAtomic(pass, rep, call, f) // Update writes the columns of a record
 	}
-	if call != nil && w.Kind == flow.WriteDoc && f.value.Numeric {
+	if call != nil && w.Shape == apis.Document && f.value.Numeric {
 		return mongoAtomic(pass, rep, call, f) // a field of the update document's $set
 	}
 	if call == nil || len(w.Values) != 1 || call.Ellipsis.IsValid() || !f.value.Numeric {
@@ -90,10 +90,10 @@ func atomicWrite(pass *analysis.Pass, rep *report.Reporter, f *finding) atomicFo
 		// fails on PostgreSQL and stores 0 on MySQL.
 		return atomicForm{op: "+"}
 	}
-	switch w.Kind {
-	case flow.WriteSQL:
+	switch {
+	case w.Kind == flow.WriteSQL:
 		return sqlAtomic(pass, rep, call, f)
-	case flow.WriteGormUpdate:
+	case w.Shape == apis.GormChain && w.Form == apis.Column:
 		if len(call.Args) != 2 {
 			return atomicForm{op: "+"}
 		}

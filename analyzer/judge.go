@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/tools/go/ssa"
 
+	"github.com/lostupdate/lostupdate/analyzer/apis"
 	"github.com/lostupdate/lostupdate/analyzer/flow"
 	"github.com/lostupdate/lostupdate/analyzer/sqltext"
 	"github.com/lostupdate/lostupdate/analyzer/summary"
@@ -419,7 +420,7 @@ func fresh(v flow.Written, l *flow.Load) bool {
 // record: checking the caller's own row (an admin's role) before writing
 // another is authorisation, not a race on the row written.
 func checkThenWrite(w *flow.Write, all []*flow.Write, reg *registry) *finding {
-	if w.Kind == flow.WriteCache {
+	if w.Shape == apis.KeyValue {
 		return cacheCheckThenWrite(w, all)
 	}
 	if len(w.Sets) == 0 && len(w.Atomic) == 0 {

@@ -796,7 +796,7 @@ func xormIncr(op string) string {
 // of the type the write was given (new(Account)), which makes Update
 // write the Incr or Decr alone.
 func xormBean(w *flow.Write) string {
-	if w.Kind != flow.WriteXorm || w.Call == nil {
+	if w.Shape != apis.XormSession || w.Call == nil {
 		return "…"
 	}
 	cc := w.Call.Common()

@@ -66,6 +66,14 @@ func adapterOf(s apis.Shape) adapter {
 	return baseShape{}
 }
 
+// apiWrite records the write of a library call that writes in form (its
+// row's Form, or the form its arguments turn out to have).
+func (c *funcCtx) apiWrite(st *state, x apiCall, form apis.Form, h Handle, inTx bool, vals []Written) *Write {
+	w := c.write(st, x.call, 0, WriteAPI, h, inTx, vals)
+	w.Lib, w.Shape, w.Form = x.spec.Lib, x.spec.Shape, form
+	return w
+}
+
 // baseShape is what a shape does where it says nothing else: its calls
 // run on their receiver, and it has no statement, load or write of its
 // own.

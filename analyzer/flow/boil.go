@@ -19,29 +19,22 @@ import (
 // UpdateAll load and write, on the executor they are given.
 type boilShape struct{ baseShape }
 
-func (boilShape) load(c *funcCtx, st *state, e *env, x apiCall) {
-	c.boilLoad(st, e, x.call, x.spec, x.recv, x.args)
-}
+func (boilShape) load(c *funcCtx, st *state, e *env, x apiCall) { c.boilLoad(st, e, x) }
 
 func (boilShape) write(c *funcCtx, st *state, e *env, x apiCall) {
 	if x.spec.Form == apis.UpdateAll {
-		c.boilUpdateAll(st, e, x.call, x.spec, x.recv, x.args)
+		c.boilUpdateAll(st, e, x)
 		return
 	}
-	c.boilUpdate(st, e, x.call, x.spec, x.recv, x.args)
+	c.boilUpdate(st, e, x)
 }
 
 // boilRawShape reads the finishers of a queries.Raw query: its SQL text
 // run on the executor they are given, and Bind's destination.
 type boilRawShape struct{ baseShape }
 
-func (boilRawShape) run(c *funcCtx, st *state, e *env, x apiCall) {
-	c.boilRaw(st, e, x.call, x.spec, x.recv, x.args)
-}
-
-func (boilRawShape) load(c *funcCtx, st *state, e *env, x apiCall) {
-	c.boilRaw(st, e, x.call, x.spec, x.recv, x.args)
-}
+func (boilRawShape) run(c *funcCtx, st *state, e *env, x apiCall)  { c.boilRaw(st, e, x) }
+func (boilRawShape) load(c *funcCtx, st *state, e *env, x apiCall) { c.boilRaw(st, e, x) }
 
 // boilExec returns the handle a sqlboiler call runs on: its executor
 // argument, or the global database.
@@ -291,7 +284,8 @@ func boilModel(call *ssa.Call, recv ssa.Value) *types.Named {
 // model's Reload load: the models they return (or the receiver they fill
 // again), on the executor they are given, with the lock of qm.For and
 // the key the rows are found by.
-func (c *funcCtx) boilLoad(st *state, e *env, call *ssa.Call, spec apis.Spec, recv ssa.Value, args []ssa.Value) {
+func (c *funcCtx) boilLoad(st *state, e *env, x apiCall) {
+	call, spec, recv, args := x.call, x.spec, x.recv, x.args
 	m := boilModel(call, recv)
 	h := c.boilExec(e, spec, args)
 	var ch chain
@@ -398,7 +392,8 @@ func (c *funcCtx) boilColumns(e *env, v ssa.Value, m *types.Named) (only []strin
 // boil.Columns names, every one for boil.Infer, as GORM's Save writes a
 // record whole) and what Upsert writes over the row it conflicts with
 // (nothing when updateOnConflict is false).
-func (c *funcCtx) boilUpdate(st *state, e *env, call *ssa.Call, spec apis.Spec, recv ssa.Value, args []ssa.Value) {
+func (c *funcCtx) boilUpdate(st *state, e *env, x apiCall) {
+	call, spec, recv, args := x.call, x.spec, x.recv, x.args
 	if recv == nil {
 		return
 	}
@@ -426,7 +421,7 @@ func (c *funcCtx) boilUpdate(st *state, e *env, call *ssa.Call, spec apis.Spec, 
 	for i := range vals {
 		vals[i].Row = row
 	}
-	w := c.boilWrite(st, call, spec.Lib, h, inTx, m, vals, atomic)
+	w := c.boilWrite(st, x, h, inTx, m, vals, atomic)
 	if spec.Form == apis.Upsert {
 		// The conflict columns find the row the conflict action writes
 		// over: they are its identity, not what it overwrites.
@@ -450,11 +445,10 @@ func (c *funcCtx) boilUpdate(st *state, e *env, call *ssa.Call, spec apis.Spec, 
 
 // boilWrite records a write of model m's table (nil: not known) that
 // stores vals, and atomically the columns atomic.
-func (c *funcCtx) boilWrite(st *state, call *ssa.Call, lib apis.Lib, h Handle, inTx bool, m *types.Named, vals []Written, atomic []string) *Write {
-	w := c.write(st, call, 0, WriteBoil, h, inTx, vals)
-	w.Lib = lib
+func (c *funcCtx) boilWrite(st *state, x apiCall, h Handle, inTx bool, m *types.Named, vals []Written, atomic []string) *Write {
+	w := c.apiWrite(st, x, x.spec.Form, h, inTx, vals)
 	if m != nil {
-		w.Table = c.a.modelTable(m, lib)
+		w.Table = c.a.modelTable(m, x.spec.Lib)
 	}
 	for _, v := range vals {
 		if v.Column != "" {
@@ -517,7 +511,8 @@ func (a *Analysis) storedGlobal(g *ssa.Global) ssa.Value {
 // boilUpdateAll records what UpdateAll writes: the entries of its
 // models.M map, to the rows the query's mods find (checking the columns
 // their conditions compare) or to the rows of the slice.
-func (c *funcCtx) boilUpdateAll(st *state, e *env, call *ssa.Call, spec apis.Spec, recv ssa.Value, args []ssa.Value) {
+func (c *funcCtx) boilUpdateAll(st *state, e *env, x apiCall) {
+	call, spec, recv, args := x.call, x.spec, x.recv, x.args
 	if recv == nil || spec.Value < 0 || spec.Value >= len(args) {
 		return
 	}
@@ -539,7 +534,7 @@ func (c *funcCtx) boilUpdateAll(st *state, e *env, call *ssa.Call, spec apis.Spe
 			vals[i].Row = row
 		}
 	}
-	w := c.boilWrite(st, call, spec.Lib, h, inTx, m, vals, atomic)
+	w := c.boilWrite(st, x, h, inTx, m, vals, atomic)
 	w.Checks = union(w.Checks, ch.where)
 	w.Tested = union(w.Tested, ch.tested)
 	if w.KeyArgs == nil {
@@ -553,7 +548,8 @@ func (c *funcCtx) boilUpdateAll(st *state, e *env, call *ssa.Call, spec apis.Spe
 // statement is the Raw call's, whose arguments are its text and
 // placeholders: a write it makes is reported there, and a fix rewrites
 // its text. Bind loads the rows into its destination.
-func (c *funcCtx) boilRaw(st *state, e *env, call *ssa.Call, spec apis.Spec, recv ssa.Value, args []ssa.Value) {
+func (c *funcCtx) boilRaw(st *state, e *env, x apiCall) {
+	call, spec, recv, args := x.call, x.spec, x.recv, x.args
 	if recv == nil {
 		return
 	}

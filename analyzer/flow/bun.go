@@ -168,8 +168,7 @@ func (c *funcCtx) bunWrite(st *state, e *env, x apiCall) {
 		}
 		row = len(ch.columns) == 0
 	}
-	w := c.write(st, call, 0, WriteBun, ch.handle, inTx, vals)
-	w.Lib = ch.lib
+	w := c.apiWrite(st, x, x.spec.Form, ch.handle, inTx, vals)
 	if ch.model != nil {
 		w.Table = c.a.modelTable(peel(ch.model).Type(), ch.lib)
 	}

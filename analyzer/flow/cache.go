@@ -60,11 +60,12 @@ func (keyValueShape) write(c *funcCtx, st *state, e *env, x apiCall) {
 			values = append(values, x.arg(i))
 		}
 	}
-	c.cacheWriteValues(st, e, x.call, spec.Lib, x.recv, x.arg(spec.Column), values)
+	c.cacheWriteValues(st, e, x, x.arg(spec.Column), values)
 }
 
 // cacheWriteValues records a write of values to a cache key.
-func (c *funcCtx) cacheWriteValues(st *state, e *env, call *ssa.Call, lib apis.Lib, recv, key ssa.Value, values []ssa.Value) {
+func (c *funcCtx) cacheWriteValues(st *state, e *env, x apiCall, key ssa.Value, values []ssa.Value) {
+	call := x.call
 	var ls labels
 	numeric := false
 	for _, v := range values {
@@ -80,10 +81,10 @@ func (c *funcCtx) cacheWriteValues(st *state, e *env, call *ssa.Call, lib apis.L
 	if len(ls) == 0 && (table == "" || len(c.guardsOf(c.cur, call)) == 0) {
 		return // a new value, decided by nothing read: nothing to judge
 	}
-	h := c.handleOf(e, recv)
+	h := c.handleOf(e, x.recv)
 	konst := len(values) == 1 && values[0] != nil && isConst(peel(values[0]))
-	w := c.write(st, call, 0, WriteCache, h, c.inTx(st, h), []Written{{Labels: ls, Arg: -1, Numeric: numeric, Const: konst && len(ls) == 0}})
-	w.Lib, w.Table = lib, table
+	w := c.apiWrite(st, x, x.spec.Form, h, c.inTx(st, h), []Written{{Labels: ls, Arg: -1, Numeric: numeric, Const: konst && len(ls) == 0}})
+	w.Table = table
 }
 
 // cacheKey returns the table a cache key stands for: "cache:" and the

@@ -283,8 +283,8 @@ func (c *funcCtx) entWrite(st *state, e *env, x apiCall) {
 		vals[i].Field = ch.fields[vals[i].Column]
 		vals[i].Row = row
 	}
-	w := c.write(st, call, 0, WriteEnt, ch.handle, inTx, vals)
-	w.Lib, w.Table = ch.lib, ch.table
+	w := c.apiWrite(st, x, x.spec.Form, ch.handle, inTx, vals)
+	w.Table = ch.table
 	w.Sets, w.Atomic = union(w.Sets, sets), union(w.Atomic, atomic)
 	w.Checks = union(w.Checks, slices.Clone(ch.where))
 	w.Tested = union(w.Tested, ch.tested)

@@ -266,17 +266,9 @@ type WriteKind int
 
 // The write kinds.
 const (
-	WriteSQL         WriteKind = iota // Exec/QueryRow with UPDATE or an upsert
-	WriteGormSave                     // gorm Save
-	WriteGormUpdate                   // gorm Update/UpdateColumn
-	WriteGormUpdates                  // gorm Updates/UpdateColumns
-	WriteCallee                       // a function whose summary says it writes
-	WriteCache                        // a cache write: go-redis Set, HSet
-	WriteBun                          // a bun update: Set expressions or model columns
-	WriteXorm                         // an xorm Update: Incr, Decr and SetExpr columns, the bean's fields or entries
-	WriteEnt                          // an ent update: the fields its setters set or add to
-	WriteDoc                          // a document update: the fields of a MongoDB update document, or a replacement whole
-	WriteBoil                         // a sqlboiler update: a model's columns (Update, Upsert) or a map's entries (UpdateAll)
+	WriteSQL    WriteKind = iota // Exec/QueryRow with UPDATE or an upsert
+	WriteCallee                  // a function whose summary says it writes
+	WriteAPI                     // a library call that writes without SQL text: Write.Shape and Write.Form say how (GORM's Save, a bun update, a cache Set)
 )
 
 // Written is one value a write stores.
@@ -364,6 +356,8 @@ type Write struct {
 	Call   *ssa.Call
 	Kind   WriteKind
 	Lib    apis.Lib
+	Shape  apis.Shape // of a WriteAPI's call, with its Form: GORM's Save is apis.GormChain and apis.Model
+	Form   apis.Form
 	Handle Handle
 	InTx   bool
 	// Serializable reports that the write's transaction is SERIALIZABLE.

@@ -233,15 +233,13 @@ func (c *funcCtx) gormWrite(st *state, e *env, x apiCall) {
 	model := ch.model
 	var vals []Written
 	var atomic []string
-	kind := WriteGormUpdates
 	row := false
 	recount := false
 	switch spec.Form {
 	case apis.Model:
-		kind, model, row = WriteGormSave, value, true
+		model, row = value, true
 		vals, atomic = c.objectWrites(st, e, value, "", ch.columns)
 	case apis.Column:
-		kind = WriteGormUpdate
 		col, _ := c.sqlText(e, colArg())
 		if isGormExprValue(value) {
 			atomic = []string{col} // Update("n", gorm.Expr("n + ?", d))
@@ -272,8 +270,8 @@ func (c *funcCtx) gormWrite(st *state, e *env, x apiCall) {
 			vals[i].Row = row
 		}
 	}
-	w := c.write(st, call, 0, kind, ch.handle, inTx, vals)
-	w.Lib, w.Table = ch.lib, ch.table
+	w := c.apiWrite(st, x, spec.Form, ch.handle, inTx, vals)
+	w.Table = ch.table
 	if w.Table == "" && model != nil {
 		w.Table = c.a.modelTable(peel(model).Type(), ch.lib)
 	}

@@ -26,11 +26,11 @@ import (
 type docShape struct{ baseShape }
 
 func (docShape) run(c *funcCtx, st *state, e *env, x apiCall) {
-	c.queries[x.call] = c.docQuery(e, x.call, x.spec, x.recv, x.args)
+	c.queries[x.call] = c.docQuery(e, x)
 }
 
 func (docShape) write(c *funcCtx, st *state, e *env, x apiCall) {
-	c.docWrite(st, e, x.call, x.spec, x.recv, x.args)
+	c.docWrite(st, e, x)
 }
 
 // docEntry is one field of a BSON document literal: its key and value.
@@ -174,7 +174,8 @@ func docFilter(e *env, v ssa.Value) (eq, tested []string, keys map[string]ssa.Va
 // docQuery describes what FindOne or Find reads: the documents its filter
 // finds in the receiver's collection, through the session its context
 // carries.
-func (c *funcCtx) docQuery(e *env, call *ssa.Call, spec apis.Spec, recv ssa.Value, args []ssa.Value) *query {
+func (c *funcCtx) docQuery(e *env, x apiCall) *query {
+	call, spec, recv, args := x.call, x.spec, x.recv, x.args
 	q := newQuery(c.docHandle(e, spec, args), spec.Lib, call.Pos())
 	q.table = c.collection(e, recv)
 	if spec.Filter >= 0 && spec.Filter < len(args) {
@@ -201,13 +202,8 @@ var docAtomic = []string{"$inc", "$mul", "$min", "$max", "$bit", "$push", "$addT
 // from the old value), or ReplaceOne and FindOneAndReplace (the
 // replacement whole), to the documents the filter finds: its equalities
 // check the values they compare with.
-func (c *funcCtx) docWrite(st *state, e *env, call *ssa.Call, spec apis.Spec, recv ssa.Value, args []ssa.Value) {
-	arg := func(i int) ssa.Value {
-		if i >= 0 && i < len(args) {
-			return args[i]
-		}
-		return nil
-	}
+func (c *funcCtx) docWrite(st *state, e *env, x apiCall) {
+	call, spec, recv, args, arg := x.call, x.spec, x.recv, x.args, x.arg
 	doc := arg(spec.Value)
 	if doc == nil {
 		return
@@ -251,8 +247,8 @@ func (c *funcCtx) docWrite(st *state, e *env, call *ssa.Call, spec apis.Spec, re
 		q.table, q.keys, q.keyArgs = c.collection(e, recv), eq, keys
 		c.queries[call] = q
 	}
-	w := c.write(st, call, 0, WriteDoc, h, inTx, vals)
-	w.Lib, w.Table = spec.Lib, c.collection(e, recv)
+	w := c.apiWrite(st, x, spec.Form, h, inTx, vals)
+	w.Table = c.collection(e, recv)
 	w.Sets, w.Atomic = union(w.Sets, sets), union(w.Atomic, atomic)
 	w.Checks = union(w.Checks, eq)
 	w.Tested = union(w.Tested, tested)

@@ -237,8 +237,7 @@ func (c *funcCtx) xormWrite(st *state, e *env, x apiCall, bean ssa.Value) {
 			}
 		}
 	}
-	w := c.write(st, call, 0, WriteXorm, ch.handle, inTx, vals)
-	w.Lib = ch.lib
+	w := c.apiWrite(st, x, x.spec.Form, ch.handle, inTx, vals)
 	w.Table = cmp.Or(ch.table, table)
 	w.Sets, w.Atomic = union(w.Sets, sets), union(w.Atomic, atomic)
 	w.Recounts = union(w.Recounts, setRecounts(ch.sets, w.Table))
