@@ -13,7 +13,6 @@ import (
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ssa"
 
-	"github.com/lostupdate/lostupdate/analyzer/apis"
 	"github.com/lostupdate/lostupdate/analyzer/flow"
 	"github.com/lostupdate/lostupdate/analyzer/report"
 	"github.com/lostupdate/lostupdate/analyzer/summary"
@@ -73,10 +72,7 @@ func diagnostic(pass *analysis.Pass, rep *report.Reporter, f *finding) analysis.
 		msg = fmt.Sprintf(`lost update: %s loaded at %s with Set("gorm:query_option", "FOR UPDATE"), which GORM v2 ignores, so no row is locked before the write %s. Use Clauses(clause.Locking{Strength: "UPDATE"}) inside the transaction, or %s.`,
 			subject, read, here, fix)
 	case CategoryShareLock:
-		gormLock := `clause.Locking{Strength: "UPDATE"} in GORM`
-		if w.Lib == apis.GORMV1 || l.Lib == apis.GORMV1 {
-			gormLock = `Set("gorm:query_option", "FOR UPDATE") in GORM v1`
-		}
+		gormLock := cmp.Or(libTerms[w.Lib].forUpdate, libTerms[l.Lib].forUpdate, `clause.Locking{Strength: "UPDATE"} in GORM`)
 		msg = fmt.Sprintf(`lost update: %s read with a shared lock (FOR SHARE) at %s; two requests can both hold it, so the write %s deadlocks or overwrites the other's update. Lock the row with FOR UPDATE (%s) or use %s.`,
 			subject, read, here, gormLock, fix)
 	case CategoryMutex:
@@ -261,35 +257,8 @@ func onlyColumns(w *flow.Write, cols []string) string {
 	if len(cols) == 0 {
 		cols = []string{"…"}
 	}
-	switch w.Lib {
-	case apis.GORM, apis.GORMV1:
-		quoted := make([]string, len(cols))
-		for i, c := range cols {
-			quoted[i] = strconv.Quote(c)
-		}
-		return fmt.Sprintf("Select(%s).Updates(…), or Updates(map[string]any{%s: …})", strings.Join(quoted, ", "), quoted[0])
-	case apis.Bun:
-		return fmt.Sprintf("Column(%q) on the update", cols[0])
-	case apis.Xorm:
-		quoted := make([]string, len(cols))
-		for i, c := range cols {
-			quoted[i] = strconv.Quote(c)
-		}
-		return fmt.Sprintf("Cols(%s) on the Update", strings.Join(quoted, ", "))
-	case apis.Ent:
-		return "only the setters of the fields that changed on the update"
-	case apis.Boil:
-		quoted := make([]string, len(cols))
-		for i, c := range cols {
-			quoted[i] = strconv.Quote(c)
-		}
-		return fmt.Sprintf("Update(ctx, exec, boil.Whitelist(%s))", strings.Join(quoted, ", "))
-	case apis.Mongo:
-		sets := make([]string, len(cols))
-		for i, c := range cols {
-			sets[i] = strconv.Quote(c) + ": …"
-		}
-		return fmt.Sprintf(`UpdateOne with bson.M{"$set": bson.M{%s}} instead of the whole document`, strings.Join(sets, ", "))
+	if only := libTerms[w.Lib].only; only != nil {
+		return only(cols)
 	}
 	if w.Via != nil {
 		return fmt.Sprintf("a method that updates %s alone", strings.Join(cols, " and "))
@@ -325,8 +294,8 @@ func checkThenWriteDiagnostic(pass *analysis.Pass, f *finding) analysis.Diagnost
 		table, _ := tableNames(w.Table)
 		cols := overwritten(w)
 		insert := "Insert with ON CONFLICT DO NOTHING"
-		if w.Lib == apis.Boil && w.Stmt == nil {
-			insert = "Insert with Upsert(ctx, exec, false, …) (ON CONFLICT DO NOTHING)"
+		if t := libTerms[w.Lib]; t.insert != "" && w.Stmt == nil {
+			insert = t.insert
 		}
 		msg := fmt.Sprintf("check then write: no %s row is found at %s, and only then the upsert %s runs, whose conflict action writes %s over the row that is there: what another request stored in a row it inserted since the read is overwritten. %s and read the row again.",
 			cmp.Or(table, "such"), read, here, listNames(cols, 3), insert)
@@ -351,23 +320,8 @@ func checkThenWriteDiagnostic(pass *analysis.Pass, f *finding) analysis.Diagnost
 		where = sqlCond
 	}
 	repeat := fmt.Sprintf("UPDATE … WHERE … AND %s, then check RowsAffected", sqlCond)
-	switch w.Lib {
-	case apis.GORM, apis.GORMV1, apis.Bun:
-		repeat = where + " on the update, then check RowsAffected"
-	case apis.Xorm:
-		repeat = where + " on the Update, then check the count of rows it returns"
-	case apis.Ent:
-		repeat = fmt.Sprintf("Update().Where(…, %s(…)) with the value checked, then check the count Save returns", entPredicate(w, col, "EQ"))
-	case apis.Mongo:
-		repeat = fmt.Sprintf(`the value checked in the filter, bson.M{"_id": id, %q: …}, then check MatchedCount`, col)
-	case apis.Boil:
-		if w.Stmt == nil {
-			repeat = fmt.Sprintf("qm.%s in the mods of %s(…).UpdateAll, then check the count it returns", where, boilStarter(w))
-		}
-	case apis.Redis, apis.RedisV7:
-		repeat = "a Lua script (rdb.Eval) that compares and sets in one step"
-	case apis.Redigo:
-		repeat = "a Lua script (redis.NewScript) that compares and sets in one step"
+	if r := libTerms[w.Lib].repeat; r != nil {
+		repeat = cmp.Or(r(w, col, where), repeat)
 	}
 	lockHint, _, _ := hints(w, l, f)
 	checked := fmt.Sprintf("%s is read at %s and checked at %s, but the write %s does not check it again", f.label.Name, read, at(pass.Fset, f.guard.Pos), here)
@@ -404,14 +358,13 @@ func readAndHere(pass *analysis.Pass, l *flow.Load, w *flow.Write) (read, here s
 	return read, here
 }
 
-// hints renders, in the terms of the library in play (the write's, or else
-// the load's), how to lock the value read, how to open a transaction, and
-// what the unprotected write lacks.
+// hints renders, in the terms of the library in play (the write's, or
+// else, where the write is in SQL, the load's), how to lock the value
+// read, how to open a transaction, and what the unprotected write lacks.
 func hints(w *flow.Write, l *flow.Load, f *finding) (lockHint, txHint, unprotected string) {
-	lib := w.Lib
-	switch lib {
-	case apis.NoLib, apis.SQL, apis.SQLX, apis.Sync:
-		lib = l.Lib
+	t, ok := libTerms[w.Lib]
+	if !ok {
+		t = libTerms[l.Lib]
 	}
 	lockHint = fmt.Sprintf("read %s with SELECT … FOR UPDATE in the transaction that writes %[1]s", pronoun(f))
 	txHint = "tx, err := db.BeginTx(ctx, nil) … tx.Commit()"
@@ -419,54 +372,10 @@ func hints(w *flow.Write, l *flow.Load, f *finding) (lockHint, txHint, unprotect
 	if g := cmp.Or(w.Guard, l.Guard); g != "" && f.category == CategoryLostUpdate {
 		unprotected = fmt.Sprintf("outside a locking transaction (under the busy flag that %s sets, which keeps this job to one run at a time in one process, and keeps out no other writer)", g)
 	}
-	switch lib {
-	case apis.GORM:
-		lockHint = fmt.Sprintf(`load %s with clause.Locking{Strength: "UPDATE"} inside the transaction`, pronoun(f))
-		txHint = "db.Transaction(func(tx *gorm.DB) error { … })"
-	case apis.GORMV1:
-		lockHint = fmt.Sprintf(`load %s with tx.Set("gorm:query_option", "FOR UPDATE").First(…) inside db.Transaction or Begin … Commit`, pronoun(f))
-		txHint = "db.Transaction(func(tx *gorm.DB) error { … }), or tx := db.Begin() … tx.Commit()"
-	case apis.PGX:
-		txHint = "pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error { … })"
-	case apis.Bun:
-		lockHint = fmt.Sprintf(`load %s with For("UPDATE") inside the transaction`, pronoun(f))
-		txHint = "db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error { … })"
-	case apis.Xorm:
-		lockHint = fmt.Sprintf("load %s with ForUpdate() inside engine.Transaction", pronoun(f))
-		txHint = "engine.Transaction(func(sess *xorm.Session) (any, error) { … })"
-	case apis.Ent:
-		lockHint = fmt.Sprintf("load %s with ForUpdate() inside client.Tx and write %[1]s on that tx", pronoun(f))
-		txHint = "tx, err := client.Tx(ctx) … tx.Commit()"
-	case apis.Boil:
-		lockHint = fmt.Sprintf(`load %s with qm.For("update") in a transaction (boil.BeginTx or db.BeginTx) and write %[1]s with that tx as the executor`, pronoun(f))
-		txHint = "tx, err := boil.BeginTx(ctx, nil) … tx.Commit(), with tx as the executor of both"
-	case apis.Mongo:
-		lockHint = fmt.Sprintf("read and write %s inside session.WithTransaction, on the context its callback is given (a write conflict then fails one of two concurrent transactions, and WithTransaction retries it)", pronoun(f))
-		if col := f.value.Column; col != "" && f.category != CategoryStaleRow {
-			lockHint = fmt.Sprintf(`check the value read in the filter (bson.M{"_id": id, %q: %s}) and that ModifiedCount is 1, or %s`, col, f.label.Name, lockHint)
-		}
-		txHint = "session.WithTransaction(ctx, fn), with every read and write in fn on the context fn is given"
-		unprotected = "outside a transaction"
-	case apis.Redis, apis.RedisV7:
-		lockHint = fmt.Sprintf("read %s under WATCH and write %[1]s in that transaction's TxPipelined (rdb.Watch(%sfunc(tx *redis.Tx) error { … }, key))", pronoun(f), redisCtx(lib))
-		unprotected = "without WATCH"
-	case apis.Memcache:
-		lockHint = "write the item Get returned with mc.CompareAndSwap(item), retried on memcache.ErrCASConflict"
-		unprotected = "without CompareAndSwap"
-	case apis.Redigo:
-		lockHint = fmt.Sprintf(`read %s after conn.Do("WATCH", key) and write %[1]s between conn.Send("MULTI") and conn.Do("EXEC") on that connection, retried while EXEC replies nil`, pronoun(f))
-		unprotected = "without WATCH"
+	if t.lock != nil {
+		lockHint = t.lock(f)
 	}
-	return lockHint, txHint, unprotected
-}
-
-// redisCtx is the context argument a go-redis call takes first: none in
-// v7.
-func redisCtx(lib apis.Lib) string {
-	if lib == apis.RedisV7 {
-		return ""
-	}
-	return "ctx, "
+	return lockHint, cmp.Or(t.tx, txHint), cmp.Or(t.unprotected, unprotected)
 }
 
 // queryOption reports a GORM v1 locking option on a load whose value no
@@ -490,28 +399,9 @@ func queryOption(pass *analysis.Pass, l *flow.Load) analysis.Diagnostic {
 // atomic update when the new value is the old one plus or minus a number,
 // else a version check.
 func remedy(w *flow.Write, f *finding, form atomicForm) string {
-	if w.Lib == apis.Memcache {
-		return "an atomic mc.Increment(key, delta) for a counter (Decrement to subtract)"
-	}
-	if w.Lib == apis.Redigo {
-		if !f.value.Numeric {
-			return "a Lua script (redis.NewScript) that reads and writes in one step"
-		}
-		op := "INCRBY"
-		if f.label.Op == token.SUB {
-			op = "DECRBY"
-		}
-		return fmt.Sprintf(`an atomic %s (conn.Do(%q, key, delta); HINCRBY for a hash field)`, op, op)
-	}
-	if w.Lib == apis.Redis || w.Lib == apis.RedisV7 {
-		if !f.value.Numeric {
-			return "a Lua script (rdb.Eval) that reads and writes in one step"
-		}
-		op := "IncrBy"
-		if f.label.Op == token.SUB {
-			op = "DecrBy"
-		}
-		return fmt.Sprintf("an atomic %s (rdb.%s(%skey, delta); HIncrBy for a hash field)", strings.ToUpper(op), op, redisCtx(w.Lib))
+	t := libTerms[w.Lib]
+	if t.remedy != nil {
+		return t.remedy(w, f)
 	}
 	if !f.value.Numeric || w.Stmt != nil && w.Stmt.Replace {
 		// A value that names no column (a record changed as a whole)
@@ -521,29 +411,10 @@ func remedy(w *flow.Write, f *finding, form atomicForm) string {
 		if !known {
 			col = "the changed columns"
 		}
-		switch w.Lib {
-		case apis.GORM, apis.GORMV1:
-			return fmt.Sprintf(`a version check (Where("version = ?", v).Updates(…) with %s and version+1, retried while RowsAffected is 0)`, col)
-		case apis.Bun:
-			return fmt.Sprintf(`a version check (Set("version = version + 1").Where("version = ?", v) with %s, retried while RowsAffected is 0)`, col)
-		case apis.Xorm:
-			return fmt.Sprintf(`a version check (a Version field tagged xorm:"version" on the model, which makes the Update of %s check and bump it, retried while Update returns 0)`, col)
-		case apis.Ent:
-			return fmt.Sprintf(`a version check (Update().Where(…, %s(v)).%s(…).AddVersion(1), retried while Save returns 0)`, entPredicate(w, "version", "EQ"), entMethod(w, f, "Set"))
-		case apis.Boil:
-			if w.Stmt == nil {
-				set := "…"
-				if known {
-					set = fmt.Sprintf("%q: …", col)
-				}
-				return fmt.Sprintf(`a version check (%s(qm.Where("id = ? AND version = ?", id, v)).UpdateAll(ctx, exec, %s{%s, "version": v + 1}), retried while it returns 0)`, boilStarter(w), boilMap(w), set)
+		if t.version != nil {
+			if v := t.version(w, f, col, known); v != "" {
+				return v
 			}
-		case apis.Mongo:
-			set := "the changed fields"
-			if known {
-				set = fmt.Sprintf("%q: …", col)
-			}
-			return fmt.Sprintf(`a version check (bson.M{"_id": id, "version": v} in the filter, bson.M{"$set": bson.M{%s}, "$inc": bson.M{"version": 1}}, retried while ModifiedCount is 0)`, set)
 		}
 		first, second := "$1", "$2"
 		if strings.Contains(w.SQL, "?") && !strings.Contains(w.SQL, "$") {
@@ -557,11 +428,7 @@ func remedy(w *flow.Write, f *finding, form atomicForm) string {
 	if g := form.guard; g != nil && g.own && (w.Stmt != nil || form.delta != "") {
 		// Where the delta is not known (a GORM Save, a bun model), the
 		// hint below already puts the floor in the WHERE clause.
-		clause := "its WHERE clause"
-		if w.Lib == apis.Mongo {
-			clause = "its filter"
-		}
-		return fmt.Sprintf("an atomic update that repeats the check at %s in %s (%s)", g.at, clause, guardedHint(w, f, form))
+		return fmt.Sprintf("an atomic update that repeats the check at %s in %s (%s)", g.at, cmp.Or(t.condition, "its WHERE clause"), guardedHint(w, f, form))
 	}
 	return "an atomic update (" + atomicHint(w, f, form) + ")"
 }
@@ -581,8 +448,7 @@ func guardedHint(w *flow.Write, f *finding, form atomicForm) string {
 		}
 	}
 	c := form.guard.cmp
-	switch {
-	case w.Stmt != nil:
+	if w.Stmt != nil {
 		ph := placeholderOf(f)
 		cond := "…"
 		if c != nil {
@@ -600,53 +466,9 @@ func guardedHint(w *flow.Write, f *finding, form atomicForm) string {
 			cond = fmt.Sprintf("%s %s %s%s", col, c.op, rhs, with)
 		}
 		return fmt.Sprintf("UPDATE %s SET %s = %s %s %s WHERE … AND %s, then check RowsAffected", cmp.Or(w.Stmt.Table, "…"), col, col, op, ph, cond)
-	case w.Lib.IsGorm():
-		where := `Where(…)`
-		if c != nil {
-			where = fmt.Sprintf(`Where("%s %s ?", %s)`, col, c.op, c.rhs)
-		}
-		return fmt.Sprintf(`%s.Update(%q, gorm.Expr("%s %s ?", %s)), then check RowsAffected`, where, col, col, op, delta)
-	case w.Lib == apis.Bun:
-		where := `Where(…)`
-		if c != nil {
-			where = fmt.Sprintf(`Where("%s %s ?", %s)`, col, c.op, c.rhs)
-		}
-		return fmt.Sprintf(`Set("%s = %s %s ?", %s).%s, then check RowsAffected`, col, col, op, delta, where)
-	case w.Lib == apis.Xorm:
-		where := `Where(…)`
-		if c != nil {
-			where = fmt.Sprintf(`Where("%s %s ?", %s)`, col, c.op, c.rhs)
-		}
-		return fmt.Sprintf(`sess.ID(id).%s.%s(%q, %s).Update(%s), then check the count it returns`, where, xormIncr(op), col, delta, xormBean(w))
-	case w.Lib == apis.Ent:
-		where := "…"
-		if c != nil {
-			where = fmt.Sprintf("%s(%s)", entPredicate(w, col, entOps[c.op]), c.rhs)
-		}
-		return fmt.Sprintf(`Update().Where(…, %s).%s(%s), then check the count Save returns`, where, entMethod(w, f, "Add"), entDelta(op, delta))
-	case w.Lib == apis.Boil:
-		cond, args := "", []string{entDelta(op, delta), "id"}
-		if op == "-" {
-			args[0] = delta
-		}
-		if c != nil {
-			switch {
-			case c.delta:
-				cond = fmt.Sprintf(" AND %s %s $1", col, c.op)
-			case isNumber(c.rhs):
-				cond = fmt.Sprintf(" AND %s %s %s", col, c.op, c.rhs)
-			default:
-				cond = fmt.Sprintf(" AND %s %s $3", col, c.op)
-				args = append(args, c.rhs)
-			}
-		}
-		return boilRawUpdate(w, col, op, cond, args) + ", then check RowsAffected"
-	case w.Lib == apis.Mongo:
-		filter := "…"
-		if c != nil {
-			filter = fmt.Sprintf("%q: bson.M{%q: %s}", col, mongoOps[c.op], c.rhs)
-		}
-		return fmt.Sprintf(`bson.M{"_id": id, %s} as the filter and bson.M{"$inc": bson.M{%q: %s}}, then check ModifiedCount`, filter, col, entDelta(op, delta))
+	}
+	if guarded := libTerms[w.Lib].guarded; guarded != nil {
+		return guarded(w, f, col, op, delta, c)
 	}
 	return fmt.Sprintf("SET %s = %s %s $1 in %s, with the check in its WHERE clause and a RowsAffected check", col, col, op, writerName(w))
 }
@@ -670,93 +492,17 @@ func atomicHint(w *flow.Write, f *finding, form atomicForm) string {
 			form.op = "-"
 		}
 	}
-	switch {
-	case w.Stmt != nil:
+	if w.Stmt != nil {
 		ph := placeholderOf(f)
 		if form.op == "-" {
 			return fmt.Sprintf("SET %s = %s - %s, with AND %s >= %s and a RowsAffected check if it must not go below zero", col, col, ph, col, ph)
 		}
 		return fmt.Sprintf("SET %s = %s %s %s", col, col, form.op, ph)
-	case w.Lib.IsGorm():
-		if form.op == "-" {
-			return fmt.Sprintf(`Where("%s >= ?", %s).Update(%q, gorm.Expr("%s - ?", %s)) and a RowsAffected check`, col, delta, col, col, delta)
-		}
-		return fmt.Sprintf(`Update(%q, gorm.Expr("%s %s ?", %s))`, col, col, form.op, delta)
-	case w.Lib == apis.Bun:
-		if form.op == "-" {
-			return fmt.Sprintf(`Set("%s = %s - ?", %s).Where("%s >= ?", %s) and a RowsAffected check`, col, col, delta, col, delta)
-		}
-		return fmt.Sprintf(`Set("%s = %s %s ?", %s)`, col, col, form.op, delta)
-	case w.Lib == apis.Xorm:
-		if form.op == "-" {
-			return fmt.Sprintf(`sess.ID(id).Where("%s >= ?", %s).Decr(%q, %s).Update(%s) and a check of the count it returns`, col, delta, col, delta, xormBean(w))
-		}
-		return fmt.Sprintf(`sess.ID(id).%s(%q, %s).Update(%s)`, xormIncr(form.op), col, delta, xormBean(w))
-	case w.Lib == apis.Ent:
-		add := fmt.Sprintf("%s(%s)", entMethod(w, f, "Add"), entDelta(form.op, delta))
-		if form.op == "-" {
-			return fmt.Sprintf(`Update().Where(…, %s(%s)).%s and a check of the count Save returns`, entPredicate(w, col, "GTE"), delta, add)
-		}
-		return add
-	case w.Lib == apis.Boil:
-		if form.op == "-" {
-			return boilRawUpdate(w, col, "-", fmt.Sprintf(" AND %s >= $1", col), []string{delta, "id"}) + " and a RowsAffected check"
-		}
-		return boilRawUpdate(w, col, form.op, "", []string{delta, "id"})
-	case w.Lib == apis.Mongo:
-		inc := fmt.Sprintf(`bson.M{"$inc": bson.M{%q: %s}}`, col, entDelta(form.op, delta))
-		if form.op == "-" {
-			return fmt.Sprintf(`%s with %q: bson.M{"$gte": %s} in the filter and a check of ModifiedCount`, inc, col, delta)
-		}
-		return inc
+	}
+	if atomic := libTerms[w.Lib].atomic; atomic != nil {
+		return atomic(w, f, col, form.op, delta)
 	}
 	return fmt.Sprintf("SET %s = %s %s $1 in %s", col, col, form.op, writerName(w))
-}
-
-// mongoOps are MongoDB's query operators for SQL comparisons.
-var mongoOps = map[string]string{"<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte", "=": "$eq", "<>": "$ne"}
-
-// entOps are the suffixes of ent's generated predicates for SQL
-// comparisons (post.DownloadsGTE).
-var entOps = map[string]string{"<": "LT", "<=": "LTE", ">": "GT", ">=": "GTE", "=": "EQ", "<>": "NEQ"}
-
-// entField returns the entity field of an ent write's column: the Go
-// name its setter used (SetDownloads: Downloads), or the column in
-// Pascal case.
-func entField(w *flow.Write, col string) string {
-	for _, v := range w.Values {
-		if v.Column == col && v.Field != "" {
-			return v.Field
-		}
-	}
-	var b strings.Builder
-	for _, part := range strings.Split(col, "_") {
-		if part != "" {
-			b.WriteString(strings.ToUpper(part[:1]) + part[1:])
-		}
-	}
-	return b.String()
-}
-
-// entMethod names the builder method of an ent write that does verb
-// ("Add", "Set") to the finding's field: AddDownloads.
-func entMethod(w *flow.Write, f *finding, verb string) string {
-	return verb + entField(w, cmp.Or(f.value.Column, "n"))
-}
-
-// entPredicate names the predicate ent generates for a column and a
-// comparison: post.VersionEQ, in the package ent names for the entity
-// (the entity's name in lower case).
-func entPredicate(w *flow.Write, col, op string) string {
-	pkg := "<entity>"
-	if w.Call != nil {
-		if recv, _ := splitCall(w.Call); recv != nil {
-			if _, entity := apis.EntRoleOf(recv.Type()); entity != "" {
-				pkg = strings.ToLower(entity)
-			}
-		}
-	}
-	return pkg + "." + entField(w, col) + op
 }
 
 // splitCall returns the receiver of a method call, or nil.
@@ -771,58 +517,6 @@ func splitCall(call *ssa.Call) (recv ssa.Value, args []ssa.Value) {
 	return nil, cc.Args
 }
 
-// entDelta renders the argument of an ent AddX for an operator and a
-// delta: the delta, negated for a subtraction.
-func entDelta(op, delta string) string {
-	if op != "-" {
-		return delta
-	}
-	if isNumber(delta) || token.IsIdentifier(delta) {
-		return "-" + delta
-	}
-	return "-(" + delta + ")"
-}
-
-// xormIncr names xorm's atomic update for an operator: Incr, or Decr for
-// a subtraction.
-func xormIncr(op string) string {
-	if op == "-" {
-		return "Decr"
-	}
-	return "Incr"
-}
-
-// xormBean renders the bean of an xorm Update for a fix: an empty model
-// of the type the write was given (new(Account)), which makes Update
-// write the Incr or Decr alone.
-func xormBean(w *flow.Write) string {
-	if w.Shape != apis.XormSession || w.Call == nil {
-		return "…"
-	}
-	cc := w.Call.Common()
-	args := cc.Args
-	if !cc.IsInvoke() && len(args) > 0 {
-		args = args[1:] // the receiver
-	}
-	if len(args) == 0 {
-		return "…"
-	}
-	bean := args[0]
-	if mi, ok := bean.(*ssa.MakeInterface); ok {
-		bean = mi.X
-	}
-	t := types.Unalias(bean.Type())
-	if p, ok := t.(*types.Pointer); ok {
-		t = types.Unalias(p.Elem())
-	}
-	if n, ok := t.(*types.Named); ok {
-		if _, isStruct := n.Underlying().(*types.Struct); isStruct {
-			return "new(" + n.Obj().Name() + ")"
-		}
-	}
-	return "…"
-}
-
 // placeholderOf returns the placeholder of an SQL write's value as the
 // statement writes it ($2, ?, :n); for a value spliced into the text
 // (fmt.Sprintf), the placeholder that would pass it as an argument.
@@ -831,7 +525,10 @@ func placeholderOf(f *finding) string {
 	if a != nil && a.Bare && a.ExprStart < a.ExprEnd && a.ExprEnd <= len(text) && !flow.Spliced(text[a.ExprStart:a.ExprEnd]) {
 		return text[a.ExprStart:a.ExprEnd]
 	}
-	if f.write.Lib.IsGorm() || strings.Contains(text, "?") {
+	if p := libTerms[f.write.Lib].placeholder; p != "" {
+		return p
+	}
+	if strings.Contains(text, "?") {
 		return "?"
 	}
 	return "$1"
@@ -884,49 +581,4 @@ func handleName(h flow.Handle) string {
 		return "another handle"
 	}
 	return h.Name
-}
-
-// boilRawUpdate renders an atomic update in sqlboiler's terms: the SQL
-// that changes col in the database, run by queries.Raw on the executor
-// (the same for exec.ExecContext).
-func boilRawUpdate(w *flow.Write, col, op, cond string, args []string) string {
-	table, _ := tableNames(w.Table)
-	return fmt.Sprintf(`queries.Raw("UPDATE %s SET %s = %s %s $1 WHERE id = $2%s", %s).ExecContext(ctx, exec)`,
-		cmp.Or(table, "…"), col, col, op, cond, strings.Join(args, ", "))
-}
-
-// boilModelOf returns the model a sqlboiler write writes: the receiver
-// of Update or Upsert, or the model of UpdateAll's query or slice.
-func boilModelOf(w *flow.Write) *types.Named {
-	if w.Call == nil {
-		return nil
-	}
-	recv, _ := splitCall(w.Call)
-	if recv == nil {
-		return nil
-	}
-	_, m := apis.BoilRoleOf(recv.Type())
-	return m
-}
-
-// boilStarter names the generated query starter of a sqlboiler write's
-// model, qualified by its package (models.Accounts).
-func boilStarter(w *flow.Write) string {
-	m := boilModelOf(w)
-	if m == nil {
-		return "models.<Models>"
-	}
-	name := apis.BoilStarter(m)
-	if name == "" {
-		name = m.Obj().Name() + "s"
-	}
-	return m.Obj().Pkg().Name() + "." + name
-}
-
-// boilMap names the generated map type UpdateAll takes (models.M).
-func boilMap(w *flow.Write) string {
-	if m := boilModelOf(w); m != nil {
-		return m.Obj().Pkg().Name() + ".M"
-	}
-	return "models.M"
 }

@@ -85,7 +85,3 @@ func LibNamed(name string) Lib {
 	}
 	return SQL
 }
-
-// IsGorm reports whether l is GORM, v2 or v1: the same chains, loads
-// and writes.
-func (l Lib) IsGorm() bool { return l == GORM || l == GORMV1 }
