@@ -1,17 +1,27 @@
 // Package apis is the table of database APIs that lostupdate understands,
-// in the spirit of CodeQL's models-as-data: each library function or
-// method is a row (a Spec) that says what the call does, whatever the
-// library (its Op: run a statement, load, write, begin or end a
-// transaction, lock), where its SQL text, arguments, destinations and
-// values are, what a write writes (its Form), and which adapter of the
-// analysis reads what a row cannot say (its Shape: a builder chain, a
-// generated client, a document). What the analysis needs to know of a
-// library as a whole (how its models name their tables, whether its loads
-// fill models) is a row of the library table (LibInfo). Libraries are
-// recognised by package path and type name through go/types, never by
-// local names or import aliases, and the library names live here alone:
-// the analysis dispatches on the Op and the Shape, so that a library with
-// a known shape is rows, and a new shape is one adapter.
+// in the spirit of CodeQL's models-as-data. Each library function or
+// method is a row, a Spec, that says:
+//   - what the call does, whatever the library (its Op): run a statement
+//     (Query, Exec), load into destinations or return what it read
+//     (Load), write (Write), insert (Insert), begin, end or run a callback
+//     in a transaction (Begin, BeginOn, End, RunInTx, …), lock a mutex;
+//   - where its SQL text, arguments, destinations, values, key and
+//     callback are (argument indexes);
+//   - what a write writes (its Form): a whole model, a column's value,
+//     the fields of a struct or the entries of a map, a builder's
+//     setters, a document, a key;
+//   - which adapter of the analysis reads what a row cannot say (its
+//     Shape): SQL text, a GORM, bun or xorm chain, ent's builders,
+//     sqlboiler's models, MongoDB documents, a cache key.
+//
+// What the analysis needs of a library as a whole (how its models name
+// their tables, whether its loads fill models, its global database) is a
+// row of the library table (LibInfo), and the commands a library sends
+// by name (redigo's Do("SET", …)) are rows too (CommandSpec). Libraries
+// are recognised by package path and type name through go/types, never
+// by local names or import aliases. The analysis (package flow)
+// dispatches on the Op and the Shape, never on the library: a library
+// whose shape is known is rows here, and a new shape is one adapter.
 package apis
 
 import (
@@ -830,4 +840,60 @@ func IsLibrary(path string) bool {
 		}
 	}
 	return false
+}
+
+// IsStmt reports whether t, or what t points to, is database/sql's Stmt:
+// a prepared statement.
+func IsStmt(t types.Type) bool { return IsNamed(t, sqlPkg, "Stmt") }
+
+// IsNamedArg reports whether fn is sql.Named, whose value binds the
+// placeholder its name names.
+func IsNamedArg(fn *types.Func) bool { return fn != nil && fn.FullName() == sqlPkg+".Named" }
+
+// notFoundErrors are the package-level errors that say a query found no
+// row, by package path.
+var notFoundErrors = map[string]string{
+	sqlPkg:  "ErrNoRows", // sqlx and bun return it too
+	pgxPkg:  "ErrNoRows",
+	pgx4Pkg: "ErrNoRows",
+}
+
+// IsNotFoundError reports whether the package-level variable name of the
+// package at path is an error that says a query found no row
+// (sql.ErrNoRows, pgx.ErrNoRows).
+func IsNotFoundError(path, name string) bool { return notFoundErrors[path] == name }
+
+// IsValueStructPkg reports whether the structs of the package at path are
+// values a driver stores in one column (time.Time, sql.NullString,
+// gorm.DeletedAt), not records of columns of their own.
+func IsValueStructPkg(path string) bool {
+	return path == "time" || path == sqlPkg || path == gormPkg
+}
+
+// ReplyConverter reports whether fn is one of redigo's reply converters,
+// whose result is the reply they are given (redis.Int(conn.Do("GET",
+// key)) is the value read), and whether it decodes the reply into the
+// struct its second argument points to (ScanStruct).
+func ReplyConverter(fn *types.Func) (ok, decode bool) {
+	if fn == nil || fn.Pkg() == nil || !slices.Contains(redigoPkgs, fn.Pkg().Path()) {
+		return false, false
+	}
+	if sig, isSig := fn.Type().(*types.Signature); !isSig || sig.Recv() != nil {
+		return false, false
+	}
+	switch fn.Name() {
+	case "Int", "Int64", "Uint64", "Float64", "String", "Bytes", "Bool", "Values", "Strings", "ByteSlices",
+		"Ints", "Int64s", "Uint64s", "Float64s", "StringMap", "IntMap", "Int64Map", "Uint64Map", "Float64Map":
+		return true, false
+	case "ScanStruct":
+		return true, true
+	}
+	return false, false
+}
+
+// IsBunIdent reports whether t is bun's Ident (of bun or its schema
+// package): an identifier a query's placeholder stands for.
+func IsBunIdent(t types.Type) bool {
+	n, ok := types.Unalias(t).(*types.Named)
+	return ok && n.Obj().Name() == "Ident" && n.Obj().Pkg() != nil && strings.HasPrefix(n.Obj().Pkg().Path(), bunPkg)
 }

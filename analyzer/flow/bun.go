@@ -3,7 +3,6 @@ package flow
 import (
 	"go/constant"
 	"go/token"
-	"go/types"
 	"slices"
 	"strings"
 
@@ -133,8 +132,7 @@ func bunIdent(e *env, v ssa.Value) (string, bool) {
 	if !ok || k.Value == nil || k.Value.Kind() != constant.String {
 		return "", false
 	}
-	n, ok := types.Unalias(k.Type()).(*types.Named)
-	if !ok || n.Obj().Name() != "Ident" || n.Obj().Pkg() == nil || !strings.HasPrefix(n.Obj().Pkg().Path(), "github.com/uptrace/bun") {
+	if !apis.IsBunIdent(k.Type()) {
 		return "", false
 	}
 	return constant.StringVal(k.Value), true

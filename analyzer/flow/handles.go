@@ -754,7 +754,7 @@ func (c *funcCtx) sqlQuery(e *env, call *ssa.Call, spec apis.Spec) *query {
 			}
 			inner := peel(a)
 			if nc, ok := inner.(*ssa.Call); ok {
-				if obj := calleeObj(nc.Common()); obj != nil && obj.FullName() == "database/sql.Named" && len(nc.Common().Args) == 2 {
+				if obj := calleeObj(nc.Common()); apis.IsNamedArg(obj) && len(nc.Common().Args) == 2 {
 					if name, ok := c.sqlText(e, nc.Common().Args[0]); ok {
 						q.named[name] = nc.Common().Args[1]
 						q.args[i] = nc.Common().Args[1]

@@ -8,6 +8,7 @@ import (
 
 	"golang.org/x/tools/go/ssa"
 
+	"github.com/lostupdate/lostupdate/analyzer/apis"
 	"github.com/lostupdate/lostupdate/analyzer/summary"
 )
 
@@ -66,16 +67,14 @@ func modelOf(fn *types.Func) (m callModel, from, into int) {
 		case "UnmarshalOptions.Unmarshal":
 			return decode, 1, 2
 		}
-	case "github.com/gomodule/redigo/redis", "github.com/garyburd/redigo/redis":
-		// The reply converters: redis.Int(conn.Do("GET", key)) is the
-		// value read. ScanStruct copies a reply's fields into a struct.
-		switch name {
-		case "Int", "Int64", "Uint64", "Float64", "String", "Bytes", "Bool", "Values", "Strings", "ByteSlices",
-			"Ints", "Int64s", "Uint64s", "Float64s", "StringMap", "IntMap", "Int64Map", "Uint64Map", "Float64Map":
-			return passThrough, 0, 0
-		case "ScanStruct":
+	}
+	if ok, dec := apis.ReplyConverter(fn); ok {
+		// redis.Int(conn.Do("GET", key)) is the value read; ScanStruct
+		// copies a reply's fields into a struct.
+		if dec {
 			return decode, 0, 1
 		}
+		return passThrough, 0, 0
 	}
 	if pure[path] != nil && pure[path](name) {
 		return passThrough, 0, 0

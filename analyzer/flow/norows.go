@@ -6,6 +6,8 @@ import (
 	"slices"
 
 	"golang.org/x/tools/go/ssa"
+
+	"github.com/lostupdate/lostupdate/analyzer/apis"
 )
 
 // GoesOnWithoutRow reports whether the code goes on to write w when the
@@ -124,14 +126,6 @@ func notFoundSides(err ssa.Value) []*ssa.BasicBlock {
 	return sides
 }
 
-// notFoundErrors are the package-level errors that say a query found no
-// row, by package path.
-var notFoundErrors = map[string]string{
-	"database/sql":            "ErrNoRows", // sqlx and bun return it too
-	"github.com/jackc/pgx/v5": "ErrNoRows",
-	"github.com/jackc/pgx/v4": "ErrNoRows",
-}
-
 // notFoundError reports whether v is the value of a not-found error
 // variable: sql.ErrNoRows, read from its global.
 func notFoundError(v ssa.Value) bool {
@@ -146,7 +140,7 @@ func notFoundError(v ssa.Value) bool {
 	if !ok || g.Pkg == nil {
 		return false
 	}
-	return notFoundErrors[g.Pkg.Pkg.Path()] == g.Name()
+	return apis.IsNotFoundError(g.Pkg.Pkg.Path(), g.Name())
 }
 
 // reaches reports whether block to can run from one of the blocks from on,

@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/tools/go/ssa"
 
+	"github.com/lostupdate/lostupdate/analyzer/apis"
 	"github.com/lostupdate/lostupdate/analyzer/sqltext"
 )
 
@@ -328,11 +329,8 @@ func isColumnValue(t types.Type) bool {
 	case *types.Map, *types.Array:
 		return true
 	case *types.Struct:
-		if n, ok := t.(*types.Named); ok && n.Obj().Pkg() != nil {
-			switch n.Obj().Pkg().Path() {
-			case "time", "database/sql", "gorm.io/gorm":
-				return true
-			}
+		if n, ok := t.(*types.Named); ok && n.Obj().Pkg() != nil && apis.IsValueStructPkg(n.Obj().Pkg().Path()) {
+			return true
 		}
 		return hasValueMethod(t)
 	}

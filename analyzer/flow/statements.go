@@ -36,7 +36,7 @@ func (c *funcCtx) preparedBy(e *env, call *ssa.Call) (string, bool) {
 // prepares records, for a summary, that result i is a statement prepared
 // with the SQL text of a parameter: r is what the function returns.
 func (c *funcCtx) prepares(e *env, i int, r ssa.Value) {
-	if !apis.IsNamed(r.Type(), "database/sql", "Stmt") {
+	if !apis.IsStmt(r.Type()) {
 		return
 	}
 	for _, v := range phiEdges(e, r) {
@@ -221,7 +221,7 @@ func (a *Analysis) eachFieldStore(fn func(f *types.Var, st *ssa.Store)) {
 func (a *Analysis) indexStatementFields() map[*types.Var]string {
 	out := make(map[*types.Var]string)
 	a.eachFieldStore(func(f *types.Var, st *ssa.Store) {
-		if !apis.IsNamed(st.Val.Type(), "database/sql", "Stmt") {
+		if !apis.IsStmt(st.Val.Type()) {
 			return
 		}
 		text, known := a.statementText(st.Val)
