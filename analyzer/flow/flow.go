@@ -16,6 +16,14 @@
 // packages use their facts, and any other call is assumed to compute its
 // results from its arguments.
 //
+// A call of a database API applies what its row in package apis says it
+// does (api, in calls.go); what the row cannot say, the builder chain
+// that holds a call's query or the model or document it writes, the
+// adapter of the row's shape reads (adapters.go, and one file a shape:
+// gorm.go, bun.go, xorm.go, ent.go, boil.go, mongo.go, cache.go). The
+// engine dispatches on what a call does and on its shape, never on its
+// library.
+//
 // The engine decides nothing: the analyzer judges the events.
 package flow
 
