@@ -278,25 +278,36 @@ var mongoTerms = terms{
 // redisTerms are go-redis's, whose calls take ctx first (v9 and v8:
 // "ctx, ") or no context (v7: "").
 func redisTerms(ctx string) terms {
-	return terms{
+	t := terms{
 		lock: func(f *finding) string {
 			return fmt.Sprintf("read %s under WATCH and write %[1]s in that transaction's TxPipelined (rdb.Watch(%sfunc(tx *redis.Tx) error { … }, key))", pronoun(f), ctx)
 		},
 		unprotected: "without WATCH",
-		repeat: func(*flow.Write, string, string) string {
-			return "a Lua script (rdb.Eval) that compares and sets in one step"
-		},
-		remedy: func(_ *flow.Write, f *finding) string {
-			if !f.value.Numeric {
-				return "a Lua script (rdb.Eval) that reads and writes in one step"
-			}
-			op := "IncrBy"
-			if f.label.Op == token.SUB {
-				op = "DecrBy"
-			}
-			return fmt.Sprintf("an atomic %s (rdb.%s(%skey, delta); HIncrBy for a hash field)", strings.ToUpper(op), op, ctx)
-		},
 	}
+	return scripted(t, "rdb.Eval", func(sub bool) string {
+		op := "IncrBy"
+		if sub {
+			op = "DecrBy"
+		}
+		return fmt.Sprintf("an atomic %s (rdb.%s(%skey, delta); HIncrBy for a hash field)", strings.ToUpper(op), op, ctx)
+	})
+}
+
+// scripted returns the terms t of a Redis client with the fixes that
+// need no lock: a number changed by the increment incr renders (sub: a
+// decrement), and any other change, or a check repeated, in a Lua script
+// that script runs.
+func scripted(t terms, script string, incr func(sub bool) string) terms {
+	t.repeat = func(*flow.Write, string, string) string {
+		return "a Lua script (" + script + ") that compares and sets in one step"
+	}
+	t.remedy = func(_ *flow.Write, f *finding) string {
+		if !f.value.Numeric {
+			return "a Lua script (" + script + ") that reads and writes in one step"
+		}
+		return incr(f.label.Op == token.SUB)
+	}
+	return t
 }
 
 var memcacheTerms = terms{
@@ -309,25 +320,18 @@ var memcacheTerms = terms{
 	},
 }
 
-var redigoTerms = terms{
+var redigoTerms = scripted(terms{
 	lock: func(f *finding) string {
 		return fmt.Sprintf(`read %s after conn.Do("WATCH", key) and write %[1]s between conn.Send("MULTI") and conn.Do("EXEC") on that connection, retried while EXEC replies nil`, pronoun(f))
 	},
 	unprotected: "without WATCH",
-	repeat: func(*flow.Write, string, string) string {
-		return "a Lua script (redis.NewScript) that compares and sets in one step"
-	},
-	remedy: func(_ *flow.Write, f *finding) string {
-		if !f.value.Numeric {
-			return "a Lua script (redis.NewScript) that reads and writes in one step"
-		}
-		op := "INCRBY"
-		if f.label.Op == token.SUB {
-			op = "DECRBY"
-		}
-		return fmt.Sprintf(`an atomic %s (conn.Do(%q, key, delta); HINCRBY for a hash field)`, op, op)
-	},
-}
+}, "redis.NewScript", func(sub bool) string {
+	op := "INCRBY"
+	if sub {
+		op = "DECRBY"
+	}
+	return fmt.Sprintf(`an atomic %s (conn.Do(%q, key, delta); HINCRBY for a hash field)`, op, op)
+})
 
 // quote returns the columns as Go strings.
 func quote(cols []string) []string {

@@ -252,6 +252,26 @@ func gormRows(add func(recv, names string, s Spec), h string, lib Lib) {
 	add(h, "Updates UpdateColumns", g(Write).form(Fields).value(0))
 }
 
+// redisRows adds the commands of go-redis at pkg, whose arguments start
+// at ctx (1 after a context, 0 in v7), declared on its cmdable and
+// Cmdable and the interfaces ifaces: gets read the key, whose reply the
+// command's accessors (Int64, Result, Val, Scan) load; sets and HSet
+// write it; Watch runs its callback under WATCH, and TxPipelined runs it
+// on the transaction.
+func redisRows(add func(recv, names string, s Spec), pkg string, lib Lib, ctx int, gets, sets string, ifaces ...string) {
+	redis := func(op Op) Spec { return spec(op, lib).in(KeyValue) }
+	for _, h := range append([]string{"cmdable", "Cmdable"}, ifaces...) {
+		add(pkg+"."+h, gets, redis(Query).column(ctx))
+		add(pkg+"."+h, sets, redis(Write).form(Key).column(ctx).value(ctx+1))
+		add(pkg+"."+h, "HSet HMSet", redis(Write).form(Key).column(ctx).value(ctx+1).packed())
+	}
+	add("*"+pkg+".StringCmd", "Val Result Int Int64 Uint64 Float32 Float64 Bytes Bool", redis(Collect))
+	add("*"+pkg+".StringCmd", "Scan", redis(Scan).dest(0))
+	add("*"+pkg+".Client", "Watch", redis(RunInTx).callback(ctx))
+	add("*"+pkg+".ClusterClient", "Watch", redis(RunInTx).callback(ctx))
+	add("*"+pkg+".Tx", "TxPipelined Pipelined", redis(RunOnHandle).callback(ctx))
+}
+
 func buildTable() map[string]Spec {
 	t := make(map[string]Spec)
 	add := func(recv string, names string, s Spec) {
@@ -372,34 +392,11 @@ func buildTable() map[string]Spec {
 	// are methods of the unexported cmdable, which every client,
 	// transaction and pipeline embeds, and of the interfaces that
 	// declare them (v8's Cmdable, v9's StringCmdable and HashCmdable).
-	// A read returns the command, whose accessors (Int64, Result, Val,
-	// Scan) load its reply.
+	// v7 has the same, each argument one place earlier (no ctx).
 	for _, pkg := range redisCtxPkgs {
-		redis := func(op Op) Spec { return spec(op, Redis).in(KeyValue) }
-		for _, h := range []string{pkg + ".cmdable", pkg + ".Cmdable", pkg + ".StringCmdable", pkg + ".HashCmdable"} {
-			add(h, "Get GetEx GetSet", redis(Query).column(1))
-			add(h, "HGet", redis(Query).column(1))
-			add(h, "Set SetEx SetXX", redis(Write).form(Key).column(1).value(2))
-			add(h, "HSet HMSet", redis(Write).form(Key).column(1).value(2).packed())
-		}
-		add("*"+pkg+".StringCmd", "Val Result Int Int64 Uint64 Float32 Float64 Bytes Bool", redis(Collect))
-		add("*"+pkg+".StringCmd", "Scan", redis(Scan).dest(0))
-		add("*"+pkg+".Client", "Watch", redis(RunInTx).callback(1))
-		add("*"+pkg+".ClusterClient", "Watch", redis(RunInTx).callback(1))
-		add("*"+pkg+".Tx", "TxPipelined Pipelined", redis(RunOnHandle).callback(1))
+		redisRows(add, pkg, Redis, 1, "Get GetEx GetSet HGet", "Set SetEx SetXX", "StringCmdable", "HashCmdable")
 	}
-	// go-redis v7: the same, each argument one place earlier (no ctx).
-	redis7 := func(op Op) Spec { return spec(op, RedisV7).in(KeyValue) }
-	for _, h := range []string{redisV7Pkg + ".cmdable", redisV7Pkg + ".Cmdable"} {
-		add(h, "Get GetSet HGet", redis7(Query).column(0))
-		add(h, "Set SetXX", redis7(Write).form(Key).column(0).value(1))
-		add(h, "HSet HMSet", redis7(Write).form(Key).column(0).value(1).packed())
-	}
-	add("*"+redisV7Pkg+".StringCmd", "Val Result Int Int64 Uint64 Float32 Float64 Bytes Bool", redis7(Collect))
-	add("*"+redisV7Pkg+".StringCmd", "Scan", redis7(Scan).dest(0))
-	add("*"+redisV7Pkg+".Client", "Watch", redis7(RunInTx).callback(0))
-	add("*"+redisV7Pkg+".ClusterClient", "Watch", redis7(RunInTx).callback(0))
-	add("*"+redisV7Pkg+".Tx", "TxPipelined Pipelined", redis7(RunOnHandle).callback(0))
+	redisRows(add, redisV7Pkg, RedisV7, 0, "Get GetSet HGet", "Set SetXX")
 
 	// gomemcache: Get returns the item, whose value it loads; Set and
 	// Replace overwrite the item (the key is the item's own);

@@ -1,6 +1,7 @@
 package flow
 
 import (
+	"go/token"
 	"go/types"
 
 	"golang.org/x/tools/go/ssa"
@@ -72,6 +73,15 @@ func (c *funcCtx) apiWrite(st *state, x apiCall, form apis.Form, h Handle, inTx 
 	w := c.write(st, x.call, 0, WriteAPI, h, inTx, vals)
 	w.Lib, w.Shape, w.Form = x.spec.Lib, x.spec.Shape, form
 	return w
+}
+
+// writeLock records, for a write at call on h in a transaction, the lock
+// it takes of the rows it writes. A write's adapter defers it until the
+// write is recorded: the write does not run under its own lock.
+func (c *funcCtx) writeLock(st *state, call *ssa.Call, h Handle, inTx bool) {
+	if inTx {
+		c.lock(st, call, 1, h, LockWrite, inTx, token.NoPos)
+	}
 }
 
 // baseShape is what a shape does where it says nothing else: its calls

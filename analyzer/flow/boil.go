@@ -161,12 +161,7 @@ func (c *funcCtx) boilMod(e *env, ch *chain, v ssa.Value, depth int) bool {
 		return true
 	case "For":
 		if t, ok := text(); ok {
-			switch t = strings.ToUpper(t); {
-			case strings.Contains(t, "UPDATE") && ch.lock < summary.Row:
-				ch.lock, ch.lockPos = summary.Row, call.Pos()
-			case strings.Contains(t, "SHARE") && ch.lock < summary.Share:
-				ch.lock, ch.lockPos = summary.Share, call.Pos()
-			}
+			ch.forLock(t, call.Pos())
 		}
 	}
 	return false
@@ -413,9 +408,7 @@ func (c *funcCtx) boilUpdate(st *state, e *env, x apiCall) {
 	}
 	h := c.boilExec(e, spec, args)
 	inTx := c.inTx(st, h)
-	if inTx {
-		defer c.lock(st, call, 1, h, LockWrite, inTx, token.NoPos)
-	}
+	defer c.writeLock(st, call, h, inTx)
 	vals, atomic := c.objectWrites(st, e, recv, "", only)
 	row := c.recordRow(st, e, recv)
 	for i := range vals {
@@ -524,9 +517,7 @@ func (c *funcCtx) boilUpdateAll(st *state, e *env, x apiCall) {
 	}
 	h := c.boilExec(e, spec, args)
 	inTx := c.inTx(st, h)
-	if inTx {
-		defer c.lock(st, call, 1, h, LockWrite, inTx, token.NoPos)
-	}
+	defer c.writeLock(st, call, h, inTx)
 	vals, atomic := c.objectWrites(st, e, args[spec.Value], "", nil)
 	if role == apis.BoilSlice {
 		row := c.recordRow(st, e, recv)

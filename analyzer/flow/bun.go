@@ -2,7 +2,6 @@ package flow
 
 import (
 	"go/constant"
-	"go/token"
 	"slices"
 	"strings"
 
@@ -57,12 +56,7 @@ func (c *funcCtx) bunChain(e *env, v ssa.Value, lib apis.Lib) chain {
 			}
 		case "For":
 			if t, ok := text(); ok {
-				switch t = strings.ToUpper(t); {
-				case strings.Contains(t, "UPDATE") && ch.lock < summary.Row:
-					ch.lock, ch.lockPos = summary.Row, call.Pos()
-				case strings.Contains(t, "SHARE") && ch.lock < summary.Share:
-					ch.lock, ch.lockPos = summary.Share, call.Pos()
-				}
+				ch.forLock(t, call.Pos())
 			}
 		case "Where", "WhereOr":
 			if cond, ok := text(); ok {
@@ -150,9 +144,7 @@ func (c *funcCtx) bunWrite(st *state, e *env, x apiCall) {
 	call := x.call
 	ch := c.bunChain(e, x.recv, x.spec.Lib)
 	inTx := c.inTx(st, ch.handle)
-	if inTx {
-		defer c.lock(st, call, 1, ch.handle, LockWrite, inTx, token.NoPos)
-	}
+	defer c.writeLock(st, call, ch.handle, inTx)
 	vals, sets, atomic := c.setWrites(st, e, ch.sets)
 	row := false
 	if len(ch.sets) == 0 && ch.model != nil {

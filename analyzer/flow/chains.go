@@ -3,6 +3,7 @@ package flow
 import (
 	"go/token"
 	"go/types"
+	"strings"
 
 	"golang.org/x/tools/go/ssa"
 
@@ -56,6 +57,25 @@ type chain struct {
 	// fields are the Go names of the entity fields whose columns ent's
 	// setters write, by column.
 	fields map[string]string
+}
+
+// raiseLock raises the chain's lock to l, requested at pos.
+func (ch *chain) raiseLock(l summary.Lock, pos token.Pos) {
+	if l > ch.lock {
+		ch.lock, ch.lockPos = l, pos
+	}
+}
+
+// forLock raises the chain's lock to what the text of a locking clause
+// asks for (bun's For("UPDATE"), sqlboiler's qm.For("update")): a row
+// lock for UPDATE, a shared one for SHARE.
+func (ch *chain) forLock(text string, pos token.Pos) {
+	switch t := strings.ToUpper(text); {
+	case strings.Contains(t, "UPDATE"):
+		ch.raiseLock(summary.Row, pos)
+	case strings.Contains(t, "SHARE"):
+		ch.raiseLock(summary.Share, pos)
+	}
 }
 
 // setExpr is one assignment a builder adds to an update, "col = expr",

@@ -2,7 +2,6 @@ package flow
 
 import (
 	"go/constant"
-	"go/token"
 	"go/types"
 	"slices"
 	"strings"
@@ -43,13 +42,9 @@ func (c *funcCtx) entChain(e *env, v ssa.Value, lib apis.Lib) chain {
 		}
 		switch name {
 		case "ForUpdate":
-			if ch.lock < summary.Row {
-				ch.lock, ch.lockPos = summary.Row, call.Pos()
-			}
+			ch.raiseLock(summary.Row, call.Pos())
 		case "ForShare":
-			if ch.lock < summary.Share {
-				ch.lock, ch.lockPos = summary.Share, call.Pos()
-			}
+			ch.raiseLock(summary.Share, call.Pos())
 		case "Where":
 			if a := arg(0); a != nil {
 				preds, _ := c.varargs(e, a)
@@ -271,9 +266,7 @@ func (c *funcCtx) entWrite(st *state, e *env, x apiCall) {
 	}
 	ch := c.entChain(e, recv, x.spec.Lib)
 	inTx := c.inTx(st, ch.handle)
-	if inTx {
-		defer c.lock(st, call, 1, ch.handle, LockWrite, inTx, token.NoPos)
-	}
+	defer c.writeLock(st, call, ch.handle, inTx)
 	vals, sets, atomic := c.setWrites(st, e, ch.sets)
 	var row RowOf
 	if ch.model != nil {

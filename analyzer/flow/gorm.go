@@ -86,9 +86,7 @@ func (c *funcCtx) gormChain(e *env, v ssa.Value, lib apis.Lib) chain {
 					if !apis.IsGormLocking(x.Type()) {
 						continue
 					}
-					if l := lockingStrength(e.resolve(x)); l > ch.lock {
-						ch.lock, ch.lockPos = l, call.Pos()
-					}
+					ch.raiseLock(lockingStrength(e.resolve(x)), call.Pos())
 				}
 			}
 		case "Set", "InstanceSet", "InstantSet":
@@ -104,16 +102,12 @@ func (c *funcCtx) gormChain(e *env, v ssa.Value, lib apis.Lib) chain {
 				// locks the row, FOR SHARE and LOCK IN SHARE MODE share it.
 				if spec.SQL < len(args) {
 					if opt, ok := c.sqlText(e, peel(args[spec.SQL])); ok {
-						if l := lockOf(sqltext.Parse("SELECT 1 FROM t " + opt).Lock); l > ch.lock {
-							ch.lock, ch.lockPos = l, call.Pos()
-						}
+						ch.raiseLock(lockOf(sqltext.Parse("SELECT 1 FROM t "+opt).Lock), call.Pos())
 					}
 				}
 				break
 			}
-			if ch.lock < summary.QueryOption {
-				ch.lock, ch.lockPos = summary.QueryOption, call.Pos()
-			}
+			ch.raiseLock(summary.QueryOption, call.Pos())
 		case "Model":
 			if len(args) > 0 && ch.model == nil {
 				ch.model = args[0]
@@ -208,9 +202,7 @@ func (c *funcCtx) gormWrite(st *state, e *env, x apiCall) {
 	call, spec, args := x.call, x.spec, x.args
 	ch := c.gormChain(e, x.recv, spec.Lib)
 	inTx := c.inTx(st, ch.handle)
-	if inTx {
-		defer c.lock(st, call, 1, ch.handle, LockWrite, inTx, token.NoPos)
-	}
+	defer c.writeLock(st, call, ch.handle, inTx)
 	colArg := func() ssa.Value { return args[spec.Column] }
 	if spec.Packed && len(args) > 0 {
 		// GORM v1 Update(attrs ...any): ("n", v) one column, (m) the map

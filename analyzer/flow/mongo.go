@@ -210,9 +210,7 @@ func (c *funcCtx) docWrite(st *state, e *env, x apiCall) {
 	}
 	h := c.docHandle(e, spec, args)
 	inTx := c.inTx(st, h)
-	if inTx {
-		defer c.lock(st, call, 1, h, LockWrite, inTx, token.NoPos)
-	}
+	defer c.writeLock(st, call, h, inTx)
 	var eq, tested []string
 	var keys map[string]ssa.Value
 	if f := arg(spec.Filter); f != nil {

@@ -3,7 +3,6 @@ package flow
 import (
 	"cmp"
 	"go/constant"
-	"go/token"
 	"go/types"
 	"reflect"
 	"slices"
@@ -45,9 +44,7 @@ func (c *funcCtx) xormChain(e *env, v ssa.Value, lib apis.Lib) chain {
 		}
 		switch name {
 		case "ForUpdate":
-			if ch.lock < summary.Row {
-				ch.lock, ch.lockPos = summary.Row, call.Pos()
-			}
+			ch.raiseLock(summary.Row, call.Pos())
 		case "ID":
 			if len(args) > 0 && args[0] != nil {
 				if ch.keyArgs == nil {
@@ -198,9 +195,7 @@ func (c *funcCtx) xormWrite(st *state, e *env, x apiCall, bean ssa.Value) {
 	call := x.call
 	ch := c.xormChain(e, x.recv, x.spec.Lib)
 	inTx := c.inTx(st, ch.handle)
-	if inTx {
-		defer c.lock(st, call, 1, ch.handle, LockWrite, inTx, token.NoPos)
-	}
+	defer c.writeLock(st, call, ch.handle, inTx)
 	vals, sets, atomic := c.setWrites(st, e, ch.sets)
 	byExpr := union(sets, atomic) // the bean's fields for these are not written
 	row, version := false, ""
