@@ -75,6 +75,14 @@ func (c *funcCtx) apiWrite(st *state, x apiCall, form apis.Form, h Handle, inTx 
 	return w
 }
 
+// rowLock records the row lock a load at call takes where its query asks
+// for one (ForUpdate, For("UPDATE"), clause.Locking).
+func (c *funcCtx) rowLock(st *state, call *ssa.Call, q *query) {
+	if q.lock == summary.Row {
+		c.lock(st, call, 2, q.handle, LockRow, c.inTx(st, q.handle), q.lockPos)
+	}
+}
+
 // writeLock records, for a write at call on h in a transaction, the lock
 // it takes of the rows it writes. A write's adapter defers it until the
 // write is recorded: the write does not run under its own lock.

@@ -10,7 +10,6 @@ import (
 	"golang.org/x/tools/go/ssa"
 
 	"github.com/lostupdate/lostupdate/analyzer/apis"
-	"github.com/lostupdate/lostupdate/analyzer/summary"
 )
 
 // boilShape reads the code sqlboiler generates: a query's mods
@@ -318,9 +317,7 @@ func (c *funcCtx) boilLoad(st *state, e *env, x apiCall) {
 			l.KeyArgs = ch.keyArgs
 		}
 	}
-	if q.lock == summary.Row {
-		c.lock(st, call, 2, h, LockRow, c.inTx(st, h), q.lockPos)
-	}
+	c.rowLock(st, call, q)
 }
 
 // boilColumns reads the boil.Columns an Update or Upsert is given: the

@@ -8,7 +8,6 @@ import (
 	"golang.org/x/tools/go/ssa"
 
 	"github.com/lostupdate/lostupdate/analyzer/apis"
-	"github.com/lostupdate/lostupdate/analyzer/summary"
 )
 
 // bunShape reads bun's query chains: NewSelect and NewUpdate with Model,
@@ -29,9 +28,7 @@ func (bunShape) load(c *funcCtx, st *state, e *env, x apiCall) {
 		q.table = c.a.modelTable(peel(dests[0]).Type(), ch.lib)
 	}
 	c.loadInto(st, e, x.call, q, dests, nil)
-	if q.lock == summary.Row {
-		c.lock(st, x.call, 2, q.handle, LockRow, c.inTx(st, q.handle), q.lockPos)
-	}
+	c.rowLock(st, x.call, q)
 }
 
 // write applies (*UpdateQuery).Exec.

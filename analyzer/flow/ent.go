@@ -250,9 +250,7 @@ func (c *funcCtx) entLoad(st *state, e *env, x apiCall, id ssa.Value) {
 			l.KeyArgs = ch.keyArgs
 		}
 	}
-	if q.lock == summary.Row {
-		c.lock(st, call, 2, q.handle, LockRow, c.inTx(st, q.handle), q.lockPos)
-	}
+	c.rowLock(st, call, q)
 }
 
 // entWrite records what Save or Exec of an update builder writes: the

@@ -61,9 +61,7 @@ func (gormShape) load(c *funcCtx, st *state, e *env, x apiCall) {
 		}
 		c.loadInto(st, e, x.call, q, []ssa.Value{d}, cols)
 	}
-	if q.lock == summary.Row {
-		c.lock(st, x.call, 2, q.handle, LockRow, c.inTx(st, q.handle), q.lockPos)
-	}
+	c.rowLock(st, x.call, q)
 }
 
 // write applies Save, Update(s) and UpdateColumn(s).

@@ -180,9 +180,7 @@ func (c *funcCtx) xormLoad(st *state, e *env, x apiCall, dest ssa.Value) {
 		}
 	}
 	c.loadInto(st, e, call, q, dests, cols)
-	if q.lock == summary.Row {
-		c.lock(st, call, 2, q.handle, LockRow, c.inTx(st, q.handle), q.lockPos)
-	}
+	c.rowLock(st, call, q)
 }
 
 // xormWrite records what Update writes: the assignments of Incr, Decr
