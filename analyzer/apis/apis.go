@@ -772,11 +772,12 @@ func IsTxOptions(t types.Type) bool { return isPtrTo(t, sqlPkg, "TxOptions") }
 // IsTxOptionsStruct reports whether t is sql.TxOptions.
 func IsTxOptionsStruct(t types.Type) bool { return IsNamed(t, sqlPkg, "TxOptions") }
 
-// IsGormExpr reports whether t is a GORM SQL expression (gorm.Expr's
-// clause.Expr, or clause.NamedExpr; GORM v1's *gorm.SqlExpr): a value
-// GORM writes as SQL, so that Update("n", gorm.Expr("n + ?", 1)) is an
-// atomic update.
-func IsGormExpr(t types.Type) bool {
+// IsSQLExpr reports whether t is a library's SQL expression, a value the
+// library writes as SQL text rather than as a value, so that
+// Update("n", gorm.Expr("n + ?", 1)) is an atomic update: GORM's
+// clause.Expr (what gorm.Expr returns) and clause.NamedExpr, GORM v1's
+// *gorm.SqlExpr.
+func IsSQLExpr(t types.Type) bool {
 	return IsNamed(t, clausePk, "Expr") || IsNamed(t, clausePk, "NamedExpr") || IsNamed(t, gormV1Pk, "SqlExpr")
 }
 

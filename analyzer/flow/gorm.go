@@ -231,7 +231,7 @@ func (c *funcCtx) gormWrite(st *state, e *env, x apiCall) {
 		vals, atomic = c.objectWrites(st, e, value, "", ch.columns)
 	case apis.Column:
 		col, _ := c.sqlText(e, colArg())
-		if isGormExprValue(value) {
+		if isSQLExprValue(value) {
 			atomic = []string{col} // Update("n", gorm.Expr("n + ?", d))
 			recount = c.recounts(e, value, col, ch.table)
 			break

@@ -181,7 +181,7 @@ func (c *funcCtx) store(st *state, e *env, addr, val ssa.Value) {
 			return
 		}
 	}
-	ent := entry{labels: c.unpinned(e, c.at, c.valueLabels(st, e, val)), dirty: true, atomic: isGormExprValue(val), konst: isConst(peel(val)) || pointerToConst(val), kval: constValue(val)}
+	ent := entry{labels: c.unpinned(e, c.at, c.valueLabels(st, e, val)), dirty: true, atomic: isSQLExprValue(val), konst: isConst(peel(val)) || pointerToConst(val), kval: constValue(val)}
 	if isPointerLike(peel(val).Type()) {
 		tb, tp := c.place(st, e, peel(val))
 		if tb != nil && !(tb == base && under(tp, path)) {
