@@ -4,7 +4,6 @@ import (
 	"go/token"
 	"go/types"
 	"maps"
-	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -276,8 +275,8 @@ type recordField struct {
 // columns, in declaration order, with embedded structs (gorm.Model)
 // flattened: fields of basic types, times, and types that are values in
 // the database (sql.Null*, a type with a Value method), not associations
-// (other structs, slices of them) nor fields tagged "-" (or xorm's "<-",
-// read from the database and never written).
+// (other structs, slices of them) nor fields a tag leaves out ("-", or
+// xorm's "<-", read from the database and never written).
 func recordFields(t types.Type) []recordField {
 	st, ok := derefType(t).Underlying().(*types.Struct)
 	if !ok {
@@ -288,8 +287,8 @@ func recordFields(t types.Type) []recordField {
 	walk = func(st *types.Struct, prefix string, depth int) {
 		for i := 0; i < st.NumFields(); i++ {
 			f := st.Field(i)
-			tag := reflect.StructTag(st.Tag(i))
-			if !f.Exported() || tag.Get("gorm") == "-" || strings.HasPrefix(tag.Get("bun"), "-") || tag.Get("db") == "-" || xormTagHas(tag.Get("xorm"), "-") || xormTagHas(tag.Get("xorm"), "<-") {
+			tag := apis.ReadTag(f.Name(), st.Tag(i))
+			if !f.Exported() || tag.Omit {
 				continue
 			}
 			if f.Embedded() && depth < 3 {
@@ -301,8 +300,7 @@ func recordFields(t types.Type) []recordField {
 			if !isColumnValue(f.Type()) {
 				continue
 			}
-			col := columnName(f.Name(), string(tag))
-			out = append(out, recordField{path: prefix + "." + f.Name(), column: col, typ: f.Type()})
+			out = append(out, recordField{path: prefix + "." + f.Name(), column: tag.Column, typ: f.Type()})
 		}
 	}
 	walk(st, "", 0)
