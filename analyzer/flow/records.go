@@ -91,20 +91,22 @@ func recountExpr(expr, table string) bool {
 	return false
 }
 
-// gormColumns renames the values written to a model of type t whose
+// fieldNameColumns renames the values written to a model of type t whose
 // columns are given as the Go names of its fields (Updates(map{"LabelSrc":
-// s})) to the fields' columns, and returns the model's fields.
-func gormColumns(vals []Written, t types.Type) []recordField {
+// s}), in a library whose row says so: apis.LibInfo.FieldNames) to the
+// fields' columns, and returns the model's fields.
+func fieldNameColumns(vals []Written, t types.Type) []recordField {
 	fields := recordFields(t)
 	for i := range vals {
-		vals[i].Column = gormColumn(fields, vals[i].Column)
+		vals[i].Column = fieldNameColumn(fields, vals[i].Column)
 	}
 	return fields
 }
 
-// gormColumn returns the column GORM writes for key, a column name or the
-// Go name of one of a model's fields: the field's column, or key itself.
-func gormColumn(fields []recordField, key string) string {
+// fieldNameColumn returns the column written for key, a column name or
+// the Go name of one of a model's fields: the field's column, or key
+// itself.
+func fieldNameColumn(fields []recordField, key string) string {
 	if key == "" || !token.IsExported(key) {
 		return key
 	}
