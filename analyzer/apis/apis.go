@@ -15,9 +15,13 @@
 //     sqlboiler's models, MongoDB documents, a cache key.
 //
 // What the analysis needs of a library as a whole (how its models name
-// their tables, whether its loads fill models, its global database) is a
-// row of the library table (LibInfo), and the commands a library sends
-// by name (redigo's Do("SET", …)) are rows too (CommandSpec). Libraries
+// their tables, whether its loads fill models, whether its writes take
+// a field's Go name for its column, its global database) is a row of
+// the library table (LibInfo); how a library's struct tag maps a
+// model's field (the column it names, the primary key, the version, a
+// field the library does not write) is a row of the tag table
+// (TagRule), which ReadTag applies; and the commands a library sends by
+// name (redigo's Do("SET", …)) are rows too (CommandSpec). Libraries
 // are recognised by package path and type name through go/types, never
 // by local names or import aliases. The analysis (package flow)
 // dispatches on the Op and the Shape, never on the library: a library
@@ -772,11 +776,12 @@ func IsTxOptions(t types.Type) bool { return isPtrTo(t, sqlPkg, "TxOptions") }
 // IsTxOptionsStruct reports whether t is sql.TxOptions.
 func IsTxOptionsStruct(t types.Type) bool { return IsNamed(t, sqlPkg, "TxOptions") }
 
-// IsGormExpr reports whether t is a GORM SQL expression (gorm.Expr's
-// clause.Expr, or clause.NamedExpr; GORM v1's *gorm.SqlExpr): a value
-// GORM writes as SQL, so that Update("n", gorm.Expr("n + ?", 1)) is an
-// atomic update.
-func IsGormExpr(t types.Type) bool {
+// IsSQLExpr reports whether t is a library's SQL expression, a value the
+// library writes as SQL text rather than as a value, so that
+// Update("n", gorm.Expr("n + ?", 1)) is an atomic update: GORM's
+// clause.Expr (what gorm.Expr returns) and clause.NamedExpr, GORM v1's
+// *gorm.SqlExpr.
+func IsSQLExpr(t types.Type) bool {
 	return IsNamed(t, clausePk, "Expr") || IsNamed(t, clausePk, "NamedExpr") || IsNamed(t, gormV1Pk, "SqlExpr")
 }
 

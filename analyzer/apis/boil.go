@@ -272,7 +272,7 @@ func lookupBoilFind(fn *types.Func, sig *types.Signature) (Spec, bool) {
 // generated Find function, from first on (its last parameter is the
 // columns to select): sqlboiler names each for its column's field (iD
 // for ID, userID for UserID).
-func BoilKeyColumns(sig *types.Signature, first int, m *types.Named, column func(field, tag string) string) []string {
+func BoilKeyColumns(sig *types.Signature, first int, m *types.Named) []string {
 	st, ok := m.Underlying().(*types.Struct)
 	if !ok || first < 0 {
 		return nil
@@ -283,7 +283,7 @@ func BoilKeyColumns(sig *types.Signature, first int, m *types.Named, column func
 		col := ""
 		for j := 0; j < st.NumFields(); j++ {
 			if strings.EqualFold(st.Field(j).Name(), p) {
-				col = column(st.Field(j).Name(), st.Tag(j))
+				col = ReadTag(st.Field(j).Name(), st.Tag(j)).Column
 			}
 		}
 		out = append(out, col)

@@ -38,6 +38,10 @@ type LibInfo struct {
 	// database: what GlobalDB returns and a call with no executor (Exec
 	// -1) runs on.
 	GlobalDB string
+	// FieldNames reports a library whose writes to a model take the Go
+	// name of one of its fields for the field's column (GORM's
+	// Update("Uncertainty", v), Updates(map[string]any{"LabelSrc": s})).
+	FieldNames bool
 }
 
 // TableNaming is how an ORM names the table of a model that says
@@ -53,8 +57,8 @@ const (
 
 // libs are the libraries' rows.
 var libs = map[Lib]LibInfo{
-	GORM:     {Name: "gorm", Models: true},
-	GORMV1:   {Name: "gormv1", Models: true},
+	GORM:     {Name: "gorm", Models: true, FieldNames: true},
+	GORMV1:   {Name: "gormv1", Models: true, FieldNames: true},
 	PGX:      {Name: "pgx"},
 	SQLX:     {Name: "sqlx"},
 	Redis:    {Name: "redis"},

@@ -292,7 +292,7 @@ func (c *funcCtx) boilLoad(st *state, e *env, x apiCall) {
 	}
 	if recv == nil && spec.Column >= 0 && m != nil {
 		// Find<Model>(ctx, exec, id): the row of that key.
-		for i, col := range apis.BoilKeyColumns(call.Call.Signature(), spec.Column, m, columnName) {
+		for i, col := range apis.BoilKeyColumns(call.Call.Signature(), spec.Column, m) {
 			if col != "" && spec.Column+i < len(args) {
 				ch.where = append(ch.where, col)
 				ch.keyArgs = withKey(ch.keyArgs, col, keyValue(e, args[spec.Column+i]))

@@ -1405,11 +1405,11 @@ func (c *funcCtx) summaryWrites(st *state, e *env, call *ssa.Call, sum *summary.
 			vals = []Written{{Column: w.Column, Arg: -1, Fresh: true, Const: w.Const, Value: w.Value, Numeric: w.Numeric, Time: !w.Const, Row: c.calleeRow(st, e, args, w)}}
 		} else if w.Whole {
 			vals, _ = c.objectWrites(st, e, args[w.Param], w.Path, w.Only)
-			if len(w.RowParams) == 1 && w.RowParams[0] < len(args) && args[w.RowParams[0]] != nil {
+			if len(w.RowParams) == 1 && w.RowParams[0] < len(args) && args[w.RowParams[0]] != nil && apis.LibNamed(w.Lib).Info().FieldNames {
 				// m.Updates(Map{"PreviewToken": t}) through a method that
-				// runs Model(m).Updates(values): GORM takes the Go names
-				// of m's fields for their columns.
-				gormColumns(vals, peel(args[w.RowParams[0]]).Type())
+				// runs Model(m).Updates(values): the library takes the Go
+				// names of m's fields for their columns.
+				fieldNameColumns(vals, peel(args[w.RowParams[0]]).Type())
 			}
 		} else if ls := c.writtenSource(st, e, args, w.Param, w.Path); len(ls) > 0 {
 			vals = []Written{{Column: w.Column, Labels: c.withChange(ls, w.Change), Arg: -1, Numeric: w.Numeric, Row: c.calleeRow(st, e, args, w)}}

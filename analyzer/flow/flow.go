@@ -22,7 +22,8 @@
 // adapter of the row's shape reads (adapters.go, and one file a shape:
 // gorm.go, bun.go, xorm.go, ent.go, boil.go, mongo.go, cache.go). The
 // engine dispatches on what a call does and on its shape, never on its
-// library.
+// library; the struct tags of models it reads through apis.ReadTag,
+// whose table holds every library's tag conventions.
 //
 // The engine decides nothing: the analyzer judges the events.
 package flow

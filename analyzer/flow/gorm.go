@@ -231,7 +231,7 @@ func (c *funcCtx) gormWrite(st *state, e *env, x apiCall) {
 		vals, atomic = c.objectWrites(st, e, value, "", ch.columns)
 	case apis.Column:
 		col, _ := c.sqlText(e, colArg())
-		if isGormExprValue(value) {
+		if isSQLExprValue(value) {
 			atomic = []string{col} // Update("n", gorm.Expr("n + ?", d))
 			recount = c.recounts(e, value, col, ch.table)
 			break
@@ -246,12 +246,12 @@ func (c *funcCtx) gormWrite(st *state, e *env, x apiCall) {
 			model = value
 		}
 	}
-	if model != nil && !row {
+	if model != nil && !row && spec.Lib.Info().FieldNames {
 		// Update("Uncertainty", v), Updates(map[string]any{"LabelSrc": s}):
-		// GORM takes a field's Go name for its column.
-		fields := gormColumns(vals, peel(model).Type())
+		// a field's Go name stands for its column.
+		fields := fieldNameColumns(vals, peel(model).Type())
 		for i := range atomic {
-			atomic[i] = gormColumn(fields, atomic[i])
+			atomic[i] = fieldNameColumn(fields, atomic[i])
 		}
 	}
 	if model != nil {

@@ -1,16 +1,17 @@
 package flow
 
 import (
+	"cmp"
 	"go/constant"
 	"go/token"
 	"go/types"
 	"maps"
-	"reflect"
 	"slices"
 	"strings"
-	"unicode"
 
 	"golang.org/x/tools/go/ssa"
+
+	"github.com/lostupdate/lostupdate/analyzer/apis"
 )
 
 const (
@@ -181,7 +182,7 @@ func (c *funcCtx) store(st *state, e *env, addr, val ssa.Value) {
 			return
 		}
 	}
-	ent := entry{labels: c.unpinned(e, c.at, c.valueLabels(st, e, val)), dirty: true, atomic: isGormExprValue(val), konst: isConst(peel(val)) || pointerToConst(val), kval: constValue(val)}
+	ent := entry{labels: c.unpinned(e, c.at, c.valueLabels(st, e, val)), dirty: true, atomic: isSQLExprValue(val), konst: isConst(peel(val)) || pointerToConst(val), kval: constValue(val)}
 	if isPointerLike(peel(val).Type()) {
 		tb, tp := c.place(st, e, peel(val))
 		if tb != nil && !(tb == base && under(tp, path)) {
@@ -497,9 +498,10 @@ func (a *Analysis) columnsOf(st *types.Struct) map[string]bool {
 		cols[f.column] = true
 	}
 	for i := 0; i < st.NumFields(); i++ {
-		cols[columnName(st.Field(i).Name(), st.Tag(i))] = true
-		if db := reflect.StructTag(st.Tag(i)).Get("db"); db != "" {
-			cols[db] = true
+		tag := apis.ReadTag(st.Field(i).Name(), st.Tag(i))
+		cols[tag.Column] = true
+		if tag.Bind != "" {
+			cols[tag.Bind] = true
 		}
 	}
 	if a.columns == nil {
@@ -622,53 +624,10 @@ func renderPath(p string) string {
 	return b.String()
 }
 
-// columnName returns the column an ORM maps a struct field to: the column
-// named in a `gorm:"column:…"` tag, quoted in an `xorm:"'…'"` tag or
-// first in a `bun:"…"` or sqlx `db:"…"` tag, else the snake_case of the
-// field name (UserID → user_id, LastLogin →
-// last_login).
-func columnName(field, tag string) string {
-	if field == "" {
-		return ""
-	}
-	for _, part := range strings.Split(reflect.StructTag(tag).Get("gorm"), ";") {
-		if col, ok := strings.CutPrefix(strings.TrimSpace(part), "column:"); ok && col != "" {
-			return col
-		}
-	}
-	if col := xormTagColumn(reflect.StructTag(tag).Get("xorm")); col != "" {
-		return col
-	}
-	// bun:"name,pk", sqlx's db:"name", the MongoDB driver's
-	// bson:"name,omitempty" and sqlboiler's boil:"name" name the column
-	// first.
-	for _, key := range []string{"bun", "db", "bson", "boil"} {
-		if col, _, _ := strings.Cut(reflect.StructTag(tag).Get(key), ","); col != "" && col != "-" && !strings.Contains(col, ":") {
-			return col
-		}
-	}
-	if _, ok := reflect.StructTag(tag).Lookup("bson"); ok {
-		return strings.ToLower(field) // bson:",omitempty": the driver's default, the name in lower case
-	}
-	return snake(field)
-}
-
-func snake(s string) string {
-	rs := []rune(s)
-	var b strings.Builder
-	for i, r := range rs {
-		if unicode.IsUpper(r) {
-			if i > 0 && (unicode.IsLower(rs[i-1]) || unicode.IsDigit(rs[i-1]) ||
-				i+1 < len(rs) && unicode.IsLower(rs[i+1]) && unicode.IsUpper(rs[i-1])) {
-				b.WriteByte('_')
-			}
-			b.WriteRune(unicode.ToLower(r))
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
+// columnName returns the column an ORM maps a struct field to, by the
+// tag conventions of the libraries (apis.ReadTag): the column a tag
+// names, else the snake_case of the field name (UserID → user_id).
+func columnName(field, tag string) string { return apis.ReadTag(field, tag).Column }
 
 // nameOf returns the Go name of a value for messages: the variable it is
 // bound to, a parameter or global name, or a description of the call that
@@ -745,18 +704,16 @@ func derefType(t types.Type) types.Type {
 }
 
 // namedField returns the labels and the type of what binds the sqlx
-// placeholder :name in v: the struct field whose db tag (or, without one,
-// lower-cased name) is name, or the map entry with that key.
+// placeholder :name in v: the struct field whose binding tag
+// (apis.FieldTag.Bind) or, without one, lower-cased name is name, or the
+// map entry with that key.
 func (c *funcCtx) namedField(st *state, e *env, v ssa.Value, name string) (labels, types.Type) {
 	v = peel(e.resolve(v))
 	switch u := derefType(v.Type()).Underlying().(type) {
 	case *types.Struct:
 		for i := 0; i < u.NumFields(); i++ {
 			f := u.Field(i)
-			col := reflect.StructTag(u.Tag(i)).Get("db")
-			if col == "" {
-				col = strings.ToLower(f.Name())
-			}
+			col := cmp.Or(apis.ReadTag(f.Name(), u.Tag(i)).Bind, strings.ToLower(f.Name()))
 			if col != name {
 				continue
 			}

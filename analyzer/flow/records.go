@@ -4,7 +4,6 @@ import (
 	"go/token"
 	"go/types"
 	"maps"
-	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -92,20 +91,22 @@ func recountExpr(expr, table string) bool {
 	return false
 }
 
-// gormColumns renames the values written to a model of type t whose
+// fieldNameColumns renames the values written to a model of type t whose
 // columns are given as the Go names of its fields (Updates(map{"LabelSrc":
-// s})) to the fields' columns, and returns the model's fields.
-func gormColumns(vals []Written, t types.Type) []recordField {
+// s}), in a library whose row says so: apis.LibInfo.FieldNames) to the
+// fields' columns, and returns the model's fields.
+func fieldNameColumns(vals []Written, t types.Type) []recordField {
 	fields := recordFields(t)
 	for i := range vals {
-		vals[i].Column = gormColumn(fields, vals[i].Column)
+		vals[i].Column = fieldNameColumn(fields, vals[i].Column)
 	}
 	return fields
 }
 
-// gormColumn returns the column GORM writes for key, a column name or the
-// Go name of one of a model's fields: the field's column, or key itself.
-func gormColumn(fields []recordField, key string) string {
+// fieldNameColumn returns the column written for key, a column name or
+// the Go name of one of a model's fields: the field's column, or key
+// itself.
+func fieldNameColumn(fields []recordField, key string) string {
 	if key == "" || !token.IsExported(key) {
 		return key
 	}
@@ -276,8 +277,8 @@ type recordField struct {
 // columns, in declaration order, with embedded structs (gorm.Model)
 // flattened: fields of basic types, times, and types that are values in
 // the database (sql.Null*, a type with a Value method), not associations
-// (other structs, slices of them) nor fields tagged "-" (or xorm's "<-",
-// read from the database and never written).
+// (other structs, slices of them) nor fields a tag leaves out ("-", or
+// xorm's "<-", read from the database and never written).
 func recordFields(t types.Type) []recordField {
 	st, ok := derefType(t).Underlying().(*types.Struct)
 	if !ok {
@@ -288,8 +289,8 @@ func recordFields(t types.Type) []recordField {
 	walk = func(st *types.Struct, prefix string, depth int) {
 		for i := 0; i < st.NumFields(); i++ {
 			f := st.Field(i)
-			tag := reflect.StructTag(st.Tag(i))
-			if !f.Exported() || tag.Get("gorm") == "-" || strings.HasPrefix(tag.Get("bun"), "-") || tag.Get("db") == "-" || xormTagHas(tag.Get("xorm"), "-") || xormTagHas(tag.Get("xorm"), "<-") {
+			tag := apis.ReadTag(f.Name(), st.Tag(i))
+			if !f.Exported() || tag.Omit {
 				continue
 			}
 			if f.Embedded() && depth < 3 {
@@ -301,8 +302,7 @@ func recordFields(t types.Type) []recordField {
 			if !isColumnValue(f.Type()) {
 				continue
 			}
-			col := columnName(f.Name(), string(tag))
-			out = append(out, recordField{path: prefix + "." + f.Name(), column: col, typ: f.Type()})
+			out = append(out, recordField{path: prefix + "." + f.Name(), column: tag.Column, typ: f.Type()})
 		}
 	}
 	walk(st, "", 0)

@@ -473,7 +473,7 @@ func (c *funcCtx) transfer(b *ssa.BasicBlock, st *state, e *env) {
 			st.merge(base, path+"{}", entry{labels: c.valueLabels(st, e, in.X)})
 		case *ssa.MapUpdate:
 			base, path := c.place(st, e, in.Map)
-			e := entry{labels: c.valueLabels(st, e, in.Value), dirty: true, atomic: isGormExprValue(in.Value), numeric: isNumeric(peel(in.Value).Type()),
+			e := entry{labels: c.valueLabels(st, e, in.Value), dirty: true, atomic: isSQLExprValue(in.Value), numeric: isNumeric(peel(in.Value).Type()),
 				konst: isConst(peel(in.Value)) || pointerToConst(in.Value), kval: constValue(in.Value)}
 			st.set(base, path+mapKey(in.Key), e)
 		case *ssa.UnOp:
@@ -1023,13 +1023,14 @@ func (c *funcCtx) extract(e *env, x *ssa.Extract) labels {
 	return c.taint(e, x.Tuple)
 }
 
-// isGormExprValue reports whether v (or the value it boxes) is a GORM SQL
-// expression.
-func isGormExprValue(v ssa.Value) bool {
+// isSQLExprValue reports whether v (or the value it boxes) is a library's
+// SQL expression (apis.IsSQLExpr), which the database computes: a write
+// of it is atomic.
+func isSQLExprValue(v ssa.Value) bool {
 	if mi, ok := v.(*ssa.MakeInterface); ok {
 		v = mi.X
 	}
-	return apis.IsGormExpr(v.Type())
+	return apis.IsSQLExpr(v.Type())
 }
 
 // isCallRoot reports whether a handle is rooted at a call (a transaction a

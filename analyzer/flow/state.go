@@ -64,7 +64,7 @@ type entry struct {
 	// element and its tag.
 	field *types.Var
 	tag   string
-	// atomic reports a stored GORM SQL expression (gorm.Expr).
+	// atomic reports a stored SQL expression (apis.IsSQLExpr: gorm.Expr).
 	atomic bool
 	// target is where a stored pointer points: reading through it (a
 	// path continuing with "*") continues at the target.

@@ -3,7 +3,6 @@ package flow
 import (
 	"go/constant"
 	"go/types"
-	"reflect"
 	"strings"
 
 	"golang.org/x/tools/go/ssa"
@@ -34,21 +33,15 @@ func (a *Analysis) modelTable(t types.Type, lib apis.Lib) string {
 		return sqlTable(name)
 	}
 	for i := 0; i < st.NumFields(); i++ {
-		if f := st.Field(i); f.Embedded() && f.Name() == "BaseModel" {
-			tag := reflect.StructTag(st.Tag(i)).Get("bun")
-			for _, part := range strings.Split(tag, ",") {
-				if name, ok := strings.CutPrefix(part, "table:"); ok && name != "" {
-					if alias := strings.IndexAny(name, " ,"); alias >= 0 {
-						name = name[:alias]
-					}
-					return sqlTable(name)
-				}
+		if f := st.Field(i); f.Embedded() {
+			if name := apis.ReadTag(f.Name(), st.Tag(i)).Table; name != "" {
+				return sqlTable(name)
 			}
 		}
 	}
 	switch lib.Info().Tables {
 	case apis.Snake:
-		return sqlTable(snake(n.Obj().Name()))
+		return sqlTable(apis.SnakeCase(n.Obj().Name()))
 	case apis.Generated:
 		// The table the generated package's query starter reads from.
 		if a.facts == nil {
@@ -58,7 +51,7 @@ func (a *Analysis) modelTable(t types.Type, lib apis.Lib) string {
 			return sqlTable(name)
 		}
 	}
-	return sqlTable(plural(snake(n.Obj().Name())))
+	return sqlTable(plural(apis.SnakeCase(n.Obj().Name())))
 }
 
 // tableNameMethod reports whether a model has a TableName method, and the
@@ -120,57 +113,62 @@ func plural(s string) string {
 	return head + last + "s"
 }
 
-// modelKeys returns the primary key columns of an ORM model: fields
-// tagged gorm:"primaryKey", bun:",pk", xorm:"pk" or bson:"_id" (a MongoDB
-// document's identity), else a field named ID, looking
-// into embedded structs (gorm.Model).
+// modelKeys returns the primary key columns of an ORM model: the fields
+// a tag marks as the key (gorm:"primaryKey", bun:",pk", xorm:"pk") or
+// that are a document's identity (bson:"_id"), else a field named ID,
+// looking into embedded structs (gorm.Model).
 func modelKeys(t types.Type) []string {
 	_, st := model(t)
 	if st == nil {
 		return nil
 	}
 	var tagged, named []string
-	var walk func(st *types.Struct, depth int)
-	walk = func(st *types.Struct, depth int) {
-		for i := 0; i < st.NumFields(); i++ {
-			f := st.Field(i)
-			tag := reflect.StructTag(st.Tag(i))
-			if f.Embedded() && depth < 3 {
-				if inner, ok := derefType(f.Type()).Underlying().(*types.Struct); ok {
-					walk(inner, depth+1)
-					continue
-				}
-			}
-			g := strings.ToLower(tag.Get("gorm"))
-			b := tag.Get("bun")
-			col := columnName(f.Name(), string(tag))
-			if name, _, _ := strings.Cut(b, ","); name != "" && name != "-" {
-				col = name
-			}
-			if strings.Contains(g, "primarykey") || strings.Contains(g, "primary_key") || hasOption(b, "pk") || xormTagHas(tag.Get("xorm"), "pk") || col == "_id" {
-				tagged = append(tagged, col)
-			} else if f.Name() == "ID" {
-				named = append(named, col)
-			}
+	eachTagged(st, func(f *types.Var, tag apis.FieldTag) {
+		if tag.Key {
+			tagged = append(tagged, tag.KeyColumn)
+		} else if f.Name() == "ID" {
+			named = append(named, tag.KeyColumn)
 		}
-	}
-	walk(st, 0)
+	})
 	if len(tagged) > 0 {
 		return tagged
 	}
 	return named
 }
 
-// hasOption reports whether a comma-separated struct tag value (after its
-// name) holds option opt.
-func hasOption(tag, opt string) bool {
-	parts := strings.Split(tag, ",")
-	for _, p := range parts[min(1, len(parts)):] {
-		if strings.TrimSpace(p) == opt {
-			return true
+// versionColumn returns the column of the field a tag marks as a model's
+// version (xorm:"version"), or "".
+func versionColumn(t types.Type) string {
+	st, ok := derefType(t).Underlying().(*types.Struct)
+	if !ok {
+		return ""
+	}
+	col := ""
+	eachTagged(st, func(_ *types.Var, tag apis.FieldTag) {
+		if tag.Version && col == "" {
+			col = tag.Column
+		}
+	})
+	return col
+}
+
+// eachTagged calls fn with each field of a model's struct and what its
+// tags say, the fields of embedded structs (gorm.Model) in their place.
+func eachTagged(st *types.Struct, fn func(f *types.Var, tag apis.FieldTag)) {
+	var walk func(st *types.Struct, depth int)
+	walk = func(st *types.Struct, depth int) {
+		for i := 0; i < st.NumFields(); i++ {
+			f := st.Field(i)
+			if f.Embedded() && depth < 3 {
+				if inner, ok := derefType(f.Type()).Underlying().(*types.Struct); ok {
+					walk(inner, depth+1)
+					continue
+				}
+			}
+			fn(f, apis.ReadTag(f.Name(), st.Tag(i)))
 		}
 	}
-	return false
+	walk(st, 0)
 }
 
 // model returns the struct type an ORM value stands for (a struct, a

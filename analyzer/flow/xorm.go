@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"go/constant"
 	"go/types"
-	"reflect"
 	"slices"
 	"strings"
 
@@ -223,7 +222,7 @@ func (c *funcCtx) xormWrite(st *state, e *env, x apiCall, bean ssa.Value) {
 			// Incr) writes nothing of its own.
 			row = (len(ch.columns) == 0 || ch.allCols) && len(vals) > n
 			if !ch.noVersion {
-				version = xormVersion(t)
+				version = versionColumn(t)
 			}
 			if n, _ := model(t); n != nil {
 				table = c.a.modelTable(t, ch.lib)
@@ -259,107 +258,4 @@ func mapNumbers(e *env, v ssa.Value) map[string]bool {
 		}
 	}
 	return out
-}
-
-// xormVersion returns the column of a model's version field (tagged
-// xorm:"version"), or "".
-func xormVersion(t types.Type) string {
-	for _, f := range recordFieldsTagged(t) {
-		if xormTagHas(f.tag, "version") {
-			return f.column
-		}
-	}
-	return ""
-}
-
-// taggedField is a field of a record with its xorm tag.
-type taggedField struct {
-	column, tag string
-}
-
-// recordFieldsTagged returns the fields of a struct (and of the structs
-// it embeds) with their columns and xorm tags.
-func recordFieldsTagged(t types.Type) []taggedField {
-	st, ok := derefType(t).Underlying().(*types.Struct)
-	if !ok {
-		return nil
-	}
-	var out []taggedField
-	var walk func(st *types.Struct, depth int)
-	walk = func(st *types.Struct, depth int) {
-		for i := 0; i < st.NumFields(); i++ {
-			f := st.Field(i)
-			tag := reflect.StructTag(st.Tag(i)).Get("xorm")
-			if f.Embedded() && depth < 3 {
-				if inner, ok := derefType(f.Type()).Underlying().(*types.Struct); ok {
-					walk(inner, depth+1)
-					continue
-				}
-			}
-			out = append(out, taggedField{column: columnName(f.Name(), st.Tag(i)), tag: tag})
-		}
-	}
-	walk(st, 0)
-	return out
-}
-
-// xormTagWords splits an xorm struct tag (`varchar(25) notnull 'usr_name'
-// comment('a b')`) into its words: separated by spaces outside quotes
-// and parentheses.
-func xormTagWords(tag string) []string {
-	var words []string
-	depth, quoted, start := 0, false, 0
-	for i := 0; i <= len(tag); i++ {
-		if i == len(tag) || tag[i] == ' ' && depth == 0 && !quoted {
-			if w := tag[start:i]; w != "" {
-				words = append(words, w)
-			}
-			start = i + 1
-			continue
-		}
-		switch tag[i] {
-		case '\'':
-			quoted = !quoted
-		case '(':
-			if !quoted {
-				depth++
-			}
-		case ')':
-			if !quoted && depth > 0 {
-				depth--
-			}
-		}
-	}
-	return words
-}
-
-// xormTagHas reports whether an xorm struct tag holds the keyword word
-// (pk, version, -, <-), in any case.
-func xormTagHas(tag, word string) bool {
-	if tag == "" {
-		return false
-	}
-	for _, w := range xormTagWords(tag) {
-		if i := strings.IndexByte(w, '('); i > 0 {
-			w = w[:i]
-		}
-		if strings.EqualFold(w, word) {
-			return true
-		}
-	}
-	return false
-}
-
-// xormTagColumn returns the column an xorm struct tag names in quotes
-// (`'usr_name'`), or "".
-func xormTagColumn(tag string) string {
-	if tag == "" {
-		return ""
-	}
-	for _, w := range xormTagWords(tag) {
-		if len(w) > 2 && w[0] == '\'' && w[len(w)-1] == '\'' {
-			return w[1 : len(w)-1]
-		}
-	}
-	return ""
 }
