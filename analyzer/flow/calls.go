@@ -827,8 +827,10 @@ func (c *funcCtx) write(st *state, call *ssa.Call, sub int, kind WriteKind, h Ha
 	k := eventKey{call, sub}
 	w := c.writes[k]
 	if w == nil {
-		w = &Write{Pos: c.cur.at(call.Pos()), Call: call, Kind: kind, Handle: h, SQLArg: -1, seq: c.a.next()}
+		w = &Write{Pos: c.cur.at(call.Pos()), Call: call, Kind: kind, Handle: h, SQLArg: -1, Stored: c.cur != nil && c.cur.stored, seq: c.a.next()}
 		c.writes[k] = w
+	} else {
+		w.Stored = w.Stored && c.cur != nil && c.cur.stored
 	}
 	w.InTx = w.InTx || inTx
 	if c.cur != nil {

@@ -11,7 +11,10 @@
 // Closures run at the point where they are created, except those passed to
 // a transaction runner (gorm's DB.Transaction, or a function whose summary
 // says it runs its callback in a transaction), which run at that call with
-// their handle parameter bound to the transaction. Calls to other functions
+// their handle parameter bound to the transaction, and those called or
+// passed to a call, which run there. A closure kept for later (stored in a
+// field or a map, or returned) runs where it is created on a copy of the
+// state: what it does is judged, but it is not the function's effect. Calls to other functions
 // of the package use their summaries (computed on demand), calls into other
 // packages use their facts, and any other call is assumed to compute its
 // results from its arguments.
@@ -420,6 +423,11 @@ type Write struct {
 	// KeyRow is the record whose id its WHERE compares the row's id with
 	// (UpdateOneID(it.ID) of an item of a list read), when known.
 	KeyRow RowOf
+	// Stored reports a write in a closure the function keeps for later
+	// (stored in a field, a map or a variable it returns, or returned):
+	// it runs in a later call, not in this one, so a summary does not
+	// count it among the function's effects.
+	Stored bool
 	seq    int
 }
 

@@ -39,6 +39,9 @@ type env struct {
 	// all: those of the place it was inlined at; pos is that place.
 	guards []Guard
 	pos    token.Pos
+	// stored reports a closure kept for later, or one it runs: it runs
+	// in a later call of its own, not in the function that made it.
+	stored bool
 }
 
 // at returns pos, or, for an instruction without a position (in a
@@ -93,6 +96,11 @@ type funcCtx struct {
 	queries  map[ssa.Value]*query
 	consumed map[*ssa.MakeClosure]bool
 	later    map[*ssa.MakeClosure]bool
+	// stored are the closures kept for later: stored in a field, a map
+	// or a global, or returned, neither called nor started here.
+	stored map[*ssa.MakeClosure]bool
+	// storing asks inline to run the closure as a stored one.
+	storing bool
 	// consumedFn are closures without free variables passed to a runner.
 	consumedFn map[*ssa.Function]bool
 	anonRet    map[*ssa.Function][]labels
@@ -136,6 +144,7 @@ func newFuncCtx(a *Analysis, fn *ssa.Function) *funcCtx {
 		queries:    make(map[ssa.Value]*query),
 		consumed:   make(map[*ssa.MakeClosure]bool),
 		later:      make(map[*ssa.MakeClosure]bool),
+		stored:     make(map[*ssa.MakeClosure]bool),
 		consumedFn: make(map[*ssa.Function]bool),
 		anonRet:    make(map[*ssa.Function][]labels),
 		inlined:    make(map[*ssa.Function]bool),
@@ -233,6 +242,8 @@ func (c *funcCtx) classifyClosures(fn *ssa.Function) {
 			case *ssa.MakeClosure:
 				if closureUsedLater(in) {
 					c.later[in] = true
+				} else if !closureStarted(in) {
+					c.stored[in] = true
 				}
 			}
 		}
@@ -268,6 +279,17 @@ func closureUsedLater(mc *ssa.MakeClosure) bool {
 					}
 				}
 			}
+		}
+	}
+	return false
+}
+
+// closureStarted reports whether a closure is started as a goroutine, or
+// passed to a call that is: it runs beside the function that made it.
+func closureStarted(mc *ssa.MakeClosure) bool {
+	for _, ref := range *mc.Referrers() {
+		if _, ok := ref.(*ssa.Go); ok {
+			return true
 		}
 	}
 	return false
@@ -548,7 +570,15 @@ func (c *funcCtx) transfer(b *ssa.BasicBlock, st *state, e *env) {
 			}
 			c.setVal(in, ls)
 		case *ssa.MakeClosure:
-			if !c.consumed[in] && !c.later[in] {
+			switch {
+			case c.stored[in] && !c.consumed[in]:
+				// Kept for a later call: what it reads and writes is
+				// analysed here, but it changes neither this function's
+				// state nor its summary.
+				c.storing = true
+				c.inline(st.clone(), e, in.Fn.(*ssa.Function), in.Bindings, nil, nil)
+				c.storing = false
+			case !c.consumed[in] && !c.later[in]:
 				c.inline(st, e, in.Fn.(*ssa.Function), in.Bindings, nil, nil)
 			}
 		case *ssa.Call:
@@ -590,7 +620,8 @@ func (c *funcCtx) inline(st *state, e *env, fn *ssa.Function, bindings, args []s
 		return
 	}
 	c.inlined[fn] = true
-	child := &env{parent: e, fn: fn, depth: e.depth + 1, bind: make(map[ssa.Value]ssa.Value), handles: make(map[ssa.Value]Handle)}
+	child := &env{parent: e, fn: fn, depth: e.depth + 1, bind: make(map[ssa.Value]ssa.Value), handles: make(map[ssa.Value]Handle), stored: e.stored || c.storing}
+	c.storing = false
 	if c.at != nil && c.cur == e {
 		child.guards = c.guardsOf(e, c.at)
 		child.pos = c.at.Pos()

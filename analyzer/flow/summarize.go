@@ -165,6 +165,9 @@ func (c *funcCtx) summarize(r *Result) *summary.Summary {
 		}
 	}
 	for _, w := range r.Writes {
+		if w.Stored {
+			continue // runs in a later call, not in this one
+		}
 		lockedFirst := w.LockedFirst || lockedBefore(w.Held, w.Handle)
 		for _, v := range w.Values {
 			if len(v.Labels) == 0 && v.Column != "" && !v.Whole && (v.Const || v.Time) && !notSaving(w) {
@@ -190,9 +193,9 @@ func (c *funcCtx) summarize(r *Result) *summary.Summary {
 			s.Locks = append(s.Locks, summary.LockEffect{Handle: lk.Handle.Ref(lk.InTx), Site: c.site(lk.Pos, ""), Advisory: lk.advisory()})
 		}
 	}
-	s.Effects = slices.ContainsFunc(r.Writes, func(w *Write) bool { return !notSaving(w) })
+	s.Effects = slices.ContainsFunc(r.Writes, func(w *Write) bool { return !w.Stored && !notSaving(w) })
 	for _, w := range r.Writes {
-		if len(w.Overwrites) > 0 && w.Table != "" {
+		if len(w.Overwrites) > 0 && w.Table != "" && !w.Stored {
 			s.Upserts = append(s.Upserts, summary.Upsert{Table: w.Table, Columns: slices.Clone(w.Overwrites), Handle: w.Handle.Ref(w.InTx), Site: c.site(w.Pos, w.Site)})
 		}
 	}
