@@ -1162,6 +1162,7 @@ func fieldColumn(t types.Type, path string) colRef {
 // applySummary applies a callee's summary at a call.
 func (c *funcCtx) applySummary(st *state, e *env, call *ssa.Call, sum *summary.Summary, callee *types.Func, args []ssa.Value, overrides map[int]Handle) {
 	guardCall(st, sum.Guard, sum.Clears, FuncName(callee))
+	sum = c.storedCase(st, e, sum, args)
 	sum = c.constantCase(sum, args)
 	nres := 0
 	if callee != nil {
@@ -1291,6 +1292,23 @@ func (c *funcCtx) applySummary(st *state, e *env, call *ssa.Call, sum *summary.S
 			st.set(v, path, en)
 		}
 	}
+}
+
+// storedCase returns the summary of the callee for an argument that is a
+// record read from the table, when its summary has a case for one: the
+// key field the callee tests for its zero value holds what a load read.
+func (c *funcCtx) storedCase(st *state, e *env, sum *summary.Summary, args []ssa.Value) *summary.Summary {
+	for _, cs := range sum.Cases {
+		if !cs.Stored || cs.Param >= len(args) {
+			continue
+		}
+		// The record a load returned, or one whose key a load filled.
+		if args[cs.Param] != nil && hasLoad(c.taint(e, args[cs.Param])) || hasLoad(c.readSource(st, e, args, summary.Source{Param: cs.Param, Path: cs.Path})) {
+			s, _ := sum.StoredCase(cs.Param)
+			return s
+		}
+	}
+	return sum
 }
 
 // constantCase returns the summary of the callee for the constant

@@ -541,6 +541,20 @@ const maxCaseParams = 2
 // what `if preconf > 0` guards.
 func (a *Analysis) cases(fn *ssa.Function, s *summary.Summary) []summary.Case {
 	var out []summary.Case
+	for i, p := range fn.Params {
+		if i >= maxStoredParams {
+			break
+		}
+		field, path := keyTested(p)
+		if field < 0 {
+			continue
+		}
+		c := newFuncCtx(a, fn)
+		c.storedKey = map[*ssa.Parameter]int{p: field}
+		if cs := c.run().Summary; cs.String() != s.String() {
+			out = append(out, summary.Case{Param: i, Stored: true, Path: path, Summary: cs})
+		}
+	}
 	n := 0
 	for i, p := range fn.Params {
 		zero, ok := decidesBranch(p)
@@ -568,6 +582,89 @@ func (a *Analysis) cases(fn *ssa.Function, s *summary.Summary) []summary.Case {
 		}
 	}
 	return out
+}
+
+// maxStoredParams bounds the parameters, counted from the first, that a
+// summary has a stored-record case for.
+const maxStoredParams = 6
+
+// keyTested returns the index and path of the key field of a record
+// parameter that a branch tests for its zero value (if status.ID == "" {
+// a new status }), or -1: a caller that passes a record it read from the
+// table takes the other way.
+func keyTested(p *ssa.Parameter) (int, string) {
+	ptr, ok := p.Type().Underlying().(*types.Pointer)
+	if !ok {
+		return -1, ""
+	}
+	st, ok := ptr.Elem().Underlying().(*types.Struct)
+	if !ok {
+		return -1, ""
+	}
+	for _, ref := range *p.Referrers() {
+		fa, ok := ref.(*ssa.FieldAddr)
+		if !ok || fa.X != p || !isKeyField(st, fa.Field) {
+			continue
+		}
+		for _, r := range *fa.Referrers() {
+			if u, ok := r.(*ssa.UnOp); ok && u.Op == token.MUL && zeroTestFeedsIf(u) {
+				return fa.Field, "." + st.Field(fa.Field).Name()
+			}
+		}
+	}
+	return -1, ""
+}
+
+// isKeyField reports whether field i of a model's struct is its primary
+// key: tagged so, or named ID.
+func isKeyField(st *types.Struct, i int) bool {
+	f := st.Field(i)
+	return apis.ReadTag(f.Name(), st.Tag(i)).Key || f.Name() == "ID"
+}
+
+// zeroTestFeedsIf reports whether v is compared with a zero constant in a
+// condition of an if, directly or negated.
+func zeroTestFeedsIf(v ssa.Value) bool {
+	for _, ref := range *v.Referrers() {
+		b, ok := ref.(*ssa.BinOp)
+		if !ok || b.Op != token.EQL && b.Op != token.NEQ || zeroConst(b.X) == nil && zeroConst(b.Y) == nil {
+			continue
+		}
+		for _, rr := range *b.Referrers() {
+			switch r := rr.(type) {
+			case *ssa.If:
+				return true
+			case *ssa.UnOp:
+				if r.Op == token.NOT {
+					for _, r2 := range *r.Referrers() {
+						if _, ok := r2.(*ssa.If); ok {
+							return true
+						}
+					}
+				}
+			}
+		}
+	}
+	return false
+}
+
+// zeroConst returns v when it is the zero constant of a string or a number.
+func zeroConst(v ssa.Value) *ssa.Const {
+	k, ok := v.(*ssa.Const)
+	if !ok || k.Value == nil {
+		return nil
+	}
+	switch k.Value.Kind() {
+	case constant.String:
+		if constant.StringVal(k.Value) == "" {
+			return k
+		}
+	case constant.Int:
+		if constant.Sign(k.Value) == 0 {
+			return k
+		}
+	}
+	return nil
 }
 
 // decidesBranch reports whether a parameter decides an if: a bool that is

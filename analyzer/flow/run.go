@@ -121,6 +121,10 @@ type funcCtx struct {
 	// consts are parameters of the root function taken to be constants:
 	// a branch they decide runs one way only.
 	consts map[*ssa.Parameter]constant.Value
+	// storedKey are record parameters of the root function taken to be
+	// records read from the table, with the index of their key field: a
+	// test of the key for its zero value is false.
+	storedKey map[*ssa.Parameter]int
 	// bounds are the bounds of the analysis it hit.
 	bounds []string
 	// stmtResults are the results that are statements prepared with a
@@ -395,7 +399,7 @@ func (c *funcCtx) body(fn *ssa.Function, e *env, entry *state) *state {
 // ends in an if on a parameter taken to be a constant (or on a comparison
 // of one with a constant), and b is the other way.
 func (c *funcCtx) notTaken(p, b *ssa.BasicBlock) bool {
-	if len(c.consts) == 0 || len(p.Instrs) == 0 || len(p.Succs) != 2 {
+	if len(c.consts) == 0 && len(c.storedKey) == 0 || len(p.Instrs) == 0 || len(p.Succs) != 2 {
 		return false
 	}
 	iff, ok := p.Instrs[len(p.Instrs)-1].(*ssa.If)
@@ -428,6 +432,10 @@ func (c *funcCtx) constCond(cond ssa.Value) (bool, bool) {
 			return !v, ok
 		}
 	case *ssa.BinOp:
+		if (x.Op == token.EQL || x.Op == token.NEQ) && (c.storedKeyRead(x.X) && zeroConst(x.Y) != nil || c.storedKeyRead(x.Y) && zeroConst(x.X) != nil) {
+			// The key of a record read from the table is set.
+			return x.Op == token.NEQ, true
+		}
 		l, lok := c.constOperand(x.X)
 		r, rok := c.constOperand(x.Y)
 		if !lok || !rok || l.Kind() == constant.Unknown || r.Kind() == constant.Unknown {
@@ -442,6 +450,25 @@ func (c *funcCtx) constCond(cond ssa.Value) (bool, bool) {
 		}
 	}
 	return false, false
+}
+
+// storedKeyRead reports whether v reads the key field of a parameter taken
+// to be a record read from the table.
+func (c *funcCtx) storedKeyRead(v ssa.Value) bool {
+	u, ok := v.(*ssa.UnOp)
+	if !ok || u.Op != token.MUL {
+		return false
+	}
+	fa, ok := u.X.(*ssa.FieldAddr)
+	if !ok {
+		return false
+	}
+	p, ok := fa.X.(*ssa.Parameter)
+	if !ok {
+		return false
+	}
+	i, ok := c.storedKey[p]
+	return ok && i == fa.Field
 }
 
 // constOperand returns the value of a constant or of a parameter taken to
@@ -565,7 +592,10 @@ func (c *funcCtx) transfer(b *ssa.BasicBlock, st *state, e *env) {
 			c.setVal(in, c.taint(e, in.Iter))
 		case *ssa.Phi:
 			var ls labels
-			for _, edge := range in.Edges {
+			for i, edge := range in.Edges {
+				if b := in.Block(); i < len(b.Preds) && c.notTaken(b.Preds[i], b) {
+					continue // a branch decided by a constant
+				}
 				ls = ls.union(c.taint(e, edge))
 			}
 			c.setVal(in, ls)

@@ -350,10 +350,16 @@ type Prepare struct {
 // Case is the summary of a function whose bool parameter Param is the
 // constant Value, or, with Zero, whose number or string parameter Param is
 // its zero value (SetRespondedAt(t, 0) under `if preconf > 0 { … }`).
+//
+// With Stored, Param is a record read from the table, whose key field (at
+// Path, ".ID") is therefore set: a branch that tests the key for its zero
+// value (if status.ID == "" { a new status }) goes the other way.
 type Case struct {
 	Param   int
 	Value   bool
 	Zero    bool
+	Stored  bool
+	Path    string
 	Summary *Summary
 }
 
@@ -361,11 +367,23 @@ type Case struct {
 // constant v, or s itself.
 func (s *Summary) Case(i int, v bool) *Summary {
 	for _, c := range s.Cases {
-		if c.Param == i && !c.Zero && c.Value == v && c.Summary != nil {
+		if c.Param == i && !c.Zero && !c.Stored && c.Value == v && c.Summary != nil {
 			return c.Summary
 		}
 	}
 	return s
+}
+
+// StoredCase returns the summary of the function when parameter i is a
+// record read from the table, and the path of its key field, or s itself
+// and "".
+func (s *Summary) StoredCase(i int) (*Summary, string) {
+	for _, c := range s.Cases {
+		if c.Param == i && c.Stored && c.Summary != nil {
+			return c.Summary, c.Path
+		}
+	}
+	return s, ""
 }
 
 // ZeroCase returns the summary of the function when parameter i is its
@@ -454,6 +472,10 @@ func (s *Summary) String() string {
 		parts = append(parts, fmt.Sprintf("runs param %d in a %s", r.Callback, r.Kind))
 	}
 	for _, c := range s.Cases {
+		if c.Stored {
+			parts = append(parts, fmt.Sprintf("with param %d stored (%s set): {%s}", c.Param, c.Path, c.Summary))
+			continue
+		}
 		if c.Zero {
 			parts = append(parts, fmt.Sprintf("with param %d zero: {%s}", c.Param, c.Summary))
 			continue
@@ -535,6 +557,9 @@ func (s *Summary) Normalize() {
 		}
 		if a.Zero != b.Zero {
 			return boolInt(a.Zero) - boolInt(b.Zero)
+		}
+		if a.Stored != b.Stored {
+			return boolInt(a.Stored) - boolInt(b.Stored)
 		}
 		return boolInt(a.Value) - boolInt(b.Value)
 	})

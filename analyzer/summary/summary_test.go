@@ -136,3 +136,39 @@ func BenchmarkNormalize(b *testing.B) {
 		s.Normalize()
 	}
 }
+
+// TestCases checks that each kind of case is found by its own lookup
+// only: a stored-record case is not a bool's or a zero's.
+func TestCases(t *testing.T) {
+	boolCase := &Summary{Effects: true}
+	zeroCase := &Summary{Writes: []Write{{Param: 1, Column: "n"}}}
+	storedCase := &Summary{}
+	s := &Summary{Effects: true, Cases: []Case{
+		{Param: 1, Stored: true, Path: ".ID", Summary: storedCase},
+		{Param: 1, Value: false, Summary: boolCase},
+		{Param: 2, Zero: true, Summary: zeroCase},
+	}}
+	tests := []struct {
+		name string
+		got  *Summary
+		want *Summary
+	}{
+		{"bool case", s.Case(1, false), boolCase},
+		{"no bool case for true", s.Case(1, true), s},
+		{"zero case", s.ZeroCase(2), zeroCase},
+		{"no zero case of a stored record", s.ZeroCase(1), s},
+		{"no stored case of a zero", func() *Summary { c, _ := s.StoredCase(2); return c }(), s},
+	}
+	for _, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("%s: got %v, want %v", tt.name, tt.got, tt.want)
+		}
+	}
+	if got, path := s.StoredCase(1); got != storedCase || path != ".ID" {
+		t.Errorf("StoredCase(1) = %v, %q; want the stored case and .ID", got, path)
+	}
+	s.Normalize()
+	if got, want := s.String(), "with param 1 false: {changes the database}; with param 1 stored (.ID set): {}; with param 2 zero: {writes param 1 to n on param 0}"; got != want {
+		t.Errorf("String() = %q\nwant %q", got, want)
+	}
+}

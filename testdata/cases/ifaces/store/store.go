@@ -163,3 +163,47 @@ func digits(n int64) string {
 	}
 	return digits(n/10) + digits(n%10)
 }
+
+// GrantBonus adds a bonus to a user read before applyBonus takes its lock:
+// two grants both add to the credits read here, and one bonus is lost.
+func (s *Store) GrantBonus(ctx context.Context, id, bonus int64) error {
+	u, err := s.driver.GetUser(ctx, id)
+	if err != nil {
+		return err
+	}
+	return s.applyBonus(ctx, u, bonus) // want `^lost update: u\.Credits is read at store\.go:170 through store\.Driver\.GetUser and written back here through store\.Driver\.UpdateUser outside a locking transaction; a concurrent request can change users\.credits in between\..*\n\tpgdb.DB implements store.Driver: its GetUser reads users.credits at db.go:\d+ without a lock, and its UpdateUser writes it at db.go:\d+ whatever the row holds$` `^lost update: u\.Credits is read at store\.go:170 through store\.Driver\.GetUser and written back here through store\.Driver\.UpdateUser outside a locking transaction; a concurrent request can change users\.credits in between\..*\n\tsqlitedb.DB implements store.Driver: its GetUser reads users.credits at db.go:\d+ without a lock, and its UpdateUser writes it at db.go:\d+ whatever the row holds$`
+}
+
+// applyBonus adds a bonus under the store's lock.
+func (s *Store) applyBonus(ctx context.Context, u *User, bonus int64) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u.Credits += bonus
+	return s.driver.UpdateUser(ctx, u)
+}
+
+// GrantBonusSafely hands the user it read to applyBonusSafely, which reads
+// a stored user again under the lock: the copy read here is used only for
+// a user that is new (no id yet), which no load returns.
+func (s *Store) GrantBonusSafely(ctx context.Context, id, bonus int64) error {
+	u, err := s.driver.GetUser(ctx, id)
+	if err != nil {
+		return err
+	}
+	return s.applyBonusSafely(ctx, u, bonus)
+}
+
+// applyBonusSafely reads a stored user again under the store's lock,
+// which keeps out the grants of this process only.
+func (s *Store) applyBonusSafely(ctx context.Context, u *User, bonus int64) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if isNew := u.ID == 0; !isNew {
+		var err error
+		if u, err = s.driver.GetUser(ctx, u.ID); err != nil {
+			return err
+		}
+	}
+	u.Credits += bonus
+	return s.driver.UpdateUser(ctx, u) // want `^lost update: u\.Credits is read at store\.go:203 through store\.Driver\.GetUser and written back here through store\.Driver\.UpdateUser under a sync\.Mutex, which serialises requests in this process only; another instance of the service can change users\.credits in between\..*\n\tpgdb.DB implements store.Driver: its GetUser reads users.credits at db.go:\d+ without a lock, and its UpdateUser writes it at db.go:\d+ whatever the row holds$` `^lost update: u\.Credits is read at store\.go:203 through store\.Driver\.GetUser and written back here through store\.Driver\.UpdateUser under a sync\.Mutex, which serialises requests in this process only; another instance of the service can change users\.credits in between\..*\n\tsqlitedb.DB implements store.Driver: its GetUser reads users.credits at db.go:\d+ without a lock, and its UpdateUser writes it at db.go:\d+ whatever the row holds$`
+}
