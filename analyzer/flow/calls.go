@@ -1302,13 +1302,45 @@ func (c *funcCtx) storedCase(st *state, e *env, sum *summary.Summary, args []ssa
 		if !cs.Stored || cs.Param >= len(args) {
 			continue
 		}
-		// The record a load returned, or one whose key a load filled.
-		if args[cs.Param] != nil && hasLoad(c.taint(e, args[cs.Param])) || hasLoad(c.readSource(st, e, args, summary.Source{Param: cs.Param, Path: cs.Path})) {
+		// The record a load returned, one whose key a load filled, or
+		// a parameter taken to be a stored record itself.
+		a := args[cs.Param]
+		if p, ok := a.(*ssa.Parameter); ok && c.storedKey != nil {
+			if _, ok := c.storedKey[p]; ok {
+				s, _ := sum.StoredCase(cs.Param)
+				return s
+			}
+		}
+		if a != nil && hasLoad(c.taint(e, a)) || hasLoad(c.readSource(st, e, args, summary.Source{Param: cs.Param, Path: cs.Path})) {
 			s, _ := sum.StoredCase(cs.Param)
 			return s
 		}
 	}
 	return sum
+}
+
+// passesStored returns the key path of the stored-record case of a
+// function that p is handed to, as the argument that case is for, or "".
+func (c *funcCtx) passesStored(p *ssa.Parameter) string {
+	for _, ref := range *p.Referrers() {
+		call, ok := ref.(*ssa.Call)
+		if !ok {
+			continue
+		}
+		sum, _ := c.summaryOf(call.Common())
+		if sum == nil {
+			continue
+		}
+		for i, a := range allArgs(call.Common()) {
+			if a != ssa.Value(p) {
+				continue
+			}
+			if cs, path := sum.StoredCase(i); cs != sum {
+				return path
+			}
+		}
+	}
+	return ""
 }
 
 // constantCase returns the summary of the callee for the constant

@@ -547,7 +547,12 @@ func (a *Analysis) cases(fn *ssa.Function, s *summary.Summary) []summary.Case {
 		}
 		field, path := keyTested(p)
 		if field < 0 {
-			continue
+			// Handed on to a function that has a case for it
+			// (RefreshStatus passing its status to
+			// enrichStatusSafely).
+			if path = newFuncCtx(a, fn).passesStored(p); path == "" {
+				continue
+			}
 		}
 		c := newFuncCtx(a, fn)
 		c.storedKey = map[*ssa.Parameter]int{p: field}

@@ -122,8 +122,9 @@ type funcCtx struct {
 	// a branch they decide runs one way only.
 	consts map[*ssa.Parameter]constant.Value
 	// storedKey are record parameters of the root function taken to be
-	// records read from the table, with the index of their key field: a
-	// test of the key for its zero value is false.
+	// records read from the table, with the index of their key field (or
+	// -1 for one the function only hands on): a test of the key for its
+	// zero value is false, and a callee given it takes its stored case.
 	storedKey map[*ssa.Parameter]int
 	// bounds are the bounds of the analysis it hit.
 	bounds []string

@@ -207,3 +207,18 @@ func (s *Store) applyBonusSafely(ctx context.Context, u *User, bonus int64) erro
 	u.Credits += bonus
 	return s.driver.UpdateUser(ctx, u) // want `^lost update: u\.Credits is read at store\.go:203 through store\.Driver\.GetUser and written back here through store\.Driver\.UpdateUser under a sync\.Mutex, which serialises requests in this process only; another instance of the service can change users\.credits in between\..*\n\tpgdb.DB implements store.Driver: its GetUser reads users.credits at db.go:\d+ without a lock, and its UpdateUser writes it at db.go:\d+ whatever the row holds$` `^lost update: u\.Credits is read at store\.go:203 through store\.Driver\.GetUser and written back here through store\.Driver\.UpdateUser under a sync\.Mutex, which serialises requests in this process only; another instance of the service can change users\.credits in between\..*\n\tsqlitedb.DB implements store.Driver: its GetUser reads users.credits at db.go:\d+ without a lock, and its UpdateUser writes it at db.go:\d+ whatever the row holds$`
 }
+
+// GrantBonusLater hands the user it read on through applyBonusVia, which
+// passes it to applyBonusSafely: the stored user is read again there too.
+func (s *Store) GrantBonusLater(ctx context.Context, id, bonus int64) error {
+	u, err := s.driver.GetUser(ctx, id)
+	if err != nil {
+		return err
+	}
+	return s.applyBonusVia(ctx, u, bonus)
+}
+
+// applyBonusVia applies a bonus through applyBonusSafely.
+func (s *Store) applyBonusVia(ctx context.Context, u *User, bonus int64) error {
+	return s.applyBonusSafely(ctx, u, bonus)
+}
