@@ -1319,6 +1319,34 @@ func (c *funcCtx) storedCase(st *state, e *env, sum *summary.Summary, args []ssa
 	return sum
 }
 
+// namedColumns returns the constant strings a call gives a variadic
+// ...string parameter (the columns a repository method is to write), or
+// nil when it gives none or one that is not constant.
+func (c *funcCtx) namedColumns(e *env, call *ssa.Call) []string {
+	cc := call.Common()
+	sig := cc.Signature()
+	if sig == nil || !sig.Variadic() || len(cc.Args) == 0 {
+		return nil
+	}
+	last := sig.Params().At(sig.Params().Len() - 1).Type()
+	if sl, ok := last.Underlying().(*types.Slice); !ok || !types.Identical(sl.Elem(), types.Typ[types.String]) {
+		return nil
+	}
+	vals, ok := c.varargs(e, cc.Args[len(cc.Args)-1])
+	if !ok {
+		return nil
+	}
+	var cols []string
+	for _, v := range vals {
+		t, ok := c.sqlText(e, v)
+		if v == nil || !ok || t == "" {
+			return nil
+		}
+		cols = append(cols, t)
+	}
+	return cols
+}
+
 // passesStored returns the key path of the stored-record case of a
 // function that p is handed to, as the argument that case is for, or "".
 func (c *funcCtx) passesStored(p *ssa.Parameter) string {
@@ -1456,7 +1484,13 @@ func (c *funcCtx) summaryWrites(st *state, e *env, call *ssa.Call, sum *summary.
 			// The callee's own value (consumed = time.Now()).
 			vals = []Written{{Column: w.Column, Arg: -1, Fresh: true, Const: w.Const, Value: w.Value, Numeric: w.Numeric, Time: !w.Const, Row: c.calleeRow(st, e, args, w)}}
 		} else if w.Whole {
-			vals, _ = c.objectWrites(st, e, args[w.Param], w.Path, w.Only)
+			only := w.Only
+			if _, _, ok := summary.Symbolic(w.Table); ok && len(only) == 0 {
+				// UpdateStatus(ctx, s, "in_reply_to_id", …) on an
+				// interface: the columns it is given.
+				only = c.namedColumns(e, call)
+			}
+			vals, _ = c.objectWrites(st, e, args[w.Param], w.Path, only)
 			if len(w.RowParams) == 1 && w.RowParams[0] < len(args) && args[w.RowParams[0]] != nil && apis.LibNamed(w.Lib).Info().FieldNames {
 				// m.Updates(Map{"PreviewToken": t}) through a method that
 				// runs Model(m).Updates(values): the library takes the Go

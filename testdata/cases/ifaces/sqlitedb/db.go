@@ -1,4 +1,4 @@
-// Package sqlitedb implements store.Driver with database/sql. // want package:`\) writes pages.views, user_settings.value, users.credits, users.name; updates atomically users.credits, users.version; 7 pending through interfaces; sqlitedb.DB implements store.Driver}`
+// Package sqlitedb implements store.Driver with database/sql. // want package:`\) writes pages.views, user_settings.value, users.credits, users.name; updates atomically users.credits, users.version; 8 pending through interfaces; sqlitedb.DB implements store.Driver}`
 package sqlitedb
 
 import (
@@ -57,6 +57,23 @@ func (d *DB) GetUser(ctx context.Context, id int64) (*store.User, error) {
 func (d *DB) UpdateUser(ctx context.Context, u *store.User) error {
 	_, err := d.db.ExecContext(ctx, "UPDATE users SET name = ?, credits = ? WHERE id = ?", u.Name, u.Credits, u.ID)
 	return err
+}
+
+// UpdateUserColumns writes the columns named of a user.
+func (d *DB) UpdateUserColumns(ctx context.Context, u *store.User, columns ...string) error {
+	for _, col := range columns {
+		switch col {
+		case "name":
+			if _, err := d.db.ExecContext(ctx, "UPDATE users SET name = ? WHERE id = ?", u.Name, u.ID); err != nil {
+				return err
+			}
+		case "credits":
+			if _, err := d.db.ExecContext(ctx, "UPDATE users SET credits = ? WHERE id = ?", u.Credits, u.ID); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // UpdateUserChecked writes a user's columns if the row's version is the

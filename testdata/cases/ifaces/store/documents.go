@@ -1,4 +1,4 @@
-package store // want package:`\) 7 pending through interfaces}`
+package store // want package:`\) 8 pending through interfaces}`
 
 import (
 	"context"

@@ -34,6 +34,7 @@ type Driver interface {
 	GetUser(ctx context.Context, id int64) (*User, error)
 	UpdateUser(ctx context.Context, u *User) error
 	UpdateUserChecked(ctx context.Context, u *User) error
+	UpdateUserColumns(ctx context.Context, u *User, columns ...string) error
 	ListSettings(ctx context.Context, find *FindSetting) ([]*Setting, error)
 	PutSetting(ctx context.Context, s *Setting) (*Setting, error)
 	DeleteSettings(ctx context.Context, find *FindSetting) error
@@ -65,7 +66,7 @@ func (s *Store) AddTag(ctx context.Context, userID int64, tag string) error {
 	if err != nil {
 		return err
 	}
-	return s.driver.UpsertSetting(ctx, &Setting{UserID: userID, Key: "tags", Value: string(b)}) // want `^lost update: set\.Value is read at store\.go:55 through store\.Driver\.GetSetting and written back here through store\.Driver\.UpsertSetting outside a locking transaction; a concurrent request can change user_settings\.value in between\. Give store\.Driver a method that makes the change in one statement or in one transaction that reads the row with SELECT … FOR UPDATE, or check a version in the write\.\n\tpgdb.DB implements store.Driver: its GetSetting reads user_settings.value at db.go:\d+ without a lock, and its UpsertSetting writes it at db.go:\d+ whatever the row holds$` `^lost update: set\.Value is read at store\.go:55 through store\.Driver\.GetSetting and written back here through store\.Driver\.UpsertSetting outside a locking transaction; a concurrent request can change user_settings\.value in between\. Give store\.Driver a method that makes the change in one statement or in one transaction that reads the row with SELECT … FOR UPDATE, or check a version in the write\.\n\tsqlitedb.DB implements store.Driver: its GetSetting reads user_settings.value at db.go:\d+ without a lock, and its UpsertSetting writes it at db.go:\d+ whatever the row holds$`
+	return s.driver.UpsertSetting(ctx, &Setting{UserID: userID, Key: "tags", Value: string(b)}) // want `^lost update: set\.Value is read at store\.go:56 through store\.Driver\.GetSetting and written back here through store\.Driver\.UpsertSetting outside a locking transaction; a concurrent request can change user_settings\.value in between\. Give store\.Driver a method that makes the change in one statement or in one transaction that reads the row with SELECT … FOR UPDATE, or check a version in the write\.\n\tpgdb.DB implements store.Driver: its GetSetting reads user_settings.value at db.go:\d+ without a lock, and its UpsertSetting writes it at db.go:\d+ whatever the row holds$` `^lost update: set\.Value is read at store\.go:56 through store\.Driver\.GetSetting and written back here through store\.Driver\.UpsertSetting outside a locking transaction; a concurrent request can change user_settings\.value in between\. Give store\.Driver a method that makes the change in one statement or in one transaction that reads the row with SELECT … FOR UPDATE, or check a version in the write\.\n\tsqlitedb.DB implements store.Driver: its GetSetting reads user_settings.value at db.go:\d+ without a lock, and its UpsertSetting writes it at db.go:\d+ whatever the row holds$`
 }
 
 // AddTagLocked is AddTag under a mutex: it serialises the requests of this
@@ -86,7 +87,7 @@ func (s *Store) AddTagLocked(ctx context.Context, userID int64, tag string) erro
 		return err
 	}
 	set.Value = string(b)
-	return s.driver.UpsertSetting(ctx, set) // want `^lost update: set\.Value is read at store\.go:76 through store\.Driver\.GetSetting and written back here through store\.Driver\.UpsertSetting under a sync\.Mutex, which serialises requests in this process only; another instance of the service can change user_settings\.value in between\. Give store\.Driver a method that makes the change in one statement or in one transaction that reads the row with SELECT … FOR UPDATE, or check a version in the write\.\n\tpgdb.DB implements store.Driver: its GetSetting reads user_settings.value at db.go:\d+ without a lock, and its UpsertSetting writes it at db.go:\d+ whatever the row holds$` `^lost update: set\.Value is read at store\.go:76 through store\.Driver\.GetSetting and written back here through store\.Driver\.UpsertSetting under a sync\.Mutex, which serialises requests in this process only; another instance of the service can change user_settings\.value in between\. Give store\.Driver a method that makes the change in one statement or in one transaction that reads the row with SELECT … FOR UPDATE, or check a version in the write\.\n\tsqlitedb.DB implements store.Driver: its GetSetting reads user_settings.value at db.go:\d+ without a lock, and its UpsertSetting writes it at db.go:\d+ whatever the row holds$`
+	return s.driver.UpsertSetting(ctx, set) // want `^lost update: set\.Value is read at store\.go:77 through store\.Driver\.GetSetting and written back here through store\.Driver\.UpsertSetting under a sync\.Mutex, which serialises requests in this process only; another instance of the service can change user_settings\.value in between\. Give store\.Driver a method that makes the change in one statement or in one transaction that reads the row with SELECT … FOR UPDATE, or check a version in the write\.\n\tpgdb.DB implements store.Driver: its GetSetting reads user_settings.value at db.go:\d+ without a lock, and its UpsertSetting writes it at db.go:\d+ whatever the row holds$` `^lost update: set\.Value is read at store\.go:77 through store\.Driver\.GetSetting and written back here through store\.Driver\.UpsertSetting under a sync\.Mutex, which serialises requests in this process only; another instance of the service can change user_settings\.value in between\. Give store\.Driver a method that makes the change in one statement or in one transaction that reads the row with SELECT … FOR UPDATE, or check a version in the write\.\n\tsqlitedb.DB implements store.Driver: its GetSetting reads user_settings.value at db.go:\d+ without a lock, and its UpsertSetting writes it at db.go:\d+ whatever the row holds$`
 }
 
 // ClearTags writes a value that comes from the request alone.
@@ -105,7 +106,7 @@ func (s *Store) View(ctx context.Context, pageID int64) error {
 	if err != nil {
 		return err
 	}
-	return s.driver.SetViews(ctx, pageID, n+1) // want `^lost update: n is read at store\.go:104 through store\.Driver\.Views and written back here through store\.Driver\.SetViews outside a locking transaction; a concurrent request can change pages\.views in between\. Give store\.Driver a method that makes the change in one statement \(UPDATE pages SET views = views \+ \?\) or in one transaction that reads the row with SELECT … FOR UPDATE, or check a version in the write\.\n\tpgdb.DB implements store.Driver: its Views reads pages.views at db.go:\d+ without a lock, and its SetViews writes it at db.go:\d+ whatever the row holds$` `^lost update: n is read at store\.go:104 through store\.Driver\.Views and written back here through store\.Driver\.SetViews outside a locking transaction; a concurrent request can change pages\.views in between\. Give store\.Driver a method that makes the change in one statement \(UPDATE pages SET views = views \+ \?\) or in one transaction that reads the row with SELECT … FOR UPDATE, or check a version in the write\.\n\tsqlitedb.DB implements store.Driver: its Views reads pages.views at db.go:\d+ without a lock, and its SetViews writes it at db.go:\d+ whatever the row holds$`
+	return s.driver.SetViews(ctx, pageID, n+1) // want `^lost update: n is read at store\.go:105 through store\.Driver\.Views and written back here through store\.Driver\.SetViews outside a locking transaction; a concurrent request can change pages\.views in between\. Give store\.Driver a method that makes the change in one statement \(UPDATE pages SET views = views \+ \?\) or in one transaction that reads the row with SELECT … FOR UPDATE, or check a version in the write\.\n\tpgdb.DB implements store.Driver: its Views reads pages.views at db.go:\d+ without a lock, and its SetViews writes it at db.go:\d+ whatever the row holds$` `^lost update: n is read at store\.go:105 through store\.Driver\.Views and written back here through store\.Driver\.SetViews outside a locking transaction; a concurrent request can change pages\.views in between\. Give store\.Driver a method that makes the change in one statement \(UPDATE pages SET views = views \+ \?\) or in one transaction that reads the row with SELECT … FOR UPDATE, or check a version in the write\.\n\tsqlitedb.DB implements store.Driver: its Views reads pages.views at db.go:\d+ without a lock, and its SetViews writes it at db.go:\d+ whatever the row holds$`
 }
 
 // ApproximateView is View, accepted as approximate.
@@ -171,7 +172,7 @@ func (s *Store) GrantBonus(ctx context.Context, id, bonus int64) error {
 	if err != nil {
 		return err
 	}
-	return s.applyBonus(ctx, u, bonus) // want `^lost update: u\.Credits is read at store\.go:170 through store\.Driver\.GetUser and written back here through store\.Driver\.UpdateUser outside a locking transaction; a concurrent request can change users\.credits in between\..*\n\tpgdb.DB implements store.Driver: its GetUser reads users.credits at db.go:\d+ without a lock, and its UpdateUser writes it at db.go:\d+ whatever the row holds$` `^lost update: u\.Credits is read at store\.go:170 through store\.Driver\.GetUser and written back here through store\.Driver\.UpdateUser outside a locking transaction; a concurrent request can change users\.credits in between\..*\n\tsqlitedb.DB implements store.Driver: its GetUser reads users.credits at db.go:\d+ without a lock, and its UpdateUser writes it at db.go:\d+ whatever the row holds$`
+	return s.applyBonus(ctx, u, bonus) // want `^lost update: u\.Credits is read at store\.go:171 through store\.Driver\.GetUser and written back here through store\.Driver\.UpdateUser outside a locking transaction; a concurrent request can change users\.credits in between\..*\n\tpgdb.DB implements store.Driver: its GetUser reads users.credits at db.go:\d+ without a lock, and its UpdateUser writes it at db.go:\d+ whatever the row holds$` `^lost update: u\.Credits is read at store\.go:171 through store\.Driver\.GetUser and written back here through store\.Driver\.UpdateUser outside a locking transaction; a concurrent request can change users\.credits in between\..*\n\tsqlitedb.DB implements store.Driver: its GetUser reads users.credits at db.go:\d+ without a lock, and its UpdateUser writes it at db.go:\d+ whatever the row holds$`
 }
 
 // applyBonus adds a bonus under the store's lock.
@@ -205,7 +206,7 @@ func (s *Store) applyBonusSafely(ctx context.Context, u *User, bonus int64) erro
 		}
 	}
 	u.Credits += bonus
-	return s.driver.UpdateUser(ctx, u) // want `^lost update: u\.Credits is read at store\.go:203 through store\.Driver\.GetUser and written back here through store\.Driver\.UpdateUser under a sync\.Mutex, which serialises requests in this process only; another instance of the service can change users\.credits in between\..*\n\tpgdb.DB implements store.Driver: its GetUser reads users.credits at db.go:\d+ without a lock, and its UpdateUser writes it at db.go:\d+ whatever the row holds$` `^lost update: u\.Credits is read at store\.go:203 through store\.Driver\.GetUser and written back here through store\.Driver\.UpdateUser under a sync\.Mutex, which serialises requests in this process only; another instance of the service can change users\.credits in between\..*\n\tsqlitedb.DB implements store.Driver: its GetUser reads users.credits at db.go:\d+ without a lock, and its UpdateUser writes it at db.go:\d+ whatever the row holds$`
+	return s.driver.UpdateUser(ctx, u) // want `^lost update: u\.Credits is read at store\.go:204 through store\.Driver\.GetUser and written back here through store\.Driver\.UpdateUser under a sync\.Mutex, which serialises requests in this process only; another instance of the service can change users\.credits in between\..*\n\tpgdb.DB implements store.Driver: its GetUser reads users.credits at db.go:\d+ without a lock, and its UpdateUser writes it at db.go:\d+ whatever the row holds$` `^lost update: u\.Credits is read at store\.go:204 through store\.Driver\.GetUser and written back here through store\.Driver\.UpdateUser under a sync\.Mutex, which serialises requests in this process only; another instance of the service can change users\.credits in between\..*\n\tsqlitedb.DB implements store.Driver: its GetUser reads users.credits at db.go:\d+ without a lock, and its UpdateUser writes it at db.go:\d+ whatever the row holds$`
 }
 
 // GrantBonusLater hands the user it read on through applyBonusVia, which
@@ -221,4 +222,28 @@ func (s *Store) GrantBonusLater(ctx context.Context, id, bonus int64) error {
 // applyBonusVia applies a bonus through applyBonusSafely.
 func (s *Store) applyBonusVia(ctx context.Context, u *User, bonus int64) error {
 	return s.applyBonusSafely(ctx, u, bonus)
+}
+
+// RenameShowingBonus renames a user and returns it with the day's bonus
+// added to the credits it shows; only the name is written, so the credits
+// read are not written back.
+func (s *Store) RenameShowingBonus(ctx context.Context, id int64, name string, bonus int64) (*User, error) {
+	u, err := s.driver.GetUser(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	u.Name = name
+	u.Credits += bonus
+	return u, s.driver.UpdateUserColumns(ctx, u, "name")
+}
+
+// AddBonusColumn writes the credits it added to: two bonuses at once both
+// add to the credits read, and one is lost.
+func (s *Store) AddBonusColumn(ctx context.Context, id, bonus int64) error {
+	u, err := s.driver.GetUser(ctx, id)
+	if err != nil {
+		return err
+	}
+	u.Credits += bonus
+	return s.driver.UpdateUserColumns(ctx, u, "credits") // want `^lost update: u\.Credits is read at store\.go:243 through store\.Driver\.GetUser and written back here through store\.Driver\.UpdateUserColumns outside a locking transaction; a concurrent request can change users\.credits in between\..*\n\tpgdb.DB implements store.Driver: its GetUser reads users.credits at db.go:\d+ without a lock, and its UpdateUserColumns writes it at db.go:\d+ whatever the row holds$` `^lost update: u\.Credits is read at store\.go:243 through store\.Driver\.GetUser and written back here through store\.Driver\.UpdateUserColumns outside a locking transaction; a concurrent request can change users\.credits in between\..*\n\tsqlitedb.DB implements store.Driver: its GetUser reads users.credits at db.go:\d+ without a lock, and its UpdateUserColumns writes it at db.go:\d+ whatever the row holds$`
 }
