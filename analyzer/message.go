@@ -76,8 +76,8 @@ func diagnostic(pass *analysis.Pass, rep *report.Reporter, f *finding) analysis.
 		msg = fmt.Sprintf(`lost update: %s read with a shared lock (FOR SHARE) at %s; two requests can both hold it, so the write %s deadlocks or overwrites the other's update. Lock the row with FOR UPDATE (%s) or use %s.`,
 			subject, read, here, gormLock, fix)
 	case CategoryMutex:
-		msg = fmt.Sprintf("lost update: %s read at %s and written back %s under a sync.Mutex, which serialises requests in this process only; another instance of the service can change %s in between. Use %s or %s.",
-			subject, read, here, pronoun(f), fix, lockHint)
+		msg = fmt.Sprintf("lost update: %s read at %s and written back %s under a %s, which serialises requests in this process only; another instance of the service can change %s in between. Use %s or %s.",
+			subject, read, here, mutexName(cmp.Or(w.MutexType, l.MutexType)), pronoun(f), fix, lockHint)
 	}
 	d := analysis.Diagnostic{
 		Pos:      w.Pos,
@@ -582,3 +582,7 @@ func handleName(h flow.Handle) string {
 	}
 	return h.Name
 }
+
+// mutexName names an in-process lock for messages: its type, or
+// sync.Mutex when the type is not known.
+func mutexName(typ string) string { return cmp.Or(typ, "sync.Mutex") }

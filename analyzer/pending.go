@@ -61,7 +61,7 @@ func pendingOf(pass *analysis.Pass, fn string, pos token.Pos, w *flow.Write) []s
 				Column: column, Field: fieldOf(l.Name), Name: l.Name, Func: fn,
 				File: posn.Filename, Line: posn.Line, Col: posn.Column,
 				Read:  at(pass.Fset, l.Load.ReadPos()),
-				Mutex: w.Mutex && l.Load.Mutex, Numeric: v.Numeric,
+				Mutex: w.Mutex && l.Load.Mutex, MutexType: cmp.Or(w.MutexType, l.Load.MutexType), Numeric: v.Numeric,
 			})
 		}
 	}
@@ -297,7 +297,7 @@ func resolvedMessage(r resolved) string {
 	}
 	unprotected, who := "outside a locking transaction", "a concurrent request"
 	if p.Mutex {
-		unprotected, who = "under a sync.Mutex, which serialises requests in this process only", "another instance of the service"
+		unprotected, who = "under a "+mutexName(p.MutexType)+", which serialises requests in this process only", "another instance of the service"
 	}
 	statement := "in one statement"
 	if p.Numeric && sqlTable != "" {

@@ -476,6 +476,10 @@ func buildTable() map[string]Spec {
 	}
 	add("*sync.RWMutex", "RLock TryRLock", spec(MutexLock, Sync))
 	add("*sync.RWMutex", "RUnlock", spec(MutexUnlock, Sync))
+	// A lock per key (go-mutexes' MutexMap, as gotosocial takes one per
+	// URI): its unlock is the function Lock returns, which is not
+	// followed, so it is held to the end of the function.
+	add("*codeberg.org/gruf/go-mutexes.MutexMap", "Lock RLock", spec(MutexLock, Sync))
 	return t
 }
 

@@ -477,11 +477,24 @@ func (c *funcCtx) apply(st *state, e *env, x apiCall) {
 		}
 	case apis.MutexLock:
 		st.mutex++
+		if x.recv != nil {
+			st.mutexType = cmp.Or(st.mutexType, mutexTypeName(x.recv.Type()))
+		}
 	case apis.MutexUnlock:
 		if st.mutex > 0 {
 			st.mutex--
 		}
 	}
+}
+
+// mutexTypeName names the type of a lock for messages, by its package's
+// name: sync.Mutex, mutexes.MutexMap.
+func mutexTypeName(t types.Type) string {
+	n, ok := types.Unalias(derefType(t)).(*types.Named)
+	if !ok || n.Obj().Pkg() == nil {
+		return ""
+	}
+	return n.Obj().Pkg().Name() + "." + n.Obj().Name()
 }
 
 // command applies a command named by its text (redigo's Do("SET", key,
@@ -798,6 +811,9 @@ func (c *funcCtx) load(st *state, instr ssa.Instruction, sub int, h Handle, lock
 	l.InTx = l.InTx || c.inTx(st, h)
 	l.Held = unionLocks(l.Held, st.locks)
 	l.Mutex = l.Mutex || st.mutex > 0
+	if st.mutex > 0 {
+		l.MutexType = cmp.Or(l.MutexType, st.mutexType)
+	}
 	if l.Guard == "" && len(st.guards) > 0 {
 		l.Guard = st.guards[0].Name
 	}
@@ -846,6 +862,9 @@ func (c *funcCtx) write(st *state, call *ssa.Call, sub int, kind WriteKind, h Ha
 	w.Serializable = w.Serializable || st.serializable(h)
 	w.Held = unionLocks(w.Held, st.locks)
 	w.Mutex = w.Mutex || st.mutex > 0
+	if st.mutex > 0 {
+		w.MutexType = cmp.Or(w.MutexType, st.mutexType)
+	}
 	if w.Guard == "" && len(st.guards) > 0 {
 		w.Guard = st.guards[0].Name
 	}

@@ -211,6 +211,9 @@ type Load struct {
 	// keeps out no other writer.
 	Mutex bool
 	Guard string
+	// MutexType names the type of the in-process lock held
+	// (sync.Mutex, mutexes.MutexMap), when Mutex.
+	MutexType string
 	// Lib is the library of the load (for messages and fixes).
 	Lib apis.Lib
 	// Table identifies what was read, when known: "sql:accounts" for a
@@ -377,9 +380,10 @@ type Write struct {
 	Values       []Written
 	// Held are the locks held when the write ran.
 	Held []*LockEvent
-	// Mutex and Guard are as for Load.
-	Mutex bool
-	Guard string
+	// Mutex, MutexType and Guard are as for Load.
+	Mutex     bool
+	MutexType string
+	Guard     string
 	// Table identifies what is written, in the form of Load.Table.
 	Table string
 	// Stmt is the SQL statement, for SQL writes, and SQL its text.

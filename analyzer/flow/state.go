@@ -175,7 +175,10 @@ type state struct {
 	manual []handleKey // BEGIN ran on these handles
 	serial []handleKey // SET TRANSACTION ISOLATION LEVEL SERIALIZABLE ran on these
 	mutex  int
-	guards []heldGuard // in-process busy flags set (Activity.Start)
+	// mutexType names the type of the in-process lock held
+	// (sync.Mutex, mutexes.MutexMap), for messages.
+	mutexType string
+	guards    []heldGuard // in-process busy flags set (Activity.Start)
 }
 
 // heldGuard is an in-process busy flag held: Key names the flag (the
@@ -193,13 +196,14 @@ func newState() *state {
 // writes to them.
 func (s *state) clone() *state {
 	c := &state{
-		mem:    make(map[ssa.Value]map[string]entry, len(s.mem)),
-		own:    make(map[ssa.Value]bool),
-		locks:  slices.Clone(s.locks),
-		manual: slices.Clone(s.manual),
-		serial: slices.Clone(s.serial),
-		mutex:  s.mutex,
-		guards: slices.Clone(s.guards),
+		mem:       make(map[ssa.Value]map[string]entry, len(s.mem)),
+		own:       make(map[ssa.Value]bool),
+		locks:     slices.Clone(s.locks),
+		manual:    slices.Clone(s.manual),
+		serial:    slices.Clone(s.serial),
+		mutex:     s.mutex,
+		mutexType: s.mutexType,
+		guards:    slices.Clone(s.guards),
 	}
 	for b, m := range s.mem {
 		c.mem[b] = m
@@ -274,6 +278,7 @@ func (s *state) join(o *state) {
 	s.manual = union(s.manual, o.manual)
 	s.serial = union(s.serial, o.serial)
 	s.mutex = max(s.mutex, o.mutex)
+	s.mutexType = cmp.Or(s.mutexType, o.mutexType)
 	s.guards = union(s.guards, o.guards)
 }
 

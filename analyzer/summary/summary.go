@@ -636,10 +636,12 @@ type Pending struct {
 	Line int
 	Col  int
 	Read string
-	// Mutex reports that a sync.Mutex was held around both; Numeric
-	// that the value is a number.
-	Mutex   bool
-	Numeric bool
+	// Mutex reports that an in-process lock was held around both, of
+	// type MutexType (sync.Mutex when empty); Numeric that the value is
+	// a number.
+	Mutex     bool
+	MutexType string
+	Numeric   bool
 }
 
 func (p Pending) key() string {

@@ -10,7 +10,10 @@ require (
 )
 
 require (
+	codeberg.org/gruf/go-mempool v0.0.0-20251003110531-b54adae66253 // indirect
+	codeberg.org/gruf/go-mutexes v1.5.9 // indirect
 	github.com/jinzhu/inflection v1.0.0 // indirect
 	github.com/jinzhu/now v1.1.5 // indirect
+	golang.org/x/sys v0.36.0 // indirect
 	golang.org/x/text v0.22.0 // indirect
 )
