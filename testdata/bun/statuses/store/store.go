@@ -7,8 +7,6 @@ import (
 	"context"
 
 	"github.com/uptrace/bun"
-
-	"example.com/buncases/statuses/cache"
 )
 
 // Status is a row of the statuses table.
@@ -28,35 +26,13 @@ func (s *Status) GrantTag(t string) { // want GrantTag:`changes param 0.Tags`
 }
 
 // Store reads and writes statuses.
-type Store struct {
-	DB     *bun.DB
-	status cache.Cache[*Status]
-}
+type Store struct{ DB *bun.DB }
 
-// GetStatusByURI loads the status at uri, through the cache: the query is
-// a function value that getStatus's loader calls.
+// GetStatusByURI loads the status at uri.
 func (s *Store) GetStatusByURI(ctx context.Context, uri string) (*Status, error) { // want GetStatusByURI:`loads result 0`
-	return s.getStatus("uri:"+uri, func(st *Status) error {
-		return s.DB.NewSelect().Model(st).Where("? = ?", bun.Ident("status.uri"), uri).Scan(ctx)
-	})
-}
-
-// GetStatusByID loads the status with id, through the cache.
-func (s *Store) GetStatusByID(ctx context.Context, id string) (*Status, error) { // want GetStatusByID:`loads result 0`
-	return s.getStatus("id:"+id, func(st *Status) error {
-		return s.DB.NewSelect().Model(st).Where("id = ?", id).Scan(ctx)
-	})
-}
-
-// getStatus returns the status that dbQuery reads, cached under key.
-func (s *Store) getStatus(key string, dbQuery func(*Status) error) (*Status, error) {
-	return s.status.LoadOne(key, func() (*Status, error) {
-		var st Status
-		if err := dbQuery(&st); err != nil {
-			return nil, err
-		}
-		return &st, nil
-	})
+	st := new(Status)
+	err := s.DB.NewSelect().Model(st).Where("? = ?", bun.Ident("status.uri"), uri).Scan(ctx)
+	return st, err
 }
 
 // UpdateStatus writes the columns named of st, in a transaction of its own.
