@@ -446,8 +446,17 @@ func TestVetTool(t *testing.T) {
 	// lost updates on its own, with one message: the standalone command
 	// prints such a finding once.
 	a, b := findings(t, dir, standalone), findings(t, dir, vet)
-	if dups := len(b) - len(slices.Compact(slices.Clone(b))); dups != 5 {
-		t.Errorf("go vet printed %d findings twice, want the 5 of package store that sqlitedb and pgdb both resolve:\n%s", dups, strings.Join(b, "\n"))
+	store := 0 // the findings of package store, which both resolve
+	for _, f := range a {
+		if strings.HasPrefix(f, "ifaces/store/") {
+			store++
+		}
+	}
+	if store == 0 {
+		t.Fatalf("the standalone command reported nothing in ifaces/store:\n%s", strings.Join(a, "\n"))
+	}
+	if dups := len(b) - len(slices.Compact(slices.Clone(b))); dups != store {
+		t.Errorf("go vet printed %d findings twice, want the %d of package store that sqlitedb and pgdb both resolve:\n%s", dups, store, strings.Join(b, "\n"))
 	}
 	if len(slices.Compact(slices.Clone(a))) != len(a) {
 		t.Errorf("the standalone command printed a finding twice:\n%s", strings.Join(a, "\n"))
