@@ -484,6 +484,9 @@ func (c *funcCtx) apply(st *state, e *env, x apiCall) {
 		if st.mutex > 0 {
 			st.mutex--
 		}
+		if st.mutex == 0 {
+			st.mutexType = ""
+		}
 	}
 }
 
@@ -1324,7 +1327,7 @@ func (c *funcCtx) storedCase(st *state, e *env, sum *summary.Summary, args []ssa
 		// The record a load returned, one whose key a load filled, or
 		// a parameter taken to be a stored record itself.
 		a := args[cs.Param]
-		if p, ok := a.(*ssa.Parameter); ok && c.storedKey != nil {
+		if p, ok := a.(*ssa.Parameter); ok {
 			if _, ok := c.storedKey[p]; ok {
 				s, _ := sum.StoredCase(cs.Param)
 				return s
@@ -1357,8 +1360,11 @@ func (c *funcCtx) namedColumns(e *env, call *ssa.Call) []string {
 	}
 	var cols []string
 	for _, v := range vals {
+		if v == nil {
+			return nil
+		}
 		t, ok := c.sqlText(e, v)
-		if v == nil || !ok || t == "" {
+		if !ok || t == "" {
 			return nil
 		}
 		cols = append(cols, t)

@@ -545,16 +545,23 @@ const maxCaseParams = 2
 // what `if preconf > 0` guards.
 func (a *Analysis) cases(fn *ssa.Function, s *summary.Summary) []summary.Case {
 	var out []summary.Case
+	var probe *funcCtx // reads the summaries of the calls a record is handed to
 	for i, p := range fn.Params {
 		if i >= maxStoredParams {
 			break
+		}
+		if recordParam(p) == nil {
+			continue
 		}
 		field, path := keyTested(p)
 		if field < 0 {
 			// Handed on to a function that has a case for it
 			// (RefreshStatus passing its status to
 			// enrichStatusSafely).
-			if path = newFuncCtx(a, fn).passesStored(p); path == "" {
+			if probe == nil {
+				probe = newFuncCtx(a, fn)
+			}
+			if path = probe.passesStored(p); path == "" {
 				continue
 			}
 		}
@@ -602,12 +609,8 @@ const maxStoredParams = 6
 // a new status }), or -1: a caller that passes a record it read from the
 // table takes the other way.
 func keyTested(p *ssa.Parameter) (int, string) {
-	ptr, ok := p.Type().Underlying().(*types.Pointer)
-	if !ok {
-		return -1, ""
-	}
-	st, ok := ptr.Elem().Underlying().(*types.Struct)
-	if !ok {
+	st := recordParam(p)
+	if st == nil {
 		return -1, ""
 	}
 	for _, ref := range *p.Referrers() {
@@ -622,6 +625,17 @@ func keyTested(p *ssa.Parameter) (int, string) {
 		}
 	}
 	return -1, ""
+}
+
+// recordParam returns the struct a pointer parameter points to, or nil: only
+// a record can be one read from the table.
+func recordParam(p *ssa.Parameter) *types.Struct {
+	ptr, ok := p.Type().Underlying().(*types.Pointer)
+	if !ok {
+		return nil
+	}
+	st, _ := ptr.Elem().Underlying().(*types.Struct)
+	return st
 }
 
 // isKeyField reports whether field i of a model's struct is its primary
