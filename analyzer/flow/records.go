@@ -352,15 +352,9 @@ func isColumnStruct(t types.Type) bool {
 // hasValueMethod reports whether t (or *t) has a Value method, as a
 // database/sql/driver.Valuer does.
 func hasValueMethod(t types.Type) bool {
-	for _, x := range []types.Type{t, types.NewPointer(t)} {
-		ms := types.NewMethodSet(x)
-		for i := 0; i < ms.Len(); i++ {
-			if ms.At(i).Obj().Name() == "Value" {
-				return true
-			}
-		}
-	}
-	return false
+	obj, _, _ := types.LookupFieldOrMethod(t, true, nil, "Value")
+	_, ok := obj.(*types.Func)
+	return ok
 }
 
 // typeAt returns the type of the data at an access path within a value of
