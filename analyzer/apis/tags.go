@@ -50,6 +50,10 @@ type TagRule struct {
 	Omit    []string // the tag values (words, for Words) that leave the field out of writes
 	// OmitPrefix is a prefix of the tag that leaves the field out.
 	OmitPrefix string
+	// Relation are the prefixes of the options (settings, for Settings)
+	// that make the field a relation to rows of its own (bun's rel: and
+	// m2m:, GORM's foreignKey: and many2many:), not a column.
+	Relation []string
 	// Binds reports that the whole tag is the name a named parameter
 	// (sqlx's :name) binds the field by.
 	Binds bool
@@ -63,9 +67,9 @@ type TagRule struct {
 // name a field's column: GORM's column setting, xorm's quoted name, then
 // the first name of a bun, sqlx, MongoDB or sqlboiler tag.
 var tagRules = []TagRule{
-	{Key: "gorm", Syntax: Settings, Column: "column:", PrimaryKey: []string{"primarykey", "primary_key"}, Omit: []string{"-"}},
+	{Key: "gorm", Syntax: Settings, Column: "column:", PrimaryKey: []string{"primarykey", "primary_key"}, Omit: []string{"-"}, Relation: []string{"foreignkey:", "many2many:", "references:", "polymorphic:"}},
 	{Key: "xorm", Syntax: Words, PrimaryKey: []string{"pk"}, Version: "version", Omit: []string{"-", "<-"}},
-	{Key: "bun", Syntax: NameFirst, PrimaryKey: []string{"pk"}, KeyName: true, OmitPrefix: "-", Table: "table:", TableField: "BaseModel"},
+	{Key: "bun", Syntax: NameFirst, PrimaryKey: []string{"pk"}, KeyName: true, OmitPrefix: "-", Table: "table:", TableField: "BaseModel", Relation: []string{"rel:", "m2m:"}},
 	{Key: "db", Syntax: NameFirst, Omit: []string{"-"}, Binds: true},
 	{Key: "bson", Syntax: NameFirst, LowerDefault: true, Identity: "_id"},
 	{Key: "boil", Syntax: NameFirst},
@@ -84,6 +88,7 @@ type FieldTag struct {
 	Key       bool   // a tag marks the field a primary key, or KeyColumn is an Identity
 	Version   bool   // a tag marks the field the model's version
 	Omit      bool   // a tag leaves the field out of what the library writes
+	Relation  bool   // a tag makes the field a relation to other rows
 	Bind      string // the whole tag of a Binds rule, "" without one
 	Table     string // the table a Table option names, on the TableField
 }
@@ -118,6 +123,7 @@ func ReadTag(field, tag string) FieldTag {
 		t.Key = t.Key || r.marked(v, words, r.PrimaryKey...)
 		t.Version = t.Version || r.Version != "" && r.marked(v, words, r.Version)
 		t.Omit = t.Omit || r.omits(v, words)
+		t.Relation = t.Relation || r.relates(v)
 		if r.Binds && t.Bind == "" {
 			t.Bind = v
 		}
@@ -180,6 +186,28 @@ func (r TagRule) marked(v string, words []string, marks ...string) bool {
 			}
 		case NameFirst:
 			if hasOption(v, m) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// relates reports whether a tag's value v makes the field a relation.
+func (r TagRule) relates(v string) bool {
+	var opts []string
+	switch r.Syntax {
+	case Settings:
+		opts = strings.Split(strings.ToLower(v), ";")
+	case NameFirst:
+		opts = strings.Split(v, ",")
+		if !strings.Contains(opts[0], ":") {
+			opts = opts[1:] // the name, not an option
+		}
+	}
+	for _, o := range opts {
+		for _, rel := range r.Relation {
+			if strings.HasPrefix(strings.TrimSpace(o), rel) {
 				return true
 			}
 		}

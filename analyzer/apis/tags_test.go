@@ -27,6 +27,11 @@ func TestReadTag(t *testing.T) {
 		{"bson without a name: lower case", "LastLogin", `bson:",omitempty"`, FieldTag{Column: "lastlogin", KeyColumn: "lastlogin"}},
 		{"boil's name before bson's lower case", "LastLogin", `bson:",omitempty" boil:"last"`, FieldTag{Column: "last", KeyColumn: "last"}},
 		{"GORM's column before xorm's and bun's", "N", `bun:"b" xorm:"'x'" gorm:"column:g"`, FieldTag{Column: "g", KeyColumn: "b"}},
+		{"bun's many-to-many relation", "Tags", `bun:"attached_tags,m2m:status_to_tags"`, FieldTag{Column: "attached_tags", KeyColumn: "attached_tags", Relation: true}},
+		{"bun's belongs-to relation", "Author", `bun:"rel:belongs-to,join:author_id=id"`, FieldTag{Column: "author", KeyColumn: "rel:belongs-to", Relation: true}},
+		{"GORM's foreign key, in any case", "Orders", `gorm:"foreignKey:UserID"`, FieldTag{Column: "orders", KeyColumn: "orders", Relation: true}},
+		{"GORM's many2many", "Roles", `gorm:"many2many:user_roles;"`, FieldTag{Column: "roles", KeyColumn: "roles", Relation: true}},
+		{"a name that starts like a relation is none", "Rel", `bun:"relx,m2mx"`, FieldTag{Column: "relx", KeyColumn: "relx"}},
 		{"no name", "", `gorm:"column:g"`, FieldTag{}},
 	}
 	for _, tt := range tests {

@@ -5,6 +5,7 @@ import (
 	"go/constant"
 	"go/token"
 	"go/types"
+	"iter"
 	"maps"
 	"slices"
 	"strconv"
@@ -1173,12 +1174,78 @@ func (c *funcCtx) pointees(st *state, en entry) labels {
 // fieldColumn returns the column of the field an access path ends at
 // within a value of type t (".Quota" of a *User: quota), with the struct
 // it belongs to.
+//
+// A path that goes on past a field into what it holds is that field's
+// column where the field is a column: the elements of an array column
+// (.EditIDs*[]: edits), or a path the value's type does not have past a
+// string. Where the field is a relation to other rows (.Tags*[]*.ID of
+// bun's m2m Tags, a field a tag leaves out), it is the field's name: a
+// column no write of this row sets, since the data is another row's.
+// Through records of any other field, no column is known.
 func fieldColumn(t types.Type, path string) colRef {
-	f, tag, st := fieldAt(t, path)
-	if f == nil {
+	if f, tag, st := fieldAt(t, path); f != nil {
+		return colRef{name: columnName(f.Name(), tag), record: st}
+	}
+	for p := range fieldPrefixes(path) {
+		f, tag, st := fieldAt(t, p)
+		if f == nil {
+			continue
+		}
+		ft := apis.ReadTag(f.Name(), tag)
+		switch {
+		case !holdsRecords(f.Type()):
+			return colRef{name: ft.Column, record: st}
+		case ft.Relation || ft.Omit:
+			return colRef{name: f.Name(), record: st}
+		}
 		return colRef{}
 	}
-	return colRef{name: columnName(f.Name(), tag), record: st}
+	return colRef{}
+}
+
+// fieldPrefixes yields the prefixes of an access path that end at a
+// field, longest first, the path itself excepted: ".Tags" and then
+// nothing of ".Tags*[]*.ID".
+func fieldPrefixes(path string) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for p := path; ; {
+			i := strings.LastIndexByte(p, '.')
+			if i < 0 {
+				return
+			}
+			end := i + 1
+			for end < len(p) && !strings.ContainsRune(".*[{", rune(p[end])) {
+				end++
+			}
+			if q := p[:end]; q != path && !yield(q) {
+				return
+			}
+			p = p[:i]
+		}
+	}
+}
+
+// holdsRecords reports whether a value of type t holds records of their
+// own: a struct that is not a column's value, through pointers, slices,
+// arrays and maps.
+func holdsRecords(t types.Type) bool {
+	for range maxDepth {
+		switch u := t.Underlying().(type) {
+		case *types.Pointer:
+			t = u.Elem()
+		case *types.Slice:
+			t = u.Elem()
+		case *types.Array:
+			t = u.Elem()
+		case *types.Map:
+			t = u.Elem()
+		case *types.Struct:
+			return !isColumnStruct(t) && !isTime(t)
+		default:
+			return false
+		}
+	}
+	return false
 }
 
 // applySummary applies a callee's summary at a call.

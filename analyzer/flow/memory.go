@@ -350,7 +350,48 @@ func (c *funcCtx) coverOf(st *state, e *env, base ssa.Value, path, name string, 
 			break
 		}
 	}
+	if phi, ok := base.(*ssa.Phi); ok && path != "" && len(phi.Edges) <= maxPhiEdges {
+		switch {
+		case c.phiSeen[phi]:
+			// A loop back to a phi being read: its other edges are.
+			return ls, found, subs
+		case len(c.phiSeen) < maxPhiParts:
+			return ls.union(c.phiPart(st, e, phi, path, name, cr)), found, subs
+		}
+	}
 	return ls.union(c.renamed(c.narrow(c.baseLabels(e, base, path), cr), name, column)), found, subs
+}
+
+// maxPhiParts bounds the phis one read of a part through a phi reads
+// through (phis of phis, in loops and switches).
+const maxPhiParts = 4
+
+// maxPhiEdges bounds the edges of a phi whose parts are read edge by edge:
+// a loop's, or a branch's, not a switch's.
+const maxPhiEdges = 4
+
+// phiPart returns the labels of the part at path of what a pointer phi
+// points to: that part of each of its edges, not each edge whole. A loop
+// that walks up a thread (current := status; …; current = parent) reads
+// current.InReplyToURI, the reply's column, not the reply. A phi met again
+// within one read adds nothing (a loop), and past maxPhiParts phis the
+// part is read from what the phi's values hold.
+func (c *funcCtx) phiPart(st *state, e *env, phi *ssa.Phi, path, name string, cr colRef) labels {
+	if c.phiSeen == nil {
+		c.phiSeen = make(map[*ssa.Phi]bool)
+		defer func() { c.phiSeen = nil }()
+	}
+	c.phiSeen[phi] = true
+	var ls labels
+	for i, edge := range phi.Edges {
+		if b := phi.Block(); edge == phi || i < len(b.Preds) && c.notTaken(b.Preds[i], b) {
+			continue
+		}
+		b, p := c.loc(e, edge)
+		b, p = st.canon(b, p+path)
+		ls = ls.union(c.readLoc(st, e, b, p, name, cr))
+	}
+	return ls
 }
 
 // anyDirty reports whether a part of a location was stored to. Under a

@@ -115,6 +115,7 @@ type funcCtx struct {
 	grew     bool // a value gained labels in this pass
 	names    map[ssa.Value]string
 	budget   budgets
+	phiSeen  map[*ssa.Phi]bool // the phis the read in progress went through (phiPart)
 	// cur and at are the environment and the instruction being applied.
 	cur *env
 	at  ssa.Instruction

@@ -1,4 +1,4 @@
-// Package app wires the store to its database: only here are both the // want package:`\) writes .*; 10 pending through interfaces; sqlitedb.DB implements store.Driver}`
+// Package app wires the store to its database: only here are both the // want package:`\) writes .*; 11 pending through interfaces; sqlitedb.DB implements store.Driver}`
 // web layer's use of the store and the driver's implementation visible.
 package app
 

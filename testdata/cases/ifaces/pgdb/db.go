@@ -1,4 +1,4 @@
-// Package pgdb implements store.Driver on PostgreSQL, beside sqlitedb. // want package:`\) writes pages.views, user_settings.value, users.credits, users.name; updates atomically users.credits, users.version; 8 pending through interfaces; pgdb.DB implements store.Driver}`
+// Package pgdb implements store.Driver on PostgreSQL, beside sqlitedb. // want package:`\) writes pages.views, user_settings.value, users.credits, users.name; updates atomically users.credits, users.version; 9 pending through interfaces; pgdb.DB implements store.Driver}`
 package pgdb
 
 import (

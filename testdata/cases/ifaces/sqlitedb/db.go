@@ -1,4 +1,4 @@
-// Package sqlitedb implements store.Driver with database/sql. // want package:`\) writes pages.views, user_settings.value, users.credits, users.name; updates atomically users.credits, users.version; 8 pending through interfaces; sqlitedb.DB implements store.Driver}`
+// Package sqlitedb implements store.Driver with database/sql. // want package:`\) writes pages.views, user_settings.value, users.credits, users.name; updates atomically users.credits, users.version; 9 pending through interfaces; sqlitedb.DB implements store.Driver}`
 package sqlitedb
 
 import (

@@ -1,4 +1,4 @@
-package store // want package:`\) 8 pending through interfaces}`
+package store // want package:`\) 9 pending through interfaces}`
 
 import (
 	"context"

@@ -22,6 +22,11 @@ type User struct {
 	Name    string
 	Credits int64
 	Version int64
+	// ReferrerID is the user who referred this one; Referrer that user,
+	// when loaded.
+	ReferrerID int64
+	Referrer   *User   `db:"-"`
+	Friends    []*User `db:"-"`
 }
 
 // Driver is what the store needs of a database.
@@ -66,7 +71,7 @@ func (s *Store) AddTag(ctx context.Context, userID int64, tag string) error {
 	if err != nil {
 		return err
 	}
-	return s.driver.UpsertSetting(ctx, &Setting{UserID: userID, Key: "tags", Value: string(b)}) // want `^lost update: set\.Value is read at store\.go:56 through store\.Driver\.GetSetting and written back here through store\.Driver\.UpsertSetting outside a locking transaction; a concurrent request can change user_settings\.value in between\. Give store\.Driver a method that makes the change in one statement or in one transaction that reads the row with SELECT … FOR UPDATE, or check a version in the write\.\n\tpgdb.DB implements store.Driver: its GetSetting reads user_settings.value at db.go:\d+ without a lock, and its UpsertSetting writes it at db.go:\d+ whatever the row holds$` `^lost update: set\.Value is read at store\.go:56 through store\.Driver\.GetSetting and written back here through store\.Driver\.UpsertSetting outside a locking transaction; a concurrent request can change user_settings\.value in between\. Give store\.Driver a method that makes the change in one statement or in one transaction that reads the row with SELECT … FOR UPDATE, or check a version in the write\.\n\tsqlitedb.DB implements store.Driver: its GetSetting reads user_settings.value at db.go:\d+ without a lock, and its UpsertSetting writes it at db.go:\d+ whatever the row holds$`
+	return s.driver.UpsertSetting(ctx, &Setting{UserID: userID, Key: "tags", Value: string(b)}) // want `^lost update: set\.Value is read at store\.go:61 through store\.Driver\.GetSetting and written back here through store\.Driver\.UpsertSetting outside a locking transaction; a concurrent request can change user_settings\.value in between\. Give store\.Driver a method that makes the change in one statement or in one transaction that reads the row with SELECT … FOR UPDATE, or check a version in the write\.\n\tpgdb.DB implements store.Driver: its GetSetting reads user_settings.value at db.go:\d+ without a lock, and its UpsertSetting writes it at db.go:\d+ whatever the row holds$` `^lost update: set\.Value is read at store\.go:61 through store\.Driver\.GetSetting and written back here through store\.Driver\.UpsertSetting outside a locking transaction; a concurrent request can change user_settings\.value in between\. Give store\.Driver a method that makes the change in one statement or in one transaction that reads the row with SELECT … FOR UPDATE, or check a version in the write\.\n\tsqlitedb.DB implements store.Driver: its GetSetting reads user_settings.value at db.go:\d+ without a lock, and its UpsertSetting writes it at db.go:\d+ whatever the row holds$`
 }
 
 // AddTagLocked is AddTag under a mutex: it serialises the requests of this
@@ -87,7 +92,7 @@ func (s *Store) AddTagLocked(ctx context.Context, userID int64, tag string) erro
 		return err
 	}
 	set.Value = string(b)
-	return s.driver.UpsertSetting(ctx, set) // want `^lost update: set\.Value is read at store\.go:77 through store\.Driver\.GetSetting and written back here through store\.Driver\.UpsertSetting under a sync\.Mutex, which serialises requests in this process only; another instance of the service can change user_settings\.value in between\. Give store\.Driver a method that makes the change in one statement or in one transaction that reads the row with SELECT … FOR UPDATE, or check a version in the write\.\n\tpgdb.DB implements store.Driver: its GetSetting reads user_settings.value at db.go:\d+ without a lock, and its UpsertSetting writes it at db.go:\d+ whatever the row holds$` `^lost update: set\.Value is read at store\.go:77 through store\.Driver\.GetSetting and written back here through store\.Driver\.UpsertSetting under a sync\.Mutex, which serialises requests in this process only; another instance of the service can change user_settings\.value in between\. Give store\.Driver a method that makes the change in one statement or in one transaction that reads the row with SELECT … FOR UPDATE, or check a version in the write\.\n\tsqlitedb.DB implements store.Driver: its GetSetting reads user_settings.value at db.go:\d+ without a lock, and its UpsertSetting writes it at db.go:\d+ whatever the row holds$`
+	return s.driver.UpsertSetting(ctx, set) // want `^lost update: set\.Value is read at store\.go:82 through store\.Driver\.GetSetting and written back here through store\.Driver\.UpsertSetting under a sync\.Mutex, which serialises requests in this process only; another instance of the service can change user_settings\.value in between\. Give store\.Driver a method that makes the change in one statement or in one transaction that reads the row with SELECT … FOR UPDATE, or check a version in the write\.\n\tpgdb.DB implements store.Driver: its GetSetting reads user_settings.value at db.go:\d+ without a lock, and its UpsertSetting writes it at db.go:\d+ whatever the row holds$` `^lost update: set\.Value is read at store\.go:82 through store\.Driver\.GetSetting and written back here through store\.Driver\.UpsertSetting under a sync\.Mutex, which serialises requests in this process only; another instance of the service can change user_settings\.value in between\. Give store\.Driver a method that makes the change in one statement or in one transaction that reads the row with SELECT … FOR UPDATE, or check a version in the write\.\n\tsqlitedb.DB implements store.Driver: its GetSetting reads user_settings.value at db.go:\d+ without a lock, and its UpsertSetting writes it at db.go:\d+ whatever the row holds$`
 }
 
 // ClearTags writes a value that comes from the request alone.
@@ -106,7 +111,7 @@ func (s *Store) View(ctx context.Context, pageID int64) error {
 	if err != nil {
 		return err
 	}
-	return s.driver.SetViews(ctx, pageID, n+1) // want `^lost update: n is read at store\.go:105 through store\.Driver\.Views and written back here through store\.Driver\.SetViews outside a locking transaction; a concurrent request can change pages\.views in between\. Give store\.Driver a method that makes the change in one statement \(UPDATE pages SET views = views \+ \?\) or in one transaction that reads the row with SELECT … FOR UPDATE, or check a version in the write\.\n\tpgdb.DB implements store.Driver: its Views reads pages.views at db.go:\d+ without a lock, and its SetViews writes it at db.go:\d+ whatever the row holds$` `^lost update: n is read at store\.go:105 through store\.Driver\.Views and written back here through store\.Driver\.SetViews outside a locking transaction; a concurrent request can change pages\.views in between\. Give store\.Driver a method that makes the change in one statement \(UPDATE pages SET views = views \+ \?\) or in one transaction that reads the row with SELECT … FOR UPDATE, or check a version in the write\.\n\tsqlitedb.DB implements store.Driver: its Views reads pages.views at db.go:\d+ without a lock, and its SetViews writes it at db.go:\d+ whatever the row holds$`
+	return s.driver.SetViews(ctx, pageID, n+1) // want `^lost update: n is read at store\.go:110 through store\.Driver\.Views and written back here through store\.Driver\.SetViews outside a locking transaction; a concurrent request can change pages\.views in between\. Give store\.Driver a method that makes the change in one statement \(UPDATE pages SET views = views \+ \?\) or in one transaction that reads the row with SELECT … FOR UPDATE, or check a version in the write\.\n\tpgdb.DB implements store.Driver: its Views reads pages.views at db.go:\d+ without a lock, and its SetViews writes it at db.go:\d+ whatever the row holds$` `^lost update: n is read at store\.go:110 through store\.Driver\.Views and written back here through store\.Driver\.SetViews outside a locking transaction; a concurrent request can change pages\.views in between\. Give store\.Driver a method that makes the change in one statement \(UPDATE pages SET views = views \+ \?\) or in one transaction that reads the row with SELECT … FOR UPDATE, or check a version in the write\.\n\tsqlitedb.DB implements store.Driver: its Views reads pages.views at db.go:\d+ without a lock, and its SetViews writes it at db.go:\d+ whatever the row holds$`
 }
 
 // ApproximateView is View, accepted as approximate.
@@ -172,7 +177,7 @@ func (s *Store) GrantBonus(ctx context.Context, id, bonus int64) error {
 	if err != nil {
 		return err
 	}
-	return s.applyBonus(ctx, u, bonus) // want `^lost update: u\.Credits is read at store\.go:171 through store\.Driver\.GetUser and written back here through store\.Driver\.UpdateUser outside a locking transaction; a concurrent request can change users\.credits in between\..*\n\tpgdb.DB implements store.Driver: its GetUser reads users.credits at db.go:\d+ without a lock, and its UpdateUser writes it at db.go:\d+ whatever the row holds$` `^lost update: u\.Credits is read at store\.go:171 through store\.Driver\.GetUser and written back here through store\.Driver\.UpdateUser outside a locking transaction; a concurrent request can change users\.credits in between\..*\n\tsqlitedb.DB implements store.Driver: its GetUser reads users.credits at db.go:\d+ without a lock, and its UpdateUser writes it at db.go:\d+ whatever the row holds$`
+	return s.applyBonus(ctx, u, bonus) // want `^lost update: u\.Credits is read at store\.go:176 through store\.Driver\.GetUser and written back here through store\.Driver\.UpdateUser outside a locking transaction; a concurrent request can change users\.credits in between\..*\n\tpgdb.DB implements store.Driver: its GetUser reads users.credits at db.go:\d+ without a lock, and its UpdateUser writes it at db.go:\d+ whatever the row holds$` `^lost update: u\.Credits is read at store\.go:176 through store\.Driver\.GetUser and written back here through store\.Driver\.UpdateUser outside a locking transaction; a concurrent request can change users\.credits in between\..*\n\tsqlitedb.DB implements store.Driver: its GetUser reads users.credits at db.go:\d+ without a lock, and its UpdateUser writes it at db.go:\d+ whatever the row holds$`
 }
 
 // applyBonus adds a bonus under the store's lock.
@@ -206,7 +211,7 @@ func (s *Store) applyBonusSafely(ctx context.Context, u *User, bonus int64) erro
 		}
 	}
 	u.Credits += bonus
-	return s.driver.UpdateUser(ctx, u) // want `^lost update: u\.Credits is read at store\.go:204 through store\.Driver\.GetUser and written back here through store\.Driver\.UpdateUser under a sync\.Mutex, which serialises requests in this process only; another instance of the service can change users\.credits in between\..*\n\tpgdb.DB implements store.Driver: its GetUser reads users.credits at db.go:\d+ without a lock, and its UpdateUser writes it at db.go:\d+ whatever the row holds$` `^lost update: u\.Credits is read at store\.go:204 through store\.Driver\.GetUser and written back here through store\.Driver\.UpdateUser under a sync\.Mutex, which serialises requests in this process only; another instance of the service can change users\.credits in between\..*\n\tsqlitedb.DB implements store.Driver: its GetUser reads users.credits at db.go:\d+ without a lock, and its UpdateUser writes it at db.go:\d+ whatever the row holds$`
+	return s.driver.UpdateUser(ctx, u) // want `^lost update: u\.Credits is read at store\.go:209 through store\.Driver\.GetUser and written back here through store\.Driver\.UpdateUser under a sync\.Mutex, which serialises requests in this process only; another instance of the service can change users\.credits in between\..*\n\tpgdb.DB implements store.Driver: its GetUser reads users.credits at db.go:\d+ without a lock, and its UpdateUser writes it at db.go:\d+ whatever the row holds$` `^lost update: u\.Credits is read at store\.go:209 through store\.Driver\.GetUser and written back here through store\.Driver\.UpdateUser under a sync\.Mutex, which serialises requests in this process only; another instance of the service can change users\.credits in between\..*\n\tsqlitedb.DB implements store.Driver: its GetUser reads users.credits at db.go:\d+ without a lock, and its UpdateUser writes it at db.go:\d+ whatever the row holds$`
 }
 
 // GrantBonusLater hands the user it read on through applyBonusVia, which
@@ -245,5 +250,77 @@ func (s *Store) AddBonusColumn(ctx context.Context, id, bonus int64) error {
 		return err
 	}
 	u.Credits += bonus
-	return s.driver.UpdateUserColumns(ctx, u, "credits") // want `^lost update: u\.Credits is read at store\.go:243 through store\.Driver\.GetUser and written back here through store\.Driver\.UpdateUserColumns outside a locking transaction; a concurrent request can change users\.credits in between\..*\n\tpgdb.DB implements store.Driver: its GetUser reads users.credits at db.go:\d+ without a lock, and its UpdateUserColumns writes it at db.go:\d+ whatever the row holds$` `^lost update: u\.Credits is read at store\.go:243 through store\.Driver\.GetUser and written back here through store\.Driver\.UpdateUserColumns outside a locking transaction; a concurrent request can change users\.credits in between\..*\n\tsqlitedb.DB implements store.Driver: its GetUser reads users.credits at db.go:\d+ without a lock, and its UpdateUserColumns writes it at db.go:\d+ whatever the row holds$`
+	return s.driver.UpdateUserColumns(ctx, u, "credits") // want `^lost update: u\.Credits is read at store\.go:248 through store\.Driver\.GetUser and written back here through store\.Driver\.UpdateUserColumns outside a locking transaction; a concurrent request can change users\.credits in between\..*\n\tpgdb.DB implements store.Driver: its GetUser reads users.credits at db.go:\d+ without a lock, and its UpdateUserColumns writes it at db.go:\d+ whatever the row holds$` `^lost update: u\.Credits is read at store\.go:248 through store\.Driver\.GetUser and written back here through store\.Driver\.UpdateUserColumns outside a locking transaction; a concurrent request can change users\.credits in between\..*\n\tsqlitedb.DB implements store.Driver: its GetUser reads users.credits at db.go:\d+ without a lock, and its UpdateUserColumns writes it at db.go:\d+ whatever the row holds$`
+}
+
+// RewardReferrers rewards the referrers up a user's chain of referrals
+// (rewardChain), each found by the id its referral names. The chain's
+// writes are the referrers' credits (rewardOne's lost update): the id a
+// referral names is the key of another row, not this user's credits read
+// and written back.
+func (s *Store) RewardReferrers(ctx context.Context, id int64) error {
+	u, err := s.driver.GetUser(ctx, id)
+	if err != nil {
+		return err
+	}
+	return s.rewardChain(ctx, u)
+}
+
+// rewardChain rewards the referrers up from u.
+func (s *Store) rewardChain(ctx context.Context, u *User) error {
+	current := u
+	for range 3 {
+		if current.ReferrerID == 0 {
+			return nil
+		}
+		ref, err := s.rewardOne(ctx, current.ReferrerID)
+		if err != nil {
+			return err
+		}
+		current.Referrer = ref
+		current = ref
+	}
+	return nil
+}
+
+// rewardOne adds a credit to the user with id: two rewards at once both
+// add to the credits read, and one is lost.
+func (s *Store) rewardOne(ctx context.Context, id int64) (*User, error) {
+	u, err := s.driver.GetUser(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	u.Credits++
+	return u, s.driver.UpdateUser(ctx, u) // want `^lost update: u\.Credits is read at store\.go:\d+ through store\.Driver\.GetUser and written back here through store\.Driver\.UpdateUser outside a locking transaction; a concurrent request can change users\.credits in between\..*\n\tpgdb.DB implements store.Driver: its GetUser reads users.credits at db.go:\d+ without a lock, and its UpdateUser writes it at db.go:\d+ whatever the row holds$` `^lost update: u\.Credits is read at store\.go:\d+ through store\.Driver\.GetUser and written back here through store\.Driver\.UpdateUser outside a locking transaction; a concurrent request can change users\.credits in between\..*\n\tsqlitedb.DB implements store.Driver: its GetUser reads users.credits at db.go:\d+ without a lock, and its UpdateUser writes it at db.go:\d+ whatever the row holds$`
+}
+
+// FriendOf returns the friend of u called name, if u lists one.
+func (u *User) FriendOf(name string) (*User, bool) {
+	for _, f := range u.Friends {
+		if f.Name == name {
+			return f, true
+		}
+	}
+	return nil, false
+}
+
+// MatchFriend gives a user one credit more than a friend the user lists
+// has (matchFriend): the credits written are computed from the friend
+// row's, so the user's own credits are not read and written back.
+func (s *Store) MatchFriend(ctx context.Context, id int64, friend string) error {
+	u, err := s.driver.GetUser(ctx, id)
+	if err != nil {
+		return err
+	}
+	return s.matchFriend(ctx, u, friend)
+}
+
+// matchFriend gives u one credit more than its friend called friend.
+func (s *Store) matchFriend(ctx context.Context, u *User, friend string) error {
+	f, ok := u.FriendOf(friend)
+	if !ok {
+		return nil
+	}
+	u.Credits = f.Credits + 1
+	return s.driver.UpdateUserColumns(ctx, u, "credits")
 }

@@ -1,4 +1,4 @@
-// Package web is the service's HTTP layer: it reaches users through the // want package:`\) 10 pending through interfaces}`
+// Package web is the service's HTTP layer: it reaches users through the // want package:`\) 11 pending through interfaces}`
 // store's wrappers, so neither it nor the store sees what the driver does;
 // only app, which imports both web and sqlitedb, does.
 package web
