@@ -22,17 +22,40 @@ import (
 func (c *funcCtx) call(st *state, e *env, call *ssa.Call) {
 	cc := call.Common()
 	if fn, bindings, _ := c.closureOf(e, cc.Value); fn != nil && !cc.IsInvoke() {
+		if e.running(fn) {
+			return
+		}
 		// A closure called here runs here, with its parameters bound.
 		c.inline(st, e, fn, bindings, cc.Args, nil)
 		c.closureResults(call, fn)
 		return
 	}
+	if callee := c.givenClosure(e, cc); callee != nil {
+		// A function of this package given a closure (a store's
+		// getter given its query) runs here with it, so that what the
+		// closure loads is what the function returns.
+		delete(c.anonRet, callee)
+		c.classifyClosures(callee)
+		c.inline(st, e, callee, nil, cc.Args, nil)
+		c.closureResults(call, callee)
+		return
+	}
+	var loaders []*ssa.Function
 	for _, a := range cc.Args {
 		// A closure passed to a call runs at that call (the callee
 		// calls it), unless a transaction runner runs it below.
-		if fn, bindings, mc := c.closureOf(e, a); fn != nil && !c.consumedFn[fn] && (mc == nil || !c.consumed[mc] && c.later[mc]) {
+		if fn, bindings, mc := c.closureOf(e, a); fn != nil && !c.consumedFn[fn] && (mc == nil || !c.consumed[mc] && c.later[mc]) && !e.running(fn) {
+			delete(c.anonRet, fn)
 			c.inline(st, e, fn, bindings, nil, nil)
+			loaders = append(loaders, fn)
 		}
+	}
+	if got, ok := c.loaderResults(call, loaders); ok {
+		// A read-through cache returns what its loader returned (or a
+		// copy of it, kept from an earlier call), and nothing of the
+		// cache itself or of the key.
+		c.readThrough[call] = true
+		defer c.setReadThrough(call, got)
 	}
 	if spec, ok := c.spec(cc); ok {
 		c.api(st, e, call, spec)
@@ -51,6 +74,81 @@ func (c *funcCtx) call(st *state, e *env, call *ssa.Call) {
 		return
 	}
 	c.defaultCall(st, e, call)
+}
+
+// givenClosure returns the callee of a static call of a function of this
+// package that is given a closure and returns something besides an error
+// (a getter given the query that fills what it returns), when it is not
+// already running (a recursion) and has a body to run. A function that
+// returns only an error and is given a closure (an "update with a
+// mutator" method) keeps its summary: what the closure changes is opaque.
+func (c *funcCtx) givenClosure(e *env, cc *ssa.CallCommon) *ssa.Function {
+	fn := cc.StaticCallee()
+	if fn == nil || cc.IsInvoke() || fn.Pkg != c.a.pkg || fn.Parent() != nil || fn.Synthetic != "" || len(fn.Blocks) == 0 || fn == c.root {
+		return nil
+	}
+	res := fn.Signature.Results()
+	if res.Len() == 0 || res.Len() == 1 && isError(res.At(0).Type()) {
+		return nil
+	}
+	if !slices.ContainsFunc(cc.Args, func(a ssa.Value) bool { f, _, _ := c.closureOf(e, a); return f != nil }) {
+		return nil
+	}
+	if e.running(fn) {
+		return nil
+	}
+	return fn
+}
+
+// loaderResults returns the labels that the functions a call was given
+// return, when a function's first result is of the call's first result
+// type and not an error: a read-through cache's LoadOne(key, load)
+// returns what load read, and so does singleflight's Do.
+func (c *funcCtx) loaderResults(call *ssa.Call, loaders []*ssa.Function) (labels, bool) {
+	first := func(t types.Type) types.Type {
+		if tu, ok := t.(*types.Tuple); ok {
+			if tu.Len() == 0 {
+				return nil
+			}
+			return tu.At(0).Type()
+		}
+		return t
+	}
+	want := first(call.Type())
+	if want == nil || isError(want) {
+		return nil, false
+	}
+	var got labels
+	matched := false
+	for _, fn := range loaders {
+		ret := c.anonRet[fn]
+		t := first(fn.Signature.Results())
+		if len(ret) == 0 || t == nil || !types.Identical(t, want) {
+			continue
+		}
+		got, matched = got.union(ret[0]), true
+	}
+	return got, matched
+}
+
+// setReadThrough gives the first result of a read-through call the labels
+// its loaders returned, in place of what the call's own handling gave it.
+func (c *funcCtx) setReadThrough(call *ssa.Call, got labels) {
+	if _, ok := call.Type().(*types.Tuple); ok {
+		res := c.callRes[call]
+		if len(res) == 0 {
+			return
+		}
+		if !res[0].contains(got) || !got.contains(res[0]) {
+			c.grew = true
+		}
+		res[0] = got
+		return
+	}
+	if old := c.vals[call]; !old.contains(got) || !got.contains(old) {
+		c.vals[call] = got
+		c.grew = true
+	}
 }
 
 // closureResults gives a call of an inlined closure the labels its
@@ -104,16 +202,30 @@ func (c *funcCtx) defaultCall(st *state, e *env, call *ssa.Call) {
 	in := make([]labels, len(args))
 	var ls labels
 	flows := resultArgs(call.Common(), len(args))
+	inputs := 0
+	var data labels // the inputs' labels, a context's aside
 	for i, a := range args {
 		in[i] = c.valueLabels(st, e, a)
 		if flows == nil || flows[i] {
 			ls = ls.union(in[i])
+			if len(in[i]) > 0 && !isContext(a.Type()) {
+				inputs++
+				data = data.union(in[i])
+			}
 		}
 	}
-	c.setResult(call, c.opaque(ls))
+	// What it makes of one value may be that value (a getter, a
+	// decoder), and so may what it makes of parts of one row; what it
+	// makes of values of several origins (a user's name and a transport)
+	// is a value of its own.
+	result := c.opaque
+	if inputs > 1 && origins(data) > 1 {
+		result = c.made
+	}
+	c.setResult(call, result(ls))
 	if t, ok := call.Type().(*types.Tuple); ok {
 		for i := 1; i < t.Len(); i++ {
-			c.callRes[call][i] = c.opaque(ls)
+			c.callRes[call][i] = result(ls)
 		}
 	}
 	if call.Common().IsInvoke() {
@@ -1408,6 +1520,19 @@ func (c *funcCtx) storedCase(st *state, e *env, sum *summary.Summary, args []ssa
 	return sum
 }
 
+// origins counts the loads and parameters labels come from.
+func origins(ls labels) int {
+	seen := make(map[any]bool)
+	for _, l := range ls {
+		if l.Load != nil {
+			seen[l.Load] = true
+		} else {
+			seen[l.Param] = true
+		}
+	}
+	return len(seen)
+}
+
 // namedColumns returns the constant strings a call gives a variadic
 // ...string parameter (the columns a repository method is to write), or
 // nil when it gives none or one that is not constant.
@@ -1695,6 +1820,9 @@ func (c *funcCtx) setResults(call *ssa.Call, res []labels) {
 			if i < len(old) {
 				out[i] = old[i]
 			}
+			if i == 0 && c.readThrough[call] {
+				continue // set by setReadThrough
+			}
 			if !out[i].contains(res[i]) {
 				out[i] = out[i].union(res[i])
 				c.grew = true
@@ -1789,4 +1917,11 @@ func (c *funcCtx) convertedName(v ssa.Value) string {
 		}
 	}
 	return ""
+}
+
+// isContext reports whether t is context.Context: what a call is given to
+// cancel it is not data it makes its result of.
+func isContext(t types.Type) bool {
+	n, ok := types.Unalias(t).(*types.Named)
+	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "context" && n.Obj().Name() == "Context"
 }

@@ -14,10 +14,14 @@
 // their handle parameter bound to the transaction, and those called or
 // passed to a call, which run there. A closure kept for later (stored in a
 // field or a map, or returned) runs where it is created on a copy of the
-// state: what it does is judged, but it is not the function's effect. Calls to other functions
-// of the package use their summaries (computed on demand), calls into other
-// packages use their facts, and any other call is assumed to compute its
-// results from its arguments.
+// state: what it does is judged, but it is not the function's effect; a
+// method value handed to a call or kept is its method's to judge, and is
+// not run. A call given a closure that returns a value of the call's result
+// type (a read-through cache's loader) returns what the closure returns.
+// Calls to other functions of the package use their summaries (computed on
+// demand), calls into other packages use their facts, and any other call
+// passes its arguments on to its results as opaque values, or, given
+// several, makes a value of its own (summary.Made).
 //
 // A call of a database API applies what its row in package apis says it
 // does (api, in calls.go); what the row cannot say, the builder chain

@@ -66,6 +66,18 @@ func (e *env) resolve(v ssa.Value) ssa.Value {
 	return v
 }
 
+// running reports whether fn is being run on this inline stack: a closure
+// that reaches itself through a free variable resolved to its caller's
+// closure is not run inside itself.
+func (e *env) running(fn *ssa.Function) bool {
+	for x := e; x != nil; x = x.parent {
+		if x.fn == fn {
+			return true
+		}
+	}
+	return false
+}
+
 // handle returns the transaction handle a callback parameter is bound to.
 func (e *env) handle(v ssa.Value) (Handle, bool) {
 	for x := e; x != nil; x = x.parent {
@@ -101,6 +113,9 @@ type funcCtx struct {
 	stored map[*ssa.MakeClosure]bool
 	// storing asks inline to run the closure as a stored one.
 	storing bool
+	// readThrough are the calls given a loader whose first result is
+	// what the loader returned (setReadThrough).
+	readThrough map[ssa.Value]bool
 	// consumedFn are closures without free variables passed to a runner.
 	consumedFn map[*ssa.Function]bool
 	anonRet    map[*ssa.Function][]labels
@@ -139,23 +154,24 @@ type funcCtx struct {
 
 func newFuncCtx(a *Analysis, fn *ssa.Function) *funcCtx {
 	return &funcCtx{
-		a:          a,
-		root:       fn,
-		vals:       make(map[ssa.Value]labels),
-		callRes:    make(map[ssa.Value][]labels),
-		loads:      make(map[eventKey]*Load),
-		writes:     make(map[eventKey]*Write),
-		lockEvs:    make(map[eventKey]*LockEvent),
-		interned:   make(map[Label]*Label),
-		queries:    make(map[ssa.Value]*query),
-		consumed:   make(map[*ssa.MakeClosure]bool),
-		later:      make(map[*ssa.MakeClosure]bool),
-		stored:     make(map[*ssa.MakeClosure]bool),
-		consumedFn: make(map[*ssa.Function]bool),
-		anonRet:    make(map[*ssa.Function][]labels),
-		inlined:    make(map[*ssa.Function]bool),
-		ret:        make([]labels, fn.Signature.Results().Len()),
-		retParts:   make([]map[string]labels, fn.Signature.Results().Len()),
+		a:           a,
+		root:        fn,
+		vals:        make(map[ssa.Value]labels),
+		callRes:     make(map[ssa.Value][]labels),
+		loads:       make(map[eventKey]*Load),
+		writes:      make(map[eventKey]*Write),
+		lockEvs:     make(map[eventKey]*LockEvent),
+		interned:    make(map[Label]*Label),
+		queries:     make(map[ssa.Value]*query),
+		consumed:    make(map[*ssa.MakeClosure]bool),
+		later:       make(map[*ssa.MakeClosure]bool),
+		stored:      make(map[*ssa.MakeClosure]bool),
+		readThrough: make(map[ssa.Value]bool),
+		consumedFn:  make(map[*ssa.Function]bool),
+		anonRet:     make(map[*ssa.Function][]labels),
+		inlined:     make(map[*ssa.Function]bool),
+		ret:         make([]labels, fn.Signature.Results().Len()),
+		retParts:    make([]map[string]labels, fn.Signature.Results().Len()),
 	}
 }
 
@@ -246,9 +262,15 @@ func (c *funcCtx) classifyClosures(fn *ssa.Function) {
 					}
 				}
 			case *ssa.MakeClosure:
-				if closureUsedLater(in) {
+				switch {
+				case methodValuePassed(in):
+					// A method value handed to a call (a handler
+					// registered, a worker started) runs in a later
+					// call of its own.
+					c.stored[in] = true
+				case closureUsedLater(in):
 					c.later[in] = true
-				} else if !closureStarted(in) {
+				case !closureStarted(in):
 					c.stored[in] = true
 				}
 			}
@@ -290,6 +312,21 @@ func closureUsedLater(mc *ssa.MakeClosure) bool {
 	return false
 }
 
+// methodValuePassed reports whether mc is a method value (repo.Save)
+// given to a call as an argument.
+func methodValuePassed(mc *ssa.MakeClosure) bool {
+	fn, ok := mc.Fn.(*ssa.Function)
+	if !ok || !strings.HasPrefix(fn.Synthetic, "bound method wrapper") {
+		return false
+	}
+	for _, ref := range *mc.Referrers() {
+		if call, ok := ref.(ssa.CallInstruction); ok && slices.Contains(call.Common().Args, ssa.Value(mc)) {
+			return true
+		}
+	}
+	return false
+}
+
 // closureStarted reports whether a closure is started as a goroutine, or
 // passed to a call that is: it runs beside the function that made it.
 func closureStarted(mc *ssa.MakeClosure) bool {
@@ -306,9 +343,12 @@ func closureStarted(mc *ssa.MakeClosure) bool {
 func (c *funcCtx) closureOf(e *env, v ssa.Value) (*ssa.Function, []ssa.Value, *ssa.MakeClosure) {
 	v = e.resolve(v)
 	if u, ok := v.(*ssa.UnOp); ok && u.Op == token.MUL {
-		if a, ok := u.X.(*ssa.Alloc); ok {
+		// A variable holding it, or a free variable of the closure
+		// that captured that variable (a function parameter a closure
+		// calls).
+		if a, ok := e.resolve(u.X).(*ssa.Alloc); ok {
 			if sv := storedValue(a); sv != nil {
-				v = sv
+				v = e.resolve(sv)
 			}
 		}
 	}
@@ -603,6 +643,9 @@ func (c *funcCtx) transfer(b *ssa.BasicBlock, st *state, e *env) {
 			c.setVal(in, ls)
 		case *ssa.MakeClosure:
 			switch {
+			case c.stored[in] && methodWrapper(in.Fn.(*ssa.Function)):
+				// A method value kept for later: the method is
+				// analysed on its own, and runs in a later call.
 			case c.stored[in] && !c.consumed[in]:
 				// Kept for a later call: what it reads and writes is
 				// analysed here, but it changes neither this function's
@@ -631,7 +674,9 @@ func (c *funcCtx) transfer(b *ssa.BasicBlock, st *state, e *env) {
 				}
 				for i, r := range in.Results {
 					if i < len(ret) {
-						ret[i] = ret[i].union(c.taint(e, r))
+						// A pointer returned carries what it points to
+						// (a record the closure loaded).
+						ret[i] = ret[i].union(c.taint(e, r)).union(c.pointee(st, e, r))
 					}
 				}
 				c.anonRet[e.fn] = ret
@@ -954,6 +999,9 @@ func sameSource(a, b *Label) bool {
 // setVal records the labels of an SSA value, noting growth so that the
 // fixpoint iteration runs again.
 func (c *funcCtx) setVal(v ssa.Value, ls labels) {
+	if c.readThrough[v] {
+		return // set by setReadThrough
+	}
 	old := c.vals[v]
 	if len(ls) == 0 || old.contains(ls) {
 		return
@@ -1032,6 +1080,10 @@ func (c *funcCtx) computed(ls labels) labels { return c.withChange(ls, summary.C
 // into made from ls: it may or may not be the same value.
 func (c *funcCtx) opaque(ls labels) labels { return c.withChange(ls, summary.Opaque) }
 
+// made returns the labels of a value that code the analysis cannot see
+// into made from ls and other values: not the data, changed or not.
+func (c *funcCtx) made(ls labels) labels { return c.withChange(ls, summary.Made) }
+
 // computedOp marks labels as computed by adding or subtracting; a label
 // computed before keeps its first operation.
 func (c *funcCtx) computedOp(ls labels, op token.Token) labels {
@@ -1041,7 +1093,7 @@ func (c *funcCtx) computedOp(ls labels, op token.Token) labels {
 	out := make(labels, 0, len(ls))
 	for _, l := range ls {
 		m := *l
-		if m.Change != summary.Computed {
+		if m.Change < summary.Computed {
 			m.Change, m.Op = summary.Computed, op
 		}
 		out = append(out, c.label(m))

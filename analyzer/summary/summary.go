@@ -47,9 +47,14 @@ const (
 	// Computed: computed from the data by arithmetic, concatenation,
 	// append, or a change to a part of it.
 	Computed
+	// Made: made by code the analysis cannot see into from the data and
+	// other values (a lookup given a user's name and a transport): a value
+	// of its own, which what is done to it later does not make a change of
+	// the data.
+	Made
 )
 
-var changeNames = [...]string{"copied", "opaque", "computed"}
+var changeNames = [...]string{"copied", "opaque", "computed", "made"}
 
 func (c Change) String() string {
 	if c >= 0 && int(c) < len(changeNames) {

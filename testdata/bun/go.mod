@@ -2,7 +2,10 @@ module example.com/buncases
 
 go 1.26.0
 
-require github.com/uptrace/bun v1.2.18
+require (
+	github.com/uptrace/bun v1.2.18
+	golang.org/x/sync v0.25.0
+)
 
 require (
 	github.com/jinzhu/inflection v1.0.0 // indirect

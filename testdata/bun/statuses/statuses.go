@@ -27,13 +27,18 @@ func (d *Deref) Refresh(ctx context.Context, uri, content, editID string) error 
 	if err != nil {
 		return err
 	}
-	return d.enrich(ctx, existing, content, editID) // want `^lost update: existing.EditIDs is read at statuses.go:26 \(by Store.GetStatusByURI, at store.go:34\) and written back here by Deref.enrich outside a locking transaction`
+	return d.enrich(ctx, existing, content, editID) // want `^lost update: existing.EditIDs is read at statuses.go:26 \(by Store.GetStatusByURI, at store.go:44\) and written back here by Deref.enrich outside a locking transaction`
 }
 
 // enrich takes the lock only after its caller read the status.
 func (d *Deref) enrich(ctx context.Context, existing *store.Status, content, editID string) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	return d.apply(ctx, existing, content, editID)
+}
+
+// apply writes the latest version of a status over the existing one.
+func (d *Deref) apply(ctx context.Context, existing *store.Status, content, editID string) error {
 	latest := &store.Status{ID: existing.ID, URI: existing.URI, Content: content}
 	cols := handleEdit(existing, latest, editID)
 	return d.store.UpdateStatus(ctx, latest, cols...)
@@ -64,7 +69,41 @@ func (d *Deref) RefreshReloaded(ctx context.Context, uri, content, editID string
 	}
 	latest := &store.Status{ID: existing.ID, URI: existing.URI, Content: content}
 	cols := handleEdit(existing, latest, editID)
-	return d.store.UpdateStatus(ctx, latest, cols...) // want `^lost update: existing.EditIDs is read at statuses.go:61 \(by Store.GetStatusByURI, at store.go:34\) and written back here by Store.UpdateStatus under a sync.Mutex`
+	return d.store.UpdateStatus(ctx, latest, cols...) // want `^lost update: existing.EditIDs is read at statuses.go:66 \(by Store.GetStatusByURI, at store.go:44\) and written back here by Store.UpdateStatus under a sync.Mutex`
+}
+
+// RefreshSafely hands the copy it read to enrichSafely, which reads a
+// stored status again under the lock, as the service's fix does: the copy
+// read here is used only for a status that is new (no id yet), which no
+// load returns, so nothing read here is written back.
+func (d *Deref) RefreshSafely(ctx context.Context, uri, content, editID string) error { // want RefreshSafely:`^writes param 3 to content on own tx; writes param 4 to edits on own tx$`
+	existing, err := d.store.GetStatusByURI(ctx, uri)
+	if err != nil {
+		return err
+	}
+	return d.enrichSafely(ctx, existing, content, editID)
+}
+
+// RefreshNew refreshes a status met for the first time: a new record, made
+// here, that enrichSafely writes as it is given.
+func (d *Deref) RefreshNew(ctx context.Context, uri, content, editID string) error { // want RefreshNew:`writes param 2 to edits on own tx`
+	return d.enrichSafely(ctx, &store.Status{URI: uri}, content, editID)
+}
+
+// enrichSafely takes the lock, then reads a stored status again: the copy
+// its caller read may be stale by now. Another instance of the service is
+// not kept out by the lock.
+func (d *Deref) enrichSafely(ctx context.Context, status *store.Status, content, editID string) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if isNew := status.ID == ""; !isNew {
+		var err error
+		status, err = d.store.GetStatusByID(ctx, status.ID)
+		if err != nil {
+			return err
+		}
+	}
+	return d.apply(ctx, status, content, editID) // want `^lost update: status.EditIDs is read at statuses.go:\d+ \(by Store.GetStatusByID, at store.go:51\) and written back here by Deref.apply under a sync.Mutex`
 }
 
 // RefreshLocked reads the status with a row lock in the transaction that
@@ -121,4 +160,67 @@ func (d *Deref) Grant(ctx context.Context, uri string) error { // want Grant:`ch
 	grantRequested(st)
 	_, err = d.store.DB.NewUpdate().Model(st).Column("tags").WherePK().Exec(ctx)
 	return err
+}
+
+// fetchByURI refreshes the status at uri and returns it: its list of
+// edits, read here, gets one more, named after the URI; the read and the
+// write are both here, and so is the lost update.
+func (d *Deref) fetchByURI(ctx context.Context, uri string) (*store.Status, error) {
+	st, err := d.store.GetStatusByURI(ctx, uri)
+	if err != nil {
+		return nil, err
+	}
+	st.EditIDs = append(st.EditIDs, uri+"#refetched")
+	_, err = d.store.DB.NewUpdate().Model(st).Column("edits").WherePK().Exec(ctx) // want `^lost update: st\.EditIDs is read at statuses\.go:\d+ \(by Store\.GetStatusByURI, at store\.go:\d+\) and written back here outside a locking transaction`
+	return st, err
+}
+
+// Ancestors walks up a thread from a status read here, fetching each
+// parent by the URI its reply names. What the walk writes is the parents'
+// edits, found by that URI: the reply's URI column is the key of another
+// row, not this status's edits read and written back.
+func (d *Deref) Ancestors(ctx context.Context, uri string) error { // want Ancestors:`changes the database`
+	status, err := d.store.GetStatusByURI(ctx, uri)
+	if err != nil {
+		return err
+	}
+	current := status
+	for range 10 {
+		if current.InReplyToURI == "" {
+			return nil
+		}
+		parent, err := d.fetchByURI(ctx, current.InReplyToURI)
+		if err != nil {
+			return err
+		}
+		current.InReplyTo = parent
+		current = parent
+	}
+	return nil
+}
+
+// Mentioned lists anew the mentions of a status read here, from the
+// usernames a remote copy names (keepMentions): a mention the stored
+// status has already is kept by its id. The ids are the mention rows'
+// identity, and the list is the remote copy's, so no column read here is
+// written back changed.
+func (d *Deref) Mentioned(ctx context.Context, uri string, usernames []string) error { // want Mentioned:`changes the database`
+	existing, err := d.store.GetStatusByURI(ctx, uri)
+	if err != nil {
+		return err
+	}
+	latest := &store.Status{ID: existing.ID}
+	keepMentions(existing, latest, usernames)
+	_, err = d.store.DB.NewUpdate().Model(latest).Column("mentions").WherePK().Exec(ctx)
+	return err
+}
+
+// keepMentions lists in latest the mentions of usernames that existing
+// has, by their ids.
+func keepMentions(existing, latest *store.Status, usernames []string) {
+	for _, name := range usernames {
+		if m, ok := existing.MentionOf(name); ok {
+			latest.MentionIDs = append(latest.MentionIDs, m.ID)
+		}
+	}
 }

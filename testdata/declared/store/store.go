@@ -21,17 +21,17 @@ type Handle interface {
 }
 
 // Call calls the ledger.
-func (c *Client) Call(ctx context.Context, method string, args ...any) (any, error) { // want Call:`result 0 from param 0\.Remote\.Remote \(opaque\)`
+func (c *Client) Call(ctx context.Context, method string, args ...any) (any, error) { // want Call:`result 0 from param 0\.Remote\.Remote \(made\)`
 	return c.Remote.Call(ctx, method, args...)
 }
 
 // Call calls the ledger in the transaction.
-func (t *Tx) Call(ctx context.Context, method string, args ...any) (any, error) { // want Call:`result 0 from param 0\.Remote \(opaque\)`
+func (t *Tx) Call(ctx context.Context, method string, args ...any) (any, error) { // want Call:`result 0 from param 0\.Remote \(made\)`
 	return t.Remote.Call(ctx, "tx."+method, args...)
 }
 
 // Balance reads an account's balance.
-func Balance(ctx context.Context, h Handle, account string) (int64, error) { // want Balance:`result 0 from param 0 \(opaque\)`
+func Balance(ctx context.Context, h Handle, account string) (int64, error) { // want Balance:`result 0 from param 0 \(made\)`
 	v, err := h.Call(ctx, "balance", account)
 	n, _ := v.(int64)
 	return n, err

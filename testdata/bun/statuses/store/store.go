@@ -7,6 +7,8 @@ import (
 	"context"
 
 	"github.com/uptrace/bun"
+
+	"example.com/buncases/statuses/cache"
 )
 
 // Status is a row of the statuses table.
@@ -18,6 +20,10 @@ type Status struct {
 	EditIDs       []string `bun:"edits,array"`
 	Requested     []string `bun:"requested_tags,array"`
 	Tags          []string `bun:"tags,array"`
+	InReplyToURI  string
+	InReplyTo     *Status    `bun:"-"`
+	MentionIDs    []string   `bun:"mentions,array"`
+	Mentions      []*Mention `bun:"attached_mentions,m2m:status_to_mentions"`
 }
 
 // GrantTag adds a tag to the status's tags.
@@ -26,13 +32,35 @@ func (s *Status) GrantTag(t string) { // want GrantTag:`changes param 0.Tags`
 }
 
 // Store reads and writes statuses.
-type Store struct{ DB *bun.DB }
+type Store struct {
+	DB     *bun.DB
+	status cache.Cache[*Status]
+}
 
-// GetStatusByURI loads the status at uri.
+// GetStatusByURI loads the status at uri, through the cache: the query is
+// a function value that getStatus's loader calls.
 func (s *Store) GetStatusByURI(ctx context.Context, uri string) (*Status, error) { // want GetStatusByURI:`loads result 0`
-	st := new(Status)
-	err := s.DB.NewSelect().Model(st).Where("? = ?", bun.Ident("status.uri"), uri).Scan(ctx)
-	return st, err
+	return s.getStatus("uri:"+uri, func(st *Status) error {
+		return s.DB.NewSelect().Model(st).Where("? = ?", bun.Ident("status.uri"), uri).Scan(ctx)
+	})
+}
+
+// GetStatusByID loads the status with id, through the cache.
+func (s *Store) GetStatusByID(ctx context.Context, id string) (*Status, error) { // want GetStatusByID:`loads result 0`
+	return s.getStatus("id:"+id, func(st *Status) error {
+		return s.DB.NewSelect().Model(st).Where("id = ?", id).Scan(ctx)
+	})
+}
+
+// getStatus returns the status that dbQuery reads, cached under key.
+func (s *Store) getStatus(key string, dbQuery func(*Status) error) (*Status, error) {
+	return s.status.LoadOne(key, func() (*Status, error) {
+		var st Status
+		if err := dbQuery(&st); err != nil {
+			return nil, err
+		}
+		return &st, nil
+	})
 }
 
 // UpdateStatus writes the columns named of st, in a transaction of its own.
@@ -41,4 +69,21 @@ func (s *Store) UpdateStatus(ctx context.Context, st *Status, columns ...string)
 		_, err := tx.NewUpdate().Model(st).Column(columns...).WherePK().Exec(ctx)
 		return err
 	})
+}
+
+// Mention is a row of the mentions table, which statuses list by id.
+type Mention struct {
+	bun.BaseModel `bun:"table:mentions"`
+	ID            string `bun:",pk"`
+	Username      string
+}
+
+// MentionOf returns the status's mention of username, if it has one.
+func (s *Status) MentionOf(username string) (*Mention, bool) { // want MentionOf:`result 0 from param 0.Mentions\*\[\]`
+	for _, m := range s.Mentions {
+		if m.Username == username {
+			return m, true
+		}
+	}
+	return nil, false
 }

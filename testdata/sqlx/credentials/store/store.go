@@ -43,7 +43,7 @@ func (s *Store) seal(plain []byte, aad string) []byte {
 }
 
 // Credentials loads a user's credentials and opens their keys.
-func (s *Store) Credentials(ctx context.Context, username string) (creds []Credential, err error) { // want Credentials:`^loads result 0\[\]\.PublicKey on param 0\.db \(pool\) \(opaque\); .*loads result 0\[\] on param 0\.db \(pool\);`
+func (s *Store) Credentials(ctx context.Context, username string) (creds []Credential, err error) { // want Credentials:`^loads result 0\[\]\.PublicKey on param 0\.db \(pool\) \(made\); .*loads result 0\[\] on param 0\.db \(pool\);`
 	if err = s.db.SelectContext(ctx, &creds, "SELECT id, kid, public_key, sign_count, discoverable, description FROM credentials WHERE username = $1", username); err != nil {
 		return nil, err
 	}
