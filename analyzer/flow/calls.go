@@ -1316,8 +1316,8 @@ func fieldColumn(t types.Type, path string) colRef {
 }
 
 // fieldPrefixes yields the prefixes of an access path that end at a
-// field, longest first, the path itself excepted: ".Tags" and then
-// nothing of ".Tags*[]*.ID".
+// field, longest first, the path itself excepted: of ".Tags*[]*.ID", only
+// ".Tags"; of ".A.B*.C", ".A.B" and then ".A".
 func fieldPrefixes(path string) iter.Seq[string] {
 	return func(yield func(string) bool) {
 		for p := path; ; {
