@@ -3,6 +3,7 @@ package flow
 import (
 	"go/token"
 	"go/types"
+	"slices"
 	"testing"
 )
 
@@ -66,6 +67,33 @@ func TestIsSubquery(t *testing.T) {
 	for _, tt := range tests {
 		if got := isSubquery(tt.expr); got != tt.want {
 			t.Errorf("isSubquery(%q) = %v, want %v", tt.expr, got, tt.want)
+		}
+	}
+}
+
+// TestFieldPrefixes checks the prefixes of an access path that end at a
+// field, longest first, through elements and pointers, and none for a
+// path without a field.
+func TestFieldPrefixes(t *testing.T) {
+	tests := []struct {
+		path string
+		want []string
+	}{
+		{".Tags*[]*.ID", []string{".Tags"}},
+		{".A.B*.C", []string{".A.B", ".A"}},
+		{".EditIDs*[]", []string{".EditIDs"}},
+		{".Key", nil},
+		{"*[]", nil},
+		{"", nil},
+		{".", nil},
+	}
+	for _, tt := range tests {
+		var got []string
+		for p := range fieldPrefixes(tt.path) {
+			got = append(got, p)
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("fieldPrefixes(%q) = %q, want %q", tt.path, got, tt.want)
 		}
 	}
 }
