@@ -389,7 +389,7 @@ func changesOther(w *flow.Write, l *flow.Load, stale []flow.Written) bool {
 // count.
 func assigned(v flow.Written, l *flow.Load) bool {
 	for _, lb := range v.Labels {
-		if lb.Change == summary.Opaque || lb.Change == summary.Made {
+		if lb.Change.Unseen() {
 			continue
 		}
 		if lb.Load == nil || lb.Load.Pos != l.Pos || lb.Change != summary.Copied {

@@ -192,7 +192,7 @@ func opaqueOnly(v flow.Written) bool {
 			return false
 		}
 	}
-	return slices.ContainsFunc(v.Labels, func(l *flow.Label) bool { return l.Change == summary.Opaque || l.Change == summary.Made })
+	return slices.ContainsFunc(v.Labels, func(l *flow.Label) bool { return l.Change.Unseen() })
 }
 
 // opaqueWrite reports whether a stale-row write holds values that code the

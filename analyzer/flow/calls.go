@@ -1352,7 +1352,7 @@ func holdsRecords(t types.Type) bool {
 		case *types.Map:
 			t = u.Elem()
 		case *types.Struct:
-			return !isColumnStruct(t) && !isTime(t)
+			return !isColumnStruct(t) // time.Time is a column's
 		default:
 			return false
 		}
@@ -1921,7 +1921,4 @@ func (c *funcCtx) convertedName(v ssa.Value) string {
 
 // isContext reports whether t is context.Context: what a call is given to
 // cancel it is not data it makes its result of.
-func isContext(t types.Type) bool {
-	n, ok := types.Unalias(t).(*types.Named)
-	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "context" && n.Obj().Name() == "Context"
-}
+func isContext(t types.Type) bool { return apis.IsNamed(t, "context", "Context") }

@@ -315,8 +315,7 @@ func closureUsedLater(mc *ssa.MakeClosure) bool {
 // methodValuePassed reports whether mc is a method value (repo.Save)
 // given to a call as an argument.
 func methodValuePassed(mc *ssa.MakeClosure) bool {
-	fn, ok := mc.Fn.(*ssa.Function)
-	if !ok || !strings.HasPrefix(fn.Synthetic, "bound method wrapper") {
+	if fn, ok := mc.Fn.(*ssa.Function); !ok || !methodWrapper(fn) {
 		return false
 	}
 	for _, ref := range *mc.Referrers() {

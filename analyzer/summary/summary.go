@@ -56,6 +56,11 @@ const (
 
 var changeNames = [...]string{"copied", "opaque", "computed", "made"}
 
+// Unseen reports whether the value passed through code the analysis
+// cannot see into (Opaque or Made): what it holds is not known to be the
+// data, changed or not.
+func (c Change) Unseen() bool { return c == Opaque || c == Made }
+
 func (c Change) String() string {
 	if c >= 0 && int(c) < len(changeNames) {
 		return changeNames[c]

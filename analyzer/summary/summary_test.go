@@ -172,3 +172,13 @@ func TestCases(t *testing.T) {
 		t.Errorf("String() = %q\nwant %q", got, want)
 	}
 }
+
+// TestChangeUnseen checks which changes say a value passed through code
+// the analysis cannot see into.
+func TestChangeUnseen(t *testing.T) {
+	for c, want := range map[Change]bool{Copied: false, Opaque: true, Computed: false, Made: true} {
+		if got := c.Unseen(); got != want {
+			t.Errorf("%s.Unseen() = %v, want %v", c, got, want)
+		}
+	}
+}
