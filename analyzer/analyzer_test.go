@@ -107,9 +107,9 @@ func TestLibraries(t *testing.T) {
 		{"mongo", "MongoDB driver v1 and v2: FindOne with Decode, Find with All, UpdateOne, UpdateMany, UpdateByID and FindOneAndUpdate with bson.M and bson.D documents, $set against $inc, a filter on the value read or a version, ReplaceOne of a whole document, session.WithTransaction, another collection, a repository across packages"},
 		{"sqlboiler", "generated models recognised by shape: FindX, X(mods...).One and All, Update with boil.Infer, Whitelist and Blacklist, UpdateAll with models.M, queries.Raw with ExecContext, QueryRowContext and Bind, the executor's ExecContext, qm.Where, the generated where helpers and column names, qm.For(\"update\") inside db.BeginTx and boil.BeginTx and outside a transaction, a version in the mods of UpdateAll, a repository across packages with a transaction helper"},
 		{"gormv1", "GORM v1 (github.com/jinzhu/gorm): First, Find, Take then Save, variadic Update and UpdateColumn, Updates of a map, Set(\"gorm:query_option\", \"FOR UPDATE\") locking inside Begin and Transaction and not outside, LOCK IN SHARE MODE, gorm.Expr, a repository across packages"},
-		{"redis", "go-redis v9, v8 and v7 (no ctx): GET then SET, INCRBY, WATCH with TxPipelined, MULTI without WATCH, hashes, UniversalClient"},
+		{"redis", "go-redis v9, v8 and v7 (no ctx): GET then SET, INCRBY, WATCH with TxPipelined, MULTI without WATCH, hashes, UniversalClient; the key's IncrBy, DecrBy or HIncrBy as a fix"},
 		{"memcache", "Get then Set or Replace, Increment, CompareAndSwap"},
-		{"redigo", "Do and Send: GET then SET, INCRBY, WATCH with MULTI and EXEC, MULTI without WATCH, HGET then HSET, another key, reply converters, a repository across packages"},
+		{"redigo", "Do and Send: GET then SET, INCRBY, WATCH with MULTI and EXEC, MULTI without WATCH, HGET then HSET, another key, reply converters, a repository across packages; INCRBY, DECRBY or HINCRBY as a fix"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.module, func(t *testing.T) {
@@ -137,6 +137,8 @@ var fixPackages = []struct {
 	{"ent", "./posts"},
 	{"mongo", "./accounts"},
 	{"sqlboiler", "./pages"},
+	{"redis", "./counters"},
+	{"redigo", "./counters"},
 }
 
 // TestSuggestedFixes applies every suggested fix and compares the result

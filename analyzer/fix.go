@@ -85,6 +85,9 @@ func atomicWrite(pass *analysis.Pass, rep *report.Reporter, f *finding) atomicFo
 	if call != nil && w.Shape == apis.Document && f.value.Numeric {
 		return mongoAtomic(pass, rep, call, f) // a field of the update document's $set
 	}
+	if call != nil && w.Shape == apis.KeyValue && f.value.Numeric {
+		return keyAtomic(pass, rep, call, f) // a cache's increment of the key
+	}
 	if call == nil || len(w.Values) != 1 || call.Ellipsis.IsValid() || !f.value.Numeric {
 		// A string joined to another is not arithmetic: SET s = s + $1
 		// fails on PostgreSQL and stores 0 on MySQL.
@@ -120,6 +123,8 @@ func atomicWrite(pass *analysis.Pass, rep *report.Reporter, f *finding) atomicFo
 type change struct {
 	op    string
 	delta string
+	// expr is the delta's expression; nil for the implicit 1 of x++.
+	expr  ast.Expr
 	edits []analysis.TextEdit
 }
 
@@ -129,7 +134,7 @@ type change struct {
 func changeOf(pass *analysis.Pass, rep *report.Reporter, arg ast.Expr, f *finding) (change, bool) {
 	if op, delta, ok := mechanical(arg, f); ok {
 		text, ok := sourceText(pass, delta)
-		return change{op: op, delta: text}, ok
+		return change{op: op, delta: text, expr: delta}, ok
 	}
 	return stepped(pass, rep, arg, f)
 }
@@ -142,7 +147,7 @@ func mechanical(expr ast.Expr, f *finding) (op string, delta ast.Expr, ok bool) 
 	if !ok || bin.Op != token.ADD && bin.Op != token.SUB {
 		return "", nil, false
 	}
-	if f.label.Column == "" || f.label.Column != f.value.Column {
+	if !ownColumn(f) {
 		return "", nil, false
 	}
 	switch {
@@ -152,6 +157,16 @@ func mechanical(expr ast.Expr, f *finding) (op string, delta ast.Expr, ok bool) 
 		return "+", bin.X, true
 	}
 	return "", nil, false
+}
+
+// ownColumn reports whether a finding's value is written to the column it
+// was read from: the same column, or, for a cache, the key itself (the
+// judge found the write's key to be the read's).
+func ownColumn(f *finding) bool {
+	if f.label.Column == "" {
+		return f.value.Column == "" && f.write.Shape == apis.KeyValue
+	}
+	return f.label.Column == f.value.Column
 }
 
 // loadedExpr reports whether e is the Go expression the finding's value
@@ -609,7 +624,7 @@ func occurrencesOf(root ast.Node, obj types.Object, info *types.Info) []occurren
 // without a use ("declared and not used").
 func stepped(pass *analysis.Pass, rep *report.Reporter, arg ast.Expr, f *finding) (change, bool) {
 	fail := change{}
-	if f.label.Column == "" || f.label.Column != f.value.Column || pass.TypesInfo == nil {
+	if !ownColumn(f) || pass.TypesInfo == nil {
 		return fail, false
 	}
 	id, ok := ast.Unparen(arg).(*ast.Ident)
@@ -732,7 +747,7 @@ func stepped(pass *analysis.Pass, rep *report.Reporter, arg ast.Expr, f *finding
 		if !ok {
 			return fail, false
 		}
-		ch.delta = text
+		ch.delta, ch.expr = text, s.Rhs[0]
 	}
 	inLoop := slices.ContainsFunc(step.stack, isLoop)
 	keep := false
