@@ -85,6 +85,9 @@ func atomicWrite(pass *analysis.Pass, rep *report.Reporter, f *finding) atomicFo
 	if call != nil && w.Shape == apis.Document && f.value.Numeric {
 		return mongoAtomic(pass, rep, call, f) // a field of the update document's $set
 	}
+	if call != nil && w.Shape == apis.XormSession && w.Form == apis.Setters && f.value.Numeric {
+		return xormAtomic(pass, rep, call, f) // Incr or Decr in the Update's chain
+	}
 	if call != nil && w.Shape == apis.KeyValue && f.value.Numeric {
 		return keyAtomic(pass, rep, call, f) // a cache's increment of the key
 	}

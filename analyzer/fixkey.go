@@ -236,27 +236,26 @@ func blankLoaded(pass *analysis.Pass, rep *report.Reporter, written ast.Expr, f 
 	}
 	var decl *ast.Ident
 	var assign *ast.AssignStmt
-	uses := 0
+	uses, assigned := 0, false
 	for _, o := range occurrencesOf(fn, x, pass.TypesInfo) {
-		if pass.TypesInfo.Defs[o.id] == x {
-			a, ok := o.parent().(*ast.AssignStmt)
-			if !ok || a.Tok != token.DEFINE {
-				return nil, false // var n int, or a range variable
+		a, isAssign := o.parent().(*ast.AssignStmt)
+		switch {
+		case pass.TypesInfo.Defs[o.id] == x:
+			if isAssign && a.Tok == token.DEFINE {
+				decl, assign = o.id, a
 			}
-			decl, assign = o.id, a
-			continue
-		}
-		if a, ok := o.parent().(*ast.AssignStmt); ok && containsExpr(a.Lhs, o.id) {
-			return nil, false // assigned again: blanking the declaration leaves it unused
-		}
-		if o.id.Pos() < written.Pos() || o.id.End() > written.End() {
+		case isAssign && containsExpr(a.Lhs, o.id):
+			assigned = true
+		case o.id.Pos() < written.Pos() || o.id.End() > written.End():
 			uses++
 		}
 	}
 	if uses > 0 {
 		return nil, true
 	}
-	if decl == nil {
+	if decl == nil || assigned {
+		// var n int, or n assigned again: blanking the declaration
+		// would leave it unused.
 		return nil, false
 	}
 	edits := []analysis.TextEdit{{Pos: decl.Pos(), End: decl.End(), NewText: []byte("_")}}

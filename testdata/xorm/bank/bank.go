@@ -35,7 +35,7 @@ func (b *Bank) deposit(id, amount int64) error {
 		return err
 	}
 	acc.Balance += amount
-	_, err := b.engine.ID(id).Cols("balance").Update(&acc) // want `^lost update: acc.Balance is read at bank.go:34 and written back here outside a locking transaction; a concurrent request can change it in between. Use an atomic update \(sess.ID\(id\).Incr\("balance", delta\).Update\(new\(Account\)\)\) or load it with ForUpdate\(\) inside engine.Transaction.$`
+	_, err := b.engine.ID(id).Cols("balance").Update(&acc) // want `^lost update: acc.Balance is read at bank.go:34 and written back here outside a locking transaction; a concurrent request can change it in between. Use an atomic update \(sess.ID\(id\).Incr\("balance", amount\).Update\(new\(Account\)\)\) or load it with ForUpdate\(\) inside engine.Transaction.$`
 	return err
 }
 
@@ -137,7 +137,7 @@ func (b *Bank) withdrawSessionWithoutBegin(id, amount int64) error {
 		return err
 	}
 	acc.Balance -= amount
-	_, err := sess.ID(id).Cols("balance").Update(&acc) // want `^lost update: acc.Balance is read with FOR UPDATE at bank.go:136 outside a transaction, so the lock is released when that statement ends and the write here is unprotected. Run the locking read and the write in one transaction \(engine.Transaction\(func\(sess \*xorm.Session\) \(any, error\) \{ … \}\)\), or use an atomic update \(sess.ID\(id\).Where\("balance >= \?", delta\).Decr\("balance", delta\).Update\(new\(Account\)\) and a check of the count it returns\).$`
+	_, err := sess.ID(id).Cols("balance").Update(&acc) // want `^lost update: acc.Balance is read with FOR UPDATE at bank.go:136 outside a transaction, so the lock is released when that statement ends and the write here is unprotected. Run the locking read and the write in one transaction \(engine.Transaction\(func\(sess \*xorm.Session\) \(any, error\) \{ … \}\)\), or use an atomic update \(sess.ID\(id\).Where\("balance >= \?", amount\).Decr\("balance", amount\).Update\(new\(Account\)\) and a check of the count it returns\).$`
 	return err
 }
 
