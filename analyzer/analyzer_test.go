@@ -101,7 +101,7 @@ func TestLibraries(t *testing.T) {
 	}{
 		{"pgx", "v5 and v4: pools, connections, BeginFunc (a method in v4), TxOptions, CollectRows, sqlc's pgx DBTX, a FOR UPDATE of a missing row"},
 		{"sqlx", "Get, Select, StructScan, NamedExec with structs and maps, Beginx, embedded database/sql handles; the fork github.com/rpadovani/sqlx-v2, SQL built with Sprintf in a constructor and kept in fields, Rebind, a nullable column checked in Go, sqlx behind an interface of the program's own, rows of a Select with a field opened in place, returned as a slice and in a record's field"},
-		{"bun", "NewSelect and NewUpdate with models, Set, Column, For(\"UPDATE\"), RunInTx; a list loaded by the caller, appended to in a helper and written with the columns a helper names"},
+		{"bun", "NewSelect and NewUpdate with models, Set, Column, For(\"UPDATE\"), RunInTx; a list loaded by the caller, appended to in a helper and written with the columns a helper names; a Set expression that adds as a fix"},
 		{"xorm", "Get, Find, Update with Cols, maps, Incr, Decr and SetExpr, Exec, ForUpdate, NewSession with Begin, Transaction, version fields, a repository across packages; Incr or Decr in the Update's chain as a fix"},
 		{"ent", "generated code recognised by shape: Get, Query with Where and ForUpdate, Only, First, UpdateOne, UpdateOneID and Update with SetX and AddX, Save and Exec, client.Tx with Commit and Rollback, a version in Where, a repository across packages"},
 		{"mongo", "MongoDB driver v1 and v2: FindOne with Decode, Find with All, UpdateOne, UpdateMany, UpdateByID and FindOneAndUpdate with bson.M and bson.D documents, $set against $inc, a filter on the value read or a version, ReplaceOne of a whole document, session.WithTransaction, another collection, a repository across packages"},
@@ -137,6 +137,7 @@ var fixPackages = []struct {
 	{"ent", "./posts"},
 	{"mongo", "./accounts"},
 	{"sqlboiler", "./pages"},
+	{"bun", "./counters"},
 	{"xorm", "./counters"},
 	{"redis", "./counters"},
 	{"redigo", "./counters"},

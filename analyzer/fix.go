@@ -88,6 +88,9 @@ func atomicWrite(pass *analysis.Pass, rep *report.Reporter, f *finding) atomicFo
 	if call != nil && w.Shape == apis.XormSession && w.Form == apis.Setters && f.value.Numeric {
 		return xormAtomic(pass, rep, call, f) // Incr or Decr in the Update's chain
 	}
+	if call != nil && w.Shape == apis.BunChain && f.value.Numeric {
+		return bunAtomic(pass, rep, call, f) // a Set expression in the update's chain
+	}
 	if call != nil && w.Shape == apis.KeyValue && f.value.Numeric {
 		return keyAtomic(pass, rep, call, f) // a cache's increment of the key
 	}

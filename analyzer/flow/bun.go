@@ -135,8 +135,9 @@ func isIdentByte(b byte) bool {
 }
 
 // bunWrite records what a bun update writes: its Set expressions (those
-// that compute the new value from the old one are atomic), or else the
-// model's fields, limited to Column(…) when given.
+// that compute the new value from the old one are atomic), and the
+// model's fields, limited to Column(…) when given; with a Set and no
+// Column, bun writes the Set alone.
 func (c *funcCtx) bunWrite(st *state, e *env, x apiCall) {
 	call := x.call
 	ch := c.bunChain(e, x.recv, x.spec.Lib)
@@ -144,10 +145,9 @@ func (c *funcCtx) bunWrite(st *state, e *env, x apiCall) {
 	defer c.writeLock(st, call, ch.handle, inTx)
 	vals, sets, atomic := c.setWrites(st, e, ch.sets)
 	row := false
-	if len(ch.sets) == 0 && ch.model != nil {
-		var mv []Written
-		mv, atomic = c.objectWrites(st, e, ch.model, "", ch.columns)
-		vals = append(vals, mv...)
+	if ch.model != nil && (len(ch.sets) == 0 || len(ch.columns) > 0) {
+		mv, ma := c.objectWrites(st, e, ch.model, "", ch.columns)
+		vals, atomic = append(vals, mv...), union(atomic, ma)
 		for _, v := range mv {
 			if v.Column != "" {
 				sets = append(sets, v.Column)
