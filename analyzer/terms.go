@@ -235,7 +235,7 @@ var mongoTerms = terms{
 	lock: func(f *finding) string {
 		hint := fmt.Sprintf("read and write %s inside session.WithTransaction, on the context its callback is given (a write conflict then fails one of two concurrent transactions, and WithTransaction retries it)", pronoun(f))
 		if col := f.value.Column; col != "" && f.category != CategoryStaleRow {
-			hint = fmt.Sprintf(`check the value read in the filter (bson.M{"_id": id, %q: %s}) and that ModifiedCount is 1, or %s`, col, f.label.Name, hint)
+			hint = fmt.Sprintf(`check the value read in the filter (bson.M{"_id": id, %q: %s}) and that MatchedCount is 1, or %s`, col, f.label.Name, hint)
 		}
 		return hint
 	},
@@ -359,19 +359,40 @@ var mongoOps = map[string]string{"<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$g
 var entOps = map[string]string{"<": "LT", "<=": "LTE", ">": "GT", ">=": "GTE", "=": "EQ", "<>": "NEQ"}
 
 // entField returns the entity field of an ent write's column: the Go
-// name its setter used (SetDownloads: Downloads), or the column in
-// Pascal case.
+// name its setter used (SetDownloads: Downloads), or the column as ent's
+// code generator names its field (entPascal).
 func entField(w *flow.Write, col string) string {
 	for _, v := range w.Values {
 		if v.Column == col && v.Field != "" {
 			return v.Field
 		}
 	}
+	return entPascal(col)
+}
+
+// entAcronyms are the initialisms ent's code generator writes in capitals
+// in the names it makes (entc/gen: user_id is UserID).
+var entAcronyms = map[string]bool{
+	"ACL": true, "API": true, "ASCII": true, "AWS": true, "CPU": true, "CSS": true, "DNS": true,
+	"EOF": true, "GB": true, "GUID": true, "HCL": true, "HTML": true, "HTTP": true, "HTTPS": true,
+	"ID": true, "IP": true, "JSON": true, "KB": true, "LHS": true, "MAC": true, "MB": true,
+	"QPS": true, "RAM": true, "RHS": true, "RPC": true, "SLA": true, "SMTP": true, "SQL": true,
+	"SSH": true, "SSO": true, "TCP": true, "TLS": true, "TTL": true, "UDP": true, "UI": true,
+	"UID": true, "URI": true, "URL": true, "UTF8": true, "UUID": true, "VM": true, "XML": true,
+	"XMPP": true, "XSRF": true, "XSS": true,
+}
+
+// entPascal names a column's field as ent's code generator does: each
+// word of the snake-case name capitalised, an initialism in capitals
+// (download_url: DownloadURL).
+func entPascal(col string) string {
 	var b strings.Builder
-	for _, part := range strings.Split(col, "_") {
-		if part != "" {
-			b.WriteString(strings.ToUpper(part[:1]) + part[1:])
+	for _, part := range strings.FieldsFunc(col, func(r rune) bool { return r == '_' || r == '-' || r == ' ' }) {
+		if up := strings.ToUpper(part); entAcronyms[up] {
+			b.WriteString(up)
+			continue
 		}
+		b.WriteString(strings.ToUpper(part[:1]) + part[1:])
 	}
 	return b.String()
 }

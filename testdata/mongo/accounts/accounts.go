@@ -31,7 +31,7 @@ func depositSet(ctx context.Context, db *mongo.Database, id primitive.ObjectID, 
 	if err := coll.FindOne(ctx, bson.M{"_id": id}).Decode(&a); err != nil {
 		return err
 	}
-	_, err := coll.UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": bson.M{"balance": a.Balance + amt}}) // want `^lost update: a\.Balance is read at accounts\.go:31 and written back here outside a transaction; a concurrent request can change it in between\. Use an atomic update \(bson\.M\{"\$inc": bson\.M\{"balance": amt\}\}\) or check the value read in the filter \(bson\.M\{"_id": id, "balance": a\.Balance\}\) and that ModifiedCount is 1, or read and write it inside session\.WithTransaction`
+	_, err := coll.UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": bson.M{"balance": a.Balance + amt}}) // want `^lost update: a\.Balance is read at accounts\.go:31 and written back here outside a transaction; a concurrent request can change it in between\. Use an atomic update \(bson\.M\{"\$inc": bson\.M\{"balance": amt\}\}\) or check the value read in the filter \(bson\.M\{"_id": id, "balance": a\.Balance\}\) and that MatchedCount is 1, or read and write it inside session\.WithTransaction`
 	return err
 }
 
@@ -42,7 +42,7 @@ func depositSetD(ctx context.Context, db *mongo.Database, id primitive.ObjectID,
 	if err := coll.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&a); err != nil {
 		return err
 	}
-	_, err := coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{{Key: "$set", Value: bson.D{{Key: "balance", Value: a.Balance + amt}}}}) // want `^lost update: a\.Balance is read at accounts\.go:42 and written back here outside a transaction; .*Use an atomic update \(bson\.M\{"\$inc": bson\.M\{"balance": amt\}\}\) or check the value read in the filter \(bson\.M\{"_id": id, "balance": a\.Balance\}\) and that ModifiedCount is 1, or read and write it inside session\.WithTransaction`
+	_, err := coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{{Key: "$set", Value: bson.D{{Key: "balance", Value: a.Balance + amt}}}}) // want `^lost update: a\.Balance is read at accounts\.go:42 and written back here outside a transaction; .*Use an atomic update \(bson\.M\{"\$inc": bson\.M\{"balance": amt\}\}\) or check the value read in the filter \(bson\.M\{"_id": id, "balance": a\.Balance\}\) and that MatchedCount is 1, or read and write it inside session\.WithTransaction`
 	return err
 }
 
@@ -123,7 +123,7 @@ func depositReadOutsideTx(ctx context.Context, client *mongo.Client, id primitiv
 		if err := coll.FindOne(ctx, bson.M{"_id": id}).Decode(&a); err != nil {
 			return nil, err
 		}
-		return coll.UpdateOne(sc, bson.M{"_id": id}, bson.M{"$set": bson.M{"balance": a.Balance + amt}}) // want `^lost update: a\.Balance is read at accounts\.go:123 and written back here outside a transaction; .*Use an atomic update \(bson\.M\{"\$inc": bson\.M\{"balance": amt\}\}\) or check the value read in the filter \(bson\.M\{"_id": id, "balance": a\.Balance\}\) and that ModifiedCount is 1, or read and write it inside session\.WithTransaction`
+		return coll.UpdateOne(sc, bson.M{"_id": id}, bson.M{"$set": bson.M{"balance": a.Balance + amt}}) // want `^lost update: a\.Balance is read at accounts\.go:123 and written back here outside a transaction; .*Use an atomic update \(bson\.M\{"\$inc": bson\.M\{"balance": amt\}\}\) or check the value read in the filter \(bson\.M\{"_id": id, "balance": a\.Balance\}\) and that MatchedCount is 1, or read and write it inside session\.WithTransaction`
 	})
 	return err
 }
