@@ -3,7 +3,6 @@ package analyzer
 import (
 	"fmt"
 	"go/ast"
-	"go/token"
 	"strconv"
 	"strings"
 
@@ -38,7 +37,7 @@ func bunAtomic(pass *analysis.Pass, rep *report.Reporter, call *ast.CallExpr, f 
 	if ch.set != nil {
 		return bunSetAtomic(pass, rep, ch.set, f)
 	}
-	if ch.model == nil || len(ch.model.Args) != 1 || ch.columns != nil && !bunNames(ch.columns, col) {
+	if ch.model == nil || len(ch.model.Args) != 1 || ch.columns != nil && !namesColumn(ch.columns, col) {
 		return none
 	}
 	step, stepStmt, ok := recordStep(pass, rep, call, ast.Unparen(ch.model.Args[0]), f)
@@ -69,12 +68,8 @@ func bunSetAtomic(pass *analysis.Pass, rep *report.Reporter, set *ast.CallExpr, 
 	if len(set.Args) != 2 || set.Ellipsis.IsValid() {
 		return none
 	}
-	lit, ok := ast.Unparen(set.Args[0]).(*ast.BasicLit)
-	if !ok || lit.Kind != token.STRING {
-		return none
-	}
-	text, err := strconv.Unquote(lit.Value)
-	if err != nil {
+	text, lit, ok := stringLit(set.Args[0])
+	if !ok {
 		return none
 	}
 	lhs, rhs, ok := strings.Cut(text, "=")
@@ -138,18 +133,4 @@ func bunChain(call *ast.CallExpr) (u bunUpdate, ok bool) {
 		}
 		x = s.X
 	}
-}
-
-// bunNames reports whether a Column call names col alone, as a string
-// literal.
-func bunNames(c *ast.CallExpr, col string) bool {
-	if len(c.Args) != 1 || c.Ellipsis.IsValid() {
-		return false
-	}
-	lit, ok := ast.Unparen(c.Args[0]).(*ast.BasicLit)
-	if !ok || lit.Kind != token.STRING {
-		return false
-	}
-	name, err := strconv.Unquote(lit.Value)
-	return err == nil && name == col
 }

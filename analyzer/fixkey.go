@@ -6,6 +6,7 @@ import (
 	"go/constant"
 	"go/token"
 	"go/types"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -133,12 +134,8 @@ func redigoCall(method string, args []ast.Expr) (keyCall, bool) {
 	if method != "Do" && method != "Send" || len(args) < 3 {
 		return keyCall{}, false
 	}
-	lit, ok := ast.Unparen(args[0]).(*ast.BasicLit)
-	if !ok || lit.Kind != token.STRING {
-		return keyCall{}, false
-	}
-	cmd, err := strconv.Unquote(lit.Value)
-	if err != nil {
+	cmd, lit, ok := stringLit(args[0])
+	if !ok {
 		return keyCall{}, false
 	}
 	switch {
@@ -244,7 +241,7 @@ func blankLoaded(pass *analysis.Pass, rep *report.Reporter, written ast.Expr, f 
 			if isAssign && a.Tok == token.DEFINE {
 				decl, assign = o.id, a
 			}
-		case isAssign && containsExpr(a.Lhs, o.id):
+		case isAssign && slices.Contains(a.Lhs, ast.Expr(o.id)):
 			assigned = true
 		case o.id.Pos() < written.Pos() || o.id.End() > written.End():
 			uses++
@@ -271,12 +268,22 @@ func blankLoaded(pass *analysis.Pass, rep *report.Reporter, written ast.Expr, f 
 	return edits, true
 }
 
-// containsExpr reports whether list holds e itself.
-func containsExpr(list []ast.Expr, e ast.Expr) bool {
-	for _, x := range list {
-		if x == e {
-			return true
-		}
+// stringLit returns the value of a string literal, and the literal.
+func stringLit(e ast.Expr) (string, *ast.BasicLit, bool) {
+	lit, ok := ast.Unparen(e).(*ast.BasicLit)
+	if !ok || lit.Kind != token.STRING {
+		return "", nil, false
 	}
-	return false
+	s, err := strconv.Unquote(lit.Value)
+	return s, lit, err == nil
+}
+
+// namesColumn reports whether a call has one argument, the string
+// literal col (Cols("n"), Column("n")).
+func namesColumn(c *ast.CallExpr, col string) bool {
+	if len(c.Args) != 1 || c.Ellipsis.IsValid() {
+		return false
+	}
+	name, _, ok := stringLit(c.Args[0])
+	return ok && name == col
 }

@@ -5,7 +5,6 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
-	"strconv"
 
 	"golang.org/x/tools/go/analysis"
 
@@ -81,11 +80,7 @@ func xormMapAtomic(pass *analysis.Pass, rep *report.Reporter, sel *ast.SelectorE
 	if !ok {
 		return none
 	}
-	key, ok := ast.Unparen(kv.Key).(*ast.BasicLit)
-	if !ok || key.Kind != token.STRING {
-		return none
-	}
-	if name, err := strconv.Unquote(key.Value); err != nil || name != col {
+	if name, _, ok := stringLit(kv.Key); !ok || name != col {
 		return none
 	}
 	ch, ok := changeOf(pass, rep, kv.Value, f)
@@ -136,14 +131,7 @@ func xormCols(x ast.Expr, col string) (cols *ast.CallExpr, ok bool) {
 		case "AllCols", "MustCols", "Omit", "Nullable", "UseBool", "NoAutoTime", "SetExpr", "Incr", "Decr":
 			return nil, false
 		case "Cols":
-			if cols != nil || len(c.Args) != 1 || c.Ellipsis.IsValid() {
-				return nil, false
-			}
-			lit, isLit := ast.Unparen(c.Args[0]).(*ast.BasicLit)
-			if !isLit || lit.Kind != token.STRING {
-				return nil, false
-			}
-			if name, err := strconv.Unquote(lit.Value); err != nil || name != col {
+			if cols != nil || !namesColumn(c, col) {
 				return nil, false
 			}
 			cols = c
