@@ -338,7 +338,7 @@ func resolvedColumn(r resolved) string {
 // name of the model type; both "" when unknown or a set of tables.
 func tableNames(t string) (sqlTable, model string) {
 	kind, name, ok := strings.Cut(t, ":")
-	if !ok || strings.Contains(name, "|") {
+	if !ok || strings.Contains(name, "|") || strings.HasPrefix(t, flow.FieldCollection) {
 		return "", ""
 	}
 	if kind == "go" {

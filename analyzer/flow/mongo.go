@@ -311,16 +311,23 @@ func (c *funcCtx) docValue(st *state, e *env, f docEntry) Written {
 // "mongo:" and the name given to Database.Collection, in this function,
 // through a helper that returns it (storage.EventsCollection(),
 // db.Collection(name)) or, for a collection kept in a struct field, in
-// every store into the field in this package; "" (any table) when it is
-// not known.
+// every store into the field in this package; for a collection kept in a
+// field whose name is not known so (a name a method of another package
+// gives, models.Task{}.TableName()), FieldCollection of the field: what
+// one field holds is one collection, and two fields are taken for two;
+// "" (any table) when it is not known.
 func (c *funcCtx) collection(e *env, v ssa.Value) string {
 	if v == nil {
 		return ""
 	}
 	if x, ok := peel(e.resolve(v)).(*ssa.UnOp); ok && x.Op == token.MUL {
 		if fa, ok := x.X.(*ssa.FieldAddr); ok {
-			if name := c.a.fieldCollection(fieldOf(fa.X.Type(), fa.Field)); name != "" {
+			f := fieldOf(fa.X.Type(), fa.Field)
+			if name := c.a.fieldCollection(f); name != "" {
 				return "mongo:" + name
+			}
+			if n, ok := types.Unalias(derefType(fa.X.Type())).(*types.Named); ok && f.Pkg() != nil {
+				return FieldCollection + types.TypeString(n, nil) + "." + f.Name()
 			}
 		}
 		return ""
@@ -330,6 +337,38 @@ func (c *funcCtx) collection(e *env, v ssa.Value) string {
 	}
 	return ""
 }
+
+// collectionName returns the name a value gives a collection: a constant,
+// or what the TableName method of a model returns (models.Task{}.TableName(),
+// through its package's fact where it is declared elsewhere).
+func (a *Analysis) collectionName(e *env, v ssa.Value) (string, bool) {
+	if text, ok := constText(v); ok {
+		return text, true
+	}
+	var t types.Type
+	if e != nil {
+		t = tableNameOf(e, v)
+	} else if call, ok := peel(v).(*ssa.Call); ok {
+		if fn := call.Call.StaticCallee(); fn != nil && fn.Name() == "TableName" && fn.Signature.Recv() != nil && len(call.Call.Args) == 1 {
+			t = call.Call.Args[0].Type()
+		}
+	}
+	if t == nil {
+		return "", false
+	}
+	if n, ok := types.Unalias(derefType(t)).(*types.Named); ok {
+		if name, ok := a.tableNameMethod(n); ok && name != "" {
+			return name, true
+		}
+	}
+	return "", false
+}
+
+// FieldCollection begins the table key of a collection known only by the
+// struct field that holds it: FieldCollection, the struct type and the
+// field (mongofield:example.com/repo.TaskColl.Collection). It names no
+// collection a message could print.
+const FieldCollection = "mongofield:"
 
 // collectionSource returns what names the collection a value is: the
 // constant name given to Database.Collection or to a helper that returns
@@ -350,7 +389,7 @@ func (c *funcCtx) collectionSource(e *env, v ssa.Value) (name string, param int)
 		if i < 0 || i >= len(args) {
 			return "", -1
 		}
-		if text, ok := constText(args[i]); ok {
+		if text, ok := c.a.collectionName(e, args[i]); ok {
 			return text, -1
 		}
 		return "", c.forwardedParam(e, args[i], true)
@@ -424,9 +463,7 @@ func (a *Analysis) fieldCollection(f *types.Var) string {
 			}
 			name := ""
 			if _, args := splitArgs(call.Common()); spec.Column >= 0 && spec.Column < len(args) {
-				if k, ok := peel(args[spec.Column]).(*ssa.Const); ok && k.Value != nil && k.Value.Kind() == constant.String {
-					name = constant.StringVal(k.Value)
-				}
+				name, _ = a.collectionName(nil, args[spec.Column])
 			}
 			if old, seen := a.collFields[f]; seen && old != name {
 				name = ""

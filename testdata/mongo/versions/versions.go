@@ -1,4 +1,4 @@
-// Package versions numbers the versions of an app, like tsuru's app // want package:`analysed`
+// Package versions numbers the versions of an app, like tsuru's app // want package:`writes mongofield:example\.com/mongocases/versions\.Store\.coll\.count`
 // versions: the count read is incremented in Go, put in the new version's
 // record, and set back with $set. The finding names the count read, not
 // the field of the record it was put in.
