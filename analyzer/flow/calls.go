@@ -1588,23 +1588,68 @@ func (c *funcCtx) passesStored(p *ssa.Parameter) string {
 	return ""
 }
 
+// passesCase reports whether a parameter is handed to a function whose
+// summary has a case for it (a bool, or the zero value of a number or
+// string), and the zero value of such a case (nil for a bool): a caller
+// that passes a constant takes the callee's case through it.
+func (c *funcCtx) passesCase(p *ssa.Parameter) (zero constant.Value, ok bool) {
+	for _, ref := range *p.Referrers() {
+		call, isCall := ref.(*ssa.Call)
+		if !isCall {
+			continue
+		}
+		sum, _ := c.summaryOf(call.Common())
+		if sum == nil {
+			continue
+		}
+		for i, a := range allArgs(call.Common()) {
+			if a != ssa.Value(p) {
+				continue
+			}
+			for _, cs := range sum.Cases {
+				if cs.Param != i || cs.Stored {
+					continue
+				}
+				if !cs.Zero {
+					return nil, true
+				}
+				b, isBasic := p.Type().Underlying().(*types.Basic)
+				switch {
+				case isBasic && b.Info()&types.IsString != 0:
+					return constant.MakeString(""), true
+				case isBasic && b.Info()&types.IsInteger != 0:
+					return constant.MakeInt64(0), true
+				}
+			}
+		}
+	}
+	return nil, false
+}
+
 // constantCase returns the summary of the callee for the constant
 // arguments of the call, when its summary has a case for one: a bool, or
-// the zero value of a number or string.
+// the zero value of a number or string. A parameter of the analysed
+// function taken to be a constant (a case of its own) is that constant.
 func (c *funcCtx) constantCase(sum *summary.Summary, args []ssa.Value) *summary.Summary {
 	for _, cs := range sum.Cases {
 		if cs.Param >= len(args) {
 			continue
 		}
-		k, ok := args[cs.Param].(*ssa.Const)
-		if !ok || k.Value == nil {
+		var k constant.Value
+		switch a := args[cs.Param].(type) {
+		case *ssa.Const:
+			k = a.Value
+		case *ssa.Parameter:
+			k = c.consts[a]
+		}
+		if k == nil {
 			continue
 		}
 		switch {
-		case cs.Zero && k.Value.Kind() == constant.String && constant.StringVal(k.Value) == "",
-			cs.Zero && k.Value.Kind() == constant.Int && constant.Sign(k.Value) == 0:
+		case cs.Zero && k.Kind() == constant.String && constant.StringVal(k) == "",
+			cs.Zero && k.Kind() == constant.Int && constant.Sign(k) == 0:
 			return sum.ZeroCase(cs.Param)
-		case !cs.Zero && k.Value.Kind() == constant.Bool && constant.BoolVal(k.Value) == cs.Value:
+		case !cs.Zero && k.Kind() == constant.Bool && constant.BoolVal(k) == cs.Value:
 			return sum.Case(cs.Param, cs.Value)
 		}
 	}

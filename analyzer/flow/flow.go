@@ -579,7 +579,14 @@ func (a *Analysis) cases(fn *ssa.Function, s *summary.Summary) []summary.Case {
 	for i, p := range fn.Params {
 		zero, ok := decidesBranch(p)
 		if !ok {
-			continue
+			// Handed on to a function that has a case for it
+			// (FindDefault(decode bool) calling find(ops, decode)).
+			if probe == nil {
+				probe = newFuncCtx(a, fn)
+			}
+			if zero, ok = probe.passesCase(p); !ok {
+				continue
+			}
 		}
 		if n++; n > maxCaseParams {
 			break
