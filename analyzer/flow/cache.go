@@ -78,7 +78,7 @@ func (c *funcCtx) cacheWriteValues(st *state, e *env, x apiCall, key ssa.Value, 
 		}
 	}
 	table := c.cacheKey(e, key)
-	if len(ls) == 0 && (table == "" || len(c.guardsOf(c.cur, call)) == 0) {
+	if len(ls) == 0 && (table == CacheTable || len(c.guardsOf(c.cur, call)) == 0) {
 		return // a new value, decided by nothing read: nothing to judge
 	}
 	h := c.handleOf(e, x.recv)
@@ -87,16 +87,21 @@ func (c *funcCtx) cacheWriteValues(st *state, e *env, x apiCall, key ssa.Value, 
 	w.Table = table
 }
 
-// cacheKey returns the table a cache key stands for: "cache:" and the
+// cacheKey returns the table a cache key stands for: CacheTable and the
 // key's text, spliced parts as placeholders, so that the key "views:"+name
-// read and written match; "" (any table) when the text is unknown (a
-// gomemcache Item's Key).
+// read and written match; CacheTable alone (any key, but no table of a
+// database) when the text is unknown (a gomemcache Item's Key).
 func (c *funcCtx) cacheKey(e *env, key ssa.Value) string {
 	if key == nil {
-		return ""
+		return CacheTable
 	}
 	if text, ok := c.sqlText(e, key); ok {
-		return "cache:" + text
+		return CacheTable + text
 	}
-	return ""
+	return CacheTable
 }
+
+// CacheTable begins the table key of a cache key: a cache is another
+// store than the database a value may have been read from, whatever its
+// key.
+const CacheTable = "cache:"
