@@ -1567,6 +1567,21 @@ func (c *funcCtx) namedColumns(e *env, call *ssa.Call) []string {
 // passesStored returns the key path of the stored-record case of a
 // function that p is handed to, as the argument that case is for, or "".
 func (c *funcCtx) passesStored(p *ssa.Parameter) string {
+	found := ""
+	c.eachPassing(p, func(sum *summary.Summary, i int) bool {
+		if cs, path := sum.StoredCase(i); cs != sum {
+			found = path
+			return true
+		}
+		return false
+	})
+	return found
+}
+
+// eachPassing calls f with the summary of each function a parameter is
+// handed to and the parameter's index among the call's arguments, until f
+// returns true.
+func (c *funcCtx) eachPassing(p *ssa.Parameter, f func(sum *summary.Summary, i int) bool) {
 	for _, ref := range *p.Referrers() {
 		call, ok := ref.(*ssa.Call)
 		if !ok {
@@ -1577,15 +1592,11 @@ func (c *funcCtx) passesStored(p *ssa.Parameter) string {
 			continue
 		}
 		for i, a := range allArgs(call.Common()) {
-			if a != ssa.Value(p) {
-				continue
-			}
-			if cs, path := sum.StoredCase(i); cs != sum {
-				return path
+			if a == ssa.Value(p) && f(sum, i) {
+				return
 			}
 		}
 	}
-	return ""
 }
 
 // passesCase reports whether a parameter is handed to a function whose
@@ -1593,37 +1604,28 @@ func (c *funcCtx) passesStored(p *ssa.Parameter) string {
 // string), and the zero value of such a case (nil for a bool): a caller
 // that passes a constant takes the callee's case through it.
 func (c *funcCtx) passesCase(p *ssa.Parameter) (zero constant.Value, ok bool) {
-	for _, ref := range *p.Referrers() {
-		call, isCall := ref.(*ssa.Call)
-		if !isCall {
-			continue
-		}
-		sum, _ := c.summaryOf(call.Common())
-		if sum == nil {
-			continue
-		}
-		for i, a := range allArgs(call.Common()) {
-			if a != ssa.Value(p) {
+	c.eachPassing(p, func(sum *summary.Summary, i int) bool {
+		for _, cs := range sum.Cases {
+			if cs.Param != i || cs.Stored {
 				continue
 			}
-			for _, cs := range sum.Cases {
-				if cs.Param != i || cs.Stored {
-					continue
-				}
-				if !cs.Zero {
-					return nil, true
-				}
-				b, isBasic := p.Type().Underlying().(*types.Basic)
-				switch {
-				case isBasic && b.Info()&types.IsString != 0:
-					return constant.MakeString(""), true
-				case isBasic && b.Info()&types.IsInteger != 0:
-					return constant.MakeInt64(0), true
-				}
+			if !cs.Zero {
+				ok = true
+				return true
+			}
+			b, isBasic := p.Type().Underlying().(*types.Basic)
+			switch {
+			case isBasic && b.Info()&types.IsString != 0:
+				zero, ok = constant.MakeString(""), true
+				return true
+			case isBasic && b.Info()&types.IsInteger != 0:
+				zero, ok = constant.MakeInt64(0), true
+				return true
 			}
 		}
-	}
-	return nil, false
+		return false
+	})
+	return zero, ok
 }
 
 // constantCase returns the summary of the callee for the constant
