@@ -345,14 +345,7 @@ func (a *Analysis) collectionName(e *env, v ssa.Value) (string, bool) {
 	if text, ok := constText(v); ok {
 		return text, true
 	}
-	var t types.Type
-	if e != nil {
-		t = tableNameOf(e, v)
-	} else if call, ok := peel(v).(*ssa.Call); ok {
-		if fn := call.Call.StaticCallee(); fn != nil && fn.Name() == "TableName" && fn.Signature.Recv() != nil && len(call.Call.Args) == 1 {
-			t = call.Call.Args[0].Type()
-		}
-	}
+	t := tableNameOf(e, v) // a nil env resolves nothing
 	if t == nil {
 		return "", false
 	}
