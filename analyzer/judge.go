@@ -285,8 +285,8 @@ func (r *runner) staleRow(w *flow.Write, reg *registry) *finding {
 		var writers []summary.ColumnWrite
 		var contended []flow.Written
 		for _, v := range stale {
-			if timestamp(v.Column) {
-				continue // an older last-seen time put back loses nothing anyone counts on
+			if timestamp(v.Column) || editor(v.Column) {
+				continue // an older last-seen time or last editor put back loses nothing anyone counts on
 			}
 			if reg.recounted(table, v.Column) {
 				continue // restored by the next recount, whatever is put back
@@ -349,6 +349,19 @@ func timestamp(col string) bool {
 		}
 	}
 	return lastSeen(col)
+}
+
+// editor reports whether a column names who last changed the row
+// (update_by, updated_by, modified_by): the audit twin of updated_at, whose
+// older value put back undoes no one's data.
+func editor(col string) bool {
+	col = strings.TrimPrefix(col, "last_")
+	for _, verb := range []string{"update", "updated", "modified", "changed", "edited"} {
+		if col == verb+"_by" {
+			return true
+		}
+	}
+	return col == "editor" || col == "modifier"
 }
 
 // lastSeen reports whether a column holds when something last happened

@@ -1,4 +1,4 @@
-// Package stalerow saves records whole after changing one field. The // want package:`writes clients\.last_active, customers\.subscribed_until, teams\.theme, users\.theme; updates atomically teams\.quota, users\.quota; recounts labels\.photo_count`
+// Package stalerow saves records whole after changing one field. The // want package:`writes boards\.columns, boards\.update_by, clients\.last_active, customers\.subscribed_until, notes\.update_by, teams\.theme, users\.theme; updates atomically teams\.quota, users\.quota; recounts labels\.photo_count`
 // other columns go back as they were read, which undoes what another
 // writer did to them in between: the quota a request consumed, the
 // subscription a payment webhook extended.
@@ -279,4 +279,53 @@ func editTeam(db *gorm.DB, id uint, themeOnly bool, bind func(any) error) error 
 		t.Quota = req.Quota
 	}
 	return db.Save(&t).Error // want `^stale row: t is read at stalerow\.go:274 and written back whole here with a new t\.Theme; quota goes back as read, .*Write only the columns that changed \(Select\("theme"\)\.Updates\(…\), or Updates\(map\[string\]any\{"theme": …\}\); quota only on the paths that set it\)`
+}
+
+// Board is a board whose rows record who last changed them.
+type Board struct {
+	ID       uint
+	Title    string
+	Columns  int
+	UpdateBy string
+}
+
+// reorderBoard is the other writer of the columns and the editor: it
+// records who reordered the board.
+func reorderBoard(db *gorm.DB, id uint, columns int, user string) error {
+	return db.Model(&Board{}).Where("id = ?", id).Updates(map[string]any{"columns": columns, "update_by": user}).Error
+}
+
+// retitleBoard saves the board whole: the columns another request
+// reordered in between go back as read, a stale row.
+func retitleBoard(db *gorm.DB, id uint, title string) error {
+	var b Board
+	if err := db.First(&b, id).Error; err != nil {
+		return err
+	}
+	b.Title = title
+	return db.Save(&b).Error // want `^stale row: b is read at stalerow\.go:\d+ and written back whole here with a new b\.Title; columns goes back as read`
+}
+
+// Note is a note whose row records who last changed it.
+type Note struct {
+	ID       uint
+	Text     string
+	UpdateBy string
+}
+
+// signNote is the other writer of the editor alone.
+func signNote(db *gorm.DB, id uint, user string) error {
+	return db.Model(&Note{}).Where("id = ?", id).Update("update_by", user).Error
+}
+
+// editNote saves the note whole: only the editor's name goes back as
+// read, which names an older editor and undoes no one's data, so it is
+// not a stale row.
+func editNote(db *gorm.DB, id uint, text string) error {
+	var n Note
+	if err := db.First(&n, id).Error; err != nil {
+		return err
+	}
+	n.Text = text
+	return db.Save(&n).Error
 }
