@@ -581,6 +581,9 @@ func (a *Analysis) cases(fn *ssa.Function, s *summary.Summary) []summary.Case {
 		if !ok {
 			// Handed on to a function that has a case for it
 			// (FindDefault(decode bool) calling find(ops, decode)).
+			if b, isBasic := p.Type().Underlying().(*types.Basic); !isBasic || b.Info()&(types.IsBoolean|types.IsInteger|types.IsString) == 0 {
+				continue // no case is for anything else
+			}
 			if probe == nil {
 				probe = newFuncCtx(a, fn)
 			}
