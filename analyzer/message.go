@@ -59,8 +59,12 @@ func diagnostic(pass *analysis.Pass, rep *report.Reporter, f *finding) analysis.
 		} else if w.Via != nil {
 			lock = "the lock " + writerName(w) + " takes"
 		}
-		msg = fmt.Sprintf("lost update: %s read at %s, before %s, and that stale value is written back %s. Read it again after taking the lock (FOR UPDATE on the same transaction) and compute the new value from the fresh read.",
-			subject, read, lock, here)
+		again := "Read it again after taking the lock (FOR UPDATE on the same transaction)"
+		if f.lock != nil && f.lock.Serializes() {
+			again = "Take the lock before the read, or read it again after taking it,"
+		}
+		msg = fmt.Sprintf("lost update: %s read at %s, before %s, and that stale value is written back %s. %s and compute the new value from the fresh read.",
+			subject, read, lock, here, again)
 	case CategoryOtherHandle:
 		msg = fmt.Sprintf("lost update: %s locked at %s through %s but written back %s through %s; a row lock protects only the transaction that holds it. Read with FOR UPDATE and write through the same transaction handle.",
 			subject, read, handleName(l.Handle), here, handleName(w.Handle))

@@ -69,9 +69,11 @@ const (
 	RunOnHandle // runs Callback with the receiver's own handle (go-redis's TxPipelined)
 	GlobalDB    // the pool a package-level setter set (boil.GetDB)
 
-	// sync
-	MutexLock
-	MutexUnlock
+	// Locks.
+	MutexLock    // takes a lock of this process (sync.Mutex): it keeps out no other server process
+	MutexUnlock  // releases it
+	SharedLock   // takes a lock every process that names it shares (redsync's Mutex.Lock, redislock's Obtain), held until SharedUnlock
+	SharedUnlock // releases the shared locks held (Mutex.Unlock, Lock.Release)
 )
 
 // Shape is how a call's statement is found beyond its arguments: which
@@ -198,7 +200,10 @@ const (
 	mcPkg    = "github.com/bradfitz/gomemcache/memcache"
 	bunPkg   = "github.com/uptrace/bun"
 	xormPkg  = "xorm.io/xorm"
-	syncPkg  = "sync"
+	// Distributed locks.
+	redsyncPkg   = "github.com/go-redsync/redsync/v4"
+	redislockPkg = "github.com/bsm/redislock"
+	syncPkg      = "sync"
 )
 
 // The import paths of the go-redis versions modelled: v9 and v8, whose
@@ -480,6 +485,14 @@ func buildTable() map[string]Spec {
 	// URI): its unlock is the function Lock returns, which is not
 	// followed, so it is held to the end of the function.
 	add("*codeberg.org/gruf/go-mutexes.MutexMap", "Lock RLock", spec(MutexLock, Sync))
+
+	// Distributed locks on Redis: a mutex for every server process that
+	// takes the same name, as an advisory lock is.
+	add("*"+redsyncPkg+".Mutex", "Lock LockContext TryLock TryLockContext", spec(SharedLock, Distributed))
+	add("*"+redsyncPkg+".Mutex", "Unlock UnlockContext", spec(SharedUnlock, Distributed))
+	add("*"+redislockPkg+".Client", "Obtain", spec(SharedLock, Distributed))
+	t[redislockPkg+".Obtain"] = spec(SharedLock, Distributed)
+	add("*"+redislockPkg+".Lock", "Release", spec(SharedUnlock, Distributed))
 	return t
 }
 
@@ -835,7 +848,7 @@ const GormQueryOption = "gorm:query_option"
 
 // Libraries are the package paths whose import makes a package worth
 // analysing.
-var Libraries = slices.Concat([]string{sqlPkg, gormPkg, gormV1Pk, pgxPkg, pgx4Pkg, mcPkg, bunPkg, xormPkg, entPkg}, sqlxPkgs, redisPkgs, redigoPkgs, mongoPkgs, boilModules)
+var Libraries = slices.Concat([]string{sqlPkg, gormPkg, gormV1Pk, pgxPkg, pgx4Pkg, mcPkg, bunPkg, xormPkg, entPkg, redsyncPkg, redislockPkg}, sqlxPkgs, redisPkgs, redigoPkgs, mongoPkgs, boilModules)
 
 // IsLibrary reports whether path is one of the libraries themselves (their
 // own code is not analysed).

@@ -5,22 +5,23 @@ type Lib int
 
 // The libraries.
 const (
-	NoLib    Lib = iota
-	SQL          // database/sql
-	GORM         // gorm.io/gorm
-	GORMV1       // github.com/jinzhu/gorm: GORM v1, the same model with its own locking and expressions
-	PGX          // github.com/jackc/pgx/v5 and v4 (and pgxpool)
-	SQLX         // github.com/jmoiron/sqlx (or its fork github.com/rpadovani/sqlx-v2), over database/sql
-	Redis        // github.com/redis/go-redis/v9, github.com/go-redis/redis/v8
-	RedisV7      // github.com/go-redis/redis/v7: the same commands without a context argument
-	Memcache     // github.com/bradfitz/gomemcache/memcache
-	Redigo       // github.com/gomodule/redigo/redis (and github.com/garyburd/redigo/redis)
-	Bun          // github.com/uptrace/bun
-	Xorm         // xorm.io/xorm
-	Ent          // entgo.io/ent: the code it generates into the program
-	Mongo        // go.mongodb.org/mongo-driver (v1) and its v2
-	Boil         // github.com/volatiletech/sqlboiler/v4: the models it generates into the program
-	Sync         // sync
+	NoLib       Lib = iota
+	SQL             // database/sql
+	GORM            // gorm.io/gorm
+	GORMV1          // github.com/jinzhu/gorm: GORM v1, the same model with its own locking and expressions
+	PGX             // github.com/jackc/pgx/v5 and v4 (and pgxpool)
+	SQLX            // github.com/jmoiron/sqlx (or its fork github.com/rpadovani/sqlx-v2), over database/sql
+	Redis           // github.com/redis/go-redis/v9, github.com/go-redis/redis/v8
+	RedisV7         // github.com/go-redis/redis/v7: the same commands without a context argument
+	Memcache        // github.com/bradfitz/gomemcache/memcache
+	Redigo          // github.com/gomodule/redigo/redis (and github.com/garyburd/redigo/redis)
+	Bun             // github.com/uptrace/bun
+	Xorm            // xorm.io/xorm
+	Ent             // entgo.io/ent: the code it generates into the program
+	Mongo           // go.mongodb.org/mongo-driver (v1) and its v2
+	Boil            // github.com/volatiletech/sqlboiler/v4: the models it generates into the program
+	Sync            // sync
+	Distributed     // locks shared by every process: github.com/go-redsync/redsync/v4, github.com/bsm/redislock
 )
 
 // LibInfo is what the analysis needs to know of a library as a whole.
@@ -57,20 +58,21 @@ const (
 
 // libs are the libraries' rows.
 var libs = map[Lib]LibInfo{
-	GORM:     {Name: "gorm", Models: true, FieldNames: true},
-	GORMV1:   {Name: "gormv1", Models: true, FieldNames: true},
-	PGX:      {Name: "pgx"},
-	SQLX:     {Name: "sqlx"},
-	Redis:    {Name: "redis"},
-	RedisV7:  {Name: "redis7"},
-	Memcache: {Name: "memcache"},
-	Redigo:   {Name: "redigo"},
-	Bun:      {Name: "bun", Models: true},
-	Xorm:     {Name: "xorm", Tables: Snake, Models: true},
-	Ent:      {Name: "ent"},
-	Mongo:    {Name: "mongo"},
-	Boil:     {Name: "sqlboiler", Tables: Generated, GlobalDB: "the global database (boil.SetDB)"},
-	Sync:     {Name: "sync"},
+	GORM:        {Name: "gorm", Models: true, FieldNames: true},
+	GORMV1:      {Name: "gormv1", Models: true, FieldNames: true},
+	PGX:         {Name: "pgx"},
+	SQLX:        {Name: "sqlx"},
+	Redis:       {Name: "redis"},
+	RedisV7:     {Name: "redis7"},
+	Memcache:    {Name: "memcache"},
+	Redigo:      {Name: "redigo"},
+	Bun:         {Name: "bun", Models: true},
+	Xorm:        {Name: "xorm", Tables: Snake, Models: true},
+	Ent:         {Name: "ent"},
+	Mongo:       {Name: "mongo"},
+	Boil:        {Name: "sqlboiler", Tables: Generated, GlobalDB: "the global database (boil.SetDB)"},
+	Sync:        {Name: "sync"},
+	Distributed: {Name: "distributed"},
 }
 
 // Info returns the library's row; the zero LibInfo for database/sql and

@@ -600,6 +600,13 @@ func (c *funcCtx) apply(st *state, e *env, x apiCall) {
 		if st.mutex == 0 {
 			st.mutexType = ""
 		}
+	case apis.SharedLock:
+		// A lock on no handle of the caller's, kept in Redis: a mutex of
+		// every server process that takes it.
+		h := Handle{root: x.call, Kind: summary.Unknown, Param: -1, Name: "the distributed lock"}
+		c.lock(st, x.call, 0, h, LockShared, true, token.NoPos)
+	case apis.SharedUnlock:
+		c.releaseShared(st)
 	}
 }
 
@@ -1463,6 +1470,10 @@ func (c *funcCtx) applySummary(st *state, e *env, call *ssa.Call, sum *summary.S
 		h := c.mapHandle(e, args, lk.Handle, callee, overrides)
 		ev := c.lock(st, call, 40+i, h, LockCallee, c.inTx(st, h) || h.Kind == summary.Unknown, token.NoPos)
 		ev.Advisory = ev.Advisory || lk.Advisory
+		ev.Shared = ev.Shared || lk.Shared
+	}
+	if sum.UnlocksShared {
+		c.releaseShared(st)
 	}
 	for _, f := range sum.Forwards {
 		c.summaryForward(st, e, call, f, callee, args, overrides)

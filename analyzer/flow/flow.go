@@ -110,6 +110,7 @@ const (
 	LockWrite                           // an UPDATE/DELETE in a transaction locks the rows it writes
 	LockCallee                          // a lock a called function left held
 	LockCallers                         // an advisory lock every caller holds (see CallerLocks)
+	LockShared                          // a lock every process that names it shares (redsync), held until its unlock
 )
 
 // LockEvent is a lock taken on a handle.
@@ -123,20 +124,34 @@ type LockEvent struct {
 	InTx bool
 	// Advisory reports that a LockCallee lock is an advisory lock.
 	Advisory bool
-	seq      int
+	// Shared reports that a LockCallee lock is a LockShared one, which
+	// an unlock of the caller's releases.
+	Shared bool
+	seq    int
+}
+
+// shared reports whether the lock is a distributed one (LockShared), taken
+// here or by a callee: held until an unlock releases it.
+func (l *LockEvent) shared() bool {
+	return l.Kind == LockShared || l.Kind == LockCallee && l.Shared
 }
 
 // advisory reports whether the lock is an advisory lock: a mutex shared
 // by every writer that takes it, whatever rows they touch.
 func (l *LockEvent) advisory() bool {
 	switch l.Kind {
-	case LockAdvisoryXact, LockAdvisorySession, LockCallers:
+	case LockAdvisoryXact, LockAdvisorySession, LockCallers, LockShared:
 		return true
 	case LockCallee:
 		return l.Advisory
 	}
 	return false
 }
+
+// Serializes reports whether the lock is a mutex of every writer that
+// takes it, whatever rows they read (an advisory or distributed lock),
+// rather than a lock on the rows read.
+func (l *LockEvent) Serializes() bool { return l.advisory() }
 
 // Serialized reports whether an effective advisory lock is among held:
 // what runs under it cannot run beside another holder of the lock, and
@@ -168,7 +183,7 @@ func (l *LockEvent) Effective() bool {
 		return false
 	case LockAdvisorySession, LockTable, LockDatabase:
 		return l.Handle.Kind != summary.Pool || l.InTx
-	case LockCallee, LockCallers:
+	case LockCallee, LockCallers, LockShared:
 		return true
 	}
 	return l.InTx || l.Handle.Kind == summary.Unknown

@@ -150,6 +150,12 @@ type funcCtx struct {
 	// collResults are the results that are document collections of a
 	// known name (for the summary).
 	collResults []summary.Collection
+	// unlocksShared reports that the function releases distributed locks
+	// it did not take: its caller's (for the summary).
+	unlocksShared bool
+	// leftShared are the distributed locks held at every return of the
+	// root function (for the summary).
+	leftShared []*LockEvent
 }
 
 func newFuncCtx(a *Analysis, fn *ssa.Function) *funcCtx {
@@ -417,6 +423,7 @@ func (c *funcCtx) body(fn *ssa.Function, e *env, entry *state) *state {
 		}
 	}
 	var exit *state
+	var returns []*state
 	for _, b := range fn.Blocks {
 		if len(b.Instrs) == 0 || out[b.Index] == nil {
 			continue
@@ -424,11 +431,15 @@ func (c *funcCtx) body(fn *ssa.Function, e *env, entry *state) *state {
 		if _, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return); !ok {
 			continue
 		}
+		returns = append(returns, out[b.Index])
 		if exit == nil {
 			exit = out[b.Index].clone()
 		} else {
 			exit.join(out[b.Index])
 		}
+	}
+	if fn == c.root {
+		c.leftShared = heldAtEveryReturn(returns)
 	}
 	if exit == nil {
 		return entry

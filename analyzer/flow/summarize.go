@@ -188,8 +188,15 @@ func (c *funcCtx) summarize(r *Result) *summary.Summary {
 			}
 		}
 	}
+	if !c.defersSharedUnlock() {
+		// A distributed lock left held is the caller's until it unlocks
+		// it, unless a deferred unlock releases it here.
+		for _, lk := range c.leftShared {
+			s.Locks = append(s.Locks, summary.LockEffect{Handle: summary.HandleRef{Param: -1, Kind: summary.Unknown, InTx: true}, Site: c.site(lk.Pos, ""), Advisory: true, Shared: true})
+		}
+	}
 	for _, lk := range c.exit.locks {
-		if lk.Handle.Param >= 0 && lk.Kind != LockShare && lk.Kind != LockWrite && (lk.InTx || lk.Handle.Kind == summary.Unknown) {
+		if lk.Handle.Param >= 0 && !lk.shared() && lk.Kind != LockShare && lk.Kind != LockWrite && (lk.InTx || lk.Handle.Kind == summary.Unknown) {
 			s.Locks = append(s.Locks, summary.LockEffect{Handle: lk.Handle.Ref(lk.InTx), Site: c.site(lk.Pos, ""), Advisory: lk.advisory()})
 		}
 	}
@@ -204,6 +211,7 @@ func (c *funcCtx) summarize(r *Result) *summary.Summary {
 	s.RunsInTx = slices.Clone(c.runsInTx)
 	s.Forwards = slices.Clone(c.forwards)
 	s.Guard, s.Clears = busyFlags(c.root)
+	s.UnlocksShared = c.unlocksShared
 	s.Normalize()
 	return s
 }

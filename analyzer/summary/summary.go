@@ -270,6 +270,10 @@ type LockEffect struct {
 	// Advisory reports an advisory lock (pg_advisory_xact_lock): a mutex
 	// every writer that takes it shares, whatever rows it touches.
 	Advisory bool
+	// Shared reports a distributed lock (redsync's Mutex.Lock, through a
+	// wrapper): advisory, and held by the caller until an unlock
+	// (UnlocksShared) releases it.
+	Shared bool
 }
 
 // RunInTx says that the function calls its function parameter Callback
@@ -331,6 +335,9 @@ type Summary struct {
 	// at a time in one process, as under a sync.Mutex.
 	Guard  string
 	Clears []string
+	// UnlocksShared reports that the function releases the distributed
+	// locks its caller holds (a wrapper's Unlock of a redsync Mutex).
+	UnlocksShared bool
 }
 
 // Upsert is an INSERT whose conflict action sets Columns of Table to the
@@ -415,7 +422,7 @@ func (*Summary) AFact() {}
 func (s *Summary) Empty() bool {
 	return s == nil || len(s.Loads) == 0 && len(s.Writes) == 0 && len(s.Mutates) == 0 && len(s.Flows) == 0 &&
 		len(s.Locks) == 0 && len(s.RunsInTx) == 0 && len(s.Forwards) == 0 && len(s.Cases) == 0 && !s.Effects &&
-		len(s.Prepares) == 0 && len(s.Collections) == 0 && len(s.Upserts) == 0 && s.Guard == "" && len(s.Clears) == 0
+		len(s.Prepares) == 0 && len(s.Collections) == 0 && len(s.Upserts) == 0 && s.Guard == "" && len(s.Clears) == 0 && !s.UnlocksShared
 }
 
 // String renders the summary compactly and deterministically, e.g.
@@ -472,9 +479,12 @@ func (s *Summary) String() string {
 		}
 	}
 	for _, l := range s.Locks {
-		if l.Advisory {
+		switch {
+		case l.Shared:
+			parts = append(parts, "takes a distributed lock")
+		case l.Advisory:
 			parts = append(parts, fmt.Sprintf("locks %s (advisory)", l.Handle))
-		} else {
+		default:
 			parts = append(parts, fmt.Sprintf("locks %s", l.Handle))
 		}
 	}
@@ -508,6 +518,9 @@ func (s *Summary) String() string {
 	if s.Effects && len(parts) == 0 {
 		parts = append(parts, "changes the database")
 	}
+	if s.UnlocksShared {
+		parts = append(parts, "releases the distributed locks held")
+	}
 	if s.Guard != "" {
 		parts = append(parts, "sets busy flag "+s.Guard)
 	}
@@ -540,9 +553,11 @@ func (s *Summary) Normalize() {
 	s.Mutates = sortedByKey(s.Mutates, Mutate.key)
 	s.Flows = sortedByKey(s.Flows, Flow.key)
 	slices.SortFunc(s.Locks, func(a, b LockEffect) int {
-		return cmp.Or(strings.Compare(a.Handle.String(), b.Handle.String()), boolInt(a.Advisory)-boolInt(b.Advisory), strings.Compare(a.Site, b.Site))
+		return cmp.Or(strings.Compare(a.Handle.String(), b.Handle.String()), boolInt(a.Advisory)-boolInt(b.Advisory), boolInt(a.Shared)-boolInt(b.Shared), strings.Compare(a.Site, b.Site))
 	})
-	s.Locks = slices.CompactFunc(s.Locks, func(a, b LockEffect) bool { return a.Handle == b.Handle && a.Advisory == b.Advisory })
+	s.Locks = slices.CompactFunc(s.Locks, func(a, b LockEffect) bool {
+		return a.Handle == b.Handle && a.Advisory == b.Advisory && a.Shared == b.Shared
+	})
 	slices.SortFunc(s.RunsInTx, func(a, b RunInTx) int { return a.Callback - b.Callback })
 	s.RunsInTx = slices.Compact(s.RunsInTx)
 	slices.SortFunc(s.Forwards, func(a, b Forward) int { return a.SQL - b.SQL })
