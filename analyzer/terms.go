@@ -464,7 +464,11 @@ func xormBean(w *flow.Write) string {
 	}
 	if n, ok := t.(*types.Named); ok {
 		if _, isStruct := n.Underlying().(*types.Struct); isStruct {
-			return "new(" + n.Obj().Name() + ")"
+			name := n.Obj().Name()
+			if pkg := n.Obj().Pkg(); pkg != nil && (w.Call.Parent() == nil || w.Call.Parent().Pkg == nil || w.Call.Parent().Pkg.Pkg != pkg) {
+				name = pkg.Name() + "." + name // a model of another package, by its package's name
+			}
+			return "new(" + name + ")"
 		}
 	}
 	return "…"

@@ -131,3 +131,16 @@ func (h *Handlers) topUpThroughInterfaceLocked(id, amount int64) error {
 func (h *Handlers) topUpAtomic(id, amount int64) error {
 	return h.wallets.AddBalance(id, amount)
 }
+
+// topUpDirect loads and saves a model of the repo package with the
+// engine itself: the fix names the model with its package
+// (new(repo.Wallet)).
+func (h *Handlers) topUpDirect(id, amount int64) error {
+	var w repo.Wallet
+	if _, err := h.wallets.Engine.ID(id).Get(&w); err != nil {
+		return err
+	}
+	w.Balance += amount
+	_, err := h.wallets.Engine.ID(id).Cols("balance").Update(&w) // want `^lost update: w.Balance is read at handlers.go:\d+ and written back here outside a locking transaction.*Incr\("balance", amount\)\.Update\(new\(repo\.Wallet\)\)`
+	return err
+}
