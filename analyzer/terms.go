@@ -284,7 +284,14 @@ func redisTerms(ctx string) terms {
 		},
 		unprotected: "without WATCH",
 	}
-	return scripted(t, "rdb.Eval", func(sub bool) string {
+	return scripted(t, "rdb.Eval", func(sub, float bool) string {
+		if float {
+			delta := "delta"
+			if sub {
+				delta = "-delta"
+			}
+			return fmt.Sprintf("an atomic INCRBYFLOAT (rdb.IncrByFloat(%skey, %s); HIncrByFloat for a hash field)", ctx, delta)
+		}
 		op := "IncrBy"
 		if sub {
 			op = "DecrBy"
@@ -295,9 +302,9 @@ func redisTerms(ctx string) terms {
 
 // scripted returns the terms t of a Redis client with the fixes that
 // need no lock: a number changed by the increment incr renders (sub: a
-// decrement), and any other change, or a check repeated, in a Lua script
-// that script runs.
-func scripted(t terms, script string, incr func(sub bool) string) terms {
+// decrement; float: of a floating-point number), and any other change, or
+// a check repeated, in a Lua script that script runs.
+func scripted(t terms, script string, incr func(sub, float bool) string) terms {
 	t.repeat = func(*flow.Write, string, string) string {
 		return "a Lua script (" + script + ") that compares and sets in one step"
 	}
@@ -305,7 +312,7 @@ func scripted(t terms, script string, incr func(sub bool) string) terms {
 		if !f.value.Numeric {
 			return "a Lua script (" + script + ") that reads and writes in one step"
 		}
-		return incr(f.label.Op == token.SUB)
+		return incr(f.label.Op == token.SUB, f.value.Float)
 	}
 	return t
 }
@@ -325,7 +332,14 @@ var redigoTerms = scripted(terms{
 		return fmt.Sprintf(`read %s after conn.Do("WATCH", key) and write %[1]s between conn.Send("MULTI") and conn.Do("EXEC") on that connection, retried while EXEC replies nil`, pronoun(f))
 	},
 	unprotected: "without WATCH",
-}, "redis.NewScript", func(sub bool) string {
+}, "redis.NewScript", func(sub, float bool) string {
+	if float {
+		delta := "delta"
+		if sub {
+			delta = "-delta"
+		}
+		return fmt.Sprintf(`an atomic INCRBYFLOAT (conn.Do("INCRBYFLOAT", key, %s); HINCRBYFLOAT for a hash field)`, delta)
+	}
 	op := "INCRBY"
 	if sub {
 		op = "DECRBY"

@@ -67,7 +67,7 @@ func (keyValueShape) write(c *funcCtx, st *state, e *env, x apiCall) {
 func (c *funcCtx) cacheWriteValues(st *state, e *env, x apiCall, key ssa.Value, values []ssa.Value) {
 	call := x.call
 	var ls labels
-	numeric := false
+	numeric, float := false, false
 	for _, v := range values {
 		if v == nil {
 			continue
@@ -75,6 +75,7 @@ func (c *funcCtx) cacheWriteValues(st *state, e *env, x apiCall, key ssa.Value, 
 		if vl := c.valueLabels(st, e, v); len(vl) > 0 {
 			ls = ls.union(vl)
 			numeric = numeric || isNumeric(peel(v).Type())
+			float = float || isFloat(peel(v).Type())
 		}
 	}
 	table := c.cacheKey(e, key)
@@ -83,7 +84,7 @@ func (c *funcCtx) cacheWriteValues(st *state, e *env, x apiCall, key ssa.Value, 
 	}
 	h := c.handleOf(e, x.recv)
 	konst := len(values) == 1 && values[0] != nil && isConst(peel(values[0]))
-	w := c.apiWrite(st, x, x.spec.Form, h, c.inTx(st, h), []Written{{Labels: ls, Arg: -1, Numeric: numeric, Const: konst && len(ls) == 0}})
+	w := c.apiWrite(st, x, x.spec.Form, h, c.inTx(st, h), []Written{{Labels: ls, Arg: -1, Numeric: numeric, Float: float, Const: konst && len(ls) == 0}})
 	w.Table = table
 }
 

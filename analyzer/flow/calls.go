@@ -839,6 +839,11 @@ func isNumeric(t types.Type) bool {
 	return ok && b.Info()&types.IsNumeric != 0
 }
 
+func isFloat(t types.Type) bool {
+	b, ok := t.Underlying().(*types.Basic)
+	return ok && b.Info()&types.IsFloat != 0
+}
+
 // mapColumn returns the key of a path ending in a map entry ({key}).
 func mapColumn(path string) string {
 	if len(path) < 2 || path[len(path)-1] != '}' {

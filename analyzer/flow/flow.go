@@ -329,6 +329,9 @@ type Written struct {
 	// time.Now(), status = 'used').
 	Numeric bool
 	Time    bool
+	// Float reports a floating-point number written to a cache key, which
+	// Redis adds to with INCRBYFLOAT, not INCRBY.
+	Float bool
 	// Fresh reports a field of a record assigned since the record was
 	// loaded, on some path at least: a new value, whatever its labels.
 	Fresh bool

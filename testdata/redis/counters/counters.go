@@ -77,7 +77,7 @@ func (s *Stock) addFloat(ctx context.Context, item string) error {
 	if err != nil {
 		return err
 	}
-	return s.rdb.Set(ctx, "weight:"+item, n+0.5, 0).Err() // want `^lost update: n is read at counters\.go:76`
+	return s.rdb.Set(ctx, "weight:"+item, n+0.5, 0).Err() // want `^lost update: n is read at counters\.go:76.*an atomic INCRBYFLOAT \(rdb\.IncrByFloat\(ctx, key, delta\); HIncrByFloat for a hash field\)`
 }
 
 // addAgain reads into an error declared before: the blank read assigns.
