@@ -21,18 +21,28 @@ import (
 // session does not see the labels of s.Name. A pointer to anything else
 // (a slice, a map) carries what it points to as a whole.
 func (c *funcCtx) returned(st *state, e *env, i int, r ssa.Value) {
-	c.ret[i] = c.ret[i].union(c.taint(e, r))
 	c.prepares(e, i, r)
 	c.collectionResult(e, i, r)
 	var base ssa.Value
 	var path string
 	switch {
 	case isRecord(derefType(r.Type())) && isPointerLike(r.Type()):
+		c.ret[i] = c.ret[i].union(c.taint(e, r))
 		base, path = c.place(st, e, r)
 	case isRecord(r.Type()):
+		// A record returned by value carries the loads of its parts, but
+		// a part changed (a field a method filtered) is no change of the
+		// others: where the record is in memory, a change is its cover's
+		// (the whole replaced) or its part's, as for a pointer.
 		base, path = c.valPlace(st, e, r)
+		ls := c.taint(e, r)
+		if base != nil {
+			ls = slices.DeleteFunc(slices.Clone(ls), (*Label).Changed)
+		}
+		c.ret[i] = c.ret[i].union(ls)
 	case isRecordSlice(r.Type()):
 		// Rows in a slice (sqlx's Select, a loop of Scans).
+		c.ret[i] = c.ret[i].union(c.taint(e, r))
 		b, p := c.valueLoc(e, r, 0)
 		if c.retParts[i] == nil {
 			c.retParts[i] = make(map[string]labels)
@@ -42,7 +52,7 @@ func (c *funcCtx) returned(st *state, e *env, i int, r ssa.Value) {
 		}
 		return
 	default:
-		c.ret[i] = c.ret[i].union(c.pointee(st, e, r))
+		c.ret[i] = c.ret[i].union(c.taint(e, r)).union(c.pointee(st, e, r))
 		return
 	}
 	if base == nil {
