@@ -278,7 +278,9 @@ func (r *runner) staleRow(w *flow.Write, reg *registry) *finding {
 		// others: a stale write under it still undoes their changes.
 		cat, _ := classify(w, l)
 		serialized := cat == "" && flow.OnlySerialized(l, w)
-		if cat != CategoryLostUpdate && !serialized || checksOldRow(w, stale) {
+		// A lock taken after the read (stale-read) protects nothing: the
+		// values read before it still go back.
+		if cat != CategoryLostUpdate && cat != CategoryStaleRead && !serialized || checksOldRow(w, stale) {
 			continue
 		}
 		table := cmp.Or(w.Table, l.Table)

@@ -1,4 +1,4 @@
-// Package plans bumps the version of a release plan, read from the // want package:`writes plans\.version`
+// Package plans bumps the version of a release plan, read from the // want package:`writes plans\.name, plans\.owner, plans\.version`
 // database, under a lock every server process takes (redsync, through a
 // wrapper of another package, or redislock): what runs under it runs
 // once at a time, as under an advisory lock, as long as the lock is
@@ -178,4 +178,47 @@ func (p *Plans) BumpUnlockedFirst(ctx context.Context, id string) error { // wan
 		return err
 	}
 	return p.setVersion(ctx, id, v+1) // want `^lost update: v is read at plans\.go:\d+ \(by Plans\.version, at plans\.go:\d+\) and written back here by Plans\.setVersion outside a locking transaction`
+}
+
+// Plan is a plan's row.
+type Plan struct {
+	ID    string
+	Name  string
+	Owner string
+}
+
+// Find reads a plan.
+func (p *Plans) Find(ctx context.Context, id string) (*Plan, error) { // want Find:`loads result 0\.Name on param 0\.db \(pool\); loads result 0\.Owner on param 0\.db \(pool\); result 0\.ID from param 2`
+	pl := &Plan{ID: id}
+	err := p.db.QueryRowContext(ctx, "SELECT name, owner FROM plans WHERE id = $1", id).Scan(&pl.Name, &pl.Owner)
+	return pl, err
+}
+
+// SetOwner hands a plan to another owner.
+func (p *Plans) SetOwner(ctx context.Context, id, owner string) error { // want SetOwner:`writes param 3 to owner on param 0\.db \(pool\)`
+	_, err := p.db.ExecContext(ctx, "UPDATE plans SET owner = $1 WHERE id = $2", owner, id)
+	return err
+}
+
+// renameLocked renames the plan its caller read, under the plan's lock
+// taken here: after the read, so it protects nothing.
+func (p *Plans) renameLocked(ctx context.Context, pl *Plan, name string) error {
+	l := p.locks.New("plan-" + pl.ID)
+	if err := l.Lock(); err != nil {
+		return err
+	}
+	defer l.Unlock()
+	pl.Name = name
+	_, err := p.db.ExecContext(ctx, "UPDATE plans SET name = $1, owner = $2 WHERE id = $3", pl.Name, pl.Owner, pl.ID)
+	return err
+}
+
+// RenameLate reads the plan before renameLocked takes the lock: the owner
+// it read goes back, and a SetOwner in between is undone.
+func (p *Plans) RenameLate(ctx context.Context, id, name string) error { // want RenameLate:`writes param 3 to name on param 0\.db \(pool\)`
+	pl, err := p.Find(ctx, id)
+	if err != nil {
+		return err
+	}
+	return p.renameLocked(ctx, pl, name) // want `^stale row: pl is read at plans\.go:\d+ \(by Plans\.Find, at plans\.go:\d+\) and written back whole here by Plans\.renameLocked with a new name; owner goes back as read, so a change another request made to it in between is undone \(Plans\.SetOwner writes owner at plans\.go:\d+\)`
 }
