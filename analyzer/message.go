@@ -60,7 +60,7 @@ func diagnostic(pass *analysis.Pass, rep *report.Reporter, f *finding) analysis.
 			lock = "the lock " + writerName(w) + " takes"
 		}
 		again := "Read it again after taking the lock (FOR UPDATE on the same transaction)"
-		if f.lock != nil && f.lock.Serializes() {
+		if f.lock != nil && f.lock.Serializes() || f.lock == nil && w.LockedSerial {
 			again = "Take the lock before the read, or read it again after taking it,"
 		}
 		msg = fmt.Sprintf("lost update: %s read at %s, before %s, and that stale value is written back %s. %s and compute the new value from the fresh read.",

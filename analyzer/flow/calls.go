@@ -1789,6 +1789,7 @@ func (c *funcCtx) summaryWrites(st *state, e *env, call *ssa.Call, sum *summary.
 		// whatever the number of groups.
 		wr := c.write(st, call, 1000+i, WriteCallee, h, inTx, vals)
 		wr.Via, wr.LockedFirst, wr.Table = callee, wr.LockedFirst || w.LockedFirst, cmp.Or(wr.Table, w.Table)
+		wr.LockedSerial = wr.LockedSerial || w.LockedSerial
 		wr.Site = cmp.Or(wr.Site, w.Site)
 		wr.Row = wr.Row || w.Whole
 		if w.Column != "" {

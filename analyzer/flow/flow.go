@@ -417,8 +417,10 @@ type Write struct {
 	Via  *types.Func
 	Site string
 	// LockedFirst reports that the callee locked the handle before it
-	// wrote.
-	LockedFirst bool
+	// wrote; LockedSerial that the lock was an advisory or distributed
+	// one.
+	LockedFirst  bool
+	LockedSerial bool
 	// Sets are the columns the write sets from values, whatever they
 	// derive from; Atomic those it sets from their own old value (n = n +
 	// $1, gorm.Expr); Checks those its WHERE compares.

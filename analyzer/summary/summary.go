@@ -191,8 +191,11 @@ type Write struct {
 	Change Change
 	Handle HandleRef
 	// LockedFirst reports that the function locked the written handle
-	// before the write (a lock taken after the caller's load).
-	LockedFirst bool
+	// before the write (a lock taken after the caller's load);
+	// LockedSerial that the lock was an advisory or distributed one, a
+	// mutex rather than a lock on the rows.
+	LockedFirst  bool
+	LockedSerial bool
 	// Numeric reports a number; Lib names the library that writes
 	// ("gorm", "redis", "memcache"; "" for SQL), so that messages give the
 	// fix in its terms.
@@ -602,7 +605,7 @@ func (l Load) key() string {
 }
 
 func (w Write) key() string {
-	return fmt.Sprintf("%d|%s|%v|%v|%s|%s|%v|%v|%v|%v|%v|%v|%v|%s|%v|%v|%v|%v|%s|%v", w.Param, w.Path, w.Whole, w.Only, w.Column, w.Table, w.Change, w.Handle, w.LockedFirst, w.Numeric, w.Lib, w.Checks, w.Tested, w.Site, w.RowParams, w.RowLocal, w.RowKeys, w.Const, w.Value, w.Keys)
+	return fmt.Sprintf("%d|%s|%v|%v|%s|%s|%v|%v|%v|%v|%v|%v|%v|%v|%s|%v|%v|%v|%v|%s|%v", w.Param, w.Path, w.Whole, w.Only, w.Column, w.Table, w.Change, w.Handle, w.LockedFirst, w.LockedSerial, w.Numeric, w.Lib, w.Checks, w.Tested, w.Site, w.RowParams, w.RowLocal, w.RowKeys, w.Const, w.Value, w.Keys)
 }
 
 func (u Upsert) key() string {

@@ -222,3 +222,23 @@ func (p *Plans) RenameLate(ctx context.Context, id, name string) error { // want
 	}
 	return p.renameLocked(ctx, pl, name) // want `^stale row: pl is read at plans\.go:\d+ \(by Plans\.Find, at plans\.go:\d+\) and written back whole here by Plans\.renameLocked with a new name; owner goes back as read, so a change another request made to it in between is undone \(Plans\.SetOwner writes owner at plans\.go:\d+\)`
 }
+
+// setVersionLocked writes a version under the plan's lock.
+func (p *Plans) setVersionLocked(ctx context.Context, id string, v int) error {
+	l := p.locks.New("plan-" + id)
+	if err := l.Lock(); err != nil {
+		return err
+	}
+	defer l.Unlock()
+	return p.setVersion(ctx, id, v)
+}
+
+// BumpLockedInCallee reads the version before setVersionLocked takes the
+// lock: the message says to take it before the read.
+func (p *Plans) BumpLockedInCallee(ctx context.Context, id string) error { // want BumpLockedInCallee:`changes the database`
+	v, err := p.version(ctx, id)
+	if err != nil {
+		return err
+	}
+	return p.setVersionLocked(ctx, id, v+1) // want `^lost update: v is read at plans\.go:\d+ \(by Plans\.version, at plans\.go:\d+\), before the lock Plans\.setVersionLocked takes, and that stale value is written back here by Plans\.setVersionLocked\. Take the lock before the read`
+}
