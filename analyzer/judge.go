@@ -735,9 +735,11 @@ func sameTable(load, write string) bool {
 	if load == "" || write == "" {
 		return true
 	}
-	if lc, wc := strings.HasPrefix(load, flow.CacheTable), strings.HasPrefix(write, flow.CacheTable); lc != wc {
+	lc, wc := strings.HasPrefix(load, flow.CacheTable), strings.HasPrefix(write, flow.CacheTable)
+	if lc != wc {
 		return false // a cache key and a database's table: two stores
-	} else if lc && (load == flow.CacheTable || write == flow.CacheTable) {
+	}
+	if lc && (load == flow.CacheTable || write == flow.CacheTable) {
 		return true // a key whose text is not known may be any
 	}
 	if !strings.HasPrefix(write, load[:strings.IndexByte(load, ':')+1]) {

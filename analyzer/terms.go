@@ -286,11 +286,7 @@ func redisTerms(ctx string) terms {
 	}
 	return scripted(t, "rdb.Eval", func(sub, float bool) string {
 		if float {
-			delta := "delta"
-			if sub {
-				delta = "-delta"
-			}
-			return fmt.Sprintf("an atomic INCRBYFLOAT (rdb.IncrByFloat(%skey, %s); HIncrByFloat for a hash field)", ctx, delta)
+			return fmt.Sprintf("an atomic INCRBYFLOAT (rdb.IncrByFloat(%skey, %s); HIncrByFloat for a hash field)", ctx, floatDelta(sub))
 		}
 		op := "IncrBy"
 		if sub {
@@ -298,6 +294,15 @@ func redisTerms(ctx string) terms {
 		}
 		return fmt.Sprintf("an atomic %s (rdb.%s(%skey, delta); HIncrBy for a hash field)", strings.ToUpper(op), op, ctx)
 	})
+}
+
+// floatDelta is the argument of INCRBYFLOAT, which has no decrement: the
+// delta, negated to subtract.
+func floatDelta(sub bool) string {
+	if sub {
+		return "-delta"
+	}
+	return "delta"
 }
 
 // scripted returns the terms t of a Redis client with the fixes that
@@ -334,11 +339,7 @@ var redigoTerms = scripted(terms{
 	unprotected: "without WATCH",
 }, "redis.NewScript", func(sub, float bool) string {
 	if float {
-		delta := "delta"
-		if sub {
-			delta = "-delta"
-		}
-		return fmt.Sprintf(`an atomic INCRBYFLOAT (conn.Do("INCRBYFLOAT", key, %s); HINCRBYFLOAT for a hash field)`, delta)
+		return fmt.Sprintf(`an atomic INCRBYFLOAT (conn.Do("INCRBYFLOAT", key, %s); HINCRBYFLOAT for a hash field)`, floatDelta(sub))
 	}
 	op := "INCRBY"
 	if sub {

@@ -18,23 +18,3 @@ func TestEntPascal(t *testing.T) {
 		}
 	}
 }
-
-func TestEditor(t *testing.T) {
-	tests := []struct {
-		col  string
-		want bool
-	}{
-		{"update_by", true},
-		{"updated_by", true},
-		{"last_modified_by", true},
-		{"editor", true},
-		{"created_by", false},
-		{"owner", false},
-		{"update_time", false},
-	}
-	for _, tt := range tests {
-		if got := editor(tt.col); got != tt.want {
-			t.Errorf("editor(%q) = %v, want %v", tt.col, got, tt.want)
-		}
-	}
-}

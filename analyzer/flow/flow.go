@@ -136,9 +136,10 @@ func (l *LockEvent) shared() bool {
 	return l.Kind == LockShared || l.Kind == LockCallee && l.Shared
 }
 
-// advisory reports whether the lock is an advisory lock: a mutex shared
-// by every writer that takes it, whatever rows they touch.
-func (l *LockEvent) advisory() bool {
+// Serializes reports whether the lock is a mutex of every writer that
+// takes it, whatever rows they read (an advisory or distributed lock),
+// rather than a lock on the rows read.
+func (l *LockEvent) Serializes() bool {
 	switch l.Kind {
 	case LockAdvisoryXact, LockAdvisorySession, LockCallers, LockShared:
 		return true
@@ -148,16 +149,11 @@ func (l *LockEvent) advisory() bool {
 	return false
 }
 
-// Serializes reports whether the lock is a mutex of every writer that
-// takes it, whatever rows they read (an advisory or distributed lock),
-// rather than a lock on the rows read.
-func (l *LockEvent) Serializes() bool { return l.advisory() }
-
 // Serialized reports whether an effective advisory lock is among held:
 // what runs under it cannot run beside another holder of the lock, and
 // can beside any writer that does not take it.
 func Serialized(held []*LockEvent) bool {
-	return slices.ContainsFunc(held, func(l *LockEvent) bool { return l.advisory() && l.Effective() })
+	return slices.ContainsFunc(held, func(l *LockEvent) bool { return l.Serializes() && l.Effective() })
 }
 
 // OnlySerialized reports whether what keeps other writers from changing
@@ -168,7 +164,7 @@ func OnlySerialized(l *Load, w *Write) bool {
 		return false
 	}
 	for _, lk := range l.Held {
-		if !lk.advisory() && lk.Protects(w.Handle) && slices.Contains(w.Held, lk) {
+		if !lk.Serializes() && lk.Protects(w.Handle) && slices.Contains(w.Held, lk) {
 			return false
 		}
 	}
@@ -197,7 +193,7 @@ func (l *LockEvent) Protects(h Handle) bool {
 	if !l.Effective() {
 		return false
 	}
-	if l.Handle.Same(h) || l.advisory() {
+	if l.Handle.Same(h) || l.Serializes() {
 		// An advisory lock is a mutex shared by every process that takes
 		// it: while it is held, the write may go through any handle.
 		return true

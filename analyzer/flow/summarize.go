@@ -207,8 +207,8 @@ func (c *funcCtx) summarize(r *Result) *summary.Summary {
 		}
 	}
 	for _, lk := range c.exit.locks {
-		if lk.Handle.Param >= 0 && !lk.shared() && lk.Kind != LockShare && lk.Kind != LockWrite && (lk.InTx || lk.Handle.Kind == summary.Unknown) {
-			s.Locks = append(s.Locks, summary.LockEffect{Handle: lk.Handle.Ref(lk.InTx), Site: c.site(lk.Pos, ""), Advisory: lk.advisory()})
+		if lk.Handle.Param >= 0 && lk.Kind != LockShare && lk.Kind != LockWrite && (lk.InTx || lk.Handle.Kind == summary.Unknown) {
+			s.Locks = append(s.Locks, summary.LockEffect{Handle: lk.Handle.Ref(lk.InTx), Site: c.site(lk.Pos, ""), Advisory: lk.Serializes()})
 		}
 	}
 	s.Effects = slices.ContainsFunc(r.Writes, func(w *Write) bool { return !w.Stored && !notSaving(w) })
