@@ -16,7 +16,7 @@ import (
 // testModules are the analysistest modules; each requires real library
 // modules, which TestMain downloads into the module cache because
 // analysistest loads packages with GOPROXY=off.
-var testModules = []string{"cases", "pgx", "sqlx", "redis", "redigo", "memcache", "bun", "xorm", "ent", "mongo", "sqlboiler", "gormv1", "unmodelled"}
+var testModules = []string{"cases", "pgx", "sqlx", "redis", "redigo", "memcache", "bun", "xorm", "ent", "mongo", "sqlboiler", "gormv1", "unmodelled", "request"}
 
 func TestMain(m *testing.M) {
 	for _, mod := range testModules {
@@ -103,12 +103,13 @@ func TestLibraries(t *testing.T) {
 		{"sqlx", "Get, Select, StructScan, NamedExec with structs and maps, Beginx, embedded database/sql handles; the fork github.com/rpadovani/sqlx-v2, SQL built with Sprintf in a constructor and kept in fields, Rebind, a nullable column checked in Go, sqlx behind an interface of the program's own, rows of a Select with a field opened in place, returned as a slice and in a record's field"},
 		{"bun", "NewSelect and NewUpdate with models, Set, Column, For(\"UPDATE\"), RunInTx; a list loaded by the caller, appended to in a helper and written with the columns a helper names; a Set expression that adds as a fix"},
 		{"xorm", "Get, Find, Update with Cols, maps, Incr, Decr and SetExpr, Exec, ForUpdate, NewSession with Begin, Transaction, version fields, a repository across packages; Incr or Decr in the Update's chain as a fix"},
-		{"ent", "generated code recognised by shape: Get, Query with Where and ForUpdate, Only, First, UpdateOne, UpdateOneID and Update with SetX and AddX, Save and Exec, client.Tx with Commit and Rollback, a version in Where, a repository across packages"},
+		{"ent", "generated code recognised by shape: Get, Query with Where and ForUpdate, Only, First, UpdateOne, UpdateOneID and Update with SetX and AddX, Save and Exec, client.Tx with Commit and Rollback, a version in Where, a repository across packages, a post kept in the request's context"},
 		{"mongo", "MongoDB driver v1 and v2: FindOne with Decode, Find with All, UpdateOne, UpdateMany, UpdateByID and FindOneAndUpdate with bson.M and bson.D documents, $set against $inc, a filter on the value read or a version, ReplaceOne of a whole document, session.WithTransaction, another collection, a repository across packages"},
 		{"sqlboiler", "generated models recognised by shape: FindX, X(mods...).One and All, Update with boil.Infer, Whitelist and Blacklist, UpdateAll with models.M, queries.Raw with ExecContext, QueryRowContext and Bind, the executor's ExecContext, qm.Where, the generated where helpers and column names, qm.For(\"update\") inside db.BeginTx and boil.BeginTx and outside a transaction, a version in the mods of UpdateAll, a repository across packages with a transaction helper"},
 		{"gormv1", "GORM v1 (github.com/jinzhu/gorm): First, Find, Take then Save, variadic Update and UpdateColumn, Updates of a map, Set(\"gorm:query_option\", \"FOR UPDATE\") locking inside Begin and Transaction and not outside, LOCK IN SHARE MODE, gorm.Expr, a repository across packages"},
 		{"redis", "go-redis v9, v8 and v7 (no ctx): GET then SET, INCRBY, WATCH with TxPipelined, MULTI without WATCH, hashes, UniversalClient; the key's IncrBy, DecrBy or HIncrBy as a fix; redsync and redislock locks, directly and through a wrapper of another package"},
 		{"memcache", "Get then Set or Replace, Increment, CompareAndSwap"},
+		{"request", "a record a middleware kept for the request (gin's Get and MustGet, echo's Get, context.Context's Value), directly and through a helper of another package, changed and written back with GORM; atomic writes, values from the request, a handle and claims kept beside it"},
 		{"redigo", "Do and Send: GET then SET, INCRBY, WATCH with MULTI and EXEC, MULTI without WATCH, HGET then HSET, another key, reply converters, a repository across packages; INCRBY, DECRBY or HINCRBY as a fix"},
 	}
 	for _, tt := range tests {

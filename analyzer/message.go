@@ -352,8 +352,14 @@ func checkThenWriteDiagnostic(pass *analysis.Pass, f *finding) analysis.Diagnost
 // "here by Accounts.Save" for a callee's write).
 func readAndHere(pass *analysis.Pass, l *flow.Load, w *flow.Write) (read, here string) {
 	read = at(pass.Fset, l.ReadPos())
-	if l.Via != nil {
+	const kept = "kept for the request by a middleware, which read it before the handler ran"
+	switch {
+	case l.Via != nil && l.Request:
+		read = fmt.Sprintf("%s (by %s, %s)", read, funcName(l), kept)
+	case l.Via != nil:
 		read = fmt.Sprintf("%s (by %s)", read, funcName(l))
+	case l.Request:
+		read = fmt.Sprintf("%s (%s)", read, kept)
 	}
 	here = "here"
 	if w.Via != nil {
@@ -378,6 +384,9 @@ func hints(w *flow.Write, l *flow.Load, f *finding) (lockHint, txHint, unprotect
 	}
 	if t.lock != nil {
 		lockHint = t.lock(f)
+	}
+	if l.Request {
+		lockHint = "a fresh load of the row, not the request's copy: " + lockHint
 	}
 	return lockHint, cmp.Or(t.tx, txHint), cmp.Or(t.unprotected, unprotected)
 }

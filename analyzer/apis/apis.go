@@ -74,6 +74,9 @@ const (
 	MutexUnlock  // releases it
 	SharedLock   // takes a lock every process that names it shares (redsync's Mutex.Lock, redislock's Obtain), held until SharedUnlock
 	SharedUnlock // releases the shared locks held (Mutex.Unlock, Lock.Release)
+
+	// Requests.
+	RequestValue // returns what a middleware kept for the request (context.Context's Value, gin's Get and MustGet, echo's Get): a record of a table found there was read before the handler ran
 )
 
 // Shape is how a call's statement is found beyond its arguments: which
@@ -204,6 +207,9 @@ const (
 	redsyncPkg   = "github.com/go-redsync/redsync/v4"
 	redislockPkg = "github.com/bsm/redislock"
 	syncPkg      = "sync"
+	// Web frameworks' request contexts.
+	ginPkg  = "github.com/gin-gonic/gin"
+	echoPkg = "github.com/labstack/echo/v4"
 )
 
 // The import paths of the go-redis versions modelled: v9 and v8, whose
@@ -493,6 +499,13 @@ func buildTable() map[string]Spec {
 	add("*"+redislockPkg+".Client", "Obtain", spec(SharedLock, Distributed))
 	t[redislockPkg+".Obtain"] = spec(SharedLock, Distributed)
 	add("*"+redislockPkg+".Lock", "Release", spec(SharedUnlock, Distributed))
+
+	// What a middleware kept for the request: the signed-in user that an
+	// authentication middleware loaded, which the handler changes and
+	// saves.
+	add("context.Context", "Value", spec(RequestValue, NoLib))
+	add("*"+ginPkg+".Context", "Get MustGet Value", spec(RequestValue, NoLib))
+	add(echoPkg+".Context", "Get", spec(RequestValue, NoLib))
 	return t
 }
 

@@ -244,6 +244,11 @@ type Load struct {
 	// fields they fill (GORM's First, sqlx's Get into a struct, a bun
 	// model): a value read from a field is of the field's column.
 	Record bool
+	// Request reports a record that a middleware kept for the request
+	// (c.MustGet("user").(*model.User)): read before the handler ran, at
+	// a place the analysis does not see; Pos is where the handler takes
+	// it.
+	Request bool
 	// KeyArgs are the values the load's WHERE compares its key columns
 	// with (WHERE id = $1 with adminID): which row it read.
 	KeyArgs map[string]ssa.Value

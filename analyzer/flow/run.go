@@ -616,6 +616,14 @@ func (c *funcCtx) transfer(b *ssa.BasicBlock, st *state, e *env) {
 		case *ssa.SliceToArrayPointer:
 			c.setVal(in, c.taint(e, in.X))
 		case *ssa.TypeAssert:
+			if ls := c.requestRecord(st, e, in); ls != nil {
+				if in.CommaOk {
+					c.callRes[in] = []labels{ls, nil}
+				} else {
+					c.setVal(in, ls)
+				}
+				break
+			}
 			c.setVal(in, c.taint(e, in.X))
 		case *ssa.Slice:
 			if dropsElements(in) {

@@ -258,7 +258,7 @@ func (c *funcCtx) loadFact(l *Label, result, into int, path string) summary.Load
 	}
 	return summary.Load{Result: result, Into: into, Path: path, Column: l.Column, Table: ld.Table, Lock: ld.Lock,
 		Handle: ld.Handle.Ref(ld.InTx), Rows: ld.RowsParam, SQL: sqlParam, Slot: slot, Keys: slices.Clone(ld.Keys),
-		Change: l.Change, Record: ld.Record, Site: c.site(ld.ReadPos(), ld.Site), KeyParams: c.keyParams(ld.KeyArgs)}
+		Change: l.Change, Record: ld.Record, Request: ld.Request, Site: c.site(ld.ReadPos(), ld.Site), KeyParams: c.keyParams(ld.KeyArgs)}
 }
 
 // keyParams returns which key columns a load compared with parameters of

@@ -148,6 +148,9 @@ type Load struct {
 	// Record reports a load of whole records, whose columns are the
 	// fields they fill.
 	Record bool
+	// Request reports a record that a middleware kept for the request,
+	// read before the handler ran (flow.Load.Request).
+	Request bool
 	// Site is where the load happened, as file:line, for messages.
 	Site string
 	// KeyParams are the parameters whose values the load found its row
@@ -442,6 +445,9 @@ func (s *Summary) String() string {
 			lock = " " + l.Lock.String()
 		}
 		on := "on " + l.Handle.String()
+		if l.Request {
+			on = "kept for the request"
+		}
 		if l.Rows >= 0 {
 			on = fmt.Sprintf("from the rows of param %d", l.Rows)
 		}
@@ -601,7 +607,7 @@ func boolInt(b bool) int {
 }
 
 func (l Load) key() string {
-	return fmt.Sprintf("%d|%d|%s|%s|%s|%d|%v|%d|%d|%d|%v|%v|%v|%s|%v", l.Result, l.Into, l.Path, l.Column, l.Table, l.Lock, l.Handle, l.Rows, l.SQL, l.Slot, l.Keys, l.Change, l.Record, l.Site, l.KeyParams)
+	return fmt.Sprintf("%d|%d|%s|%s|%s|%d|%v|%d|%d|%d|%v|%v|%v|%v|%s|%v", l.Result, l.Into, l.Path, l.Column, l.Table, l.Lock, l.Handle, l.Rows, l.SQL, l.Slot, l.Keys, l.Change, l.Record, l.Request, l.Site, l.KeyParams)
 }
 
 func (w Write) key() string {
