@@ -109,7 +109,7 @@ func TestLibraries(t *testing.T) {
 		{"gormv1", "GORM v1 (github.com/jinzhu/gorm): First, Find, Take then Save, variadic Update and UpdateColumn, Updates of a map, Set(\"gorm:query_option\", \"FOR UPDATE\") locking inside Begin and Transaction and not outside, LOCK IN SHARE MODE, gorm.Expr, a repository across packages"},
 		{"redis", "go-redis v9, v8 and v7 (no ctx): GET then SET, INCRBY, WATCH with TxPipelined, MULTI without WATCH, hashes, UniversalClient; the key's IncrBy, DecrBy or HIncrBy as a fix; redsync and redislock locks, directly and through a wrapper of another package"},
 		{"memcache", "Get then Set or Replace, Increment, CompareAndSwap"},
-		{"request", "a record a middleware kept for the request (gin's Get and MustGet, echo's Get, context.Context's Value), directly and through a helper of another package, changed and written back with GORM; atomic writes, values from the request, a handle and claims kept beside it"},
+		{"request", "a record a middleware kept for the request (gin's Get and MustGet, echo's Get, context.Context's Value), directly and through a helper of another package, changed and written back with GORM (a list kept as JSON by json-iterator among them); atomic writes, values from the request, a handle and claims kept beside it"},
 		{"redigo", "Do and Send: GET then SET, INCRBY, WATCH with MULTI and EXEC, MULTI without WATCH, HGET then HSET, another key, reply converters, a repository across packages; INCRBY, DECRBY or HINCRBY as a fix"},
 	}
 	for _, tt := range tests {

@@ -67,6 +67,17 @@ func modelOf(fn *types.Func) (m callModel, from, into int) {
 		case "UnmarshalOptions.Unmarshal":
 			return decode, 1, 2
 		}
+	case "github.com/json-iterator/go":
+		// jsoniter's functions, and the methods of a configured API (the
+		// receiver first).
+		switch name {
+		case "Marshal", "MarshalIndent", "MarshalToString", "API.Marshal", "API.MarshalIndent", "API.MarshalToString":
+			return passThrough, 0, 0
+		case "Unmarshal", "UnmarshalFromString":
+			return decode, 0, 1
+		case "API.Unmarshal", "API.UnmarshalFromString":
+			return decode, 1, 2
+		}
 	}
 	if ok, dec := apis.ReplyConverter(fn); ok {
 		// redis.Int(conn.Do("GET", key)) is the value read; ScanStruct

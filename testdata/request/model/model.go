@@ -7,6 +7,7 @@ type User struct {
 	Name    string
 	Credits int
 	Pins    []string `gorm:"serializer:json"`
+	Authn   string
 }
 
 // Claims are what a token says; no row of any table.
