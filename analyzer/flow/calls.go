@@ -1807,6 +1807,7 @@ func (c *funcCtx) summaryWrites(st *state, e *env, call *ssa.Call, sum *summary.
 		}
 		wr.Checks = union(wr.Checks, w.Checks)
 		wr.Tested = union(wr.Tested, w.Tested)
+		wr.Moves = union(wr.Moves, w.Moves)
 		c.setKeyRowAt(st, e, wr, args, w.Keys)
 		if w.Lib != "" {
 			wr.Lib = apis.LibNamed(w.Lib)

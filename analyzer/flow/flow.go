@@ -428,6 +428,10 @@ type Write struct {
 	Sets   []string
 	Atomic []string
 	Checks []string
+	// Moves are the columns of Checks that the statement also sets (SET
+	// id = $2 … WHERE id = $1), for a callee's write those of its
+	// statement (summary.Write.Moves).
+	Moves []string
 	// Recounts are the columns (of Sets or Atomic) set to what the
 	// database counts from other rows (SET photo_count = (SELECT COUNT(*)
 	// …)), not from their own old value.
@@ -790,3 +794,16 @@ func (l *Load) ReadPos() token.Pos {
 // targeted write (a status change, a counter, a webhook's one column)
 // rather than a write of a whole record.
 const MaxTargeted = 3
+
+// MovedKeys returns the columns the write finds its row by and sets anew:
+// its own statement's (Checks that are also Sets), or those a callee's
+// statement moves (Moves).
+func (w *Write) MovedKeys() []string {
+	out := slices.Clone(w.Moves)
+	for _, c := range w.Checks {
+		if slices.Contains(w.Sets, c) && !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}

@@ -210,7 +210,11 @@ type Write struct {
 	// write's own.
 	Checks []string
 	Tested []string
-	Site   string
+	// Moves are the columns the statement finds its row by and sets anew
+	// (SET id = $2 … WHERE id = $1): it succeeds once for the values
+	// compared, as a compare-and-set does.
+	Moves []string
+	Site  string
 	// RowParams are the parameters whose record the value is written to,
 	// when one record is written (GORM Model(other).Updates); RowLocal
 	// reports that the record is one the function loaded itself. A
@@ -473,7 +477,11 @@ func (s *Summary) String() string {
 		if w.Param < 0 {
 			what = w.Column
 		}
-		parts = append(parts, fmt.Sprintf("writes %s on %s", what, w.Handle))
+		moves := ""
+		if len(w.Moves) > 0 {
+			moves = " moving " + strings.Join(w.Moves, ", ")
+		}
+		parts = append(parts, fmt.Sprintf("writes %s on %s%s", what, w.Handle, moves))
 	}
 	for _, m := range s.Mutates {
 		maybe := ""
@@ -611,7 +619,7 @@ func (l Load) key() string {
 }
 
 func (w Write) key() string {
-	return fmt.Sprintf("%d|%s|%v|%v|%s|%s|%v|%v|%v|%v|%v|%v|%v|%v|%s|%v|%v|%v|%v|%s|%v", w.Param, w.Path, w.Whole, w.Only, w.Column, w.Table, w.Change, w.Handle, w.LockedFirst, w.LockedSerial, w.Numeric, w.Lib, w.Checks, w.Tested, w.Site, w.RowParams, w.RowLocal, w.RowKeys, w.Const, w.Value, w.Keys)
+	return fmt.Sprintf("%d|%s|%v|%v|%s|%s|%v|%v|%v|%v|%v|%v|%v|%v|%v|%s|%v|%v|%v|%v|%s|%v", w.Param, w.Path, w.Whole, w.Only, w.Column, w.Table, w.Change, w.Handle, w.LockedFirst, w.LockedSerial, w.Numeric, w.Lib, w.Checks, w.Tested, w.Moves, w.Site, w.RowParams, w.RowLocal, w.RowKeys, w.Const, w.Value, w.Keys)
 }
 
 func (u Upsert) key() string {

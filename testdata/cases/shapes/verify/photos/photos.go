@@ -29,7 +29,7 @@ func takeIdentity(db *gorm.DB, authID string, except uint) error {
 
 // SaveForm saves a profile form, making sure that no other user holds
 // this user's identity.
-func (u *User) SaveForm(db *gorm.DB, name string) error { // want SaveForm:`^writes auth_id on param 1; writes param 0 \(whole\) on param 1`
+func (u *User) SaveForm(db *gorm.DB, name string) error { // want SaveForm:`^writes auth_id on param 1 moving auth_id; writes param 0 \(whole\) on param 1`
 	u.Name = name
 	if err := takeIdentity(db, u.AuthID, u.ID); err != nil {
 		return err
@@ -42,7 +42,7 @@ func (u *User) SaveForm(db *gorm.DB, name string) error { // want SaveForm:`^wri
 // in SaveForm's call of takeIdentity is a write of its own: it does not
 // give the save takeIdentity's position, which would hide that very
 // writer.
-func UpdateProfile(db *gorm.DB, id uint, name string) error { // want UpdateProfile:`^writes auth_id on param 0; writes param 2 to name on param 0$`
+func UpdateProfile(db *gorm.DB, id uint, name string) error { // want UpdateProfile:`^writes auth_id on param 0 moving auth_id; writes param 2 to name on param 0$`
 	var u User
 	if err := db.First(&u, id).Error; err != nil {
 		return err
