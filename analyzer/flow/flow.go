@@ -797,9 +797,13 @@ const MaxTargeted = 3
 
 // MovedKeys returns the columns the write finds its row by and sets anew:
 // its own statement's (Checks that are also Sets), or those a callee's
-// statement moves (Moves).
+// statement moves (Moves). A whole record written ($set of a struct,
+// Save) puts its key back as it was: it moves nothing.
 func (w *Write) MovedKeys() []string {
 	out := slices.Clone(w.Moves)
+	if w.Row {
+		return out
+	}
 	for _, c := range w.Checks {
 		if slices.Contains(w.Sets, c) && !slices.Contains(out, c) {
 			out = append(out, c)
