@@ -446,7 +446,7 @@ func checkThenWrite(w *flow.Write, all []*flow.Write, reg *registry) *finding {
 		// that both pass each record when they came, and lose nothing.
 		return nil
 	}
-	written := writtenLoads(w)
+	written, moved := writtenLoads(w), w.MovedKeys()
 	for i := range w.Guards {
 		g := &w.Guards[i]
 		for _, l := range g.Labels {
@@ -467,7 +467,7 @@ func checkThenWrite(w *flow.Write, all []*flow.Write, reg *registry) *finding {
 			if slices.Contains(w.Tested, l.Column) || slices.Contains(w.Checks, l.Column) || slices.ContainsFunc(w.Checks, sqltext.IsVersionColumn) {
 				continue
 			}
-			if slices.ContainsFunc(w.MovedKeys(), l.Load.IsKey) {
+			if slices.ContainsFunc(moved, l.Load.IsKey) {
 				// UPDATE web_sessions SET id = $2, … WHERE id = $1 (a
 				// session's id rotated at sign-in): it succeeds once for
 				// the key read, so two requests that both pass the check

@@ -1710,9 +1710,7 @@ func (c *funcCtx) summaryLoad(st *state, e *env, call *ssa.Call, i int, ld summa
 	l.Record = l.Record || ld.Record
 	l.InTx = l.InTx || ld.Handle.InTx && ld.Handle.Param >= 0
 	if ld.Request {
-		// Read before the handler ran, under none of its locks.
-		l.Request = true
-		l.InTx, l.Held, l.Mutex, l.MutexType, l.Guard = false, nil, false, "", ""
+		l.keptForRequest()
 	}
 	if l.IsKey(column) {
 		return l, Label{}, false

@@ -16,15 +16,13 @@ import (
 // a struct with a primary key counts as a row; claims, settings and
 // loggers kept in a context are not records.
 func (c *funcCtx) requestRecord(st *state, e *env, in *ssa.TypeAssert) labels {
-	call := requestValueCall(in.X)
-	if call == nil {
+	if !requestValue(in.X) {
 		return nil
 	}
 	t := in.AssertedType
-	if _, ok := t.Underlying().(*types.Pointer); !ok {
-		if _, ok := t.Underlying().(*types.Struct); !ok {
-			return nil
-		}
+	_, isPtr := t.Underlying().(*types.Pointer)
+	if _, isStruct := t.Underlying().(*types.Struct); !isPtr && !isStruct {
+		return nil
 	}
 	n, _ := model(t)
 	keys := modelKeys(t)
@@ -32,15 +30,13 @@ func (c *funcCtx) requestRecord(st *state, e *env, in *ssa.TypeAssert) labels {
 		return nil
 	}
 	l := c.load(st, in, 0, Handle{}, 0, 0, apis.NoLib, in.Pos())
-	// Read before the handler ran: no lock, transaction or mutex of the
-	// handler's was held.
-	l.InTx, l.Held, l.Mutex, l.MutexType, l.Guard = false, nil, false, "", ""
-	l.Request, l.Record = true, true
+	l.keptForRequest()
+	l.Record = true
 	l.Table = c.a.requestTable(n)
 	l.Keys = union(l.Keys, keys)
 	name := c.assertedName(in)
 	ls := labels{c.label(Label{Load: l, Name: name})}
-	if _, ok := t.Underlying().(*types.Pointer); ok {
+	if isPtr {
 		// The record the pointer points to, wherever the handler reaches
 		// it from (the assertion, the context's value), named as the
 		// handler names it.
@@ -53,21 +49,27 @@ func (c *funcCtx) requestRecord(st *state, e *env, in *ssa.TypeAssert) labels {
 	return ls
 }
 
-// requestValueCall returns the call of a request context's getter that v
-// is the value of (the first result of gin's Get), or nil.
-func requestValueCall(v ssa.Value) *ssa.Call {
+// keptForRequest marks a load as a record a middleware kept for the
+// request: read before the handler ran, so under none of the handler's
+// locks, transactions or mutexes, whatever the state where the handler
+// takes it (or calls the helper that does).
+func (l *Load) keptForRequest() {
+	l.Request = true
+	l.InTx, l.Held, l.Mutex, l.MutexType, l.Guard = false, nil, false, "", ""
+}
+
+// requestValue reports whether v is what a request context's getter
+// returns (the first result of gin's Get).
+func requestValue(v ssa.Value) bool {
 	if x, ok := v.(*ssa.Extract); ok && x.Index == 0 {
 		v = x.Tuple
 	}
 	call, ok := v.(*ssa.Call)
 	if !ok {
-		return nil
+		return false
 	}
 	spec, ok := apis.Lookup(calleeObj(call.Common()))
-	if !ok || spec.Op != apis.RequestValue {
-		return nil
-	}
-	return call
+	return ok && spec.Op == apis.RequestValue
 }
 
 // requestTable returns the table key of a record kept for a request: the

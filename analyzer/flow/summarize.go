@@ -180,13 +180,14 @@ func (c *funcCtx) summarize(r *Result) *summary.Summary {
 		}
 		lockedFirst := w.LockedFirst || lockedBefore(w.Held, w.Handle)
 		lockedSerial := w.LockedSerial || lockedFirst && Serialized(w.Held)
+		moves := w.MovedKeys()
 		for _, v := range w.Values {
 			if len(v.Labels) == 0 && v.Column != "" && !v.Whole && (v.Const || v.Time) && !notSaving(w) {
 				// A value of the function's own that marks the row: a
 				// time, a constant. Other values of its own (what an
 				// indexer reads from a file) are not what a caller
 				// checks before the call.
-				s.Writes = append(s.Writes, summary.Write{Param: -1, Column: v.Column, Table: w.Table, Change: summary.Computed, Handle: w.Handle.Ref(w.InTx), LockedFirst: lockedFirst, LockedSerial: lockedSerial, Numeric: v.Numeric, Lib: w.Lib.Name(), Checks: w.Checks, Tested: w.Tested, Moves: w.MovedKeys(), Site: c.site(w.Pos, w.Site),
+				s.Writes = append(s.Writes, summary.Write{Param: -1, Column: v.Column, Table: w.Table, Change: summary.Computed, Handle: w.Handle.Ref(w.InTx), LockedFirst: lockedFirst, LockedSerial: lockedSerial, Numeric: v.Numeric, Lib: w.Lib.Name(), Checks: w.Checks, Tested: w.Tested, Moves: moves, Site: c.site(w.Pos, w.Site),
 					RowLocal: len(v.Row.Loads) > 0 || v.Row.Elsewhere, RowKeys: c.rowKeys(v.Row), Const: v.Const, Value: v.Value})
 				continue
 			}
@@ -194,7 +195,7 @@ func (c *funcCtx) summarize(r *Result) *summary.Summary {
 				if l.Load != nil {
 					continue
 				}
-				s.Writes = append(s.Writes, summary.Write{Param: l.Param, Path: l.PPath, Whole: v.Whole, Only: v.Only, Column: v.Column, Table: w.Table, Change: l.Change, Handle: w.Handle.Ref(w.InTx), LockedFirst: lockedFirst, LockedSerial: lockedSerial, Numeric: v.Numeric, Lib: w.Lib.Name(), Checks: w.Checks, Tested: w.Tested, Moves: w.MovedKeys(), Site: c.site(w.Pos, w.Site),
+				s.Writes = append(s.Writes, summary.Write{Param: l.Param, Path: l.PPath, Whole: v.Whole, Only: v.Only, Column: v.Column, Table: w.Table, Change: l.Change, Handle: w.Handle.Ref(w.InTx), LockedFirst: lockedFirst, LockedSerial: lockedSerial, Numeric: v.Numeric, Lib: w.Lib.Name(), Checks: w.Checks, Tested: w.Tested, Moves: moves, Site: c.site(w.Pos, w.Site),
 					RowParams: v.Row.Params, RowLocal: len(v.Row.Loads) > 0 || v.Row.Elsewhere, RowKeys: c.rowKeys(v.Row), Keys: c.writeKeys(w.KeyArgs)})
 			}
 		}

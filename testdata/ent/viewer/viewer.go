@@ -11,11 +11,6 @@ import (
 
 type postKey struct{}
 
-// withPost is the middleware's half: it keeps the post it loaded.
-func withPost(ctx context.Context, p *ent.Post) context.Context {
-	return context.WithValue(ctx, postKey{}, p)
-}
-
 // Viewer serves the post kept for the request.
 type Viewer struct{ client *ent.Client }
 
