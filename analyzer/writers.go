@@ -50,6 +50,9 @@ func newRegistry(pass *analysis.Pass, results []*flow.Result, imports []*summary
 			site := at(pass.Fset, w.Pos)
 			serialized := flow.Serialized(w.Held)
 			for _, col := range w.Atomic {
+				if slices.Contains(w.Normalizes, col) {
+					continue // tidied, not changed: nothing for a stale write to undo
+				}
 				own.Columns = append(own.Columns, summary.ColumnWrite{Table: w.Table, Column: col, Atomic: true, Recount: slices.Contains(w.Recounts, col), Serialized: serialized, Func: fn, Site: site})
 			}
 			if w.Row || len(w.Sets) > flow.MaxTargeted {

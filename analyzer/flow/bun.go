@@ -161,6 +161,7 @@ func (c *funcCtx) bunWrite(st *state, e *env, x apiCall) {
 	}
 	w.Sets, w.Atomic = union(w.Sets, sets), union(w.Atomic, atomic)
 	w.Recounts = union(w.Recounts, setRecounts(ch.sets, w.Table))
+	w.Normalizes = union(w.Normalizes, setNormalizes(ch.sets))
 	w.Checks = union(w.Checks, ch.where)
 	w.Tested = union(w.Tested, ch.tested)
 	w.Row = w.Row || row || len(w.Sets) > MaxTargeted

@@ -723,11 +723,14 @@ func (c *funcCtx) sqlWrite(st *state, e *env, call *ssa.Call, q *query, inTx boo
 		return
 	}
 	var vals []Written
-	var sets, atomic, recounts []string
+	var sets, atomic, recounts, normalizes []string
 	for i := range s.Sets {
 		a := &s.Sets[i]
 		if a.Self {
 			atomic = append(atomic, a.Column)
+			if a.Normalizes {
+				normalizes = append(normalizes, a.Column)
+			}
 			continue
 		}
 		sets = append(sets, a.Column)
@@ -781,6 +784,7 @@ func (c *funcCtx) sqlWrite(st *state, e *env, call *ssa.Call, q *query, inTx boo
 	w.Sets, w.Atomic = union(w.Sets, sets), union(w.Atomic, atomic)
 	w.Overwrites = union(w.Overwrites, overwrites(s))
 	w.Recounts = union(w.Recounts, recounts)
+	w.Normalizes = union(w.Normalizes, normalizes)
 	w.Checks = union(w.Checks, whereKeys(s))
 	w.Tested = union(w.Tested, s.Tested)
 	w.Row = w.Row || len(sets) > MaxTargeted

@@ -130,6 +130,21 @@ func setRecounts(exprs []setExpr, table string) []string {
 	return out
 }
 
+// setNormalizes returns the columns a builder's assignments only tidy
+// (bun's Set("name = UPPER(name)"), sqltext.Assignment.Normalizes).
+func setNormalizes(exprs []setExpr) []string {
+	var out []string
+	for _, set := range exprs {
+		stmt := sqltext.Parse("UPDATE t SET " + set.text)
+		for _, a := range stmt.Sets {
+			if a.Normalizes {
+				out = append(out, a.Column)
+			}
+		}
+	}
+	return out
+}
+
 // setWrites returns what the assignments a builder adds to an update
 // write: the values of those that set a column from values (SET stock =
 // ?, p.Stock-1), the columns they set, and the columns of those that

@@ -436,6 +436,10 @@ type Write struct {
 	// database counts from other rows (SET photo_count = (SELECT COUNT(*)
 	// …)), not from their own old value.
 	Recounts []string
+	// Normalizes are the columns of Atomic that the write only tidies
+	// (SET name = UPPER(name), sqltext.Assignment.Normalizes): no one's
+	// change, so not one that a stale write undoes.
+	Normalizes []string
 	// Tested are the columns its WHERE tests in any way (status =
 	// 'active', consumed IS NULL): a check in Go that it repeats.
 	Tested []string

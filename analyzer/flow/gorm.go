@@ -224,7 +224,7 @@ func (c *funcCtx) gormWrite(st *state, e *env, x apiCall) {
 	var vals []Written
 	var atomic []string
 	row := false
-	recount := false
+	recounted, normalizes := false, false
 	switch spec.Form {
 	case apis.Model:
 		model, row = value, true
@@ -233,7 +233,9 @@ func (c *funcCtx) gormWrite(st *state, e *env, x apiCall) {
 		col, _ := c.sqlText(e, colArg())
 		if isSQLExprValue(value) {
 			atomic = []string{col} // Update("n", gorm.Expr("n + ?", d))
-			recount = c.recounts(e, value, col, ch.table)
+			if a, text, ok := c.exprAssignment(e, value, col); ok {
+				recounted, normalizes = recount(a, text, ch.table), a.Normalizes
+			}
 			break
 		}
 		vals = []Written{{Column: col, Labels: c.valueLabels(st, e, value), Arg: spec.Value, Numeric: isNumeric(peel(value).Type()), Time: isTime(peel(value).Type()), Const: isConst(peel(value)), Value: constValue(value)}}
@@ -271,8 +273,11 @@ func (c *funcCtx) gormWrite(st *state, e *env, x apiCall) {
 		}
 	}
 	w.Atomic = union(w.Atomic, atomic)
-	if recount {
+	if recounted {
 		w.Recounts = union(w.Recounts, atomic)
+	}
+	if normalizes {
+		w.Normalizes = union(w.Normalizes, atomic)
 	}
 	w.Checks = union(w.Checks, ch.where)
 	w.Tested = union(w.Tested, ch.tested)
@@ -283,19 +288,23 @@ func (c *funcCtx) gormWrite(st *state, e *env, x apiCall) {
 	w.Row = w.Row || row || len(w.Sets) > MaxTargeted
 }
 
-// recounts reports whether v is a GORM SQL expression that sets col to
-// what the database counts from other rows (see recount):
-// gorm.Expr("(SELECT COUNT(*) FROM photos_labels WHERE …)").
-func (c *funcCtx) recounts(e *env, v ssa.Value, col, table string) bool {
+// exprAssignment reads col = v, v a GORM SQL expression
+// (gorm.Expr("(SELECT COUNT(*) FROM photos_labels WHERE …)"),
+// gorm.Expr("UPPER(name)")), as an UPDATE's assignment, and returns it
+// with the statement's text it indexes.
+func (c *funcCtx) exprAssignment(e *env, v ssa.Value, col string) (*sqltext.Assignment, string, bool) {
 	call, ok := peel(e.resolve(v)).(*ssa.Call)
 	if !ok || len(call.Call.Args) == 0 || col == "" {
-		return false
+		return nil, "", false
 	}
-	text, ok := c.sqlText(e, call.Call.Args[0])
+	expr, ok := c.sqlText(e, call.Call.Args[0])
 	if !ok {
-		return false
+		return nil, "", false
 	}
-	return slices.Contains(recountedColumns(col+" = "+text, table), col)
+	text := "UPDATE t SET " + col + " = " + expr
+	stmt := sqltext.Parse(text)
+	a := stmt.Assigns(col)
+	return a, text, a != nil
 }
 
 // lockingStrength returns the lock a clause.Locking value asks for: the

@@ -233,6 +233,7 @@ func (c *funcCtx) xormWrite(st *state, e *env, x apiCall, bean ssa.Value) {
 	w.Table = cmp.Or(ch.table, table)
 	w.Sets, w.Atomic = union(w.Sets, sets), union(w.Atomic, atomic)
 	w.Recounts = union(w.Recounts, setRecounts(ch.sets, w.Table))
+	w.Normalizes = union(w.Normalizes, setNormalizes(ch.sets))
 	w.Checks = union(w.Checks, ch.where)
 	if version != "" {
 		w.Checks = union(w.Checks, []string{version, "version"})

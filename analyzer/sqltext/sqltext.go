@@ -96,6 +96,13 @@ type Assignment struct {
 	Params []Param
 	// Bare reports that the expression is exactly one placeholder.
 	Bare bool
+	// Normalizes reports an atomic update that only tidies the column's
+	// own value: string functions that are their own repeat (TRIM,
+	// UPPER, REGEXP_REPLACE, NULLIF) of the column and literals, with no
+	// placeholder and no operator (SET name = UPPER(name), SET s =
+	// RTRIM(regexp_replace(s, '\n+', '\n', 'g'))). It carries nothing
+	// from anyone: the value it rewrites is still the one it tidied.
+	Normalizes bool
 	// ExprStart and ExprEnd are the byte offsets of the expression.
 	ExprStart, ExprEnd int
 }
@@ -722,13 +729,14 @@ func (p *parser) assignments(i, end int, aliases []string, excluded func(string)
 		}
 		v := p.value(exprStart, exprEnd, col, aliases, excluded)
 		sets = append(sets, Assignment{
-			Column:    col,
-			Self:      v.self,
-			Computed:  v.computed,
-			Params:    p.assignedParams(exprStart, exprEnd, aliases, excluded),
-			Bare:      exprEnd-exprStart == 1 && t[exprStart].kind == tParam,
-			ExprStart: t[exprStart].start,
-			ExprEnd:   t[exprEnd-1].end,
+			Column:     col,
+			Normalizes: v.self && excluded == nil && p.normalizes(exprStart, exprEnd, col, aliases),
+			Self:       v.self,
+			Computed:   v.computed,
+			Params:     p.assignedParams(exprStart, exprEnd, aliases, excluded),
+			Bare:       exprEnd-exprStart == 1 && t[exprStart].kind == tParam,
+			ExprStart:  t[exprStart].start,
+			ExprEnd:    t[exprEnd-1].end,
 		})
 	}
 	return sets

@@ -290,3 +290,41 @@ func caseResult(vs []value, hasElse bool) value {
 	}
 	return alternatives(vs)
 }
+
+// normalizers are the SQL functions that tidy a string and give the same
+// result when applied again: a column rewritten through them alone keeps
+// its data.
+var normalizers = []string{"trim", "ltrim", "rtrim", "btrim", "upper", "lower", "initcap", "regexp_replace", "replace", "translate", "nullif"}
+
+// normalizes reports whether the expression [i, end) assigned to col is
+// col passed through normalizers with literal arguments only: no
+// placeholder, no operator, no other column (see Assignment.Normalizes).
+func (p *parser) normalizes(i, end int, col string, aliases []string) bool {
+	t := p.toks
+	calls := 0
+	for k := i; k < end; k++ {
+		tk := t[k]
+		switch tk.kind {
+		case tString, tNumber:
+		case tParam:
+			return false
+		case tPunct:
+			if !tk.is("(") && !tk.is(")") && !tk.is(",") {
+				return false
+			}
+		case tIdent:
+			switch {
+			case k+1 < end && t[k+1].is("(") && !tk.quoted && contains(normalizers, tk.text):
+				calls++
+			case tk.is("both") || tk.is("leading") || tk.is("trailing") || tk.is("from"):
+				// TRIM(BOTH ' ' FROM s)
+			case k+2 < end && t[k+1].is(".") && contains(aliases, tk.text) && t[k+2].text == col:
+				k += 2
+			case tk.text == col:
+			default:
+				return false
+			}
+		}
+	}
+	return calls > 0
+}

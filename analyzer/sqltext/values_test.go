@@ -78,6 +78,43 @@ func TestAssignedValue(t *testing.T) {
 	}
 }
 
+// TestNormalizes pairs rewrites that only tidy a column's own text with
+// atomic updates that add something to it.
+func TestNormalizes(t *testing.T) {
+	tests := []struct {
+		sql  string
+		col  string
+		want bool
+	}{
+		{"UPDATE files SET name = UPPER(name)", "name", true},
+		{"UPDATE files f SET name = lower(f.name) WHERE id = $1", "name", true},
+		{`UPDATE files SET c = RTRIM(regexp_replace(c, '\n+', '\n', 'g'), '\r')`, "c", true},
+		{"UPDATE t SET s = TRIM(BOTH ' ' FROM s)", "s", true},
+		{"UPDATE t SET s = NULLIF(TRIM(s), '')", "s", true},
+		// something added: an event, a value from Go, another column
+		{"UPDATE t SET n = n + 1", "n", false},
+		{"UPDATE t SET s = s || 'x'", "s", false},
+		{"UPDATE t SET s = UPPER(s) || $1 WHERE id = $2", "s", false},
+		{"UPDATE t SET s = REPLACE(s, $1, $2) WHERE id = $3", "s", false},
+		{"UPDATE t SET s = COALESCE(s, o)", "s", false},
+		{"UPDATE t SET d = jsonb_set(d, '{a}', '1')", "d", false},
+		{"UPDATE t SET s = s", "s", false},
+		{"UPDATE t SET s = UPPER($1) WHERE id = $2", "s", false},
+		{"INSERT INTO t (k, s) VALUES ($1, $2) ON CONFLICT (k) DO UPDATE SET s = UPPER(t.s)", "s", false},
+	}
+	for _, tt := range tests {
+		st := Parse(tt.sql)
+		a := st.Assigns(tt.col)
+		if a == nil {
+			t.Errorf("Parse(%q) assigns no %s", tt.sql, tt.col)
+			continue
+		}
+		if a.Normalizes != tt.want {
+			t.Errorf("Parse(%q).Assigns(%q).Normalizes = %v, want %v", tt.sql, tt.col, a.Normalizes, tt.want)
+		}
+	}
+}
+
 // TestAssignedParams checks that Params and Bare keep their meaning when
 // the value is computed.
 func TestAssignedParams(t *testing.T) {
