@@ -3,6 +3,7 @@ package flow
 import (
 	"go/token"
 	"go/types"
+	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/ssa"
@@ -104,6 +105,13 @@ func (s setExpr) param(p sqltext.Param) ssa.Value {
 func (c *funcCtx) walkChain(e *env, v ssa.Value, lib apis.Lib, visit func(name string, call *ssa.Call, spec apis.Spec, args []ssa.Value)) ssa.Value {
 	for range 64 {
 		v = e.resolve(v)
+		if phi, ok := v.(*ssa.Phi); ok {
+			if j := c.chainJoin(e, phi, lib, 0); j != nil {
+				v = j
+				continue
+			}
+			break
+		}
 		call, ok := v.(*ssa.Call)
 		if !ok {
 			break
@@ -117,6 +125,61 @@ func (c *funcCtx) walkChain(e *env, v ssa.Value, lib apis.Lib, visit func(name s
 		v = recv
 	}
 	return v
+}
+
+// chainJoin returns the value at which the builder chains that meet at
+// phi part: the last call of lib's chain that every branch goes through
+// (q := db.ID(id).Cols("a"); if d > 0 { q = q.Where("n <= ?", max) } else
+// { q = q.Where("n >= ?", min) }; q.Update(…) joins at the Cols call), or
+// nil when the branches start from different values. What one branch
+// adds holds on some paths only, so the walk goes on from the join and
+// leaves it out; a loop's back edge, which adds to the chain the phi
+// already is, is left out the same way.
+func (c *funcCtx) chainJoin(e *env, phi *ssa.Phi, lib apis.Lib, depth int) ssa.Value {
+	if depth > 4 {
+		return nil
+	}
+	var paths [][]ssa.Value
+	for _, edge := range phi.Edges {
+		var path []ssa.Value
+		back := false
+		v := edge
+		for range 64 {
+			v = e.resolve(v)
+			if v == phi {
+				back = true
+				break
+			}
+			if p, ok := v.(*ssa.Phi); ok {
+				if j := c.chainJoin(e, p, lib, depth+1); j != nil {
+					v = j
+					continue
+				}
+			}
+			path = append(path, v)
+			call, ok := v.(*ssa.Call)
+			if !ok {
+				break
+			}
+			spec, ok := c.spec(call.Common())
+			if !ok || spec.Lib != lib || spec.Op != apis.Chain {
+				break
+			}
+			v, _ = splitArgs(call.Common())
+		}
+		if !back {
+			paths = append(paths, path)
+		}
+	}
+	if len(paths) == 0 {
+		return nil
+	}
+	for _, v := range paths[0] {
+		if !slices.ContainsFunc(paths[1:], func(p []ssa.Value) bool { return !slices.Contains(p, v) }) {
+			return v
+		}
+	}
+	return nil
 }
 
 // setRecounts returns the columns a builder's assignments set to what the

@@ -265,3 +265,48 @@ func (b *Bank) resetBalance(id, balance int64) error {
 	_, err := b.engine.ID(id).Update(map[string]any{"balance": balance})
 	return err
 }
+
+// touchAndAdd adds to the balance in the database and records when, on a
+// session whose guard against overflow depends on the sign of the delta:
+// the branches add only a condition to a chain that names its columns,
+// so the account is not written whole and nothing goes back stale.
+func (b *Bank) touchAndAdd(sess *xorm.Session, acc *Account, delta int64) (int64, error) {
+	upd := sess.ID(acc.ID).Cols("notes")
+	if delta > 0 {
+		upd = upd.Where("balance <= ?", 1<<62-delta)
+	} else {
+		upd = upd.Where("balance >= ?", -(1<<62)-delta)
+	}
+	return upd.SetExpr("balance", fmt.Sprintf("balance + (%d)", delta)).Update(acc)
+}
+
+// noteAfterRead reads the account, changes its notes and saves it on a
+// session built on either branch without Cols: the whole record goes
+// back, and with it the balance as read.
+func (b *Bank) noteAfterRead(id int64, note string, strict bool) error {
+	var acc Account
+	if _, err := b.engine.ID(id).Get(&acc); err != nil {
+		return err
+	}
+	acc.Notes = note
+	upd := b.engine.ID(id)
+	if strict {
+		upd = upd.Where("owner = ?", acc.Owner)
+	}
+	_, err := upd.Update(&acc) // want `^stale row: acc is read at bank.go:\d+ and written back whole here with a new acc.Notes; balance and owner go back as read`
+	return err
+}
+
+// useTouch moves money between the record of a request and the database
+// with touchAndAdd.
+func (b *Bank) useTouch(id, delta int64) error {
+	sess := b.engine.NewSession()
+	defer sess.Close()
+	var acc Account
+	if _, err := sess.ID(id).Get(&acc); err != nil {
+		return err
+	}
+	acc.Notes = "moved"
+	_, err := b.touchAndAdd(sess, &acc, delta)
+	return err
+}
