@@ -870,6 +870,7 @@ func mapColumn(path string) string {
 func (c *funcCtx) loadInto(st *state, e *env, call *ssa.Call, q *query, dests []ssa.Value, columns []string) {
 	l := c.load(st, call, 0, q.handle, q.lock, q.lockPos, q.lib, q.pos)
 	l.Table, l.RowsParam = q.table, q.rowsParam
+	l.Ranked = cmp.Or(l.Ranked, q.ranked, q.stmt.Ranked)
 	l.Keys = union(l.Keys, q.keys)
 	if l.KeyArgs == nil {
 		l.KeyArgs = q.keyArgs
@@ -904,7 +905,7 @@ func (c *funcCtx) loadInto(st *state, e *env, call *ssa.Call, q *query, dests []
 		if slotted {
 			slot = k + 1
 		}
-		if !l.IsKey(col) {
+		if !l.IsKey(col) && !l.Ranks(col) {
 			en.labels = labels{c.label(Label{Load: l, Name: c.nameOf(base) + renderPath(path), Column: col, Slot: slot})}
 		}
 		st.set(base, path, en)

@@ -58,6 +58,16 @@ type chain struct {
 	// fields are the Go names of the entity fields whose columns ent's
 	// setters write, by column.
 	fields map[string]string
+	// ranked is the first column the chain orders its rows by (GORM's
+	// and xorm's OrderBy("n desc"), xorm's Desc("n")).
+	ranked string
+}
+
+// orderBy records the first column of an ORDER BY text ("n desc, id").
+func (ch *chain) orderBy(text string) {
+	if ch.ranked == "" {
+		ch.ranked = sqltext.Parse("SELECT 1 FROM t ORDER BY " + text + " LIMIT 1").Ranked
+	}
 }
 
 // raiseLock raises the chain's lock to l, requested at pos.

@@ -256,6 +256,11 @@ type Load struct {
 	// columns it was found by (WHERE email = $1). A value read from them
 	// is the row's identity, not its state.
 	Keys []string
+	// Ranked is the column the query ordered its rows by to keep the
+	// first (ORDER BY display_order DESC LIMIT 1, Order(…).First): the
+	// value read from it is the highest or lowest of a set of rows, the
+	// start of a new number, not the state of the row read.
+	Ranked string
 	// KeyLabels say where the values in KeyArgs came from (the analysed
 	// function's parameters): a value computed from them alone is made
 	// of the row's identity.
@@ -267,6 +272,12 @@ type Load struct {
 	// instr is the instruction that loaded, in the analysed function.
 	instr ssa.Instruction
 	seq   int
+}
+
+// Ranks reports whether the value of column c is the highest or lowest of
+// a set of rows rather than the row's state (see Load.Ranked).
+func (l *Load) Ranks(c string) bool {
+	return c != "" && c == l.Ranked
 }
 
 // IsKey reports whether column c identifies the rows the load reads.

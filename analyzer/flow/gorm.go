@@ -138,6 +138,12 @@ func (c *funcCtx) gormChain(e *env, v ssa.Value, lib apis.Lib) chain {
 					}
 				}
 			}
+		case "Order":
+			if len(args) > 0 {
+				if t, ok := c.sqlText(e, args[0]); ok {
+					ch.orderBy(t)
+				}
+			}
 		case "Raw":
 			if ch.raw == nil {
 				ch.raw = c.sqlQuery(e, call, spec)
@@ -189,6 +195,10 @@ func (c *funcCtx) chainQuery(e *env, x apiCall) *query {
 	}
 	if q.table == "" && ch.model != nil {
 		q.table = c.a.modelTable(peel(ch.model).Type(), ch.lib)
+	}
+	switch calleeObj(call.Common()).Name() {
+	case "First", "Take", "Last":
+		q.ranked = ch.ranked // they keep the first row
 	}
 	return q
 }

@@ -631,6 +631,9 @@ type query struct {
 	// the WHERE compares them with.
 	keys    []string
 	keyArgs map[string]ssa.Value
+	// ranked is the column a builder ordered the rows by, for a finisher
+	// that keeps the first (see Load.Ranked).
+	ranked string
 }
 
 // setText records the SQL text the query runs.

@@ -1137,8 +1137,8 @@ func (c *funcCtx) renamed(ls labels, name, column string) labels {
 		if column != "" && m.Column == "" && m.Slot == 0 && (m.Load == nil || m.Load.Record) {
 			m.Column = column
 		}
-		if m.Load != nil && m.Load.IsKey(m.Column) {
-			continue
+		if m.Load != nil && (m.Load.IsKey(m.Column) || m.Load.Ranks(m.Column)) {
+			continue // identity, or the top of a set: not the row's state
 		}
 		out = append(out, c.label(m))
 	}

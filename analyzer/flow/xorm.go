@@ -58,6 +58,14 @@ func (c *funcCtx) xormChain(e *env, v ssa.Value, lib apis.Lib) chain {
 			}
 		case "Cols", "MustCols":
 			ch.columns = append(ch.columns, c.xormColumns(e, args)...)
+		case "OrderBy":
+			if t, ok := text(0); ok {
+				ch.orderBy(t)
+			}
+		case "Desc", "Asc":
+			if cols := c.xormColumns(e, args); len(cols) > 0 {
+				ch.orderBy(cols[0])
+			}
 		case "Omit":
 			ch.omit = append(ch.omit, c.xormColumns(e, args)...)
 		case "AllCols":
@@ -151,6 +159,9 @@ func (c *funcCtx) xormLoad(st *state, e *env, x apiCall, dest ssa.Value) {
 	ch := c.xormChain(e, x.recv, x.spec.Lib)
 	q := newQuery(ch.handle, ch.lib, call.Pos())
 	q.lock, q.lockPos, q.table, q.keys, q.keyArgs = ch.lock, ch.lockPos, ch.table, slices.Clone(ch.where), ch.keyArgs
+	if calleeObj(call.Common()).Name() == "Get" {
+		q.ranked = ch.ranked // Get keeps the first row
+	}
 	cols := ch.columns
 	if ch.raw != nil {
 		q.known, q.stmt = ch.raw.known, ch.raw.stmt

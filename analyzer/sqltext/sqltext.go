@@ -163,6 +163,11 @@ type Statement struct {
 	// Replace reports REPLACE (or INSERT OR REPLACE), which rewrites the
 	// whole row.
 	Replace bool
+	// Ranked is the column a SELECT orders its rows by when it keeps
+	// only the first (ORDER BY display_order DESC LIMIT 1): what it reads
+	// there is the highest or lowest of a set of rows, not the state of
+	// one row.
+	Ranked string
 }
 
 // Assigns returns the assignment of column c, or nil.
@@ -225,6 +230,7 @@ func (p *parser) statement(st *Statement, i int) {
 		st.Tables, st.Table = p.mainTables(i)
 		st.Sources = p.selectSources(i)
 		st.Where, st.Tested = p.where(i) // the columns it finds its rows by
+		st.Ranked = p.ranked(i)
 	case first.is("update"):
 		st.Kind = Update
 		p.update(st, i)
@@ -800,4 +806,33 @@ func IsVersionColumn(c string) bool {
 		return true
 	}
 	return strings.HasSuffix(c, "_version") || strings.HasPrefix(c, "version_")
+}
+
+// ranked returns the first column of the ORDER BY of the query at i when
+// the query keeps one row (LIMIT 1, FETCH FIRST 1 ROW ONLY, TOP 1), or "".
+func (p *parser) ranked(i int) string {
+	t := p.toks
+	depth := p.baseDepth(i)
+	col, one := "", false
+	for k := i; k < len(t); k++ {
+		if t[k].depth != depth {
+			continue
+		}
+		switch {
+		case t[k].is("order") && k+2 < len(t) && t[k+1].is("by"):
+			if name, _ := p.qualified(k + 2); name != "" && col == "" {
+				col = name
+			}
+		case t[k].is("limit") && k+1 < len(t) && t[k+1].kind == tNumber && t[k+1].text == "1":
+			one = true
+		case t[k].is("fetch") && k+2 < len(t) && t[k+1].is("first") && t[k+2].text == "1":
+			one = true
+		case t[k].is("top") && k+1 < len(t) && t[k+1].kind == tNumber && t[k+1].text == "1":
+			one = true
+		}
+	}
+	if !one {
+		return ""
+	}
+	return col
 }

@@ -331,3 +331,24 @@ func TestSources(t *testing.T) {
 		}
 	}
 }
+
+// TestRanked pairs a query for the top row of a set (the highest display
+// order) with queries that read rows as they are.
+func TestRanked(t *testing.T) {
+	tests := []struct{ sql, want string }{
+		{"SELECT display_order FROM categories WHERE uid = $1 ORDER BY display_order DESC LIMIT 1", "display_order"},
+		{"SELECT c.n FROM counters c WHERE k = ? ORDER BY c.n LIMIT 1", "n"},
+		{"SELECT id, seq FROM events WHERE stream = $1 ORDER BY seq DESC FETCH FIRST 1 ROW ONLY", "seq"},
+		{"SELECT TOP 1 n FROM t ORDER BY n DESC", "n"},
+		// every row, or the row of a key
+		{"SELECT display_order FROM categories WHERE uid = $1 ORDER BY display_order DESC", ""},
+		{"SELECT n FROM t WHERE id = $1 LIMIT 1", ""},
+		{"SELECT n FROM t WHERE id IN (SELECT id FROM u ORDER BY x LIMIT 1)", ""},
+		{"SELECT n FROM t ORDER BY n LIMIT 10", ""},
+	}
+	for _, tt := range tests {
+		if got := Parse(tt.sql).Ranked; got != tt.want {
+			t.Errorf("Parse(%q).Ranked = %q, want %q", tt.sql, got, tt.want)
+		}
+	}
+}

@@ -310,3 +310,16 @@ func (b *Bank) useTouch(id, delta int64) error {
 	_, err := b.touchAndAdd(sess, &acc, delta)
 	return err
 }
+
+// matchRichest sets an account's balance one above the richest of an
+// owner's accounts, read as the top row of the set (Desc, Get): the value
+// is the highest of many rows, not the account's own, and no update of
+// the account is lost.
+func (b *Bank) matchRichest(id int64, owner string) error {
+	var top Account
+	if _, err := b.engine.Where("owner = ?", owner).Desc("balance").Get(&top); err != nil {
+		return err
+	}
+	_, err := b.engine.ID(id).Cols("balance").Update(&Account{Balance: top.Balance + 1})
+	return err
+}
