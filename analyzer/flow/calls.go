@@ -1779,6 +1779,9 @@ func (c *funcCtx) summaryWrites(st *state, e *env, call *ssa.Call, sum *summary.
 				only = c.namedColumns(e, call)
 			}
 			vals, _ = c.objectWrites(st, e, args[w.Param], w.Path, only)
+			if w.Path == "" {
+				setInCallee(vals, sum.Mutates, w.Param, recordFields(peel(args[w.Param]).Type()))
+			}
 			if len(w.RowParams) == 1 && w.RowParams[0] < len(args) && args[w.RowParams[0]] != nil && apis.LibNamed(w.Lib).Info().FieldNames {
 				// m.Updates(Map{"PreviewToken": t}) through a method that
 				// runs Model(m).Updates(values): the library takes the Go
@@ -1995,3 +1998,25 @@ func (c *funcCtx) convertedName(v ssa.Value) string {
 // isContext reports whether t is context.Context: what a call is given to
 // cancel it is not data it makes its result of.
 func isContext(t types.Type) bool { return apis.IsNamed(t, "context", "Context") }
+
+// setInCallee marks the values of a record that a callee writes whole as
+// set by the callee where its summary says it sets a field to a constant
+// on every path (m.Processing = false; db.Save(m) in an Unlock method): the
+// column goes to the database as the callee set it, not as the caller's
+// copy held it.
+func setInCallee(vals []Written, ms []summary.Mutate, param int, fields []recordField) {
+	for _, m := range ms {
+		if m.Param != param || m.Maybe || !m.Const {
+			continue
+		}
+		i := slices.IndexFunc(fields, func(f recordField) bool { return f.path == m.Path })
+		if i < 0 {
+			continue
+		}
+		for j := range vals {
+			if vals[j].Column == fields[i].column {
+				vals[j].Labels, vals[j].Fresh, vals[j].Const = nil, true, true
+			}
+		}
+	}
+}
