@@ -1772,13 +1772,20 @@ func (c *funcCtx) summaryWrites(st *state, e *env, call *ssa.Call, sum *summary.
 			// The callee's own value (consumed = time.Now()).
 			vals = []Written{{Column: w.Column, Arg: -1, Fresh: true, Const: w.Const, Value: w.Value, Numeric: w.Numeric, Time: !w.Const, Row: c.calleeRow(st, e, args, w)}}
 		} else if w.Whole {
-			only := w.Only
-			if _, _, ok := summary.Symbolic(w.Table); ok && len(only) == 0 {
+			only, given := w.Only, false
+			if _, _, ok := summary.Symbolic(w.Table); (ok || w.Given) && len(only) == 0 {
 				// UpdateStatus(ctx, s, "in_reply_to_id", …) on an
-				// interface: the columns it is given.
+				// interface, updateCols(e, issue, "name") with xorm's
+				// Cols(cols...): the columns it is given.
 				only = c.namedColumns(e, call)
+				// UpdateCols(issue, cols...) handing its own on.
+				cc := call.Common()
+				given = w.Given && only == nil && len(cc.Args) > 0 && c.variadicParam(e, cc.Args[len(cc.Args)-1])
 			}
 			vals, _ = c.objectWrites(st, e, args[w.Param], w.Path, only)
+			for i := range vals {
+				vals[i].Given = given && vals[i].Whole
+			}
 			if w.Path == "" {
 				setInCallee(vals, sum.Mutates, w.Param, recordFields(peel(args[w.Param]).Type()))
 			}
@@ -2019,4 +2026,26 @@ func setInCallee(vals []Written, ms []summary.Mutate, param int, fields []record
 			}
 		}
 	}
+}
+
+// variadicParam reports whether v is, or appends to, the variadic
+// parameter of the function being analysed (cols = append(cols,
+// "updated_unix"); Cols(cols...)).
+func (c *funcCtx) variadicParam(e *env, v ssa.Value) bool {
+	for range 8 {
+		switch x := peel(e.resolve(v)).(type) {
+		case *ssa.Call:
+			if b, ok := x.Call.Value.(*ssa.Builtin); !ok || b.Name() != "append" || len(x.Call.Args) == 0 {
+				return false
+			}
+			v = x.Call.Args[0]
+		case *ssa.Parameter:
+			sig := x.Parent().Signature
+			params := x.Parent().Params
+			return sig.Variadic() && len(params) > 0 && params[len(params)-1] == x
+		default:
+			return false
+		}
+	}
+	return false
 }

@@ -58,6 +58,10 @@ type chain struct {
 	// fields are the Go names of the entity fields whose columns ent's
 	// setters write, by column.
 	fields map[string]string
+	// colsGiven reports that xorm's Cols names the columns of the
+	// function's variadic parameter (updateCols(e, issue, cols...)):
+	// the caller's, known at the call.
+	colsGiven bool
 	// ranked is the first column the chain orders its rows by (GORM's
 	// and xorm's OrderBy("n desc"), xorm's Desc("n")).
 	ranked string

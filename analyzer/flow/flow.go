@@ -335,6 +335,9 @@ type Written struct {
 	// given (Select(…).Updates).
 	Whole bool
 	Only  []string
+	// Given reports a whole write limited to the columns its function's
+	// caller names (xorm's Cols(cols...) of a variadic parameter).
+	Given bool
 	// Numeric reports a number, which an atomic update can add to; Time
 	// a time (time.Time, sql.NullTime), which with a constant is what a
 	// method marks a row with when something happens (consumed =

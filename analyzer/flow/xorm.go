@@ -57,7 +57,11 @@ func (c *funcCtx) xormChain(e *env, v ssa.Value, lib apis.Lib) chain {
 				ch.where, ch.tested = append(ch.where, eq...), append(ch.tested, tested...)
 			}
 		case "Cols", "MustCols":
-			ch.columns = append(ch.columns, c.xormColumns(e, args)...)
+			cols := c.xormColumns(e, args)
+			ch.columns = append(ch.columns, cols...)
+			if len(cols) == 0 && len(args) > 0 && c.variadicParam(e, args[0]) {
+				ch.colsGiven = true
+			}
 		case "OrderBy":
 			if t, ok := text(0); ok {
 				ch.orderBy(t)
@@ -214,6 +218,11 @@ func (c *funcCtx) xormWrite(st *state, e *env, x apiCall, bean ssa.Value) {
 			only = nil
 		}
 		mv, ma := c.objectWrites(st, e, bean, "", only)
+		if ch.colsGiven && len(ch.columns) == 0 {
+			for i := range mv {
+				mv[i].Given = mv[i].Whole
+			}
+		}
 		numeric := mapNumbers(e, bean)
 		n := len(vals)
 		for _, v := range mv {
@@ -231,7 +240,7 @@ func (c *funcCtx) xormWrite(st *state, e *env, x apiCall, bean ssa.Value) {
 			// A struct is written whole (its non-zero fields), unless
 			// Cols names the columns; an empty one (new(Account) beside
 			// Incr) writes nothing of its own.
-			row = (len(ch.columns) == 0 || ch.allCols) && len(vals) > n
+			row = (len(ch.columns) == 0 && !ch.colsGiven || ch.allCols) && len(vals) > n
 			if !ch.noVersion {
 				version = versionColumn(t)
 			}

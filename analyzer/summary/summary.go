@@ -183,8 +183,11 @@ type Write struct {
 	Path  string
 	Whole bool
 	// Only are the columns a whole write is limited to (GORM
-	// Select(…).Updates), when given.
-	Only []string
+	// Select(…).Updates), when given; Given reports that they are the
+	// strings the caller passes as the function's variadic parameter
+	// (xorm's Cols(cols...)).
+	Only  []string
+	Given bool
 	// Column is the column written and Table the table (or GORM model),
 	// when known.
 	Column string
@@ -469,6 +472,9 @@ func (s *Summary) String() string {
 			what += " (whole)"
 			if len(w.Only) > 0 {
 				what = fmt.Sprintf("param %d%s (%s)", w.Param, w.Path, strings.Join(w.Only, ", "))
+			}
+			if w.Given {
+				what = fmt.Sprintf("param %d%s (the columns given)", w.Param, w.Path)
 			}
 		}
 		if w.Column != "" {
