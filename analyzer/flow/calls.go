@@ -1786,7 +1786,7 @@ func (c *funcCtx) summaryWrites(st *state, e *env, call *ssa.Call, sum *summary.
 			for i := range vals {
 				vals[i].Given = given && vals[i].Whole
 			}
-			if w.Path == "" {
+			if w.Path == "" && len(sum.Mutates) > 0 {
 				setInCallee(vals, sum.Mutates, w.Param, recordFields(peel(args[w.Param]).Type()))
 			}
 			if len(w.RowParams) == 1 && w.RowParams[0] < len(args) && args[w.RowParams[0]] != nil && apis.LibNamed(w.Lib).Info().FieldNames {
