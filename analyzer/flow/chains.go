@@ -126,12 +126,8 @@ func (c *funcCtx) walkChain(e *env, v ssa.Value, lib apis.Lib, visit func(name s
 			}
 			break
 		}
-		call, ok := v.(*ssa.Call)
+		call, spec, ok := c.chainCall(v, lib)
 		if !ok {
-			break
-		}
-		spec, ok := c.spec(call.Common())
-		if !ok || spec.Lib != lib || spec.Op != apis.Chain {
 			break
 		}
 		recv, args := splitArgs(call.Common())
@@ -139,6 +135,20 @@ func (c *funcCtx) walkChain(e *env, v ssa.Value, lib apis.Lib, visit func(name s
 		v = recv
 	}
 	return v
+}
+
+// chainCall returns v as a call of lib's builder chain (Where, Cols, …)
+// with its row of the table, or false.
+func (c *funcCtx) chainCall(v ssa.Value, lib apis.Lib) (*ssa.Call, apis.Spec, bool) {
+	call, ok := v.(*ssa.Call)
+	if !ok {
+		return nil, apis.Spec{}, false
+	}
+	spec, ok := c.spec(call.Common())
+	if !ok || spec.Lib != lib || spec.Op != apis.Chain {
+		return nil, apis.Spec{}, false
+	}
+	return call, spec, true
 }
 
 // chainJoin returns the value at which the builder chains that meet at
@@ -171,12 +181,8 @@ func (c *funcCtx) chainJoin(e *env, phi *ssa.Phi, lib apis.Lib, depth int) ssa.V
 				}
 			}
 			path = append(path, v)
-			call, ok := v.(*ssa.Call)
+			call, _, ok := c.chainCall(v, lib)
 			if !ok {
-				break
-			}
-			spec, ok := c.spec(call.Common())
-			if !ok || spec.Lib != lib || spec.Op != apis.Chain {
 				break
 			}
 			v, _ = splitArgs(call.Common())
