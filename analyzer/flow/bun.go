@@ -17,7 +17,7 @@ type bunShape struct{ baseShape }
 // load applies (*SelectQuery).Scan: the destinations given, or the
 // chain's model, with the lock of For("UPDATE").
 func (bunShape) load(c *funcCtx, st *state, e *env, x apiCall) {
-	ch := c.bunChain(e, x.recv, x.spec.Lib)
+	ch := c.bunChain(e, x.recv, x.spec.Lib, false)
 	q := newQuery(ch.handle, ch.lib, x.call.Pos())
 	q.lock, q.lockPos, q.keys = ch.lock, ch.lockPos, slices.Clone(ch.where)
 	dests, _ := c.varargs(e, x.arg(x.spec.Dest))
@@ -37,9 +37,9 @@ func (bunShape) write(c *funcCtx, st *state, e *env, x apiCall) { c.bunWrite(st,
 // bunChain walks a bun query chain (db.NewUpdate().Model(&p).Set(…)…)
 // back to the handle it was started on, collecting the model, the locking
 // clause of For(…), the conditions, the Set expressions and the columns.
-func (c *funcCtx) bunChain(e *env, v ssa.Value, lib apis.Lib) chain {
+func (c *funcCtx) bunChain(e *env, v ssa.Value, lib apis.Lib, write bool) chain {
 	ch := chain{lib: lib}
-	v = c.walkChain(e, v, lib, func(name string, call *ssa.Call, _ apis.Spec, args []ssa.Value) {
+	v = c.walkChain(e, v, lib, write, func(name string, call *ssa.Call, _ apis.Spec, args []ssa.Value) {
 		text := func() (string, bool) {
 			if len(args) == 0 {
 				return "", false
@@ -140,7 +140,7 @@ func isIdentByte(b byte) bool {
 // Column, bun writes the Set alone.
 func (c *funcCtx) bunWrite(st *state, e *env, x apiCall) {
 	call := x.call
-	ch := c.bunChain(e, x.recv, x.spec.Lib)
+	ch := c.bunChain(e, x.recv, x.spec.Lib, true)
 	inTx := c.inTx(st, ch.handle)
 	defer c.writeLock(st, call, ch.handle, inTx)
 	vals, sets, atomic := c.setWrites(st, e, ch.sets)

@@ -31,7 +31,7 @@ func (entShape) write(c *funcCtx, st *state, e *env, x apiCall) { c.entWrite(st,
 // setter becomes the assignment it runs, so that the writes of bun's and
 // xorm's Set expressions are ent's too: SetDownloads(v) is "downloads =
 // ?" with v, AddDownloads(d) "downloads = downloads + ?", atomic.
-func (c *funcCtx) entChain(e *env, v ssa.Value, lib apis.Lib) chain {
+func (c *funcCtx) entChain(e *env, v ssa.Value, lib apis.Lib, write bool) chain {
 	ch := chain{lib: lib}
 	visit := func(name string, call *ssa.Call, args []ssa.Value) {
 		arg := func(i int) ssa.Value {
@@ -65,7 +65,7 @@ func (c *funcCtx) entChain(e *env, v ssa.Value, lib apis.Lib) chain {
 		}
 	}
 	var path []*ssa.Call
-	v = c.walkChain(e, v, lib, func(name string, call *ssa.Call, _ apis.Spec, args []ssa.Value) {
+	v = c.walkChain(e, v, lib, write, func(name string, call *ssa.Call, _ apis.Spec, args []ssa.Value) {
 		path = append(path, call)
 		visit(name, call, args)
 	})
@@ -228,7 +228,7 @@ func (c *funcCtx) entLoad(st *state, e *env, x apiCall, id ssa.Value) {
 	}
 	ch := chain{lib: x.spec.Lib}
 	if role, _ := apis.EntRoleOf(recv.Type()); role == apis.EntQuery {
-		ch = c.entChain(e, recv, ch.lib)
+		ch = c.entChain(e, recv, ch.lib, false)
 	} else {
 		ch.setHandle(c.handleOf(e, recv))
 	}
@@ -262,7 +262,7 @@ func (c *funcCtx) entWrite(st *state, e *env, x apiCall) {
 	if recv == nil {
 		return
 	}
-	ch := c.entChain(e, recv, x.spec.Lib)
+	ch := c.entChain(e, recv, x.spec.Lib, true)
 	inTx := c.inTx(st, ch.handle)
 	defer c.writeLock(st, call, ch.handle, inTx)
 	vals, sets, atomic := c.setWrites(st, e, ch.sets)

@@ -24,7 +24,7 @@ type gormShape struct{ baseShape }
 
 // handle is the handle the chain started on.
 func (gormShape) handle(c *funcCtx, e *env, x apiCall) Handle {
-	return c.gormChain(e, x.recv, x.spec.Lib).handle
+	return c.gormChain(e, x.recv, x.spec.Lib, false).handle
 }
 
 // run applies Exec, which runs its SQL on the chain's handle, and Row and
@@ -69,9 +69,9 @@ func (gormShape) write(c *funcCtx, st *state, e *env, x apiCall) { c.gormWrite(s
 
 // gormChain walks a chain of lib's *gorm.DB methods back to its handle,
 // collecting the locking clause, the model, the conditions and raw SQL.
-func (c *funcCtx) gormChain(e *env, v ssa.Value, lib apis.Lib) chain {
+func (c *funcCtx) gormChain(e *env, v ssa.Value, lib apis.Lib, write bool) chain {
 	ch := chain{lib: lib}
-	v = c.walkChain(e, v, ch.lib, func(name string, call *ssa.Call, spec apis.Spec, args []ssa.Value) {
+	v = c.walkChain(e, v, ch.lib, write, func(name string, call *ssa.Call, spec apis.Spec, args []ssa.Value) {
 		switch name {
 		case "Clauses":
 			if len(args) > 0 {
@@ -185,7 +185,7 @@ func (c *funcCtx) inlineKeys(e *env, q *query, conds ssa.Value) {
 // chainQuery describes the query a GORM finisher runs.
 func (c *funcCtx) chainQuery(e *env, x apiCall) *query {
 	call := x.call
-	ch := c.gormChain(e, x.recv, x.spec.Lib)
+	ch := c.gormChain(e, x.recv, x.spec.Lib, false)
 	q := newQuery(ch.handle, ch.lib, call.Pos())
 	q.lock, q.lockPos, q.table, q.keys, q.keyArgs = ch.lock, ch.lockPos, ch.table, slices.Clone(ch.where), maps.Clone(ch.keyArgs)
 	if ch.raw != nil {
@@ -208,7 +208,7 @@ func (c *funcCtx) chainQuery(e *env, x apiCall) *query {
 // Select names), Updates of a map its entries, Update one column.
 func (c *funcCtx) gormWrite(st *state, e *env, x apiCall) {
 	call, spec, args := x.call, x.spec, x.args
-	ch := c.gormChain(e, x.recv, spec.Lib)
+	ch := c.gormChain(e, x.recv, spec.Lib, true)
 	inTx := c.inTx(st, ch.handle)
 	defer c.writeLock(st, call, ch.handle, inTx)
 	colArg := func() ssa.Value { return args[spec.Column] }

@@ -32,9 +32,9 @@ func (xormShape) write(c *funcCtx, st *state, e *env, x apiCall) {
 // was started on, collecting the row lock of ForUpdate, the conditions,
 // the columns of Cols and Omit, the assignments of Incr, Decr and
 // SetExpr, the table and the SQL of SQL(…).
-func (c *funcCtx) xormChain(e *env, v ssa.Value, lib apis.Lib) chain {
+func (c *funcCtx) xormChain(e *env, v ssa.Value, lib apis.Lib, write bool) chain {
 	ch := chain{lib: lib}
-	v = c.walkChain(e, v, lib, func(name string, call *ssa.Call, spec apis.Spec, args []ssa.Value) {
+	v = c.walkChain(e, v, lib, write, func(name string, call *ssa.Call, spec apis.Spec, args []ssa.Value) {
 		text := func(i int) (string, bool) {
 			if i >= len(args) || args[i] == nil {
 				return "", false
@@ -160,7 +160,7 @@ func (c *funcCtx) xormColumns(e *env, args []ssa.Value) []string {
 // or the SQL's select list.
 func (c *funcCtx) xormLoad(st *state, e *env, x apiCall, dest ssa.Value) {
 	call := x.call
-	ch := c.xormChain(e, x.recv, x.spec.Lib)
+	ch := c.xormChain(e, x.recv, x.spec.Lib, false)
 	q := newQuery(ch.handle, ch.lib, call.Pos())
 	q.lock, q.lockPos, q.table, q.keys, q.keyArgs = ch.lock, ch.lockPos, ch.table, slices.Clone(ch.where), ch.keyArgs
 	if calleeObj(call.Common()).Name() == "Get" {
@@ -205,7 +205,7 @@ func (c *funcCtx) xormLoad(st *state, e *env, x apiCall, dest ssa.Value) {
 // the one read, unless NoVersionCheck says otherwise.
 func (c *funcCtx) xormWrite(st *state, e *env, x apiCall, bean ssa.Value) {
 	call := x.call
-	ch := c.xormChain(e, x.recv, x.spec.Lib)
+	ch := c.xormChain(e, x.recv, x.spec.Lib, true)
 	inTx := c.inTx(st, ch.handle)
 	defer c.writeLock(st, call, ch.handle, inTx)
 	vals, sets, atomic := c.setWrites(st, e, ch.sets)
