@@ -19,6 +19,8 @@ var unmodelled = []UnmodelledLibrary{
 	{"go-redis v6", "github.com/go-redis/redis"},
 	{"rueidis", "github.com/redis/rueidis"},
 	{"go-xorm (xorm before xorm.io)", "github.com/go-xorm/xorm"},
+	{"xorm-io/xorm (a fork of xorm)", "github.com/xorm-io/xorm"},
+	{"pocketbase/dbx", "github.com/pocketbase/dbx"},
 	{"sqlboiler v3", "github.com/volatiletech/sqlboiler"},
 	{"go-pg", "github.com/go-pg/pg"},
 	{"upper/db", "github.com/upper/db"},
