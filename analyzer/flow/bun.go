@@ -160,8 +160,8 @@ func (c *funcCtx) bunWrite(st *state, e *env, x apiCall) {
 		w.Table = c.a.modelTable(peel(ch.model).Type(), ch.lib)
 	}
 	w.Sets, w.Atomic = union(w.Sets, sets), union(w.Atomic, atomic)
-	w.Recounts = union(w.Recounts, setRecounts(ch.sets, w.Table))
-	w.Normalizes = union(w.Normalizes, setNormalizes(ch.sets))
+	recounts, normalizes := setMarks(ch.sets, w.Table)
+	w.Recounts, w.Normalizes = union(w.Recounts, recounts), union(w.Normalizes, normalizes)
 	w.Checks = union(w.Checks, ch.where)
 	w.Tested = union(w.Tested, ch.tested)
 	w.Row = w.Row || row || len(w.Sets) > MaxTargeted

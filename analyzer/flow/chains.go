@@ -205,30 +205,26 @@ func (c *funcCtx) chainJoin(e *env, phi *ssa.Phi, lib apis.Lib, depth int) ssa.V
 	return nil
 }
 
-// setRecounts returns the columns a builder's assignments set to what the
-// database counts from other rows of table (bun's
-// Set("reviews = (SELECT count(*) FROM reviews …)")).
-func setRecounts(exprs []setExpr, table string) []string {
-	var out []string
+// setMarks returns, of the columns a builder's assignments set, those
+// set to what the database counts from other rows of table (bun's
+// Set("reviews = (SELECT count(*) FROM reviews …)"), see recount) and
+// those only tidied (Set("name = UPPER(name)"),
+// sqltext.Assignment.Normalizes), reading each assignment once.
+func setMarks(exprs []setExpr, table string) (recounts, normalizes []string) {
 	for _, set := range exprs {
-		out = append(out, recountedColumns(set.text, table)...)
-	}
-	return out
-}
-
-// setNormalizes returns the columns a builder's assignments only tidy
-// (bun's Set("name = UPPER(name)"), sqltext.Assignment.Normalizes).
-func setNormalizes(exprs []setExpr) []string {
-	var out []string
-	for _, set := range exprs {
-		stmt := sqltext.Parse("UPDATE t SET " + set.text)
-		for _, a := range stmt.Sets {
+		text := "UPDATE t SET " + set.text
+		stmt := sqltext.Parse(text)
+		for i := range stmt.Sets {
+			a := &stmt.Sets[i]
+			if recount(a, text, table) {
+				recounts = append(recounts, a.Column)
+			}
 			if a.Normalizes {
-				out = append(out, a.Column)
+				normalizes = append(normalizes, a.Column)
 			}
 		}
 	}
-	return out
+	return recounts, normalizes
 }
 
 // setWrites returns what the assignments a builder adds to an update

@@ -14,21 +14,6 @@ import (
 	"github.com/lostupdate/lostupdate/analyzer/sqltext"
 )
 
-// recountedColumns returns the columns that the assignments of an UPDATE
-// (the text after SET, "reviews = (SELECT count(*) …)") set to what the
-// database counts from other rows of table, as recount says.
-func recountedColumns(assignments, table string) []string {
-	text := "UPDATE t SET " + assignments
-	stmt := sqltext.Parse(text)
-	var out []string
-	for i := range stmt.Sets {
-		if recount(&stmt.Sets[i], text, table) {
-			out = append(out, stmt.Sets[i].Column)
-		}
-	}
-	return out
-}
-
 // recount reports whether an assignment of an UPDATE (whose text is sql)
 // sets its column of table from other rows: not from its own old value
 // nor from a value of Go, but from a subquery (whose placeholders only

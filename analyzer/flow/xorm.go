@@ -252,8 +252,8 @@ func (c *funcCtx) xormWrite(st *state, e *env, x apiCall, bean ssa.Value) {
 	w := c.apiWrite(st, x, x.spec.Form, ch.handle, inTx, vals)
 	w.Table = cmp.Or(ch.table, table)
 	w.Sets, w.Atomic = union(w.Sets, sets), union(w.Atomic, atomic)
-	w.Recounts = union(w.Recounts, setRecounts(ch.sets, w.Table))
-	w.Normalizes = union(w.Normalizes, setNormalizes(ch.sets))
+	recounts, normalizes := setMarks(ch.sets, w.Table)
+	w.Recounts, w.Normalizes = union(w.Recounts, recounts), union(w.Normalizes, normalizes)
 	w.Checks = union(w.Checks, ch.where)
 	if version != "" {
 		w.Checks = union(w.Checks, []string{version, "version"})
