@@ -202,7 +202,6 @@ const (
 	pgconn4  = "github.com/jackc/pgconn" // pgx v4's connection layer, a module of its own
 	mcPkg    = "github.com/bradfitz/gomemcache/memcache"
 	bunPkg   = "github.com/uptrace/bun"
-	xormPkg  = "xorm.io/xorm"
 	// Distributed locks.
 	redsyncPkg   = "github.com/go-redsync/redsync/v4"
 	redislockPkg = "github.com/bsm/redislock"
@@ -224,6 +223,11 @@ const redisV7Pkg = "github.com/go-redis/redis/v7"
 // sqlxPkgs are sqlx and its API-compatible fork (authelia's), whose handles
 // embed database/sql's at either path.
 var sqlxPkgs = []string{"github.com/jmoiron/sqlx", "github.com/rpadovani/sqlx-v2"}
+
+// xormPkgs are xorm's package at its three paths, one API: xorm.io/xorm,
+// the path it had before (github.com/go-xorm/xorm) and the fork Casdoor
+// runs on (github.com/xorm-io/xorm).
+var xormPkgs = []string{"xorm.io/xorm", "github.com/go-xorm/xorm", "github.com/xorm-io/xorm"}
 
 // redigoPkgs are redigo's package at its two paths: the module's, and the
 // one it had before it moved.
@@ -461,21 +465,23 @@ func buildTable() map[string]Spec {
 	xormChain := "Where And Or ID In NotIn Cols AllCols MustCols Omit Nullable UseBool Select Distinct Table Alias Join GroupBy Having Limit OrderBy Asc Desc " +
 		"Incr Decr SetExpr SQL ForUpdate NoVersionCheck NoAutoCondition NoAutoTime NoCache NoCascade Cascade Unscoped Context ContextCache Prepare BufferSize Charset StoreEngine Before After IndexHint MustLogSQL"
 	xorm := func(op Op) Spec { return spec(op, Xorm).in(XormSession) }
-	for _, h := range []string{"*" + xormPkg + ".Engine", "*" + xormPkg + ".Session", xormPkg + ".Interface", xormPkg + ".EngineInterface"} {
-		add(h, xormChain, xorm(Chain))
-		add(h, "SQL", xorm(Chain).sql(0))
-		add(h, "Get GetOrError Find", xorm(Load).dest(0))            // a model, models, or the columns of Cols
-		add(h, "Update", xorm(Write).form(Setters).value(0))         // Incr, Decr and SetExpr, then the bean's fields or entries
-		add(h, "Exec", spec(Exec, Xorm).in(SQLText).sql(0).packed()) // SQL text, on the session's handle
+	for _, pkg := range xormPkgs {
+		for _, h := range []string{"*" + pkg + ".Engine", "*" + pkg + ".Session", pkg + ".Interface", pkg + ".EngineInterface"} {
+			add(h, xormChain, xorm(Chain))
+			add(h, "SQL", xorm(Chain).sql(0))
+			add(h, "Get GetOrError Find", xorm(Load).dest(0))            // a model, models, or the columns of Cols
+			add(h, "Update", xorm(Write).form(Setters).value(0))         // Incr, Decr and SetExpr, then the bean's fields or entries
+			add(h, "Exec", spec(Exec, Xorm).in(SQLText).sql(0).packed()) // SQL text, on the session's handle
+		}
+		for _, h := range []string{"*" + pkg + ".Engine", "*" + pkg + ".EngineGroup", pkg + ".EngineInterface"} {
+			add(h, "NewSession", xorm(OpenConn))
+		}
+		add("*"+pkg+".EngineGroup", "Context", xorm(Chain))
+		add("*"+pkg+".Engine", "Transaction", xorm(RunInTx).callback(0))
+		add("*"+pkg+".Session", "Begin", xorm(BeginOn))
+		add("*"+pkg+".Session", "BeginTx", xorm(BeginOn).opts(0))
+		add("*"+pkg+".Session", "Commit Rollback Close", xorm(End))
 	}
-	for _, h := range []string{"*" + xormPkg + ".Engine", "*" + xormPkg + ".EngineGroup", xormPkg + ".EngineInterface"} {
-		add(h, "NewSession", xorm(OpenConn))
-	}
-	add("*"+xormPkg+".EngineGroup", "Context", xorm(Chain))
-	add("*"+xormPkg+".Engine", "Transaction", xorm(RunInTx).callback(0))
-	add("*"+xormPkg+".Session", "Begin", xorm(BeginOn))
-	add("*"+xormPkg+".Session", "BeginTx", xorm(BeginOn).opts(0))
-	add("*"+xormPkg+".Session", "Commit Rollback Close", xorm(End))
 
 	mongoRows(add)
 	boilLibRows(t, add)
@@ -752,9 +758,11 @@ func HandleKindOf(t types.Type) HandleKind {
 		return Tx
 	case IsNamed(t, bunPkg, "IDB"), IsNamed(t, bunPkg, "IConn"):
 		return Interface
-	case isPtrTo(t, xormPkg, "Engine"), isPtrTo(t, xormPkg, "EngineGroup"), IsNamed(t, xormPkg, "EngineInterface"):
+	case slices.ContainsFunc(xormPkgs, func(pkg string) bool {
+		return isPtrTo(t, pkg, "Engine") || isPtrTo(t, pkg, "EngineGroup") || IsNamed(t, pkg, "EngineInterface")
+	}):
 		return Pool
-	case isPtrTo(t, xormPkg, "Session"), IsNamed(t, xormPkg, "Interface"):
+	case slices.ContainsFunc(xormPkgs, func(pkg string) bool { return isPtrTo(t, pkg, "Session") || IsNamed(t, pkg, "Interface") }):
 		// A session is a transaction after Begin, and a session or an
 		// engine reached through a parameter is what the caller passes.
 		return Interface
@@ -861,7 +869,7 @@ const GormQueryOption = "gorm:query_option"
 
 // Libraries are the package paths whose import makes a package worth
 // analysing.
-var Libraries = slices.Concat([]string{sqlPkg, gormPkg, gormV1Pk, pgxPkg, pgx4Pkg, mcPkg, bunPkg, xormPkg, entPkg, redsyncPkg, redislockPkg}, sqlxPkgs, redisPkgs, redigoPkgs, mongoPkgs, boilModules)
+var Libraries = slices.Concat([]string{sqlPkg, gormPkg, gormV1Pk, pgxPkg, pgx4Pkg, mcPkg, bunPkg, entPkg, redsyncPkg, redislockPkg}, sqlxPkgs, xormPkgs, redisPkgs, redigoPkgs, mongoPkgs, boilModules)
 
 // IsLibrary reports whether path is one of the libraries themselves (their
 // own code is not analysed).

@@ -142,9 +142,9 @@ func TestUnmodelled(t *testing.T) {
 		{"github.com/redis/rueidis", "rueidis"},
 		{"xorm.io/xorm", ""}, // modelled
 		{"xorm.io/xorm/schemas", ""},
-		{"github.com/go-xorm/xorm", "go-xorm (xorm before xorm.io)"},
-		{"github.com/xorm-io/xorm", "xorm's fork xorm-io/xorm"},
-		{"github.com/xorm-io/xorm/schemas", "xorm's fork xorm-io/xorm"},
+		{"github.com/go-xorm/xorm", ""}, // modelled, as xorm
+		{"github.com/xorm-io/xorm", ""},
+		{"github.com/xorm-io/xorm/schemas", ""},
 		{"github.com/pocketbase/dbx", "pocketbase/dbx"},
 		{"entgo.io/ent/dialect/sql", ""},                  // modelled, through the code it generates
 		{"github.com/volatiletech/sqlboiler/v4/boil", ""}, // modelled, through the models it generates

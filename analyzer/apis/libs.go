@@ -16,7 +16,7 @@ const (
 	Memcache        // github.com/bradfitz/gomemcache/memcache
 	Redigo          // github.com/gomodule/redigo/redis (and github.com/garyburd/redigo/redis)
 	Bun             // github.com/uptrace/bun
-	Xorm            // xorm.io/xorm
+	Xorm            // xorm.io/xorm, and the same API at github.com/go-xorm/xorm and github.com/xorm-io/xorm
 	Ent             // entgo.io/ent: the code it generates into the program
 	Mongo           // go.mongodb.org/mongo-driver (v1) and its v2
 	Boil            // github.com/volatiletech/sqlboiler/v4: the models it generates into the program

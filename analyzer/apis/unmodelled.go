@@ -18,8 +18,6 @@ type UnmodelledLibrary struct {
 var unmodelled = []UnmodelledLibrary{
 	{"go-redis v6", "github.com/go-redis/redis"},
 	{"rueidis", "github.com/redis/rueidis"},
-	{"go-xorm (xorm before xorm.io)", "github.com/go-xorm/xorm"},
-	{"xorm's fork xorm-io/xorm", "github.com/xorm-io/xorm"},
 	{"pocketbase/dbx", "github.com/pocketbase/dbx"},
 	{"sqlboiler v3", "github.com/volatiletech/sqlboiler"},
 	{"go-pg", "github.com/go-pg/pg"},
