@@ -2,9 +2,12 @@ package analyzer
 
 import (
 	"cmp"
+	"go/ast"
 	"go/token"
 	"go/types"
 	"slices"
+	"strconv"
+	"strings"
 
 	"golang.org/x/tools/go/analysis"
 
@@ -63,6 +66,7 @@ func newRegistry(pass *analysis.Pass, results []*flow.Result, imports []*summary
 			}
 		}
 	}
+	own.Columns = append(own.Columns, textRecounts(pass, own.Columns)...)
 	own.Normalize()
 	r := &registry{fset: pass.Fset, byColumn: make(map[[2]string][]summary.ColumnWrite), flips: guardedFlips(results)}
 	add := func(ws []summary.ColumnWrite) {
@@ -90,6 +94,49 @@ func newRegistry(pass *analysis.Pass, results []*flow.Result, imports []*summary
 		r.byColumn[k] = ws
 	}
 	return r, own
+}
+
+// textRecounts returns the recounts that the package's SQL text makes
+// and its writes do not show: an UPDATE that sets a column to a count of
+// other rows, kept as a string literal wherever the analysis cannot follow
+// it to the call that runs it (gogs' consistency checks, a table of
+// structs whose SQL a loop hands to Exec). Text in a program is there to
+// be run, and a recount is what makes a lost change to the column come
+// back, so it counts wherever it is.
+func textRecounts(pass *analysis.Pass, seen []summary.ColumnWrite) []summary.ColumnWrite {
+	var out []summary.ColumnWrite
+	known := func(table, col string) bool {
+		return slices.ContainsFunc(seen, func(c summary.ColumnWrite) bool { return c.Recount && c.Table == table && c.Column == col }) ||
+			slices.ContainsFunc(out, func(c summary.ColumnWrite) bool { return c.Table == table && c.Column == col })
+	}
+	for _, f := range pass.Files {
+		for _, d := range f.Decls {
+			fn := "" // a package-level literal belongs to no function
+			if fd, ok := d.(*ast.FuncDecl); ok {
+				if obj, ok := pass.TypesInfo.Defs[fd.Name].(*types.Func); ok {
+					fn = flow.FuncName(obj)
+				}
+			}
+			ast.Inspect(d, func(n ast.Node) bool {
+				lit, ok := n.(*ast.BasicLit)
+				if !ok || lit.Kind != token.STRING || !strings.Contains(strings.ToUpper(lit.Value), "UPDATE") {
+					return true
+				}
+				text, err := strconv.Unquote(lit.Value)
+				if err != nil {
+					return true
+				}
+				table, cols := flow.Recounts(text)
+				for _, col := range cols {
+					if !known(table, col) {
+						out = append(out, summary.ColumnWrite{Table: table, Column: col, Recount: true, Func: fn, Site: at(pass.Fset, lit.Pos())})
+					}
+				}
+				return true
+			})
+		}
+	}
+	return out
 }
 
 // others returns the targeted writes of a column other than the one at

@@ -14,6 +14,28 @@ import (
 	"github.com/lostupdate/lostupdate/analyzer/sqltext"
 )
 
+// Recounts returns the table an UPDATE's text writes and the columns it
+// sets to what it counts from other rows (SET num_comments = (SELECT
+// COUNT(*) …)), or nothing for text that is not such an UPDATE: what the
+// program recounts wherever it keeps the text, in a table of checks run
+// through a field as well as in a call's argument.
+func Recounts(text string) (table string, columns []string) {
+	s := sqltext.Parse(text)
+	if s.Kind != sqltext.Update {
+		return "", nil
+	}
+	table = stmtTable(&s)
+	for i := range s.Sets {
+		if recount(&s.Sets[i], text, table) {
+			columns = append(columns, s.Sets[i].Column)
+		}
+	}
+	if len(columns) == 0 || table == "" {
+		return "", nil
+	}
+	return table, columns
+}
+
 // recount reports whether an assignment of an UPDATE (whose text is sql)
 // sets its column of table from other rows: not from its own old value
 // nor from a value of Go, but from a subquery (whose placeholders only
