@@ -249,8 +249,8 @@ func (r *runner) staleRow(w *flow.Write, reg *registry) *finding {
 	byLoad := make(map[*flow.Load][]flow.Written)
 	var order []*flow.Load
 	for _, v := range w.Values {
-		if v.Column == "" {
-			continue
+		if v.Column == "" || v.Given {
+			continue // a column written only if a caller names it goes back only there
 		}
 		for _, l := range v.Labels {
 			if l.Load == nil || l.Changed() || l.Column != v.Column || !sameTable(l.Load.Table, w.Table) || l.Load.IsKey(v.Column) || !sameRow(w, v, l) {

@@ -1563,11 +1563,17 @@ func (c *funcCtx) namedColumns(e *env, call *ssa.Call) []string {
 	if sig == nil || !sig.Variadic() || len(cc.Args) == 0 {
 		return nil
 	}
-	last := sig.Params().At(sig.Params().Len() - 1).Type()
-	if sl, ok := last.Underlying().(*types.Slice); !ok || !types.Identical(sl.Elem(), types.Typ[types.String]) {
+	return c.columnNames(e, cc.Args[len(cc.Args)-1])
+}
+
+// columnNames returns the constant strings of a []string value built in
+// place: a variadic argument, or a slice literal (UpdateUser(id, user,
+// []string{"avatar"}, false)); nil for anything else.
+func (c *funcCtx) columnNames(e *env, v ssa.Value) []string {
+	if sl, ok := v.Type().Underlying().(*types.Slice); !ok || !types.Identical(sl.Elem(), types.Typ[types.String]) {
 		return nil
 	}
-	vals, ok := c.varargs(e, cc.Args[len(cc.Args)-1])
+	vals, ok := c.varargs(e, v)
 	if !ok {
 		return nil
 	}
@@ -1753,6 +1759,14 @@ func (c *funcCtx) summaryWrites(st *state, e *env, call *ssa.Call, sum *summary.
 		if w.Param < -1 || w.Param >= len(args) || w.Param >= 0 && args[w.Param] == nil {
 			continue
 		}
+		// A field the callee writes only if the caller names its column
+		// (Casdoor's UpdateUser(id, user, columns, …)).
+		named, givenParam := []string(nil), -1
+		if w.Given && !w.Whole {
+			if named, givenParam = c.givenColumns(e, args, w); named != nil && !slices.Contains(named, w.Column) {
+				continue
+			}
+		}
 		own := w.Param < 0
 		i := slices.IndexFunc(groups, func(g group) bool {
 			if g.own != own || g.handle != w.Handle {
@@ -1777,14 +1791,16 @@ func (c *funcCtx) summaryWrites(st *state, e *env, call *ssa.Call, sum *summary.
 				// UpdateStatus(ctx, s, "in_reply_to_id", …) on an
 				// interface, updateCols(e, issue, "name") with xorm's
 				// Cols(cols...): the columns it is given.
-				only = c.namedColumns(e, call)
-				// UpdateCols(issue, cols...) handing its own on.
-				cc := call.Common()
-				given = w.Given && only == nil && len(cc.Args) > 0 && c.variadicParam(e, cc.Args[len(cc.Args)-1])
+				if w.Given {
+					only, givenParam = c.givenColumns(e, args, w)
+				} else {
+					only = c.namedColumns(e, call)
+				}
+				given = w.Given && only == nil
 			}
 			vals, _ = c.objectWrites(st, e, args[w.Param], w.Path, only)
 			for i := range vals {
-				vals[i].Given = given && vals[i].Whole
+				vals[i].Given, vals[i].GivenParam = given, givenParam
 			}
 			if w.Path == "" && len(sum.Mutates) > 0 {
 				setInCallee(vals, sum.Mutates, w.Param, recordFields(peel(args[w.Param]).Type()))
@@ -1801,6 +1817,11 @@ func (c *funcCtx) summaryWrites(st *state, e *env, call *ssa.Call, sum *summary.
 			// u.HasData = true, then a repository's Update(u): the callee
 			// writes the constant the caller set.
 			vals = []Written{{Column: w.Column, Arg: -1, Fresh: true, Const: true, Value: k, Row: c.calleeRow(st, e, args, w)}}
+		}
+		if w.Given && !w.Whole && named == nil {
+			for i := range vals {
+				vals[i].Given, vals[i].GivenParam = true, givenParam
+			}
 		}
 		inTx := c.inTx(st, h) || w.Handle.InTx && w.Handle.Param >= 0
 		// 1000+i: clear of the call's other write events (50, 60+i),
@@ -2028,24 +2049,66 @@ func setInCallee(vals []Written, ms []summary.Mutate, param int, fields []record
 	}
 }
 
-// variadicParam reports whether v is, or appends to, the variadic
-// parameter of the function being analysed (cols = append(cols,
-// "updated_unix"); Cols(cols...)).
-func (c *funcCtx) variadicParam(e *env, v ssa.Value) bool {
-	for range 8 {
-		switch x := peel(e.resolve(v)).(type) {
+// givenColumns returns, at a call of a function whose write w is limited
+// to the columns a parameter of it names, those columns when the call
+// names them in place; otherwise nil and the caller's own parameter that
+// it hands on (UpdateCols(issue, cols...)), or -1.
+func (c *funcCtx) givenColumns(e *env, args []ssa.Value, w summary.Write) ([]string, int) {
+	if w.GivenParam < 0 || w.GivenParam >= len(args) || args[w.GivenParam] == nil {
+		return nil, -1
+	}
+	if named := c.columnNames(e, args[w.GivenParam]); named != nil {
+		return named, -1
+	}
+	p, _ := c.columnsParam(e, args[w.GivenParam])
+	return nil, p
+}
+
+// columnsParam returns the index of the parameter of the function being
+// analysed whose strings v holds: the parameter itself, appended to
+// (cols = append(cols, "updated_unix"); Cols(cols...)), or chosen on a
+// branch against a list of constants (if len(columns) == 0 { columns =
+// []string{…} }). The constants added are not the caller's to name and are
+// left out: they are the function's own bookkeeping (a hash, an update
+// time).
+func (c *funcCtx) columnsParam(e *env, v ssa.Value) (int, bool) {
+	param := -1
+	seen := make(map[ssa.Value]bool)
+	var walk func(v ssa.Value, depth int) bool
+	walk = func(v ssa.Value, depth int) bool {
+		v = peel(e.resolve(v))
+		if depth > 8 || seen[v] {
+			return depth <= 8
+		}
+		seen[v] = true
+		if _, konst := varargsOf(v); konst {
+			return true // the function's own list, when the caller names none
+		}
+		switch x := v.(type) {
 		case *ssa.Call:
 			if b, ok := x.Call.Value.(*ssa.Builtin); !ok || b.Name() != "append" || len(x.Call.Args) == 0 {
 				return false
 			}
-			v = x.Call.Args[0]
+			return walk(x.Call.Args[0], depth+1)
+		case *ssa.Phi:
+			for _, edge := range x.Edges {
+				if !walk(edge, depth+1) {
+					return false
+				}
+			}
+			return true
 		case *ssa.Parameter:
-			sig := x.Parent().Signature
-			params := x.Parent().Params
-			return sig.Variadic() && len(params) > 0 && params[len(params)-1] == x
-		default:
-			return false
+			i := c.paramIndex(x)
+			if sl, ok := x.Type().Underlying().(*types.Slice); i < 0 || !ok || !types.Identical(sl.Elem(), types.Typ[types.String]) || param >= 0 && param != i {
+				return false
+			}
+			param = i
+			return true
 		}
+		return false
 	}
-	return false
+	if !walk(v, 0) || param < 0 {
+		return -1, false
+	}
+	return param, true
 }

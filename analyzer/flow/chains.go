@@ -58,10 +58,12 @@ type chain struct {
 	// fields are the Go names of the entity fields whose columns ent's
 	// setters write, by column.
 	fields map[string]string
-	// colsGiven reports that xorm's Cols names the columns of the
-	// function's variadic parameter (updateCols(e, issue, cols...)):
-	// the caller's, known at the call.
+	// colsGiven reports that xorm's Cols names the columns a parameter
+	// of the function holds (updateCols(e, issue, cols...), Casdoor's
+	// updateUser(id, user, columns)): the caller's, known at the call;
+	// colsParam is that parameter's index.
 	colsGiven bool
+	colsParam int
 	// ranked is the first column the chain orders its rows by (GORM's
 	// and xorm's OrderBy("n desc"), xorm's Desc("n")).
 	ranked string

@@ -335,9 +335,13 @@ type Written struct {
 	// given (Select(…).Updates).
 	Whole bool
 	Only  []string
-	// Given reports a whole write limited to the columns its function's
-	// caller names (xorm's Cols(cols...) of a variadic parameter).
-	Given bool
+	// Given reports a whole write limited to the columns that the
+	// strings of the function's parameter GivenParam name (xorm's
+	// Cols(cols...) of a variadic parameter, or of a []string one): the
+	// caller's. GivenParam is -1 when the columns are not known anywhere
+	// (a caller's computed list): which of the fields go back is unknown.
+	Given      bool
+	GivenParam int
 	// Numeric reports a number, which an atomic update can add to; Time
 	// a time (time.Time, sql.NullTime), which with a constant is what a
 	// method marks a row with when something happens (consumed =

@@ -195,7 +195,7 @@ func (c *funcCtx) summarize(r *Result) *summary.Summary {
 				if l.Load != nil {
 					continue
 				}
-				s.Writes = append(s.Writes, summary.Write{Param: l.Param, Path: l.PPath, Whole: v.Whole, Only: v.Only, Given: v.Given, Column: v.Column, Table: w.Table, Change: l.Change, Handle: w.Handle.Ref(w.InTx), LockedFirst: lockedFirst, LockedSerial: lockedSerial, Numeric: v.Numeric, Lib: w.Lib.Name(), Checks: w.Checks, Tested: w.Tested, Moves: moves, Site: c.site(w.Pos, w.Site),
+				s.Writes = append(s.Writes, summary.Write{Param: l.Param, Path: l.PPath, Whole: v.Whole, Only: v.Only, Given: v.Given, GivenParam: v.GivenParam, Column: v.Column, Table: w.Table, Change: l.Change, Handle: w.Handle.Ref(w.InTx), LockedFirst: lockedFirst, LockedSerial: lockedSerial, Numeric: v.Numeric, Lib: w.Lib.Name(), Checks: w.Checks, Tested: w.Tested, Moves: moves, Site: c.site(w.Pos, w.Site),
 					RowParams: v.Row.Params, RowLocal: len(v.Row.Loads) > 0 || v.Row.Elsewhere, RowKeys: c.rowKeys(v.Row), Keys: c.writeKeys(w.KeyArgs)})
 			}
 		}

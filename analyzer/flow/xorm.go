@@ -59,8 +59,8 @@ func (c *funcCtx) xormChain(e *env, v ssa.Value, lib apis.Lib, write bool) chain
 		case "Cols", "MustCols":
 			cols := c.xormColumns(e, args)
 			ch.columns = append(ch.columns, cols...)
-			if len(cols) == 0 && len(args) > 0 && c.variadicParam(e, args[0]) {
-				ch.colsGiven = true
+			if len(cols) == 0 && len(args) > 0 {
+				ch.colsParam, ch.colsGiven = c.columnsParam(e, args[0])
 			}
 		case "OrderBy":
 			if t, ok := text(0); ok {
@@ -220,7 +220,7 @@ func (c *funcCtx) xormWrite(st *state, e *env, x apiCall, bean ssa.Value) {
 		mv, ma := c.objectWrites(st, e, bean, "", only)
 		if ch.colsGiven && len(ch.columns) == 0 {
 			for i := range mv {
-				mv[i].Given = mv[i].Whole
+				mv[i].Given, mv[i].GivenParam = true, ch.colsParam
 			}
 		}
 		numeric := mapNumbers(e, bean)

@@ -184,10 +184,12 @@ type Write struct {
 	Whole bool
 	// Only are the columns a whole write is limited to (GORM
 	// Select(…).Updates), when given; Given reports that they are the
-	// strings the caller passes as the function's variadic parameter
-	// (xorm's Cols(cols...)).
-	Only  []string
-	Given bool
+	// strings the caller passes as the function's parameter GivenParam
+	// (xorm's Cols(cols...) of a variadic or a []string parameter), or,
+	// with GivenParam -1, strings no caller names.
+	Only       []string
+	Given      bool
+	GivenParam int
 	// Column is the column written and Table the table (or GORM model),
 	// when known.
 	Column string
@@ -474,11 +476,20 @@ func (s *Summary) String() string {
 				what = fmt.Sprintf("param %d%s (%s)", w.Param, w.Path, strings.Join(w.Only, ", "))
 			}
 			if w.Given {
-				what = fmt.Sprintf("param %d%s (the columns given)", w.Param, w.Path)
+				what = fmt.Sprintf("param %d%s (the columns of param %d)", w.Param, w.Path, w.GivenParam)
+				if w.GivenParam < 0 {
+					what = fmt.Sprintf("param %d%s (columns not known)", w.Param, w.Path)
+				}
 			}
 		}
 		if w.Column != "" {
 			what += " to " + w.Column
+			switch {
+			case w.Given && !w.Whole && w.GivenParam < 0:
+				what += " if named"
+			case w.Given && !w.Whole:
+				what += fmt.Sprintf(" if param %d names it", w.GivenParam)
+			}
 		}
 		if w.Param < 0 {
 			what = w.Column

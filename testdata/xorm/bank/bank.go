@@ -333,7 +333,7 @@ func updateCols(e *xorm.Engine, acc *Account, cols ...string) error {
 }
 
 // UpdateCols writes the columns named of the account.
-func (b *Bank) UpdateCols(acc *Account, cols ...string) error { // want UpdateCols:`^writes param 1 \(the columns given\) on param 0\.engine \(pool\)$`
+func (b *Bank) UpdateCols(acc *Account, cols ...string) error { // want UpdateCols:`^writes param 1 \(the columns of param 2\) on param 0\.engine \(pool\)$`
 	return updateCols(b.engine, acc, cols...)
 }
 
