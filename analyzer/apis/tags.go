@@ -42,6 +42,9 @@ type TagRule struct {
 	// Identity is a column that is the primary key by its name, whichever
 	// tag names it (a MongoDB document's "_id").
 	Identity string
+	// Document reports a tag of a document's field rather than a table's
+	// column: what a field holds nests in the document.
+	Document bool
 	// KeyName reports that the name a NameFirst tag starts with is the
 	// column of a key field before any tag's column, even with a colon in
 	// it.
@@ -71,7 +74,7 @@ var tagRules = []TagRule{
 	{Key: "xorm", Syntax: Words, PrimaryKey: []string{"pk"}, Version: "version", Omit: []string{"-", "<-"}},
 	{Key: "bun", Syntax: NameFirst, PrimaryKey: []string{"pk"}, KeyName: true, OmitPrefix: "-", Table: "table:", TableField: "BaseModel", Relation: []string{"rel:", "m2m:"}},
 	{Key: "db", Syntax: NameFirst, Omit: []string{"-"}, Binds: true},
-	{Key: "bson", Syntax: NameFirst, LowerDefault: true, Identity: "_id"},
+	{Key: "bson", Syntax: NameFirst, LowerDefault: true, Identity: "_id", Document: true},
 	{Key: "boil", Syntax: NameFirst},
 }
 
@@ -89,6 +92,7 @@ type FieldTag struct {
 	Version   bool   // a tag marks the field the model's version
 	Omit      bool   // a tag leaves the field out of what the library writes
 	Relation  bool   // a tag makes the field a relation to other rows
+	Declared  bool   // a tag of a library that maps fields to a table's columns (gorm, xorm, bun, db, boil) is present
 	Bind      string // the whole tag of a Binds rule, "" without one
 	Table     string // the table a Table option names, on the TableField
 }
@@ -124,6 +128,7 @@ func ReadTag(field, tag string) FieldTag {
 		t.Version = t.Version || r.Version != "" && r.marked(v, words, r.Version)
 		t.Omit = t.Omit || r.omits(v, words)
 		t.Relation = t.Relation || r.relates(v)
+		t.Declared = t.Declared || !r.Document
 		if r.Binds && t.Bind == "" {
 			t.Bind = v
 		}

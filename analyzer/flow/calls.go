@@ -1207,7 +1207,11 @@ func (c *funcCtx) readSource(st *state, e *env, args []ssa.Value, src summary.So
 	}
 	name := c.nameOf(base) + renderPath(path+src.Path)
 	base, path = st.canon(base, path+src.Path)
-	return c.readLoc(st, e, base, path, name, fieldColumn(a.Type(), src.Path))
+	col := fieldColumn(a.Type(), src.Path)
+	if ref, ok := elementRef(e, a); ok {
+		col = ref // a part of an element of a list kept in a column
+	}
+	return c.readLoc(st, e, base, path, name, col)
 }
 
 // writtenSource returns the labels of what a callee writes from argument

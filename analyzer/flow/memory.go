@@ -241,7 +241,8 @@ func (c *funcCtx) recordParts(st *state, e *env, val ssa.Value) (labels, map[str
 	if sb == nil {
 		return c.valueLabels(st, e, val), nil
 	}
-	whole, _, _ := c.coverOf(st, e, sb, sp, c.nameOf(sb)+renderPath(sp), colRef{})
+	cr, _ := elementRef(e, val) // an element of a list kept in a column
+	whole, _, _ := c.coverOf(st, e, sb, sp, c.nameOf(sb)+renderPath(sp), cr)
 	parts := make(map[string]entry)
 	for p, en := range st.mem[sb] {
 		if p != sp && under(p, sp) {
@@ -291,8 +292,11 @@ func (c *funcCtx) readMem(st *state, e *env, ptr ssa.Value) labels {
 	name := c.nameOf(base) + renderPath(path)
 	base, path = st.canon(base, path)
 	var col colRef
-	if fa, ok := e.resolve(ptr).(*ssa.FieldAddr); ok {
-		col = partRef(e, fa.X, fa.Field)
+	switch p := e.resolve(ptr).(type) {
+	case *ssa.FieldAddr:
+		col = partRef(e, p.X, p.Field)
+	case *ssa.IndexAddr:
+		col, _ = elementRef(e, p) // an element of a list kept in a column is of that column
 	}
 	col.of = derefType(ptr.Type())
 	if _, isPtr := derefType(ptr.Type()).Underlying().(*types.Pointer); isPtr {
@@ -499,7 +503,56 @@ func partRef(e *env, x ssa.Value, i int) colRef {
 		}
 		break
 	}
+	if ref, ok := elementRef(e, x); ok {
+		return ref
+	}
 	return fieldRef(x.Type(), i)
+}
+
+// elementRef returns, for x an element of a slice or array kept in a
+// field of a record that a tag declares a column (it of range
+// order.Items, with the items stored as JSON in one column), the column of
+// that field: the element's own fields
+// are parts of it, not columns of the table (an item's Price is not the
+// order's price). ok is false for anything else, such as an element of the
+// rows a load returned, whose fields are columns.
+func elementRef(e *env, x ssa.Value) (colRef, bool) {
+	var coll ssa.Value
+	switch el := e.resolve(x).(type) {
+	case *ssa.UnOp:
+		ia, ok := e.resolve(el.X).(*ssa.IndexAddr)
+		if !ok || el.Op != token.MUL {
+			return colRef{}, false
+		}
+		coll = ia.X
+	case *ssa.IndexAddr:
+		coll = el.X
+	case *ssa.Index:
+		coll = el.X
+	default:
+		return colRef{}, false
+	}
+	var t types.Type
+	var i int
+	switch f := e.resolve(coll).(type) {
+	case *ssa.UnOp:
+		fa, ok := e.resolve(f.X).(*ssa.FieldAddr)
+		if !ok || f.Op != token.MUL {
+			return colRef{}, false
+		}
+		t, i = fa.X.Type(), fa.Field
+	case *ssa.Field:
+		t, i = f.X.Type(), f.Field
+	default:
+		return colRef{}, false
+	}
+	// Only a field a library's tag declares a column (xorm:"mediumtext",
+	// gorm:"serializer:json"): a list in an untagged field may be rows
+	// the program keeps there (a user's credentials, a GORM association).
+	if ft := apis.ReadTag(fieldOf(t, i).Name(), fieldTag(t, i)); !ft.Declared || ft.Relation || ft.Omit {
+		return colRef{}, false
+	}
+	return fieldRef(t, i), true
 }
 
 // narrow keeps, of the labels of a whole record read one field at a time,
