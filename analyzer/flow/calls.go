@@ -1381,6 +1381,30 @@ func holdsRecords(t types.Type) bool {
 	return false
 }
 
+// rewritesText reports whether fn takes one string and returns a string
+// (and an error, maybe): a rewriting of the text given (a path expanded, a
+// name made canonical), with nothing of the request's to add to it. What
+// it computes from a column's value is that value in another form: written
+// back, it puts back what was read, as a stale copy does, and does not
+// lose a concurrent change the way an increment does.
+func rewritesText(fn *types.Func) bool {
+	if fn == nil {
+		return false
+	}
+	sig, ok := fn.Type().(*types.Signature)
+	if !ok || sig.Recv() != nil || sig.Params().Len() != 1 || sig.Results().Len() < 1 || sig.Results().Len() > 2 {
+		return false
+	}
+	isString := func(t types.Type) bool {
+		b, ok := t.Underlying().(*types.Basic)
+		return ok && b.Kind() == types.String
+	}
+	if !isString(sig.Params().At(0).Type()) || !isString(sig.Results().At(0).Type()) {
+		return false
+	}
+	return sig.Results().Len() == 1 || types.Identical(sig.Results().At(1).Type(), types.Universe.Lookup("error").Type())
+}
+
 // applySummary applies a callee's summary at a call.
 func (c *funcCtx) applySummary(st *state, e *env, call *ssa.Call, sum *summary.Summary, callee *types.Func, args []ssa.Value, overrides map[int]Handle) {
 	guardCall(st, sum.Guard, sum.Clears, FuncName(callee))
@@ -1404,13 +1428,20 @@ func (c *funcCtx) applySummary(st *state, e *env, call *ssa.Call, sum *summary.S
 		}
 		parts[i][path] = parts[i][path].union(ls)
 	}
+	rewrite := rewritesText(callee)
 	for _, f := range sum.Flows {
 		if f.Result < 0 || f.Result >= nres {
 			continue
 		}
 		var ls labels
 		for _, src := range f.From {
-			ls = ls.union(c.withChange(c.readSource(st, e, args, src), src.Change))
+			change := src.Change
+			if rewrite && change == summary.Computed {
+				// expandPath(p.Endpoint): the same text in another
+				// form, written back as it was read, not changed.
+				change = summary.Opaque
+			}
+			ls = ls.union(c.withChange(c.readSource(st, e, args, src), change))
 		}
 		addPart(f.Result, f.Path, ls)
 	}
