@@ -101,6 +101,15 @@ func modelOf(fn *types.Func) (m callModel, from, into int) {
 // count moved by one is a new count.
 var computing = map[string]func(string) bool{
 	"time": oneOf("Time.Add", "Time.AddDate", "Time.Truncate", "Time.Round", "Duration.Truncate", "Duration.Round"),
+	// Arithmetic that cannot overflow, or that keeps cents exact: an
+	// amount added to a balance read is a balance changed, also through
+	// new(big.Int).Add(big.NewInt(a), big.NewInt(b)) or a.Add(b) of a
+	// decimal.
+	"math/big": oneOf("Int.Add", "Int.Sub", "Int.Mul", "Int.Quo", "Int.Div", "Int.Neg", "Int.Abs",
+		"Float.Add", "Float.Sub", "Float.Mul", "Float.Quo", "Float.Neg", "Float.Abs",
+		"Rat.Add", "Rat.Sub", "Rat.Mul", "Rat.Quo", "Rat.Neg", "Rat.Abs"),
+	"github.com/shopspring/decimal": oneOf("Decimal.Add", "Decimal.Sub", "Decimal.Mul", "Decimal.Div", "Decimal.DivRound",
+		"Decimal.Neg", "Decimal.Abs", "Decimal.Pow", "Sum"),
 }
 
 // recvName names the type of a method's receiver, without the pointer.
@@ -146,6 +155,11 @@ var pure = map[string]func(string) bool{
 	"github.com/samber/lo": oneOf("If", "IfF", "ifElse.ElseIf", "ifElse.ElseIfF", "ifElse.Else", "ifElse.ElseF",
 		"Ternary", "TernaryF", "Coalesce", "CoalesceOrEmpty", "FromPtr", "FromPtrOr", "ToPtr", "EmptyableToPtr", "Must", "Must1", "Must2", "Must3", "Must4", "Must5", "Must6"),
 	"k8s.io/utils/ptr": oneOf("To", "Deref"),
+	"math/big": oneOf("NewInt", "NewFloat", "NewRat", "Int.Int64", "Int.Uint64", "Int.Set", "Int.SetInt64", "Int.SetUint64",
+		"Int.String", "Float.Float64", "Float.Int64", "Float.Set", "Float.SetFloat64", "Float.SetInt64", "Float.String", "Rat.Float64"),
+	"github.com/shopspring/decimal": oneOf("NewFromInt", "NewFromInt32", "NewFromFloat", "NewFromFloat32", "NewFromString",
+		"RequireFromString", "New", "Decimal.IntPart", "Decimal.Float64", "Decimal.InexactFloat64", "Decimal.String",
+		"Decimal.StringFixed", "Decimal.Round", "Decimal.Truncate", "Decimal.Copy"),
 	"github.com/aws/aws-sdk-go/aws": func(n string) bool {
 		return n != "" && (strings.HasSuffix(n, "Value") || oneOf("String", "Int", "Int64", "Bool", "Float64", "Time")(n))
 	},
