@@ -2,6 +2,7 @@ package flow
 
 import (
 	"go/constant"
+	"go/token"
 	"go/types"
 	"slices"
 	"strings"
@@ -242,6 +243,11 @@ func (c *funcCtx) builtinCall(st *state, e *env, call *ssa.Call, name string, ar
 		if len(args) > 1 {
 			head = c.appendedTo(head, rest)
 		}
+		if len(args) == 2 && filtersOut(e, call, args[1]) {
+			// groups kept but the one the request removes: a list with
+			// an element taken out is a changed list.
+			rest = c.computed(rest)
+		}
 		c.setVal(call, head.union(rest))
 	case "len", "cap":
 		// How many elements a value holds (rows found, entries of a list)
@@ -272,6 +278,50 @@ func (c *funcCtx) builtinCall(st *state, e *env, call *ssa.Call, name string, ar
 		c.setVal(call, c.computed(ls))
 	}
 	return true
+}
+
+// filtersOut reports whether an append copies one value of a basic type
+// only when it differs from a value of the program's (if v != id { kept
+// = append(kept, v) }): a list rebuilt without an element the request
+// names, as util.DeleteVal does. A test against a constant (v != "") only
+// tidies the list, and a list of records filtered is still those rows.
+func filtersOut(e *env, call *ssa.Call, added ssa.Value) bool {
+	vals, ok := varargsOf(e.resolve(added))
+	if !ok || len(vals) != 1 || vals[0] == nil {
+		return false
+	}
+	v := peel(e.resolve(vals[0]))
+	if b, ok := v.Type().Underlying().(*types.Basic); !ok || b.Info()&(types.IsString|types.IsInteger) == 0 {
+		return false
+	}
+	b := call.Block()
+	if b == nil || len(b.Preds) != 1 {
+		return false
+	}
+	pred := b.Preds[0]
+	if len(pred.Instrs) == 0 {
+		return false
+	}
+	cond, ok := pred.Instrs[len(pred.Instrs)-1].(*ssa.If)
+	if !ok {
+		return false
+	}
+	cmp, ok := cond.Cond.(*ssa.BinOp)
+	if !ok || cmp.Op != token.NEQ && cmp.Op != token.EQL {
+		return false
+	}
+	// The kept branch: the true one of v != x, the false one of v == x.
+	if kept := pred.Succs[0] == b; kept != (cmp.Op == token.NEQ) {
+		return false
+	}
+	x, y := peel(e.resolve(cmp.X)), peel(e.resolve(cmp.Y))
+	switch {
+	case x == v:
+		return !isConst(y)
+	case y == v:
+		return !isConst(x)
+	}
+	return false
 }
 
 // appendedTo returns the labels of a list head given elements labelled
