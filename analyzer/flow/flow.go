@@ -335,10 +335,10 @@ type Written struct {
 	// given (Select(…).Updates).
 	Whole bool
 	Only  []string
-	// Given reports a whole write limited to the columns that the
-	// strings of the function's parameter GivenParam name (xorm's
-	// Cols(cols...) of a variadic parameter, or of a []string one): the
-	// caller's. GivenParam is -1 when the columns are not known anywhere
+	// Given reports a value of a record written only if its column is
+	// among those the strings of the function's parameter GivenParam
+	// name (xorm's Cols(cols...) of a variadic parameter, or of a
+	// []string one): the caller's. GivenParam is -1 when the columns are not known anywhere
 	// (a caller's computed list): which of the fields go back is unknown.
 	Given      bool
 	GivenParam int
