@@ -343,8 +343,8 @@ func (r *runner) staleRow(w *flow.Write, reg *registry) *finding {
 
 // timestamp reports whether a column holds the time of an event (updated_at,
 // accessed_time, last_seen, Gitea's and gogs' updated_unix): another
-// writer's newer time put back to an
-// older one is not the lost update a stale row is reported for.
+// writer's newer time put back to an older one is not the lost update a
+// stale row is reported for.
 func timestamp(col string) bool {
 	for _, suf := range []string{"_at", "_time", "_date", "_ts", "_on", "_unix", "_timestamp"} {
 		if strings.HasSuffix(col, suf) {
