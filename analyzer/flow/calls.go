@@ -1794,11 +1794,16 @@ func (c *funcCtx) summaryWrites(st *state, e *env, call *ssa.Call, sum *summary.
 		if w.Param < -1 || w.Param >= len(args) || w.Param >= 0 && args[w.Param] == nil {
 			continue
 		}
-		// A field the callee writes only if the caller names its column
-		// (Casdoor's UpdateUser(id, user, columns, …)).
-		named, givenParam := []string(nil), -1
-		if w.Given && !w.Whole {
-			if named, givenParam = c.givenColumns(e, args, w); named != nil && !slices.Contains(named, w.Column) {
+		// A record, or a field of it, the callee writes only where the
+		// caller names its column (xorm's Cols(cols...), Casdoor's
+		// UpdateUser(id, user, columns, …)): the columns named here, or,
+		// when the call does not name them in place, the caller's own
+		// parameter that it hands on (-1 for none).
+		var named []string
+		givenParam := -1
+		if w.Given && len(w.Only) == 0 {
+			named, givenParam = c.givenColumns(e, args, w)
+			if !w.Whole && named != nil && !slices.Contains(named, w.Column) {
 				continue
 			}
 		}
@@ -1821,22 +1826,16 @@ func (c *funcCtx) summaryWrites(st *state, e *env, call *ssa.Call, sum *summary.
 			// The callee's own value (consumed = time.Now()).
 			vals = []Written{{Column: w.Column, Arg: -1, Fresh: true, Const: w.Const, Value: w.Value, Numeric: w.Numeric, Time: !w.Const, Row: c.calleeRow(st, e, args, w)}}
 		} else if w.Whole {
-			only, given := w.Only, false
-			if _, _, ok := summary.Symbolic(w.Table); (ok || w.Given) && len(only) == 0 {
+			only := w.Only
+			switch _, _, symbolic := summary.Symbolic(w.Table); {
+			case w.Given && len(only) == 0:
+				only = named // updateCols(e, issue, "name")
+			case symbolic && len(only) == 0:
 				// UpdateStatus(ctx, s, "in_reply_to_id", …) on an
-				// interface, updateCols(e, issue, "name") with xorm's
-				// Cols(cols...): the columns it is given.
-				if w.Given {
-					only, givenParam = c.givenColumns(e, args, w)
-				} else {
-					only = c.namedColumns(e, call)
-				}
-				given = w.Given && only == nil
+				// interface: the columns it is given.
+				only = c.namedColumns(e, call)
 			}
 			vals, _ = c.objectWrites(st, e, args[w.Param], w.Path, only)
-			for i := range vals {
-				vals[i].Given, vals[i].GivenParam = given, givenParam
-			}
 			if w.Path == "" && len(sum.Mutates) > 0 {
 				setInCallee(vals, sum.Mutates, w.Param, recordFields(peel(args[w.Param]).Type()))
 			}
@@ -1853,7 +1852,7 @@ func (c *funcCtx) summaryWrites(st *state, e *env, call *ssa.Call, sum *summary.
 			// writes the constant the caller set.
 			vals = []Written{{Column: w.Column, Arg: -1, Fresh: true, Const: true, Value: k, Row: c.calleeRow(st, e, args, w)}}
 		}
-		if w.Given && !w.Whole && named == nil {
+		if w.Given && len(w.Only) == 0 && named == nil {
 			for i := range vals {
 				vals[i].Given, vals[i].GivenParam = true, givenParam
 			}
@@ -2112,8 +2111,11 @@ func (c *funcCtx) columnsParam(e *env, v ssa.Value) (int, bool) {
 	var walk func(v ssa.Value, depth int) bool
 	walk = func(v ssa.Value, depth int) bool {
 		v = peel(e.resolve(v))
-		if depth > 8 || seen[v] {
-			return depth <= 8
+		switch {
+		case depth > maxDepth:
+			return false
+		case seen[v]:
+			return true // a loop back through a phi: its other edges decide
 		}
 		seen[v] = true
 		if _, konst := varargsOf(v); konst {

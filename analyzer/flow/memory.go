@@ -510,21 +510,18 @@ func partRef(e *env, x ssa.Value, i int) colRef {
 }
 
 // elementRef returns, for x an element of a slice or array kept in a
-// field of a record that a tag declares a column (it of range
-// order.Items, with the items stored as JSON in one column), the column of
-// that field: the element's own fields
-// are parts of it, not columns of the table (an item's Price is not the
-// order's price). ok is false for anything else, such as an element of the
-// rows a load returned, whose fields are columns.
+// field of a record that a tag declares a column (it of range order.Items,
+// with the items stored as JSON in one column), the column of that field:
+// the element's own fields are parts of it, not columns of the table (an
+// item's Price is not the order's price). ok is false for anything else,
+// such as an element of the rows a load returned, whose fields are columns.
 func elementRef(e *env, x ssa.Value) (colRef, bool) {
+	x = e.resolve(x)
+	if addr, ok := loadedFrom(e, x); ok {
+		x = addr
+	}
 	var coll ssa.Value
-	switch el := e.resolve(x).(type) {
-	case *ssa.UnOp:
-		ia, ok := e.resolve(el.X).(*ssa.IndexAddr)
-		if !ok || el.Op != token.MUL {
-			return colRef{}, false
-		}
-		coll = ia.X
+	switch el := x.(type) {
 	case *ssa.IndexAddr:
 		coll = el.X
 	case *ssa.Index:
@@ -534,13 +531,13 @@ func elementRef(e *env, x ssa.Value) (colRef, bool) {
 	}
 	var t types.Type
 	var i int
-	switch f := e.resolve(coll).(type) {
-	case *ssa.UnOp:
-		fa, ok := e.resolve(f.X).(*ssa.FieldAddr)
-		if !ok || f.Op != token.MUL {
-			return colRef{}, false
-		}
-		t, i = fa.X.Type(), fa.Field
+	coll = e.resolve(coll)
+	if addr, ok := loadedFrom(e, coll); ok {
+		coll = addr
+	}
+	switch f := coll.(type) {
+	case *ssa.FieldAddr:
+		t, i = f.X.Type(), f.Field
 	case *ssa.Field:
 		t, i = f.X.Type(), f.Field
 	default:
@@ -553,6 +550,14 @@ func elementRef(e *env, x ssa.Value) (colRef, bool) {
 		return colRef{}, false
 	}
 	return fieldRef(t, i), true
+}
+
+// loadedFrom returns the address a value was loaded from (*p), if it was.
+func loadedFrom(e *env, v ssa.Value) (ssa.Value, bool) {
+	if u, ok := v.(*ssa.UnOp); ok && u.Op == token.MUL {
+		return e.resolve(u.X), true
+	}
+	return nil, false
 }
 
 // narrow keeps, of the labels of a whole record read one field at a time,
