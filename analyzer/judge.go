@@ -105,6 +105,10 @@ type finding struct {
 	// the row's existence (no row found, then an upsert).
 	guard   *flow.Guard
 	missing bool
+	// transition is the write that sets anew the column a delta was
+	// computed from, and changed the value it stores (movedByStale).
+	transition *flow.Write
+	changed    flow.Written
 }
 
 // judge decides whether a write loses updates. A value computed from a
@@ -116,6 +120,9 @@ type finding struct {
 // check-then-write.
 func (r *runner) judge(w *flow.Write, res *flow.Result, reg *registry) *finding {
 	if f := lostUpdate(w, reg); f != nil {
+		return f
+	}
+	if f := movedByStale(w, res.Writes); f != nil {
 		return f
 	}
 	if f := missingRow(w, res.Loads); f != nil {
@@ -186,6 +193,53 @@ func lostUpdate(w *flow.Write, reg *registry) *finding {
 		return f
 	}
 	return nil
+}
+
+// movedByStale returns the finding for an atomic update whose delta is
+// computed from a value read without a lock, of a column the same code
+// writes anew (balance = balance + (new.Amount - old.Amount), and the
+// transaction's amount set to new.Amount): two requests that change the
+// column at once both compute their delta from the same old value, and
+// the total moves by both though only one new value stands. The write
+// that sets the column is the transition; a WHERE that checks its old
+// value makes it a compare-and-set, and a lock on the read protects both.
+func movedByStale(w *flow.Write, all []*flow.Write) *finding {
+	for _, d := range w.Deltas {
+		for _, l := range d.Labels {
+			if l.Load == nil || l.Column == "" || l.Load.IsKey(l.Column) || l.Change.Unseen() {
+				continue
+			}
+			if cat, _ := classify(w, l.Load); cat != CategoryLostUpdate {
+				continue
+			}
+			for _, t := range all {
+				v, ok := transition(t, l)
+				if !ok {
+					continue
+				}
+				if cat, _ := classify(t, l.Load); cat != CategoryLostUpdate {
+					continue
+				}
+				return &finding{category: CategoryLostUpdate, write: w, value: d, label: l, transition: t, changed: v}
+			}
+		}
+	}
+	return nil
+}
+
+// transition returns the value write t stores anew in the column label l
+// was read from, on l's row, without checking the old value in its WHERE:
+// the change a delta computed from l accounts for.
+func transition(t *flow.Write, l *flow.Label) (flow.Written, bool) {
+	if !sameTable(l.Load.Table, t.Table) || checksOld(t, l) || slices.Contains(t.Tested, l.Column) {
+		return flow.Written{}, false
+	}
+	for _, v := range t.Values {
+		if v.Column == l.Column && !v.Whole && assigned(v, l.Load) && sameRow(t, v, l) {
+			return v, true
+		}
+	}
+	return flow.Written{}, false
 }
 
 // missingRow returns the finding for an upsert that runs where a read of

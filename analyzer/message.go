@@ -23,11 +23,13 @@ import (
 // that matters) as related information; and a suggested fix where the
 // rewrite to an atomic update is mechanical.
 func diagnostic(pass *analysis.Pass, rep *report.Reporter, f *finding) analysis.Diagnostic {
-	switch f.category {
-	case CategoryStaleRow:
+	switch {
+	case f.category == CategoryStaleRow:
 		return staleRowDiagnostic(pass, f)
-	case CategoryCheckThenWrite:
+	case f.category == CategoryCheckThenWrite:
 		return checkThenWriteDiagnostic(pass, f)
+	case f.transition != nil:
+		return movedDiagnostic(pass, f)
 	}
 	w, l := f.write, f.label.Load
 	var form atomicForm
@@ -153,6 +155,49 @@ func staleRowDiagnostic(pass *analysis.Pass, f *finding) analysis.Diagnostic {
 		URL:      "#" + f.category,
 		Message:  msg,
 		Related:  []analysis.RelatedInformation{{Pos: l.ReadPos(), Message: recordName(f) + " is read here"}},
+	}
+}
+
+// movedDiagnostic renders a delta computed from a stale value
+// (movedByStale): the column moved, the value it was computed from, where
+// that value's column is written anew, and the two fixes: lock the read,
+// or make the write of the new value a compare-and-set of the old one.
+func movedDiagnostic(pass *analysis.Pass, f *finding) analysis.Diagnostic {
+	w, t, l := f.write, f.transition, f.label.Load
+	read, _ := readAndHere(pass, l, w)
+	col := f.label.Column
+	moved := f.value.Column
+	if table, _ := tableNames(w.Table); table != "" && moved != "" {
+		moved = table + "." + moved
+	}
+	where := fmt.Sprintf(`Where("%s = ?", …)`, col)
+	repeat := fmt.Sprintf("UPDATE … WHERE … AND %s = $n with the value read, then check RowsAffected", col)
+	if r := libTerms[t.Lib].repeat; r != nil {
+		repeat = cmp.Or(r(t, col, where), repeat)
+	}
+	// The fixes are of the write that sets the column anew, in its terms.
+	tf := *f
+	tf.write, tf.value = t, f.changed
+	lockHint, _, _ := hints(t, l, &tf)
+	adds := "the change added here to " + cmp.Or(moved, "a column")
+	if w.Via != nil {
+		adds = fmt.Sprintf("the change that %s adds here to %s", writerName(w), cmp.Or(moved, "a column"))
+	}
+	fixes := fmt.Sprintf("Check the old value where %s is written (%s, and retry), or %s", col, repeat, lockHint)
+	if rest, ok := strings.CutPrefix(lockHint, "check the value read in the filter"); ok {
+		fixes = "Check the value read in the filter" + rest // the library's hint is the check already
+	}
+	msg := fmt.Sprintf("lost update: %s is computed from %s, read at %s without a lock, while %s is set anew at %s; two requests that change %s at once both compute their change from the same old value, so %s moves by both though only one new %s stands. %s.",
+		adds, f.label.Name, read, col, at(pass.Fset, t.Pos), col, cmp.Or(f.value.Column, "it"), col, fixes)
+	return analysis.Diagnostic{
+		Pos:      w.Pos,
+		Category: f.category,
+		URL:      "#" + f.category,
+		Message:  msg,
+		Related: []analysis.RelatedInformation{
+			{Pos: l.ReadPos(), Message: f.label.Name + " is read here"},
+			{Pos: t.Pos, Message: col + " is set anew here"},
+		},
 	}
 }
 

@@ -143,7 +143,7 @@ func (c *funcCtx) bunWrite(st *state, e *env, x apiCall) {
 	ch := c.bunChain(e, x.recv, x.spec.Lib, true)
 	inTx := c.inTx(st, ch.handle)
 	defer c.writeLock(st, call, ch.handle, inTx)
-	vals, sets, atomic := c.setWrites(st, e, ch.sets)
+	vals, sets, atomic, deltas := c.setWrites(st, e, ch.sets)
 	row := false
 	if ch.model != nil && (len(ch.sets) == 0 || len(ch.columns) > 0) {
 		mv, ma := c.objectWrites(st, e, ch.model, "", ch.columns)
@@ -160,6 +160,7 @@ func (c *funcCtx) bunWrite(st *state, e *env, x apiCall) {
 		w.Table = c.a.modelTable(peel(ch.model).Type(), ch.lib)
 	}
 	w.Sets, w.Atomic = union(w.Sets, sets), union(w.Atomic, atomic)
+	c.addDeltas(w, call, deltas)
 	recounts, normalizes := setMarks(ch.sets, w.Table)
 	w.Recounts, w.Normalizes = union(w.Recounts, recounts), union(w.Normalizes, normalizes)
 	w.Checks = union(w.Checks, ch.where)

@@ -722,7 +722,7 @@ func (c *funcCtx) sqlWrite(st *state, e *env, call *ssa.Call, q *query, inTx boo
 		w.Stmt, w.SQL, w.SQLArg, w.Lib, w.Table = s, q.text, q.sqlArg, q.lib, q.table
 		return
 	}
-	var vals []Written
+	var vals, deltas []Written
 	var sets, atomic, recounts, normalizes []string
 	for i := range s.Sets {
 		a := &s.Sets[i]
@@ -731,6 +731,7 @@ func (c *funcCtx) sqlWrite(st *state, e *env, call *ssa.Call, q *query, inTx boo
 			if a.Normalizes {
 				normalizes = append(normalizes, a.Column)
 			}
+			deltas = c.delta(st, e, deltas, a, func(p sqltext.Param) ssa.Value { v, _ := q.param(p); return v })
 			continue
 		}
 		sets = append(sets, a.Column)
@@ -782,6 +783,7 @@ func (c *funcCtx) sqlWrite(st *state, e *env, call *ssa.Call, q *query, inTx boo
 	w.Stmt, w.SQL, w.SQLArg, w.Lib, w.Table = s, q.text, q.sqlArg, q.lib, q.table
 	c.setKeys(st, e, w, q.keyArgs)
 	w.Sets, w.Atomic = union(w.Sets, sets), union(w.Atomic, atomic)
+	c.addDeltas(w, call, deltas)
 	w.Overwrites = union(w.Overwrites, overwrites(s))
 	w.Recounts = union(w.Recounts, recounts)
 	w.Normalizes = union(w.Normalizes, normalizes)
@@ -1013,6 +1015,26 @@ func (c *funcCtx) write(st *state, call *ssa.Call, sub int, kind WriteKind, h Ha
 		}
 	}
 	return w
+}
+
+// addDeltas records on w what its atomic assignments add (deltas), as
+// write records its values: one entry a column, with the labels of every
+// path.
+func (c *funcCtx) addDeltas(w *Write, call *ssa.Call, deltas []Written) {
+	for _, d := range deltas {
+		if c.cur != nil {
+			d.Labels = c.unpinned(c.cur, call, d.Labels)
+		}
+		if len(d.Labels) == 0 {
+			continue
+		}
+		i := slices.IndexFunc(w.Deltas, func(x Written) bool { return x.Column == d.Column })
+		if i < 0 {
+			w.Deltas = append(w.Deltas, d)
+		} else {
+			w.Deltas[i].Labels = labels(w.Deltas[i].Labels).union(d.Labels)
+		}
+	}
 }
 
 // setKeys gives a write the values its WHERE compares columns with, the
@@ -1500,6 +1522,7 @@ func (c *funcCtx) applySummary(st *state, e *env, call *ssa.Call, sum *summary.S
 		}
 	}
 	c.summaryWrites(st, e, call, sum, callee, args, overrides)
+	c.summaryDeltas(st, e, call, sum, callee, args, overrides)
 	for i, u := range sum.Upserts {
 		h := c.mapHandle(e, args, u.Handle, callee, overrides)
 		wr := c.write(st, call, 60+i, WriteCallee, h, c.inTx(st, h), nil)
@@ -1883,6 +1906,33 @@ func (c *funcCtx) summaryWrites(st *state, e *env, call *ssa.Call, sum *summary.
 		if inTx {
 			c.lock(st, call, 30+i, h, LockWrite, true, token.NoPos)
 		}
+	}
+}
+
+// summaryDeltas records, at a call, what the callee adds to columns
+// with atomic updates from the caller's data (updateBalance(sess, acc,
+// new.Amount-old.Amount)): one write event a delta, carrying nothing but
+// the delta, so that a check before the call or a value put back is
+// judged by the callee's other writes as before.
+func (c *funcCtx) summaryDeltas(st *state, e *env, call *ssa.Call, sum *summary.Summary, callee *types.Func, args []ssa.Value, overrides map[int]Handle) {
+	for i, d := range sum.Deltas {
+		if d.Param < 0 || d.Param >= len(args) || args[d.Param] == nil {
+			continue
+		}
+		ls := c.writtenSource(st, e, args, d.Param, d.Path)
+		if len(ls) == 0 {
+			continue
+		}
+		h := c.mapHandle(e, args, d.Handle, callee, overrides)
+		inTx := c.inTx(st, h) || d.Handle.InTx && d.Handle.Param >= 0
+		// 3000+i: clear of the call's other write events.
+		wr := c.write(st, call, 3000+i, WriteCallee, h, inTx, nil)
+		wr.Via, wr.Table, wr.Site = callee, cmp.Or(wr.Table, d.Table), cmp.Or(wr.Site, d.Site)
+		wr.LockedFirst, wr.LockedSerial = wr.LockedFirst || d.LockedFirst, wr.LockedSerial || d.LockedSerial
+		if d.Lib != "" {
+			wr.Lib = apis.LibNamed(d.Lib)
+		}
+		c.addDeltas(wr, call, []Written{{Column: d.Column, Labels: ls, Arg: -1, Numeric: true}})
 	}
 }
 

@@ -233,14 +233,15 @@ func setMarks(exprs []setExpr, table string) (recounts, normalizes []string) {
 // write: the values of those that set a column from values (SET stock =
 // ?, p.Stock-1), the columns they set, and the columns of those that
 // compute the new value from the old one (SET stock = stock - ?), which
-// are atomic.
-func (c *funcCtx) setWrites(st *state, e *env, exprs []setExpr) (vals []Written, sets, atomic []string) {
+// are atomic, with what they add (deltas).
+func (c *funcCtx) setWrites(st *state, e *env, exprs []setExpr) (vals []Written, sets, atomic []string, deltas []Written) {
 	for _, set := range exprs {
 		stmt := sqltext.Parse("UPDATE t SET " + set.text)
 		for i := range stmt.Sets {
 			a := &stmt.Sets[i]
 			if a.Self {
 				atomic = append(atomic, a.Column)
+				deltas = c.delta(st, e, deltas, a, set.param)
 				continue
 			}
 			sets = append(sets, a.Column)
@@ -258,7 +259,27 @@ func (c *funcCtx) setWrites(st *state, e *env, exprs []setExpr) (vals []Written,
 			vals = append(vals, Written{Column: a.Column, Labels: ls, Arg: -1, Numeric: numeric})
 		}
 	}
-	return vals, sets, atomic
+	return vals, sets, atomic, deltas
+}
+
+// delta adds to deltas what atomic assignment a adds to its column (the
+// values bound to its placeholders, through param), when any of them
+// carries labels: SET balance = balance + ? with new.Amount -
+// old.Amount.
+func (c *funcCtx) delta(st *state, e *env, deltas []Written, a *sqltext.Assignment, param func(sqltext.Param) ssa.Value) []Written {
+	if a.Normalizes {
+		return deltas
+	}
+	var ls labels
+	for _, p := range a.Params {
+		if v := param(p); v != nil {
+			ls = ls.union(c.valueLabels(st, e, v))
+		}
+	}
+	if len(ls) == 0 {
+		return deltas
+	}
+	return append(deltas, Written{Column: a.Column, Labels: ls, Arg: -1, Numeric: true})
 }
 
 // tableNameOf returns the model whose TableName method gives v

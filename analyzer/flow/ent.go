@@ -265,7 +265,7 @@ func (c *funcCtx) entWrite(st *state, e *env, x apiCall) {
 	ch := c.entChain(e, recv, x.spec.Lib, true)
 	inTx := c.inTx(st, ch.handle)
 	defer c.writeLock(st, call, ch.handle, inTx)
-	vals, sets, atomic := c.setWrites(st, e, ch.sets)
+	vals, sets, atomic, deltas := c.setWrites(st, e, ch.sets)
 	var row RowOf
 	if ch.model != nil {
 		row = c.recordRow(st, e, ch.model)
@@ -277,6 +277,7 @@ func (c *funcCtx) entWrite(st *state, e *env, x apiCall) {
 	w := c.apiWrite(st, x, x.spec.Form, ch.handle, inTx, vals)
 	w.Table = ch.table
 	w.Sets, w.Atomic = union(w.Sets, sets), union(w.Atomic, atomic)
+	c.addDeltas(w, call, deltas)
 	w.Checks = union(w.Checks, slices.Clone(ch.where))
 	w.Tested = union(w.Tested, ch.tested)
 	c.setKeys(st, e, w, ch.keyArgs)

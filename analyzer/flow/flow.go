@@ -446,6 +446,12 @@ type Write struct {
 	Sets   []string
 	Atomic []string
 	Checks []string
+	// Deltas are what the write's atomic assignments add to their
+	// column's own value (the $1 of SET balance = balance + $1), with the
+	// labels of what each was computed from: not a value the column
+	// holds, but a change that is right only if what it was computed
+	// from still holds (judge's movedByStale).
+	Deltas []Written
 	// Moves are the columns of Checks that the statement also sets (SET
 	// id = $2 … WHERE id = $1), for a callee's write those of its
 	// statement (summary.Write.Moves).

@@ -231,7 +231,7 @@ func (c *funcCtx) gormWrite(st *state, e *env, x apiCall) {
 	}
 	value := args[spec.Value]
 	model := ch.model
-	var vals []Written
+	var vals, deltas []Written
 	var atomic []string
 	row := false
 	recounted, normalizes := false, false
@@ -245,6 +245,9 @@ func (c *funcCtx) gormWrite(st *state, e *env, x apiCall) {
 			atomic = []string{col} // Update("n", gorm.Expr("n + ?", d))
 			if a, text, ok := c.exprAssignment(e, value, col); ok {
 				recounted, normalizes = recount(a, text, ch.table), a.Normalizes
+				if a.Self {
+					deltas = c.delta(st, e, deltas, a, c.exprArgs(e, value))
+				}
 			}
 			break
 		}
@@ -283,6 +286,7 @@ func (c *funcCtx) gormWrite(st *state, e *env, x apiCall) {
 		}
 	}
 	w.Atomic = union(w.Atomic, atomic)
+	c.addDeltas(w, call, deltas)
 	if recounted {
 		w.Recounts = union(w.Recounts, atomic)
 	}
@@ -315,6 +319,21 @@ func (c *funcCtx) exprAssignment(e *env, v ssa.Value, col string) (*sqltext.Assi
 	stmt := sqltext.Parse(text)
 	a := stmt.Assigns(col)
 	return a, text, a != nil
+}
+
+// exprArgs returns what binds the placeholders of a gorm.Expr value's
+// SQL: the arguments after its text.
+func (c *funcCtx) exprArgs(e *env, v ssa.Value) func(sqltext.Param) ssa.Value {
+	var args []ssa.Value
+	if call, ok := peel(e.resolve(v)).(*ssa.Call); ok && len(call.Call.Args) > 1 {
+		args, _ = c.varargs(e, call.Call.Args[1])
+	}
+	return func(p sqltext.Param) ssa.Value {
+		if p.Index >= 0 && p.Index < len(args) {
+			return args[p.Index]
+		}
+		return nil
+	}
 }
 
 // lockingStrength returns the lock a clause.Locking value asks for: the

@@ -219,13 +219,13 @@ func (c *funcCtx) docWrite(st *state, e *env, x apiCall) {
 	if id := arg(spec.Column); id != nil {
 		eq, keys = append(eq, "_id"), withKey(keys, "_id", keyValue(e, id)) // UpdateByID
 	}
-	var vals []Written
+	var vals, deltas []Written
 	var sets, atomic []string
 	row := false
 	if spec.Form == apis.Replace {
 		vals, atomic, row = c.docSet(st, e, doc)
 	} else {
-		vals, sets, atomic, row = c.docUpdate(st, e, doc)
+		vals, sets, atomic, deltas, row = c.docUpdate(st, e, doc)
 	}
 	if row {
 		r := c.recordRow(st, e, doc)
@@ -248,6 +248,7 @@ func (c *funcCtx) docWrite(st *state, e *env, x apiCall) {
 	w := c.apiWrite(st, x, spec.Form, h, inTx, vals)
 	w.Table = c.collection(e, recv)
 	w.Sets, w.Atomic = union(w.Sets, sets), union(w.Atomic, atomic)
+	c.addDeltas(w, call, deltas)
 	w.Checks = union(w.Checks, eq)
 	w.Tested = union(w.Tested, tested)
 	c.setKeys(st, e, w, keys)
@@ -257,8 +258,9 @@ func (c *funcCtx) docWrite(st *state, e *env, x apiCall) {
 // docUpdate reads an update document: the fields its $set, $unset and
 // $currentDate set (from values, or from nothing read), and those its
 // $inc, $push and the other operators that compute in the server change
-// atomically. A $set of a struct writes the record whole (row).
-func (c *funcCtx) docUpdate(st *state, e *env, doc ssa.Value) (vals []Written, sets, atomic []string, row bool) {
+// atomically, with what $inc adds (deltas). A $set of a struct writes the
+// record whole (row).
+func (c *funcCtx) docUpdate(st *state, e *env, doc ssa.Value) (vals []Written, sets, atomic []string, deltas []Written, row bool) {
 	ops, _ := docEntries(e, doc)
 	for _, op := range ops {
 		fields, isDoc := docEntries(e, op.val)
@@ -277,10 +279,13 @@ func (c *funcCtx) docUpdate(st *state, e *env, doc ssa.Value) (vals []Written, s
 		case slices.Contains(docAtomic, op.key):
 			for _, f := range fields {
 				atomic = append(atomic, docField(f.key))
+				if ls := c.valueLabels(st, e, f.val); op.key == "$inc" && len(ls) > 0 {
+					deltas = append(deltas, Written{Column: docField(f.key), Labels: ls, Arg: -1, Numeric: true})
+				}
 			}
 		}
 	}
-	return vals, sets, atomic, row
+	return vals, sets, atomic, deltas, row
 }
 
 // docSet returns what writing a document whole writes: a literal's

@@ -199,6 +199,14 @@ func (c *funcCtx) summarize(r *Result) *summary.Summary {
 					RowParams: v.Row.Params, RowLocal: len(v.Row.Loads) > 0 || v.Row.Elsewhere, RowKeys: c.rowKeys(v.Row), Keys: c.writeKeys(w.KeyArgs)})
 			}
 		}
+		for _, d := range w.Deltas {
+			for _, l := range d.Labels {
+				if l.Load == nil {
+					s.Deltas = append(s.Deltas, summary.Delta{Param: l.Param, Path: l.PPath, Column: d.Column, Table: w.Table, Handle: w.Handle.Ref(w.InTx),
+						Lib: w.Lib.Name(), Site: c.site(w.Pos, w.Site), LockedFirst: lockedFirst, LockedSerial: lockedSerial})
+				}
+			}
+		}
 	}
 	if !c.defersSharedUnlock() {
 		// A distributed lock left held is the caller's until it unlocks

@@ -208,7 +208,7 @@ func (c *funcCtx) xormWrite(st *state, e *env, x apiCall, bean ssa.Value) {
 	ch := c.xormChain(e, x.recv, x.spec.Lib, true)
 	inTx := c.inTx(st, ch.handle)
 	defer c.writeLock(st, call, ch.handle, inTx)
-	vals, sets, atomic := c.setWrites(st, e, ch.sets)
+	vals, sets, atomic, deltas := c.setWrites(st, e, ch.sets)
 	byExpr := union(sets, atomic) // the bean's fields for these are not written
 	row, version := false, ""
 	var table string
@@ -252,6 +252,7 @@ func (c *funcCtx) xormWrite(st *state, e *env, x apiCall, bean ssa.Value) {
 	w := c.apiWrite(st, x, x.spec.Form, ch.handle, inTx, vals)
 	w.Table = cmp.Or(ch.table, table)
 	w.Sets, w.Atomic = union(w.Sets, sets), union(w.Atomic, atomic)
+	c.addDeltas(w, call, deltas)
 	recounts, normalizes := setMarks(ch.sets, w.Table)
 	w.Recounts, w.Normalizes = union(w.Recounts, recounts), union(w.Normalizes, normalizes)
 	w.Checks = union(w.Checks, ch.where)

@@ -241,6 +241,24 @@ type Write struct {
 	Value string
 }
 
+// Delta says that the function adds data reached from parameter Param
+// (at access path Path) to Column of Table with an atomic update (SET
+// balance = balance + $1, xorm's Incr, ent's AddX): a change the caller
+// computed, right only while what it computed it from still holds.
+type Delta struct {
+	Param  int
+	Path   string
+	Column string
+	Table  string
+	Handle HandleRef
+	// Lib names the library that writes, as for Write; Site is where.
+	Lib  string
+	Site string
+	// LockedFirst and LockedSerial are as for Write.
+	LockedFirst  bool
+	LockedSerial bool
+}
+
 // Mutate says that the function changes data reachable from a parameter
 // (a method like (*Account).Deposit) with a value computed from parameters.
 type Mutate struct {
@@ -318,6 +336,7 @@ type Forward struct {
 type Summary struct {
 	Loads    []Load
 	Writes   []Write
+	Deltas   []Delta
 	Mutates  []Mutate
 	Flows    []Flow
 	Locks    []LockEffect
@@ -435,7 +454,7 @@ func (*Summary) AFact() {}
 // Empty reports whether the summary says nothing at all: a function with
 // no effect on data whose results depend on no parameter.
 func (s *Summary) Empty() bool {
-	return s == nil || len(s.Loads) == 0 && len(s.Writes) == 0 && len(s.Mutates) == 0 && len(s.Flows) == 0 &&
+	return s == nil || len(s.Loads) == 0 && len(s.Writes) == 0 && len(s.Deltas) == 0 && len(s.Mutates) == 0 && len(s.Flows) == 0 &&
 		len(s.Locks) == 0 && len(s.RunsInTx) == 0 && len(s.Forwards) == 0 && len(s.Cases) == 0 && !s.Effects &&
 		len(s.Prepares) == 0 && len(s.Collections) == 0 && len(s.Upserts) == 0 && s.Guard == "" && len(s.Clears) == 0 && !s.UnlocksShared
 }
@@ -499,6 +518,9 @@ func (s *Summary) String() string {
 			moves = " moving " + strings.Join(w.Moves, ", ")
 		}
 		parts = append(parts, fmt.Sprintf("writes %s on %s%s", what, w.Handle, moves))
+	}
+	for _, d := range s.Deltas {
+		parts = append(parts, fmt.Sprintf("adds param %d%s to %s on %s", d.Param, d.Path, cmp.Or(d.Column, "a column"), d.Handle))
 	}
 	for _, m := range s.Mutates {
 		maybe := ""
@@ -584,6 +606,7 @@ func sources(from []Source) string {
 func (s *Summary) Normalize() {
 	s.Loads = sortedByKey(s.Loads, Load.key)
 	s.Writes = sortedByKey(s.Writes, Write.key)
+	s.Deltas = sortedByKey(s.Deltas, Delta.key)
 	s.Mutates = sortedByKey(s.Mutates, Mutate.key)
 	s.Flows = sortedByKey(s.Flows, Flow.key)
 	slices.SortFunc(s.Locks, func(a, b LockEffect) int {
@@ -637,6 +660,10 @@ func (l Load) key() string {
 
 func (w Write) key() string {
 	return fmt.Sprintf("%d|%s|%v|%v|%s|%s|%v|%v|%v|%v|%v|%v|%v|%v|%v|%s|%v|%v|%v|%v|%s|%v", w.Param, w.Path, w.Whole, w.Only, w.Column, w.Table, w.Change, w.Handle, w.LockedFirst, w.LockedSerial, w.Numeric, w.Lib, w.Checks, w.Tested, w.Moves, w.Site, w.RowParams, w.RowLocal, w.RowKeys, w.Const, w.Value, w.Keys)
+}
+
+func (d Delta) key() string {
+	return fmt.Sprintf("%d|%s|%s|%s|%v|%s|%s|%v|%v", d.Param, d.Path, d.Column, d.Table, d.Handle, d.Lib, d.Site, d.LockedFirst, d.LockedSerial)
 }
 
 func (u Upsert) key() string {

@@ -34,6 +34,9 @@ func TestString(t *testing.T) {
 		{"a load with the caller's SQL", Summary{
 			Loads: []Load{{Result: 0, Into: -1, Path: ".Speed", Handle: HandleRef{Param: 0, Path: ".db", Kind: Pool}, Rows: -1, SQL: 1, Slot: 3}},
 		}, "loads result 0.Speed on param 0.db (pool) with the SQL of param 1"},
+		{"a delta added atomically", Summary{
+			Deltas: []Delta{{Param: 2, Column: "balance", Table: "accounts", Handle: HandleRef{Param: 0, Path: ".db", Kind: Pool}}},
+		}, "adds param 2 to balance on param 0.db (pool)"},
 		{"runner and wrapper", Summary{
 			RunsInTx: []RunInTx{{Callback: 2, Kind: Tx}},
 			Forwards: []Forward{{Query: true, SQL: 1, Args: 2, Handle: HandleRef{Param: 0, Path: ".db", Kind: Pool}}},
@@ -54,6 +57,9 @@ func TestEmpty(t *testing.T) {
 	}
 	if !(&Summary{}).Empty() {
 		t.Error("a summary with nothing is empty")
+	}
+	if (&Summary{Deltas: []Delta{{Param: 1, Column: "balance"}}}).Empty() {
+		t.Error("a summary that adds to a column is not empty: callers compute the delta")
 	}
 	if (&Summary{Forwards: []Forward{{SQL: 1}}}).Empty() {
 		t.Error("a wrapper's summary is not empty")
@@ -82,6 +88,7 @@ func TestGob(t *testing.T) {
 		Loads:    []Load{{Result: 0, Into: -1, Column: "balance", Table: "sql:accounts", Lock: Row, Handle: HandleRef{Param: 1, Path: ".db", Kind: Pool, InTx: true}, Rows: -1, SQL: -1, Keys: []string{"id"}, Site: "repo.go:30"}},
 		Cases:    []Case{{Param: 1, Value: true, Summary: &Summary{Flows: []Flow{{Result: 0, From: []Source{{Param: 1, Change: Opaque}}}}}}},
 		Writes:   []Write{{Param: 2, Path: ".Balance", Column: "balance", Change: Computed, Numeric: true, Lib: "gorm", Handle: HandleRef{Param: 0}}},
+		Deltas:   []Delta{{Param: 3, Column: "balance", Table: "sql:accounts", Lib: "xorm", Site: "repo.go:41", Handle: HandleRef{Param: 0}}},
 		Forwards: []Forward{{SQL: 1, Args: 2}},
 	}
 	var buf bytes.Buffer

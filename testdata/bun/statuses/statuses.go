@@ -122,7 +122,7 @@ func (d *Deref) RefreshLocked(ctx context.Context, uri, content, editID string) 
 }
 
 // AppendInSQL lets the database append: no list is read.
-func (d *Deref) AppendInSQL(ctx context.Context, uri, editID string) error { // want AppendInSQL:`changes the database`
+func (d *Deref) AppendInSQL(ctx context.Context, uri, editID string) error { // want AppendInSQL:`^adds param 3 to edits on param 0\.store\*\.DB \(pool\)$`
 	_, err := d.store.DB.NewUpdate().Model((*store.Status)(nil)).
 		Set("edits = array_append(edits, ?)", editID).
 		Where("uri = ?", uri).Exec(ctx)

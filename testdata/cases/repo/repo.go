@@ -57,7 +57,7 @@ func (r *Accounts) SaveAccountTx(ctx context.Context, tx *sql.Tx, a *Account) er
 }
 
 // AddBalance is atomic: its fact says only that it changes the database.
-func (r *Accounts) AddBalance(ctx context.Context, id, delta int64) error { // want AddBalance:`changes the database`
+func (r *Accounts) AddBalance(ctx context.Context, id, delta int64) error { // want AddBalance:`^adds param 3 to balance on param 0\.DB \(pool\)$`
 	_, err := r.DB.ExecContext(ctx, "UPDATE accounts SET balance = balance + $1 WHERE id = $2", delta, id)
 	return err
 }

@@ -56,7 +56,7 @@ type AddBalanceParams struct {
 	Amount int64
 }
 
-func (q *Queries) AddBalance(ctx context.Context, arg AddBalanceParams) error { // want AddBalance:`changes the database`
+func (q *Queries) AddBalance(ctx context.Context, arg AddBalanceParams) error { // want AddBalance:`^adds param 2\.Amount to balance on param 0\.db$`
 	_, err := q.db.ExecContext(ctx, addBalance, arg.ID, arg.Amount)
 	return err
 }

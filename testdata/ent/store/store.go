@@ -29,7 +29,7 @@ func (s *Posts) SaveDownloads(ctx context.Context, p *ent.Post, n int) error { /
 }
 
 // AddDownloads adds to the post's download count in the database.
-func (s *Posts) AddDownloads(ctx context.Context, id, delta int) error { // want AddDownloads:`changes the database`
+func (s *Posts) AddDownloads(ctx context.Context, id, delta int) error { // want AddDownloads:`^adds param 3 to downloads on param 0\.client \(pool\)$`
 	return s.client.Post.UpdateOneID(id).AddDownloads(delta).Exec(ctx)
 }
 

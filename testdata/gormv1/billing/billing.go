@@ -33,7 +33,7 @@ func (s *Service) Charge(id uint, amount int64) error { // want Charge:`writes p
 }
 
 // Deposit adds through the repository's atomic update.
-func (s *Service) Deposit(id uint, amount int64) error { // want Deposit:`changes the database`
+func (s *Service) Deposit(id uint, amount int64) error { // want Deposit:`^adds param 2 to balance on param 0\.Accounts\*\.DB \(pool\)$`
 	return s.Accounts.Add(id, amount)
 }
 

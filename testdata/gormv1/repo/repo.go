@@ -47,7 +47,7 @@ func SaveBalanceIn(tx *gorm.DB, a *Account) error { // want SaveBalanceIn:`write
 }
 
 // Add adds to the balance in SQL.
-func (r *Accounts) Add(id uint, delta int64) error { // want Add:`changes the database`
+func (r *Accounts) Add(id uint, delta int64) error { // want Add:`^adds param 2 to balance on param 0\.DB \(pool\)$`
 	return r.DB.Model(&Account{ID: id}).UpdateColumn("balance", gorm.Expr("balance + ?", delta)).Error
 }
 

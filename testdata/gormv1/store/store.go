@@ -159,7 +159,7 @@ func (s *Store) BuyTransaction(id uint, qty int) error { // want BuyTransaction:
 }
 
 // BuyAtomic decrements in SQL with gorm.Expr and a floor.
-func (s *Store) BuyAtomic(id uint, qty int) error { // want BuyAtomic:`changes the database`
+func (s *Store) BuyAtomic(id uint, qty int) error { // want BuyAtomic:`^adds param 2 to stock on param 0\.DB \(pool\)$`
 	res := s.DB.Model(&Product{}).Where("id = ? AND stock >= ?", id, qty).Update("stock", gorm.Expr("stock - ?", qty))
 	if res.Error != nil {
 		return res.Error

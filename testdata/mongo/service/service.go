@@ -27,7 +27,7 @@ func (s *Service) Grant(ctx context.Context, id primitive.ObjectID, n int64) err
 }
 
 // GrantAtomically lets the server add: safe.
-func (s *Service) GrantAtomically(ctx context.Context, id primitive.ObjectID, n int64) error { // want GrantAtomically:`changes the database`
+func (s *Service) GrantAtomically(ctx context.Context, id primitive.ObjectID, n int64) error { // want GrantAtomically:`^adds param 3 to credits on param 1$`
 	return s.users.AddCredits(ctx, id, n)
 }
 

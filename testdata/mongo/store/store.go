@@ -39,7 +39,7 @@ func (s *Users) SetCredits(ctx context.Context, id primitive.ObjectID, credits i
 }
 
 // AddCredits adds to a user's credits in the server.
-func (s *Users) AddCredits(ctx context.Context, id primitive.ObjectID, delta int64) error { // want AddCredits:`changes the database`
+func (s *Users) AddCredits(ctx context.Context, id primitive.ObjectID, delta int64) error { // want AddCredits:`^adds param 3 to credits on param 1$`
 	_, err := s.coll.UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$inc": bson.M{"credits": delta}})
 	return err
 }

@@ -40,7 +40,7 @@ func (a *API) Reward(ctx context.Context, n int) error { // want Reward:`^writes
 }
 
 // RewardAtomic adds in the database.
-func (a *API) RewardAtomic(ctx context.Context, n int) error { // want RewardAtomic:`^changes the database$`
+func (a *API) RewardAtomic(ctx context.Context, n int) error { // want RewardAtomic:`^adds param 2 to credits on param 0\.DB \(pool\)$`
 	u := ctx.Value(userKey{}).(*model.User)
 	return a.DB.Model(u).Update("credits", gorm.Expr("credits + ?", n)).Error
 }

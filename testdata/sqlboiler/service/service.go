@@ -27,7 +27,7 @@ func (s *Service) Deposit(ctx context.Context, id, amount int64) error { // want
 }
 
 // DepositAtomic lets the database add.
-func (s *Service) DepositAtomic(ctx context.Context, id, amount int64) error { // want DepositAtomic:`changes the database`
+func (s *Service) DepositAtomic(ctx context.Context, id, amount int64) error { // want DepositAtomic:`^adds param 3 to balance on param 0\.db \(pool\)$`
 	return store.AddBalance(ctx, s.db, id, amount)
 }
 

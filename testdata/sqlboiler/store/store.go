@@ -33,7 +33,7 @@ func SaveAccount(ctx context.Context, exec boil.ContextExecutor, a *models.Accou
 }
 
 // AddBalance adds to the balance in the database.
-func AddBalance(ctx context.Context, exec boil.ContextExecutor, id, delta int64) error { // want AddBalance:`changes the database`
+func AddBalance(ctx context.Context, exec boil.ContextExecutor, id, delta int64) error { // want AddBalance:`^adds param 3 to balance on param 1$`
 	_, err := queries.Raw("UPDATE accounts SET balance = balance + $1 WHERE id = $2", delta, id).ExecContext(ctx, exec)
 	return err
 }

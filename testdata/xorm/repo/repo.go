@@ -65,7 +65,7 @@ func SaveBalanceIn(sess *xorm.Session, w *Wallet) error { // want SaveBalanceIn:
 }
 
 // AddBalance adds to the balance in the database.
-func (r *Wallets) AddBalance(id, delta int64) error { // want AddBalance:`changes the database`
+func (r *Wallets) AddBalance(id, delta int64) error { // want AddBalance:`^adds param 2 to balance on param 0\.Engine \(pool\)$`
 	_, err := r.Engine.ID(id).Incr("balance", delta).Update(new(Wallet))
 	return err
 }

@@ -72,7 +72,7 @@ func (s *Store) updateUser(user *User, columns []string) error {
 }
 
 // Charge takes from a user's balance in the database.
-func (s *Store) Charge(owner, name string, amount float64) error { // want Charge:`changes the database`
+func (s *Store) Charge(owner, name string, amount float64) error { // want Charge:`^adds param 3 to balance on param 0\.Engine \(pool\)$`
 	_, err := s.Engine.ID(schemas.PK{owner, name}).Decr("balance", amount).Update(new(User))
 	return err
 }
