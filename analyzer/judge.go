@@ -229,13 +229,15 @@ func movedByStale(w *flow.Write, all []*flow.Write) *finding {
 
 // transition returns the value write t stores anew in the column label l
 // was read from, on l's row, without checking the old value in its WHERE:
-// the change a delta computed from l accounts for.
+// the change a delta computed from l accounts for. A new value from the
+// request, one computed from the old, or a constant (a balance moved
+// elsewhere and set to 0) all are; the old value put back is not.
 func transition(t *flow.Write, l *flow.Label) (flow.Written, bool) {
 	if !sameTable(l.Load.Table, t.Table) || checksOld(t, l) || slices.Contains(t.Tested, l.Column) {
 		return flow.Written{}, false
 	}
 	for _, v := range t.Values {
-		if v.Column == l.Column && !v.Whole && assigned(v, l.Load) && sameRow(t, v, l) {
+		if v.Column == l.Column && !v.Whole && fresh(v, l.Load) && sameRow(t, v, l) {
 			return v, true
 		}
 	}

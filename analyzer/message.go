@@ -187,7 +187,7 @@ func movedDiagnostic(pass *analysis.Pass, f *finding) analysis.Diagnostic {
 	if rest, ok := strings.CutPrefix(lockHint, "check the value read in the filter"); ok {
 		fixes = "Check the value read in the filter" + rest // the library's hint is the check already
 	}
-	msg := fmt.Sprintf("lost update: %s is computed from %s, read at %s without a lock, while %s is set anew at %s; two requests that change %s at once both compute their change from the same old value, so %s moves by both though only one new %s stands. %s.",
+	msg := fmt.Sprintf("lost update: %s is computed from %s, read at %s without a lock, while %s is set anew at %s; two requests that change %s at once both compute their change from the same old value, so %s moves by both, though only one new value of %s stands. %s.",
 		adds, f.label.Name, read, col, at(pass.Fset, t.Pos), col, cmp.Or(f.value.Column, "it"), col, fixes)
 	return analysis.Diagnostic{
 		Pos:      w.Pos,

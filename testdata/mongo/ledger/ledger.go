@@ -33,7 +33,7 @@ func edit(ctx context.Context, db *mongo.Database, id primitive.ObjectID, amount
 	if _, err := entries.UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": bson.M{"amount": amount}}); err != nil {
 		return err
 	}
-	_, err := db.Collection("accounts").UpdateOne(ctx, bson.M{"_id": old.Account}, bson.M{"$inc": bson.M{"balance": amount - old.Amount}}) // want `^lost update: the change added here to accounts\.balance is computed from old\.Amount, read at ledger\.go:30 without a lock, while amount is set anew at ledger\.go:33; two requests that change amount at once both compute their change from the same old value, so balance moves by both though only one new amount stands\. Check the value read in the filter \(bson\.M\{"_id": id, "amount": old\.Amount\}\) and that MatchedCount is 1, or read and write it inside session\.WithTransaction`
+	_, err := db.Collection("accounts").UpdateOne(ctx, bson.M{"_id": old.Account}, bson.M{"$inc": bson.M{"balance": amount - old.Amount}}) // want `^lost update: the change added here to accounts\.balance is computed from old\.Amount, read at ledger\.go:30 without a lock, while amount is set anew at ledger\.go:33; two requests that change amount at once both compute their change from the same old value, so balance moves by both, though only one new value of amount stands\. Check the value read in the filter \(bson\.M\{"_id": id, "amount": old\.Amount\}\) and that MatchedCount is 1, or read and write it inside session\.WithTransaction`
 	return err
 }
 

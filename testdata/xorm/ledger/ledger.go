@@ -50,7 +50,7 @@ func (g *Ledger) Edit(id, amount int64) error { // want Edit:`^writes param 2 to
 		if _, err := sess.ID(id).Cols("amount").Update(&Entry{Amount: amount}); err != nil {
 			return nil, err
 		}
-		return nil, move(sess, old.AccountID, amount-old.Amount) // want `^lost update: the change that ledger\.move adds here to account\.balance is computed from old\.Amount, read at ledger\.go:47 without a lock, while amount is set anew at ledger\.go:50; two requests that change amount at once both compute their change from the same old value, so balance moves by both though only one new amount stands\. Check the old value where amount is written \(Where\("amount = \?", …\) on the Update, then check the count of rows it returns, and retry\), or load it with ForUpdate\(\) inside engine\.Transaction\.$`
+		return nil, move(sess, old.AccountID, amount-old.Amount) // want `^lost update: the change that ledger\.move adds here to account\.balance is computed from old\.Amount, read at ledger\.go:47 without a lock, while amount is set anew at ledger\.go:50; two requests that change amount at once both compute their change from the same old value, so balance moves by both, though only one new value of amount stands\. Check the old value where amount is written \(Where\("amount = \?", …\) on the Update, then check the count of rows it returns, and retry\), or load it with ForUpdate\(\) inside engine\.Transaction\.$`
 	})
 	return err
 }

@@ -31,7 +31,7 @@ func edit(ctx context.Context, db *sql.DB, id, amount int64) error {
 	if _, err := tx.ExecContext(ctx, "UPDATE entries SET amount = $1 WHERE id = $2", amount, id); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, "UPDATE accounts SET balance = balance + $1 WHERE id = $2", amount-old, account); err != nil { // want `^lost update: the change added here to accounts\.balance is computed from old, read at delta\.go:28 without a lock, while amount is set anew at delta\.go:31; two requests that change amount at once both compute their change from the same old value, so balance moves by both though only one new amount stands\. Check the old value where amount is written \(UPDATE … WHERE … AND amount = \$n with the value read, then check RowsAffected, and retry\), or read it with SELECT … FOR UPDATE in the transaction that writes it\.$`
+	if _, err := tx.ExecContext(ctx, "UPDATE accounts SET balance = balance + $1 WHERE id = $2", amount-old, account); err != nil { // want `^lost update: the change added here to accounts\.balance is computed from old, read at delta\.go:28 without a lock, while amount is set anew at delta\.go:31; two requests that change amount at once both compute their change from the same old value, so balance moves by both, though only one new value of amount stands\. Check the old value where amount is written \(UPDATE … WHERE … AND amount = \$n with the value read, then check RowsAffected, and retry\), or read it with SELECT … FOR UPDATE in the transaction that writes it\.$`
 		return err
 	}
 	return tx.Commit()
