@@ -1463,7 +1463,7 @@ func (c *funcCtx) applySummary(st *state, e *env, call *ssa.Call, sum *summary.S
 				// form, written back as it was read, not changed.
 				change = summary.Opaque
 			}
-			ls = ls.union(c.withChange(c.readSource(st, e, args, src), change))
+			ls = ls.union(c.withAppended(st, e, args, c.withChange(c.readSource(st, e, args, src), change), src.Appended))
 		}
 		addPart(f.Result, f.Path, ls)
 	}
@@ -1869,7 +1869,8 @@ func (c *funcCtx) summaryWrites(st *state, e *env, call *ssa.Call, sum *summary.
 				fieldNameColumns(vals, peel(args[w.RowParams[0]]).Type())
 			}
 		} else if ls := c.writtenSource(st, e, args, w.Param, w.Path); len(ls) > 0 {
-			vals = []Written{{Column: w.Column, Labels: c.withChange(ls, w.Change), Arg: -1, Numeric: w.Numeric, Row: c.calleeRow(st, e, args, w)}}
+			ls = c.withAppended(st, e, args, c.withChange(ls, w.Change), w.Appended)
+			vals = []Written{{Column: w.Column, Labels: ls, Arg: -1, Numeric: w.Numeric, Row: c.calleeRow(st, e, args, w)}}
 		} else if k, ok := c.storedConst(st, e, args, w.Param, w.Path); w.Column != "" && w.Change == summary.Copied && ok {
 			// u.HasData = true, then a repository's Update(u): the callee
 			// writes the constant the caller set.
@@ -1934,6 +1935,23 @@ func (c *funcCtx) summaryDeltas(st *state, e *env, call *ssa.Call, sum *summary.
 		}
 		c.addDeltas(wr, call, []Written{{Column: d.Column, Labels: ls, Arg: -1, Numeric: true}})
 	}
+}
+
+// withAppended returns ls, the labels of a list given to a callee, with
+// the arguments the callee appended to it (summary.Source.Appended)
+// appended here: a new element makes a loaded list a changed one, a row
+// of the list's own load does not (appendedTo).
+func (c *funcCtx) withAppended(st *state, e *env, args []ssa.Value, ls labels, bits uint64) labels {
+	if bits == 0 || len(ls) == 0 {
+		return ls
+	}
+	var rest labels
+	for _, p := range summary.Params(bits) {
+		if p < len(args) && args[p] != nil {
+			rest = rest.union(c.valueLabels(st, e, args[p]))
+		}
+	}
+	return c.appendedTo(ls, rest)
 }
 
 // calleeRow returns, at a call, which row a callee's write of one value

@@ -302,6 +302,12 @@ type Label struct {
 	// from it (token.ADD, token.SUB).
 	Change summary.Change
 	Op     token.Token
+	// Appended are the parameters, a bit each, whose data was appended
+	// to this parameter's list (append(u.Creds(), cred) in a helper given
+	// u and cred): whether that changes the list is for the caller to
+	// say, which knows whether they are new elements or the list's own
+	// rows (appendedTo).
+	Appended uint64
 }
 
 // Changed reports that the value was computed from the loaded one.

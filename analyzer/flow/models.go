@@ -342,12 +342,32 @@ func (c *funcCtx) appendedTo(head, rest labels) labels {
 	}
 	out := make(labels, 0, len(head))
 	for _, h := range head {
-		if h.Load == nil && newElement(h, rest) {
+		switch {
+		case h.Load == nil && newElement(h, rest):
 			h = c.computed(labels{h})[0]
+		case h.Load == nil:
+			if bits := otherParams(h, rest); bits&^h.Appended != 0 {
+				m := *h
+				m.Appended |= bits
+				h = c.label(m)
+			}
 		}
 		out = out.union(labels{h})
 	}
 	return out
+}
+
+// otherParams returns, a bit each, the parameters other than h's that
+// labels of rest come from: the data of another parameter appended to
+// h's list.
+func otherParams(h *Label, rest labels) uint64 {
+	var bits uint64
+	for _, l := range rest {
+		if l.Load == nil && l.Param != h.Param && l.Param >= 0 && l.Param < 64 {
+			bits |= 1 << l.Param
+		}
+	}
+	return bits
 }
 
 // newElement reports whether an element labelled rest, appended to the

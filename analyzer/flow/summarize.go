@@ -164,7 +164,7 @@ func (c *funcCtx) summarize(r *Result) *summary.Summary {
 					continue
 				}
 				if en.dirty {
-					from = append(from, summary.Source{Param: l.Param, Path: l.PPath, Change: l.Change})
+					from = append(from, summary.Source{Param: l.Param, Path: l.PPath, Change: l.Change, Appended: l.Appended})
 				}
 			}
 			// A change of a field: from parameters, or to a value of the
@@ -196,7 +196,7 @@ func (c *funcCtx) summarize(r *Result) *summary.Summary {
 					continue
 				}
 				s.Writes = append(s.Writes, summary.Write{Param: l.Param, Path: l.PPath, Whole: v.Whole, Only: v.Only, Given: v.Given, GivenParam: v.GivenParam, Column: v.Column, Table: w.Table, Change: l.Change, Handle: w.Handle.Ref(w.InTx), LockedFirst: lockedFirst, LockedSerial: lockedSerial, Numeric: v.Numeric, Lib: w.Lib.Name(), Checks: w.Checks, Tested: w.Tested, Moves: moves, Site: c.site(w.Pos, w.Site),
-					RowParams: v.Row.Params, RowLocal: len(v.Row.Loads) > 0 || v.Row.Elsewhere, RowKeys: c.rowKeys(v.Row), Keys: c.writeKeys(w.KeyArgs)})
+					RowParams: v.Row.Params, RowLocal: len(v.Row.Loads) > 0 || v.Row.Elsewhere, RowKeys: c.rowKeys(v.Row), Keys: c.writeKeys(w.KeyArgs), Appended: l.Appended})
 			}
 		}
 		for _, d := range w.Deltas {
@@ -247,7 +247,7 @@ func (c *funcCtx) summarizeResult(s *summary.Summary, i int, path string, ls lab
 			s.Loads = append(s.Loads, c.loadFact(l, i, -1, path))
 			continue
 		}
-		from = append(from, summary.Source{Param: l.Param, Path: l.PPath, Change: l.Change})
+		from = append(from, summary.Source{Param: l.Param, Path: l.PPath, Change: l.Change, Appended: l.Appended})
 	}
 	if len(from) > 0 {
 		s.Flows = append(s.Flows, summary.Flow{Result: i, Path: path, From: sortSources(from)})

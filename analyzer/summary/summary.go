@@ -239,6 +239,9 @@ type Write struct {
 	// and Value which, when known.
 	Const bool
 	Value string
+	// Appended are the parameters whose data the function appended to
+	// the list it writes, as for Source.
+	Appended uint64
 }
 
 // Delta says that the function adds data reached from parameter Param
@@ -287,13 +290,43 @@ type Source struct {
 	Param  int
 	Path   string
 	Change Change
+	// Appended are the parameters, a bit each (1<<i for parameter i),
+	// whose data the function appended to the list (append(u.Creds(),
+	// cred)): whether that is a change is the caller's to say, which
+	// knows what they hold.
+	Appended uint64
 }
 
 func (s Source) String() string {
-	if s.Change == Copied {
-		return fmt.Sprintf("param %d%s", s.Param, s.Path)
+	out := fmt.Sprintf("param %d%s", s.Param, s.Path)
+	if s.Change != Copied {
+		out += fmt.Sprintf(" (%s)", s.Change)
 	}
-	return fmt.Sprintf("param %d%s (%s)", s.Param, s.Path, s.Change)
+	return out + appendedText(s.Appended)
+}
+
+// appendedText renders the parameters appended to a value.
+func appendedText(bits uint64) string {
+	var parts []string
+	for _, p := range Params(bits) {
+		parts = append(parts, fmt.Sprintf("param %d", p))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " with " + strings.Join(parts, ", ") + " appended"
+}
+
+// Params returns the parameters a set of bits (1<<i for parameter i)
+// names, in order.
+func Params(bits uint64) []int {
+	var out []int
+	for i := range 64 {
+		if bits&(1<<i) != 0 {
+			out = append(out, i)
+		}
+	}
+	return out
 }
 
 // LockEffect says that the function leaves a lock held on a handle.
@@ -501,6 +534,7 @@ func (s *Summary) String() string {
 				}
 			}
 		}
+		what += appendedText(w.Appended)
 		if w.Column != "" {
 			what += " to " + w.Column
 			switch {
@@ -659,7 +693,7 @@ func (l Load) key() string {
 }
 
 func (w Write) key() string {
-	return fmt.Sprintf("%d|%s|%v|%v|%s|%s|%v|%v|%v|%v|%v|%v|%v|%v|%v|%s|%v|%v|%v|%v|%s|%v", w.Param, w.Path, w.Whole, w.Only, w.Column, w.Table, w.Change, w.Handle, w.LockedFirst, w.LockedSerial, w.Numeric, w.Lib, w.Checks, w.Tested, w.Moves, w.Site, w.RowParams, w.RowLocal, w.RowKeys, w.Const, w.Value, w.Keys)
+	return fmt.Sprintf("%d|%s|%v|%v|%s|%s|%v|%v|%v|%v|%v|%v|%v|%v|%v|%s|%v|%v|%v|%v|%s|%v|%v", w.Param, w.Path, w.Whole, w.Only, w.Column, w.Table, w.Change, w.Handle, w.LockedFirst, w.LockedSerial, w.Numeric, w.Lib, w.Checks, w.Tested, w.Moves, w.Site, w.RowParams, w.RowLocal, w.RowKeys, w.Const, w.Value, w.Keys, w.Appended)
 }
 
 func (d Delta) key() string {

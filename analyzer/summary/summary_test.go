@@ -34,6 +34,10 @@ func TestString(t *testing.T) {
 		{"a load with the caller's SQL", Summary{
 			Loads: []Load{{Result: 0, Into: -1, Path: ".Speed", Handle: HandleRef{Param: 0, Path: ".db", Kind: Pool}, Rows: -1, SQL: 1, Slot: 3}},
 		}, "loads result 0.Speed on param 0.db (pool) with the SQL of param 1"},
+		{"a list written with a parameter appended", Summary{
+			Writes: []Write{{Param: 1, Path: ".Authn", Column: "authn", Appended: 1 << 2, Handle: HandleRef{Param: 0}}},
+			Flows:  []Flow{{Result: 0, From: []Source{{Param: 0, Appended: 1<<1 | 1<<3}}}},
+		}, "writes param 1.Authn with param 2 appended to authn on param 0; result 0 from param 0 with param 1, param 3 appended"},
 		{"a delta added atomically", Summary{
 			Deltas: []Delta{{Param: 2, Column: "balance", Table: "accounts", Handle: HandleRef{Param: 0, Path: ".db", Kind: Pool}}},
 		}, "adds param 2 to balance on param 0.db (pool)"},
