@@ -170,11 +170,7 @@ func movedDiagnostic(pass *analysis.Pass, f *finding) analysis.Diagnostic {
 	if table, _ := tableNames(w.Table); table != "" && moved != "" {
 		moved = table + "." + moved
 	}
-	where := fmt.Sprintf(`Where("%s = ?", …)`, col)
-	repeat := fmt.Sprintf("UPDATE … WHERE … AND %s = $n with the value read, then check RowsAffected", col)
-	if r := libTerms[t.Lib].repeat; r != nil {
-		repeat = cmp.Or(r(t, col, where), repeat)
-	}
+	repeat := repeatCheck(t, col, col+" = $n with the value read", fmt.Sprintf(`Where("%s = ?", …)`, col))
 	// The fixes are of the write that sets the column anew, in its terms.
 	tf := *f
 	tf.write, tf.value = t, f.changed
@@ -368,10 +364,7 @@ func checkThenWriteDiagnostic(pass *analysis.Pass, f *finding) analysis.Diagnost
 		sqlCond = flowName(l.Via) + "'s condition on " + col
 		where = sqlCond
 	}
-	repeat := fmt.Sprintf("UPDATE … WHERE … AND %s, then check RowsAffected", sqlCond)
-	if r := libTerms[w.Lib].repeat; r != nil {
-		repeat = cmp.Or(r(w, col, where), repeat)
-	}
+	repeat := repeatCheck(w, col, sqlCond, where)
 	lockHint, _, _ := hints(w, l, f)
 	checked := fmt.Sprintf("%s is read at %s and checked at %s, but the write %s does not check it again", f.label.Name, read, at(pass.Fset, f.guard.Pos), here)
 	if answer {
@@ -390,6 +383,17 @@ func checkThenWriteDiagnostic(pass *analysis.Pass, f *finding) analysis.Diagnost
 			{Pos: f.guard.Pos, Message: "and checked here"},
 		},
 	}
+}
+
+// repeatCheck renders write w made to check column col again, in its
+// library's terms: the condition where as a builder's Where, or sqlCond
+// in the SQL of an UPDATE.
+func repeatCheck(w *flow.Write, col, sqlCond, where string) string {
+	repeat := fmt.Sprintf("UPDATE … WHERE … AND %s, then check RowsAffected", sqlCond)
+	if r := libTerms[w.Lib].repeat; r != nil {
+		repeat = cmp.Or(r(w, col, where), repeat)
+	}
+	return repeat
 }
 
 // readAndHere renders where a load read its value ("bank.go:26", "repo.go:30
