@@ -383,13 +383,15 @@ func newElement(h *Label, rest labels) bool {
 }
 
 // sharesLoad reports whether ls holds a label of every load of the list
-// labels head: the elements appended are of the same rows.
+// labels head: the elements appended are of the same rows. A value made
+// from a row by code the analysis cannot see into (a credential a
+// library makes for the user) is a value of its own, not one of them.
 func sharesLoad(head, ls labels) bool {
 	if len(ls) == 0 {
 		return false
 	}
 	for _, h := range head {
-		if h.Load != nil && !slices.ContainsFunc(ls, func(l *Label) bool { return l.Load == h.Load }) {
+		if h.Load != nil && !slices.ContainsFunc(ls, func(l *Label) bool { return l.Load == h.Load && l.Change != summary.Made }) {
 			return false
 		}
 	}
