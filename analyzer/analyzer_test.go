@@ -55,6 +55,7 @@ func TestCases(t *testing.T) {
 		{"SQL built with Sprintf and +", []string{"./builtsql"}},
 		{"shapes of real services", []string{"./shapes/..."}},
 		{"table names from another package's TableName", []string{"./tablenames/..."}},
+		{"a callee's own lost update reported once, where it reads and writes", []string{"./selfreport/..."}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

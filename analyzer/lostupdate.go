@@ -317,7 +317,8 @@ func (r *runner) run(pass *analysis.Pass) (any, error) {
 	}
 	quiet := migration(pass.Pkg.Path())
 	ssapkg, funcs := flow.Build(pass.Fset, pass.Pkg, pass.Files, pass.TypesInfo)
-	an := flow.New(pass.Fset, ssapkg, passFacts{pass, declared(r.cfg.Functions, file)})
+	facts := passFacts{pass, declared(r.cfg.Functions, file)}
+	an := flow.New(pass.Fset, ssapkg, facts)
 	module := ""
 	if ownModule(pass) {
 		module = pass.Module.Path
@@ -347,13 +348,31 @@ func (r *runner) run(pass *analysis.Pass) (any, error) {
 		Exclude:       file.Excludes,
 		Baseline:      known,
 	})
-	for _, res := range results {
+	// Every write is judged first, so that what a function reports of
+	// its own loads and writes is known before its callers are reported.
+	judged := make([][]*finding, len(results))
+	selfReports := make(map[*types.Func][]string)
+	for i, res := range results {
+		judged[i] = make([]*finding, len(res.Writes))
+		for j, w := range res.Writes {
+			judged[i][j] = r.judge(w, res, reg)
+			if k := selfReport(pass, judged[i][j]); k != "" {
+				if obj, ok := res.Fn.Object().(*types.Func); ok {
+					selfReports[obj] = append(selfReports[obj], k)
+				}
+			}
+		}
+		if obj, ok := res.Fn.Object().(*types.Func); ok && res.Summary != nil {
+			res.Summary.Reports = slices.Compact(slices.Sorted(slices.Values(selfReports[obj])))
+		}
+	}
+	for i, res := range results {
 		quiet := quiet || migrationFunc(res.Fn.Name())
 		reported := make(map[*flow.Load]bool)
 		// One finding per call: a callee's writes of the caller's data
 		// and of its own values are two write events at one position.
 		at := make(map[token.Pos]bool)
-		for _, w := range res.Writes {
+		for j, w := range res.Writes {
 			if r.cfg.Debug != nil {
 				debugWrite(r.cfg.Debug, pass, w)
 			}
@@ -365,7 +384,7 @@ func (r *runner) run(pass *analysis.Pass) (any, error) {
 					own.Pending = append(own.Pending, ps...)
 				}
 			}
-			if f := r.judge(w, res, reg); f != nil && !quiet && !at[w.Pos] && !startup() {
+			if f := judged[i][j]; f != nil && !quiet && !at[w.Pos] && !reportedByCallee(f, selfReports, facts) && !startup() {
 				at[w.Pos] = true
 				rep.Report(diagnostic(pass, rep, f))
 				if f.label != nil {
@@ -402,6 +421,38 @@ func (r *runner) run(pass *analysis.Pass) (any, error) {
 	pass.ExportPackageFact(own)
 	rep.Flush(r.cfg.Reported)
 	return nil, nil
+}
+
+// selfReport returns the key by which a finding of a function's own load
+// and own write is known to its callers (summary.Summary.Reports): where
+// the value was read, and its column; "" for any other finding.
+func selfReport(pass *analysis.Pass, f *finding) string {
+	if f == nil || f.label == nil || f.label.Load == nil || f.label.Load.Via != nil || f.write.Via != nil || f.label.Column == "" {
+		return ""
+	}
+	p := pass.Fset.Position(f.label.Load.ReadPos())
+	if !p.IsValid() {
+		return ""
+	}
+	return filepath.Base(p.Filename) + ":" + strconv.Itoa(p.Line) + "|" + f.label.Column
+}
+
+// reportedByCallee reports whether a finding at a call is one the callee
+// reports itself: the value was read and written back by the callee
+// alone (ModifyTransaction reads the old transaction, rebases a column on
+// it and writes it), so the caller adds nothing but another path to it.
+func reportedByCallee(f *finding, local map[*types.Func][]string, facts passFacts) bool {
+	l := f.label
+	if l == nil || l.Load == nil || l.Load.Via == nil || f.write.Via != l.Load.Via {
+		return false
+	}
+	reports, ok := local[l.Load.Via]
+	if !ok {
+		if s := facts.Summary(l.Load.Via); s != nil {
+			reports = s.Reports
+		}
+	}
+	return slices.Contains(reports, l.Load.Site+"|"+l.Column)
 }
 
 // pending returns the pending lost updates through interfaces of a write

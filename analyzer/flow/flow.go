@@ -265,6 +265,10 @@ type Load struct {
 	// function's parameters): a value computed from them alone is made
 	// of the row's identity.
 	KeyLabels labels
+	// ByParamID is 1 + the parameter of the analysed function whose own
+	// id field the load found its row by (First(&old, e.ID) with e a
+	// parameter), 0 for none: the row is the record that parameter is.
+	ByParamID int
 	// Via is the function the load happened in, for loads reported by a
 	// summary; Site is where in that function.
 	Via  *types.Func
@@ -389,7 +393,8 @@ func (r RowOf) Known() bool { return len(r.Loads) > 0 || len(r.Params) > 0 || r.
 // Holds reports whether a value with label l was read from the row: it
 // comes from a load that filled the record, or from one that found its
 // row by the same key value (First(&p, id), then First(&locked, id)), or
-// from the parameter the record is. Anything holds in a row not known.
+// by the id of the parameter the record is (First(&old, e.ID), then e
+// written), or from that parameter. Anything holds in a row not known.
 func (r RowOf) Holds(l *Label) bool {
 	if !r.Known() {
 		return true
@@ -398,7 +403,7 @@ func (r RowOf) Holds(l *Label) bool {
 		return slices.Contains(r.Params, l.Param)
 	}
 	return slices.ContainsFunc(r.Loads, func(x *Load) bool { return x == l.Load || sameKey(x.KeyArgs, l.Load.KeyArgs) }) ||
-		sameKey(r.Keys, l.Load.KeyArgs)
+		sameKey(r.Keys, l.Load.KeyArgs) || l.Load.ByParamID > 0 && slices.Contains(r.Params, l.Load.ByParamID-1)
 }
 
 // sameKey reports whether two loads found their rows by one key column

@@ -209,6 +209,7 @@ func (c *funcCtx) run() *Result {
 				l.KeyLabels = l.KeyLabels.union(c.taint(root, v))
 			}
 		}
+		l.ByParamID = c.idParam(l.KeyArgs)
 	}
 
 	r := &Result{Fn: c.root, Bounds: c.bounds}
@@ -982,6 +983,28 @@ func (c *funcCtx) pinned(e *env, instr ssa.Instruction) labels {
 		}
 	})
 	return out
+}
+
+// idParam returns 1 + the parameter whose own id field (a field whose
+// column is id or _id) keys compares the id column with: e.ID in
+// First(&old, e.ID), WHERE id = ? with e.ID. 0 for none.
+func (c *funcCtx) idParam(keys map[string]ssa.Value) int {
+	for _, col := range []string{"id", "_id"} {
+		u, ok := keys[col].(*ssa.UnOp)
+		if !ok || u.Op != token.MUL {
+			continue
+		}
+		fa, ok := u.X.(*ssa.FieldAddr)
+		if !ok || columnName(fieldOf(fa.X.Type(), fa.Field).Name(), fieldTag(fa.X.Type(), fa.Field)) != col {
+			continue
+		}
+		if p, ok := fa.X.(*ssa.Parameter); ok && p.Parent() == c.root {
+			if i := c.paramIndex(p); i >= 0 {
+				return i + 1
+			}
+		}
+	}
+	return 0
 }
 
 // unpinned returns ls without what was computed from a source pinned where
