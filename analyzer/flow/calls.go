@@ -1868,7 +1868,12 @@ func (c *funcCtx) summaryWrites(st *state, e *env, call *ssa.Call, sum *summary.
 				// names of m's fields for their columns.
 				fieldNameColumns(vals, peel(args[w.RowParams[0]]).Type())
 			}
-		} else if ls := c.writtenSource(st, e, args, w.Param, w.Path); len(ls) > 0 {
+		} else if ls, killed := c.setThrough(st, e, args, w); killed && len(ls) == 0 && w.Column != "" {
+			// cluster.Status = Abnormal, then UpdateStatus(cluster): on
+			// every path to the call the field holds what was set, not
+			// what was read.
+			vals = []Written{{Column: w.Column, Arg: -1, Numeric: w.Numeric, Fresh: true, Row: c.calleeRow(st, e, args, w)}}
+		} else if len(ls) > 0 {
 			ls = c.withAppended(st, e, args, c.withChange(ls, w.Change), w.Appended)
 			vals = []Written{{Column: w.Column, Labels: ls, Arg: -1, Numeric: w.Numeric, Row: c.calleeRow(st, e, args, w)}}
 		} else if k, ok := c.storedConst(st, e, args, w.Param, w.Path); w.Column != "" && w.Change == summary.Copied && ok {
@@ -1935,6 +1940,19 @@ func (c *funcCtx) summaryDeltas(st *state, e *env, call *ssa.Call, sum *summary.
 		}
 		c.addDeltas(wr, call, []Written{{Column: d.Column, Labels: ls, Arg: -1, Numeric: true}})
 	}
+}
+
+// setThrough returns what the caller's record holds, at the call, in the
+// field a callee's write w stores (writtenSource), and whether a store
+// through the record on every path to the call took values read out of
+// it (setBefore).
+func (c *funcCtx) setThrough(st *state, e *env, args []ssa.Value, w summary.Write) (labels, bool) {
+	ls := c.writtenSource(st, e, args, w.Param, w.Path)
+	kept, set := c.setBefore(st, e, peel(args[w.Param]), w.Path, ls)
+	if !set || len(kept) == len(ls) {
+		return ls, false
+	}
+	return kept, true
 }
 
 // withAppended returns ls, the labels of a list given to a callee, with

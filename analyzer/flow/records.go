@@ -12,6 +12,7 @@ import (
 
 	"github.com/lostupdate/lostupdate/analyzer/apis"
 	"github.com/lostupdate/lostupdate/analyzer/sqltext"
+	"github.com/lostupdate/lostupdate/analyzer/summary"
 )
 
 // Recounts returns the table an UPDATE's text writes and the columns it
@@ -180,6 +181,13 @@ func (c *funcCtx) objectWrites(st *state, e *env, v ssa.Value, sub string, only 
 			}
 			name := c.nameOf(base) + renderPath(path+f.path)
 			ls := c.readLoc(st, e, fb, fp, name, colRef{name: f.column, record: recordStruct(t)})
+			if kept, set := c.setBefore(st, e, v, f.path, ls); set && len(kept) < len(ls) {
+				// cluster.Status = Abnormal on every path to the write,
+				// through the pointer written: a weak update of a list's
+				// elements (the loop's record) still holds the value read,
+				// which does not reach the write.
+				ls, stored, en.dirty = kept, true, true
+			}
 			if len(ls) == 0 && !(stored && en.dirty) {
 				continue
 			}
@@ -201,6 +209,69 @@ func (c *funcCtx) objectWrites(st *state, e *env, v ssa.Value, sub string, only 
 		}
 	}
 	return vals, atomic
+}
+
+// setBefore reports whether field path (".Status", one level) of the
+// record pointer rec is stored through rec itself on every path to the
+// current instruction (the write), and returns ls, what the field holds
+// there, without the values read into it as they were (a copied label of
+// a load) that no store through rec puts back: a weak update of a list's
+// elements keeps them, but they do not reach the write.
+func (c *funcCtx) setBefore(st *state, e *env, rec ssa.Value, path string, ls labels) (labels, bool) {
+	at := c.at
+	if at == nil || at.Block() == nil || rec == nil || strings.Count(path, ".") != 1 {
+		return ls, false
+	}
+	if _, ok := rec.Type().Underlying().(*types.Pointer); !ok {
+		return ls, false
+	}
+	name := strings.TrimPrefix(path, ".")
+	var stored labels
+	set := false
+	for _, r := range *rec.Referrers() {
+		fa, ok := r.(*ssa.FieldAddr)
+		if !ok || fa.X != rec || fieldOf(fa.X.Type(), fa.Field).Name() != name {
+			continue
+		}
+		for _, fr := range *fa.Referrers() {
+			if s, ok := fr.(*ssa.Store); ok && s.Addr == fa {
+				stored = stored.union(c.valueLabels(st, e, s.Val))
+				set = set || runsBefore(s, at)
+			}
+		}
+	}
+	if !set {
+		return ls, false
+	}
+	var kept labels
+	for _, l := range ls {
+		if l.Load != nil && l.Change == summary.Copied && !slices.ContainsFunc(stored, func(x *Label) bool { return x.Load == l.Load }) {
+			continue
+		}
+		kept = append(kept, l)
+	}
+	return kept, true
+}
+
+// runsBefore reports whether instruction a runs on every path to b, in
+// one function.
+func runsBefore(a, b ssa.Instruction) bool {
+	ab, bb := a.Block(), b.Block()
+	if ab == nil || bb == nil || ab.Parent() != bb.Parent() {
+		return false
+	}
+	if ab != bb {
+		return ab.Dominates(bb)
+	}
+	for _, x := range ab.Instrs {
+		switch x {
+		case a:
+			return true
+		case b:
+			return false
+		}
+	}
+	return false
 }
 
 // paramOf returns the parameter a location is: the parameter itself, or
