@@ -423,12 +423,16 @@ func (r *runner) run(pass *analysis.Pass) (any, error) {
 	return nil, nil
 }
 
-// selfReport returns the key by which a finding of a function's own load
-// and own write is known to its callers (summary.Summary.Reports): where
-// the value was read, and its column; "" for any other finding.
+// selfReport returns the key by which a finding of a function's own write
+// of a value it read (itself, or through a callee of its own) is known to
+// its callers (summary.Summary.Reports): where the value was read, and
+// its column; "" for any other finding.
 func selfReport(pass *analysis.Pass, f *finding) string {
-	if f == nil || f.label == nil || f.label.Load == nil || f.label.Load.Via != nil || f.write.Via != nil || f.label.Column == "" {
+	if f == nil || f.label == nil || f.label.Load == nil || f.write.Via != nil || f.label.Column == "" {
 		return ""
+	}
+	if site := f.label.Load.Site; site != "" {
+		return site + "|" + f.label.Column // read by a callee of its own (a repository's Get)
 	}
 	p := pass.Fset.Position(f.label.Load.ReadPos())
 	if !p.IsValid() {

@@ -13,3 +13,8 @@ import (
 func SetAmount(db *gorm.DB, id uint, amount int64) error { // want SetAmount:`^writes param 2 to amount on param 0; writes param 2 to related on param 0$`
 	return ledger.Modify(db, &ledger.Entry{ID: id, Amount: amount})
 }
+
+// SetAmountVia changes an entry's amount through ModifyVia.
+func SetAmountVia(db *gorm.DB, id uint, amount int64) error { // want SetAmountVia:`^writes param 2 to amount on param 0; writes param 2 to related on param 0$`
+	return ledger.ModifyVia(db, &ledger.Entry{ID: id, Amount: amount})
+}

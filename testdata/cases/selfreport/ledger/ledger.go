@@ -26,3 +26,21 @@ func Modify(db *gorm.DB, e *Entry) error { // want Modify:`^loads into param 1\.
 	e.Related = old.Related + e.Amount
 	return db.Model(e).Select("amount", "related").Updates(e).Error // want `^lost update: old\.Related is read at ledger\.go:23 and written back here outside a locking transaction`
 }
+
+// Get reads an entry without a lock.
+func Get(db *gorm.DB, id uint) (*Entry, error) { // want Get:`^loads result 0 on param 0$`
+	var e Entry
+	err := db.First(&e, id).Error
+	return &e, err
+}
+
+// ModifyVia is Modify with the entry read through Get, as zadig's
+// ConnectorColl.Update reads the current row through its Get.
+func ModifyVia(db *gorm.DB, e *Entry) error { // want ModifyVia:`^loads into param 1\.Related on param 0 \(computed\); writes param 1\.Amount to amount on param 0; writes param 1\.Amount to related on param 0; writes param 1 \(amount, related\) on param 0; changes param 1\.Related \(maybe\)$`
+	old, err := Get(db, e.ID)
+	if err != nil {
+		return err
+	}
+	e.Related = old.Related + e.Amount
+	return db.Model(e).Select("amount", "related").Updates(e).Error // want `^lost update: old\.Related is read at ledger\.go:40 \(by ledger\.Get, at ledger\.go:33\) and written back here outside a locking transaction`
+}
