@@ -148,7 +148,7 @@ func lostUpdate(w *flow.Write, reg *registry) *finding {
 	for _, v := range w.Values {
 		for _, l := range v.Labels {
 			if l.Load != nil && l.Changed() && sameTable(l.Load.Table, w.Table) && sameColumn(l, v.Column) && !checksOld(w, l) && sameRow(w, v, l) &&
-				!reg.recounted(cmp.Or(w.Table, l.Load.Table), cmp.Or(v.Column, l.Column)) {
+				!reg.recounted(cmp.Or(w.Table, l.Load.Table), cmp.Or(v.Column, l.Column)) && !movesWith(w, v, l, reg) {
 				cands = append(cands, cand{v, l})
 			}
 		}
@@ -193,6 +193,34 @@ func lostUpdate(w *flow.Write, reg *registry) *finding {
 		return f
 	}
 	return nil
+}
+
+// movesWith reports whether the value v that write w stores in label l's
+// column is rebased on the change of another column of the row that the
+// write sets anew beside it (related' = related + amount' - amount, with
+// amount' written too, as ezbookkeeping rebases a balance-modification's
+// related amount): two runs of the write each leave the pair in step, as
+// a serial run would, so neither loses the other's change. A writer of
+// the column alone would lose its change to the rebase, and with one
+// known to the program the lost update is reported.
+func movesWith(w *flow.Write, v flow.Written, l *flow.Label, reg *registry) bool {
+	table := cmp.Or(w.Table, l.Load.Table)
+	for _, x := range v.Labels {
+		if x.Load != l.Load || x.Column == "" || x.Column == l.Column || !x.Changed() {
+			continue
+		}
+		// The new value of x written beside: a value not read from the
+		// row, which v is computed from too.
+		anew := slices.ContainsFunc(w.Values, func(o flow.Written) bool {
+			return o.Column == x.Column && fresh(o, l.Load) && slices.ContainsFunc(o.Labels, func(n *flow.Label) bool {
+				return n.Load != l.Load && slices.ContainsFunc(v.Labels, func(m *flow.Label) bool { return flow.SameSource(m, n) })
+			})
+		})
+		if anew && !reg.writesAlone(table, l.Column, x.Column, reg.site(w)) {
+			return true
+		}
+	}
+	return false
 }
 
 // movedByStale returns the finding for an atomic update whose delta is

@@ -188,6 +188,21 @@ func (r *registry) flipRaces(table, column, value, holds string) bool {
 	return slices.ContainsFunc(r.flips[[2]string{table, column}], func(f flip) bool { return f.more && f.value != value && f.holds == holds })
 }
 
+// writesAlone reports whether a writer of column other than the one at
+// site sets it without column with it, at the same place: a change of
+// column alone, which a write that keeps column in step with with loses.
+func (r *registry) writesAlone(table, column, with, site string) bool {
+	if r == nil {
+		return false
+	}
+	for _, c := range r.others(table, column, site) {
+		if !slices.ContainsFunc(r.byColumn[[2]string{table, with}], func(o summary.ColumnWrite) bool { return o.Site == c.Site }) {
+			return true
+		}
+	}
+	return false
+}
+
 // recounted reports whether the program recounts a column from other rows
 // (SET photo_count = (SELECT COUNT(*) …)): whatever a concurrent write
 // loses or puts back in it, the next recount restores.
