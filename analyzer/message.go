@@ -185,14 +185,21 @@ func movedDiagnostic(pass *analysis.Pass, f *finding) analysis.Diagnostic {
 	}
 	msg := fmt.Sprintf("lost update: %s is computed from %s, read at %s without a lock, while %s is set anew at %s; two requests that change %s at once both compute their change from the same old value, so %s moves by both, though only one new value of %s stands. %s.",
 		adds, f.label.Name, read, col, at(pass.Fset, t.Pos), col, cmp.Or(f.value.Column, "it"), col, fixes)
+	return readAndThen(f, msg, t.Pos, col+" is set anew here")
+}
+
+// readAndThen renders a finding at its write with message msg, the read as
+// related information, and a second place that matters to it (where the
+// value is checked, where its column is set anew).
+func readAndThen(f *finding, msg string, pos token.Pos, then string) analysis.Diagnostic {
 	return analysis.Diagnostic{
-		Pos:      w.Pos,
+		Pos:      f.write.Pos,
 		Category: f.category,
 		URL:      "#" + f.category,
 		Message:  msg,
 		Related: []analysis.RelatedInformation{
-			{Pos: l.ReadPos(), Message: f.label.Name + " is read here"},
-			{Pos: t.Pos, Message: col + " is set anew here"},
+			{Pos: f.label.Load.ReadPos(), Message: f.label.Name + " is read here"},
+			{Pos: pos, Message: then},
 		},
 	}
 }
@@ -373,16 +380,7 @@ func checkThenWriteDiagnostic(pass *analysis.Pass, f *finding) analysis.Diagnost
 	}
 	msg := fmt.Sprintf("check then write: %s, so two requests can both pass the check before either writes. Repeat the check in the write (%s), or %s.",
 		checked, repeat, lockHint)
-	return analysis.Diagnostic{
-		Pos:      w.Pos,
-		Category: f.category,
-		URL:      "#" + f.category,
-		Message:  msg,
-		Related: []analysis.RelatedInformation{
-			{Pos: l.ReadPos(), Message: f.label.Name + " is read here"},
-			{Pos: f.guard.Pos, Message: "and checked here"},
-		},
-	}
+	return readAndThen(f, msg, f.guard.Pos, "and checked here")
 }
 
 // repeatCheck renders write w made to check column col again, in its
