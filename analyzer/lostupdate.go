@@ -354,13 +354,16 @@ func (r *runner) run(pass *analysis.Pass) (any, error) {
 	selfReports := make(map[*types.Func][]string)
 	for i, res := range results {
 		judged[i] = make([]*finding, len(res.Writes))
+		obj, _ := res.Fn.Object().(*types.Func)
 		for j, w := range res.Writes {
 			judged[i][j] = r.judge(w, res, reg)
-			if k := selfReport(pass, judged[i][j]); k != "" {
-				if obj, ok := res.Fn.Object().(*types.Func); ok {
-					selfReports[obj] = append(selfReports[obj], k)
-				}
+			if obj == nil {
+				continue
 			}
+			if k := selfReport(pass, judged[i][j]); k != "" {
+				selfReports[obj] = append(selfReports[obj], k)
+			}
+			selfReports[obj] = append(selfReports[obj], ownRewrites(pass, w)...)
 		}
 		if obj, ok := res.Fn.Object().(*types.Func); ok && res.Summary != nil {
 			res.Summary.Reports = slices.Compact(slices.Sorted(slices.Values(selfReports[obj])))
@@ -441,10 +444,33 @@ func selfReport(pass *analysis.Pass, f *finding) string {
 	return filepath.Base(p.Filename) + ":" + strconv.Itoa(p.Line) + "|" + f.label.Column
 }
 
+// ownRewrites returns the keys (as selfReport's) of the values a write of
+// the function's own stores computed from a read of the same column of
+// the same row: a lost update the function judged itself, reported or
+// found safe (locked, checked in the write, kept in step with another
+// column). A caller that hands it the record adds nothing to that
+// judgement.
+func ownRewrites(pass *analysis.Pass, w *flow.Write) []string {
+	if w.Via != nil {
+		return nil
+	}
+	var out []string
+	for _, v := range w.Values {
+		for _, l := range v.Labels {
+			if l.Load != nil && l.Changed() && sameTable(l.Load.Table, w.Table) && sameColumn(l, v.Column) && sameRow(w, v, l) {
+				if k := selfReport(pass, &finding{write: w, label: l}); k != "" {
+					out = append(out, k)
+				}
+			}
+		}
+	}
+	return out
+}
+
 // reportedByCallee reports whether a finding at a call is one the callee
-// reports itself: the value was read and written back by the callee
-// alone (ModifyTransaction reads the old transaction, rebases a column on
-// it and writes it), so the caller adds nothing but another path to it.
+// judged itself: the value was read and written back by the callee alone
+// (ModifyTransaction reads the old transaction, rebases a column on it and
+// writes it), so the caller adds nothing but another path to it.
 func reportedByCallee(f *finding, local map[*types.Func][]string, facts passFacts) bool {
 	l := f.label
 	if l == nil || l.Load == nil || l.Load.Via == nil || f.write.Via != l.Load.Via {

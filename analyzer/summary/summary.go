@@ -405,10 +405,10 @@ type Summary struct {
 	// UnlocksShared reports that the function releases the distributed
 	// locks its caller holds (a wrapper's Unlock of a redsync Mutex).
 	UnlocksShared bool
-	// Reports are the lost updates the function reports itself, of a
-	// value it reads and writes back (where it was read, file:line, and
-	// the column, as "site|column"): a caller's call is another path to
-	// them, not another finding.
+	// Reports are the values the function reads and writes back itself,
+	// and judges there, reported or found safe (where it was read,
+	// file:line, and the column, as "site|column"): a caller's call is
+	// another path to them, not another finding.
 	Reports []string
 }
 

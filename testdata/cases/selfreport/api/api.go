@@ -18,3 +18,8 @@ func SetAmount(db *gorm.DB, id uint, amount int64) error { // want SetAmount:`^w
 func SetAmountVia(db *gorm.DB, id uint, amount int64) error { // want SetAmountVia:`^writes param 2 to amount on param 0; writes param 2 to related on param 0$`
 	return ledger.ModifyVia(db, &ledger.Entry{ID: id, Amount: amount})
 }
+
+// Move changes an entry's amount through Rebase.
+func Move(db *gorm.DB, id uint, amount int64) error { // want Move:`^writes param 2 to amount on param 0; writes param 2 to related on param 0$`
+	return ledger.Rebase(db, &ledger.Entry{ID: id, Amount: amount})
+}

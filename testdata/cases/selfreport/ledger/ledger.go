@@ -44,3 +44,15 @@ func ModifyVia(db *gorm.DB, e *Entry) error { // want ModifyVia:`^loads into par
 	e.Related = old.Related + e.Amount
 	return db.Model(e).Select("amount", "related").Updates(e).Error // want `^lost update: old\.Related is read at ledger\.go:40 \(by ledger\.Get, at ledger\.go:33\) and written back here outside a locking transaction`
 }
+
+// Rebase sets the entry's new amount and moves the related figure by its
+// change, both written together: the pair stays in step, which Rebase
+// judges itself, so neither it nor its callers report it.
+func Rebase(db *gorm.DB, e *Entry) error { // want Rebase:`^loads into param 1\.Related on param 0 \(computed\); loads into param 1\.Related on param 0 \(computed\); writes param 1\.Amount to amount on param 0; writes param 1\.Amount to related on param 0; writes param 1 \(amount, related\) on param 0; changes param 1\.Related \(maybe\)$`
+	var old Entry
+	if err := db.First(&old, e.ID).Error; err != nil {
+		return err
+	}
+	e.Related = old.Related + e.Amount - old.Amount
+	return db.Model(e).Select("amount", "related").Updates(e).Error
+}
