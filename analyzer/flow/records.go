@@ -225,10 +225,14 @@ func (c *funcCtx) setBefore(st *state, e *env, rec ssa.Value, path string, ls la
 	if _, ok := rec.Type().Underlying().(*types.Pointer); !ok {
 		return ls, false
 	}
+	refs := rec.Referrers()
+	if refs == nil {
+		return ls, false // a global or a constant: no uses to look through
+	}
 	name := strings.TrimPrefix(path, ".")
 	var stored labels
 	set := false
-	for _, r := range *rec.Referrers() {
+	for _, r := range *refs {
 		fa, ok := r.(*ssa.FieldAddr)
 		if !ok || fa.X != rec || fieldOf(fa.X.Type(), fa.Field).Name() != name {
 			continue

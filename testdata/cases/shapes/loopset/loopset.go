@@ -63,3 +63,15 @@ func touchAll(db *gorm.DB, force bool) error {
 	}
 	return nil
 }
+
+// last is the node the process marked last, kept in a package variable
+// as photoprism keeps its default admin.
+var last Node
+
+// markLast marks the kept node down and saves it: a record that is a
+// package variable, whose uses the analysis does not list, is looked at
+// like any.
+func markLast(db *gorm.DB) error {
+	last.Status = "down"
+	return save(db, &last)
+}
