@@ -365,7 +365,7 @@ func (r *runner) run(pass *analysis.Pass) (any, error) {
 			}
 			selfReports[obj] = append(selfReports[obj], ownRewrites(pass, w)...)
 		}
-		if obj, ok := res.Fn.Object().(*types.Func); ok && res.Summary != nil {
+		if obj != nil && res.Summary != nil {
 			res.Summary.Reports = slices.Compact(slices.Sorted(slices.Values(selfReports[obj])))
 		}
 	}
