@@ -256,6 +256,8 @@ func (c *funcCtx) gormWrite(st *state, e *env, x apiCall) {
 		vals, atomic = c.objectWrites(st, e, value, "", ch.columns)
 		if _, isMap := peel(e.resolve(value)).Type().Underlying().(*types.Map); !isMap {
 			row = true
+		} else {
+			deltas = c.mapDeltas(st, e, value)
 		}
 		if model == nil {
 			model = value
@@ -319,6 +321,31 @@ func (c *funcCtx) exprAssignment(e *env, v ssa.Value, col string) (*sqltext.Assi
 	stmt := sqltext.Parse(text)
 	a := stmt.Assigns(col)
 	return a, text, a != nil
+}
+
+// mapDeltas returns what the SQL expressions of a map literal add to
+// their own column (Updates(map[string]any{"balance": gorm.Expr("balance
+// + ?", d)})), as delta does for one assignment.
+func (c *funcCtx) mapDeltas(st *state, e *env, m ssa.Value) []Written {
+	mm, ok := peel(e.resolve(m)).(*ssa.MakeMap)
+	if !ok || mm.Referrers() == nil {
+		return nil
+	}
+	var deltas []Written
+	for _, ref := range *mm.Referrers() {
+		u, ok := ref.(*ssa.MapUpdate)
+		if !ok || u.Map != mm || !isSQLExprValue(u.Value) {
+			continue
+		}
+		k, ok := peel(u.Key).(*ssa.Const)
+		if !ok || k.Value == nil || k.Value.Kind() != constant.String {
+			continue
+		}
+		if a, _, ok := c.exprAssignment(e, u.Value, constant.StringVal(k.Value)); ok && a.Self {
+			deltas = c.delta(st, e, deltas, a, c.exprArgs(e, u.Value))
+		}
+	}
+	return deltas
 }
 
 // exprArgs returns what binds the placeholders of a gorm.Expr value's
