@@ -327,22 +327,14 @@ func (c *funcCtx) exprAssignment(e *env, v ssa.Value, col string) (*sqltext.Assi
 // their own column (Updates(map[string]any{"balance": gorm.Expr("balance
 // + ?", d)})), as delta does for one assignment.
 func (c *funcCtx) mapDeltas(st *state, e *env, m ssa.Value) []Written {
-	mm, ok := peel(e.resolve(m)).(*ssa.MakeMap)
-	if !ok || mm.Referrers() == nil {
-		return nil
-	}
+	entries, _ := docEntries(e, m) // a literal's entries of constant keys
 	var deltas []Written
-	for _, ref := range *mm.Referrers() {
-		u, ok := ref.(*ssa.MapUpdate)
-		if !ok || u.Map != mm || !isSQLExprValue(u.Value) {
+	for _, en := range entries {
+		if !isSQLExprValue(en.val) {
 			continue
 		}
-		k, ok := peel(u.Key).(*ssa.Const)
-		if !ok || k.Value == nil || k.Value.Kind() != constant.String {
-			continue
-		}
-		if a, _, ok := c.exprAssignment(e, u.Value, constant.StringVal(k.Value)); ok && a.Self {
-			deltas = c.delta(st, e, deltas, a, c.exprArgs(e, u.Value))
+		if a, _, ok := c.exprAssignment(e, en.val, en.key); ok && a.Self {
+			deltas = c.delta(st, e, deltas, a, c.exprArgs(e, en.val))
 		}
 	}
 	return deltas

@@ -218,9 +218,10 @@ func (c *funcCtx) objectWrites(st *state, e *env, v ssa.Value, sub string, only 
 // a load) that no store through rec puts back: a weak update of a list's
 // elements keeps them, but they do not reach the write.
 func (c *funcCtx) setBefore(st *state, e *env, rec ssa.Value, path string, ls labels) (labels, bool) {
+	readAsIs := func(l *Label) bool { return l.Load != nil && l.Change == summary.Copied }
 	at := c.at
-	if at == nil || at.Block() == nil || rec == nil || strings.Count(path, ".") != 1 {
-		return ls, false
+	if at == nil || at.Block() == nil || rec == nil || strings.Count(path, ".") != 1 || !slices.ContainsFunc(ls, readAsIs) {
+		return ls, false // nothing read as it was to take out: no uses to look through
 	}
 	if _, ok := rec.Type().Underlying().(*types.Pointer); !ok {
 		return ls, false
@@ -249,7 +250,7 @@ func (c *funcCtx) setBefore(st *state, e *env, rec ssa.Value, path string, ls la
 	}
 	var kept labels
 	for _, l := range ls {
-		if l.Load != nil && l.Change == summary.Copied && !slices.ContainsFunc(stored, func(x *Label) bool { return x.Load == l.Load }) {
+		if readAsIs(l) && !slices.ContainsFunc(stored, func(x *Label) bool { return x.Load == l.Load }) {
 			continue
 		}
 		kept = append(kept, l)

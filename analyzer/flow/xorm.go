@@ -2,7 +2,6 @@ package flow
 
 import (
 	"cmp"
-	"go/constant"
 	"go/types"
 	"slices"
 	"strings"
@@ -267,17 +266,13 @@ func (c *funcCtx) xormWrite(st *state, e *env, x apiCall, bean ssa.Value) {
 // mapNumbers returns the keys of a map literal (map[string]any{"balance":
 // b}) whose values are numbers: what an atomic update can add to.
 func mapNumbers(e *env, v ssa.Value) map[string]bool {
-	mm, ok := peel(e.resolve(v)).(*ssa.MakeMap)
-	if !ok {
+	if _, ok := peel(e.resolve(v)).(*ssa.MakeMap); !ok {
 		return nil
 	}
-	out := make(map[string]bool)
-	for _, ref := range *mm.Referrers() {
-		if u, ok := ref.(*ssa.MapUpdate); ok && u.Map == mm {
-			if k, ok := peel(u.Key).(*ssa.Const); ok && k.Value != nil && k.Value.Kind() == constant.String {
-				out[constant.StringVal(k.Value)] = isNumeric(peel(u.Value).Type())
-			}
-		}
+	entries, _ := docEntries(e, v)
+	out := make(map[string]bool, len(entries))
+	for _, en := range entries {
+		out[en.key] = isNumeric(peel(en.val).Type())
 	}
 	return out
 }
